@@ -1,0 +1,135 @@
+"""Identity and tokens (API.md): POST /auth/token/, GET /me/, /tokens/."""
+
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.models import ApiToken, TokenScope
+
+LOGIN_RETRY_AFTER_SECONDS = 15 * 60
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False, allow_blank=True, help_text="TOTP or recovery code; required for internal roles."
+    )
+
+
+class ObtainTokenView(APIView):
+    """Exchange e-mail and password (plus an MFA code for internal roles) for an API token."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="Wrong credentials or missing MFA code"),
+            403: OpenApiResponse(description="Internal role without MFA set up"),
+            429: OpenApiResponse(description="Too many failed attempts; see Retry-After"),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        form = TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        email = form.validated_data["email"].lower()
+        try:
+            user = get_adapter(request._request).authenticate(
+                request._request, email=email, password=form.validated_data["password"]
+            )
+        except DjangoValidationError:  # allauth's "too many login attempts"
+            return Response(
+                {"detail": "Too many failed login attempts. Try again later.", "code": "throttled"},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(LOGIN_RETRY_AFTER_SECONDS)},
+            )
+        if user is None or not user.is_active:
+            return Response(
+                {"non_field_errors": ["Unable to log in with the e-mail and password given."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if user.mfa_required:
+            if not services.user_has_mfa(user):
+                return Response(
+                    {"detail": "Set up two-factor authentication in the portal first.", "code": "mfa_required"},
+                    status=status.HTTP_403_FORBIDDEN,
+                )
+            if not services.verify_mfa_code(user, form.validated_data.get("otp", "")):
+                return Response(
+                    {"otp": ["Enter the current code from your authenticator app or a recovery code."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        _, secret = services.create_api_token(user=user, name="API login", scope=TokenScope.READ_WRITE)
+        return Response({"token": secret})
+
+
+class MePartnerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    tier = serializers.CharField(source="tier.name")
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    role = serializers.CharField()
+    partner = MePartnerSerializer(allow_null=True)
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = request.user
+        if user.partner_id:
+            user = type(user).objects.select_related("partner__tier").get(pk=user.pk)
+        return Response(MeSerializer(user).data)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "scope", "prefix", "created_at", "last_used_at"]
+        read_only_fields = ["id", "prefix", "created_at", "last_used_at"]
+
+
+class CreatedApiTokenSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    scope = serializers.CharField()
+    token = serializers.CharField(help_text="The secret, shown only in this response.")
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The caller's own API tokens. The secret is returned once, when the token is created."""
+
+    serializer_class = ApiTokenSerializer
+
+    def get_queryset(self):
+        return ApiToken.objects.visible_to(self.request.user).active()
+
+    @extend_schema(request=ApiTokenSerializer, responses={201: CreatedApiTokenSerializer})
+    def create(self, request):
+        form = ApiTokenSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        token, secret = services.create_api_token(
+            user=request.user,
+            name=form.validated_data["name"],
+            scope=form.validated_data.get("scope", TokenScope.READ_WRITE),
+        )
+        body = {"id": token.pk, "name": token.name, "scope": token.scope, "token": secret}
+        return Response(CreatedApiTokenSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            services.revoke_api_token(user=self.request.user, token=instance)

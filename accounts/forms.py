@@ -1,0 +1,23 @@
+from django import forms
+
+from accounts.models import INTERNAL_ROLES, Role
+
+
+class AcceptInvitationForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text="At least 10 characters, not only digits, not a common password.")
+    password2 = forms.CharField(label="Password (again)",
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return data
+
+
+class StaffInviteForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r in INTERNAL_ROLES])

@@ -1,0 +1,195 @@
+"""Writes about people and access: invitations, team membership and API tokens."""
+
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, ApiToken, Invitation, Role, TokenScope, User, hash_secret
+from prm.audit import record_audit
+from prm.events import record_event
+from prm.exceptions import Conflict, TransitionNotAllowed
+
+
+def can_invite(inviter: User, *, role: str, partner) -> bool:
+    """Partner admins invite colleagues into their own partner; channel managers and program admins
+    invite a partner's admin (and users); program admins also invite internal staff."""
+    if not inviter.is_active:
+        return False
+    if inviter.role == Role.PARTNER_ADMIN:
+        return role in PARTNER_ROLES and partner is not None and partner.pk == inviter.partner_id
+    if inviter.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN) and role in PARTNER_ROLES:
+        return partner is not None
+    if inviter.role == Role.PROGRAM_ADMIN and role in INTERNAL_ROLES:
+        return partner is None
+    return False
+
+
+def invite_user(*, inviter: User, email: str, role: str, partner=None, partner_function: str = "") -> tuple:
+    """Create an invitation and e-mail its link. Returns (invitation, raw_token); the raw token is
+    never stored, only its hash."""
+    email = User.objects.normalize_email(email).lower()
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose one of the roles offered."})
+    if (role in PARTNER_ROLES) != (partner is not None):
+        raise ValidationError({"role": "Partner roles need a partner; internal roles must have none."})
+    if not can_invite(inviter, role=role, partner=partner):
+        raise PermissionDenied("You may not invite someone with this role here.")
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "Someone with this e-mail address already has an account."})
+    token = Invitation.new_token()
+    with transaction.atomic():
+        # A new invitation replaces any pending one for the same address.
+        Invitation.objects.pending().filter(email__iexact=email).update(revoked_at=timezone.now())
+        invitation = Invitation.objects.create(
+            email=email,
+            role=role,
+            partner=partner,
+            partner_function=partner_function or "",
+            invited_by=inviter,
+            token_hash=hash_secret(token),
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS),
+        )
+        record_audit(actor=inviter, obj=invitation, action="invited", to_state="pending", partner_id=partner and partner.pk)
+        transaction.on_commit(lambda: _send_invitation_email(invitation, token))
+    return invitation, token
+
+
+def _send_invitation_email(invitation: Invitation, token: str) -> None:
+    context = {
+        "invitation": invitation,
+        "link": settings.SITE_URL + reverse("accounts:accept_invitation", args=[token]),
+        "portal_name": settings.PORTAL_NAME,
+        "vendor_name": settings.VENDOR_NAME,
+    }
+    send_mail(
+        subject=f"You are invited to the {settings.PORTAL_NAME}",
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("partner", "invited_by").filter(token_hash=hash_secret(token)).first()
+
+
+def accept_invitation(*, token: str, password: str, first_name: str = "", last_name: str = "") -> User:
+    """Create the invited user with the chosen password; the link works once and not after expiry."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().filter(token_hash=hash_secret(token)).first()
+        )
+        if invitation is None:
+            raise TransitionNotAllowed("This invitation link is not valid.", code="invitation_invalid")
+        status = invitation.status
+        if status != "pending":
+            raise TransitionNotAllowed(
+                {
+                    "accepted": "This invitation has already been used. Log in instead.",
+                    "expired": "This invitation has expired. Ask the person who invited you for a new one.",
+                    "revoked": "This invitation was withdrawn. Ask the person who invited you for a new one.",
+                }[status],
+                code=f"invitation_{status}",
+            )
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise Conflict("An account with this e-mail address already exists. Log in instead.", code="user_exists")
+        user = User(
+            email=invitation.email,
+            role=invitation.role,
+            partner=invitation.partner,
+            partner_function=invitation.partner_function or "",
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+        )
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password1": error.messages}) from error
+        user.set_password(password)
+        user.save()
+        # The link arrived by e-mail, so the address is verified.
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_user = user
+        invitation.save(update_fields=["accepted_at", "accepted_user"])
+        record_audit(actor=user, obj=invitation, action="accepted", from_state="pending", to_state="accepted")
+        record_event(
+            "user.joined",
+            actor=user,
+            partner=invitation.partner,
+            subject=user,
+            payload={"user_id": user.pk, "email": user.email, "role": user.role, "invited_by": invitation.invited_by_id},
+        )
+    return user
+
+
+def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
+    if not can_invite(actor, role=invitation.role, partner=invitation.partner):
+        raise PermissionDenied("You may not withdraw this invitation.")
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.status != "pending":
+            raise TransitionNotAllowed("Only a pending invitation can be withdrawn.", code="invitation_not_pending")
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        record_audit(actor=actor, obj=invitation, action="revoked", from_state="pending", to_state="revoked")
+    return invitation
+
+
+def create_api_token(*, user: User, name: str, scope: str = TokenScope.READ_WRITE) -> tuple[ApiToken, str]:
+    """Create a token for `user`; returns (token, secret). The secret is shown to the caller once."""
+    if not user.is_active:
+        raise PermissionDenied("This account is inactive.")
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": 'Use "read" or "read_write".'})
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the token a name, e.g. the integration that uses it."})
+    secret = "prm_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name[:100], scope=scope, prefix=secret[4:12], key_hash=hash_secret(secret)
+        )
+        record_audit(actor=user, obj=token, action="token_created", to_state="active", partner_id=user.partner_id)
+    return token, secret
+
+
+def revoke_api_token(*, user: User, token: ApiToken) -> ApiToken:
+    if token.user_id != user.pk:
+        raise PermissionDenied("Only the token's owner may revoke it.")
+    with transaction.atomic():
+        updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        if updated:
+            record_audit(actor=user, obj=token, action="token_revoked", from_state="active", to_state="revoked",
+                         partner_id=user.partner_id)
+    token.refresh_from_db()
+    return token
+
+
+def user_has_mfa(user: User) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def verify_mfa_code(user: User, code: str) -> bool:
+    """Check a TOTP or recovery code of `user` (used by the token endpoint)."""
+    from allauth.mfa.models import Authenticator
+
+    code = (code or "").strip()
+    if not code:
+        return False
+    for authenticator in Authenticator.objects.filter(user=user):
+        if authenticator.wrap().validate_code(code):
+            authenticator.record_usage()
+            return True
+    return False

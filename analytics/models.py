@@ -1,0 +1,1 @@
+"""Analytics: built by its own issue (see README, 'Roadmap')."""

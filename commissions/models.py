@@ -1,0 +1,1 @@
+"""Commissions: built by its own issue (see README, 'Roadmap')."""

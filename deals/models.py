@@ -1,0 +1,1 @@
+"""Deal registration: built by its own issue (see README, 'Roadmap')."""

@@ -1,0 +1,1 @@
+"""Enablement: built by its own issue (see README, 'Roadmap')."""

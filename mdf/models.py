@@ -1,0 +1,1 @@
+"""Market development funds: built by its own issue (see README, 'Roadmap')."""

@@ -1,0 +1,185 @@
+"""Writes about partner organisations: creation, profile, channel manager and tier changes."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from partners.models import Partner, PartnerStatus, Tier, TierChange
+from prm.audit import record_audit
+from prm.events import record_event
+from prm.exceptions import TransitionNotAllowed
+from prm.workflow import Workflow
+
+PARTNER_WORKFLOW = Workflow(
+    {
+        PartnerStatus.ONBOARDING: {PartnerStatus.ACTIVE, PartnerStatus.TERMINATED},
+        PartnerStatus.ACTIVE: {PartnerStatus.SUSPENDED, PartnerStatus.TERMINATED},
+        PartnerStatus.SUSPENDED: {PartnerStatus.ACTIVE, PartnerStatus.TERMINATED},
+        PartnerStatus.TERMINATED: set(),
+    }
+)
+
+PROFILE_FIELDS_FOR_PARTNERS = ("legal_name", "website_domain", "description", "phone", "address",
+                               "employee_count", "verticals")
+PROFILE_FIELDS_FOR_STAFF = PROFILE_FIELDS_FOR_PARTNERS + ("name", "partner_type", "country", "region",
+                                                          "external_crm_id")
+
+
+def _require_role(user: User, *roles):
+    if not (user and user.is_authenticated and user.is_active and user.role in roles):
+        raise PermissionDenied("Your role may not do this.")
+
+
+def entry_tier() -> Tier:
+    return Tier.objects.order_by("rank").first()
+
+
+def create_partner(*, actor: User, name: str, partner_type: str, country: str, region: str,
+                   tier: Tier | None = None, channel_manager: User | None = None, **profile) -> Partner:
+    """Create a partner organisation at the entry tier unless told otherwise."""
+    _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+    with transaction.atomic():
+        partner = Partner(
+            name=name.strip(),
+            partner_type=partner_type,
+            country=country,
+            region=region,
+            tier=tier or entry_tier(),
+            channel_manager=channel_manager,
+            joined_at=timezone.localdate(),
+            **{k: v for k, v in profile.items() if k in PROFILE_FIELDS_FOR_STAFF},
+        )
+        partner.full_clean()
+        partner.save()
+        TierChange.objects.create(partner=partner, to_tier=partner.tier, kind=TierChange.Kind.ASSIGNMENT,
+                                  changed_by=actor, reason="Joined the program")
+        record_audit(actor=actor, obj=partner, action="created", to_state=partner.status)
+        record_event("partner.created", actor=actor, partner=partner, subject=partner,
+                     payload={"partner_id": partner.pk, "name": partner.name, "tier": partner.tier.name})
+    return partner
+
+
+def update_partner_profile(*, actor: User, partner: Partner, changes: dict) -> Partner:
+    """Partner admins edit their own company profile; internal staff also edit identity fields."""
+    if actor.is_internal and actor.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
+        allowed = PROFILE_FIELDS_FOR_STAFF
+    elif actor.role == Role.PARTNER_ADMIN and actor.partner_id == partner.pk:
+        allowed = PROFILE_FIELDS_FOR_PARTNERS
+    else:
+        raise PermissionDenied("Only the partner's admins and channel staff may edit this profile.")
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError({field: "This field cannot be changed here." for field in unknown})
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        before = {field: getattr(partner, field) for field in changes}
+        for field, value in changes.items():
+            setattr(partner, field, value)
+        partner.full_clean()
+        partner.save()
+        diff = {f: [str(before[f]), str(changes[f])] for f in changes if before[f] != changes[f]}
+        if diff:
+            record_audit(actor=actor, obj=partner, action="profile_updated", changes=diff)
+    return partner
+
+
+def assign_channel_manager(*, actor: User, partner: Partner, manager: User | None, reason: str = "") -> Partner:
+    _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+    if manager is not None and manager.role != Role.CHANNEL_MANAGER:
+        raise ValidationError({"channel_manager": "Choose a user with the channel manager role."})
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        previous = partner.channel_manager
+        partner.channel_manager = manager
+        partner.save(update_fields=["channel_manager", "updated_at"])
+        record_audit(actor=actor, obj=partner, action="channel_manager_changed",
+                     from_state=getattr(previous, "email", ""), to_state=getattr(manager, "email", ""),
+                     reason=reason)
+    return partner
+
+
+def change_partner_tier(*, actor: User | None, partner: Partner, tier: Tier, reason: str) -> Partner:
+    """Move a partner to another tier: tier history, audit row and `partner.tier_changed` event.
+
+    `actor` None means the system (the quarterly tier review); people need a channel or program role.
+    """
+    if actor is not None:
+        _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the tier changes; the partner sees it."})
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().select_related("tier").get(pk=partner.pk)
+        if partner.tier_id == tier.pk:
+            raise TransitionNotAllowed(f"{partner.name} is already {tier.name}.", code="same_tier")
+        previous = partner.tier
+        kind = TierChange.Kind.PROMOTION if tier.rank > previous.rank else TierChange.Kind.DEMOTION
+        partner.tier = tier
+        partner.save(update_fields=["tier", "updated_at"])
+        TierChange.objects.create(partner=partner, from_tier=previous, to_tier=tier, kind=kind,
+                                  reason=reason, changed_by=actor)
+        record_audit(actor=actor, obj=partner, action="tier_changed", from_state=previous.name,
+                     to_state=tier.name, reason=reason)
+        record_event(
+            "partner.tier_changed", actor=actor, partner=partner, subject=partner,
+            payload={"partner_id": partner.pk, "partner_name": partner.name, "from_tier": previous.name,
+                     "to_tier": tier.name, "kind": kind, "reason": reason,
+                     "channel_manager_id": partner.channel_manager_id},
+        )
+    return partner
+
+
+def change_partner_status(*, actor: User, partner: Partner, status: str, reason: str = "") -> Partner:
+    _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        PARTNER_WORKFLOW.apply(partner, status, actor=actor, reason=reason, extra_fields=["updated_at"])
+    return partner
+
+
+def set_partner_user_role(*, actor: User, user: User, role: str) -> User:
+    """A partner admin changes a colleague's role; the last active admin cannot step down."""
+    if not (actor.role in (Role.PARTNER_ADMIN,) and actor.partner_id == user.partner_id) and actor.role not in (
+        Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN
+    ):
+        raise PermissionDenied("Only the partner's admins may change roles in its team.")
+    if role not in (Role.PARTNER_ADMIN, Role.PARTNER_USER) or not user.partner_id:
+        raise ValidationError({"role": "Choose partner admin or partner user."})
+    with transaction.atomic():
+        Partner.objects.select_for_update().get(pk=user.partner_id)  # serialise team changes
+        user = User.objects.get(pk=user.pk)
+        if user.role == Role.PARTNER_ADMIN and role != Role.PARTNER_ADMIN:
+            _ensure_another_admin(user)
+        previous = user.role
+        user.role = role
+        user.save(update_fields=["role"])
+        record_audit(actor=actor, obj=user, action="role_changed", from_state=previous, to_state=role)
+    return user
+
+
+def set_partner_user_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivate or reactivate a colleague; the last active admin cannot be deactivated."""
+    if not (actor.role == Role.PARTNER_ADMIN and actor.partner_id == user.partner_id) and actor.role not in (
+        Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN
+    ):
+        raise PermissionDenied("Only the partner's admins may change its team.")
+    if not user.partner_id:
+        raise PermissionDenied("Internal users are managed by program admins.")
+    with transaction.atomic():
+        Partner.objects.select_for_update().get(pk=user.partner_id)
+        user = User.objects.get(pk=user.pk)
+        if not active and user.role == Role.PARTNER_ADMIN and user.is_active:
+            _ensure_another_admin(user)
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        record_audit(actor=actor, obj=user, action="reactivated" if active else "deactivated",
+                     from_state="inactive" if active else "active", to_state="active" if active else "inactive")
+    return user
+
+
+def _ensure_another_admin(user: User) -> None:
+    others = User.objects.partner_admins_of(user.partner_id).exclude(pk=user.pk)
+    if not others.exists():
+        raise TransitionNotAllowed(
+            "Every partner needs at least one active admin: make someone else admin first.", code="last_admin"
+        )

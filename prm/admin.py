@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from prm.models import AuditEntry, DomainEvent, EventHandlerRun, Notification, NotificationPreference
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor_label", "action", "object_label", "from_state", "to_state"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["actor_label", "object_label", "reason"]
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the audit trail is append-only
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DomainEvent)
+class DomainEventAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at", "partner", "dispatched_at", "attempts"]
+    list_filter = ["name"]
+    raw_id_fields = ["actor", "partner"]
+
+
+@admin.register(EventHandlerRun)
+class EventHandlerRunAdmin(admin.ModelAdmin):
+    list_display = ["event", "handler", "completed_at"]
+    raw_id_fields = ["event"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "title", "category", "created_at", "read_at", "emailed_at"]
+    list_filter = ["category"]
+    raw_id_fields = ["user", "event"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "category", "email"]
+    raw_id_fields = ["user"]

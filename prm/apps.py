@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "prm"
+    verbose_name = "Portal core"
+
+    def ready(self):
+        from prm import notifications  # noqa: F401  (registers the notification handler)

@@ -1,0 +1,160 @@
+"""Shared records of the portal.
+
+Aggregate roots: AuditEntry (append-only: who moved what from which state to which, and why),
+DomainEvent (the outbox: recorded in the service's transaction, dispatched after commit; states
+pending -> dispatched), Notification (one per user and event; unread -> read).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from prm.tenancy import TenantManager
+
+
+class AuditEntry(models.Model):
+    """One state change or sensitive action. Never edited or deleted by the portal."""
+
+    TENANT_PATH = "partner_id"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, blank=True, help_text="E-mail of the actor, or 'system'.")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    object_label = models.CharField(max_length=255)
+    action = models.CharField(max_length=64)
+    from_state = models.CharField(max_length=64, blank=True)
+    to_state = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    partner = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"], name="audit_object_idx"),
+            models.Index(fields=["partner", "created_at"], name="audit_partner_idx"),
+            models.Index(fields=["action", "created_at"], name="audit_action_idx"),
+        ]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.actor_label} {self.action} {self.object_label}"
+
+
+class DomainEvent(models.Model):
+    """A fact another part of the portal reacts to, e.g. deal.won (the transactional outbox)."""
+
+    name = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    content_type = models.ForeignKey("contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(dispatched_at__isnull=True), name="event_pending_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} #{self.pk}"
+
+
+class EventHandlerRun(models.Model):
+    """Marks that one handler finished for one event, so a redelivered event changes nothing."""
+
+    event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="handler_runs")
+    handler = models.CharField(max_length=200)
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "handler"], name="event_handler_once")]
+
+
+class NotificationCategory(models.TextChoices):
+    ACCOUNT = "account", "Account and team"
+    PARTNERS = "partners", "Partner program and tiers"
+    DEALS = "deals", "Deals and leads"
+    ENABLEMENT = "enablement", "Courses and certifications"
+    MDF = "mdf", "Market development funds"
+    COMMISSIONS = "commissions", "Commissions and payouts"
+    ANALYTICS = "analytics", "Alerts and scorecards"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Notifications are personal: everyone, internal or not, sees only their own."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    event = models.ForeignKey(DomainEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    category = models.CharField(max_length=20, choices=NotificationCategory.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "event"], condition=Q(event__isnull=False), name="notification_once_per_event"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="notification_user_idx"),
+            models.Index(
+                fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """Whether a user gets e-mail for one category; no row means yes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    category = models.CharField(max_length=20, choices=NotificationCategory.choices)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="notification_preference_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.category}: {'e-mail' if self.email else 'portal only'}"

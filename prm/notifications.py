@@ -1,0 +1,118 @@
+"""In-portal notifications and e-mail, fanned out from domain events after commit.
+
+Each event type that people should hear about registers a builder with `@notice_for("name")`: a
+function of the event that returns `Notice`s (who, title, body, link). The `create_notifications`
+subscriber writes one Notification per user and event, then e-mails those who want it.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from prm.events import EVENT_TYPES, on_event
+from prm.models import DomainEvent, Notification, NotificationCategory, NotificationPreference
+
+
+@dataclass
+class Notice:
+    users: Iterable
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+_BUILDERS: dict[str, Callable[[DomainEvent], Iterable[Notice]]] = {}
+
+
+def notice_for(name: str):
+    def register(builder):
+        _BUILDERS[name] = builder
+        return builder
+
+    return register
+
+
+@on_event("*")
+def create_notifications(event: DomainEvent) -> None:
+    builder = _BUILDERS.get(event.name)
+    if builder is None:
+        return
+    category = EVENT_TYPES[event.name].category
+    for notice in builder(event):
+        for user in notice.users:
+            if not user.is_active:
+                continue
+            notification, created = Notification.objects.get_or_create(
+                user=user,
+                event=event,
+                defaults={
+                    "category": category,
+                    "title": notice.title[:200],
+                    "body": notice.body,
+                    "url": notice.url,
+                },
+            )
+            if created and wants_email(user, category):
+                transaction.on_commit(lambda pk=notification.pk: queue_email(pk))
+
+
+def queue_email(notification_id: int) -> None:
+    from prm.tasks import send_notification_email
+
+    try:
+        send_notification_email.delay(notification_id)
+    except Exception:  # broker down: the notification is in the portal; the e-mail is best effort
+        pass
+
+
+def wants_email(user, category: str) -> bool:
+    preference = NotificationPreference.objects.filter(user=user, category=category).first()
+    return preference.email if preference else True
+
+
+def email_notification(*, notification_id: int) -> bool:
+    """E-mail one notification at most once: the row is claimed before the mail is sent."""
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    context = {"notification": notification, "site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME}
+    send_mail(
+        subject=f"[{settings.PORTAL_NAME}] {notification.title}",
+        message=render_to_string("prm/email/notification.txt", context),
+        from_email=None,
+        recipient_list=[notification.user.email],
+    )
+    return True
+
+
+def mark_read(*, user, notification_id: int) -> None:
+    Notification.objects.visible_to(user).filter(pk=notification_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def mark_all_read(*, user) -> int:
+    return Notification.objects.visible_to(user).unread().update(read_at=timezone.now())
+
+
+def set_email_preferences(*, user, emailed_categories: Iterable[str]) -> None:
+    """Keep e-mail on for the given categories and off for the others."""
+    emailed = set(emailed_categories)
+    with transaction.atomic():
+        for category in NotificationCategory.values:
+            NotificationPreference.objects.update_or_create(
+                user=user, category=category, defaults={"email": category in emailed}
+            )
+
+
+def email_preferences(user) -> dict[str, bool]:
+    stored = dict(NotificationPreference.objects.filter(user=user).values_list("category", "email"))
+    return {category: stored.get(category, True) for category in NotificationCategory.values}

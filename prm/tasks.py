@@ -1,0 +1,41 @@
+"""Celery tasks of the core: event dispatch and its sweeper. Tasks take ids and are safe to rerun."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from prm import events
+from prm.models import DomainEvent
+
+
+@shared_task
+def dispatch_event(event_id: int) -> None:
+    events.dispatch(event_id)
+
+
+@shared_task
+def dispatch_pending_events(older_than_seconds: int = 30, limit: int = 500) -> int:
+    """Dispatch events left pending (broker down at commit time, worker lost mid-way)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    pending = list(
+        DomainEvent.objects.filter(dispatched_at__isnull=True, created_at__lte=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for event_id in pending:
+        events.dispatch(event_id)
+    return len(pending)
+
+
+@shared_task
+def send_notification_email(notification_id: int) -> None:
+    from prm.notifications import email_notification
+
+    email_notification(notification_id=notification_id)
+
+
+@shared_task
+def ping() -> str:
+    """A trivial task used by health checks and the worker test."""
+    return "pong"

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from prm import views
+
+urlpatterns = [
+    path("", views.landing, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("notifications/badge/", views.notification_badge, name="notification_badge"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/settings/", views.NotificationSettingsView.as_view(), name="notification_settings"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path("", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("partners/", include("partners.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("prm.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+admin.site.site_header = "PRM portal administration"

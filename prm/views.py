@@ -1,0 +1,255 @@
+"""Shared page machinery and the core pages: landing, role homes, notifications, audit log."""
+
+import csv
+from operator import attrgetter
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView, TemplateView
+import django_filters
+
+from accounts.models import INTERNAL_ROLES, Role
+from prm import notifications
+from prm.exceptions import DomainError
+from prm.models import AuditEntry, Notification, NotificationCategory
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Anonymous visitors go to the login page; a logged-in user with another role gets 403."""
+
+    allowed_roles: frozenset | set | tuple = frozenset()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.allowed_roles and request.user.role not in self.allowed_roles:
+            raise PermissionDenied("Your role does not give access to this page.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+def csv_response(filename: str, columns, rows) -> StreamingHttpResponse:
+    """Stream rows as CSV. `columns` is a list of (header, accessor): a dotted attribute or a callable."""
+    getters = [(header, accessor if callable(accessor) else attrgetter(accessor)) for header, accessor in columns]
+
+    def cell(getter, row):
+        try:
+            value = getter(row)
+            if callable(value):
+                value = value()
+        except AttributeError:
+            value = ""
+        if value is None:
+            return ""
+        text = str(value)
+        # Cells starting with these characters would run as formulas in spreadsheets (CSV injection).
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+    def generate():
+        writer = csv.writer(Echo())
+        yield writer.writerow([header for header, _ in getters])
+        for row in rows:
+            yield writer.writerow([cell(getter, row) for _, getter in getters])
+
+    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class FilteredListView(RoleRequiredMixin, ListView):
+    """A list page: scoped queryset, django-filter form, pagination, and `?export=csv` of the filtered rows."""
+
+    paginate_by = 25
+    filterset_class = None
+    export_columns: list = []
+    export_filename = "export.csv"
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        queryset = self.get_base_queryset()
+        if self.filterset_class is None:
+            self.filterset = None
+            return queryset
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "csv" and self.export_columns:
+            stamp = timezone.localdate().isoformat()
+            name = self.export_filename.replace(".csv", f"-{stamp}.csv")
+            return csv_response(name, self.export_columns, self.get_queryset().iterator(chunk_size=2000))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["filter"] = self.filterset
+        context["querystring"] = query.urlencode()
+        return context
+
+
+def run_service(request, service, *args, success: str = "", **kwargs):
+    """Call a service from a page; turn domain and validation errors into a message. Returns (ok, result)."""
+    try:
+        result = service(*args, **kwargs)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False, None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False, None
+    if success:
+        messages.success(request, success)
+    return True, result
+
+
+def landing(request):
+    if request.user.is_authenticated:
+        return home(request)
+    from partners.models import Tier
+
+    return render(request, "prm/landing.html", {"tiers": Tier.objects.ranked().prefetch_related("requirements")})
+
+
+def home(request):
+    """Each role's home page; later issues add their panels."""
+    from partners import selectors as partner_selectors
+
+    user = request.user
+    if user.is_partner_user:
+        return render(request, "prm/home_partner.html", partner_selectors.partner_home(user))
+    if user.role == Role.FINANCE:
+        return render(request, "prm/home_finance.html", partner_selectors.program_overview(user))
+    if user.role in INTERNAL_ROLES:
+        return render(request, "prm/home_internal.html", partner_selectors.program_overview(user))
+    raise PermissionDenied
+
+
+def healthz(request):
+    """Liveness and database reachability for load balancers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+# --- Notifications --------------------------------------------------------------------------------
+
+
+class NotificationFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(
+        choices=[("unread", "Unread"), ("read", "Read")], method="filter_state", label="Show"
+    )
+    category = django_filters.ChoiceFilter(choices=NotificationCategory.choices)
+
+    class Meta:
+        model = Notification
+        fields = ["state", "category"]
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=(value == "unread"))
+
+
+class NotificationListView(FilteredListView):
+    template_name = "prm/notifications.html"
+    filterset_class = NotificationFilter
+    export_filename = "notifications.csv"
+    export_columns = [("Time", "created_at"), ("Category", "category"), ("Title", "title"),
+                      ("Details", "body"), ("Read at", "read_at")]
+
+    def get_base_queryset(self):
+        return Notification.objects.visible_to(self.request.user)
+
+
+@require_POST
+def notification_read(request, pk):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    notifications.mark_read(user=request.user, notification_id=pk)
+    target = Notification.objects.visible_to(request.user).filter(pk=pk).values_list("url", flat=True).first()
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Trigger": "notifications-changed"})
+    return redirect(target or "notifications")
+
+
+@require_POST
+def notifications_read_all(request):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    count = notifications.mark_all_read(user=request.user)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    return redirect("notifications")
+
+
+def notification_badge(request):
+    """The navbar's unread count, refreshed by htmx."""
+    if not request.user.is_authenticated:
+        return HttpResponse("")
+    count = Notification.objects.visible_to(request.user).unread().count()
+    return render(request, "prm/partials/notification_badge.html", {"unread_count": count})
+
+
+class NotificationSettingsView(LoginRequiredMixin, View):
+    def get(self, request):
+        preferences = notifications.email_preferences(request.user)
+        rows = [(value, label, preferences[value]) for value, label in NotificationCategory.choices]
+        return render(request, "prm/notification_settings.html", {"rows": rows})
+
+    def post(self, request):
+        chosen = [c for c in request.POST.getlist("email") if c in NotificationCategory.values]
+        notifications.set_email_preferences(user=request.user, emailed_categories=chosen)
+        messages.success(request, "Your e-mail preferences are saved.")
+        return redirect("notification_settings")
+
+
+# --- Audit log ------------------------------------------------------------------------------------
+
+
+class AuditFilter(django_filters.FilterSet):
+    actor = django_filters.CharFilter(field_name="actor_label", lookup_expr="icontains", label="Actor e-mail")
+    action = django_filters.CharFilter(lookup_expr="iexact")
+    object = django_filters.CharFilter(field_name="object_label", lookup_expr="icontains", label="Object")
+    content_type = django_filters.ModelChoiceFilter(
+        queryset=ContentType.objects.filter(app_label__in=["accounts", "partners", "deals", "enablement", "mdf",
+                                                           "commissions", "analytics", "prm"]),
+        label="Kind",
+    )
+    partner = django_filters.NumberFilter(field_name="partner_id", label="Partner id")
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="From")
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="To")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["actor", "action", "object", "content_type", "partner", "since", "until"]
+
+
+class AuditLogView(FilteredListView):
+    allowed_roles = {Role.PROGRAM_ADMIN}
+    template_name = "prm/audit_log.html"
+    filterset_class = AuditFilter
+    paginate_by = 50
+    export_filename = "audit-log.csv"
+    export_columns = [("Time", "created_at"), ("Actor", "actor_label"), ("Action", "action"),
+                      ("Kind", "content_type.model"), ("Object", "object_label"), ("Object id", "object_id"),
+                      ("From", "from_state"), ("To", "to_state"), ("Reason", "reason"), ("Partner id", "partner_id")]
+
+    def get_base_queryset(self):
+        return AuditEntry.objects.visible_to(self.request.user).select_related("content_type")
