@@ -1,9 +1,10 @@
 from django import forms
 
 from accounts.models import INTERNAL_ROLES, Role
+from prm.forms import BootstrapFormMixin
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(BootstrapFormMixin, forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     password1 = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -18,6 +19,6 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
-class StaffInviteForm(forms.Form):
+class StaffInviteForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r in INTERNAL_ROLES])

@@ -2,9 +2,10 @@ from django import forms
 
 from accounts.models import PARTNER_ROLES, PartnerFunction, Role, User
 from partners.models import Partner, PartnerStatus, Tier, Vertical
+from prm.forms import BootstrapFormMixin
 
 
-class PartnerProfileForm(forms.ModelForm):
+class PartnerProfileForm(BootstrapFormMixin, forms.ModelForm):
     verticals = forms.MultipleChoiceField(choices=Vertical.choices, required=False,
                                           widget=forms.CheckboxSelectMultiple)
 
@@ -27,30 +28,30 @@ class PartnerProfileForm(forms.ModelForm):
         return domain.split("/")[0]
 
 
-class InviteForm(forms.Form):
+class InviteForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r in PARTNER_ROLES])
     partner_function = forms.ChoiceField(choices=PartnerFunction.choices, required=False, label="Function")
 
 
-class TierChangeForm(forms.Form):
+class TierChangeForm(BootstrapFormMixin, forms.Form):
     tier = forms.ModelChoiceField(queryset=Tier.objects.ranked(), empty_label=None)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
                              help_text="The partner sees this reason.")
 
 
-class ChannelManagerForm(forms.Form):
+class ChannelManagerForm(BootstrapFormMixin, forms.Form):
     channel_manager = forms.ModelChoiceField(
         queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True), required=False,
         empty_label="— none —"
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(choices=PartnerStatus.choices)
     reason = forms.CharField(required=False, max_length=2000)
 
 
-class MemberRoleForm(forms.Form):
+class MemberRoleForm(BootstrapFormMixin, forms.Form):
     role = forms.ChoiceField(choices=[(Role.PARTNER_ADMIN.value, "Partner admin"),
                                       (Role.PARTNER_USER.value, "Partner user")])

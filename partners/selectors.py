@@ -22,6 +22,11 @@ def partner_home(user) -> dict:
     }
 
 
+def chart(rows, label: str) -> dict:
+    """Chart.js data for rows of {name, n}."""
+    return {"labels": [row["name"] for row in rows], "datasets": [{"label": label, "data": [row["n"] for row in rows]}]}
+
+
 def program_overview(user) -> dict:
     """Internal home: the program at a glance, and the user's own book for channel managers."""
     partners = Partner.objects.visible_to(user)
@@ -42,6 +47,9 @@ def program_overview(user) -> dict:
     ]
     status_counts = dict(partners.values_list("status").annotate(n=Count("id")))
     context = {
+        "chart_tier": chart(by_tier, "Partners"),
+        "chart_type": chart(by_type, "Partners"),
+        "chart_region": chart(by_region, "Partners"),
         "by_tier": by_tier,
         "by_type": by_type,
         "by_region": by_region,

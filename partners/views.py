@@ -9,7 +9,14 @@ from accounts import services as account_services
 from accounts.models import INTERNAL_ROLES, Role, User
 from partners import selectors, services
 from partners.filters import PartnerFilter
-from partners.forms import ChannelManagerForm, InviteForm, MemberRoleForm, PartnerProfileForm, StatusForm, TierChangeForm
+from partners.forms import (
+    ChannelManagerForm,
+    InviteForm,
+    MemberRoleForm,
+    PartnerProfileForm,
+    StatusForm,
+    TierChangeForm,
+)
 from partners.models import Partner
 from prm.tenancy import get_visible_or_404
 from prm.views import FilteredListView, RoleRequiredMixin, run_service

@@ -3,6 +3,7 @@
 import csv
 from operator import attrgetter
 
+import django_filters
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
@@ -14,7 +15,6 @@ from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
-import django_filters
 
 from accounts.models import INTERNAL_ROLES, Role
 from prm import notifications
