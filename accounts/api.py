@@ -1,6 +1,7 @@
 """Identity and tokens (API.md): POST /auth/token/, GET /me/, /tokens/."""
 
 from allauth.account.adapter import get_adapter
+from allauth.core.internal import ratelimit
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.models import ApiToken, TokenScope
+from accounts.models import ApiToken, TokenScope, User
 
 LOGIN_RETRY_AFTER_SECONDS = 15 * 60
 
@@ -49,11 +50,7 @@ class ObtainTokenView(APIView):
                 request._request, email=email, password=form.validated_data["password"]
             )
         except DjangoValidationError:  # allauth's "too many login attempts"
-            return Response(
-                {"detail": "Too many failed login attempts. Try again later.", "code": "throttled"},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(LOGIN_RETRY_AFTER_SECONDS)},
-            )
+            return self.throttled_response()
         if user is None or not user.is_active:
             return Response(
                 {"non_field_errors": ["Unable to log in with the e-mail and password given."]},
@@ -65,13 +62,29 @@ class ObtainTokenView(APIView):
                     {"detail": "Set up two-factor authentication in the portal first.", "code": "mfa_required"},
                     status=status.HTTP_403_FORBIDDEN,
                 )
+            # A right password rolls back allauth's failed-login count, so wrong codes are counted on
+            # their own, in the same bucket as allauth's MFA login stage; else codes could be guessed.
+            attempt = ratelimit.consume(
+                request._request, app="allauth.account", action="login_failed", key=f"mfa-auth-user-{user.pk}"
+            )
+            if not attempt:
+                return self.throttled_response()
             if not services.verify_mfa_code(user, form.validated_data.get("otp", "")):
                 return Response(
                     {"otp": ["Enter the current code from your authenticator app or a recovery code."]},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
+            attempt.rollback()
         _, secret = services.create_api_token(user=user, name="API login", scope=TokenScope.READ_WRITE)
         return Response({"token": secret})
+
+    @staticmethod
+    def throttled_response():
+        return Response(
+            {"detail": "Too many failed login attempts. Try again later.", "code": "throttled"},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(LOGIN_RETRY_AFTER_SECONDS)},
+        )
 
 
 class MePartnerSerializer(serializers.Serializer):
@@ -92,7 +105,8 @@ class MeView(APIView):
     def get(self, request):
         user = request.user
         if user.partner_id:
-            user = type(user).objects.select_related("partner__tier").get(pk=user.pk)
+            # request.user is a lazy proxy under session auth: query the model, not type(user).
+            user = User.objects.select_related("partner__tier").get(pk=user.pk)
         return Response(MeSerializer(user).data)
 
 

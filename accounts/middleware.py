@@ -1,5 +1,7 @@
 """Internal roles must have MFA set up before they reach any page other than account pages."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -19,7 +21,8 @@ class InternalMfaRequiredMiddleware:
             and not request.path.startswith(EXEMPT_PREFIXES)
             and not mfa_set_up(request)
         ):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
+            # Encode `next` so a query string of several parameters survives the round trip.
+            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 

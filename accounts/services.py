@@ -47,8 +47,14 @@ def invite_user(*, inviter: User, email: str, role: str, partner=None, partner_f
         raise ValidationError({"email": "Someone with this e-mail address already has an account."})
     token = Invitation.new_token()
     with transaction.atomic():
-        # A new invitation replaces any pending one for the same address.
-        Invitation.objects.pending().filter(email__iexact=email).update(revoked_at=timezone.now())
+        # A new invitation replaces a pending one for the same address into the same organisation; another
+        # partner's invitations are theirs to withdraw (tenancy), whoever accepts first gets the account.
+        replaced = Invitation.objects.select_for_update().pending().filter(email__iexact=email, partner=partner)
+        for old in replaced:
+            old.revoked_at = timezone.now()
+            old.save(update_fields=["revoked_at"])
+            record_audit(actor=inviter, obj=old, action="revoked", from_state="pending", to_state="revoked",
+                         reason="Replaced by a new invitation.")
         invitation = Invitation.objects.create(
             email=email,
             role=role,
@@ -58,7 +64,9 @@ def invite_user(*, inviter: User, email: str, role: str, partner=None, partner_f
             token_hash=hash_secret(token),
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS),
         )
-        record_audit(actor=inviter, obj=invitation, action="invited", to_state="pending", partner_id=partner and partner.pk)
+        record_audit(
+            actor=inviter, obj=invitation, action="invited", to_state="pending", partner_id=partner and partner.pk
+        )
         transaction.on_commit(lambda: _send_invitation_email(invitation, token))
     return invitation, token
 
@@ -127,7 +135,12 @@ def accept_invitation(*, token: str, password: str, first_name: str = "", last_n
             actor=user,
             partner=invitation.partner,
             subject=user,
-            payload={"user_id": user.pk, "email": user.email, "role": user.role, "invited_by": invitation.invited_by_id},
+            payload={
+                "user_id": user.pk,
+                "email": user.email,
+                "role": user.role,
+                "invited_by": invitation.invited_by_id,
+            },
         )
     return user
 

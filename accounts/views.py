@@ -10,35 +10,47 @@ from accounts import services
 from accounts.forms import AcceptInvitationForm, StaffInviteForm
 from accounts.models import INTERNAL_ROLES, Invitation, Role, User
 from prm.exceptions import DomainError
-from prm.views import FilteredListView, run_service
+from prm.views import FilteredListView, run_form_service
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+INVITATION_PROBLEMS = {
+    "accepted": "This invitation has already been used. Log in with your e-mail and password.",
+    "expired": "This invitation has expired. Ask the person who invited you to send a new one.",
+    "revoked": "This invitation was withdrawn. Ask the person who invited you to send a new one.",
+}
+INVALID_LINK = "This invitation link is not valid. Check that you copied the whole link."
 
 
 class AcceptInvitationView(View):
     """The e-mailed link: set a name and password, then land in the portal logged in."""
 
+    template_name = "accounts/accept_invitation.html"
+
     def _invitation(self, token):
+        """(invitation, problem, status): a link that cannot be used is refused on GET and POST alike,
+        404 when unknown, 410 once used, expired or withdrawn."""
         invitation = services.invitation_for_token(token)
-        problem = None
         if invitation is None:
-            problem = "This invitation link is not valid. Check that you copied the whole link."
-        elif invitation.status == "accepted":
-            problem = "This invitation has already been used. Log in with your e-mail and password."
-        elif invitation.status in ("expired", "revoked"):
-            problem = "This invitation has expired. Ask the person who invited you to send a new one."
-        return invitation, problem
+            return None, INVALID_LINK, 404
+        problem = INVITATION_PROBLEMS.get(invitation.status)
+        return invitation, problem, 410 if problem else 200
+
+    def _render(self, request, invitation, problem, form, status):
+        return render(request, self.template_name,
+                      {"invitation": invitation, "problem": problem, "form": form}, status=status)
 
     def get(self, request, token):
-        invitation, problem = self._invitation(token)
-        status = 410 if problem and invitation else 404 if problem else 200
-        return render(request, "accounts/accept_invitation.html",
-                      {"invitation": invitation, "problem": problem, "form": AcceptInvitationForm()}, status=status)
+        invitation, problem, status = self._invitation(token)
+        return self._render(request, invitation, problem, AcceptInvitationForm(), status)
 
     def post(self, request, token):
-        invitation, problem = self._invitation(token)
+        invitation, problem, status = self._invitation(token)
         form = AcceptInvitationForm(request.POST)
-        if not problem and form.is_valid():
+        if problem:
+            return self._render(request, invitation, problem, form, status)
+        if form.is_valid():
             try:
                 user = services.accept_invitation(
                     token=token, password=form.cleaned_data["password1"],
@@ -47,14 +59,14 @@ class AcceptInvitationView(View):
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
-            except DomainError as error:
-                problem = error.message
+            except DomainError as error:  # used meanwhile (410) or the address has an account (409)
+                status = 410 if error.code.startswith("invitation_") else 409
+                return self._render(request, invitation, error.message, form, status)
             else:
                 login(request, user, backend=BACKEND)
                 messages.success(request, "Welcome! Your account is ready.")
                 return redirect("home")
-        return render(request, "accounts/accept_invitation.html",
-                      {"invitation": invitation, "problem": problem, "form": form}, status=400)
+        return self._render(request, invitation, None, form, 400)
 
 
 class StaffView(FilteredListView):
@@ -78,10 +90,10 @@ class StaffView(FilteredListView):
     def post(self, request):
         form = StaffInviteForm(request.POST)
         if form.is_valid():
-            ok, _ = run_service(request, services.invite_user, inviter=request.user, email=form.cleaned_data["email"],
-                                role=form.cleaned_data["role"], partner=None,
-                                success=f"Invitation sent to {form.cleaned_data['email']}.")
-            if ok:
+            invitation = run_form_service(form, services.invite_user, inviter=request.user,
+                                          email=form.cleaned_data["email"], role=form.cleaned_data["role"], partner=None)
+            if invitation is not None:
+                messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
                 return redirect("accounts:staff")
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(form=form), status=400)

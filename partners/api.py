@@ -1,5 +1,6 @@
 """Partners and tiers (API.md: Partners)."""
 
+import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
@@ -25,13 +26,26 @@ class PartnerSerializer(serializers.ModelSerializer):
         return str(manager) if manager else None
 
 
+class PartnerApiFilter(PartnerFilter):
+    """The directory's filters; `tier` also takes the tier's name, as the API shows it (`?tier=Gold`)."""
+
+    tier = django_filters.CharFilter(method="filter_tier", label="Tier id or name")
+
+    def filter_tier(self, queryset, name, value):
+        value = value.strip()
+        if value.isascii() and value.isdigit():
+            tier_id = int(value)
+            return queryset.filter(tier_id=tier_id) if tier_id < 2**63 else queryset.none()
+        return queryset.filter(tier__name__iexact=value)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Partners (internal: all; partner users: their own)"),
     retrieve=extend_schema(summary="One partner; 404 outside the caller's tenancy"),
 )
 class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PartnerSerializer
-    filterset_class = PartnerFilter
+    filterset_class = PartnerApiFilter
 
     def get_queryset(self):
         return (

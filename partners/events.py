@@ -12,6 +12,8 @@ register_event_type("partner.tier_changed", category="partners", description="A 
 
 @notice_for("partner.tier_changed")
 def _tier_changed(event):
+    if event.partner_id is None:  # the partner was deleted since: nobody to tell, nothing to link to
+        return []
     payload = event.payload
     partner_users = User.objects.filter(partner_id=event.partner_id, is_active=True, role=Role.PARTNER_ADMIN)
     managers = User.objects.filter(pk=payload.get("channel_manager_id"), is_active=True)

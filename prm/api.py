@@ -1,5 +1,7 @@
 """Shared REST API plumbing: pagination, throttles, and the one mapping of domain errors."""
 
+import traceback
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -48,11 +50,23 @@ def validation_error_detail(error: DjangoValidationError):
     return {"non_field_errors": [str(m) for m in error.messages]}
 
 
+def _is_body_too_deep(exc) -> bool:
+    """Deeply nested JSON makes the parser recurse until Python gives up: that is bad input (400), not a 500
+    (API.md: no input, however malformed, yields a 500)."""
+    if not isinstance(exc, RecursionError):
+        return False
+    parser_files = ("json/decoder.py", "json/__init__.py", "rest_framework/parsers.py")
+    return any(frame.f_code.co_filename.replace("\\", "/").endswith(parser_files)
+               for frame, _ in traceback.walk_tb(exc.__traceback__))
+
+
 def exception_handler(exc, context):
     """Domain errors become 409/400 with {detail, code}; Django's errors become DRF's."""
     # Imported here: rest_framework.views reads the settings that point at this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if _is_body_too_deep(exc):
+        exc = exceptions.ParseError("Malformed request body: nested too deeply.")
     if isinstance(exc, DomainError):
         return Response({"detail": exc.message, "code": exc.code}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

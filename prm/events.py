@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from prm.models import DomainEvent, EventHandlerRun
@@ -89,7 +90,7 @@ def dispatch(event_id: int) -> None:
     event = DomainEvent.objects.filter(pk=event_id).select_related("partner", "actor").first()
     if event is None or event.dispatched_at is not None:
         return
-    DomainEvent.objects.filter(pk=event.pk).update(attempts=event.attempts + 1)
+    DomainEvent.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
     done = set(EventHandlerRun.objects.filter(event=event).values_list("handler", flat=True))
     for handler in subscribers_of(event.name):
         key = handler_key(handler)
@@ -99,13 +100,15 @@ def dispatch(event_id: int) -> None:
             with transaction.atomic():
                 handler(event)
                 EventHandlerRun.objects.create(event=event, handler=key)
-        except IntegrityError:
-            # Another worker finished this handler first; its work stands and ours rolled back.
-            if not EventHandlerRun.objects.filter(event=event, handler=key).exists():
-                raise
         except Exception as exc:
+            if isinstance(exc, IntegrityError) and EventHandlerRun.objects.filter(event=event, handler=key).exists():
+                # Another worker finished this handler first; its work stands and ours rolled back.
+                done.add(key)
+                continue
+            # Any other failure, an IntegrityError of the handler's own work included, is kept for people to see.
             DomainEvent.objects.filter(pk=event.pk).update(last_error=f"{key}: {exc}"[:2000])
             raise
+        done.add(key)
     DomainEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(
         dispatched_at=timezone.now(), last_error=""
     )

@@ -52,6 +52,8 @@ class AuditEntry(models.Model):
 class DomainEvent(models.Model):
     """A fact another part of the portal reacts to, e.g. deal.won (the transactional outbox)."""
 
+    TENANT_PATH = "partner_id"
+
     name = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(
@@ -66,6 +68,9 @@ class DomainEvent(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+
+    # Events name a partner and carry its data (webhooks will offer them to partners): scope them too.
+    objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

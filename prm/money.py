@@ -3,7 +3,7 @@
 DESIGN.md (Money): never float; half-up to cents, once, at the ledger entry.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -21,7 +21,13 @@ def to_money(value) -> Decimal:
     """Round an amount half-up to cents. Accepts Decimal, int or str, never float."""
     if isinstance(value, float):
         raise TypeError("money must not be a float; pass a Decimal or a string")
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValueError(f"{value!r} is not an amount of money") from None
+    if not amount.is_finite():  # NaN or Infinity would quantize to NaN or fail far from here
+        raise ValueError(f"{value!r} is not an amount of money")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class MoneyField(models.DecimalField):

@@ -6,8 +6,9 @@ from datetime import date
 
 from django.conf import settings
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+# fullmatch and ASCII digits only: "2026-11\n" or other scripts' digits are not period keys.
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])", re.ASCII)
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,11 @@ def quarter_of(day: date) -> Period:
 
 def parse_period(key: str) -> Period:
     """Parse "2026-11" or "2026-Q4"; raises ValueError with a message people can read."""
-    if match := _MONTH.match(key or ""):
+    if not isinstance(key, str):
+        raise ValueError("Use a month like 2026-11 or a quarter like 2026-Q4.")
+    if match := _MONTH.fullmatch(key):
         return month_of(date(int(match[1]), int(match[2]), 1))
-    if match := _QUARTER.match(key or ""):
+    if match := _QUARTER.fullmatch(key):
         offset = settings.FISCAL_YEAR_START_MONTH - 1
         name_year, quarter = int(match[1]), int(match[2])
         fiscal_year = name_year - (1 if offset else 0)

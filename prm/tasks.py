@@ -1,5 +1,6 @@
 """Celery tasks of the core: event dispatch and its sweeper. Tasks take ids and are safe to rerun."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -7,6 +8,8 @@ from django.utils import timezone
 
 from prm import events
 from prm.models import DomainEvent
+
+log = logging.getLogger(__name__)
 
 
 @shared_task
@@ -16,16 +19,23 @@ def dispatch_event(event_id: int) -> None:
 
 @shared_task
 def dispatch_pending_events(older_than_seconds: int = 30, limit: int = 500) -> int:
-    """Dispatch events left pending (broker down at commit time, worker lost mid-way)."""
+    """Dispatch events left pending (broker down at commit time, worker lost mid-way); returns how many."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     pending = list(
         DomainEvent.objects.filter(dispatched_at__isnull=True, created_at__lte=cutoff)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+    dispatched = 0
     for event_id in pending:
-        events.dispatch(event_id)
-    return len(pending)
+        try:
+            events.dispatch(event_id)
+        except Exception:
+            # One failing event (its last_error says why) must not hold back the ones queued behind it.
+            log.exception("event %s is still pending; the next sweep retries it", event_id)
+            continue
+        dispatched += 1
+    return dispatched
 
 
 @shared_task

@@ -119,6 +119,24 @@ def run_service(request, service, *args, success: str = "", **kwargs):
     return True, result
 
 
+def run_form_service(form, service, **kwargs):
+    """Call a service with a validated form's input; its errors land next to the form's fields.
+
+    Returns the service's result, or None when it refused (the form then carries the messages).
+    """
+    try:
+        return service(**kwargs)
+    except DomainError as error:
+        form.add_error(None, error.message)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            form.add_error(None, error.messages)
+    return None
+
+
 def landing(request):
     if request.user.is_authenticated:
         return home(request)
