@@ -14,8 +14,22 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "job_title", "phone")}),
-        ("Access", {"fields": ("role", "partner", "partner_function", "mfa_waived", "is_active", "is_staff",
-                               "is_superuser", "groups", "user_permissions")}),
+        (
+            "Access",
+            {
+                "fields": (
+                    "role",
+                    "partner",
+                    "partner_function",
+                    "mfa_waived",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
+        ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "partner", "password1", "password2")}),)

@@ -56,12 +56,13 @@ class ObtainTokenView(APIView):
                 {"non_field_errors": ["Unable to log in with the e-mail and password given."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        if user.mfa_required:
-            if not services.user_has_mfa(user):
-                return Response(
-                    {"detail": "Set up two-factor authentication in the portal first.", "code": "mfa_required"},
-                    status=status.HTTP_403_FORBIDDEN,
-                )
+        has_mfa = services.user_has_mfa(user)
+        if user.mfa_required and not has_mfa:
+            return Response(
+                {"detail": "Set up two-factor authentication in the portal first.", "code": "mfa_required"},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        if has_mfa:  # internal roles must; a partner user who turned MFA on is protected by it here too
             # A right password rolls back allauth's failed-login count, so wrong codes are counted on
             # their own, in the same bucket as allauth's MFA login stage; else codes could be guessed.
             attempt = ratelimit.consume(

@@ -53,8 +53,14 @@ def invite_user(*, inviter: User, email: str, role: str, partner=None, partner_f
         for old in replaced:
             old.revoked_at = timezone.now()
             old.save(update_fields=["revoked_at"])
-            record_audit(actor=inviter, obj=old, action="revoked", from_state="pending", to_state="revoked",
-                         reason="Replaced by a new invitation.")
+            record_audit(
+                actor=inviter,
+                obj=old,
+                action="revoked",
+                from_state="pending",
+                to_state="revoked",
+                reason="Replaced by a new invitation.",
+            )
         invitation = Invitation.objects.create(
             email=email,
             role=role,
@@ -67,7 +73,8 @@ def invite_user(*, inviter: User, email: str, role: str, partner=None, partner_f
         record_audit(
             actor=inviter, obj=invitation, action="invited", to_state="pending", partner_id=partner and partner.pk
         )
-        transaction.on_commit(lambda: _send_invitation_email(invitation, token))
+        # robust: a mail server that is down is logged; it must not turn a saved invitation into a 500.
+        transaction.on_commit(lambda: _send_invitation_email(invitation, token), robust=True)
     return invitation, token
 
 
@@ -93,9 +100,7 @@ def invitation_for_token(token: str) -> Invitation | None:
 def accept_invitation(*, token: str, password: str, first_name: str = "", last_name: str = "") -> User:
     """Create the invited user with the chosen password; the link works once and not after expiry."""
     with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update().filter(token_hash=hash_secret(token)).first()
-        )
+        invitation = Invitation.objects.select_for_update().filter(token_hash=hash_secret(token)).first()
         if invitation is None:
             raise TransitionNotAllowed("This invitation link is not valid.", code="invitation_invalid")
         status = invitation.status
@@ -182,8 +187,14 @@ def revoke_api_token(*, user: User, token: ApiToken) -> ApiToken:
     with transaction.atomic():
         updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         if updated:
-            record_audit(actor=user, obj=token, action="token_revoked", from_state="active", to_state="revoked",
-                         partner_id=user.partner_id)
+            record_audit(
+                actor=user,
+                obj=token,
+                action="token_revoked",
+                from_state="active",
+                to_state="revoked",
+                partner_id=user.partner_id,
+            )
     token.refresh_from_db()
     return token
 

@@ -38,8 +38,9 @@ class AcceptInvitationView(View):
         return invitation, problem, 410 if problem else 200
 
     def _render(self, request, invitation, problem, form, status):
-        return render(request, self.template_name,
-                      {"invitation": invitation, "problem": problem, "form": form}, status=status)
+        return render(
+            request, self.template_name, {"invitation": invitation, "problem": problem, "form": form}, status=status
+        )
 
     def get(self, request, token):
         invitation, problem, status = self._invitation(token)
@@ -53,8 +54,10 @@ class AcceptInvitationView(View):
         if form.is_valid():
             try:
                 user = services.accept_invitation(
-                    token=token, password=form.cleaned_data["password1"],
-                    first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
+                    token=token,
+                    password=form.cleaned_data["password1"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
                 )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
@@ -75,8 +78,14 @@ class StaffView(FilteredListView):
     allowed_roles = {Role.PROGRAM_ADMIN}
     template_name = "accounts/staff.html"
     export_filename = "staff.csv"
-    export_columns = [("E-mail", "email"), ("First name", "first_name"), ("Last name", "last_name"),
-                      ("Role", "role"), ("Active", "is_active"), ("Last login", "last_login")]
+    export_columns = [
+        ("E-mail", "email"),
+        ("First name", "first_name"),
+        ("Last name", "last_name"),
+        ("Role", "role"),
+        ("Active", "is_active"),
+        ("Last login", "last_login"),
+    ]
 
     def get_base_queryset(self):
         return User.objects.filter(role__in=list(INTERNAL_ROLES)).order_by("role", "email")
@@ -90,8 +99,14 @@ class StaffView(FilteredListView):
     def post(self, request):
         form = StaffInviteForm(request.POST)
         if form.is_valid():
-            invitation = run_form_service(form, services.invite_user, inviter=request.user,
-                                          email=form.cleaned_data["email"], role=form.cleaned_data["role"], partner=None)
+            invitation = run_form_service(
+                form,
+                services.invite_user,
+                inviter=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                partner=None,
+            )
             if invitation is not None:
                 messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
                 return redirect("accounts:staff")

@@ -17,9 +17,23 @@ class PartnerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Partner
-        fields = ["id", "name", "partner_type", "tier", "tier_id", "status", "country", "region",
-                  "channel_manager", "channel_manager_name", "onboarding_progress", "website_domain",
-                  "verticals", "external_crm_id", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "partner_type",
+            "tier",
+            "tier_id",
+            "status",
+            "country",
+            "region",
+            "channel_manager",
+            "channel_manager_name",
+            "onboarding_progress",
+            "website_domain",
+            "verticals",
+            "external_crm_id",
+            "created_at",
+        ]
 
     def get_channel_manager_name(self, partner) -> str | None:
         manager = partner.channel_manager

@@ -28,6 +28,8 @@ class PartnerFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(name__icontains=value) | Q(legal_name__icontains=value) | Q(website_domain__icontains=value)
+            Q(name__icontains=value)
+            | Q(legal_name__icontains=value)
+            | Q(website_domain__icontains=value)
             | Q(external_crm_id=value)
         )

@@ -6,13 +6,24 @@ from prm.forms import BootstrapFormMixin
 
 
 class PartnerProfileForm(BootstrapFormMixin, forms.ModelForm):
-    verticals = forms.MultipleChoiceField(choices=Vertical.choices, required=False,
-                                          widget=forms.CheckboxSelectMultiple)
+    verticals = forms.MultipleChoiceField(choices=Vertical.choices, required=False, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Partner
-        fields = ["name", "legal_name", "website_domain", "partner_type", "country", "region", "verticals",
-                  "employee_count", "phone", "address", "description", "external_crm_id"]
+        fields = [
+            "name",
+            "legal_name",
+            "website_domain",
+            "partner_type",
+            "country",
+            "region",
+            "verticals",
+            "employee_count",
+            "phone",
+            "address",
+            "description",
+            "external_crm_id",
+        ]
         widgets = {"address": forms.Textarea(attrs={"rows": 2}), "description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, editable_fields=(), **kwargs):
@@ -36,14 +47,14 @@ class InviteForm(BootstrapFormMixin, forms.Form):
 
 class TierChangeForm(BootstrapFormMixin, forms.Form):
     tier = forms.ModelChoiceField(queryset=Tier.objects.ranked(), empty_label=None)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                             help_text="The partner sees this reason.")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, help_text="The partner sees this reason."
+    )
 
 
 class ChannelManagerForm(BootstrapFormMixin, forms.Form):
     channel_manager = forms.ModelChoiceField(
-        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True), required=False,
-        empty_label="— none —"
+        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True), required=False, empty_label="— none —"
     )
 
 
@@ -53,5 +64,6 @@ class StatusForm(BootstrapFormMixin, forms.Form):
 
 
 class MemberRoleForm(BootstrapFormMixin, forms.Form):
-    role = forms.ChoiceField(choices=[(Role.PARTNER_ADMIN.value, "Partner admin"),
-                                      (Role.PARTNER_USER.value, "Partner user")])
+    role = forms.ChoiceField(
+        choices=[(Role.PARTNER_ADMIN.value, "Partner admin"), (Role.PARTNER_USER.value, "Partner user")]
+    )

@@ -11,7 +11,9 @@ from prm.models import Notification
 def partner_home(user) -> dict:
     """What a partner user sees first: their organisation, tier, team and latest notifications."""
     partner = Partner.objects.visible_to(user).select_related("tier", "channel_manager").get(pk=user.partner_id)
-    next_tier = Tier.objects.filter(rank__gt=partner.tier.rank).order_by("rank").prefetch_related("requirements").first()
+    next_tier = (
+        Tier.objects.filter(rank__gt=partner.tier.rank).order_by("rank").prefetch_related("requirements").first()
+    )
     return {
         "partner": partner,
         "next_tier": next_tier,
@@ -31,9 +33,9 @@ def program_overview(user) -> dict:
     """Internal home: the program at a glance, and the user's own book for channel managers."""
     partners = Partner.objects.visible_to(user)
     by_tier = list(
-        Tier.objects.ranked().annotate(
-            n=Count("partners", filter=Q(partners__status__in=[PartnerStatus.ONBOARDING, PartnerStatus.ACTIVE]))
-        ).values("name", "n")
+        Tier.objects.ranked()
+        .annotate(n=Count("partners", filter=Q(partners__status__in=[PartnerStatus.ONBOARDING, PartnerStatus.ACTIVE])))
+        .values("name", "n")
     )
     type_labels = dict(PartnerType.choices)
     by_type = [
@@ -72,10 +74,13 @@ def partner_profile(user, partner: Partner) -> dict:
     context = {
         "partner": partner,
         "team": team,
-        "tier_history": TierChange.objects.visible_to(user).filter(partner=partner)
+        "tier_history": TierChange.objects.visible_to(user)
+        .filter(partner=partner)
         .select_related("from_tier", "to_tier", "changed_by")[:20],
         "tiers": Tier.objects.ranked().prefetch_related("requirements"),
-        "invitations": Invitation.objects.visible_to(user).filter(partner=partner).pending()
+        "invitations": Invitation.objects.visible_to(user)
+        .filter(partner=partner)
+        .pending()
         .select_related("invited_by"),
     }
     if user.is_internal:

@@ -20,10 +20,22 @@ PARTNER_WORKFLOW = Workflow(
     }
 )
 
-PROFILE_FIELDS_FOR_PARTNERS = ("legal_name", "website_domain", "description", "phone", "address",
-                               "employee_count", "verticals")
-PROFILE_FIELDS_FOR_STAFF = PROFILE_FIELDS_FOR_PARTNERS + ("name", "partner_type", "country", "region",
-                                                          "external_crm_id")
+PROFILE_FIELDS_FOR_PARTNERS = (
+    "legal_name",
+    "website_domain",
+    "description",
+    "phone",
+    "address",
+    "employee_count",
+    "verticals",
+)
+PROFILE_FIELDS_FOR_STAFF = PROFILE_FIELDS_FOR_PARTNERS + (
+    "name",
+    "partner_type",
+    "country",
+    "region",
+    "external_crm_id",
+)
 
 
 def _require_role(user: User, *roles):
@@ -35,8 +47,17 @@ def entry_tier() -> Tier:
     return Tier.objects.order_by("rank").first()
 
 
-def create_partner(*, actor: User, name: str, partner_type: str, country: str, region: str,
-                   tier: Tier | None = None, channel_manager: User | None = None, **profile) -> Partner:
+def create_partner(
+    *,
+    actor: User,
+    name: str,
+    partner_type: str,
+    country: str,
+    region: str,
+    tier: Tier | None = None,
+    channel_manager: User | None = None,
+    **profile,
+) -> Partner:
     """Create a partner organisation at the entry tier unless told otherwise."""
     _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
     with transaction.atomic():
@@ -52,11 +73,21 @@ def create_partner(*, actor: User, name: str, partner_type: str, country: str, r
         )
         partner.full_clean()
         partner.save()
-        TierChange.objects.create(partner=partner, to_tier=partner.tier, kind=TierChange.Kind.ASSIGNMENT,
-                                  changed_by=actor, reason="Joined the program")
+        TierChange.objects.create(
+            partner=partner,
+            to_tier=partner.tier,
+            kind=TierChange.Kind.ASSIGNMENT,
+            changed_by=actor,
+            reason="Joined the program",
+        )
         record_audit(actor=actor, obj=partner, action="created", to_state=partner.status)
-        record_event("partner.created", actor=actor, partner=partner, subject=partner,
-                     payload={"partner_id": partner.pk, "name": partner.name, "tier": partner.tier.name})
+        record_event(
+            "partner.created",
+            actor=actor,
+            partner=partner,
+            subject=partner,
+            payload={"partner_id": partner.pk, "name": partner.name, "tier": partner.tier.name},
+        )
     return partner
 
 
@@ -93,9 +124,14 @@ def assign_channel_manager(*, actor: User, partner: Partner, manager: User | Non
         previous = partner.channel_manager
         partner.channel_manager = manager
         partner.save(update_fields=["channel_manager", "updated_at"])
-        record_audit(actor=actor, obj=partner, action="channel_manager_changed",
-                     from_state=getattr(previous, "email", ""), to_state=getattr(manager, "email", ""),
-                     reason=reason)
+        record_audit(
+            actor=actor,
+            obj=partner,
+            action="channel_manager_changed",
+            from_state=getattr(previous, "email", ""),
+            to_state=getattr(manager, "email", ""),
+            reason=reason,
+        )
     return partner
 
 
@@ -116,15 +152,26 @@ def change_partner_tier(*, actor: User | None, partner: Partner, tier: Tier, rea
         kind = TierChange.Kind.PROMOTION if tier.rank > previous.rank else TierChange.Kind.DEMOTION
         partner.tier = tier
         partner.save(update_fields=["tier", "updated_at"])
-        TierChange.objects.create(partner=partner, from_tier=previous, to_tier=tier, kind=kind,
-                                  reason=reason, changed_by=actor)
-        record_audit(actor=actor, obj=partner, action="tier_changed", from_state=previous.name,
-                     to_state=tier.name, reason=reason)
+        TierChange.objects.create(
+            partner=partner, from_tier=previous, to_tier=tier, kind=kind, reason=reason, changed_by=actor
+        )
+        record_audit(
+            actor=actor, obj=partner, action="tier_changed", from_state=previous.name, to_state=tier.name, reason=reason
+        )
         record_event(
-            "partner.tier_changed", actor=actor, partner=partner, subject=partner,
-            payload={"partner_id": partner.pk, "partner_name": partner.name, "from_tier": previous.name,
-                     "to_tier": tier.name, "kind": kind, "reason": reason,
-                     "channel_manager_id": partner.channel_manager_id},
+            "partner.tier_changed",
+            actor=actor,
+            partner=partner,
+            subject=partner,
+            payload={
+                "partner_id": partner.pk,
+                "partner_name": partner.name,
+                "from_tier": previous.name,
+                "to_tier": tier.name,
+                "kind": kind,
+                "reason": reason,
+                "channel_manager_id": partner.channel_manager_id,
+            },
         )
     return partner
 
@@ -140,7 +187,8 @@ def change_partner_status(*, actor: User, partner: Partner, status: str, reason:
 def set_partner_user_role(*, actor: User, user: User, role: str) -> User:
     """A partner admin changes a colleague's role; the last active admin cannot step down."""
     if not (actor.role in (Role.PARTNER_ADMIN,) and actor.partner_id == user.partner_id) and actor.role not in (
-        Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN
+        Role.CHANNEL_MANAGER,
+        Role.PROGRAM_ADMIN,
     ):
         raise PermissionDenied("Only the partner's admins may change roles in its team.")
     if role not in (Role.PARTNER_ADMIN, Role.PARTNER_USER) or not user.partner_id:
@@ -160,7 +208,8 @@ def set_partner_user_role(*, actor: User, user: User, role: str) -> User:
 def set_partner_user_active(*, actor: User, user: User, active: bool) -> User:
     """Deactivate or reactivate a colleague; the last active admin cannot be deactivated."""
     if not (actor.role == Role.PARTNER_ADMIN and actor.partner_id == user.partner_id) and actor.role not in (
-        Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN
+        Role.CHANNEL_MANAGER,
+        Role.PROGRAM_ADMIN,
     ):
         raise PermissionDenied("Only the partner's admins may change its team.")
     if not user.partner_id:
@@ -172,8 +221,13 @@ def set_partner_user_active(*, actor: User, user: User, active: bool) -> User:
             _ensure_another_admin(user)
         user.is_active = active
         user.save(update_fields=["is_active"])
-        record_audit(actor=actor, obj=user, action="reactivated" if active else "deactivated",
-                     from_state="inactive" if active else "active", to_state="active" if active else "inactive")
+        record_audit(
+            actor=actor,
+            obj=user,
+            action="reactivated" if active else "deactivated",
+            from_state="inactive" if active else "active",
+            to_state="active" if active else "inactive",
+        )
     return user
 
 

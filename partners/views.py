@@ -30,10 +30,19 @@ class PartnerDirectoryView(FilteredListView):
     filterset_class = PartnerFilter
     export_filename = "partners.csv"
     export_columns = [
-        ("Id", "pk"), ("Name", "name"), ("Legal name", "legal_name"), ("Domain", "website_domain"),
-        ("Type", "get_partner_type_display"), ("Tier", "tier.name"), ("Status", "status"),
-        ("Country", "country.code"), ("Region", "region"), ("Channel manager", "channel_manager.email"),
-        ("Onboarding %", "onboarding_progress"), ("CRM id", "external_crm_id"), ("Joined", "joined_at"),
+        ("Id", "pk"),
+        ("Name", "name"),
+        ("Legal name", "legal_name"),
+        ("Domain", "website_domain"),
+        ("Type", "get_partner_type_display"),
+        ("Tier", "tier.name"),
+        ("Status", "status"),
+        ("Country", "country.code"),
+        ("Region", "region"),
+        ("Channel manager", "channel_manager.email"),
+        ("Onboarding %", "onboarding_progress"),
+        ("CRM id", "external_crm_id"),
+        ("Joined", "joined_at"),
     ]
 
     def dispatch(self, request, *args, **kwargs):
@@ -89,8 +98,14 @@ class PartnerEditView(RoleRequiredMixin, View):
         form = PartnerProfileForm(request.POST, instance=Partner.objects.get(pk=partner.pk), editable_fields=fields)
         if form.is_valid():
             changes = {name: form.cleaned_data[name] for name in form.fields}
-            ok, _ = run_service(request, services.update_partner_profile, actor=request.user, partner=partner,
-                                changes=changes, success="The profile is saved.")
+            ok, _ = run_service(
+                request,
+                services.update_partner_profile,
+                actor=request.user,
+                partner=partner,
+                changes=changes,
+                success="The profile is saved.",
+            )
             if ok:
                 return redirect(partner)
         return render(request, "partners/edit.html", {"partner": partner, "form": form}, status=400)
@@ -117,15 +132,26 @@ class PartnerActionView(RoleRequiredMixin, View):
             return
         if not account_services.can_invite(request.user, role=form.cleaned_data["role"], partner=partner):
             raise PermissionDenied("You may not invite people to this partner.")
-        run_service(request, account_services.invite_user, inviter=request.user, email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"], partner=partner,
-                    partner_function=form.cleaned_data["partner_function"],
-                    success=f"Invitation sent to {form.cleaned_data['email']}.")
+        run_service(
+            request,
+            account_services.invite_user,
+            inviter=request.user,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            partner=partner,
+            partner_function=form.cleaned_data["partner_function"],
+            success=f"Invitation sent to {form.cleaned_data['email']}.",
+        )
 
     def do_revoke_invitation(self, request, partner):
         invitation = get_visible_or_404(partner.invitations.all(), request.user, pk=request.POST.get("invitation"))
-        run_service(request, account_services.revoke_invitation, actor=request.user, invitation=invitation,
-                    success="Invitation withdrawn.")
+        run_service(
+            request,
+            account_services.revoke_invitation,
+            actor=request.user,
+            invitation=invitation,
+            success="Invitation withdrawn.",
+        )
 
     def _member(self, request, partner):
         return get_visible_or_404(User.objects.filter(partner=partner), request.user, pk=request.POST.get("user"))
@@ -134,18 +160,36 @@ class PartnerActionView(RoleRequiredMixin, View):
         member = self._member(request, partner)
         form = MemberRoleForm(request.POST)
         if form.is_valid():
-            run_service(request, services.set_partner_user_role, actor=request.user, user=member,
-                        role=form.cleaned_data["role"], success=f"{member} is now {form.cleaned_data['role'].replace('_', ' ')}.")
+            run_service(
+                request,
+                services.set_partner_user_role,
+                actor=request.user,
+                user=member,
+                role=form.cleaned_data["role"],
+                success=f"{member} is now {form.cleaned_data['role'].replace('_', ' ')}.",
+            )
 
     def do_deactivate(self, request, partner):
         member = self._member(request, partner)
-        run_service(request, services.set_partner_user_active, actor=request.user, user=member, active=False,
-                    success=f"{member} can no longer log in.")
+        run_service(
+            request,
+            services.set_partner_user_active,
+            actor=request.user,
+            user=member,
+            active=False,
+            success=f"{member} can no longer log in.",
+        )
 
     def do_reactivate(self, request, partner):
         member = self._member(request, partner)
-        run_service(request, services.set_partner_user_active, actor=request.user, user=member, active=True,
-                    success=f"{member} can log in again.")
+        run_service(
+            request,
+            services.set_partner_user_active,
+            actor=request.user,
+            user=member,
+            active=True,
+            success=f"{member} can log in again.",
+        )
 
     def _staff_only(self, request):
         if request.user.role not in STAFF_ROLES:
@@ -157,21 +201,39 @@ class PartnerActionView(RoleRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, "Choose a tier and give the reason the partner will see.")
             return
-        run_service(request, services.change_partner_tier, actor=request.user, partner=partner,
-                    tier=form.cleaned_data["tier"], reason=form.cleaned_data["reason"],
-                    success=f"{partner} is now {form.cleaned_data['tier']}.")
+        run_service(
+            request,
+            services.change_partner_tier,
+            actor=request.user,
+            partner=partner,
+            tier=form.cleaned_data["tier"],
+            reason=form.cleaned_data["reason"],
+            success=f"{partner} is now {form.cleaned_data['tier']}.",
+        )
 
     def do_channel_manager(self, request, partner):
         self._staff_only(request)
         form = ChannelManagerForm(request.POST)
         if form.is_valid():
-            run_service(request, services.assign_channel_manager, actor=request.user, partner=partner,
-                        manager=form.cleaned_data["channel_manager"], success="Channel manager updated.")
+            run_service(
+                request,
+                services.assign_channel_manager,
+                actor=request.user,
+                partner=partner,
+                manager=form.cleaned_data["channel_manager"],
+                success="Channel manager updated.",
+            )
 
     def do_status(self, request, partner):
         self._staff_only(request)
         form = StatusForm(request.POST)
         if form.is_valid():
-            run_service(request, services.change_partner_status, actor=request.user, partner=partner,
-                        status=form.cleaned_data["status"], reason=form.cleaned_data["reason"],
-                        success="Status updated.")
+            run_service(
+                request,
+                services.change_partner_status,
+                actor=request.user,
+                partner=partner,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                success="Status updated.",
+            )

@@ -56,8 +56,10 @@ def _is_body_too_deep(exc) -> bool:
     if not isinstance(exc, RecursionError):
         return False
     parser_files = ("json/decoder.py", "json/__init__.py", "rest_framework/parsers.py")
-    return any(frame.f_code.co_filename.replace("\\", "/").endswith(parser_files)
-               for frame, _ in traceback.walk_tb(exc.__traceback__))
+    return any(
+        frame.f_code.co_filename.replace("\\", "/").endswith(parser_files)
+        for frame, _ in traceback.walk_tb(exc.__traceback__)
+    )
 
 
 def exception_handler(exc, context):

@@ -7,6 +7,7 @@ from django.db import DatabaseError, InterfaceError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
 
+
 class PortalTask(Task):
     """Default base for the portal's tasks: retried with exponential back-off on transient faults.
 

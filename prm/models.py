@@ -30,9 +30,7 @@ class AuditEntry(models.Model):
     to_state = models.CharField(max_length=64, blank=True)
     reason = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
-    partner = models.ForeignKey(
-        "partners.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = TenantManager()
 
@@ -59,9 +57,7 @@ class DomainEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    partner = models.ForeignKey(
-        "partners.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     content_type = models.ForeignKey("contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     payload = models.JSONField(default=dict, blank=True)
@@ -75,9 +71,7 @@ class DomainEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(
-                fields=["created_at"], condition=Q(dispatched_at__isnull=True), name="event_pending_idx"
-            ),
+            models.Index(fields=["created_at"], condition=Q(dispatched_at__isnull=True), name="event_pending_idx"),
         ]
 
     def __str__(self):
@@ -93,6 +87,9 @@ class EventHandlerRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "handler"], name="event_handler_once")]
+
+    def __str__(self):
+        return f"{self.handler} ran for event #{self.event_id}"
 
 
 class NotificationCategory(models.TextChoices):
@@ -138,9 +135,7 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "created_at"], name="notification_user_idx"),
-            models.Index(
-                fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread_idx"
-            ),
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
         ]
 
     def __str__(self):
@@ -157,9 +152,7 @@ class NotificationPreference(models.Model):
     email = models.BooleanField(default=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "category"], name="notification_preference_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "category"], name="notification_preference_once")]
 
     def __str__(self):
         return f"{self.user} {self.category}: {'e-mail' if self.email else 'portal only'}"

@@ -5,6 +5,7 @@ function of the event that returns `Notice`s (who, title, body, link). The `crea
 subscriber writes one Notification per user and event, then e-mails those who want it.
 """
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ class Notice:
     body: str = ""
     url: str = ""
 
+
+log = logging.getLogger(__name__)
 
 _BUILDERS: dict[str, Callable[[DomainEvent], Iterable[Notice]]] = {}
 
@@ -67,7 +70,7 @@ def queue_email(notification_id: int) -> None:
     try:
         send_notification_email.delay(notification_id)
     except Exception:  # broker down: the notification is in the portal; the e-mail is best effort
-        pass
+        log.warning("could not queue the e-mail of notification %s", notification_id, exc_info=True)
 
 
 def wants_email(user, category: str) -> bool:
@@ -76,20 +79,24 @@ def wants_email(user, category: str) -> bool:
 
 
 def email_notification(*, notification_id: int) -> bool:
-    """E-mail one notification at most once: the row is claimed before the mail is sent."""
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
+    """E-mail one notification once: the row is claimed before the mail is sent, so two workers never both
+    send it, and released again if sending fails, so a retry can."""
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
     if not claimed:
         return False
     notification = Notification.objects.select_related("user").get(pk=notification_id)
     context = {"notification": notification, "site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME}
-    send_mail(
-        subject=f"[{settings.PORTAL_NAME}] {notification.title}",
-        message=render_to_string("prm/email/notification.txt", context),
-        from_email=None,
-        recipient_list=[notification.user.email],
-    )
+    try:
+        send_mail(
+            subject=f"[{settings.PORTAL_NAME}] {notification.title}",
+            message=render_to_string("prm/email/notification.txt", context),
+            from_email=None,
+            recipient_list=[notification.user.email],
+        )
+    except Exception:
+        # Not sent: release the claim so the task's retry (or a later run) can send it.
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise
     return True
 
 

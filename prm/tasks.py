@@ -7,12 +7,13 @@ from celery import shared_task
 from django.utils import timezone
 
 from prm import events
+from prm.celery import PortalTask
 from prm.models import DomainEvent
 
 log = logging.getLogger(__name__)
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def dispatch_event(event_id: int) -> None:
     events.dispatch(event_id)
 
@@ -38,7 +39,8 @@ def dispatch_pending_events(older_than_seconds: int = 30, limit: int = 500) -> i
     return dispatched
 
 
-@shared_task
+# SMTP errors are OSErrors (smtplib.SMTPException included): retried with the portal's back-off.
+@shared_task(ignore_result=True, autoretry_for=(*PortalTask.autoretry_for, OSError))
 def send_notification_email(notification_id: int) -> None:
     from prm.notifications import email_notification
 

@@ -6,6 +6,7 @@ Each model a partner may see declares `TENANT_PATH`, the lookup from the model t
 organisation's rows for partner users, and nothing for anyone else.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -34,5 +35,6 @@ def get_visible_or_404(queryset_or_model, user, **lookup):
         queryset = queryset_or_model._default_manager.all()
     try:
         return queryset.visible_to(user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
+        # Garbage in a lookup (a malformed id, date or UUID from the URL or a form) is "not found", never a 500.
         raise Http404 from None

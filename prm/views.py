@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView
 
 from accounts.models import INTERNAL_ROLES, Role
 from prm import notifications
@@ -85,7 +85,10 @@ class FilteredListView(RoleRequiredMixin, ListView):
             self.filterset = None
             return queryset
         self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
-        return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
+        if not self.filterset.is_bound:
+            return queryset
+        # An invalid filter shows its error beside the field and no rows (never silently all of them).
+        return self.filterset.qs if self.filterset.is_valid() else queryset.none()
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv" and self.export_columns:
@@ -190,8 +193,13 @@ class NotificationListView(FilteredListView):
     template_name = "prm/notifications.html"
     filterset_class = NotificationFilter
     export_filename = "notifications.csv"
-    export_columns = [("Time", "created_at"), ("Category", "category"), ("Title", "title"),
-                      ("Details", "body"), ("Read at", "read_at")]
+    export_columns = [
+        ("Time", "created_at"),
+        ("Category", "category"),
+        ("Title", "title"),
+        ("Details", "body"),
+        ("Read at", "read_at"),
+    ]
 
     def get_base_queryset(self):
         return Notification.objects.visible_to(self.request.user)
@@ -246,8 +254,9 @@ class AuditFilter(django_filters.FilterSet):
     action = django_filters.CharFilter(lookup_expr="iexact")
     object = django_filters.CharFilter(field_name="object_label", lookup_expr="icontains", label="Object")
     content_type = django_filters.ModelChoiceFilter(
-        queryset=ContentType.objects.filter(app_label__in=["accounts", "partners", "deals", "enablement", "mdf",
-                                                           "commissions", "analytics", "prm"]),
+        queryset=ContentType.objects.filter(
+            app_label__in=["accounts", "partners", "deals", "enablement", "mdf", "commissions", "analytics", "prm"]
+        ),
         label="Kind",
     )
     partner = django_filters.NumberFilter(field_name="partner_id", label="Partner id")
@@ -265,9 +274,18 @@ class AuditLogView(FilteredListView):
     filterset_class = AuditFilter
     paginate_by = 50
     export_filename = "audit-log.csv"
-    export_columns = [("Time", "created_at"), ("Actor", "actor_label"), ("Action", "action"),
-                      ("Kind", "content_type.model"), ("Object", "object_label"), ("Object id", "object_id"),
-                      ("From", "from_state"), ("To", "to_state"), ("Reason", "reason"), ("Partner id", "partner_id")]
+    export_columns = [
+        ("Time", "created_at"),
+        ("Actor", "actor_label"),
+        ("Action", "action"),
+        ("Kind", "content_type.model"),
+        ("Object", "object_label"),
+        ("Object id", "object_id"),
+        ("From", "from_state"),
+        ("To", "to_state"),
+        ("Reason", "reason"),
+        ("Partner id", "partner_id"),
+    ]
 
     def get_base_queryset(self):
         return AuditEntry.objects.visible_to(self.request.user).select_related("content_type")

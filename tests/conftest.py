@@ -70,8 +70,9 @@ def partner(db):
 
 @pytest.fixture
 def other_partner(db):
-    return PartnerFactory(name="Globex Integrators", tier=tier("Silver"), website_domain="globex.example",
-                          country="DE", region="emea")
+    return PartnerFactory(
+        name="Globex Integrators", tier=tier("Silver"), website_domain="globex.example", country="DE", region="emea"
+    )
 
 
 @pytest.fixture

@@ -73,6 +73,21 @@ def test_partner_admin_invites_a_colleague_who_gets_an_email_with_the_link(
     assert "dave@acme.example" in page.content.decode()  # listed under pending invitations
 
 
+def test_a_mail_server_failure_does_not_lose_the_invitation_or_break_the_page(
+    client_for, partner_admin, partner, django_capture_on_commit_callbacks, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP is down")
+
+    monkeypatch.setattr("accounts.services.send_mail", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(partner_admin).post(
+            invite_url(partner), {"email": "dave@acme.example", "role": "partner_user"}
+        )
+    assert response.status_code == 302
+    assert Invitation.objects.get().status == "pending"
+
+
 def test_invitation_token_is_stored_only_as_a_hash(partner_admin, partner):
     invitation, token = invite(partner_admin, partner=partner)
     assert token not in invitation.token_hash

@@ -105,6 +105,16 @@ def test_internal_user_may_use_a_recovery_code_once(api_client, channel_manager)
     assert obtain(api_client, "manager@example.com", otp=code).status_code == 400
 
 
+def test_partner_user_who_turned_on_mfa_must_send_a_code_too(api_client, partner_user):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(partner_user, generate_totp_secret())
+    response = obtain(api_client, "bob@acme.example")
+    assert response.status_code == 400
+    assert "otp" in response.json()
+    assert obtain(api_client, "bob@acme.example", otp=totp_code(partner_user)).status_code == 200
+
+
 def test_internal_user_without_mfa_set_up_gets_403(api_client):
     InternalUserFactory(with_mfa=False, role=Role.FINANCE, email="new-finance@example.com")
     response = obtain(api_client, "new-finance@example.com")
@@ -127,6 +137,14 @@ def test_eleventh_attempt_after_ten_failures_gets_429_with_retry_after_even_when
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert "token" not in response.json()
+
+
+def test_token_endpoint_refuses_an_address_after_thirty_failures_from_it(api_client, partner_user):
+    for n in range(30):
+        assert obtain(api_client, f"guess{n % 4}@acme.example", "guess-again-123").status_code == 400
+    response = obtain(api_client, "bob@acme.example")
+    assert response.status_code == 429
+    assert "Retry-After" in response
 
 
 def test_failures_on_the_web_login_count_towards_the_token_endpoint(client, api_client, partner_user):

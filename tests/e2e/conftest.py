@@ -4,13 +4,20 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -26,7 +33,7 @@ def browser_page(request, live_server):
         page = context.new_page()
         page.set_default_timeout(15000)
         csp_violations = []
-        page.on("console", lambda msg: csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+        page.on("console", lambda msg: "Content Security Policy" in msg.text and csp_violations.append(msg.text))
         page.csp_violations = csp_violations
         yield page
         failed = getattr(request.node, "rep_call", None)
@@ -35,6 +42,7 @@ def browser_page(request, live_server):
             page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
         context.close()
         browser.close()
+    connections.close_all()  # nothing may hold the test database open at teardown
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

@@ -5,11 +5,17 @@ from allauth.account.models import EmailAddress
 
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_partner_user_logs_in_and_sees_the_partner_home(browser_page, partner_user, partner):
+@pytest.fixture
+def verified_partner_user(partner_user):
     EmailAddress.objects.create(user=partner_user, email=partner_user.email, verified=True, primary=True)
+    return partner_user
+
+
+def test_partner_user_logs_in_and_sees_the_partner_home(verified_partner_user, browser_page, partner):
+    partner_user = verified_partner_user
     page = browser_page
     page.goto("/")
     page.get_by_test_id("landing-login").click()

@@ -68,8 +68,9 @@ def test_directory_runs_a_bounded_number_of_queries(client_for, channel_manager,
     assert response.status_code == 200
 
 
-def test_profile_page_runs_a_bounded_number_of_queries(client_for, channel_manager, partner,
-                                                       django_assert_max_num_queries):
+def test_profile_page_runs_a_bounded_number_of_queries(
+    client_for, channel_manager, partner, django_assert_max_num_queries
+):
     from tests.factories import UserFactory
 
     UserFactory.create_batch(15, partner=partner)
@@ -82,9 +83,15 @@ def test_profile_page_runs_a_bounded_number_of_queries(client_for, channel_manag
 def test_partner_admin_edits_their_company_profile(client_for, partner_admin, partner):
     response = client_for(partner_admin).post(
         reverse("partners:edit", args=[partner.pk]),
-        {"legal_name": "Acme Cloud Partners LLC", "website_domain": "https://www.Acme.example/about",
-         "description": "Cloud resale", "phone": "", "address": "", "employee_count": "120",
-         "verticals": ["retail", "healthcare"]},
+        {
+            "legal_name": "Acme Cloud Partners LLC",
+            "website_domain": "https://www.Acme.example/about",
+            "description": "Cloud resale",
+            "phone": "",
+            "address": "",
+            "employee_count": "120",
+            "verticals": ["retail", "healthcare"],
+        },
     )
     assert response.status_code == 302
     partner.refresh_from_db()
@@ -113,8 +120,9 @@ def test_partner_admin_cannot_change_their_own_tier(client_for, partner_admin, p
     assert Partner.objects.get(pk=partner.pk).tier.name == "Gold"
 
 
-@pytest.mark.parametrize("role_fixture", ["partner_user", "partner_admin", "channel_manager", "finance_user",
-                                          "program_admin"])
+@pytest.mark.parametrize(
+    "role_fixture", ["partner_user", "partner_admin", "channel_manager", "finance_user", "program_admin"]
+)
 def test_every_role_reaches_its_home_page(request, client_for, role_fixture):
     user = request.getfixturevalue(role_fixture)
     response = client_for(user).get(reverse("home"))

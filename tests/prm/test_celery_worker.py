@@ -2,16 +2,18 @@
 
 The worker runs in a thread of this process (celery.contrib.testing.worker) on a queue of its own, so a
 development worker listening on the usual "prm" queue cannot steal these messages. The tests are
-transactional (the worker's thread must see committed rows); serialized_rollback brings back the tiers that
-a data migration seeded and the flush after each transactional test removes.
+transactional (the worker's thread must see committed rows); as the flush after each transactional test also
+removes the tiers a data migration seeded, the tests seed them again first.
 """
 
+import importlib
 import os
 import time
 from uuid import uuid4
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.apps import apps
 from django.core import mail
 
 from partners.services import change_partner_tier
@@ -22,11 +24,17 @@ from tests.factories import tier
 
 pytestmark = [
     pytest.mark.redis,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(120),
 ]
 
 OVERRIDDEN = ("task_always_eager", "task_default_queue", "worker_hijack_root_logger", "worker_enable_remote_control")
+
+
+@pytest.fixture(autouse=True)
+def default_tiers(transactional_db):
+    """The tiers of the data migration: gone if an earlier transactional test flushed the database."""
+    importlib.import_module("partners.migrations.0002_default_tiers").seed_tiers(apps, None)
 
 
 @pytest.fixture

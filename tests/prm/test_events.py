@@ -1,5 +1,6 @@
 """The events outbox: recorded in the service's transaction, dispatched after commit, exactly once per handler."""
 
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -155,6 +156,56 @@ def test_each_notification_is_emailed_at_most_once(
 
     assert email_notification(notification_id=notification.pk) is False
     assert len(mail.outbox) == sent
+
+
+def test_an_email_that_could_not_be_sent_goes_out_when_the_task_runs_again(
+    monkeypatch, managed_partner, channel_manager, partner_admin, django_capture_on_commit_callbacks
+):
+    set_email_preferences(user=channel_manager, emailed_categories=[])
+    from django.core.mail import send_mail as real_send_mail
+
+    attempts = []
+
+    def smtp_down_once(**kwargs):
+        attempts.append(kwargs["recipient_list"])
+        if len(attempts) == 1:
+            raise smtplib.SMTPServerDisconnected("SMTP server is restarting")
+        return real_send_mail(**kwargs)
+
+    monkeypatch.setattr("prm.notifications.send_mail", smtp_down_once)
+    with django_capture_on_commit_callbacks(execute=True):
+        promote(channel_manager, managed_partner)
+    notification = Notification.objects.get(user=partner_admin)
+    assert mail.outbox == [] and notification.emailed_at is None
+
+    assert issubclass(smtplib.SMTPServerDisconnected, send_notification_email.autoretry_for), "the worker retries"
+    send_notification_email.delay(notification.pk)  # what the retry runs
+
+    assert attempts == [[partner_admin.email], [partner_admin.email]]
+    assert [m.to for m in mail.outbox] == [[partner_admin.email]]
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+
+
+def test_a_failed_send_releases_the_claim_on_the_notification(
+    monkeypatch, managed_partner, channel_manager, partner_admin
+):
+    promote(channel_manager, managed_partner)  # no commit in this test: nothing is dispatched yet
+    dispatch(DomainEvent.objects.get().pk)
+    notification = Notification.objects.get(user=partner_admin)
+
+    def smtp_down(**kwargs):
+        raise ConnectionRefusedError("SMTP server is down")
+
+    monkeypatch.setattr("prm.notifications.send_mail", smtp_down)
+    with pytest.raises(ConnectionRefusedError):
+        email_notification(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.emailed_at is None
+
+    monkeypatch.undo()
+    assert email_notification(notification_id=notification.pk) is True
+    assert [m.to for m in mail.outbox] == [[partner_admin.email]]
 
 
 def test_rolled_back_transaction_records_no_event_and_sends_nothing(

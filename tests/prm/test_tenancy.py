@@ -192,6 +192,12 @@ def test_get_visible_or_404_answers_404_for_garbage_ids(partner, channel_manager
 
 
 @pytest.mark.django_db
+def test_get_visible_or_404_answers_404_for_a_malformed_value_of_any_field(partner, channel_manager):
+    with pytest.raises(Http404):
+        get_visible_or_404(Partner, channel_manager, joined_at="not-a-date")
+
+
+@pytest.mark.django_db
 def test_get_visible_or_404_answers_404_for_anonymous_visitors(partner):
     with pytest.raises(Http404):
         get_visible_or_404(Partner, AnonymousUser(), pk=partner.pk)
