@@ -186,11 +186,7 @@ def change_partner_status(*, actor: User, partner: Partner, status: str, reason:
 
 def set_partner_user_role(*, actor: User, user: User, role: str) -> User:
     """A partner admin changes a colleague's role; the last active admin cannot step down."""
-    if not (actor.role in (Role.PARTNER_ADMIN,) and actor.partner_id == user.partner_id) and actor.role not in (
-        Role.CHANNEL_MANAGER,
-        Role.PROGRAM_ADMIN,
-    ):
-        raise PermissionDenied("Only the partner's admins may change roles in its team.")
+    _require_team_manager(actor, user)
     if role not in (Role.PARTNER_ADMIN, Role.PARTNER_USER) or not user.partner_id:
         raise ValidationError({"role": "Choose partner admin or partner user."})
     with transaction.atomic():
@@ -207,11 +203,7 @@ def set_partner_user_role(*, actor: User, user: User, role: str) -> User:
 
 def set_partner_user_active(*, actor: User, user: User, active: bool) -> User:
     """Deactivate or reactivate a colleague; the last active admin cannot be deactivated."""
-    if not (actor.role == Role.PARTNER_ADMIN and actor.partner_id == user.partner_id) and actor.role not in (
-        Role.CHANNEL_MANAGER,
-        Role.PROGRAM_ADMIN,
-    ):
-        raise PermissionDenied("Only the partner's admins may change its team.")
+    _require_team_manager(actor, user)
     if not user.partner_id:
         raise PermissionDenied("Internal users are managed by program admins.")
     with transaction.atomic():
@@ -229,6 +221,13 @@ def set_partner_user_active(*, actor: User, user: User, active: bool) -> User:
             to_state="active" if active else "inactive",
         )
     return user
+
+
+def _require_team_manager(actor: User, member: User) -> None:
+    """The partner's own admins, channel managers and program admins manage a partner's team."""
+    own_admin = actor.role == Role.PARTNER_ADMIN and actor.partner_id == member.partner_id
+    if not (own_admin or actor.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)):
+        raise PermissionDenied("Only the partner's admins may change its team.")
 
 
 def _ensure_another_admin(user: User) -> None:
