@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("partners/", include("partners.urls")),
+    path("", include("partners.public_urls")),
+    path("", include("deals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("prm.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -15,8 +15,10 @@ import time
 import unicodedata
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -704,6 +706,9 @@ class DemoGenerator:
         return rows
 
 
+DEMO_APPS = ("partners", "deals", "enablement", "mdf", "commissions", "analytics")
+
+
 class Command(BaseCommand):
     help = (
         "Seed a demo program: fixed logins sharing one password, Acme Cloud Partners and Globex Integrators, "
@@ -747,7 +752,27 @@ class Command(BaseCommand):
         generator = DemoGenerator(seed=seed, tiers=tiers, managers=managers)
         with transaction.atomic():
             created = generator.run(target=max(partners - len(FIXED_PARTNERS), 0))
+        self._seed_app_extensions(seed=seed, partners=partners)
         self._report(password, fixed_created, created, time.monotonic() - started)
+
+    def _seed_app_extensions(self, *, seed: int, partners: int) -> None:
+        """Each app may add its own demo data in `<app>/demo.py` with `seed(*, seed, partners, stdout)`.
+
+        Apps run in INSTALLED_APPS order (partners before deals before mdf ...), and each must be safe to
+        run again: a rerun adds nothing that is already there.
+        """
+        for app_config in apps.get_app_configs():
+            if app_config.name not in DEMO_APPS:
+                continue
+            try:
+                module = import_module(f"{app_config.name}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app_config.name}.demo":
+                    raise
+                continue
+            started = time.monotonic()
+            module.seed(seed=seed, partners=partners, stdout=self.stdout)
+            self.stdout.write(f"  {app_config.verbose_name}: demo data in {time.monotonic() - started:.1f}s")
 
     # -- fixed logins and partners --------------------------------------------------------------------
 

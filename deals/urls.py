@@ -1,0 +1,5 @@
+"""Deal registration pages (/deals/..., /leads/...). Filled by the deal registration issue."""
+
+app_name = "deals"
+
+urlpatterns: list = []

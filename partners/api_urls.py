@@ -1,0 +1,12 @@
+"""Partner API routes (API.md: Partners)."""
+
+from rest_framework.routers import DefaultRouter
+
+from partners.api import PartnerViewSet, TierViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("tiers", TierViewSet, basename="tier")
+
+urlpatterns = router.urls
