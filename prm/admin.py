@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from prm.models import AuditEntry, DomainEvent, EventHandlerRun, Notification, NotificationPreference
+from prm.models import (
+    AuditEntry,
+    DomainEvent,
+    EventHandlerRun,
+    IdempotencyRecord,
+    Notification,
+    NotificationPreference,
+)
 
 
 @admin.register(AuditEntry)
@@ -44,3 +51,10 @@ class NotificationAdmin(admin.ModelAdmin):
 class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "category", "email"]
     raw_id_fields = ["user"]
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(admin.ModelAdmin):
+    list_display = ["user", "key", "method", "path", "status_code", "created_at"]
+    raw_id_fields = ["user"]
+    exclude = ["response_body"]

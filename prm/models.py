@@ -156,3 +156,26 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.category}: {'e-mail' if self.email else 'portal only'}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST sent with an Idempotency-Key (API.md: Idempotency).
+
+    Keys are per user and kept 24 hours. `status_code` is null while the first request is still running.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    response_body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key} {self.method} {self.path} -> {self.status_code or 'running'}"

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.InternalMfaRequiredMiddleware",
+    "prm.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "prm.urls"
@@ -143,6 +144,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job of the portal, in one place (STYLE.md). Later issues add theirs here.
 CELERY_BEAT_SCHEDULE = {
+    "purge-idempotency-keys": {
+        "task": "prm.tasks.purge_idempotency_keys",
+        "schedule": timedelta(hours=1),
+    },
     "dispatch-pending-events": {
         "task": "prm.tasks.dispatch_pending_events",
         "schedule": timedelta(minutes=1),

@@ -51,3 +51,11 @@ def send_notification_email(notification_id: int) -> None:
 def ping() -> str:
     """A trivial task used by health checks and the worker test."""
     return "pong"
+
+
+@shared_task(ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Forget Idempotency-Keys older than 24 hours (API.md)."""
+    from prm.idempotency import purge_expired_keys
+
+    return purge_expired_keys()
