@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include(router.urls)),
     path("", include("partners.api_urls")),
     path("", include("deals.api_urls")),
+    path("", include("enablement.api_urls")),
 ]

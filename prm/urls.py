@@ -20,6 +20,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("", include("partners.public_urls")),
     path("", include("deals.urls")),
+    path("", include("enablement.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("prm.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

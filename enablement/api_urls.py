@@ -1,0 +1,3 @@
+"""Enablement API routes (API.md: Enablement). Filled by the enablement issue."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Enablement pages (/learn/..., /verify/<code>/). Filled by the enablement issue."""
+
+app_name = "enablement"
+
+urlpatterns: list = []
