@@ -1,3 +1,16 @@
-"""Deal registration API routes (API.md: Deals). Filled by the deal registration issue."""
+"""Deal registration API routes (API.md: Deals)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from deals.api import AccountImportView, DealViewSet, LeadViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("deals", DealViewSet, basename="deal")
+router.register("leads", LeadViewSet, basename="lead")
+
+urlpatterns = [
+    path("accounts/import/", AccountImportView.as_view(), name="account-import"),
+    path("", include(router.urls)),
+]

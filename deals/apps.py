@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class DealsConfig(AppConfig):
     name = "deals"
     verbose_name = "Deal registration"
+
+    def ready(self):
+        from deals import events, providers  # noqa: F401 - registers event types, notices and tier providers

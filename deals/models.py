@@ -1,1 +1,365 @@
-"""Deal registration: built by its own issue (see README, 'Roadmap')."""
+"""Deal registration: customer accounts, registrations, leads passed to partners, influence records.
+
+Aggregate roots:
+- Account: one real customer (prospect, direct customer or open direct opportunity) with its
+  blocking keys (AccountKey) for matching (DESIGN.md rules 1, 4, 5).
+- DealRegistration: draft > submitted > (approved | pending_review | rejected) > won | lost | expired;
+  won > approved on reopen. At most one active holder (submitted, pending review or approved) per
+  account (rule 2 and 7, backed by a partial unique constraint). Direct deals (no partner) live here
+  too so influence can be recorded on them.
+- Lead: new > assigned > accepted | declined | returned (declined and returned leads can be assigned again).
+- Influence: a partner's endorsement, integration requirement or activity on any deal.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from prm.money import CurrencyField, MoneyField
+from prm.tenancy import TenantManager, TenantQuerySet
+from prm.workflow import Workflow
+
+
+class AccountKind(models.TextChoices):
+    PROSPECT = "prospect", "Prospect"
+    DIRECT_CUSTOMER = "direct_customer", "Direct customer"
+    DIRECT_OPPORTUNITY = "direct_opportunity", "Open direct opportunity"
+
+
+DIRECT_KINDS = (AccountKind.DIRECT_CUSTOMER, AccountKind.DIRECT_OPPORTUNITY)
+
+
+class Account(models.Model):
+    """One real customer. Internal data: partners only ever see their own registrations of it."""
+
+    name = models.CharField(max_length=200)
+    normalised_name = models.CharField(max_length=200, db_index=True)
+    domain = models.CharField(max_length=253, blank=True, db_index=True, help_text="Normalised domain.")
+    country = models.CharField(max_length=2)
+    kind = models.CharField(max_length=20, choices=AccountKind.choices, default=AccountKind.PROSPECT)
+    direct_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_accounts"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["country", "normalised_name"], name="deals_account_country_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.country})"
+
+    @property
+    def is_direct(self) -> bool:
+        return self.kind in DIRECT_KINDS
+
+
+class AccountKey(models.Model):
+    """A blocking key of an account (deals.matching.blocking_keys); the btree index makes a check read
+    a handful of candidates, never the table."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="keys")
+    key = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "account"], name="deals_accountkey_key_account")]
+
+    def __str__(self):
+        return self.key
+
+
+class DealStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    PENDING_REVIEW = "pending_review", "Pending review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+    EXPIRED = "expired", "Expired"
+
+
+HOLDING_STATUSES = (DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW, DealStatus.APPROVED)
+REVIEW_STATUSES = (DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW)
+CLOSED_STATUSES = (DealStatus.REJECTED, DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED)
+
+
+class DealReason(models.TextChoices):
+    CONFLICT = "conflict", "Another registration holds this customer"
+    DUPLICATE = "duplicate", "Duplicate of your own registration"
+    DIRECT_ACCOUNT = "direct_account", "Existing direct customer or opportunity"
+    POSSIBLE_MATCH = "possible_match", "Possible match with a registered customer"
+    REVIEW_REJECTED = "review_rejected", "Rejected by the channel manager"
+    INFLUENCE_ONLY = "influence_only", "Accepted as influence only"
+    LEAD = "lead", "Lead passed by the vendor"
+
+
+class DealSource(models.TextChoices):
+    PARTNER = "partner", "Partner-sourced"
+    DIRECT = "direct", "Direct"
+
+
+class DealType(models.TextChoices):
+    NEW_BUSINESS = "new_business", "New business"
+    EXPANSION = "expansion", "Expansion"
+    RENEWAL = "renewal", "Renewal"
+
+
+class ExtensionStatus(models.TextChoices):
+    NONE = "none", "Not requested"
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Declined"
+
+
+DEAL_WORKFLOW = Workflow(
+    {
+        DealStatus.DRAFT: {DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW, DealStatus.REJECTED, DealStatus.APPROVED},
+        DealStatus.SUBMITTED: {DealStatus.APPROVED, DealStatus.REJECTED},
+        DealStatus.PENDING_REVIEW: {DealStatus.APPROVED, DealStatus.REJECTED},
+        DealStatus.APPROVED: {DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED},
+        DealStatus.WON: {DealStatus.APPROVED},
+    }
+)
+
+
+class DealRegistrationQuerySet(TenantQuerySet):
+    def holding(self):
+        return self.filter(status__in=HOLDING_STATUSES, partner__isnull=False)
+
+    def awaiting_review(self):
+        return self.filter(status__in=REVIEW_STATUSES, source=DealSource.PARTNER)
+
+
+class DealRegistration(models.Model):
+    """A partner's claim on a customer opportunity, or a direct deal (no partner) to record influence on."""
+
+    TENANT_PATH = "partner_id"
+
+    partner = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="deal_registrations"
+    )
+    source = models.CharField(max_length=10, choices=DealSource.choices, default=DealSource.PARTNER)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="registrations")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    customer_name = models.CharField(max_length=200)
+    customer_domain = models.CharField(max_length=253, blank=True)
+    customer_country = models.CharField(max_length=2)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    product = models.CharField(max_length=200, blank=True)
+    deal_type = models.CharField(max_length=20, choices=DealType.choices, default=DealType.NEW_BUSINESS)
+    amount = MoneyField(validators=[MinValueValidator(0)])
+    currency = CurrencyField()
+    expected_close_date = models.DateField(null=True, blank=True)
+    close_date = models.DateField(null=True, blank=True)
+
+    status = models.CharField(max_length=20, choices=DealStatus.choices, default=DealStatus.DRAFT, db_index=True)
+    reason = models.CharField(max_length=20, choices=DealReason.choices, blank=True)
+    decision_note = models.TextField(blank=True)
+    lost_reason = models.TextField(blank=True)
+    protected_until = models.DateField(null=True, blank=True, db_index=True)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    conflict_with = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    match_evidence = models.JSONField(default=list, blank=True)
+    extension_status = models.CharField(max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.NONE)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager.from_queryset(DealRegistrationQuerySet)()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "deal"
+        indexes = [
+            models.Index(fields=["partner", "status"], name="deals_reg_partner_status"),
+            models.Index(fields=["account", "status"], name="deals_reg_account_status"),
+        ]
+        constraints = [
+            # First to register wins (rules 2 and 7): one active holder per customer account.
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(status__in=["submitted", "pending_review", "approved"], partner__isnull=False),
+                name="deals_one_active_holder_per_account",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="deals_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(source="direct", partner__isnull=True) | Q(source="partner", partner__isnull=False),
+                name="deals_partner_iff_partner_sourced",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Deal {self.pk}: {self.customer_name}"
+
+    def get_absolute_url(self):
+        return reverse("deals:detail", args=[self.pk])
+
+    @property
+    def is_direct(self) -> bool:
+        return self.source == DealSource.DIRECT
+
+    @property
+    def days_left(self) -> int | None:
+        if self.protected_until is None or self.status != DealStatus.APPROVED:
+            return None
+        return (self.protected_until - timezone.localdate()).days
+
+    def protection_end_estimate(self):
+        """Until when this registration blocks others: its protection, or for one still in review the
+        protection it would get if approved today."""
+        if self.protected_until:
+            return self.protected_until
+        return timezone.localdate() + timedelta(days=self.partner.tier.protection_days)
+
+
+class DealReminder(models.Model):
+    """An expiry reminder sent once per deal and kind (beat runs are idempotent)."""
+
+    TENANT_PATH = "deal__partner_id"
+
+    deal = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    protected_until = models.DateField(help_text="The protection end the reminder was about.")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "days_before", "protected_until"], name="deals_reminder_once")
+        ]
+
+    def __str__(self):
+        return f"{self.days_before}-day reminder for deal {self.deal_id}"
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", "New"
+    ASSIGNED = "assigned", "Assigned"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    RETURNED = "returned", "Returned (SLA missed)"
+
+
+LEAD_WORKFLOW = Workflow(
+    {
+        LeadStatus.NEW: {LeadStatus.ASSIGNED},
+        LeadStatus.ASSIGNED: {LeadStatus.ACCEPTED, LeadStatus.DECLINED, LeadStatus.RETURNED},
+        LeadStatus.DECLINED: {LeadStatus.ASSIGNED},
+        LeadStatus.RETURNED: {LeadStatus.ASSIGNED},
+    }
+)
+
+
+class Lead(models.Model):
+    """A customer opportunity a channel manager passes to a partner (accepted within the SLA or returned)."""
+
+    TENANT_PATH = "partner_id"
+
+    partner = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    customer_name = models.CharField(max_length=200)
+    customer_domain = models.CharField(max_length=253, blank=True)
+    customer_country = models.CharField(max_length=2)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    product = models.CharField(max_length=200, blank=True)
+    amount = MoneyField(default=0, validators=[MinValueValidator(0)])
+    currency = CurrencyField()
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=LeadStatus.choices, default=LeadStatus.NEW, db_index=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    accept_by = models.DateTimeField(null=True, blank=True, db_index=True)
+    decline_reason = models.TextField(blank=True)
+    deal = models.OneToOneField(DealRegistration, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="deals_lead_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"Lead {self.pk}: {self.customer_name}"
+
+
+class InfluenceKind(models.TextChoices):
+    ENDORSEMENT = "endorsement", "Endorsement"
+    INTEGRATION_REQUIREMENT = "integration_requirement", "Integration requirement"
+    ACTIVE_IN_SALE = "active_in_sale", "Active in sale"
+
+
+class Influence(models.Model):
+    """A partner influenced a deal it did not (or not only) source: analytics splits sourced from influenced."""
+
+    TENANT_PATH = "partner_id"
+
+    deal = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="influences")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="influences")
+    kind = models.CharField(max_length=30, choices=InfluenceKind.choices)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["deal", "partner", "kind"], name="deals_influence_once")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on deal {self.deal_id}"
+
+
+class AccountImport(models.Model):
+    """One CSV import of direct accounts, with its progress and row-by-row errors."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=255, blank=True)
+    content = models.TextField()
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.file_name})"
+
+    @property
+    def progress(self) -> int:
+        return 100 if not self.total_rows else int(self.processed_rows * 100 / self.total_rows)

@@ -1,11 +1,18 @@
 """Partners and tiers (API.md: Partners)."""
 
 import django_filters
+from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from accounts.models import Role
+from accounts.permissions import IsInternal, role_permission
+from partners import recruiting, tier_engine
 from partners.filters import PartnerFilter
-from partners.models import Partner, Tier
+from partners.models import Application, ApplicationStatus, Partner, PartnerType, Quadrant, Tier
+from prm.api import AnonymousFormThrottle
 
 
 class PartnerSerializer(serializers.ModelSerializer):
@@ -40,6 +47,20 @@ class PartnerSerializer(serializers.ModelSerializer):
         return str(manager) if manager else None
 
 
+class TierProgressRequirementSerializer(serializers.Serializer):
+    metric = serializers.CharField()
+    name = serializers.CharField()
+    required = serializers.DecimalField(max_digits=14, decimal_places=2)
+    actual = serializers.DecimalField(max_digits=16, decimal_places=2)
+    met = serializers.BooleanField()
+
+
+class TierProgressSerializer(serializers.Serializer):
+    tier = serializers.CharField(source="tier.name")
+    next_tier = serializers.CharField(source="next_tier.name", allow_null=True, default=None)
+    requirements = TierProgressRequirementSerializer(many=True)
+
+
 class PartnerApiFilter(PartnerFilter):
     """The directory's filters; `tier` also takes the tier's name, as the API shows it (`?tier=Gold`)."""
 
@@ -67,6 +88,12 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("tier", "channel_manager")
             .order_by("name", "id")
         )
+
+    @extend_schema(responses=TierProgressSerializer, summary="What the partner needs for its next tier")
+    @action(detail=True, methods=["get"], url_path="tier-progress", filterset_class=None, pagination_class=None)
+    def tier_progress(self, request, pk=None):
+        partner = self.get_object()
+        return Response(TierProgressSerializer(tier_engine.tier_progress(partner)).data)
 
 
 class TierRequirementSerializer(serializers.Serializer):
@@ -101,3 +128,137 @@ class TierViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Tier.objects.ranked().prefetch_related("requirements")
+
+
+# --- Recruiting (API.md: Partners) ---------------------------------------------------------------------
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    company_name = serializers.CharField(max_length=200)
+    website = serializers.CharField(max_length=300)
+    contact_name = serializers.CharField(max_length=150)
+    contact_email = serializers.EmailField()
+    country = serializers.ChoiceField(choices=list(countries))
+    partner_type = serializers.ChoiceField(choices=PartnerType.choices)
+    description = serializers.CharField(max_length=5000)
+    website_url = serializers.CharField(required=False, allow_blank=True, write_only=True, help_text="Leave empty.")
+
+    def validate_website_url(self, value):
+        if value:
+            raise serializers.ValidationError("This field must stay empty.")
+        return value
+
+    def validate_website(self, value):
+        if "." not in recruiting.normalise_domain(value):
+            raise serializers.ValidationError("Enter your company's website, e.g. example.com.")
+        return value.strip()
+
+
+class ApplicationCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "company_name",
+            "status",
+            "score",
+            "fit_score",
+            "willingness_score",
+            "quadrant",
+            "created_at",
+            "website_domain",
+            "country",
+            "partner_type",
+            "duplicate_of",
+            "matching_partner",
+            "partner",
+            "rejection_reason",
+        ]
+        read_only_fields = fields
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ApplicationApiFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
+    quadrant = django_filters.ChoiceFilter(choices=Quadrant.choices)
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+
+    class Meta:
+        model = Application
+        fields = ["status", "quadrant", "created_after"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Applications (internal)"),
+    retrieve=extend_schema(summary="One application (internal)"),
+    create=extend_schema(
+        summary="Apply to the partner program (no login; 20 an hour per address)",
+        request=ApplicationCreateSerializer,
+        responses={201: ApplicationCreatedSerializer},
+        auth=[],
+    ),
+)
+class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = ApplicationSerializer
+    filterset_class = ApplicationApiFilter
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [permissions.AllowAny()]
+        if self.action in ("approve", "reject"):
+            return [role_permission(Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)()]
+        return [IsInternal()]
+
+    def get_authenticators(self):
+        # The public form posts without credentials (and without a CSRF token): no session auth for create.
+        if (
+            self.request is not None
+            and self.request.method == "POST"
+            and self.request.path.rstrip("/").endswith("/applications")
+        ):
+            return []
+        return super().get_authenticators()
+
+    def get_throttles(self):
+        if self.action == "create":
+            return [AnonymousFormThrottle()]
+        return super().get_throttles()
+
+    def get_queryset(self):
+        return Application.objects.visible_to(self.request.user).order_by("-created_at", "-id")
+
+    def create(self, request, *args, **kwargs):
+        serializer = ApplicationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application = recruiting.submit_application(
+            data=serializer.validated_data, ip_address=request.META.get("REMOTE_ADDR")
+        )
+        return Response({"id": application.pk, "status": application.status}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None, responses=ApplicationSerializer, summary="Approve: create the partner, invite its admin"
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        application = self.get_object()
+        application = recruiting.approve_application(actor=request.user, application=application)
+        return Response(ApplicationSerializer(application).data)
+
+    @extend_schema(request=RejectSerializer, responses=ApplicationSerializer, summary="Reject with a reason")
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        application = self.get_object()
+        serializer = RejectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application = recruiting.reject_application(
+            actor=request.user, application=application, reason=serializer.validated_data["reason"]
+        )
+        return Response(ApplicationSerializer(application).data)

@@ -6,4 +6,4 @@ class PartnersConfig(AppConfig):
     verbose_name = "Partners and tiers"
 
     def ready(self):
-        from partners import events  # noqa: F401  (registers the partner event types)
+        from partners import events, onboarding, tier_engine  # noqa: F401  (event types, subscribers, providers)

@@ -2,7 +2,18 @@ import django_filters
 from django.db.models import Q
 
 from accounts.models import Role, User
-from partners.models import Partner, PartnerStatus, PartnerType, Region, Tier
+from partners.models import (
+    Application,
+    ApplicationStatus,
+    Partner,
+    PartnerStatus,
+    PartnerType,
+    Quadrant,
+    Region,
+    ReviewAction,
+    Tier,
+    TierReviewOutcome,
+)
 
 
 class PartnerFilter(django_filters.FilterSet):
@@ -33,3 +44,44 @@ class PartnerFilter(django_filters.FilterSet):
             | Q(website_domain__icontains=value)
             | Q(external_crm_id=value)
         )
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
+    quadrant = django_filters.ChoiceFilter(choices=Quadrant.choices)
+    partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices, label="Type")
+    country = django_filters.CharFilter(lookup_expr="iexact", label="Country code")
+    duplicate = django_filters.BooleanFilter(method="filter_duplicate", label="Duplicate domain")
+    submitted_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="From")
+    ordering = django_filters.OrderingFilter(
+        fields=(("created_at", "created"), ("score", "score"), ("company_name", "company"))
+    )
+
+    class Meta:
+        model = Application
+        fields = ["q", "status", "quadrant", "partner_type", "country", "duplicate", "submitted_after"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(company_name__icontains=value)
+            | Q(website_domain__icontains=value)
+            | Q(contact_name__icontains=value)
+            | Q(contact_email__icontains=value)
+        )
+
+    def filter_duplicate(self, queryset, name, value):
+        flagged = Q(duplicate_of__isnull=False) | Q(matching_partner__isnull=False)
+        return queryset.filter(flagged) if value else queryset.exclude(flagged)
+
+
+class TierReviewOutcomeFilter(django_filters.FilterSet):
+    action = django_filters.ChoiceFilter(choices=ReviewAction.choices)
+    q = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label="Partner")
+
+    class Meta:
+        model = TierReviewOutcome
+        fields = ["action", "q"]

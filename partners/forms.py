@@ -1,7 +1,18 @@
 from django import forms
 
 from accounts.models import PARTNER_ROLES, PartnerFunction, Role, User
-from partners.models import Partner, PartnerStatus, Tier, Vertical
+from partners.models import (
+    Application,
+    OnboardingStep,
+    OppCriterion,
+    Partner,
+    PartnerStatus,
+    PartnerType,
+    Region,
+    Tier,
+    TierOverrideDecision,
+    Vertical,
+)
 from prm.forms import BootstrapFormMixin
 
 
@@ -67,3 +78,142 @@ class MemberRoleForm(BootstrapFormMixin, forms.Form):
     role = forms.ChoiceField(
         choices=[(Role.PARTNER_ADMIN.value, "Partner admin"), (Role.PARTNER_USER.value, "Partner user")]
     )
+
+
+# --- Recruiting -------------------------------------------------------------------------------------
+
+
+class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
+    """The public "Partner with us" form; `website_url` is a honeypot that people never see or fill."""
+
+    website_url = forms.CharField(required=False, label="Leave this field empty")
+
+    class Meta:
+        model = Application
+        fields = ["company_name", "website", "contact_name", "contact_email", "country", "partner_type", "description"]
+        labels = {
+            "website": "Company website",
+            "contact_name": "Your name",
+            "contact_email": "Your work e-mail",
+            "partner_type": "How would you partner with us?",
+            "description": "Tell us about your company, customers and plans with us",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website_url"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["description"].required = True
+
+    def clean_website_url(self):
+        if self.cleaned_data.get("website_url"):
+            raise forms.ValidationError("This field must stay empty.")
+        return ""
+
+    def clean_website(self):
+        from partners.recruiting import normalise_domain
+
+        website = self.cleaned_data["website"].strip()
+        if "." not in normalise_domain(website):
+            raise forms.ValidationError("Enter your company's website, e.g. example.com.")
+        return website
+
+
+class ScoreForm(forms.Form):
+    """One 1-5 choice per active OPP criterion, grouped fit / willingness in the template."""
+
+    CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
+
+    def __init__(self, *args, criteria, initial_values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        initial_values = initial_values or {}
+        for criterion in criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.TypedChoiceField(
+                choices=self.CHOICES,
+                coerce=int,
+                label=criterion.name,
+                help_text=f"{criterion.description} (weight {criterion.weight})".strip(),
+                initial=initial_values.get(criterion.pk),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def grouped(self):
+        groups = {}
+        for criterion in self.criteria:
+            groups.setdefault(criterion.get_group_display(), []).append(self[f"criterion_{criterion.pk}"])
+        return groups.items()
+
+    def values(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class ApproveForm(BootstrapFormMixin, forms.Form):
+    partner_type = forms.ChoiceField(choices=PartnerType.choices)
+    region = forms.ChoiceField(choices=Region.choices)
+    channel_manager = forms.ModelChoiceField(
+        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True), required=False, empty_label="— me —"
+    )
+
+
+class RejectForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, help_text="E-mailed to the applicant."
+    )
+
+
+class OppCriterionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = OppCriterion
+        fields = ["group", "name", "description", "weight", "position", "active"]
+
+
+class OnboardingStepForm(BootstrapFormMixin, forms.ModelForm):
+    partner_types = forms.MultipleChoiceField(
+        choices=PartnerType.choices, required=False, widget=forms.CheckboxSelectMultiple, help_text="None: every type."
+    )
+
+    class Meta:
+        model = OnboardingStep
+        fields = ["kind", "title", "description", "partner_types", "position", "active"]
+
+
+# --- Onboarding, plans, tiers -----------------------------------------------------------------------
+
+
+class BusinessPlanForm(BootstrapFormMixin, forms.Form):
+    period = forms.CharField(max_length=7, help_text="Quarter, e.g. 2026-Q4.")
+    sourced_bookings_target = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    registered_deals_target = forms.IntegerField(min_value=0)
+    certified_people_target = forms.IntegerField(min_value=0)
+    co_marketing_activities_target = forms.IntegerField(min_value=0)
+    partner_owner = forms.ModelChoiceField(queryset=User.objects.none())
+    vendor_owner = forms.ModelChoiceField(
+        queryset=User.objects.filter(role__in=[Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN], is_active=True)
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner_owner"].queryset = User.objects.filter(partner=partner, is_active=True)
+
+
+class CheckInForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    co_marketing_activities_done = forms.IntegerField(min_value=0, required=False)
+
+
+class ReferenceImplementationForm(BootstrapFormMixin, forms.Form):
+    customer_name = forms.CharField(max_length=200)
+    completed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TierOverrideForm(BootstrapFormMixin, forms.Form):
+    decision = forms.ChoiceField(choices=TierOverrideDecision.choices)
+    to_tier = forms.ModelChoiceField(queryset=Tier.objects.ranked(), required=False, empty_label="—")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class TierReviewForm(BootstrapFormMixin, forms.Form):
+    period = forms.CharField(max_length=7, help_text="Quarter, e.g. 2026-Q4.")

@@ -15,6 +15,9 @@ def partner_home(user) -> dict:
         Tier.objects.filter(rank__gt=partner.tier.rank).order_by("rank").prefetch_related("requirements").first()
     )
     return {
+        **tier_panel(partner),
+        **onboarding_panel(partner),
+        **plan_panel(partner),
         "partner": partner,
         "next_tier": next_tier,
         "team": User.objects.visible_to(user).filter(partner=partner, is_active=True).order_by("first_name")[:12],
@@ -87,3 +90,73 @@ def partner_profile(user, partner: Partner) -> dict:
         context["history"] = history_of(partner)[:20]
         context["channel_managers"] = User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True)
     return context
+
+
+# --- Lifecycle reads -------------------------------------------------------------------------------
+
+PIPELINE_POINTS = 500  # the chart shows the newest open applications; the table pages through all of them
+
+
+def recruit_pipeline(user) -> dict:
+    """The fit x willingness chart of open scored applications (two queries, whatever the queue's size)."""
+    from partners.models import Application, ApplicationStatus, Quadrant
+
+    open_apps = Application.objects.visible_to(user).filter(
+        status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW]
+    )
+    rows = list(
+        open_apps.filter(fit_score__isnull=False)
+        .order_by("-created_at")
+        .values_list("company_name", "fit_score", "willingness_score", "quadrant")[:PIPELINE_POINTS]
+    )
+    labels = dict(Quadrant.choices)
+    datasets = []
+    for quadrant in Quadrant.values:
+        points = [{"x": float(fit), "y": float(will), "label": name} for name, fit, will, q in rows if q == quadrant]
+        datasets.append({"label": labels[quadrant].split(" (")[0], "data": points})
+    counts = dict(open_apps.values_list("quadrant").annotate(n=Count("id")))
+    return {
+        "pipeline_chart": {"labels": [], "datasets": datasets},
+        "pipeline_counts": [(labels[q].split(" (")[0], counts.get(q, 0)) for q in Quadrant.values],
+        "pipeline_unscored": counts.get("", 0),
+    }
+
+
+def onboarding_panel(partner: Partner) -> dict:
+    """The checklist and the agreement state of one partner."""
+    from partners import onboarding
+
+    agreement = onboarding.current_agreement()
+    accepted = (
+        partner.agreement_acceptances.filter(agreement=agreement).select_related("user", "agreement").first()
+        if agreement
+        else None
+    )
+    return {"checklist": onboarding.checklist(partner), "agreement": agreement, "agreement_accepted": accepted}
+
+
+def plan_panel(partner: Partner) -> dict:
+    from partners import business_plans
+
+    plan = business_plans.current_plan(partner)
+    return {"current_plan": plan, "plan_progress": business_plans.plan_progress(plan) if plan else None}
+
+
+def tier_panel(partner: Partner, tiers=None) -> dict:
+    from partners import tier_engine
+
+    return {"tier_progress": tier_engine.tier_progress(partner, tiers=tiers)}
+
+
+def profile_extras(user, partner: Partner) -> dict:
+    """Reference implementations and overrides on the profile page (the heavier panels load by htmx)."""
+    from partners.models import ReferenceImplementation, TierOverride
+
+    return {
+        "references": ReferenceImplementation.objects.visible_to(user).filter(partner=partner)[:10],
+        "overrides": TierOverride.objects.visible_to(user)
+        .filter(partner=partner)
+        .select_related("created_by", "to_tier")[:5]
+        if user.is_internal
+        else [],
+    }

@@ -1,11 +1,16 @@
-"""Writes about partner organisations: creation, profile, channel manager and tier changes."""
+"""Writes about partner organisations: creation, profile, channel manager, tier changes and team.
+
+The lifecycle's other writes live beside this module: recruiting.py (applications, OPP scoring),
+onboarding.py (checklist, agreement, reminders), business_plans.py and tier_review.py.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from partners.models import Partner, PartnerStatus, Tier, TierChange
+from partners.models import OnboardingStep, Partner, PartnerStatus, ReferenceImplementation, Tier, TierChange
+from partners.onboarding import check_profile
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import TransitionNotAllowed
@@ -112,6 +117,7 @@ def update_partner_profile(*, actor: User, partner: Partner, changes: dict) -> P
         diff = {f: [str(before[f]), str(changes[f])] for f in changes if before[f] != changes[f]}
         if diff:
             record_audit(actor=actor, obj=partner, action="profile_updated", changes=diff)
+        check_profile(partner=partner, actor=actor)  # ticks "complete the company profile" once it is
     return partner
 
 
@@ -151,7 +157,9 @@ def change_partner_tier(*, actor: User | None, partner: Partner, tier: Tier, rea
         previous = partner.tier
         kind = TierChange.Kind.PROMOTION if tier.rank > previous.rank else TierChange.Kind.DEMOTION
         partner.tier = tier
-        partner.save(update_fields=["tier", "updated_at"])
+        # A new tier starts clean: an at-risk flag was about the old one (DESIGN.md: Tiers).
+        partner.at_risk_since, partner.at_risk_review = None, None
+        partner.save(update_fields=["tier", "at_risk_since", "at_risk_review", "updated_at"])
         TierChange.objects.create(
             partner=partner, from_tier=previous, to_tier=tier, kind=kind, reason=reason, changed_by=actor
         )
@@ -236,3 +244,39 @@ def _ensure_another_admin(user: User) -> None:
         raise TransitionNotAllowed(
             "Every partner needs at least one active admin: make someone else admin first.", code="last_admin"
         )
+
+
+def record_reference_implementation(
+    *, actor: User, partner: Partner, customer_name: str, completed_on, description: str = ""
+) -> ReferenceImplementation:
+    """Channel staff record a customer reference; it counts toward tier requirements for 12 months."""
+    _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": "A reference implementation is one that is live already."})
+    with transaction.atomic():
+        reference = ReferenceImplementation.objects.create(
+            partner=partner,
+            customer_name=customer_name.strip(),
+            completed_on=completed_on,
+            description=description,
+            recorded_by=actor,
+        )
+        record_audit(actor=actor, obj=reference, action="recorded", to_state=str(completed_on))
+    return reference
+
+
+def save_program_setting(*, actor: User, setting_form):
+    """Program admins edit OPP criteria and onboarding steps (config over code, DESIGN.md)."""
+    _require_role(actor, Role.PROGRAM_ADMIN)
+    with transaction.atomic():
+        form = setting_form
+        created = form.instance.pk is None
+        changed = {name: [str(form.initial.get(name, "")), str(form.cleaned_data[name])] for name in form.changed_data}
+        obj = form.save()
+        record_audit(actor=actor, obj=obj, action="created" if created else "updated", changes=changed)
+        if isinstance(obj, OnboardingStep):
+            # The checklist changed: every partner's percentage follows (a handful of queries per 1,000 partners).
+            from partners.onboarding import recompute_all_progress
+
+            recompute_all_progress()
+    return obj

@@ -9,8 +9,10 @@ the metric measures zero for everyone.
 """
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from partners.models import RequirementMetric
 
@@ -42,3 +44,99 @@ def measure(metric: str, partner_ids: Iterable[int], since: date, until: date) -
     provider = _PROVIDERS.get(metric)
     values = provider(ids, since, until) if provider else {}
     return {partner_id: Decimal(values.get(partner_id, 0)) for partner_id in ids}
+
+
+# --- Evaluation: many partners at once ---------------------------------------------------------------
+
+TRAILING_DAYS = 365
+CHUNK = 1000  # partner ids per provider call: bounded IN lists on every database
+
+
+def window(on: date) -> tuple[date, date]:
+    """The trailing 12 months ending with `on`, as [since, until)."""
+    return on - timedelta(days=TRAILING_DAYS), on + timedelta(days=1)
+
+
+def measured_metrics(tiers) -> list[str]:
+    return sorted({requirement.metric for tier in tiers for requirement in tier.requirements.all()})
+
+
+def measure_all(partner_ids: Iterable[int], on: date, metrics: Iterable[str]) -> dict[int, dict[str, Decimal]]:
+    """Every metric for every partner: one provider call per metric and chunk of partners."""
+    ids = list(partner_ids)
+    values: dict[int, dict[str, Decimal]] = {partner_id: {} for partner_id in ids}
+    since, until = window(on)
+    for metric in metrics:
+        for start in range(0, len(ids), CHUNK):
+            for partner_id, value in measure(metric, ids[start : start + CHUNK], since, until).items():
+                values[partner_id][metric] = value
+    return values
+
+
+def meets(tier, values: dict[str, Decimal]) -> bool:
+    return all(values.get(r.metric, Decimal(0)) >= r.minimum for r in tier.requirements.all())
+
+
+def qualifying_tier(tiers, values: dict[str, Decimal]):
+    """The highest tier whose every requirement the values meet; the entry tier always qualifies."""
+    ranked = sorted(tiers, key=lambda tier: tier.rank)
+    best = ranked[0]
+    for tier in ranked[1:]:
+        if meets(tier, values):
+            best = tier
+    return best
+
+
+def ranked_tiers():
+    from partners.models import Tier
+
+    return list(Tier.objects.ranked().prefetch_related("requirements"))
+
+
+def tier_progress(partner, on: date | None = None, tiers=None) -> dict:
+    """What the partner needs for the next tier (or to keep the top one): required, actual and met."""
+    on = on or timezone.localdate()
+    tiers = list(tiers) if tiers is not None else ranked_tiers()
+    current = next(tier for tier in tiers if tier.pk == partner.tier_id)
+    next_tier = next((tier for tier in tiers if tier.rank > current.rank), None)
+    target = next_tier or current
+    metrics = [requirement.metric for requirement in target.requirements.all()]
+    values = measure_all([partner.pk], on, metrics)[partner.pk]
+    requirements = [
+        {
+            "metric": requirement.metric,
+            "name": requirement.get_metric_display(),
+            "required": requirement.minimum,
+            "actual": values.get(requirement.metric, Decimal(0)),
+            "met": values.get(requirement.metric, Decimal(0)) >= requirement.minimum,
+        }
+        for requirement in target.requirements.all()
+    ]
+    return {
+        "tier": current,
+        "next_tier": next_tier,
+        "requirements": requirements,
+        "met_count": sum(1 for r in requirements if r["met"]),
+        "percent": round(100 * sum(1 for r in requirements if r["met"]) / len(requirements)) if requirements else 100,
+    }
+
+
+# --- The provider partners owns ----------------------------------------------------------------------
+
+
+@provides(RequirementMetric.REFERENCE_IMPLEMENTATIONS)
+def reference_implementations(partner_ids: list[int], since: date, until: date) -> dict[int, Decimal]:
+    """Reference implementations recorded by channel managers, completed within the window."""
+    from django.db.models import Count
+
+    from partners.models import ReferenceImplementation
+
+    rows = (
+        ReferenceImplementation.objects.filter(
+            partner_id__in=partner_ids, completed_on__gte=since, completed_on__lt=until
+        )
+        .values("partner_id")
+        .annotate(n=Count("id"))
+        .values_list("partner_id", "n")
+    )
+    return {partner_id: Decimal(n) for partner_id, n in rows}

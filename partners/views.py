@@ -1,25 +1,47 @@
 """Partner pages: the directory for internal users and each partner's profile and team."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 
 from accounts import services as account_services
 from accounts.models import INTERNAL_ROLES, Role, User
-from partners import selectors, services
-from partners.filters import PartnerFilter
+from partners import business_plans, onboarding, recruiting, selectors, services, tier_review
+from partners.filters import PartnerFilter, TierReviewOutcomeFilter
 from partners.forms import (
+    BusinessPlanForm,
     ChannelManagerForm,
+    CheckInForm,
     InviteForm,
     MemberRoleForm,
+    OnboardingStepForm,
+    OppCriterionForm,
     PartnerProfileForm,
+    ReferenceImplementationForm,
+    ScoreForm,
     StatusForm,
     TierChangeForm,
+    TierOverrideForm,
+    TierReviewForm,
 )
-from partners.models import Partner
+from partners.models import (
+    JointBusinessPlan,
+    OnboardingStep,
+    OppCriterion,
+    OppScore,
+    Partner,
+    PartnerOppAssessment,
+    ReviewAction,
+    TierReview,
+    TierReviewOutcome,
+)
+from prm.periods import quarter_of
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_service
+from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
 
 STAFF_ROLES = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
 
@@ -72,8 +94,35 @@ class PartnerDetailView(RoleRequiredMixin, View):
             tier_form=TierChangeForm(initial={"tier": partner.tier_id}),
             manager_form=ChannelManagerForm(initial={"channel_manager": partner.channel_manager_id}),
             status_form=StatusForm(initial={"status": partner.status}),
+            override_form=TierOverrideForm(),
+            reference_form=ReferenceImplementationForm(),
+            **selectors.profile_extras(user, partner),
         )
         return render(request, "partners/detail.html", context)
+
+
+class PartnerPanelView(RoleRequiredMixin, View):
+    """The profile page's lifecycle panels, loaded by htmx so the page itself stays a few queries."""
+
+    panels = {
+        "onboarding": ("partners/partials/onboarding_panel.html", lambda user, p: selectors.onboarding_panel(p)),
+        "tier-progress": ("partners/partials/tier_progress.html", lambda user, p: selectors.tier_panel(p)),
+        "plan": ("partners/partials/plan_panel.html", lambda user, p: selectors.plan_panel(p)),
+    }
+
+    def get(self, request, pk, name):
+        if name not in self.panels:
+            raise Http404
+        partner = get_visible_or_404(Partner.objects.select_related("tier"), request.user, pk=pk)
+        template, build = self.panels[name]
+        user = request.user
+        context = {
+            "partner": partner,
+            "can_edit": user.role in STAFF_ROLES or (user.is_partner_admin and user.partner_id == partner.pk),
+            "is_staff_role": user.role in STAFF_ROLES,
+            **build(user, partner),
+        }
+        return render(request, template, context)
 
 
 class PartnerEditView(RoleRequiredMixin, View):
@@ -237,3 +286,288 @@ class PartnerActionView(RoleRequiredMixin, View):
                 reason=form.cleaned_data["reason"],
                 success="Status updated.",
             )
+
+
+# --- Lifecycle actions on one partner -----------------------------------------------------------------
+
+
+class PartnerLifecycleActionView(RoleRequiredMixin, View):
+    """POST actions of the onboarding, tier and reference panels on the partner page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, action):
+        partner = get_visible_or_404(Partner, request.user, pk=pk)
+        handler = getattr(self, f"do_{action.replace('-', '_')}", None)
+        if handler is None:
+            raise PermissionDenied
+        handler(request, partner)
+        return redirect(partner)
+
+    def do_accept_agreement(self, request, partner):
+        run_service(
+            request,
+            onboarding.accept_agreement,
+            user=request.user,
+            partner=partner,
+            ip_address=request.META.get("REMOTE_ADDR"),
+            success="Thank you: the agreement is accepted for your organisation.",
+        )
+
+    def do_tick_step(self, request, partner):
+        step = OnboardingStep.objects.filter(pk=request.POST.get("step", "0") or 0).first()
+        if step is None:
+            messages.error(request, "Choose a step of the checklist.")
+            return
+        run_service(
+            request,
+            onboarding.complete_manual_step,
+            actor=request.user,
+            partner=partner,
+            step=step,
+            success="Step done.",
+        )
+
+    def do_reference(self, request, partner):
+        if request.user.role not in STAFF_ROLES:
+            raise PermissionDenied("Channel managers record reference implementations.")
+        form = ReferenceImplementationForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Give the customer's name and the date the implementation went live.")
+            return
+        run_service(
+            request,
+            services.record_reference_implementation,
+            actor=request.user,
+            partner=partner,
+            success="Reference implementation recorded.",
+            **form.cleaned_data,
+        )
+
+    def do_override(self, request, partner):
+        form = TierOverrideForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a decision and give the reason.")
+            return
+        run_service(
+            request,
+            tier_review.override_tier,
+            actor=request.user,
+            partner=partner,
+            decision=form.cleaned_data["decision"],
+            to_tier=form.cleaned_data["to_tier"],
+            reason=form.cleaned_data["reason"],
+            success="Override recorded.",
+        )
+
+
+class PartnerOppView(RoleRequiredMixin, View):
+    """OPP scoring of an existing partner (the same criteria as applications)."""
+
+    allowed_roles = STAFF_ROLES
+
+    def get(self, request, pk, form=None, status=200):
+        partner = get_visible_or_404(Partner, request.user, pk=pk)
+        existing = dict(OppScore.objects.filter(partner=partner).values_list("criterion_id", "value"))
+        form = form or ScoreForm(criteria=recruiting.active_criteria(), initial_values=existing)
+        assessment = PartnerOppAssessment.objects.filter(partner=partner).first()
+        context = {"partner": partner, "score_form": form, "assessment": assessment}
+        return render(request, "partners/partner_opp.html", context, status=status)
+
+    def post(self, request, pk):
+        partner = get_visible_or_404(Partner, request.user, pk=pk)
+        form = ScoreForm(request.POST, criteria=recruiting.active_criteria())
+        if form.is_valid() and run_form_service(
+            form, recruiting.score_partner, actor=request.user, partner=partner, values=form.values()
+        ):
+            messages.success(request, "OPP scores saved.")
+            return redirect("partners:opp", partner.pk)
+        return self.get(request, pk, form=form, status=400)
+
+
+# --- Joint business plans -------------------------------------------------------------------------------
+
+
+class BusinessPlanListView(RoleRequiredMixin, View):
+    def get(self, request, pk, form=None, status=200):
+        partner = get_visible_or_404(Partner, request.user, pk=pk)
+        plans = (
+            JointBusinessPlan.objects.visible_to(request.user)
+            .filter(partner=partner)
+            .select_related("partner_owner", "vendor_owner")
+        )
+        may_write = request.user.role in STAFF_ROLES or (
+            request.user.is_partner_admin and request.user.partner_id == partner.pk
+        )
+        if form is None and may_write:
+            form = BusinessPlanForm(
+                partner=partner,
+                initial={
+                    "period": quarter_of(timezone.localdate()).key,
+                    "vendor_owner": partner.channel_manager_id,
+                    "partner_owner": request.user.pk if request.user.partner_id == partner.pk else None,
+                },
+            )
+        context = {"partner": partner, "plans": plans, "form": form if may_write else None}
+        return render(request, "partners/plans.html", context, status=status)
+
+    def post(self, request, pk):
+        partner = get_visible_or_404(Partner, request.user, pk=pk)
+        form = BusinessPlanForm(request.POST, partner=partner)
+        if form.is_valid():
+            plan = run_form_service(
+                form, business_plans.submit_business_plan, actor=request.user, partner=partner, **form.cleaned_data
+            )
+            if plan is not None:
+                messages.success(request, f"Business plan for {plan.period} submitted.")
+                return redirect(plan)
+        return self.get(request, pk, form=form, status=400)
+
+
+class BusinessPlanDetailView(RoleRequiredMixin, View):
+    def _plan(self, request, pk, plan_id):
+        return get_visible_or_404(
+            JointBusinessPlan.objects.filter(partner_id=pk).select_related("partner", "partner_owner", "vendor_owner"),
+            request.user,
+            pk=plan_id,
+        )
+
+    def get(self, request, pk, plan_id, form=None, status=200):
+        plan = self._plan(request, pk, plan_id)
+        context = {
+            "plan": plan,
+            "partner": plan.partner,
+            "progress": business_plans.plan_progress(plan),
+            "check_ins": plan.check_ins.select_related("author"),
+            "form": form or CheckInForm(),
+            "can_agree": request.user.role in STAFF_ROLES and plan.status == "submitted",
+        }
+        return render(request, "partners/plan_detail.html", context, status=status)
+
+    def post(self, request, pk, plan_id):
+        plan = self._plan(request, pk, plan_id)
+        if request.POST.get("action") == "agree":
+            run_service(request, business_plans.agree_business_plan, actor=request.user, plan=plan, success="Agreed.")
+            return redirect(plan)
+        form = CheckInForm(request.POST)
+        if form.is_valid() and run_form_service(
+            form, business_plans.add_check_in, actor=request.user, plan=plan, **form.cleaned_data
+        ):
+            messages.success(request, "Check-in added.")
+            return redirect(plan)
+        return self.get(request, pk, plan_id, form=form, status=400)
+
+
+# --- Tier reviews (program admins) -----------------------------------------------------------------------
+
+
+class TierReviewPreviewView(RoleRequiredMixin, View):
+    """Every change the quarter's review would make, then the button that applies it."""
+
+    allowed_roles = {Role.PROGRAM_ADMIN}
+
+    def get(self, request):
+        form = TierReviewForm(request.GET or None, initial={"period": quarter_of(timezone.localdate()).key})
+        period = form.cleaned_data["period"] if form.is_bound and form.is_valid() else None
+        try:
+            preview = tier_review.preview_tier_review(period=period)
+        except ValidationError as error:
+            form.add_error("period", error.messages)
+            preview = tier_review.preview_tier_review()
+        changes = [p for p in preview["proposals"] if p.action != ReviewAction.KEEP]
+        page = Paginator(changes, 50).get_page(request.GET.get("page"))
+        counts = {
+            label: sum(1 for p in preview["proposals"] if p.action == value) for value, label in ReviewAction.choices
+        }
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "form": form,
+            "preview": preview,
+            "page_obj": page,
+            "counts": counts,
+            "querystring": query.urlencode(),
+            "reviews": TierReview.objects.visible_to(request.user)[:12],
+        }
+        return render(request, "partners/tier_review_preview.html", context)
+
+    def post(self, request):
+        form = TierReviewForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Give the quarter to review, e.g. 2026-Q4.")
+            return redirect("partners:tier_review_preview")
+        ok, review = run_service(
+            request, tier_review.run_tier_review, period=form.cleaned_data["period"], actor=request.user
+        )
+        if ok:
+            messages.success(request, f"Tier review {review.period} applied.")
+            return redirect(review)
+        return redirect("partners:tier_review_preview")
+
+
+class TierReviewDetailView(FilteredListView):
+    allowed_roles = INTERNAL_ROLES
+    template_name = "partners/tier_review_detail.html"
+    filterset_class = TierReviewOutcomeFilter
+    paginate_by = 50
+    export_filename = "tier-review.csv"
+    export_columns = [
+        ("Partner id", "partner_id"),
+        ("Partner", "partner.name"),
+        ("From", "from_tier.name"),
+        ("Qualifies for", "qualified_tier.name"),
+        ("To", "to_tier.name"),
+        ("Outcome", "get_action_display"),
+    ]
+
+    def get_base_queryset(self):
+        self.review = get_visible_or_404(TierReview, self.request.user, pk=self.kwargs["pk"])
+        return (
+            TierReviewOutcome.objects.visible_to(self.request.user)
+            .filter(review=self.review)
+            .select_related("partner", "from_tier", "to_tier", "qualified_tier")
+            .order_by("partner__name", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["review"] = self.review
+        return context
+
+
+# --- Program settings: OPP criteria and the onboarding checklist ---------------------------------------
+
+
+class ProgramSettingsView(RoleRequiredMixin, View):
+    allowed_roles = {Role.PROGRAM_ADMIN}
+    forms_by_kind = {"criterion": (OppCriterion, OppCriterionForm), "step": (OnboardingStep, OnboardingStepForm)}
+
+    def get(self, request, bound=None, status=200):
+        bound = bound or {}
+        criteria = OppCriterion.objects.all()
+        steps = OnboardingStep.objects.all()
+        context = {
+            "criteria": [(c, OppCriterionForm(instance=c, prefix=f"criterion-{c.pk}")) for c in criteria],
+            "steps": [(s, OnboardingStepForm(instance=s, prefix=f"step-{s.pk}")) for s in steps],
+            "new_criterion": bound.get("criterion") or OppCriterionForm(prefix="criterion-new"),
+            "new_step": bound.get("step") or OnboardingStepForm(prefix="step-new"),
+        }
+        return render(request, "partners/program_settings.html", context, status=status)
+
+    def post(self, request):
+        kind = request.POST.get("kind")
+        if kind not in self.forms_by_kind:
+            raise PermissionDenied
+        model, form_class = self.forms_by_kind[kind]
+        object_id = request.POST.get("id") or ""
+        instance = model.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        prefix = f"{kind}-{instance.pk}" if instance else f"{kind}-new"
+        form = form_class(request.POST, instance=instance, prefix=prefix)
+        if form.is_valid():
+            saved = run_form_service(form, services.save_program_setting, actor=request.user, setting_form=form)
+            if saved is not None:
+                messages.success(request, f"Saved “{saved}”.")
+                return redirect("partners:program_settings")
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''} {' '.join(errors)}")
+        return self.get(request, bound={kind: form} if instance is None else None, status=400)

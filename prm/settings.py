@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -152,6 +153,36 @@ CELERY_BEAT_SCHEDULE = {
         "task": "prm.tasks.dispatch_pending_events",
         "schedule": timedelta(minutes=1),
     },
+    # Deal registration (DESIGN.md rule 6; issue 5): expiry, reminders and the lead acceptance SLA.
+    "deals-expire-protection": {"task": "deals.tasks.expire_deals", "schedule": timedelta(hours=1)},
+    "deals-expiry-reminders": {"task": "deals.tasks.send_expiry_reminders", "schedule": timedelta(hours=1)},
+    "deals-return-overdue-leads": {"task": "deals.tasks.return_overdue_leads", "schedule": timedelta(minutes=15)},
+    # Partner lifecycle (issue 4): the quarterly tier review on the first day of each fiscal quarter's first
+    # month, and the daily sweep for onboarding stalled 14 days.
+    "partners-quarterly-tier-review": {
+        "task": "partners.tasks.run_quarterly_tier_review",
+        "schedule": crontab(
+            minute=0,
+            hour=3,
+            day_of_month=1,
+            month_of_year=",".join(
+                str((env.int("FISCAL_YEAR_START_MONTH", default=1) - 1 + 3 * q) % 12 + 1) for q in range(4)
+            ),
+        ),
+    },
+    "partners-onboarding-reminders": {
+        "task": "partners.tasks.send_onboarding_reminders",
+        "schedule": crontab(minute=30, hour=8),
+    },
+    # Enablement (issue 6): certificate expiry and the 30- and 7-day reminders, daily and idempotent.
+    "enablement-expire-certificates": {
+        "task": "enablement.tasks.expire_certificates",
+        "schedule": crontab(minute=5, hour=2),
+    },
+    "enablement-expiry-reminders": {
+        "task": "enablement.tasks.send_certificate_reminders",
+        "schedule": crontab(minute=15, hour=8),
+    },
 }
 
 # --- Auth, allauth, MFA -------------------------------------------------------------------------
@@ -229,6 +260,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each choice set so the schema's enums stay stable.
+    "ENUM_NAME_OVERRIDES": {
+        "DealStatusEnum": "deals.models.DealStatus",
+        "LeadStatusEnum": "deals.models.LeadStatus",
+        "InfluenceKindEnum": "deals.models.InfluenceKind",
+        "PartnerTypeEnum": "partners.models.PartnerType",
+        "CourseKindEnum": "enablement.models.CourseKind",
+        "CertificationKindEnum": "enablement.models.CertificationKind",
+        "QuestionKindEnum": "enablement.models.QuestionKind",
+    },
 }
 
 # --- Static and media -----------------------------------------------------------------------------
@@ -305,3 +346,44 @@ LOGGING = {
 PORTAL_NAME = env.str("PORTAL_NAME", default="Partner Portal")
 VENDOR_NAME = env.str("VENDOR_NAME", default="Northwind Software")
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD")
+
+# --- Enablement (issue 6) -------------------------------------------------------------------------
+CERTIFICATE_VALIDITY_MONTHS = env.int("CERTIFICATE_VALIDITY_MONTHS", default=12)
+ENABLEMENT_MAX_UPLOAD_MB = env.int("ENABLEMENT_MAX_UPLOAD_MB", default=25)
+
+# --- Deal registration (DESIGN.md: rules of engagement; each is a setting) --------------------------
+DEAL_MATCH_THRESHOLD = env.int("DEAL_MATCH_THRESHOLD", default=90)
+DEAL_POSSIBLE_MATCH_THRESHOLD = env.int("DEAL_POSSIBLE_MATCH_THRESHOLD", default=80)
+DEAL_EXTENSION_DAYS = env.int("DEAL_EXTENSION_DAYS", default=30)
+DEAL_REMINDER_DAYS = env.list("DEAL_REMINDER_DAYS", cast=int, default=[14, 3])
+DEAL_APPROVAL_SLA_BUSINESS_DAYS = env.int("DEAL_APPROVAL_SLA_BUSINESS_DAYS", default=2)
+LEAD_ACCEPT_SLA_HOURS = env.int("LEAD_ACCEPT_SLA_HOURS", default=72)
+FREE_MAIL_DOMAINS = env.list(
+    "FREE_MAIL_DOMAINS",
+    default=[
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "hotmail.com",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mail.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "proton.me",
+        "protonmail.com",
+        "yandex.ru",
+        "mail.ru",
+        "qq.com",
+        "163.com",
+        "orange.fr",
+        "free.fr",
+    ],
+)

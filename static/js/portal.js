@@ -13,6 +13,47 @@
   // Charts: <canvas data-chart="bar" data-source="id-of-json-script"> with json_script data
   // {labels: [...], datasets: [{label, data}]}.
   var palette = ["#1f3a5f", "#2f6690", "#3a7ca5", "#81c3d7", "#d4a017", "#5b5ea6", "#9b2226", "#588157"];
+
+  // Scatter and bubble charts: fixed axes from data-min / data-max, axis titles from data-x-label /
+  // data-y-label, and a tooltip naming each point by its `label` field.
+  function pointOptions(canvas, options) {
+    var min = canvas.dataset.min !== undefined ? Number(canvas.dataset.min) : undefined;
+    var max = canvas.dataset.max !== undefined ? Number(canvas.dataset.max) : undefined;
+    function axis(title) {
+      return { min: min, max: max, title: { display: !!title, text: title || "" } };
+    }
+    options.scales = { x: axis(canvas.dataset.xLabel), y: axis(canvas.dataset.yLabel) };
+    options.plugins.legend.display = true;
+    options.plugins.tooltip = {
+      callbacks: {
+        label: function (context) {
+          var raw = context.raw || {};
+          return (raw.label ? raw.label + ": " : "") + context.parsed.x + " × " + context.parsed.y;
+        }
+      }
+    };
+  }
+
+  // data-quadrant="3": dashed lines at x = 3 and y = 3 split the chart into four quadrants.
+  function quadrantLines(at) {
+    return {
+      id: "quadrantLines",
+      afterDraw: function (chart) {
+        var x = chart.scales.x, y = chart.scales.y, ctx = chart.ctx;
+        if (!x || !y) { return; }
+        ctx.save();
+        ctx.strokeStyle = "#adb5bd";
+        ctx.setLineDash([4, 4]);
+        ctx.beginPath();
+        ctx.moveTo(x.getPixelForValue(at), y.top);
+        ctx.lineTo(x.getPixelForValue(at), y.bottom);
+        ctx.moveTo(x.left, y.getPixelForValue(at));
+        ctx.lineTo(x.right, y.getPixelForValue(at));
+        ctx.stroke();
+        ctx.restore();
+      }
+    };
+  }
   function drawCharts(root) {
     if (typeof window.Chart === "undefined") { return; }
     (root || document).querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
@@ -26,14 +67,17 @@
         set.backgroundColor = set.backgroundColor || colours;
         set.borderColor = set.borderColor || colours;
       });
+      var options = {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        plugins: { legend: { display: data.datasets.length > 1 || kind === "doughnut" } },
+        indexAxis: canvas.dataset.horizontal ? "y" : "x"
+      };
+      if (kind === "scatter" || kind === "bubble") { pointOptions(canvas, options); }
       new window.Chart(canvas, {
         type: kind,
         data: data,
-        options: {
-          responsive: true, maintainAspectRatio: false, animation: false,
-          plugins: { legend: { display: data.datasets.length > 1 || kind === "doughnut" } },
-          indexAxis: canvas.dataset.horizontal ? "y" : "x"
-        }
+        options: options,
+        plugins: canvas.dataset.quadrant ? [quadrantLines(Number(canvas.dataset.quadrant))] : []
       });
       canvas.dataset.drawn = "1";
     });

@@ -24,7 +24,7 @@ from tests.factories import tier
 
 pytestmark = [
     pytest.mark.redis,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.timeout(120),
 ]
 

@@ -1,0 +1,402 @@
+"""Deals API (API.md: Deals). Thin: parse, call a service or selector, serialise."""
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import PARTNER_ROLES
+from deals import selectors, services
+from deals.models import DealRegistration, DealStatus, InfluenceKind, Lead
+from partners.models import Partner
+from prm.tenancy import get_visible_or_404
+
+
+class DealSerializer(serializers.ModelSerializer):
+    partner = serializers.IntegerField(source="partner_id", read_only=True, allow_null=True)
+    reason = serializers.SerializerMethodField()
+    duplicate_of = serializers.IntegerField(source="duplicate_of_id", read_only=True, allow_null=True)
+    message = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DealRegistration
+        fields = [
+            "id",
+            "partner",
+            "source",
+            "customer_name",
+            "customer_domain",
+            "customer_country",
+            "contact_name",
+            "contact_email",
+            "product",
+            "deal_type",
+            "status",
+            "reason",
+            "message",
+            "amount",
+            "currency",
+            "expected_close_date",
+            "close_date",
+            "protected_until",
+            "duplicate_of",
+            "extension_status",
+            "created_at",
+        ]
+
+    def get_reason(self, deal) -> str | None:
+        return deal.reason or None
+
+    def get_message(self, deal) -> str:
+        return services.outcome_message(deal)
+
+
+class InternalDealSerializer(DealSerializer):
+    """Internal users also see the matched account and why it matched."""
+
+    partner_name = serializers.CharField(source="partner.name", read_only=True, allow_null=True, default=None)
+    account = serializers.IntegerField(source="account_id", read_only=True)
+    conflict_with = serializers.IntegerField(source="conflict_with_id", read_only=True, allow_null=True)
+
+    class Meta(DealSerializer.Meta):
+        fields = [
+            *DealSerializer.Meta.fields,
+            "partner_name",
+            "account",
+            "conflict_with",
+            "match_evidence",
+            "decision_note",
+        ]
+
+
+class RegistrationSerializer(serializers.Serializer):
+    """API.md body of POST /deals/; business rules are checked by deals.services.clean_registration."""
+
+    customer_name = serializers.CharField(max_length=200)
+    customer_domain = serializers.CharField(max_length=253, required=False, allow_blank=True, default="")
+    customer_country = serializers.CharField(max_length=2)
+    contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    product = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    currency = serializers.CharField(max_length=3, required=False, default="")
+    expected_close_date = serializers.DateField(required=False, allow_null=True, default=None)
+    deal_type = serializers.CharField(required=False, default="new_business")
+
+
+class RegistrationOutcomeSerializer(serializers.ModelSerializer):
+    reason = serializers.SerializerMethodField()
+    duplicate_of = serializers.IntegerField(source="duplicate_of_id", read_only=True, allow_null=True)
+    message = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DealRegistration
+        fields = ["id", "status", "reason", "protected_until", "duplicate_of", "message"]
+
+    def get_reason(self, deal) -> str | None:
+        return deal.reason or None
+
+    def get_message(self, deal) -> str:
+        return services.outcome_message(deal)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class WonSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    close_date = serializers.DateField()
+    currency = serializers.CharField(max_length=3, required=False, default="")
+
+
+class InfluenceSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    kind = serializers.ChoiceField(choices=InfluenceKind.choices)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class InfluenceOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    deal = serializers.IntegerField(source="deal_id")
+    partner = serializers.IntegerField(source="partner_id")
+    kind = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class DealApiFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=DealStatus.choices)
+    partner = django_filters.NumberFilter(method="filter_partner")
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    source = django_filters.CharFilter()
+
+    class Meta:
+        model = DealRegistration
+        fields = ["status", "partner", "created_after", "created_before", "source"]
+
+    def filter_partner(self, queryset, name, value):
+        # API.md: a ?partner= naming another partner is a 404 for partner users, like any object outside.
+        user = self.request.user
+        if not Partner.objects.visible_to(user).filter(pk=value).exists():
+            from django.http import Http404
+
+            raise Http404
+        return queryset.filter(partner_id=value)
+
+
+def _body(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Deals (partner users: their organisation's; internal: all)"),
+    retrieve=extend_schema(summary="One deal; 404 outside the caller's tenancy"),
+)
+class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    filterset_class = DealApiFilter
+
+    def get_queryset(self):
+        return selectors.deal_list(self.request.user).order_by("-created_at", "-id")
+
+    def get_serializer_class(self):
+        user = self.request.user
+        return InternalDealSerializer if user.is_authenticated and user.is_internal else DealSerializer
+
+    def _deal(self):
+        return get_visible_or_404(
+            DealRegistration.objects.select_related("partner__tier"), self.request.user, pk=self.kwargs["pk"]
+        )
+
+    def _out(self, deal):
+        deal.refresh_from_db()
+        return Response(self.get_serializer_class()(deal).data)
+
+    @extend_schema(request=RegistrationSerializer, responses={201: RegistrationOutcomeSerializer})
+    def create(self, request):
+        if request.user.role not in PARTNER_ROLES:
+            raise PermissionDenied("Only partner users register deals.")
+        data = _body(RegistrationSerializer, request)
+        deal = services.register_deal(user=request.user, data=data)
+        return Response(RegistrationOutcomeSerializer(deal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=NoteSerializer, responses=InternalDealSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        deal = self._deal()
+        return self._out(
+            services.approve_deal(deal=deal, actor=request.user, note=_body(NoteSerializer, request)["note"])
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=InternalDealSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        deal = self._deal()
+        return self._out(
+            services.reject_deal(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
+        )
+
+    @extend_schema(request=NoteSerializer, responses=InternalDealSerializer)
+    @action(detail=True, methods=["post"], url_path="accept-influence")
+    def accept_influence(self, request, pk=None):
+        deal = self._deal()
+        note = _body(NoteSerializer, request)["note"]
+        return self._out(services.accept_as_influence(deal=deal, actor=request.user, note=note))
+
+    @extend_schema(request=WonSerializer, responses=DealSerializer)
+    @action(detail=True, methods=["post"])
+    def won(self, request, pk=None):
+        deal = self._deal()
+        body = _body(WonSerializer, request)
+        deal = services.mark_won(
+            deal=deal,
+            actor=request.user,
+            amount=body["amount"],
+            close_date=body["close_date"],
+            currency=body["currency"] or None,
+        )
+        return self._out(deal)
+
+    @extend_schema(request=ReasonSerializer, responses=DealSerializer)
+    @action(detail=True, methods=["post"])
+    def lost(self, request, pk=None):
+        deal = self._deal()
+        return self._out(
+            services.mark_lost(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
+        )
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        deal = self._deal()
+        services.request_extension(deal=deal, actor=request.user)
+        return Response({"extension": "requested"})
+
+    @extend_schema(request=None, responses=InternalDealSerializer)
+    @action(detail=True, methods=["post"], url_path="extension/approve")
+    def approve_extension(self, request, pk=None):
+        return self._out(services.decide_extension(deal=self._deal(), actor=request.user, approve=True))
+
+    @extend_schema(request=ReasonSerializer, responses=InternalDealSerializer)
+    @action(detail=True, methods=["post"], url_path="extension/decline")
+    def decline_extension(self, request, pk=None):
+        reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
+        return self._out(
+            services.decide_extension(deal=self._deal(), actor=request.user, approve=False, reason=str(reason))
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=InternalDealSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        deal = self._deal()
+        return self._out(
+            services.reopen_deal(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
+        )
+
+    @extend_schema(request=InfluenceSerializer, responses={201: InfluenceOutSerializer})
+    @action(detail=True, methods=["post"])
+    def influences(self, request, pk=None):
+        deal = self._deal()
+        if request.user.role not in services.MANAGER_ROLES:
+            raise PermissionDenied("Only channel managers record influence.")
+        body = _body(InfluenceSerializer, request)
+        partner = Partner.objects.filter(pk=body["partner"]).first()
+        if partner is None:
+            raise serializers.ValidationError({"partner": ["No such partner."]})
+        influence = services.add_influence(
+            deal=deal, actor=request.user, partner=partner, kind=body["kind"], note=body["note"]
+        )
+        return Response(InfluenceOutSerializer(influence).data, status=status.HTTP_201_CREATED)
+
+
+class LeadSerializer(serializers.ModelSerializer):
+    partner = serializers.IntegerField(source="partner_id", read_only=True, allow_null=True)
+    deal = serializers.IntegerField(source="deal_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id",
+            "partner",
+            "customer_name",
+            "customer_domain",
+            "customer_country",
+            "contact_name",
+            "contact_email",
+            "product",
+            "amount",
+            "currency",
+            "status",
+            "accept_by",
+            "decline_reason",
+            "deal",
+            "created_at",
+        ]
+
+
+class LeadCreateSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    customer_name = serializers.CharField(max_length=200)
+    customer_domain = serializers.CharField(max_length=253, required=False, allow_blank=True, default="")
+    customer_country = serializers.CharField(max_length=2)
+    contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    product = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, default=0)
+    currency = serializers.CharField(max_length=3, required=False, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Leads passed to partners: managers create and assign; partners accept or decline."""
+
+    serializer_class = LeadSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return selectors.leads_for(self.request.user).order_by("-created_at", "-id")
+
+    def _lead(self):
+        return get_visible_or_404(Lead, self.request.user, pk=self.kwargs["pk"])
+
+    def _partner(self, pk):
+        partner = Partner.objects.filter(pk=pk).first()
+        if partner is None:
+            raise serializers.ValidationError({"partner": ["No such partner."]})
+        return partner
+
+    @extend_schema(request=LeadCreateSerializer, responses={201: LeadSerializer})
+    def create(self, request):
+        body = _body(LeadCreateSerializer, request)
+        partner_id = body.pop("partner", None)
+        services.require_role(request.user, services.MANAGER_ROLES, "create leads")
+        partner = self._partner(partner_id) if partner_id else None
+        lead = services.create_lead(actor=request.user, data=body, partner=partner)
+        return Response(LeadSerializer(lead).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssignSerializer, responses=LeadSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        lead = self._lead()
+        partner = self._partner(_body(AssignSerializer, request)["partner"])
+        return Response(LeadSerializer(services.assign_lead(lead=lead, actor=request.user, partner=partner)).data)
+
+    @extend_schema(request=None, responses=RegistrationOutcomeSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        deal = services.accept_lead(lead=self._lead(), actor=request.user)
+        return Response(RegistrationOutcomeSerializer(deal).data)
+
+    @extend_schema(request=ReasonSerializer, responses=LeadSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        lead = services.decline_lead(
+            lead=self._lead(), actor=request.user, reason=_body(ReasonSerializer, request)["reason"]
+        )
+        return Response(LeadSerializer(lead).data)
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.DictField())
+
+
+class AccountImportView(APIView):
+    """POST /api/v1/accounts/import/: CSV (`name, domain, country, kind, owner_email`), `?dry_run=1`."""
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+        responses=ImportResultSerializer,
+    )
+    def post(self, request):
+        services.require_role(request.user, services.IMPORT_ROLES, "import accounts")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise serializers.ValidationError({"file": ["Attach the CSV file as `file`."]})
+        try:
+            content = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise serializers.ValidationError({"file": ["The file must be UTF-8 text."]}) from None
+        dry_run = str(request.query_params.get("dry_run", "")).lower() in ("1", "true", "yes")
+        job = services.start_account_import(actor=request.user, content=content, file_name=upload.name, dry_run=dry_run)
+        job = services.run_account_import(import_id=job.pk)
+        return Response({"created": job.created, "updated": job.updated, "errors": job.errors, "dry_run": job.dry_run})

@@ -1,0 +1,210 @@
+"""Demo data of deal registration, called by `seed_demo`: imported direct accounts and deals in every
+state across the demo partners. Idempotent (partners that already have deals are left alone); the first
+partners go through the services (audit timelines, events), the rest are bulk-created for --partners 5000."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import PARTNER_ROLES, Role, User
+from deals import matching, services
+from deals.models import Account, AccountKey, AccountKind, DealRegistration, DealSource, DealStatus
+from partners.models import Partner
+
+FULL_PARTNERS = 30  # partners whose deals go through every service (timelines, notifications)
+WORDS = (
+    "Apex Birch Cobalt Delta Ember Fjord Granite Harbor Indigo Juniper Keystone Lumen Meridian Nimbus Orchid "
+    "Pinnacle Quartz Redwood Summit Tidal Umber Vertex Willow Xenon Yarrow Zephyr Aurora Beacon Cascade Drift"
+).split()
+TRADES = "Logistics Foods Analytics Health Energy Retail Capital Media Robotics Pharma Telecom Insurance".split()
+SUFFIXES = ["Inc", "LLC", "Ltd", "GmbH", "S.A.", "B.V.", "Corp", "PLC"]
+
+
+SYLLABLES = "ka lo mi nu pe ra si to vu ze bri cor dan fel gor hal jin kev lum mor nix pol quin rav sol tam".split()
+
+
+def _company(rng, index):
+    """A made-up first word keeps demo customers apart for fuzzy matching; the index keeps domains unique."""
+    coined = "".join(rng.choice(SYLLABLES) for _ in range(4)).capitalize()
+    name = f"{coined} {rng.choice(WORDS)} {rng.choice(TRADES)}"
+    return f"{name} {rng.choice(SUFFIXES)}", f"{coined.lower()}{index}.example"
+
+
+def _direct_accounts(rng, owner, count):
+    if Account.objects.filter(kind__in=[AccountKind.DIRECT_CUSTOMER, AccountKind.DIRECT_OPPORTUNITY]).exists():
+        return 0
+    accounts = []
+    for i in range(count):
+        name, domain = _company(rng, 10_000 + i)
+        kind = AccountKind.DIRECT_CUSTOMER if i % 3 else AccountKind.DIRECT_OPPORTUNITY
+        accounts.append(
+            Account(
+                name=name,
+                normalised_name=matching.normalise_company_name(name).value,
+                domain=domain,
+                country=rng.choice(["US", "GB", "DE", "FR"]),
+                kind=kind,
+                direct_owner=owner,
+            )
+        )
+    Account.objects.bulk_create(accounts, batch_size=2000)
+    _bulk_keys(Account.objects.filter(kind__in=[AccountKind.DIRECT_CUSTOMER, AccountKind.DIRECT_OPPORTUNITY]))
+    return count
+
+
+def _bulk_keys(accounts):
+    keys = [
+        AccountKey(account_id=a.pk, key=k)
+        for a in accounts
+        for k in matching.blocking_keys(normalised_name=a.normalised_name, domain=a.domain, country=a.country)
+    ]
+    AccountKey.objects.bulk_create(keys, batch_size=5000, ignore_conflicts=True)
+
+
+def _data(rng, name, domain, country, amount):
+    return {
+        "customer_name": name,
+        "customer_domain": domain,
+        "customer_country": country,
+        "contact_name": "Pat Buyer",
+        "contact_email": f"pat@{domain}" if domain else "",
+        "product": rng.choice(["Platform", "Analytics add-on", "Enterprise support"]),
+        "amount": str(amount),
+        "currency": "USD",
+        "expected_close_date": (timezone.localdate() + timedelta(days=rng.randint(20, 150))).isoformat(),
+        "deal_type": rng.choice(["new_business", "expansion", "renewal"]),
+    }
+
+
+def _full_partner(rng, partner, user, manager, direct, index):
+    """One partner's deals through the services: every state, with audit rows and events."""
+    today = timezone.localdate()
+    made = []
+    for j, target in enumerate(["submitted", "approved", "won", "lost", "expired", "extension", "approved"]):
+        name, domain = _company(rng, index * 100 + j)
+        deal = services.register_deal(
+            user=user, data=_data(rng, name, domain, partner.country.code, rng.randint(5, 250) * 1000)
+        )
+        made.append(deal)
+        if target == "submitted" or deal.status != DealStatus.SUBMITTED:
+            continue
+        deal = services.approve_deal(deal=deal, actor=manager)
+        if target == "won":
+            services.mark_won(
+                deal=deal, actor=user, amount=deal.amount, close_date=today - timedelta(days=rng.randint(0, 200))
+            )
+        elif target == "lost":
+            services.mark_lost(deal=deal, actor=user, reason="Customer chose to build it in-house.")
+        elif target == "expired":
+            DealRegistration.objects.filter(pk=deal.pk).update(protected_until=today - timedelta(days=1))
+            services.expire_deal(deal_id=deal.pk)
+        elif target == "extension":
+            services.request_extension(deal=deal, actor=user)
+    # A direct account: goes to review. A duplicate of its own first deal.
+    account = direct[index % len(direct)]
+    made.append(
+        services.register_deal(user=user, data=_data(rng, account.name, account.domain, account.country, 40000))
+    )
+    first = made[0]
+    made.append(
+        services.register_deal(
+            user=user, data=_data(rng, first.customer_name, first.customer_domain, first.customer_country, 1000)
+        )
+    )
+    return made
+
+
+def seed(*, seed: int, partners: int, stdout) -> None:
+    rng = random.Random(seed + 5)  # noqa: S311 - reproducible demo data
+    manager = User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True).order_by("pk").first()
+    if manager is None:
+        stdout.write("  deals: no channel manager, skipped")
+        return
+    owner = User.objects.filter(role=Role.PROGRAM_ADMIN, is_active=True).order_by("pk").first() or manager
+    created_direct = _direct_accounts(rng, owner, max(30, min(2000, partners // 3)))
+    direct = list(
+        Account.objects.filter(kind__in=[AccountKind.DIRECT_CUSTOMER, AccountKind.DIRECT_OPPORTUNITY]).order_by("pk")[
+            :200
+        ]
+    )
+    with_deals = set(DealRegistration.objects.values_list("partner_id", flat=True).distinct())
+    todo = list(Partner.objects.exclude(pk__in=with_deals).select_related("tier", "channel_manager").order_by("pk"))
+    users = {}
+    for user in User.objects.filter(
+        role__in=list(PARTNER_ROLES), is_active=True, partner_id__in=[p.pk for p in todo]
+    ).order_by("pk"):
+        users.setdefault(user.partner_id, user)
+    full = [p for p in todo if p.pk in users][:FULL_PARTNERS]
+    for index, partner in enumerate(full):
+        with transaction.atomic():
+            _full_partner(rng, partner, users[partner.pk], partner.channel_manager or manager, direct, index)
+    # Conflicts: the next partner tries the first partner's approved customer (told only a date).
+    if len(full) >= 2:
+        held = DealRegistration.objects.filter(partner=full[0], status=DealStatus.APPROVED).first()
+        if held:
+            services.register_deal(
+                user=users[full[1].pk],
+                data=_data(rng, held.customer_name.upper(), "", held.customer_country, 20000),
+            )
+    if len(full) >= 1:
+        lead_data = {
+            "customer_name": "Massive Dynamic Labs",
+            "customer_domain": "massivedynamic.example",
+            "customer_country": "US",
+            "amount": "60000",
+        }
+        services.create_lead(actor=full[0].channel_manager or manager, data=lead_data, partner=full[0])
+    bulk = [p for p in todo if p not in full]
+    _bulk_partners(rng, bulk, users)
+    stdout.write(
+        f"  deals: {created_direct} direct accounts, deals for {len(full)} partners via services "
+        f"and {len(bulk)} in bulk"
+    )
+
+
+def _bulk_partners(rng, partners, users):
+    """Approved and won deals for many partners at once (no per-deal timeline)."""
+    today = timezone.localdate()
+    for start in range(0, len(partners), 1000):
+        chunk = partners[start : start + 1000]
+        accounts, specs = [], []
+        for partner in chunk:
+            for _ in range(rng.randint(1, 3)):
+                name, domain = _company(rng, rng.randint(100_000, 9_999_999))
+                accounts.append(
+                    Account(
+                        name=name,
+                        normalised_name=matching.normalise_company_name(name).value,
+                        domain=domain,
+                        country=partner.country.code,
+                    )
+                )
+                specs.append(partner)
+        with transaction.atomic():
+            created = Account.objects.bulk_create(accounts, batch_size=2000)
+            _bulk_keys(created)
+            deals = []
+            for account, partner in zip(created, specs, strict=True):
+                won = rng.random() < 0.4
+                deals.append(
+                    DealRegistration(
+                        partner=partner,
+                        source=DealSource.PARTNER,
+                        account=account,
+                        registered_by=users.get(partner.pk),
+                        customer_name=account.name,
+                        customer_domain=account.domain,
+                        customer_country=account.country,
+                        amount=Decimal(rng.randint(5, 300) * 1000),
+                        currency="USD",
+                        status=DealStatus.WON if won else DealStatus.APPROVED,
+                        close_date=today - timedelta(days=rng.randint(0, 300)) if won else None,
+                        submitted_at=timezone.now() - timedelta(days=rng.randint(1, 60)),
+                        decided_at=timezone.now() - timedelta(days=rng.randint(0, 30)),
+                        protected_until=today + timedelta(days=rng.randint(1, partner.tier.protection_days)),
+                    )
+                )
+            DealRegistration.objects.bulk_create(deals, batch_size=2000)

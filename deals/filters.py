@@ -1,0 +1,82 @@
+"""List filters of the deal pages: status, partner, region, age, value, search, sorting."""
+
+from datetime import timedelta
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from deals.models import DealStatus, LeadStatus
+from partners.models import Partner, Region
+
+AGE_CHOICES = [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"), ("365", "Last 12 months")]
+
+
+class DealFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = django_filters.ChoiceFilter(choices=DealStatus.choices)
+    partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.none(), label="Partner")
+    region = django_filters.ChoiceFilter(field_name="partner__region", choices=Region.choices, label="Region")
+    age = django_filters.ChoiceFilter(choices=AGE_CHOICES, method="filter_age", label="Registered")
+    min_value = django_filters.NumberFilter(field_name="amount", lookup_expr="gte", label="Value from")
+    max_value = django_filters.NumberFilter(field_name="amount", lookup_expr="lte", label="Value to")
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("created_at", "created"),
+            ("amount", "value"),
+            ("protected_until", "protected_until"),
+            ("customer_name", "customer"),
+            ("status", "status"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        fields = ["q", "status", "partner", "region", "age", "min_value", "max_value"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_internal:
+            self.filters["partner"].queryset = Partner.objects.order_by("name")
+        else:  # partner users see only their own deals: no partner or region filter to offer
+            self.filters.pop("partner")
+            self.filters.pop("region")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = (
+            Q(customer_name__icontains=value) | Q(customer_domain__icontains=value) | Q(product__icontains=value)
+        )
+        if value.isdigit() and len(value) < 18:
+            condition |= Q(pk=int(value))
+        return queryset.filter(condition)
+
+    def filter_age(self, queryset, name, value):
+        return queryset.filter(created_at__gte=timezone.now() - timedelta(days=int(value)))
+
+
+class ReviewFilter(DealFilter):
+    class Meta(DealFilter.Meta):
+        pass
+
+
+class LeadFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = django_filters.ChoiceFilter(choices=LeadStatus.choices)
+    ordering = django_filters.OrderingFilter(
+        fields=(("created_at", "created"), ("accept_by", "accept_by"), ("amount", "value")), label="Sort by"
+    )
+
+    class Meta:
+        fields = ["q", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return (
+            queryset.filter(Q(customer_name__icontains=value) | Q(customer_domain__icontains=value))
+            if value
+            else queryset
+        )

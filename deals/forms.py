@@ -1,0 +1,80 @@
+from django import forms
+from django_countries import countries
+
+from deals.models import DealType, InfluenceKind
+from partners.models import Partner
+from prm.forms import BootstrapFormMixin
+
+
+class RegistrationForm(BootstrapFormMixin, forms.Form):
+    customer_name = forms.CharField(max_length=200, label="Customer company")
+    customer_domain = forms.CharField(
+        max_length=253, required=False, label="Customer web domain", help_text="e.g. example.com"
+    )
+    customer_country = forms.ChoiceField(choices=[], label="Customer country")
+    contact_name = forms.CharField(max_length=200, required=False)
+    contact_email = forms.EmailField(required=False)
+    product = forms.CharField(max_length=200, required=False)
+    deal_type = forms.ChoiceField(choices=DealType.choices)
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, label="Estimated value")
+    currency = forms.CharField(max_length=3, initial="USD")
+    expected_close_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer_country"].choices = [("", "—"), *countries]
+        for name in ("customer_name", "customer_domain", "customer_country"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": "/deals/new/hint/",
+                    "hx-trigger": "input changed delay:400ms, change",
+                    "hx-target": "#registration-hint",
+                    "hx-include": "#id_customer_name, #id_customer_domain, #id_customer_country",
+                }
+            )
+
+
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WonForm(BootstrapFormMixin, forms.Form):
+    amount = forms.DecimalField(max_digits=14, decimal_places=2)
+    close_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class InfluenceForm(BootstrapFormMixin, forms.Form):
+    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"))
+    kind = forms.ChoiceField(choices=InfluenceKind.choices)
+
+
+class LeadForm(BootstrapFormMixin, forms.Form):
+    customer_name = forms.CharField(max_length=200)
+    customer_domain = forms.CharField(max_length=253, required=False)
+    customer_country = forms.ChoiceField(choices=[])
+    contact_name = forms.CharField(max_length=200, required=False)
+    contact_email = forms.EmailField(required=False)
+    product = forms.CharField(max_length=200, required=False)
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
+    currency = forms.CharField(max_length=3, initial="USD")
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.order_by("name"), required=False, help_text="Assign now (optional)."
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer_country"].choices = [("", "—"), *countries]
+
+
+class AssignForm(BootstrapFormMixin, forms.Form):
+    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"))
+
+
+class ImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(label="CSV file", help_text="Columns: name, domain, country, kind, owner_email")
+    dry_run = forms.BooleanField(required=False, initial=True, label="Dry run (check only, change nothing)")

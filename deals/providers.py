@@ -1,0 +1,43 @@
+"""Tier engine providers (partners.tier_engine): set-based, one aggregate query each."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from deals.models import DealRegistration, DealSource, DealStatus
+from partners.tier_engine import provides
+
+
+@provides("sourced_bookings")
+def sourced_bookings(partner_ids: list[int], since: date, until: date) -> dict[int, Decimal]:
+    """Amounts of partner-sourced deals won with a close date in [since, until)."""
+    rows = (
+        DealRegistration.objects.filter(
+            partner_id__in=partner_ids,
+            source=DealSource.PARTNER,
+            status=DealStatus.WON,
+            close_date__gte=since,
+            close_date__lt=until,
+        )
+        .values("partner_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["partner_id"]: Decimal(row["total"] or 0) for row in rows}
+
+
+@provides("registered_deals")
+def registered_deals(partner_ids: list[int], since: date, until: date) -> dict[int, Decimal]:
+    """Registrations approved in [since, until), whatever became of them since (won, lost, expired)."""
+    rows = (
+        DealRegistration.objects.filter(
+            partner_id__in=partner_ids,
+            source=DealSource.PARTNER,
+            decided_at__date__gte=since,
+            decided_at__date__lt=until,
+            status__in=[DealStatus.APPROVED, DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED],
+        )
+        .values("partner_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["partner_id"]: Decimal(row["n"]) for row in rows}

@@ -1,0 +1,1044 @@
+"""Every write of deal registration (DESIGN.md: rules of engagement). One transaction each; the
+permission and state checks, the audit row and the event live here, so pages, API, tasks and the
+demo all obey the same rules."""
+
+import logging
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django_countries import countries
+
+from accounts.models import PARTNER_ROLES, Role, User
+from deals import matching, selectors
+from deals.currencies import is_currency
+from deals.models import (
+    DEAL_WORKFLOW,
+    DIRECT_KINDS,
+    LEAD_WORKFLOW,
+    Account,
+    AccountImport,
+    AccountKey,
+    AccountKind,
+    DealReason,
+    DealRegistration,
+    DealReminder,
+    DealSource,
+    DealStatus,
+    DealType,
+    ExtensionStatus,
+    Influence,
+    InfluenceKind,
+    Lead,
+    LeadStatus,
+)
+from prm.audit import record_audit
+from prm.events import record_event
+from prm.exceptions import Conflict, TransitionNotAllowed
+from prm.money import to_money
+
+log = logging.getLogger(__name__)
+
+MANAGER_ROLES = frozenset({Role.CHANNEL_MANAGER})
+IMPORT_ROLES = frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN})
+
+
+# --- checks ----------------------------------------------------------------------------------------
+
+
+def require_role(user, roles, what: str) -> None:
+    if user is None or not user.is_authenticated or user.role not in roles:
+        raise PermissionDenied(f"Your role may not {what}.")
+
+
+def require_partner_member(user, deal_or_lead, what: str) -> None:
+    if user.role not in PARTNER_ROLES or user.partner_id != deal_or_lead.partner_id:
+        raise PermissionDenied(f"Only the partner's own users may {what}.")
+
+
+def _money(value, field: str, errors: dict):
+    if value in (None, ""):
+        errors[field] = ["This field is required."]
+        return None
+    try:
+        amount = to_money(value if not isinstance(value, float) else str(value))
+    except (TypeError, ValueError, InvalidOperation):
+        errors[field] = ["Enter an amount, e.g. 1250.00."]
+        return None
+    if amount < 0:
+        errors[field] = ["The amount cannot be negative."]
+    elif amount >= Decimal("1e12"):
+        errors[field] = ["The amount is too large."]
+    return amount
+
+
+def _date(value, field: str, errors: dict):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = ["Enter a date as YYYY-MM-DD."]
+        return None
+
+
+def _currency(value, errors: dict, field: str = "currency") -> str:
+    code = (value or settings.DEFAULT_CURRENCY).strip().upper() if isinstance(value, str | None) else ""
+    if not is_currency(code):
+        errors[field] = ["Use a three-letter ISO 4217 currency code, e.g. USD."]
+    return code
+
+
+def _country(value, errors: dict, field: str) -> str:
+    code = str(value or "").strip().upper()
+    if not code:
+        errors[field] = ["This field is required."]
+    elif code not in dict(countries):
+        errors[field] = ["Use a two-letter ISO 3166 country code, e.g. US."]
+    return code
+
+
+def _text(data, field: str, errors: dict, *, required=False, max_length=200) -> str:
+    value = data.get(field)
+    value = "" if value is None else str(value).strip()
+    if required and not value:
+        errors[field] = ["This field is required."]
+    elif len(value) > max_length:
+        errors[field] = [f"At most {max_length} characters."]
+    return value
+
+
+def clean_registration(data) -> dict:
+    """Validate a registration's input; every problem becomes a field error (HTTP 400)."""
+    errors: dict[str, list[str]] = {}
+    cleaned = {
+        "customer_name": _text(data, "customer_name", errors, required=True),
+        "customer_domain": _text(data, "customer_domain", errors, max_length=253),
+        "contact_name": _text(data, "contact_name", errors),
+        "contact_email": _text(data, "contact_email", errors, max_length=254),
+        "product": _text(data, "product", errors),
+    }
+    cleaned["customer_country"] = _country(data.get("customer_country"), errors, "customer_country")
+    cleaned["amount"] = _money(data.get("amount"), "amount", errors)
+    cleaned["currency"] = _currency(data.get("currency"), errors)
+    cleaned["expected_close_date"] = _date(data.get("expected_close_date"), "expected_close_date", errors)
+    if cleaned["expected_close_date"] and cleaned["expected_close_date"] < timezone.localdate():
+        errors["expected_close_date"] = ["The expected close date cannot be in the past."]
+    deal_type = data.get("deal_type") or DealType.NEW_BUSINESS
+    if deal_type not in DealType.values:
+        errors["deal_type"] = [f"Choose one of: {', '.join(DealType.values)}."]
+    cleaned["deal_type"] = deal_type
+    if cleaned["contact_email"]:
+        try:
+            validate_email(cleaned["contact_email"])
+        except ValidationError:
+            errors["contact_email"] = ["Enter a valid e-mail address."]
+    if cleaned["customer_domain"] and not matching.normalise_domain(cleaned["customer_domain"]):
+        domain = cleaned["customer_domain"].lower()
+        if domain.split("@")[-1].removeprefix("www.") not in matching.free_mail_domains():
+            errors["customer_domain"] = ["Enter the customer's web domain, e.g. example.com."]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+# --- accounts and locking ---------------------------------------------------------------------------
+
+
+def lock_customer_keys(keys: list[str]) -> None:
+    """Serialise registrations of the same customer (rule 7): a row that does not exist yet cannot be
+    locked, so lock its blocking keys, in sorted order so two registrations never deadlock. SQLite
+    has a single writer and needs nothing."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for lock in sorted({matching.lock_id(key) for key in keys}):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
+
+
+def create_account(*, name, domain, country, kind=AccountKind.PROSPECT, direct_owner=None) -> Account:
+    normalised = matching.normalise_company_name(name).value
+    domain = matching.normalise_domain(domain)
+    account = Account.objects.create(
+        name=name[:200],
+        normalised_name=normalised[:200],
+        domain=domain,
+        country=country.upper(),
+        kind=kind,
+        direct_owner=direct_owner,
+    )
+    write_account_keys(account)
+    return account
+
+
+def write_account_keys(account: Account) -> None:
+    keys = matching.blocking_keys(
+        normalised_name=account.normalised_name, domain=account.domain, country=account.country
+    )
+    AccountKey.objects.filter(account=account).exclude(key__in=keys).delete()
+    AccountKey.objects.bulk_create([AccountKey(account=account, key=k) for k in keys], ignore_conflicts=True)
+
+
+def _expire_stale_holders(account_ids, today: date) -> None:
+    """Approved holders whose protection ended but that beat has not expired yet stop blocking now."""
+    for deal in DealRegistration.objects.filter(
+        account_id__in=account_ids, status=DealStatus.APPROVED, protected_until__lt=today
+    ).select_related("partner"):
+        _expire(deal)
+
+
+# --- registration (rules 1-5, 7) --------------------------------------------------------------------
+
+
+def outcome_message(deal: DealRegistration) -> str:
+    """The sentence a partner reads about its registration: what happened and what happens next."""
+    status, reason = deal.status, deal.reason
+    sla = settings.DEAL_APPROVAL_SLA_BUSINESS_DAYS
+    if status == DealStatus.SUBMITTED:
+        return (
+            f"Your registration is submitted. A channel manager reviews it within {sla} business days, "
+            "and you will be notified when it is approved."
+        )
+    if status == DealStatus.PENDING_REVIEW and reason == DealReason.DIRECT_ACCOUNT:
+        return (
+            f"This customer is already an account of {settings.VENDOR_NAME}'s direct sales team. A channel manager "
+            "will review your registration and approve it, accept it as influence, or reject it; you will be notified."
+        )
+    if status == DealStatus.PENDING_REVIEW:
+        return (
+            "This customer may be one that is already registered. A channel manager will compare the two and "
+            "decide; you will be notified."
+        )
+    if status == DealStatus.REJECTED and reason == DealReason.CONFLICT:
+        until = deal.protected_until.isoformat() if deal.protected_until else "a later date"
+        return (
+            f"This customer is already registered and protected until {until}. Your registration is recorded "
+            "as a conflict; you can register the customer again once that protection ends."
+        )
+    if status == DealStatus.REJECTED and reason == DealReason.DUPLICATE:
+        return f"You have already registered this customer as deal #{deal.duplicate_of_id}; nothing else to do."
+    if status == DealStatus.REJECTED and reason == DealReason.INFLUENCE_ONLY:
+        return "Accepted as influence: your part in the direct sale is recorded, without deal protection."
+    if status == DealStatus.REJECTED:
+        note = f": {deal.decision_note}" if deal.decision_note else "."
+        return f"Your channel manager rejected this registration{note}"
+    if status == DealStatus.APPROVED:
+        return f"Approved: the customer is protected for you until {deal.protected_until}."
+    if status == DealStatus.WON:
+        return f"Won on {deal.close_date} for {deal.amount} {deal.currency}."
+    if status == DealStatus.LOST:
+        return "Marked lost."
+    if status == DealStatus.EXPIRED:
+        return "The protection ended before the deal was won."
+    return ""
+
+
+def _deal_payload(deal: DealRegistration, **extra) -> dict:
+    partner = deal.partner
+    return {
+        "deal_id": deal.pk,
+        "partner_id": deal.partner_id,
+        "customer_name": deal.customer_name,
+        "status": deal.status,
+        "reason": deal.reason or None,
+        "amount": str(deal.amount),
+        "currency": deal.currency,
+        "protected_until": deal.protected_until.isoformat() if deal.protected_until else None,
+        "registered_by_id": deal.registered_by_id,
+        "channel_manager_id": partner.channel_manager_id if partner else None,
+        **extra,
+    }
+
+
+def register_deal(*, user, data) -> DealRegistration:
+    """Register a customer for the user's partner; the outcome is one of API.md's registration outcomes."""
+    require_role(user, PARTNER_ROLES, "register deals")
+    if not user.partner_id:
+        raise PermissionDenied("You do not belong to a partner.")
+    cleaned = clean_registration(data)
+    partner = user.partner
+    today = timezone.localdate()
+    with transaction.atomic():
+        name = matching.normalise_company_name(cleaned["customer_name"])
+        domain = matching.normalise_domain(cleaned["customer_domain"])
+        country = cleaned["customer_country"]
+        keys = matching.blocking_keys(normalised_name=name.value, domain=domain, country=country)
+        lock_customer_keys(keys)
+        evidence = matching.classify(
+            name=name, domain=domain, country=country, candidates=selectors.candidate_accounts(keys)
+        )
+        ids = [e.account_id for e in evidence]
+        _expire_stale_holders(ids, today)
+        accounts = Account.objects.in_bulk(ids)
+        holders = {
+            reg.account_id: reg
+            for reg in DealRegistration.objects.holding().filter(account_id__in=ids).select_related("partner__tier")
+        }
+        matches = [e for e in evidence if e.verdict == "match"]
+        possibles = [e for e in evidence if e.verdict == "possible_match"]
+        own = [
+            holders[e.account_id]
+            for e in matches
+            if e.account_id in holders and holders[e.account_id].partner_id == partner.pk
+        ]
+        others = [
+            holders[e.account_id]
+            for e in matches
+            if e.account_id in holders and holders[e.account_id].partner_id != partner.pk
+        ]
+        direct = [accounts[e.account_id] for e in matches if accounts[e.account_id].is_direct]
+        relevant_possibles = [
+            e for e in possibles if e.account_id in holders or accounts[e.account_id].kind in DIRECT_KINDS
+        ]
+
+        fields = {"status": DealStatus.SUBMITTED, "reason": ""}
+        account = accounts[matches[0].account_id] if matches else None
+        kept_evidence = matches + relevant_possibles
+        if own:
+            fields.update(status=DealStatus.REJECTED, reason=DealReason.DUPLICATE, duplicate_of=own[0])
+            account = own[0].account
+        elif others:
+            holder = others[0]
+            fields.update(
+                status=DealStatus.REJECTED,
+                reason=DealReason.CONFLICT,
+                conflict_with=holder,
+                protected_until=holder.protection_end_estimate(),
+            )
+            account = holder.account
+        elif direct:
+            fields.update(status=DealStatus.PENDING_REVIEW, reason=DealReason.DIRECT_ACCOUNT)
+            account = direct[0]
+        elif relevant_possibles and account is None:
+            fields.update(status=DealStatus.PENDING_REVIEW, reason=DealReason.POSSIBLE_MATCH)
+            first = relevant_possibles[0]
+            fields["conflict_with"] = holders.get(first.account_id)
+        if account is None:
+            account = create_account(name=cleaned["customer_name"], domain=cleaned["customer_domain"], country=country)
+
+        deal = DealRegistration.objects.create(
+            partner=partner,
+            source=DealSource.PARTNER,
+            account=account,
+            registered_by=user,
+            match_evidence=[e.as_dict() for e in kept_evidence],
+            **cleaned,
+        )
+        status = fields.pop("status")
+        for key, value in fields.items():
+            setattr(deal, key, value)
+        deal.submitted_at = timezone.now()
+        try:
+            with transaction.atomic():
+                DEAL_WORKFLOW.apply(
+                    deal,
+                    status,
+                    actor=user,
+                    action="register",
+                    reason=deal.reason,
+                    extra_fields=["reason", "duplicate_of", "conflict_with", "protected_until", "submitted_at"],
+                )
+        except IntegrityError:
+            # The constraint behind the lock (rule 7): someone else became the holder first.
+            holder = DealRegistration.objects.holding().select_related("partner__tier").get(account=account)
+            deal.status = DealStatus.DRAFT
+            if holder.partner_id == partner.pk:
+                deal.reason, deal.duplicate_of = DealReason.DUPLICATE, holder
+            else:
+                deal.reason, deal.conflict_with = DealReason.CONFLICT, holder
+                deal.protected_until = holder.protection_end_estimate()
+            DEAL_WORKFLOW.apply(
+                deal,
+                DealStatus.REJECTED,
+                actor=user,
+                action="register",
+                reason=deal.reason,
+                extra_fields=["reason", "duplicate_of", "conflict_with", "protected_until", "submitted_at"],
+            )
+        message = outcome_message(deal)
+        record_event(
+            "deal.submitted",
+            actor=user,
+            partner=partner,
+            subject=deal,
+            payload=_deal_payload(deal, partner_name=partner.name, message=message),
+        )
+        if deal.status == DealStatus.REJECTED:
+            record_event(
+                "deal.rejected", actor=user, partner=partner, subject=deal, payload=_deal_payload(deal, message=message)
+            )
+    return deal
+
+
+# --- review (rules 3, 5) ---------------------------------------------------------------------------
+
+
+def approve_deal(*, deal: DealRegistration, actor, note: str = "") -> DealRegistration:
+    """Approve a registration: protected for the partner's tier's protection days from today."""
+    require_role(actor, MANAGER_ROLES, "approve deals")
+    with transaction.atomic():
+        deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
+        DEAL_WORKFLOW.check(deal, DealStatus.APPROVED)
+        deal.protected_until = timezone.localdate() + timedelta(days=deal.partner.tier.protection_days)
+        deal.decided_at, deal.decided_by, deal.decision_note = timezone.now(), actor, note or ""
+        DEAL_WORKFLOW.apply(
+            deal,
+            DealStatus.APPROVED,
+            actor=actor,
+            action="approve",
+            reason=note,
+            extra_fields=["protected_until", "decided_at", "decided_by", "decision_note"],
+        )
+        record_event("deal.approved", actor=actor, partner=deal.partner, subject=deal, payload=_deal_payload(deal))
+    return deal
+
+
+def reject_deal(*, deal: DealRegistration, actor, reason: str) -> DealRegistration:
+    require_role(actor, MANAGER_ROLES, "reject deals")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Say why the registration is rejected."]})
+    with transaction.atomic():
+        deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
+        DEAL_WORKFLOW.check(deal, DealStatus.REJECTED)
+        deal.reason, deal.decision_note = DealReason.REVIEW_REJECTED, reason.strip()
+        deal.decided_at, deal.decided_by = timezone.now(), actor
+        DEAL_WORKFLOW.apply(
+            deal,
+            DealStatus.REJECTED,
+            actor=actor,
+            action="reject",
+            reason=reason,
+            extra_fields=["reason", "decision_note", "decided_at", "decided_by"],
+        )
+        record_event(
+            "deal.rejected",
+            actor=actor,
+            partner=deal.partner,
+            subject=deal,
+            payload=_deal_payload(deal, message=outcome_message(deal)),
+        )
+    return deal
+
+
+def direct_deal_for(account: Account, *, template: DealRegistration, actor) -> DealRegistration:
+    """The open direct deal on an account, created from a registration's figures if there is none."""
+    existing = (
+        DealRegistration.objects.filter(account=account, source=DealSource.DIRECT, status=DealStatus.APPROVED)
+        .order_by("id")
+        .first()
+    )
+    if existing:
+        return existing
+    deal = DealRegistration.objects.create(
+        partner=None,
+        source=DealSource.DIRECT,
+        account=account,
+        registered_by=actor,
+        customer_name=account.name,
+        customer_domain=account.domain,
+        customer_country=account.country,
+        product=template.product,
+        deal_type=template.deal_type,
+        amount=template.amount,
+        currency=template.currency,
+        expected_close_date=template.expected_close_date,
+    )
+    DEAL_WORKFLOW.apply(deal, DealStatus.APPROVED, actor=actor, action="open_direct_deal")
+    return deal
+
+
+def accept_as_influence(*, deal: DealRegistration, actor, note: str = "") -> DealRegistration:
+    """Rule 3: a direct account's registration closed without protection; the partner's part is
+    recorded as influence (active in sale) on the account's direct deal."""
+    require_role(actor, MANAGER_ROLES, "decide registrations")
+    with transaction.atomic():
+        deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
+        DEAL_WORKFLOW.check(deal, DealStatus.REJECTED)
+        deal.reason, deal.decision_note = DealReason.INFLUENCE_ONLY, note or ""
+        deal.decided_at, deal.decided_by = timezone.now(), actor
+        DEAL_WORKFLOW.apply(
+            deal,
+            DealStatus.REJECTED,
+            actor=actor,
+            action="accept_as_influence",
+            reason=note,
+            extra_fields=["reason", "decision_note", "decided_at", "decided_by"],
+        )
+        direct = direct_deal_for(deal.account, template=deal, actor=actor)
+        _add_influence(deal=direct, partner=deal.partner, kind=InfluenceKind.ACTIVE_IN_SALE, actor=actor, note=note)
+        record_event(
+            "deal.rejected",
+            actor=actor,
+            partner=deal.partner,
+            subject=deal,
+            payload=_deal_payload(deal, message=outcome_message(deal), influence_deal_id=direct.pk),
+        )
+    return deal
+
+
+def bulk_approve(*, deal_ids, actor) -> int:
+    """Approve the clean registrations among `deal_ids` (submitted, no conflict or match to review)."""
+    require_role(actor, MANAGER_ROLES, "approve deals")
+    approved = 0
+    clean = DealRegistration.objects.visible_to(actor).filter(
+        pk__in=list(deal_ids), status=DealStatus.SUBMITTED, reason=""
+    )
+    for deal in clean.select_related("partner__tier"):
+        try:
+            approve_deal(deal=deal, actor=actor)
+        except TransitionNotAllowed:
+            continue  # decided by someone else meanwhile
+        approved += 1
+    return approved
+
+
+# --- lifecycle (rule 6) ------------------------------------------------------------------------------
+
+
+def mark_won(*, deal: DealRegistration, actor, amount, close_date, currency=None) -> DealRegistration:
+    """Won: amount (2 places, not negative), currency and a close date not in the future; emits deal.won."""
+    if not (actor.role in MANAGER_ROLES or (actor.role in PARTNER_ROLES and actor.partner_id == deal.partner_id)):
+        raise PermissionDenied("Only the partner's users or a channel manager may mark a deal won.")
+    errors: dict = {}
+    amount = _money(amount, "amount", errors)
+    when = _date(close_date, "close_date", errors)
+    if "close_date" not in errors:
+        if when is None:
+            errors["close_date"] = ["This field is required."]
+        elif when > timezone.localdate():
+            errors["close_date"] = ["A won deal's close date cannot be in the future."]
+    code = _currency(currency or deal.currency, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
+        DEAL_WORKFLOW.check(deal, DealStatus.WON)
+        deal.amount, deal.close_date, deal.currency = amount, when, code
+        DEAL_WORKFLOW.apply(
+            deal, DealStatus.WON, actor=actor, action="mark_won", extra_fields=["amount", "close_date", "currency"]
+        )
+        record_event(
+            "deal.won",
+            actor=actor,
+            partner=deal.partner,
+            subject=deal,
+            payload=_deal_payload(
+                deal,
+                close_date=when.isoformat(),
+                source=deal.source,
+                account_id=deal.account_id,
+                deal_type=deal.deal_type,
+            ),
+        )
+    return deal
+
+
+def mark_lost(*, deal: DealRegistration, actor, reason: str) -> DealRegistration:
+    require_partner_member(actor, deal, "mark a deal lost")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Say why the deal was lost."]})
+    with transaction.atomic():
+        deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
+        deal.lost_reason = reason.strip()
+        DEAL_WORKFLOW.apply(
+            deal, DealStatus.LOST, actor=actor, action="mark_lost", reason=reason, extra_fields=["lost_reason"]
+        )
+        record_event(
+            "deal.lost", actor=actor, partner=deal.partner, subject=deal, payload=_deal_payload(deal, reason=reason)
+        )
+    return deal
+
+
+def reopen_deal(*, deal: DealRegistration, actor, reason: str) -> DealRegistration:
+    """A won deal back to approved. Commissions and MDF subscribe to deal.reopened to reverse their entries."""
+    require_role(actor, MANAGER_ROLES, "reopen deals")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Say why the deal is reopened."]})
+    with transaction.atomic():
+        deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
+        DEAL_WORKFLOW.check(deal, DealStatus.APPROVED)
+        previous_close = deal.close_date
+        deal.close_date = None
+        DEAL_WORKFLOW.apply(
+            deal, DealStatus.APPROVED, actor=actor, action="reopen", reason=reason, extra_fields=["close_date"]
+        )
+        record_event(
+            "deal.reopened",
+            actor=actor,
+            partner=deal.partner,
+            subject=deal,
+            payload=_deal_payload(
+                deal,
+                reason=reason,
+                close_date=previous_close.isoformat() if previous_close else None,
+                source=deal.source,
+            ),
+        )
+    return deal
+
+
+def request_extension(*, deal: DealRegistration, actor) -> DealRegistration:
+    """Ask for the one extension of protection (DEAL_EXTENSION_DAYS); a channel manager decides."""
+    require_partner_member(actor, deal, "ask for an extension")
+    with transaction.atomic():
+        deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
+        if deal.status != DealStatus.APPROVED:
+            raise TransitionNotAllowed(
+                "Only an approved deal's protection can be extended.", code="extension_not_approved"
+            )
+        if deal.extension_status != ExtensionStatus.NONE:
+            raise TransitionNotAllowed(
+                "This deal's one extension was already requested.", code="extension_already_requested"
+            )
+        deal.extension_status = ExtensionStatus.REQUESTED
+        deal.save(update_fields=["extension_status", "updated_at"])
+        record_audit(actor=actor, obj=deal, action="request_extension")
+        record_event(
+            "deal.extension_requested", actor=actor, partner=deal.partner, subject=deal, payload=_deal_payload(deal)
+        )
+    return deal
+
+
+def decide_extension(*, deal: DealRegistration, actor, approve: bool, reason: str = "") -> DealRegistration:
+    require_role(actor, MANAGER_ROLES, "decide extensions")
+    with transaction.atomic():
+        deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
+        if deal.extension_status != ExtensionStatus.REQUESTED or deal.status != DealStatus.APPROVED:
+            raise TransitionNotAllowed("No extension request is waiting on this deal.", code="no_extension_request")
+        deal.extension_status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+        if approve:
+            deal.protected_until = deal.protected_until + timedelta(days=settings.DEAL_EXTENSION_DAYS)
+        deal.save(update_fields=["extension_status", "protected_until", "updated_at"])
+        record_audit(
+            actor=actor,
+            obj=deal,
+            action="approve_extension" if approve else "decline_extension",
+            reason=reason,
+            changes={"protected_until": deal.protected_until.isoformat()},
+        )
+        record_event(
+            "deal.extension_decided",
+            actor=actor,
+            partner=deal.partner,
+            subject=deal,
+            payload=_deal_payload(deal, approved=approve),
+        )
+    return deal
+
+
+def _expire(deal: DealRegistration) -> None:
+    DEAL_WORKFLOW.apply(deal, DealStatus.EXPIRED, actor=None, action="expire", reason="Protection ended.")
+    record_event("deal.expired", partner=deal.partner, subject=deal, payload=_deal_payload(deal))
+
+
+def expire_deal(*, deal_id: int, today: date | None = None) -> bool:
+    """Expire one approved deal whose protection has ended; False when there is nothing to do."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        deal = (
+            DealRegistration.objects.select_for_update(of=("self",))
+            .filter(pk=deal_id, status=DealStatus.APPROVED, protected_until__lt=today, partner__isnull=False)
+            .select_related("partner")
+            .first()
+        )
+        if deal is None:
+            return False
+        _expire(deal)
+    return True
+
+
+def due_for_expiry(today: date | None = None):
+    today = today or timezone.localdate()
+    return DealRegistration.objects.filter(
+        status=DealStatus.APPROVED, protected_until__lt=today, partner__isnull=False
+    ).values_list("pk", flat=True)
+
+
+def send_expiry_reminder(*, deal_id: int, today: date | None = None) -> int | None:
+    """The tightest reminder due for one deal (14 or 3 days before), sent once per deal, kind and end date."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        deal = (
+            DealRegistration.objects.select_for_update(of=("self",))
+            .filter(pk=deal_id, status=DealStatus.APPROVED, protected_until__gte=today)
+            .select_related("partner")
+            .first()
+        )
+        if deal is None:
+            return None
+        left = (deal.protected_until - today).days
+        due = sorted(d for d in settings.DEAL_REMINDER_DAYS if left <= d)
+        if not due:
+            return None
+        sent = set(
+            DealReminder.objects.filter(deal=deal, protected_until=deal.protected_until).values_list(
+                "days_before", flat=True
+            )
+        )
+        if due[0] in sent:
+            return None
+        DealReminder.objects.bulk_create(
+            [
+                DealReminder(deal=deal, days_before=d, protected_until=deal.protected_until)
+                for d in due
+                if d not in sent
+            ],
+            ignore_conflicts=True,
+        )
+        record_event(
+            "deal.expiry_reminder", partner=deal.partner, subject=deal, payload=_deal_payload(deal, days_before=left)
+        )
+        return due[0]
+
+
+def due_for_reminder(today: date | None = None):
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(settings.DEAL_REMINDER_DAYS))
+    return DealRegistration.objects.filter(
+        status=DealStatus.APPROVED, partner__isnull=False, protected_until__gte=today, protected_until__lte=horizon
+    ).values_list("pk", flat=True)
+
+
+# --- influence ---------------------------------------------------------------------------------------
+
+
+def _add_influence(*, deal, partner, kind, actor, note="") -> Influence:
+    influence, created = Influence.objects.get_or_create(
+        deal=deal, partner=partner, kind=kind, defaults={"created_by": actor, "note": note or ""}
+    )
+    if created:
+        record_audit(
+            actor=actor,
+            obj=deal,
+            action="record_influence",
+            changes={"partner": partner.pk, "kind": kind},
+            partner_id=deal.partner_id,
+        )
+        record_event(
+            "deal.influence_recorded",
+            actor=actor,
+            partner=partner,
+            subject=influence,
+            payload={"deal_id": deal.pk, "partner_id": partner.pk, "kind": kind, "source": deal.source},
+        )
+    return influence
+
+
+def add_influence(*, deal: DealRegistration, actor, partner, kind: str, note: str = "") -> Influence:
+    """Record that a partner influenced a deal (endorsement, integration requirement, active in sale)."""
+    require_role(actor, MANAGER_ROLES, "record influence")
+    if kind not in InfluenceKind.values:
+        raise ValidationError({"kind": [f"Choose one of: {', '.join(InfluenceKind.values)}."]})
+    with transaction.atomic():
+        return _add_influence(deal=deal, partner=partner, kind=kind, actor=actor, note=note)
+
+
+# --- leads (rule: accepted within the SLA or returned) ----------------------------------------------
+
+
+def clean_lead(data) -> dict:
+    errors: dict = {}
+    cleaned = {
+        "customer_name": _text(data, "customer_name", errors, required=True),
+        "customer_domain": _text(data, "customer_domain", errors, max_length=253),
+        "contact_name": _text(data, "contact_name", errors),
+        "contact_email": _text(data, "contact_email", errors, max_length=254),
+        "product": _text(data, "product", errors),
+        "notes": _text(data, "notes", errors, max_length=5000),
+    }
+    cleaned["customer_country"] = _country(data.get("customer_country"), errors, "customer_country")
+    amount = data.get("amount")
+    cleaned["amount"] = _money(amount if amount not in (None, "") else "0", "amount", errors)
+    cleaned["currency"] = _currency(data.get("currency"), errors)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def create_lead(*, actor, data, partner=None) -> Lead:
+    require_role(actor, MANAGER_ROLES, "create leads")
+    cleaned = clean_lead(data)
+    with transaction.atomic():
+        lead = Lead.objects.create(created_by=actor, **cleaned)
+        record_audit(actor=actor, obj=lead, action="create", to_state=lead.status)
+        if partner is not None:
+            lead = assign_lead(lead=lead, actor=actor, partner=partner)
+    return lead
+
+
+def assign_lead(*, lead: Lead, actor, partner) -> Lead:
+    require_role(actor, MANAGER_ROLES, "assign leads")
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        lead.partner = partner
+        lead.assigned_at = timezone.now()
+        lead.accept_by = lead.assigned_at + timedelta(hours=settings.LEAD_ACCEPT_SLA_HOURS)
+        lead.decline_reason = ""
+        LEAD_WORKFLOW.apply(
+            lead,
+            LeadStatus.ASSIGNED,
+            actor=actor,
+            action="assign",
+            extra_fields=["partner", "assigned_at", "accept_by", "decline_reason"],
+        )
+        record_event(
+            "lead.assigned",
+            actor=actor,
+            partner=partner,
+            subject=lead,
+            payload={"lead_id": lead.pk, "customer_name": lead.customer_name, "accept_by": lead.accept_by.isoformat()},
+        )
+    return lead
+
+
+def accept_lead(*, lead: Lead, actor) -> DealRegistration:
+    """The partner accepts: the lead becomes an approved registration at once (protected from today)."""
+    require_partner_member(actor, lead, "accept this lead")
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update(of=("self",)).select_related("partner__tier").get(pk=lead.pk)
+        LEAD_WORKFLOW.check(lead, LeadStatus.ACCEPTED)
+        if lead.accept_by and lead.accept_by < timezone.now():
+            raise TransitionNotAllowed(
+                "This lead was not accepted in time and goes back to the vendor.", code="lead_overdue"
+            )
+        name = matching.normalise_company_name(lead.customer_name)
+        domain = matching.normalise_domain(lead.customer_domain)
+        keys = matching.blocking_keys(normalised_name=name.value, domain=domain, country=lead.customer_country)
+        lock_customer_keys(keys)
+        evidence = [
+            e
+            for e in matching.classify(
+                name=name, domain=domain, country=lead.customer_country, candidates=selectors.candidate_accounts(keys)
+            )
+            if e.verdict == "match"
+        ]
+        ids = [e.account_id for e in evidence]
+        _expire_stale_holders(ids, timezone.localdate())
+        if DealRegistration.objects.holding().filter(account_id__in=ids).exists():
+            raise Conflict(
+                "This customer is already registered, so the lead cannot be accepted; ask your channel manager.",
+                code="customer_already_registered",
+            )
+        account = (
+            Account.objects.get(pk=ids[0])
+            if ids
+            else create_account(name=lead.customer_name, domain=lead.customer_domain, country=lead.customer_country)
+        )
+        partner = lead.partner
+        deal = DealRegistration.objects.create(
+            partner=partner,
+            account=account,
+            registered_by=actor,
+            customer_name=lead.customer_name,
+            customer_domain=lead.customer_domain,
+            customer_country=lead.customer_country,
+            contact_name=lead.contact_name,
+            contact_email=lead.contact_email,
+            product=lead.product,
+            amount=lead.amount,
+            currency=lead.currency,
+            reason=DealReason.LEAD,
+            match_evidence=[e.as_dict() for e in evidence],
+            submitted_at=timezone.now(),
+            decided_at=timezone.now(),
+            protected_until=timezone.localdate() + timedelta(days=partner.tier.protection_days),
+        )
+        DEAL_WORKFLOW.apply(deal, DealStatus.APPROVED, actor=actor, action="accept_lead", reason=f"Lead {lead.pk}")
+        lead.deal = deal
+        LEAD_WORKFLOW.apply(lead, LeadStatus.ACCEPTED, actor=actor, action="accept", extra_fields=["deal"])
+        record_event(
+            "deal.approved", actor=actor, partner=partner, subject=deal, payload=_deal_payload(deal, lead_id=lead.pk)
+        )
+        record_event(
+            "lead.accepted",
+            actor=actor,
+            partner=partner,
+            subject=lead,
+            payload={
+                "lead_id": lead.pk,
+                "deal_id": deal.pk,
+                "customer_name": lead.customer_name,
+                "created_by_id": lead.created_by_id,
+            },
+        )
+    return deal
+
+
+def decline_lead(*, lead: Lead, actor, reason: str) -> Lead:
+    require_partner_member(actor, lead, "decline this lead")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Say why you decline the lead."]})
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        lead.decline_reason = reason.strip()
+        LEAD_WORKFLOW.apply(
+            lead, LeadStatus.DECLINED, actor=actor, action="decline", reason=reason, extra_fields=["decline_reason"]
+        )
+        record_event(
+            "lead.declined",
+            actor=actor,
+            partner=lead.partner,
+            subject=lead,
+            payload={
+                "lead_id": lead.pk,
+                "customer_name": lead.customer_name,
+                "reason": reason,
+                "created_by_id": lead.created_by_id,
+            },
+        )
+    return lead
+
+
+def return_lead_if_overdue(*, lead_id: int, now: datetime | None = None) -> bool:
+    """Return one assigned lead whose SLA passed to its channel manager; False when nothing to do."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        lead = (
+            Lead.objects.select_for_update().filter(pk=lead_id, status=LeadStatus.ASSIGNED, accept_by__lt=now).first()
+        )
+        if lead is None:
+            return False
+        LEAD_WORKFLOW.apply(
+            lead, LeadStatus.RETURNED, actor=None, action="return", reason="Not accepted within the SLA."
+        )
+        record_event(
+            "lead.returned",
+            partner=lead.partner,
+            subject=lead,
+            payload={"lead_id": lead.pk, "customer_name": lead.customer_name, "created_by_id": lead.created_by_id},
+        )
+    return True
+
+
+def overdue_leads(now: datetime | None = None):
+    now = now or timezone.now()
+    return Lead.objects.filter(status=LeadStatus.ASSIGNED, accept_by__lt=now).values_list("pk", flat=True)
+
+
+# --- account import ----------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = ("name", "domain", "country", "kind", "owner_email")
+IMPORT_CHUNK = 500
+
+
+def parse_import(content: str):
+    """Rows of the CSV as dicts (tablib reads it; headers are matched case-insensitively)."""
+    import tablib
+
+    text = content.lstrip("\ufeff")
+    if not text.strip():
+        raise ValidationError({"file": ["The file is empty."]})
+    try:
+        dataset = tablib.Dataset().load(text, format="csv")
+    except Exception as error:  # tablib raises several kinds for malformed CSV
+        raise ValidationError({"file": [f"Not a readable CSV file: {error}"]}) from None
+    headers = [str(h or "").strip().lower() for h in (dataset.headers or [])]
+    missing = [c for c in ("name", "country", "kind") if c not in headers]
+    if missing:
+        raise ValidationError(
+            {"file": [f"Missing column(s): {', '.join(missing)}. Expected {', '.join(IMPORT_COLUMNS)}."]}
+        )
+    return [dict(zip(headers, (str(v or "").strip() for v in row), strict=False)) for row in dataset]
+
+
+def start_account_import(*, actor, content: str, file_name: str = "", dry_run: bool = False) -> AccountImport:
+    require_role(actor, IMPORT_ROLES, "import accounts")
+    rows = parse_import(content)
+    return AccountImport.objects.create(
+        uploaded_by=actor, content=content, file_name=file_name[:255], dry_run=dry_run, total_rows=len(rows)
+    )
+
+
+def run_account_import(*, import_id: int) -> AccountImport:
+    """Create or update direct accounts row by row, in chunks so progress shows; a dry run writes nothing
+    but the report. Safe to run twice: a finished import is left alone, and rows upsert by domain or name."""
+    job = AccountImport.objects.get(pk=import_id)
+    if job.status == AccountImport.Status.DONE:
+        return job
+    AccountImport.objects.filter(pk=job.pk).update(status=AccountImport.Status.RUNNING, processed_rows=0)
+    rows = parse_import(job.content)
+    owners = {
+        u.email.lower(): u
+        for u in User.objects.filter(is_active=True, role__in=list(MANAGER_ROLES | {Role.PROGRAM_ADMIN}))
+    }
+    created = updated = 0
+    errors: list[dict] = []
+    seen: dict[str, str] = {}
+    for start in range(0, len(rows), IMPORT_CHUNK):
+        with transaction.atomic():
+            for number, row in enumerate(rows[start : start + IMPORT_CHUNK], start=start + 2):
+                result = _import_row(row, number, owners, errors, seen, write=not job.dry_run)
+                created += result == "created"
+                updated += result == "updated"
+        AccountImport.objects.filter(pk=job.pk).update(processed_rows=min(start + IMPORT_CHUNK, len(rows)))
+    AccountImport.objects.filter(pk=job.pk).update(
+        status=AccountImport.Status.DONE,
+        created=created,
+        updated=updated,
+        errors=errors,
+        processed_rows=len(rows),
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    if not job.dry_run:
+        record_audit(
+            actor=job.uploaded_by, obj=job, action="import_accounts", changes={"created": created, "updated": updated}
+        )
+    return job
+
+
+def _import_row(row, number, owners, errors, seen, *, write: bool) -> str | None:
+    row_errors = []
+    name = row.get("name", "")
+    if not name:
+        row_errors.append(("name", "The name is required."))
+    elif len(name) > 200:
+        row_errors.append(("name", "At most 200 characters."))
+    country = row.get("country", "").upper()
+    if country not in dict(countries):
+        row_errors.append(("country", "Use a two-letter ISO 3166 country code, e.g. US."))
+    kind = row.get("kind", "").lower()
+    if kind not in DIRECT_KINDS and kind not in ("customer", "opportunity"):
+        row_errors.append(("kind", "Use direct_customer or direct_opportunity."))
+    kind = {"customer": AccountKind.DIRECT_CUSTOMER, "opportunity": AccountKind.DIRECT_OPPORTUNITY}.get(kind, kind)
+    raw_domain = row.get("domain", "")
+    domain = matching.normalise_domain(raw_domain)
+    if raw_domain and not domain and raw_domain.lower().split("@")[-1] not in matching.free_mail_domains():
+        row_errors.append(("domain", "Not a web domain."))
+    owner_email = row.get("owner_email", "").lower()
+    owner = owners.get(owner_email) if owner_email else None
+    if owner_email and owner is None:
+        row_errors.append(("owner_email", "No channel manager or program admin has this e-mail."))
+    if row_errors:
+        errors.extend({"row": number, "field": f, "message": m} for f, m in row_errors)
+        return None
+    normalised = matching.normalise_company_name(name).value
+    identity = f"d:{domain}" if domain else f"n:{country}:{normalised}"
+    if identity in seen:
+        return "updated"
+    existing = (
+        Account.objects.filter(domain=domain).order_by("id").first()
+        if domain
+        else Account.objects.filter(country=country, normalised_name=normalised).order_by("id").first()
+    )
+    seen[identity] = "updated" if existing else "created"
+    if not write:
+        return seen[identity]
+    if existing:
+        existing.name, existing.normalised_name, existing.country = name, normalised, country
+        existing.kind, existing.direct_owner = kind, owner or existing.direct_owner
+        if domain:
+            existing.domain = domain
+        existing.save()
+        write_account_keys(existing)
+        return "updated"
+    create_account(name=name, domain=domain, country=country, kind=kind, direct_owner=owner)
+    return "created"

@@ -1,0 +1,361 @@
+"""Deal pages: list, registration (with the htmx hint), deal page and actions, review queue, leads,
+account import. Thin: each view reads a form, calls one service or selector, renders."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
+from deals import selectors, services
+from deals.filters import DealFilter, LeadFilter, ReviewFilter
+from deals.forms import (
+    AssignForm,
+    ImportForm,
+    InfluenceForm,
+    LeadForm,
+    NoteForm,
+    ReasonForm,
+    RegistrationForm,
+    WonForm,
+)
+from deals.models import AccountImport, DealRegistration, Lead
+from deals.tasks import run_account_import
+from prm.tenancy import get_visible_or_404
+from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+
+DEAL_ROLES = PARTNER_ROLES | INTERNAL_ROLES
+MANAGERS = {Role.CHANNEL_MANAGER}
+
+DEAL_EXPORT = [
+    ("Id", "pk"),
+    ("Customer", "customer_name"),
+    ("Domain", "customer_domain"),
+    ("Country", "customer_country"),
+    ("Status", "status"),
+    ("Reason", "reason"),
+    ("Value", "amount"),
+    ("Currency", "currency"),
+    ("Expected close", "expected_close_date"),
+    ("Close date", "close_date"),
+    ("Protected until", "protected_until"),
+    ("Registered", "created_at"),
+]
+
+
+class DealListView(FilteredListView):
+    allowed_roles = DEAL_ROLES
+    template_name = "deals/list.html"
+    filterset_class = DealFilter
+    export_filename = "deals.csv"
+
+    @property
+    def export_columns(self):
+        if self.request.user.is_internal:
+            return [("Partner", "partner.name"), ("Source", "source"), *DEAL_EXPORT]
+        return DEAL_EXPORT
+
+    def get_base_queryset(self):
+        return selectors.deal_list(self.request.user)
+
+
+class RegistrationView(RoleRequiredMixin, View):
+    allowed_roles = PARTNER_ROLES
+
+    def get(self, request):
+        return render(request, "deals/register.html", {"form": RegistrationForm(initial={"currency": "USD"})})
+
+    def post(self, request):
+        form = RegistrationForm(request.POST)
+        if form.is_valid():
+            deal = run_form_service(form, services.register_deal, user=request.user, data=form.cleaned_data)
+            if deal is not None:
+                level = messages.SUCCESS if deal.status == "submitted" else messages.WARNING
+                messages.add_message(request, level, services.outcome_message(deal))
+                return redirect(deal)
+        return render(request, "deals/register.html", {"form": form}, status=400)
+
+
+def registration_hint(request):
+    """htmx: "this account may already be registered", never naming who holds it or until when."""
+    if not request.user.is_authenticated or request.user.role not in PARTNER_ROLES:
+        raise PermissionDenied
+    maybe = selectors.account_may_be_registered(
+        customer_name=request.GET.get("customer_name", "")[:200],
+        customer_domain=request.GET.get("customer_domain", "")[:253],
+        country=request.GET.get("customer_country", "")[:2],
+    )
+    return render(request, "deals/partials/hint.html", {"maybe_registered": maybe})
+
+
+class DealDetailView(RoleRequiredMixin, View):
+    allowed_roles = DEAL_ROLES
+
+    def get(self, request, pk):
+        deal = selectors.deal_detail(request.user, pk)
+        internal = request.user.is_internal
+        context = {
+            "deal": deal,
+            "message": services.outcome_message(deal),
+            "timeline": selectors.deal_timeline(deal),
+            "influences": selectors.influences_of(deal, request.user),
+            "is_member": request.user.partner_id == deal.partner_id and request.user.role in PARTNER_ROLES,
+            "is_manager": request.user.role in MANAGERS,
+            "won_form": WonForm(initial={"amount": deal.amount}),
+            "reason_form": ReasonForm(),
+            "influence_form": InfluenceForm(),
+        }
+        if internal:
+            context["evidence"] = selectors.evidence_rows(deal)
+            context["sla"] = selectors.sla_state(deal)
+        return render(request, "deals/detail.html", context)
+
+
+def _deal_for_action(request, pk):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return get_visible_or_404(DealRegistration.objects.select_related("partner__tier"), request.user, pk=pk)
+
+
+def _back(request, deal):
+    target = request.POST.get("next", "")
+    return redirect(target if target in ("/deals/review/",) else deal.get_absolute_url())
+
+
+def _form_errors(request, form):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+@require_POST
+def deal_action(request, pk, action):
+    """One POST endpoint per transition of the deal page; the service checks role and state."""
+    deal = _deal_for_action(request, pk)
+    user = request.user
+    if action == "won":
+        form = WonForm(request.POST)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return _back(request, deal)
+        run_service(
+            request,
+            services.mark_won,
+            deal=deal,
+            actor=user,
+            success="Marked won.",
+            amount=form.cleaned_data["amount"],
+            close_date=form.cleaned_data["close_date"],
+        )
+    elif action in ("lost", "reject", "reopen"):
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return _back(request, deal)
+        service = {"lost": services.mark_lost, "reject": services.reject_deal, "reopen": services.reopen_deal}[action]
+        kwargs = {"deal": deal, "reason": form.cleaned_data["reason"], "actor": user}
+        run_service(
+            request,
+            service,
+            success={"lost": "Marked lost.", "reject": "Rejected.", "reopen": "Reopened."}[action],
+            **kwargs,
+        )
+    elif action in ("approve", "influence-only"):
+        note = NoteForm(request.POST).data.get("note", "")[:2000]
+        service = services.approve_deal if action == "approve" else services.accept_as_influence
+        run_service(
+            request,
+            service,
+            deal=deal,
+            actor=user,
+            note=note,
+            success="Approved." if action == "approve" else "Accepted as influence.",
+        )
+    elif action == "extend":
+        run_service(request, services.request_extension, deal=deal, actor=user, success="Extension requested.")
+    elif action in ("extension-approve", "extension-decline"):
+        run_service(
+            request,
+            services.decide_extension,
+            deal=deal,
+            actor=user,
+            approve=action == "extension-approve",
+            success="Extension decided.",
+        )
+    elif action == "influence":
+        form = InfluenceForm(request.POST)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return _back(request, deal)
+        run_service(
+            request,
+            services.add_influence,
+            deal=deal,
+            actor=user,
+            partner=form.cleaned_data["partner"],
+            kind=form.cleaned_data["kind"],
+            success="Influence recorded.",
+        )
+    else:
+        raise PermissionDenied
+    return _back(request, deal)
+
+
+class ReviewQueueView(FilteredListView):
+    allowed_roles = MANAGERS
+    template_name = "deals/review.html"
+    filterset_class = ReviewFilter
+    export_filename = "deal-review.csv"
+    export_columns = [("Partner", "partner.name"), *DEAL_EXPORT]
+
+    def get_base_queryset(self):
+        return selectors.review_queue(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = selectors.review_rows(list(context["object_list"]))
+        return context
+
+
+@require_POST
+def bulk_approve(request):
+    if not request.user.is_authenticated or request.user.role not in MANAGERS:
+        raise PermissionDenied
+    ids = [int(i) for i in request.POST.getlist("deal") if i.isdigit() and len(i) < 18]
+    ok, count = run_service(request, services.bulk_approve, deal_ids=ids, actor=request.user)
+    if ok:
+        messages.success(request, f"Approved {count} clean registration{'s' if count != 1 else ''}.")
+    return redirect("deals:review")
+
+
+# --- leads ---------------------------------------------------------------------------------------
+
+
+class LeadListView(FilteredListView):
+    allowed_roles = PARTNER_ROLES | MANAGERS | {Role.PROGRAM_ADMIN}
+    template_name = "deals/leads.html"
+    filterset_class = LeadFilter
+    export_filename = "leads.csv"
+    export_columns = [
+        ("Id", "pk"),
+        ("Customer", "customer_name"),
+        ("Country", "customer_country"),
+        ("Status", "status"),
+        ("Accept by", "accept_by"),
+        ("Value", "amount"),
+        ("Currency", "currency"),
+    ]
+
+    def get_base_queryset(self):
+        return selectors.leads_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_manager"] = self.request.user.role in MANAGERS
+        context["lead_form"] = LeadForm(initial={"currency": "USD"})
+        context["assign_form"] = AssignForm()
+        context["reason_form"] = ReasonForm()
+        return context
+
+
+@require_POST
+def lead_create(request):
+    if not request.user.is_authenticated or request.user.role not in MANAGERS:
+        raise PermissionDenied
+    form = LeadForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        partner = data.pop("partner")
+        lead = run_form_service(form, services.create_lead, actor=request.user, data=data, partner=partner)
+        if lead is not None:
+            messages.success(request, "Lead created.")
+            return redirect("deals:leads")
+    _form_errors(request, form)
+    return redirect("deals:leads")
+
+
+@require_POST
+def lead_action(request, pk, action):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    lead = get_visible_or_404(Lead.objects.select_related("partner__tier"), request.user, pk=pk)
+    if action == "accept":
+        ok, deal = run_service(request, services.accept_lead, lead=lead, actor=request.user)
+        if ok:
+            messages.success(request, services.outcome_message(deal))
+            return redirect(deal)
+    elif action == "decline":
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            run_service(
+                request,
+                services.decline_lead,
+                lead=lead,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                success="Lead declined.",
+            )
+        else:
+            _form_errors(request, form)
+    elif action == "assign":
+        form = AssignForm(request.POST)
+        if form.is_valid():
+            run_service(
+                request,
+                services.assign_lead,
+                lead=lead,
+                actor=request.user,
+                partner=form.cleaned_data["partner"],
+                success="Lead assigned.",
+            )
+        else:
+            _form_errors(request, form)
+    else:
+        raise PermissionDenied
+    return redirect("deals:leads")
+
+
+# --- account import --------------------------------------------------------------------------------
+
+
+class AccountImportView(RoleRequiredMixin, View):
+    allowed_roles = services.IMPORT_ROLES
+
+    def get(self, request):
+        recent = AccountImport.objects.filter(uploaded_by=request.user)[:10]
+        return render(request, "deals/import.html", {"form": ImportForm(), "recent": recent})
+
+    def post(self, request):
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                content = form.cleaned_data["file"].read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.add_error("file", "The file must be UTF-8 text.")
+            else:
+                job = run_form_service(
+                    form,
+                    services.start_account_import,
+                    actor=request.user,
+                    content=content,
+                    file_name=form.cleaned_data["file"].name,
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+                if job is not None:
+                    run_account_import.delay(job.pk)
+                    return redirect("deals:import_progress", job.pk)
+        recent = AccountImport.objects.filter(uploaded_by=request.user)[:10]
+        return render(request, "deals/import.html", {"form": form, "recent": recent}, status=400)
+
+
+def import_progress(request, pk):
+    if not request.user.is_authenticated or request.user.role not in services.IMPORT_ROLES:
+        raise PermissionDenied
+    job = AccountImport.objects.filter(pk=pk, uploaded_by=request.user).first()
+    if job is None:
+        raise Http404
+    template = "deals/partials/import_progress.html" if request.htmx else "deals/import_progress.html"
+    return render(request, template, {"job": job, "poll_url": reverse("deals:import_progress", args=[job.pk])})

@@ -1,0 +1,40 @@
+"""Tier engine providers (partners.tier_engine): certified people per partner, set-based."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count
+from django.utils import timezone
+
+from enablement.models import Certificate, CertificateStatus, CertificationKind
+from partners.tier_engine import provides
+
+
+def certified_people(kind: str, partner_ids: list[int], since: date, until: date) -> dict[int, Decimal]:
+    """Distinct people per partner holding a certificate of `kind` that is valid on the window's last day
+    (not revoked, issued before the window ends, not expired by then); one aggregate query."""
+    last_day = until - timedelta(days=1)
+    end = timezone.make_aware(datetime.combine(until, time.min))
+    rows = (
+        Certificate.objects.filter(
+            partner_id__in=partner_ids,
+            certification__kind=kind,
+            issued_at__lt=end,
+            expires_at__gt=timezone.make_aware(datetime.combine(last_day, time.min)),
+        )
+        .exclude(status=CertificateStatus.REVOKED)
+        .values("partner_id")
+        .annotate(people=Count("user_id", distinct=True))
+        .order_by()
+    )
+    return {row["partner_id"]: Decimal(row["people"]) for row in rows}
+
+
+@provides("sales_certified_people")
+def sales_certified_people(partner_ids, since, until):
+    return certified_people(CertificationKind.SALES, partner_ids, since, until)
+
+
+@provides("technical_certified_people")
+def technical_certified_people(partner_ids, since, until):
+    return certified_people(CertificationKind.TECHNICAL, partner_ids, since, until)

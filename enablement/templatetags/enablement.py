@@ -1,0 +1,16 @@
+from django import template
+
+from enablement import selectors
+from enablement.rendering import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    return render_markdown(text)
+
+
+@register.inclusion_tag("enablement/partials/home_panel_body.html")
+def learning_panel(user):
+    return selectors.home_panel(user)

@@ -1,0 +1,168 @@
+"""Joint business plans: quarterly targets with an owner on each side, check-ins, and live actuals."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from partners.models import (
+    BusinessPlanStatus,
+    JointBusinessPlan,
+    OnboardingStepKind,
+    Partner,
+    PlanCheckIn,
+    RequirementMetric,
+)
+from prm.audit import record_audit
+from prm.exceptions import Conflict, TransitionNotAllowed
+from prm.periods import parse_period, quarter_of
+
+TARGET_FIELDS = (
+    "sourced_bookings_target",
+    "registered_deals_target",
+    "certified_people_target",
+    "co_marketing_activities_target",
+)
+
+
+def _may_plan(actor: User, partner: Partner) -> bool:
+    if actor.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
+        return True
+    return actor.role == Role.PARTNER_ADMIN and actor.partner_id == partner.pk
+
+
+def submit_business_plan(
+    *,
+    actor: User,
+    partner: Partner,
+    period: str,
+    partner_owner: User,
+    vendor_owner: User,
+    currency: str | None = None,
+    notes: str = "",
+    **targets,
+) -> JointBusinessPlan:
+    """Create the partner's plan for a quarter (one per quarter); ticks the onboarding step."""
+    from partners.onboarding import complete_step
+
+    if not _may_plan(actor, partner):
+        raise PermissionDenied("Only the partner's admins and channel staff write its business plan.")
+    try:
+        quarter = parse_period(period)
+    except ValueError as error:
+        raise ValidationError({"period": str(error)}) from error
+    if "-Q" not in quarter.key:
+        raise ValidationError({"period": "Plans are quarterly: use a quarter like 2026-Q4."})
+    errors = {}
+    if partner_owner is None or partner_owner.partner_id != partner.pk or not partner_owner.is_active:
+        errors["partner_owner"] = "Choose an active person of this partner."
+    if vendor_owner is None or vendor_owner.role not in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
+        errors["vendor_owner"] = "Choose a channel manager or program admin."
+    for field in TARGET_FIELDS:
+        value = targets.get(field, 0) or 0
+        if Decimal(value) < 0:
+            errors[field] = "Targets cannot be negative."
+    if errors:
+        raise ValidationError(errors)
+    plan = JointBusinessPlan(
+        partner=partner,
+        period=quarter.key,
+        partner_owner=partner_owner,
+        vendor_owner=vendor_owner,
+        notes=notes,
+        created_by=actor,
+        **{field: targets.get(field, 0) or 0 for field in TARGET_FIELDS},
+    )
+    if currency:
+        plan.currency = currency
+    plan.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            plan.save()
+            record_audit(actor=actor, obj=plan, action="submitted", to_state=plan.status)
+    except IntegrityError as error:
+        raise Conflict(f"{partner.name} already has a plan for {quarter.key}.", code="plan_exists") from error
+    complete_step(partner=partner, kind=OnboardingStepKind.BUSINESS_PLAN, actor=actor, source="business plan")
+    return plan
+
+
+def agree_business_plan(*, actor: User, plan: JointBusinessPlan) -> JointBusinessPlan:
+    if actor.role not in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
+        raise PermissionDenied("The vendor side agrees plans.")
+    with transaction.atomic():
+        plan = JointBusinessPlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status != BusinessPlanStatus.SUBMITTED:
+            raise TransitionNotAllowed("This plan is already agreed.", code="plan_agreed")
+        plan.status = BusinessPlanStatus.AGREED
+        plan.save(update_fields=["status", "updated_at"])
+        record_audit(actor=actor, obj=plan, action="agreed", from_state="submitted", to_state="agreed")
+    return plan
+
+
+def add_check_in(
+    *, actor: User, plan: JointBusinessPlan, note: str, co_marketing_activities_done: int | None = None
+) -> PlanCheckIn:
+    if not _may_plan(actor, plan.partner) and not (actor.partner_id == plan.partner_id and actor.is_active):
+        raise PermissionDenied("Only the partner's people and channel staff add check-ins.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Write what happened since the last check-in."})
+    if co_marketing_activities_done is not None and co_marketing_activities_done < 0:
+        raise ValidationError({"co_marketing_activities_done": "Cannot be negative."})
+    with transaction.atomic():
+        check_in = PlanCheckIn.objects.create(
+            plan=plan, author=actor, note=note, co_marketing_activities_done=co_marketing_activities_done
+        )
+        JointBusinessPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+        record_audit(actor=actor, obj=plan, action="check_in", reason=note[:500])
+    return check_in
+
+
+def plan_progress(plan: JointBusinessPlan) -> list[dict]:
+    """Each target beside its actual for the quarter, measured live by the tier engine's providers."""
+    from partners.tier_engine import measure
+
+    quarter = parse_period(plan.period)
+    ids = [plan.partner_id]
+
+    def actual(metric):
+        return measure(metric, ids, quarter.start, quarter.end)[plan.partner_id]
+
+    latest = next((c for c in plan.check_ins.all() if c.co_marketing_activities_done is not None), None)
+    rows = [
+        ("Sourced bookings", plan.sourced_bookings_target, actual(RequirementMetric.SOURCED_BOOKINGS), True),
+        ("Registered deals", plan.registered_deals_target, actual(RequirementMetric.REGISTERED_DEALS), False),
+        (
+            "Certified people",
+            plan.certified_people_target,
+            actual(RequirementMetric.SALES_CERTIFIED) + actual(RequirementMetric.TECHNICAL_CERTIFIED),
+            False,
+        ),
+        (
+            "Co-marketing activities",
+            plan.co_marketing_activities_target,
+            Decimal(latest.co_marketing_activities_done) if latest else Decimal(0),
+            False,
+        ),
+    ]
+    return [
+        {
+            "name": name,
+            "target": target,
+            "actual": value,
+            "money": money,
+            "percent": min(100, round(100 * Decimal(value) / Decimal(target))) if target else 100,
+        }
+        for name, target, value, money in rows
+    ]
+
+
+def current_plan(partner: Partner):
+    return (
+        JointBusinessPlan.objects.filter(partner=partner, period=quarter_of(timezone.localdate()).key)
+        .select_related("partner_owner", "vendor_owner")
+        .prefetch_related("check_ins")
+        .first()
+    )

@@ -1,0 +1,67 @@
+"""Journey: a partner registers a deal, the channel manager approves it, the partner marks it won."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def login_partner(page, user):
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_selector("[data-testid=partner-home-title]")
+
+
+def session_cookie_for(user, base_url):
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": base_url,
+    }
+
+
+def test_partner_registers_manager_approves_partner_marks_won(
+    browser_page, live_server, partner_user, partner, channel_manager
+):
+    EmailAddress.objects.create(user=partner_user, email=partner_user.email, verified=True, primary=True)
+    page = browser_page
+    login_partner(page, partner_user)
+
+    page.goto("/deals/new/")
+    page.fill("#id_customer_name", "Initech Corporation")
+    page.fill("#id_customer_domain", "initech.example")
+    page.select_option("#id_customer_country", "US")
+    page.fill("#id_amount", "12500")
+    page.get_by_test_id("submit-registration").click()
+    page.wait_for_selector("[data-testid=deal-title]")
+    assert "submitted" in page.get_by_test_id("deal-message").inner_text()
+    deal_url = page.url
+
+    manager = page.context.browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    manager.add_cookies([session_cookie_for(channel_manager, live_server.url)])
+    manager_page = manager.new_page()
+    manager_page.goto("/deals/review/")
+    manager_page.wait_for_selector("[data-testid=review-item]")
+    manager_page.goto(deal_url)
+    manager_page.get_by_test_id("approve-deal").click()
+    manager_page.wait_for_selector("text=Approved.")
+    manager.close()
+
+    page.goto(deal_url)
+    assert page.get_by_test_id("deal-status").inner_text() == "Approved"
+    page.fill("#won-amount", "13000.00")
+    page.fill("#won-date", timezone.localdate().isoformat())
+    page.get_by_test_id("mark-won").click()
+    page.wait_for_selector("text=Marked won.")
+    assert page.get_by_test_id("deal-status").inner_text() == "Won"
+    assert "13000.00 USD" in page.get_by_test_id("deal-amount").inner_text()
+    assert page.csp_violations == [], page.csp_violations
