@@ -30,7 +30,7 @@ def catalogue(user):
         courses = courses.annotate(
             enrolled=Exists(mine), completed=Exists(mine.filter(status=EnrolmentStatus.COMPLETED))
         )
-    return courses
+    return courses.order_by("kind", "title", "pk")
 
 
 def learner_state(user) -> tuple[set[int], set[int]]:
@@ -120,6 +120,7 @@ def library(user):
         .select_related("min_tier")
         .prefetch_related(Prefetch("versions", latest))
         .annotate(version_count=Count("versions"))
+        .order_by("title", "pk")
     )
 
 

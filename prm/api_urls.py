@@ -16,4 +16,6 @@ urlpatterns = [
     path("", include("partners.api_urls")),
     path("", include("deals.api_urls")),
     path("", include("enablement.api_urls")),
+    path("", include("mdf.api_urls")),
+    path("", include("commissions.api_urls")),
 ]

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("partners.public_urls")),
     path("", include("deals.urls")),
     path("", include("enablement.urls")),
+    path("", include("mdf.urls")),
+    path("", include("commissions.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("prm.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,5 @@
+"""Pages of the commissions app. Filled by its issue."""
+
+app_name = "commissions"
+
+urlpatterns: list = []

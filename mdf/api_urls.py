@@ -1,0 +1,3 @@
+"""API routes of the mdf app (API.md). Filled by its issue."""
+
+urlpatterns: list = []
