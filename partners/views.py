@@ -41,7 +41,7 @@ from partners.models import (
 )
 from prm.periods import quarter_of
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import FilteredListView, ObjectActionView, RoleRequiredMixin, run_form_service, run_service
 
 STAFF_ROLES = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
 
@@ -160,18 +160,10 @@ class PartnerEditView(RoleRequiredMixin, View):
         return render(request, "partners/edit.html", {"partner": partner, "form": form}, status=400)
 
 
-class PartnerActionView(RoleRequiredMixin, View):
+class PartnerActionView(ObjectActionView):
     """POST-only actions on one partner; each one calls one service."""
 
-    http_method_names = ["post"]
-
-    def post(self, request, pk, action):
-        partner = get_visible_or_404(Partner, request.user, pk=pk)
-        handler = getattr(self, f"do_{action.replace('-', '_')}", None)
-        if handler is None:
-            raise PermissionDenied
-        handler(request, partner)
-        return redirect(partner)
+    model = Partner
 
     def do_invite(self, request, partner):
         form = InviteForm(request.POST)
@@ -291,18 +283,10 @@ class PartnerActionView(RoleRequiredMixin, View):
 # --- Lifecycle actions on one partner -----------------------------------------------------------------
 
 
-class PartnerLifecycleActionView(RoleRequiredMixin, View):
+class PartnerLifecycleActionView(ObjectActionView):
     """POST actions of the onboarding, tier and reference panels on the partner page."""
 
-    http_method_names = ["post"]
-
-    def post(self, request, pk, action):
-        partner = get_visible_or_404(Partner, request.user, pk=pk)
-        handler = getattr(self, f"do_{action.replace('-', '_')}", None)
-        if handler is None:
-            raise PermissionDenied
-        handler(request, partner)
-        return redirect(partner)
+    model = Partner
 
     def do_accept_agreement(self, request, partner):
         run_service(

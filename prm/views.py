@@ -35,6 +35,24 @@ class RoleRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+class ObjectActionView(RoleRequiredMixin, View):
+    """POST <object>/<action>/: load the object the user may see (404 otherwise), run `do_<action>`, and
+    go back to the object's page. Each handler calls one service."""
+
+    http_method_names = ["post"]
+    model = None
+
+    def post(self, request, pk, action):
+        from prm.tenancy import get_visible_or_404
+
+        obj = get_visible_or_404(self.model, request.user, pk=pk)
+        handler = getattr(self, f"do_{action.replace('-', '_')}", None)
+        if handler is None:
+            raise PermissionDenied
+        handler(request, obj)
+        return redirect(obj)
+
+
 class Echo:
     def write(self, value):
         return value
