@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CommissionsConfig(AppConfig):
     name = "commissions"
     verbose_name = "Commissions"
+
+    def ready(self):
+        from commissions import events  # noqa: F401 - registers event types, subscribers and notices

@@ -161,6 +161,10 @@ class DealRegistration(models.Model):
     currency = CurrencyField()
     expected_close_date = models.DateField(null=True, blank=True)
     close_date = models.DateField(null=True, blank=True)
+    # The MDF activity that sourced the deal (issue 7): pipeline and bookings per MDF dollar.
+    mdf_request = models.ForeignKey(
+        "mdf.MdfRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="sourced_deals"
+    )
 
     status = models.CharField(max_length=20, choices=DealStatus.choices, default=DealStatus.DRAFT, db_index=True)
     reason = models.CharField(max_length=20, choices=DealReason.choices, blank=True)

@@ -1,3 +1,18 @@
-"""API routes of the mdf app (API.md). Filled by its issue."""
+"""API routes of the mdf app (API.md: MDF)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from mdf.api import ActivityTypeViewSet, ClaimViewSet, FundViewSet, ProofDownloadView, RequestViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("mdf/funds", FundViewSet, basename="mdf-fund")
+router.register("mdf/activity-types", ActivityTypeViewSet, basename="mdf-activity-type")
+router.register("mdf/requests", RequestViewSet, basename="mdf-request")
+router.register("mdf/claims", ClaimViewSet, basename="mdf-claim")
+
+urlpatterns = [
+    path("mdf/proofs/<int:pk>/", ProofDownloadView.as_view(), name="api-mdf-proof"),
+    path("", include(router.urls)),
+]

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class MdfConfig(AppConfig):
     name = "mdf"
     verbose_name = "Market development funds"
+
+    def ready(self):
+        from mdf import events  # noqa: F401 - registers event types, notices and the deal.won/reopened subscribers

@@ -183,6 +183,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enablement.tasks.send_certificate_reminders",
         "schedule": crontab(minute=15, hour=8),
     },
+    # Commissions (issue 8): recurring accruals daily, payout batches monthly, contests once their period closed.
+    "commissions-accrue-recurring": {
+        "task": "commissions.tasks.accrue_recurring",
+        "schedule": crontab(minute=10, hour=1),
+    },
+    "commissions-monthly-payout-batches": {
+        "task": "commissions.tasks.create_monthly_payout_batches",
+        "schedule": crontab(minute=0, hour=4, day_of_month=env.int("COMMISSION_PAYOUT_DAY", default=1)),
+    },
+    "commissions-resolve-contests": {
+        "task": "commissions.tasks.resolve_due_contests",
+        "schedule": crontab(minute=40, hour=1),
+    },
+    "commissions-resume-stalled-payouts": {
+        "task": "commissions.tasks.resume_stalled_payouts",
+        "schedule": timedelta(minutes=15),
+    },
+    # MDF (issue 7): expire unspent funds, remind 30 days before, release commitments whose claim window passed.
+    "mdf-expire-funds": {"task": "mdf.tasks.expire_funds", "schedule": crontab(minute=20, hour=2)},
+    "mdf-expiry-reminders": {"task": "mdf.tasks.send_fund_expiry_reminders", "schedule": crontab(minute=25, hour=8)},
+    "mdf-release-lapsed-requests": {
+        "task": "mdf.tasks.release_lapsed_requests",
+        "schedule": crontab(minute=35, hour=2),
+    },
 }
 
 # --- Auth, allauth, MFA -------------------------------------------------------------------------
@@ -347,6 +371,14 @@ PORTAL_NAME = env.str("PORTAL_NAME", default="Partner Portal")
 VENDOR_NAME = env.str("VENDOR_NAME", default="Northwind Software")
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD")
 
+# --- Market development funds (issue 7) ----------------------------------------------------------
+MDF_DEFAULT_REIMBURSEMENT_RATE = env.str("MDF_DEFAULT_REIMBURSEMENT_RATE", default="0.50")
+MDF_CLAIM_WINDOW_DAYS = env.int("MDF_CLAIM_WINDOW_DAYS", default=60)
+MDF_FUND_EXPIRY_DAYS = env.int("MDF_FUND_EXPIRY_DAYS", default=90)
+MDF_EXPIRY_REMINDER_DAYS = env.int("MDF_EXPIRY_REMINDER_DAYS", default=30)
+MDF_PROOF_MAX_MB = env.int("MDF_PROOF_MAX_MB", default=10)
+MDF_PERIOD = env.str("MDF_PERIOD", default="quarter")  # "quarter" or "month": one fund per partner per period
+
 # --- Enablement (issue 6) -------------------------------------------------------------------------
 CERTIFICATE_VALIDITY_MONTHS = env.int("CERTIFICATE_VALIDITY_MONTHS", default=12)
 ENABLEMENT_MAX_UPLOAD_MB = env.int("ENABLEMENT_MAX_UPLOAD_MB", default=25)
@@ -358,6 +390,11 @@ DEAL_EXTENSION_DAYS = env.int("DEAL_EXTENSION_DAYS", default=30)
 DEAL_REMINDER_DAYS = env.list("DEAL_REMINDER_DAYS", cast=int, default=[14, 3])
 DEAL_APPROVAL_SLA_BUSINESS_DAYS = env.int("DEAL_APPROVAL_SLA_BUSINESS_DAYS", default=2)
 LEAD_ACCEPT_SLA_HOURS = env.int("LEAD_ACCEPT_SLA_HOURS", default=72)
+
+# --- Commissions (issue 8) -------------------------------------------------------------------------
+COMMISSION_PAYOUT_BACKEND = env.str("COMMISSION_PAYOUT_BACKEND", default="commissions.payouts.CsvPayoutBackend")
+COMMISSION_PAYOUT_CHUNK = env.int("COMMISSION_PAYOUT_CHUNK", default=1000)  # entries claimed per transaction
+COMMISSION_PAYOUT_DAY = env.int("COMMISSION_PAYOUT_DAY", default=1)  # day of month the batches are gathered
 FREE_MAIL_DOMAINS = env.list(
     "FREE_MAIL_DOMAINS",
     default=[

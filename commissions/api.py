@@ -1,0 +1,251 @@
+"""Commissions API (API.md: Commissions). Thin: parse, call a service or selector, serialise."""
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from accounts.permissions import role_permission
+from commissions import selectors, services
+from commissions.models import CommissionEntry, EntryKind, EntryStatus, PayoutBatch
+from deals.models import DealRegistration
+from partners.models import Partner
+from prm.periods import parse_period
+from prm.tenancy import get_visible_or_404
+
+EntryReaders = role_permission(Role.PARTNER_ADMIN, Role.CHANNEL_MANAGER, Role.FINANCE, Role.PROGRAM_ADMIN)
+BatchReaders = role_permission(Role.FINANCE, Role.PROGRAM_ADMIN)
+StatementReaders = role_permission(Role.PARTNER_ADMIN, Role.FINANCE)
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    deal = serializers.IntegerField(source="deal_id", read_only=True, allow_null=True)
+    partner = serializers.IntegerField(source="partner_id", read_only=True)
+    batch = serializers.IntegerField(source="batch_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CommissionEntry
+        fields = [
+            "id",
+            "deal",
+            "partner",
+            "kind",
+            "base_amount",
+            "rate",
+            "amount",
+            "currency",
+            "status",
+            "created_at",
+            "earned_on",
+            "period_key",
+            "description",
+            "reason",
+            "batch",
+            "approved_at",
+            "paid_at",
+        ]
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    partner = serializers.IntegerField(source="partner_id", read_only=True)
+    created_by = serializers.IntegerField(source="created_by_id", read_only=True, allow_null=True)
+    approved_by = serializers.IntegerField(source="approved_by_id", read_only=True, allow_null=True)
+    entries = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PayoutBatch
+        fields = [
+            "id",
+            "partner",
+            "status",
+            "total",
+            "currency",
+            "entries",
+            "created_by",
+            "approved_by",
+            "approved_at",
+            "paid_at",
+            "payment_reference",
+            "created_at",
+        ]
+
+    def get_entries(self, batch) -> list[int]:
+        return sorted(batch.entries.values_list("pk", flat=True))
+
+
+class BatchCreateSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False, default="")
+
+
+class BulkApproveSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), max_length=5000)
+
+
+class AdjustmentSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False, default="")
+    reason = serializers.CharField(max_length=2000)
+    deal = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True, default=None)
+
+
+def _body(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class EntryApiFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=EntryStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=EntryKind.choices)
+    partner = django_filters.NumberFilter(method="filter_partner")
+    deal = django_filters.NumberFilter(field_name="deal_id")
+    period = django_filters.CharFilter(method="filter_period")
+
+    class Meta:
+        model = CommissionEntry
+        fields = ["status", "kind", "partner", "deal", "period"]
+
+    def filter_partner(self, queryset, name, value):
+        # API.md: a ?partner= naming another partner is a 404, like the object itself.
+        get_visible_or_404(Partner, self.request.user, pk=value)
+        return queryset.filter(partner_id=value)
+
+    def filter_period(self, queryset, name, value):
+        try:
+            period = parse_period(value)
+        except ValueError as error:
+            raise serializers.ValidationError({"period": [str(error)]}) from None
+        return queryset.filter(earned_on__gte=period.start, earned_on__lt=period.end)
+
+
+class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [EntryReaders]
+    serializer_class = EntrySerializer
+    filterset_class = EntryApiFilter
+
+    def get_queryset(self):
+        return selectors.entry_list(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=None, responses=EntrySerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        entry = get_visible_or_404(CommissionEntry, request.user, pk=pk)
+        entry = services.approve_entry(entry=entry, actor=request.user)
+        return Response(EntrySerializer(entry).data)
+
+    @extend_schema(
+        request=BulkApproveSerializer, responses={200: dict}, operation_id="commissions_entries_approve_many"
+    )
+    @action(detail=False, methods=["post"], url_path="approve")
+    def approve_many(self, request):
+        ids = _body(BulkApproveSerializer, request)["ids"]
+        return Response({"approved": services.approve_entries(entry_ids=ids, actor=request.user)})
+
+    @extend_schema(request=AdjustmentSerializer, responses={201: EntrySerializer})
+    @action(detail=False, methods=["post"])
+    def adjustments(self, request):
+        if request.user.role != Role.FINANCE:
+            raise PermissionDenied("Only finance adds adjustments.")
+        body = _body(AdjustmentSerializer, request)
+        partner = get_visible_or_404(Partner, request.user, pk=body["partner"])
+        deal = None
+        if body["deal"] is not None:
+            deal = get_visible_or_404(DealRegistration, request.user, pk=body["deal"])
+        entry = services.add_adjustment(
+            actor=request.user,
+            partner=partner,
+            amount=body["amount"],
+            reason=body["reason"],
+            currency=body["currency"],
+            deal=deal,
+        )
+        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [BatchReaders]
+    serializer_class = BatchSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return selectors.batch_list(self.request.user)
+
+    def _batch(self):
+        return get_visible_or_404(PayoutBatch, self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=BatchCreateSerializer, responses={201: BatchSerializer})
+    def create(self, request):
+        if request.user.role != Role.FINANCE:
+            raise PermissionDenied("Only finance creates payout batches.")
+        body = _body(BatchCreateSerializer, request)
+        partner = get_visible_or_404(Partner, request.user, pk=body["partner"])
+        batch = services.create_payout_batch(partner=partner, actor=request.user, currency=body["currency"])
+        return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=BatchSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        batch = services.approve_batch(batch=self._batch(), actor=request.user)
+        return Response(BatchSerializer(batch).data)
+
+    @extend_schema(request=None, responses={202: BatchSerializer})
+    @action(detail=True, methods=["post"])
+    def pay(self, request, pk=None):
+        batch = services.pay_batch(batch=self._batch(), actor=request.user)
+        batch.refresh_from_db()
+        return Response(BatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
+
+
+class StatementLineSerializer(serializers.Serializer):
+    entry = serializers.IntegerField(source="pk")
+    deal = serializers.IntegerField(source="deal_id", allow_null=True)
+    kind = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    status = serializers.CharField()
+    paid_at = serializers.DateTimeField(allow_null=True)
+    earned_on = serializers.DateField()
+    description = serializers.CharField()
+
+
+class StatementView(APIView):
+    permission_classes = [StatementReaders]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, required=True, description="2026-Q4 or 2026-11"),
+            OpenApiParameter("partner", int, required=False, description="Optional for partner admins"),
+            OpenApiParameter("currency", str, required=False),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request):
+        period = request.query_params.get("period", "")
+        try:
+            parse_period(period)
+        except ValueError as error:
+            raise serializers.ValidationError({"period": [str(error)]}) from None
+        partner = request.query_params.get("partner") or None
+        if partner is not None and not partner.isdigit():
+            raise Http404
+        currency = request.query_params.get("currency", "")
+        if currency and not (len(currency) == 3 and currency.isalpha() and currency.isascii()):
+            raise serializers.ValidationError({"currency": ["Use a three-letter ISO 4217 code."]})
+        result = selectors.statement(request.user, partner_id=partner, period_key=period, currency=currency)
+        money = serializers.DecimalField(max_digits=16, decimal_places=2)
+        return Response(
+            {
+                "partner": result.partner.pk,
+                "period": result.period.key,
+                "currency": result.currency,
+                "currencies": result.currencies,
+                "lines": StatementLineSerializer(result.lines, many=True).data,
+                "totals": {key: money.to_representation(value) for key, value in result.totals.items()},
+            }
+        )

@@ -1,0 +1,223 @@
+"""Demo data of commissions, called by `seed_demo` after the deals, enablement and MDF demos.
+
+Plans come from the data migration. This adds a running spiff and a contest for the current quarter
+(its leaderboard is live from the demo's won deals), computes the ledger of every won deal that has no
+entries yet (the same set-based path as deal.won), and on the first run shapes the ledger through the
+real services: older entries approved by finance@example.com, payout batches created by finance@example.com,
+approved by finance2@example.com and paid through the payout task, a draft and an approved-but-unpaid batch,
+a clawback (a won deal reopened by its channel manager) and an approved adjustment. Acme Cloud Partners
+(alice@acme.example) closes two more deals this quarter, so its statement and earnings page show paid,
+approved and pending figures.
+
+Idempotent: the spiff and contest are found by name, computing entries adds only missing ones, and the
+shaping runs only while no batch by finance@example.com exists. Quick for --partners 5000: entries are
+computed in bulk and at most MAX_BATCHES batches go through the services.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Role, User
+from commissions import services, tasks
+from commissions.models import CommissionEntry, Contest, EntryKind, EntryStatus, PayoutBatch, Spiff, SpiffKind
+from commissions.rules import compute_entries_for_deals
+from deals.models import DealRegistration, DealStatus
+from partners.models import Partner
+from prm.exceptions import DomainError
+from prm.periods import quarter_of
+
+SPIFF_NAME = "Platform push: +5 % on Platform deals over $25,000 this quarter"
+CONTEST_NAME = "Big-deal race: most deals over $50,000 this quarter wins +5 % on its commissions"
+PENDING_DAYS = 14  # entries earned in the last two weeks still wait for finance
+MAX_PAID_BATCHES = 10
+MAX_BATCHES = 12
+ADJUSTMENT_REASON = "Co-sell bonus agreed at the quarterly business review (Northwind Platform rollout)."
+
+
+def _user(email):
+    return User.objects.filter(email__iexact=email, is_active=True).first()
+
+
+def seed(*, seed: int, partners: int, stdout) -> None:
+    admin = _user("admin@example.com") or User.objects.filter(role=Role.PROGRAM_ADMIN, is_active=True).first()
+    finance, finance2 = _user("finance@example.com"), _user("finance2@example.com")
+    if admin is None or finance is None or finance2 is None:
+        stdout.write("  commissions: the demo's program admin and two finance users are missing, skipped")
+        return
+    today = timezone.localdate()
+    quarter = quarter_of(today)
+    spiff = _spiff(admin, quarter)
+    contest = _contest(admin, quarter)
+
+    first_run = not PayoutBatch.objects.filter(created_by=finance).exists()
+    acme = Partner.objects.filter(external_crm_id="DEMO-ACME").first()
+    acme_pending_deal = _acme_closes_deals(acme, quarter, today) if first_run and acme else None
+
+    todo = list(
+        DealRegistration.objects.filter(status=DealStatus.WON, partner__isnull=False, commission_entries__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    written = compute_entries_for_deals(todo) if todo else 0
+
+    summary = ""
+    if first_run:
+        summary = _shape_ledger(
+            acme=acme,
+            acme_pending_deal=acme_pending_deal,
+            finance=finance,
+            finance2=finance2,
+            today=today,
+        )
+    leaders = list(services.leaderboard(contest)[:1])
+    leader = f"{leaders[0]['partner__name']} leads with {leaders[0]['deals']}" if leaders else "no qualifying deals yet"
+    stdout.write(
+        f"  commissions: spiff {spiff.name!r}; contest {contest.period} ({leader}); "
+        f"{written} entries from {len(todo)} won deals{summary}"
+    )
+
+
+def _spiff(admin, quarter) -> Spiff:
+    spiff = Spiff.objects.filter(name=SPIFF_NAME).first()
+    if spiff is None:
+        spiff = services.save_spiff(
+            actor=admin,
+            spiff=Spiff(
+                name=SPIFF_NAME,
+                kind=SpiffKind.EXTRA_RATE,
+                rate=Decimal("0.0500"),
+                currency="USD",
+                starts_on=quarter.start,
+                ends_on=quarter.end - timedelta(days=1),
+                products=["Platform"],
+                min_deal_amount=Decimal("25000.00"),
+            ),
+        )
+    return spiff
+
+
+def _contest(admin, quarter) -> Contest:
+    contest = Contest.objects.filter(name=CONTEST_NAME, period=quarter.key).first()
+    if contest is None:
+        contest = services.create_contest(
+            actor=admin,
+            name=CONTEST_NAME,
+            period=quarter.key,
+            min_deal_amount=Decimal("50000.00"),
+            bonus_rate=Decimal("0.0500"),
+            currency="USD",
+        )
+    return contest
+
+
+def _acme_closes_deals(acme, quarter, today):
+    """Acme wins two of its approved deals this quarter (through deals.services: events, timelines).
+    Returns the one closed today: its entries stay pending; the other's are paid."""
+    from deals import services as deal_services
+
+    alice = User.objects.filter(partner=acme, role=Role.PARTNER_ADMIN, is_active=True).order_by("pk").first()
+    if alice is None:
+        return None
+    approved = list(DealRegistration.objects.filter(partner=acme, status=DealStatus.APPROVED).order_by("pk")[:10])
+    approved.sort(key=lambda deal: deal.product != "Platform")  # the spiff's product first: it earns the spiff
+    if not approved:
+        return None
+    today_deal, earlier = approved[0], approved[1:2]
+    for deal in earlier:
+        _won(deal_services, deal, alice, deal.amount, max(quarter.start, today - timedelta(days=10)))
+    return _won(deal_services, today_deal, alice, max(today_deal.amount, Decimal("48000.00")), today)
+
+
+def _won(deal_services, deal, actor, amount, close_date):
+    try:
+        return deal_services.mark_won(deal=deal, actor=actor, amount=amount, close_date=close_date)
+    except DomainError:
+        return None
+
+
+def _shape_ledger(*, acme, acme_pending_deal, finance, finance2, today) -> str:
+    """Entries in every state, through the services (audit rows, events, notifications)."""
+    # Approval: everything older than two weeks, and Acme's entries except those of the deal closed today.
+    cutoff = today - timedelta(days=PENDING_DAYS)
+    to_approve = Q(earned_on__lte=cutoff)
+    if acme is not None:
+        acme_q = Q(partner=acme)
+        if acme_pending_deal is not None:
+            acme_q &= ~Q(deal=acme_pending_deal)
+        to_approve |= acme_q
+    ids = list(
+        CommissionEntry.objects.filter(to_approve, status=EntryStatus.PENDING, amount__gt=0)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    approved = services.approve_entries(entry_ids=ids, actor=finance) if ids else 0
+
+    # Batches: Acme paid first, then a draft and an approved-but-unpaid one, then more paid up to the cap.
+    ready = list(
+        CommissionEntry.objects.filter(status=EntryStatus.APPROVED, batch__isnull=True, currency="USD")
+        .values_list("partner_id", flat=True)
+        .distinct()
+        .order_by("partner_id")[: MAX_BATCHES + 1]
+    )
+    if acme is not None and acme.pk in ready:
+        ready.remove(acme.pk)
+        ready.insert(0, acme.pk)
+    roles = ["paid", "draft", "approved"] + ["paid"] * (MAX_PAID_BATCHES - 1)
+    made = {"paid": [], "draft": [], "approved": []}
+    for partner_id, role in zip(ready[:MAX_BATCHES], roles, strict=False):
+        try:
+            batch = services.create_payout_batch(partner=Partner(pk=partner_id), actor=finance, currency="USD")
+        except DomainError:
+            continue
+        if role in ("paid", "approved"):
+            batch = services.approve_batch(batch=batch, actor=finance2)
+        if role == "paid":
+            services.pay_batch(batch=batch, actor=finance2)
+            tasks.pay_payout_batch(batch.pk)  # what the worker runs; a rerun after the queued one pays nothing
+        made[role].append(partner_id)
+
+    clawed = _clawback(made["paid"], acme)
+
+    adjustment = ""
+    if acme is not None:
+        try:
+            entry = services.add_adjustment(actor=finance, partner=acme, amount="250.00", reason=ADJUSTMENT_REASON)
+        except DomainError:
+            entry = None
+        if entry is not None:
+            services.approve_entry(entry=entry, actor=finance)
+            adjustment = "; an approved adjustment for Acme"
+    return (
+        f"; {approved} approved, {len(made['paid'])} batches paid, {len(made['approved'])} approved and "
+        f"{len(made['draft'])} draft; {clawed} clawback entries{adjustment}"
+    )
+
+
+def _clawback(paid_partner_ids, acme) -> int:
+    """A paid deal of another partner is reopened by a channel manager: its entries are clawed back."""
+    from deals import services as deal_services
+
+    candidates = [pk for pk in paid_partner_ids if acme is None or pk != acme.pk]
+    entry = (
+        CommissionEntry.objects.filter(
+            partner_id__in=candidates, kind=EntryKind.COMMISSION, status=EntryStatus.PAID, deal__status=DealStatus.WON
+        )
+        .select_related("deal", "deal__partner__channel_manager")
+        .order_by("pk")
+        .first()
+    )
+    if entry is None:
+        return 0
+    manager = entry.deal.partner.channel_manager or User.objects.filter(role=Role.CHANNEL_MANAGER).first()
+    if manager is None:
+        return 0
+    reason = "The customer cancelled within the 30-day return window."
+    try:
+        deal_services.reopen_deal(deal=entry.deal, actor=manager, reason=reason)
+    except DomainError:
+        return 0
+    services.claw_back_deal(deal_id=entry.deal_id, reason=reason, actor=manager)  # no-op once the event has run
+    return CommissionEntry.objects.filter(deal_id=entry.deal_id, kind=EntryKind.CLAWBACK).count()

@@ -1,0 +1,138 @@
+"""Forms of the commission pages."""
+
+from django import forms
+
+from commissions.models import Spiff, SpiffKind
+from partners.models import Partner, PartnerType, Tier
+from prm.forms import BootstrapFormMixin
+
+
+class AdjustmentForm(forms.Form):
+    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"))
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, help_text="Negative to take money back.")
+    currency = forms.RegexField(r"^[A-Za-z]{3}$", initial="USD")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class BatchForm(forms.Form):
+    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"))
+    currency = forms.RegexField(r"^[A-Za-z]{3}$", required=False)
+
+
+RATE_HELP = "A fraction: 0.0500 is 5 %."
+
+
+class SpiffForm(BootstrapFormMixin, forms.ModelForm):
+    """A spiff's terms; the view saves it through services.save_spiff (program admins, audited)."""
+
+    partner_types = forms.MultipleChoiceField(
+        choices=PartnerType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every partner type.",
+    )
+    products = forms.CharField(
+        required=False, max_length=1000, help_text="Comma-separated product names; empty: any product."
+    )
+
+    class Meta:
+        model = Spiff
+        fields = [
+            "name",
+            "kind",
+            "rate",
+            "flat_amount",
+            "currency",
+            "starts_on",
+            "ends_on",
+            "min_tier",
+            "partner_types",
+            "products",
+            "min_deal_amount",
+            "active",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {"rate": RATE_HELP + " Extra-rate spiffs only.", "flat_amount": "Flat spiffs only."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["min_tier"].queryset = Tier.objects.order_by("rank")
+        if self.instance.pk and not self.is_bound:
+            self.initial["products"] = ", ".join(self.instance.products or [])
+
+    def clean_products(self):
+        return [p.strip() for p in self.cleaned_data["products"].split(",") if p.strip()]
+
+    def clean_currency(self):
+        return (self.cleaned_data.get("currency") or "").upper()
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == SpiffKind.EXTRA_RATE and data.get("rate") is None:
+            self.add_error("rate", "An extra-rate spiff needs a rate.")
+        if kind == SpiffKind.FLAT and data.get("flat_amount") is None:
+            self.add_error("flat_amount", "A flat spiff needs an amount.")
+        if data.get("rate") is not None and data["rate"] > 1:
+            self.add_error("rate", "Enter the rate as a fraction: 0.0500 is 5 %.")
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The spiff must end on or after its first day.")
+        return data
+
+
+class ContestForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(max_length=120)
+    period = forms.CharField(max_length=7, help_text="A quarter like 2026-Q4 or a month like 2026-11.")
+    min_deal_amount = forms.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, help_text="Deals of at least this amount count."
+    )
+    bonus_rate = forms.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        min_value=0,
+        max_value=1,
+        help_text=RATE_HELP + " Paid on the winner's commissions.",
+    )
+    currency = forms.RegexField(r"^[A-Za-z]{3}$", initial="USD")
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].upper()
+
+
+class RuleRateForm(BootstrapFormMixin, forms.Form):
+    """A new rate (or bounty amount) from a day on: the rule is closed the day before and a successor added."""
+
+    rate = forms.DecimalField(
+        max_digits=7, decimal_places=4, min_value=0, max_value=1, required=False, help_text=RATE_HELP
+    )
+    flat_amount = forms.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, label="Bounty amount"
+    )
+    effective_from = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), help_text="First day of the new terms."
+    )
+
+    def __init__(self, *args, rule, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+        if rule.rate is None:
+            del self.fields["rate"]
+        if rule.flat_amount is None:
+            del self.fields["flat_amount"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rate") is None and data.get("flat_amount") is None and not self.errors:
+            field = "rate" if "rate" in self.fields else "flat_amount"
+            self.add_error(field, "Enter the new value.")
+        if (
+            data.get("rate") is not None
+            and data["rate"] == self.rule.rate
+            and data.get("flat_amount") in (None, self.rule.flat_amount)
+        ):
+            self.add_error("rate", "That is the current rate.")
+        return data

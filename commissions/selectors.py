@@ -1,0 +1,159 @@
+"""Reads of the commissions app, already scoped to the user (partner admins: their own partner)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q, Sum
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Role
+from commissions.models import BatchStatus, CommissionEntry, EntryStatus, PayoutBatch
+from partners.models import Partner
+from prm.periods import Period, parse_period, quarter_of
+from prm.tenancy import get_visible_or_404
+
+ZERO = Decimal("0.00")
+
+
+def entry_list(user):
+    return CommissionEntry.objects.visible_to(user).select_related("partner", "deal", "batch")
+
+
+def batch_list(user):
+    return PayoutBatch.objects.visible_to(user).select_related("partner", "created_by", "approved_by")
+
+
+def partner_for(user, partner_id) -> Partner:
+    """The partner a statement is about: a partner admin's own (or 404 for another); internal: any."""
+    if partner_id in (None, ""):
+        if user.is_partner_user and user.partner_id:
+            partner_id = user.partner_id
+        else:
+            raise Http404
+    return get_visible_or_404(Partner, user, pk=partner_id)
+
+
+@dataclass
+class Statement:
+    partner: Partner
+    period: Period
+    currency: str
+    lines: list
+    currencies: list = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict:
+        earned = sum((line.amount for line in self.lines), ZERO)
+        approved = sum(
+            (line.amount for line in self.lines if line.status in (EntryStatus.APPROVED, EntryStatus.BATCHED)), ZERO
+        )
+        paid = sum((line.amount for line in self.lines if line.status == EntryStatus.PAID), ZERO)
+        return {"earned": earned, "approved": approved, "paid": paid, "outstanding": earned - paid}
+
+
+def statement(user, *, partner_id=None, period_key: str, currency: str = "") -> Statement:
+    """A partner's entries earned in the period, in one currency (the only one used, else the default).
+
+    Totals: earned (all lines), approved (approved, not yet paid), paid, outstanding (earned - paid)."""
+    if user.role == Role.PARTNER_USER:
+        raise Http404
+    partner = partner_for(user, partner_id)
+    period = parse_period(period_key)
+    entries = CommissionEntry.objects.visible_to(user).filter(
+        partner=partner, earned_on__gte=period.start, earned_on__lt=period.end
+    )
+    currencies = sorted(set(entries.values_list("currency", flat=True)))
+    if not currency:
+        currency = currencies[0] if len(currencies) == 1 else settings.DEFAULT_CURRENCY
+    lines = list(entries.filter(currency=currency.upper()).select_related("deal").order_by("earned_on", "pk"))
+    return Statement(partner=partner, period=period, currency=currency.upper(), lines=lines, currencies=currencies)
+
+
+def earnings(user) -> dict:
+    """The partner admin's earnings page: totals by status, paid and earned by month, by deal, next payout."""
+    entries = CommissionEntry.objects.visible_to(user).filter(partner_id=user.partner_id)
+    by_status = dict(entries.values_list("status").annotate(total=Sum("amount")).values_list("status", "total"))
+    months = (
+        entries.annotate(month=TruncMonth("earned_on"))
+        .values("month")
+        .annotate(
+            paid=Sum("amount", filter=Q(status=EntryStatus.PAID)),
+            approved=Sum("amount", filter=Q(status__in=[EntryStatus.APPROVED, EntryStatus.BATCHED])),
+            pending=Sum("amount", filter=Q(status=EntryStatus.PENDING)),
+        )
+        .order_by("month")
+    )
+    months = list(months)[-12:]
+    chart = {
+        "labels": [row["month"].strftime("%b %Y") for row in months],
+        "datasets": [
+            {"label": "Paid", "data": [float(row["paid"] or 0) for row in months]},
+            {"label": "Approved", "data": [float(row["approved"] or 0) for row in months]},
+            {"label": "Pending", "data": [float(row["pending"] or 0) for row in months]},
+        ],
+    }
+    by_deal = (
+        entries.filter(deal__isnull=False)
+        .values("deal_id", "deal__customer_name", "currency")
+        .annotate(
+            earned=Sum("amount"),
+            paid=Sum("amount", filter=Q(status=EntryStatus.PAID)),
+        )
+        .order_by("-deal_id")[:50]
+    )
+    periods = sorted(
+        {quarter_of(day).key for day in entries.values_list("earned_on", flat=True).distinct()}, reverse=True
+    )
+    return {
+        "pending": by_status.get(EntryStatus.PENDING) or ZERO,
+        "approved": (by_status.get(EntryStatus.APPROVED) or ZERO) + (by_status.get(EntryStatus.BATCHED) or ZERO),
+        "paid": by_status.get(EntryStatus.PAID) or ZERO,
+        "currency": settings.DEFAULT_CURRENCY,
+        "chart": chart,
+        "by_deal": list(by_deal),
+        "periods": periods or [quarter_of(timezone.localdate()).key],
+        "next_payout": next_payout_date(),
+        "batches": PayoutBatch.objects.visible_to(user).filter(partner_id=user.partner_id)[:10],
+    }
+
+
+def next_payout_date(today: date | None = None) -> date:
+    """The monthly batch day (COMMISSION_PAYOUT_DAY) on or after today."""
+    today = today or timezone.localdate()
+    day = settings.COMMISSION_PAYOUT_DAY
+    if today.day <= day:
+        return today.replace(day=day)
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return date(year, month, day)
+
+
+def owed_vs_paid(user, *, period_key: str | None = None):
+    """Finance: per partner (and currency), what was earned, approved, paid and is still owed in a period."""
+    entries = CommissionEntry.objects.visible_to(user)
+    if period_key:
+        period = parse_period(period_key)
+        entries = entries.filter(earned_on__gte=period.start, earned_on__lt=period.end)
+    return (
+        entries.values("partner_id", "partner__name", "currency")
+        .annotate(
+            earned=Sum("amount"),
+            approved=Sum("amount", filter=Q(status__in=[EntryStatus.APPROVED, EntryStatus.BATCHED])),
+            paid=Sum("amount", filter=Q(status=EntryStatus.PAID)),
+            pending=Sum("amount", filter=Q(status=EntryStatus.PENDING)),
+        )
+        .order_by("partner__name", "currency")
+    )
+
+
+def finance_panel(user) -> dict:
+    entries = CommissionEntry.objects.visible_to(user)
+    return {
+        "commission_pending": entries.filter(status=EntryStatus.PENDING).count(),
+        "commission_ready": entries.filter(status=EntryStatus.APPROVED, batch__isnull=True).count(),
+        "commission_batches_draft": PayoutBatch.objects.visible_to(user).filter(status=BatchStatus.DRAFT).count(),
+        "commission_owed": entries.exclude(status=EntryStatus.PAID).aggregate(total=Sum("amount"))["total"] or ZERO,
+    }

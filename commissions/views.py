@@ -1,0 +1,334 @@
+"""Commission pages: finance's entries, batches and owed-vs-paid; partner admins' earnings and statements;
+plans, spiffs and contest leaderboards. Thin: each view reads input, calls one service or selector, renders."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
+from commissions import selectors, services, statements
+from commissions.filters import EntryFilter
+from commissions.forms import AdjustmentForm, BatchForm, ContestForm, RuleRateForm, SpiffForm
+from commissions.models import CommissionPlan, CommissionRule, Contest, ContestStatus, PayoutBatch, Spiff
+from prm.periods import parse_period, quarter_of
+from prm.tenancy import get_visible_or_404
+from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+
+FINANCE_PAGES = {Role.FINANCE, Role.PROGRAM_ADMIN}
+STATEMENT_ROLES = {Role.PARTNER_ADMIN, Role.FINANCE, Role.PROGRAM_ADMIN}
+
+
+def _require(request, roles):
+    if not request.user.is_authenticated or request.user.role not in roles:
+        raise PermissionDenied
+
+
+class EntryListView(FilteredListView):
+    allowed_roles = FINANCE_PAGES
+    template_name = "commissions/entries.html"
+    filterset_class = EntryFilter
+    paginate_by = 50
+    export_filename = "commission-entries.csv"
+    export_columns = [
+        ("Id", "pk"),
+        ("Partner", "partner.name"),
+        ("Deal", "deal_id"),
+        ("Kind", "kind"),
+        ("Earned on", "earned_on"),
+        ("Base", "base_amount"),
+        ("Rate", "rate"),
+        ("Amount", "amount"),
+        ("Currency", "currency"),
+        ("Status", "status"),
+        ("Batch", "batch_id"),
+        ("Description", "description"),
+    ]
+
+    def get_base_queryset(self):
+        return selectors.entry_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **selectors.finance_panel(self.request.user)}
+
+
+@require_POST
+def approve_entries(request):
+    _require(request, {Role.FINANCE})
+    ids = [int(value) for value in request.POST.getlist("entry") if value.isdigit()][:5000]
+    ok, count = run_service(request, services.approve_entries, entry_ids=ids, actor=request.user)
+    if ok:
+        messages.success(request, f"Approved {count} entr{'y' if count == 1 else 'ies'}.")
+    return redirect(request.POST.get("next") or reverse("commissions:entries"))
+
+
+class AdjustmentView(RoleRequiredMixin, View):
+    allowed_roles = {Role.FINANCE}
+
+    def get(self, request):
+        return render(request, "commissions/adjustment.html", {"form": AdjustmentForm()})
+
+    def post(self, request):
+        form = AdjustmentForm(request.POST)
+        if form.is_valid():
+            entry = run_form_service(form, services.add_adjustment, actor=request.user, **form.cleaned_data)
+            if entry is not None:
+                messages.success(request, f"Adjustment {entry.amount} {entry.currency} recorded; it awaits approval.")
+                return redirect("commissions:entries")
+        return render(request, "commissions/adjustment.html", {"form": form}, status=400)
+
+
+class BatchListView(FilteredListView):
+    allowed_roles = FINANCE_PAGES
+    template_name = "commissions/batches.html"
+
+    def get_base_queryset(self):
+        return selectors.batch_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "form": BatchForm()}
+
+    def post(self, request):
+        _require(request, {Role.FINANCE})
+        form = BatchForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a partner.")
+            return redirect("commissions:batches")
+        ok, batch = run_service(
+            request,
+            services.create_payout_batch,
+            partner=form.cleaned_data["partner"],
+            actor=request.user,
+            currency=form.cleaned_data["currency"] or "",
+        )
+        return redirect(batch if ok else "commissions:batches")
+
+
+class BatchDetailView(RoleRequiredMixin, View):
+    allowed_roles = FINANCE_PAGES
+
+    def get(self, request, pk):
+        batch = get_visible_or_404(selectors.batch_list(request.user), request.user, pk=pk)
+        if request.GET.get("file") == "csv":
+            if not batch.payout_file:
+                raise Http404
+            response = HttpResponse(batch.payout_file, content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="payout-{batch.pk}.csv"'
+            return response
+        entries = batch.entries.select_related("deal").order_by("pk")
+        return render(request, "commissions/batch.html", {"batch": batch, "entries": entries})
+
+    def post(self, request, pk):
+        batch = get_visible_or_404(PayoutBatch, request.user, pk=pk)
+        action = request.POST.get("action")
+        if action == "approve":
+            run_service(request, services.approve_batch, batch=batch, actor=request.user, success="Batch approved.")
+        elif action == "pay":
+            run_service(request, services.pay_batch, batch=batch, actor=request.user, success="Payment started.")
+        return redirect(batch)
+
+
+class OwedView(RoleRequiredMixin, View):
+    allowed_roles = FINANCE_PAGES
+
+    def get(self, request):
+        period = request.GET.get("period") or ""
+        try:
+            rows = list(selectors.owed_vs_paid(request.user, period_key=period or None))
+        except ValueError as error:
+            messages.error(request, str(error))
+            rows, period = [], ""
+        for row in rows:
+            row["owed"] = (row["earned"] or 0) - (row["paid"] or 0)
+        return render(request, "commissions/owed.html", {"rows": rows, "period": period})
+
+
+class EarningsView(RoleRequiredMixin, View):
+    allowed_roles = {Role.PARTNER_ADMIN}
+
+    def get(self, request):
+        return render(request, "commissions/earnings.html", selectors.earnings(request.user))
+
+
+class StatementView(RoleRequiredMixin, View):
+    """?partner=<id>&period=2026-Q4[&format=csv|pdf]; partner admins: their own partner only (404 otherwise)."""
+
+    allowed_roles = STATEMENT_ROLES
+
+    def get(self, request):
+        period = request.GET.get("period") or quarter_of(timezone.localdate()).key
+        try:
+            parse_period(period)
+        except ValueError:
+            raise Http404 from None
+        partner = request.GET.get("partner") or None
+        if partner is not None and not partner.isdigit():
+            raise Http404
+        statement = selectors.statement(
+            request.user, partner_id=partner, period_key=period, currency=request.GET.get("currency", "")[:3]
+        )
+        output = request.GET.get("format")
+        if output == "csv":
+            return statements.statement_csv(statement)
+        if output == "pdf":
+            pdf = statements.statement_pdf(statement, portal_name=settings.PORTAL_NAME)
+            response = HttpResponse(pdf, content_type="application/pdf")
+            name = f"statement-{statement.partner.pk}-{statement.period.key}.pdf"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        return render(request, "commissions/statement.html", {"statement": statement, "totals": statement.totals})
+
+
+class PlanListView(RoleRequiredMixin, View):
+    allowed_roles = FINANCE_PAGES
+
+    def get(self, request):
+        plans = CommissionPlan.objects.prefetch_related("rules__min_tier", "rules__max_tier")
+        return render(
+            request,
+            "commissions/plans.html",
+            {
+                "plans": plans,
+                "spiffs": Spiff.objects.select_related("min_tier"),
+                "contests": Contest.objects.all(),
+                "editor": request.user.role in PLAN_EDITORS,
+            },
+        )
+
+
+class ContestView(RoleRequiredMixin, View):
+    """The live leaderboard. Partner users see their own name; other partners stay anonymous."""
+
+    allowed_roles = PARTNER_ROLES | INTERNAL_ROLES
+
+    def get(self, request, pk):
+        contest = Contest.objects.filter(pk=pk).first()
+        if contest is None:
+            raise Http404
+        rows = []
+        for rank, row in enumerate(services.leaderboard(contest)[:50], start=1):
+            mine = row["partner_id"] == request.user.partner_id
+            name = row["partner__name"] if request.user.is_internal or mine else "Another partner"
+            rows.append({"rank": rank, "name": name, "deals": row["deals"], "mine": mine})
+        winners = contest.winners.select_related("partner")
+        return render(request, "commissions/contest.html", {"contest": contest, "rows": rows, "winners": winners})
+
+
+# --- program admins: spiffs, contests, rates ---------------------------------------------------------
+
+PLAN_EDITORS = {Role.PROGRAM_ADMIN}
+
+
+def _form_page(request, form, *, title, submit, status=200, intro=""):
+    context = {"form": form, "title": title, "submit": submit, "intro": intro}
+    return render(request, "commissions/plan_form.html", context, status=status)
+
+
+class SpiffFormView(RoleRequiredMixin, View):
+    """New spiff (no pk) or edit one; saved through services.save_spiff."""
+
+    allowed_roles = PLAN_EDITORS
+
+    def _spiff(self, pk):
+        return get_object_or_404(Spiff, pk=pk) if pk else None
+
+    def _title(self, spiff):
+        return f"Edit spiff {spiff.name}" if spiff else "New spiff"
+
+    def get(self, request, pk=None):
+        spiff = self._spiff(pk)
+        return _form_page(request, SpiffForm(instance=spiff), title=self._title(spiff), submit="Save spiff")
+
+    def post(self, request, pk=None):
+        spiff = self._spiff(pk)
+        form = SpiffForm(request.POST, instance=spiff)
+        if form.is_valid():
+            saved = run_form_service(form, services.save_spiff, actor=request.user, spiff=form.save(commit=False))
+            if saved is not None:
+                messages.success(request, f"Spiff {saved.name} saved.")
+                return redirect("commissions:plans")
+        title = self._title(spiff)
+        return _form_page(request, form, title=title, submit="Save spiff", status=400)
+
+
+class ContestFormView(RoleRequiredMixin, View):
+    """New contest (no pk) or edit an open one; services.create_contest / update_contest."""
+
+    allowed_roles = PLAN_EDITORS
+
+    def _contest(self, pk):
+        if not pk:
+            return None
+        contest = get_object_or_404(Contest, pk=pk)
+        if contest.status != ContestStatus.OPEN:
+            messages.error(self.request, "This contest is resolved: its terms can no longer change.")
+        return contest
+
+    def _initial(self, contest):
+        if contest is None:
+            return {"period": quarter_of(timezone.localdate()).key, "currency": settings.DEFAULT_CURRENCY}
+        fields = ["name", "period", "min_deal_amount", "bonus_rate", "currency"]
+        return {field: getattr(contest, field) for field in fields}
+
+    def get(self, request, pk=None):
+        contest = self._contest(pk)
+        title = f"Edit contest {contest.name}" if contest else "New contest"
+        return _form_page(request, ContestForm(initial=self._initial(contest)), title=title, submit="Save contest")
+
+    def post(self, request, pk=None):
+        contest = get_object_or_404(Contest, pk=pk) if pk else None
+        form = ContestForm(request.POST)
+        if form.is_valid():
+            if contest is None:
+                saved = run_form_service(form, services.create_contest, actor=request.user, **form.cleaned_data)
+            else:
+                saved = run_form_service(
+                    form, services.update_contest, actor=request.user, contest=contest, **form.cleaned_data
+                )
+            if saved is not None:
+                messages.success(request, f"Contest {saved.name} saved.")
+                return redirect(saved)
+        title = f"Edit contest {contest.name}" if contest else "New contest"
+        return _form_page(request, form, title=title, submit="Save contest", status=400)
+
+
+class RuleRateView(RoleRequiredMixin, View):
+    """Change a rule's rate from a day on: services.change_rule_rate closes it and adds its successor."""
+
+    allowed_roles = PLAN_EDITORS
+    INTRO = (
+        "The rule ends the day before the new terms start and a successor takes over: entries already made, and "
+        "deals closed before that day, keep the current terms."
+    )
+
+    def _page(self, request, rule, form, status=200):
+        title = f"Change the rate of {rule.plan.name}: {rule.name}"
+        return _form_page(request, form, title=title, submit="Change rate", status=status, intro=self.INTRO)
+
+    def get(self, request, pk):
+        rule = get_object_or_404(CommissionRule.objects.select_related("plan"), pk=pk)
+        form = RuleRateForm(rule=rule, initial={"rate": rule.rate, "flat_amount": rule.flat_amount})
+        return self._page(request, rule, form)
+
+    def post(self, request, pk):
+        rule = get_object_or_404(CommissionRule.objects.select_related("plan"), pk=pk)
+        form = RuleRateForm(request.POST, rule=rule)
+        if form.is_valid():
+            successor = run_form_service(
+                form,
+                services.change_rule_rate,
+                rule=rule,
+                actor=request.user,
+                rate=form.cleaned_data.get("rate"),
+                flat_amount=form.cleaned_data.get("flat_amount"),
+                effective_from=form.cleaned_data["effective_from"],
+            )
+            if successor is not None:
+                messages.success(request, f"{rule.name}: new terms from {successor.valid_from}.")
+                return redirect("commissions:plans")
+        return self._page(request, rule, form, status=400)

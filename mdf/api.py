@@ -1,0 +1,415 @@
+"""MDF API (API.md: MDF). Thin: parse, call a service or selector, serialise."""
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from accounts.models import PARTNER_ROLES, Role
+from accounts.permissions import role_permission
+from mdf import selectors, services
+from mdf.models import ActivityType, ClaimStatus, EntryKind, Fund, FundEntry, MdfClaim, MdfRequest, RequestStatus
+from partners.models import Partner
+from prm.tenancy import get_visible_or_404
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class MdfFundSerializer(serializers.ModelSerializer):
+    partner = serializers.IntegerField(source="partner_id", read_only=True)
+
+    class Meta:
+        model = Fund
+        fields = [
+            "id",
+            "partner",
+            "period",
+            "currency",
+            "accrued",
+            "allocated",
+            "committed",
+            "claimed",
+            "paid",
+            "expired",
+            "available",
+            "expires_at",
+            "status",
+        ]
+
+
+class MdfEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    amount = serializers.DecimalField(**MONEY)
+    currency = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    reference = serializers.CharField()
+    deal = serializers.IntegerField(source="deal_id", allow_null=True)
+    request = serializers.IntegerField(source="request_id", allow_null=True)
+    claim = serializers.IntegerField(source="claim_id", allow_null=True)
+    note = serializers.CharField()
+
+
+class MdfActivityTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActivityType
+        fields = ["id", "name", "description", "reimbursement_rate", "proof_required", "preapproval_required", "active"]
+
+
+class MdfRequestSerializer(serializers.ModelSerializer):
+    partner = serializers.IntegerField(source="partner_id", read_only=True)
+    activity_type = serializers.IntegerField(source="activity_type_id", read_only=True)
+    claim_deadline = serializers.DateField(read_only=True)
+    sourced_deals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = MdfRequest
+        fields = [
+            "id",
+            "partner",
+            "activity_type",
+            "title",
+            "description",
+            "status",
+            "start_date",
+            "end_date",
+            "total_cost",
+            "requested_amount",
+            "approved_amount",
+            "currency",
+            "expected_leads",
+            "decision_reason",
+            "claim_deadline",
+            "sourced_deals",
+            "created_at",
+            "decided_at",
+        ]
+
+
+class MdfRequestInSerializer(serializers.Serializer):
+    activity_type = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    total_cost = serializers.DecimalField(**MONEY, min_value=0)
+    requested_amount = serializers.DecimalField(**MONEY, min_value=0)
+    expected_leads = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=10**9, default=None
+    )
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="")
+
+
+class MdfProofSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, proof) -> str:
+        return reverse("api-mdf-proof", args=[proof.pk], request=self.context.get("request"))
+
+
+class MdfClaimSerializer(serializers.ModelSerializer):
+    request = serializers.IntegerField(source="request_id", read_only=True)
+    partner = serializers.IntegerField(source="partner_id", read_only=True)
+    proof = MdfProofSerializer(source="proofs", many=True, read_only=True)
+
+    class Meta:
+        model = MdfClaim
+        fields = [
+            "id",
+            "request",
+            "partner",
+            "status",
+            "actual_cost",
+            "claimed_amount",
+            "approved_amount",
+            "currency",
+            "results",
+            "leads",
+            "attendees",
+            "decision_reason",
+            "payment_reference",
+            "paid_at",
+            "created_at",
+            "proof",
+        ]
+
+
+class MdfClaimInSerializer(serializers.Serializer):
+    request = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    actual_cost = serializers.DecimalField(**MONEY, min_value=0)
+    claimed_amount = serializers.DecimalField(**MONEY, min_value=0)
+    results = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    leads = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**9, default=None)
+    attendees = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**9, default=None)
+
+
+class MdfAmountSerializer(serializers.Serializer):
+    approved_amount = serializers.DecimalField(**MONEY, min_value=0, required=False, allow_null=True, default=None)
+
+
+class MdfReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class MdfPaySerializer(serializers.Serializer):
+    payment_reference = serializers.CharField(max_length=120)
+
+
+class MdfAllocationSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    amount = serializers.DecimalField(**MONEY, min_value=0)
+    reason = serializers.CharField(max_length=2000)
+    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="")
+
+
+class MdfSourcedDealSerializer(serializers.Serializer):
+    deal = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+def _body(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class PartnerScopedFilter(django_filters.FilterSet):
+    partner = django_filters.NumberFilter(method="filter_partner")
+
+    def filter_partner(self, queryset, name, value):
+        # API.md: a ?partner= naming another partner is a 404 for partner users.
+        if not Partner.objects.visible_to(self.request.user).filter(pk=value).exists():
+            raise Http404
+        return queryset.filter(partner_id=value)
+
+
+class FundFilter(PartnerScopedFilter):
+    period = django_filters.CharFilter()
+    currency = django_filters.CharFilter()
+    status = django_filters.CharFilter()
+
+    class Meta:
+        model = Fund
+        fields = ["partner", "period", "currency", "status"]
+
+
+class RequestFilter(PartnerScopedFilter):
+    status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices)
+
+    class Meta:
+        model = MdfRequest
+        fields = ["partner", "status"]
+
+
+class ClaimFilter(PartnerScopedFilter):
+    status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices)
+    request = django_filters.NumberFilter(field_name="request_id")
+
+    class Meta:
+        model = MdfClaim
+        fields = ["partner", "status", "request"]
+
+
+class EntryFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=EntryKind.choices)
+
+    class Meta:
+        model = FundEntry
+        fields = ["kind"]
+
+
+class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = MdfFundSerializer
+    filterset_class = FundFilter
+
+    def get_queryset(self):
+        return selectors.fund_list(self.request.user).order_by("-period_start", "id")
+
+    @extend_schema(responses=MdfEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def entries(self, request, pk=None):
+        fund = get_visible_or_404(Fund, request.user, pk=pk)
+        queryset = EntryFilter(request.GET, queryset=fund.entries.order_by("-created_at", "-id"), request=request).qs
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(MdfEntrySerializer(page, many=True).data)
+
+    @extend_schema(request=MdfAllocationSerializer, responses={201: MdfEntrySerializer})
+    @action(detail=False, methods=["post"], permission_classes=[role_permission(Role.PROGRAM_ADMIN)])
+    def allocate(self, request):
+        data = _body(MdfAllocationSerializer, request)
+        partner = get_visible_or_404(Partner, request.user, pk=data["partner"])
+        entry = services.allocate_funds(
+            partner=partner,
+            actor=request.user,
+            amount=data["amount"],
+            reason=data["reason"],
+            currency=data["currency"] or None,
+        )
+        return Response(MdfEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class ActivityTypeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = MdfActivityTypeSerializer
+
+    def get_queryset(self):
+        queryset = ActivityType.objects.order_by("name")
+        user = self.request.user
+        return queryset if user.is_authenticated and user.role == Role.PROGRAM_ADMIN else queryset.filter(active=True)
+
+    def get_permissions(self):
+        if self.action in ("create", "update", "partial_update"):
+            return [role_permission(Role.PROGRAM_ADMIN)()]
+        return super().get_permissions()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_activity_type(actor=self.request.user, data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.save_activity_type(
+            actor=self.request.user, data=serializer.validated_data, activity_type=serializer.instance
+        )
+
+
+class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = MdfRequestSerializer
+    filterset_class = RequestFilter
+
+    def get_queryset(self):
+        return selectors.request_list(self.request.user).order_by("-created_at", "-id")
+
+    def _request(self):
+        return get_visible_or_404(MdfRequest, self.request.user, pk=self.kwargs["pk"])
+
+    def _out(self, obj, code=status.HTTP_200_OK):
+        obj.refresh_from_db()
+        return Response(MdfRequestSerializer(obj).data, status=code)
+
+    @extend_schema(request=MdfRequestInSerializer, responses={201: MdfRequestSerializer})
+    def create(self, request):
+        if request.user.role not in PARTNER_ROLES:
+            raise PermissionDenied("Only partner users request MDF.")
+        mdf_request = services.submit_request(user=request.user, data=_body(MdfRequestInSerializer, request))
+        return self._out(mdf_request, status.HTTP_201_CREATED)
+
+    @extend_schema(request=MdfAmountSerializer, responses=MdfRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        obj = self._request()
+        amount = _body(MdfAmountSerializer, request)["approved_amount"]
+        return self._out(services.approve_request(mdf_request=obj, actor=request.user, amount=amount))
+
+    @extend_schema(request=MdfSourcedDealSerializer, responses=MdfRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="sourced-deals")
+    def sourced_deals(self, request, pk=None):
+        """Name a deal this MDF activity sourced (for pipeline and bookings per MDF dollar)."""
+        from deals.models import DealRegistration
+
+        obj = self._request()
+        deal = get_visible_or_404(DealRegistration, request.user, pk=_body(MdfSourcedDealSerializer, request)["deal"])
+        services.link_sourced_deal(user=request.user, mdf_request=obj, deal=deal)
+        return self._out(obj)
+
+    @extend_schema(request=MdfReasonSerializer, responses=MdfRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        obj = self._request()
+        if request.user.role != Role.CHANNEL_MANAGER:
+            raise PermissionDenied("Only channel managers reject MDF requests.")
+        return self._out(
+            services.reject_request(
+                mdf_request=obj, actor=request.user, reason=_body(MdfReasonSerializer, request)["reason"]
+            )
+        )
+
+
+class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = MdfClaimSerializer
+    filterset_class = ClaimFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return selectors.claim_list(self.request.user).order_by("-created_at", "-id")
+
+    def _claim(self):
+        return get_visible_or_404(MdfClaim, self.request.user, pk=self.kwargs["pk"])
+
+    def _out(self, obj, code=status.HTTP_200_OK):
+        obj = selectors.claim_list(self.request.user).get(pk=obj.pk)
+        return Response(MdfClaimSerializer(obj, context={"request": self.request}).data, status=code)
+
+    def _finance_only(self, request, verb):
+        if request.user.role != Role.FINANCE:
+            raise PermissionDenied(f"Only finance may {verb} MDF claims.")
+
+    @extend_schema(request={"multipart/form-data": MdfClaimInSerializer}, responses={201: MdfClaimSerializer})
+    def create(self, request):
+        if request.user.role not in PARTNER_ROLES:
+            raise PermissionDenied("Only partner users claim MDF.")
+        data = _body(MdfClaimInSerializer, request)
+        mdf_request = get_visible_or_404(MdfRequest, request.user, pk=data["request"])
+        files = request.FILES.getlist("proof") if hasattr(request.FILES, "getlist") else []
+        claim = services.submit_claim(user=request.user, mdf_request=mdf_request, data=data, files=files)
+        return self._out(claim, status.HTTP_201_CREATED)
+
+    @extend_schema(request=MdfAmountSerializer, responses=MdfClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        claim = self._claim()
+        self._finance_only(request, "approve")
+        amount = _body(MdfAmountSerializer, request)["approved_amount"]
+        return self._out(services.approve_claim(claim=claim, actor=request.user, amount=amount))
+
+    @extend_schema(request=MdfReasonSerializer, responses=MdfClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        claim = self._claim()
+        self._finance_only(request, "reject")
+        reason = _body(MdfReasonSerializer, request)["reason"]
+        return self._out(services.reject_claim(claim=claim, actor=request.user, reason=reason))
+
+    @extend_schema(request=MdfReasonSerializer, responses=MdfClaimSerializer)
+    @action(detail=True, methods=["post"], url_path="request-info")
+    def request_info(self, request, pk=None):
+        claim = self._claim()
+        self._finance_only(request, "question")
+        reason = _body(MdfReasonSerializer, request)["reason"]
+        return self._out(services.request_claim_info(claim=claim, actor=request.user, reason=reason))
+
+    @extend_schema(request=MdfPaySerializer, responses=MdfClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def pay(self, request, pk=None):
+        claim = self._claim()
+        self._finance_only(request, "pay")
+        reference = _body(MdfPaySerializer, request)["payment_reference"]
+        return self._out(services.pay_claim(claim=claim, actor=request.user, payment_reference=reference))
+
+
+class ProofDownloadView(APIView):
+    """A claim's proof file: only the partner's users and internal users; anyone else gets 404."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk):
+        return proof_response(selectors.proof_for(request.user, pk))
+
+
+def proof_response(proof) -> FileResponse:
+    response = FileResponse(proof.file.open("rb"), as_attachment=True, filename=proof.name)
+    response["Content-Type"] = proof.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

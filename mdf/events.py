@@ -1,0 +1,202 @@
+"""MDF events, who hears about them, and the subscribers to deal events (accrual and its reversal)."""
+
+from django.urls import reverse
+
+from accounts.models import PartnerFunction, Role, User
+from mdf import services
+from prm.events import on_event, register_event_type
+from prm.notifications import Notice, notice_for
+
+register_event_type(
+    "mdf.request.approved", category="mdf", description="An MDF request was approved (funds committed)."
+)
+register_event_type("mdf.claim.approved", category="mdf", description="An MDF claim was approved by finance.")
+register_event_type("mdf.request.submitted", category="mdf", description="A partner asked for MDF.", public=False)
+register_event_type("mdf.request.rejected", category="mdf", description="An MDF request was rejected.", public=False)
+register_event_type("mdf.claim.submitted", category="mdf", description="A partner filed an MDF claim.", public=False)
+register_event_type("mdf.claim.rejected", category="mdf", description="An MDF claim was rejected.", public=False)
+register_event_type(
+    "mdf.claim.info_requested", category="mdf", description="Finance asked for more on a claim.", public=False
+)
+register_event_type("mdf.claim.paid", category="mdf", description="An MDF claim was paid.", public=False)
+register_event_type("mdf.funds.allocated", category="mdf", description="Discretionary MDF was allocated.", public=False)
+register_event_type("mdf.fund.expiring", category="mdf", description="Unspent MDF expires soon.", public=False)
+register_event_type(
+    "mdf.accrual.shortfall",
+    category="mdf",
+    description="A reopened deal's accrual could not be fully reversed (already committed or spent).",
+    public=False,
+)
+
+
+@on_event("deal.won")
+def accrue_mdf(event):
+    services.accrue_for_won_deal(event=event)
+
+
+@on_event("deal.reopened")
+def reverse_mdf_accrual(event):
+    services.reverse_deal_accrual(event=event)
+
+
+def marketing_people(partner_id):
+    """The partner's admins and marketing users: the people who request and claim MDF."""
+    return User.objects.filter(partner_id=partner_id, is_active=True, role=Role.PARTNER_ADMIN) | User.objects.filter(
+        partner_id=partner_id, is_active=True, role=Role.PARTNER_USER, partner_function=PartnerFunction.MARKETING
+    )
+
+
+def finance_people():
+    return User.objects.filter(role=Role.FINANCE, is_active=True)
+
+
+def channel_manager_of(partner):
+    return User.objects.filter(pk=partner.channel_manager_id, is_active=True) if partner else User.objects.none()
+
+
+def _request_url(payload):
+    return reverse("mdf:request_detail", args=[payload["request_id"]])
+
+
+def _claim_url(payload):
+    return reverse("mdf:claim_detail", args=[payload["claim_id"]])
+
+
+@notice_for("mdf.request.submitted")
+def _request_submitted(event):
+    p = event.payload
+    return [
+        Notice(
+            users=channel_manager_of(event.partner),
+            title=f"MDF request to review: {p['title']}",
+            body=f"{event.partner.name} asks for {p['requested_amount']} {p['currency']}.",
+            url=_request_url(p),
+        )
+    ]
+
+
+@notice_for("mdf.request.approved")
+def _request_approved(event):
+    p = event.payload
+    return [
+        Notice(
+            users=marketing_people(p["partner_id"]),
+            title=f"MDF approved: {p['title']}",
+            body=f"{p['approved_amount']} {p['currency']} committed. Claim after the activity, by the deadline.",
+            url=_request_url(p),
+        )
+    ]
+
+
+@notice_for("mdf.request.rejected")
+def _request_rejected(event):
+    p = event.payload
+    return [
+        Notice(
+            users=marketing_people(p["partner_id"]),
+            title=f"MDF request rejected: {p['title']}",
+            body=p.get("reason") or "",
+            url=_request_url(p),
+        )
+    ]
+
+
+@notice_for("mdf.claim.submitted")
+def _claim_submitted(event):
+    p = event.payload
+    return [
+        Notice(
+            users=finance_people(),
+            title=f"MDF claim to review: {event.partner.name}",
+            body=f"{p['claimed_amount']} {p['currency']} claimed.",
+            url=_claim_url(p),
+        )
+    ]
+
+
+@notice_for("mdf.claim.approved")
+def _claim_approved(event):
+    p = event.payload
+    return [
+        Notice(
+            users=marketing_people(p["partner_id"]),
+            title=f"MDF claim approved: {p['approved_amount']} {p['currency']}",
+            url=_claim_url(p),
+        )
+    ]
+
+
+@notice_for("mdf.claim.rejected")
+def _claim_rejected(event):
+    p = event.payload
+    return [
+        Notice(
+            users=marketing_people(p["partner_id"]),
+            title="MDF claim rejected",
+            body=p.get("reason") or "",
+            url=_claim_url(p),
+        )
+    ]
+
+
+@notice_for("mdf.claim.info_requested")
+def _claim_info(event):
+    p = event.payload
+    return [
+        Notice(
+            users=marketing_people(p["partner_id"]),
+            title="Finance needs more on your MDF claim",
+            body=p.get("reason") or "",
+            url=_claim_url(p),
+        )
+    ]
+
+
+@notice_for("mdf.claim.paid")
+def _claim_paid(event):
+    p = event.payload
+    return [
+        Notice(
+            users=marketing_people(p["partner_id"]),
+            title=f"MDF claim paid: {p['approved_amount']} {p['currency']}",
+            body=f"Payment reference {p['payment_reference']}.",
+            url=_claim_url(p),
+        )
+    ]
+
+
+@notice_for("mdf.funds.allocated")
+def _allocated(event):
+    p = event.payload
+    return [
+        Notice(
+            users=marketing_people(p["partner_id"]),
+            title=f"MDF added: {p['amount']} {p['currency']}",
+            url=reverse("mdf:overview"),
+        )
+    ]
+
+
+@notice_for("mdf.fund.expiring")
+def _expiring(event):
+    p = event.payload
+    return [
+        Notice(
+            users=marketing_people(p["partner_id"]),
+            title=f"{p['available']} {p['currency']} of MDF expires on {p['expires_at']}",
+            body=f"Unspent funds of {p['period']} expire then: request and get approval before that date.",
+            url=reverse("mdf:overview"),
+        )
+    ]
+
+
+@notice_for("mdf.accrual.shortfall")
+def _shortfall(event):
+    p = event.payload
+    return [
+        Notice(
+            users=finance_people(),
+            title=f"MDF reversal short by {p['unrecovered']} {p['currency']}",
+            body=f"Deal {p['deal_id']} was reopened after its MDF had been committed or spent.",
+        )
+    ]

@@ -1,0 +1,259 @@
+"""MDF reads, already scoped to the user (tenancy through visible_to)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from deals.models import DealRegistration, DealStatus
+from mdf.models import (
+    AWAITING_PAYMENT,
+    ClaimStatus,
+    EntryKind,
+    Fund,
+    FundEntry,
+    FundStatus,
+    MdfClaim,
+    MdfRequest,
+    ProofFile,
+    RequestStatus,
+)
+from partners.models import Tier
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+FIGURES = ("accrued", "allocated", "committed", "claimed", "paid", "expired", "available")
+
+
+def _cents(row: dict) -> dict:
+    """Aggregates come back unscaled on some databases (SQLite: 5000); money shows with 2 places."""
+    for key, value in row.items():
+        if isinstance(value, Decimal):
+            row[key] = value.quantize(Decimal("0.01"))
+    return row
+
+
+def fund_list(user):
+    return Fund.objects.visible_to(user).select_related("partner")
+
+
+def entry_list(user):
+    return FundEntry.objects.visible_to(user).select_related("fund", "deal", "request", "claim")
+
+
+def request_list(user):
+    return MdfRequest.objects.visible_to(user).select_related("partner", "activity_type")
+
+
+def claim_list(user):
+    return (
+        MdfClaim.objects.visible_to(user)
+        .select_related("partner", "request", "request__activity_type")
+        .prefetch_related("proofs")
+    )
+
+
+def proof_for(user, pk):
+    from prm.tenancy import get_visible_or_404
+
+    return get_visible_or_404(ProofFile.objects.select_related("claim"), user, pk=pk)
+
+
+def _signed(kind_signs: dict):
+    whens = [When(kind=kind, then=F("amount") * Value(sign)) for kind, sign in kind_signs.items()]
+    return Coalesce(Sum(Case(*whens, default=Value(ZERO), output_field=MONEY)), Value(ZERO), output_field=MONEY)
+
+
+def ledger_figures(fund_ids) -> dict[int, dict]:
+    """The figures recomputed as sums of entries (one aggregate query for any number of funds).
+
+    Used to prove the running columns right; `claimed` is not a ledger sum (see mdf.models).
+    """
+    rows = (
+        FundEntry.objects.filter(fund_id__in=list(fund_ids))
+        .values("fund_id")
+        .annotate(
+            accrued=_signed({EntryKind.ACCRUAL: 1, EntryKind.ACCRUAL_REVERSAL: -1}),
+            allocated=_signed({EntryKind.ALLOCATION: 1}),
+            committed=_signed({EntryKind.COMMITMENT: 1, EntryKind.RELEASE: -1, EntryKind.PAYMENT: -1}),
+            paid=_signed({EntryKind.PAYMENT: 1}),
+            expired=_signed({EntryKind.EXPIRY: 1}),
+        )
+    )
+    result = {}
+    for row in rows:
+        row["available"] = row["accrued"] + row["allocated"] - row["committed"] - row["paid"] - row["expired"]
+        result[row.pop("fund_id")] = _cents(row)
+    return result
+
+
+def totals(funds_queryset) -> dict:
+    """The figures summed over funds (one query)."""
+    return _cents(
+        funds_queryset.aggregate(**{name: Coalesce(Sum(name), Value(ZERO), output_field=MONEY) for name in FIGURES})
+    )
+
+
+def partner_overview_balance(user) -> dict | None:
+    """The figures of the partner's main currency (the one with the most money), or None (one query)."""
+    rows = [
+        _cents(row)
+        for row in fund_list(user)
+        .values("currency")
+        .annotate(**{name: Coalesce(Sum(name), Value(ZERO), output_field=MONEY) for name in FIGURES})
+        .order_by("currency")
+    ]
+    return max(rows, key=lambda row: row["accrued"] + row["allocated"]) if rows else None
+
+
+def partner_overview(user) -> dict:
+    """The partner's MDF page: balances per currency, open funds, deadlines, recent requests and claims."""
+    today = timezone.localdate()
+    funds = fund_list(user)
+    by_currency = [
+        _cents(row)
+        for row in funds.values("currency")
+        .annotate(**{name: Coalesce(Sum(name), Value(ZERO), output_field=MONEY) for name in FIGURES})
+        .order_by("currency")
+    ]
+    open_funds = list(funds.filter(status=FundStatus.OPEN).order_by("expires_at", "id"))
+    window = settings.MDF_CLAIM_WINDOW_DAYS
+    to_claim = list(
+        request_list(user)
+        .filter(status=RequestStatus.APPROVED, end_date__gte=today - timedelta(days=window))
+        .exclude(claims__status__in=[s for s in ClaimStatus.values if s != ClaimStatus.REJECTED])
+        .order_by("end_date")[:10]
+    )
+    deadlines = [
+        {"date": f.expires_at, "what": f"{f.available} {f.currency} of {f.period} MDF expires", "url": ""}
+        for f in open_funds
+        if f.available > 0
+    ] + [{"date": r.claim_deadline, "what": f"Claim “{r.title}”", "url": r.get_absolute_url()} for r in to_claim]
+    deadlines.sort(key=lambda d: d["date"])
+    main = by_currency[0] if by_currency else {name: ZERO for name in FIGURES} | {"currency": settings.DEFAULT_CURRENCY}
+    chart = {
+        "labels": ["Available", "Committed", "Claimed", "Paid", "Expired"],
+        "datasets": [
+            {
+                "label": main["currency"],
+                "data": [
+                    float(main["available"]),
+                    float(main["committed"] - main["claimed"]),
+                    float(main["claimed"]),
+                    float(main["paid"]),
+                    float(main["expired"]),
+                ],
+            }
+        ],
+    }
+    return {
+        "balances": by_currency,
+        "main_balance": main,
+        "open_funds": open_funds,
+        "deadlines": deadlines[:10],
+        "recent_requests": list(request_list(user)[:5]),
+        "recent_claims": list(claim_list(user)[:5]),
+        "chart_balance": chart,
+    }
+
+
+def claim_queue_summary(user) -> dict:
+    """The finance queue's totals and ageing buckets over claims awaiting a decision or payment (2 queries)."""
+    now = timezone.now()
+    claims = claim_list(user).filter(status__in=AWAITING_PAYMENT)
+    by_status = list(
+        claims.values("status", "currency")
+        .annotate(
+            count=Count("id"),
+            claimed=Coalesce(Sum("claimed_amount"), Value(ZERO), output_field=MONEY),
+            approved=Coalesce(Sum("approved_amount"), Value(ZERO), output_field=MONEY),
+        )
+        .order_by("status", "currency")
+    )
+    buckets = claims.aggregate(
+        under_7=Count("id", filter=Q(created_at__gt=now - timedelta(days=7))),
+        from_7_to_30=Count(
+            "id", filter=Q(created_at__lte=now - timedelta(days=7), created_at__gt=now - timedelta(days=30))
+        ),
+        over_30=Count("id", filter=Q(created_at__lte=now - timedelta(days=30))),
+    )
+    labels = dict(ClaimStatus.choices)
+    for row in by_status:
+        _cents(row)
+        row["label"] = labels[row["status"]]
+    return {"queue_totals": by_status, "ageing": buckets}
+
+
+def program_view(user) -> dict:
+    """Utilisation by tier and MDF return (pipeline and bookings per MDF dollar), from a few grouped queries."""
+    funds = fund_list(user)
+    by_tier = {
+        row["partner__tier_id"]: _cents(row)
+        for row in funds.values("partner__tier_id").annotate(
+            **{name: Coalesce(Sum(name), Value(ZERO), output_field=MONEY) for name in FIGURES}
+        )
+    }
+    sourced = DealRegistration.objects.visible_to(user).filter(mdf_request__isnull=False)
+    deals_by_tier = {
+        row["partner__tier_id"]: _cents(row)
+        for row in sourced.values("partner__tier_id").annotate(
+            pipeline=Coalesce(
+                Sum(
+                    "amount",
+                    filter=Q(status__in=[DealStatus.SUBMITTED, DealStatus.APPROVED, DealStatus.PENDING_REVIEW]),
+                ),
+                Value(ZERO),
+                output_field=MONEY,
+            ),
+            bookings=Coalesce(Sum("amount", filter=Q(status=DealStatus.WON)), Value(ZERO), output_field=MONEY),
+            deals=Count("id"),
+        )
+    }
+    rows = []
+    for tier in Tier.objects.order_by("rank"):
+        figures = by_tier.get(tier.pk, {})
+        deals = deals_by_tier.get(tier.pk, {})
+        earned = figures.get("accrued", ZERO) + figures.get("allocated", ZERO)
+        spent = figures.get("paid", ZERO)
+        invested = spent + figures.get("committed", ZERO)
+        rows.append(
+            {
+                "tier": tier.name,
+                "earned": earned,
+                "committed": figures.get("committed", ZERO),
+                "paid": spent,
+                "expired": figures.get("expired", ZERO),
+                "available": figures.get("available", ZERO),
+                "utilisation": (invested / earned * 100).quantize(Decimal("0.1")) if earned else None,
+                "pipeline": deals.get("pipeline", ZERO),
+                "bookings": deals.get("bookings", ZERO),
+                "deals": deals.get("deals", 0),
+                "pipeline_per_dollar": (deals.get("pipeline", ZERO) / invested).quantize(Decimal("0.01"))
+                if invested
+                else None,
+                "bookings_per_dollar": (deals.get("bookings", ZERO) / invested).quantize(Decimal("0.01"))
+                if invested
+                else None,
+            }
+        )
+    labels = [row["tier"] for row in rows]
+    chart_utilisation = {
+        "labels": labels,
+        "datasets": [
+            {"label": "Earned", "data": [float(r["earned"]) for r in rows]},
+            {"label": "Committed", "data": [float(r["committed"]) for r in rows]},
+            {"label": "Paid", "data": [float(r["paid"]) for r in rows]},
+            {"label": "Expired", "data": [float(r["expired"]) for r in rows]},
+        ],
+    }
+    chart_return = {
+        "labels": labels,
+        "datasets": [
+            {"label": "Pipeline per MDF dollar", "data": [float(r["pipeline_per_dollar"] or 0) for r in rows]},
+            {"label": "Bookings per MDF dollar", "data": [float(r["bookings_per_dollar"] or 0) for r in rows]},
+        ],
+    }
+    return {"tier_rows": rows, "chart_utilisation": chart_utilisation, "chart_return": chart_return}

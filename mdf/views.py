@@ -1,0 +1,393 @@
+"""MDF pages: the partner's MDF page, requests, claims (the finance queue), proofs, program view, menu."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+
+from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
+from deals.models import DealRegistration
+from mdf import selectors, services
+from mdf.api import proof_response
+from mdf.filters import ClaimFilter, EntryFilter, RequestFilter
+from mdf.forms import (
+    ActivityTypeForm,
+    AllocationForm,
+    AnswerForm,
+    ApproveForm,
+    ClaimForm,
+    PayForm,
+    ReasonForm,
+    RequestForm,
+)
+from mdf.models import ActivityType, MdfClaim, MdfRequest
+from partners.models import Partner
+from prm.audit import history_of
+from prm.tenancy import get_visible_or_404
+from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+
+ALL_ROLES = PARTNER_ROLES | INTERNAL_ROLES
+
+
+class OverviewView(FilteredListView):
+    """`/mdf/`: balances, chart, ledger (filtered, paginated, CSV), deadlines, recent requests and claims."""
+
+    allowed_roles = ALL_ROLES
+    template_name = "mdf/overview.html"
+    filterset_class = EntryFilter
+    export_filename = "mdf-ledger.csv"
+    export_columns = [
+        ("Time", "created_at"),
+        ("Period", "fund.period"),
+        ("Kind", "kind"),
+        ("Amount", "amount"),
+        ("Currency", "currency"),
+        ("Reference", "reference"),
+        ("Deal", "deal_id"),
+        ("Request", "request_id"),
+        ("Claim", "claim_id"),
+    ]
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_internal and request.GET.get("export") != "csv":
+            target = {Role.FINANCE: "mdf:claims", Role.PROGRAM_ADMIN: "mdf:program"}.get(
+                request.user.role, "mdf:requests"
+            )
+            return redirect(target)
+        return super().get(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return selectors.entry_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return (
+            super().get_context_data(**kwargs)
+            | selectors.partner_overview(self.request.user)
+            | {"may_request": services.may_request_funds(self.request.user)}
+        )
+
+
+class RequestListView(FilteredListView):
+    allowed_roles = ALL_ROLES
+    template_name = "mdf/request_list.html"
+    filterset_class = RequestFilter
+    export_filename = "mdf-requests.csv"
+    export_columns = [
+        ("Id", "pk"),
+        ("Partner", "partner.name"),
+        ("Activity", "activity_type.name"),
+        ("Title", "title"),
+        ("Status", "status"),
+        ("Start", "start_date"),
+        ("End", "end_date"),
+        ("Total cost", "total_cost"),
+        ("Requested", "requested_amount"),
+        ("Approved", "approved_amount"),
+        ("Currency", "currency"),
+        ("Requested at", "created_at"),
+    ]
+
+    def get_base_queryset(self):
+        return selectors.request_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"may_request": services.may_request_funds(self.request.user)}
+
+
+class RequestCreateView(RoleRequiredMixin, View):
+    allowed_roles = PARTNER_ROLES
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.may_request_funds(request.user):
+            raise PermissionDenied("Only the partner's admins and marketing users request MDF.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(
+            request, "mdf/request_form.html", {"form": RequestForm(), "menu": ActivityType.objects.filter(active=True)}
+        )
+
+    def post(self, request):
+        form = RequestForm(request.POST)
+        if form.is_valid():
+            created = run_form_service(form, services.submit_request, user=request.user, data=form.cleaned_data)
+            if created is not None:
+                messages.success(request, "Your request is with your channel manager.")
+                return redirect(created)
+        menu = ActivityType.objects.filter(active=True)
+        return render(request, "mdf/request_form.html", {"form": form, "menu": menu}, status=400)
+
+
+class RequestDetailView(RoleRequiredMixin, View):
+    allowed_roles = ALL_ROLES
+
+    def get(self, request, pk):
+        obj = get_visible_or_404(MdfRequest.objects.select_related("partner", "activity_type"), request.user, pk=pk)
+        context = {
+            "obj": obj,
+            "claims": obj.claims.order_by("-created_at"),
+            "history": history_of(obj)[:50],
+            "approve_form": ApproveForm(initial={"approved_amount": obj.requested_amount}),
+            "reject_form": ReasonForm(),
+            "may_claim": services.may_request_funds(request.user)
+            and obj.status == "approved"
+            and not obj.claims.exclude(status="rejected").exists(),
+            "sourced_deals": obj.sourced_deals.order_by("-created_at")[:20],
+            "linkable_deals": DealRegistration.objects.visible_to(request.user)
+            .filter(partner_id=obj.partner_id, mdf_request__isnull=True)
+            .exclude(status__in=["rejected", "draft"])
+            .order_by("-created_at")[:50]
+            if obj.status in ("approved", "completed")
+            else [],
+        }
+        return render(request, "mdf/request_detail.html", context)
+
+
+class RequestActionView(RoleRequiredMixin, View):
+    allowed_roles = ALL_ROLES
+
+    def post(self, request, pk, verb):
+        obj = get_visible_or_404(MdfRequest, request.user, pk=pk)
+        if verb == "approve":
+            form = ApproveForm(request.POST)
+            if form.is_valid():
+                amount = form.cleaned_data["approved_amount"]
+                run_service(
+                    request,
+                    services.approve_request,
+                    mdf_request=obj,
+                    actor=request.user,
+                    amount=amount,
+                    success="Approved: the funds are committed.",
+                )
+        elif verb == "link-deal":
+            deal = get_visible_or_404(DealRegistration, request.user, pk=request.POST.get("deal") or 0)
+            run_service(
+                request,
+                services.link_sourced_deal,
+                user=request.user,
+                mdf_request=obj,
+                deal=deal,
+                success="The deal now names this activity as its source.",
+            )
+        elif verb == "reject":
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                run_service(
+                    request,
+                    services.reject_request,
+                    mdf_request=obj,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    success="Request rejected.",
+                )
+            else:
+                messages.error(request, "Say why the request is rejected.")
+        return redirect(obj)
+
+
+class ClaimListView(FilteredListView):
+    """`/mdf/claims/`: the finance queue (ageing and totals); partner users see their own claims."""
+
+    allowed_roles = ALL_ROLES
+    template_name = "mdf/claim_list.html"
+    filterset_class = ClaimFilter
+    export_filename = "mdf-claims.csv"
+    export_columns = [
+        ("Id", "pk"),
+        ("Partner", "partner.name"),
+        ("Request", "request.title"),
+        ("Status", "status"),
+        ("Actual cost", "actual_cost"),
+        ("Claimed", "claimed_amount"),
+        ("Approved", "approved_amount"),
+        ("Currency", "currency"),
+        ("Filed", "created_at"),
+        ("Payment reference", "payment_reference"),
+    ]
+
+    def get_base_queryset(self):
+        return selectors.claim_list(self.request.user).order_by("created_at", "id")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | selectors.claim_queue_summary(self.request.user)
+
+
+class ClaimCreateView(RoleRequiredMixin, View):
+    allowed_roles = PARTNER_ROLES
+
+    def _request(self, request, pk):
+        obj = get_visible_or_404(MdfRequest.objects.select_related("activity_type"), request.user, pk=pk)
+        if not services.may_request_funds(request.user):
+            raise PermissionDenied("Only the partner's admins and marketing users claim MDF.")
+        return obj
+
+    def get(self, request, pk):
+        obj = self._request(request, pk)
+        return render(request, "mdf/claim_form.html", {"form": ClaimForm(), "obj": obj})
+
+    def post(self, request, pk):
+        obj = self._request(request, pk)
+        form = ClaimForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            claim = run_form_service(
+                form, services.submit_claim, user=request.user, mdf_request=obj, data=data, files=data["proof"]
+            )
+            if claim is not None:
+                messages.success(request, "Your claim is with finance.")
+                return redirect(claim)
+        return render(request, "mdf/claim_form.html", {"form": form, "obj": obj}, status=400)
+
+
+class ClaimDetailView(RoleRequiredMixin, View):
+    allowed_roles = ALL_ROLES
+
+    def get(self, request, pk):
+        claim = get_visible_or_404(
+            MdfClaim.objects.select_related("partner", "request", "request__activity_type"), request.user, pk=pk
+        )
+        share = claim.actual_cost * claim.request.activity_type.reimbursement_rate
+        context = {
+            "claim": claim,
+            "proofs": claim.proofs.all(),
+            "history": history_of(claim)[:50],
+            "reimbursable": share.quantize(claim.actual_cost),
+            "approve_form": ApproveForm(initial={"approved_amount": claim.claimed_amount}),
+            "reason_form": ReasonForm(),
+            "pay_form": PayForm(),
+            "answer_form": AnswerForm(),
+            "may_answer": services.may_request_funds(request.user),
+        }
+        return render(request, "mdf/claim_detail.html", context)
+
+
+class ClaimActionView(RoleRequiredMixin, View):
+    allowed_roles = ALL_ROLES
+
+    def post(self, request, pk, verb):
+        claim = get_visible_or_404(MdfClaim, request.user, pk=pk)
+        user = request.user
+        if verb == "approve":
+            form = ApproveForm(request.POST)
+            if form.is_valid():
+                run_service(
+                    request,
+                    services.approve_claim,
+                    claim=claim,
+                    actor=user,
+                    amount=form.cleaned_data["approved_amount"],
+                    success="Claim approved.",
+                )
+        elif verb in ("reject", "request-info"):
+            form = ReasonForm(request.POST)
+            service = services.reject_claim if verb == "reject" else services.request_claim_info
+            if form.is_valid():
+                run_service(
+                    request,
+                    service,
+                    claim=claim,
+                    actor=user,
+                    reason=form.cleaned_data["reason"],
+                    success="Claim rejected." if verb == "reject" else "The partner is asked for more.",
+                )
+            else:
+                messages.error(request, "Say why.")
+        elif verb == "pay":
+            form = PayForm(request.POST)
+            if form.is_valid():
+                run_service(
+                    request,
+                    services.pay_claim,
+                    claim=claim,
+                    actor=user,
+                    payment_reference=form.cleaned_data["payment_reference"],
+                    success="Claim paid.",
+                )
+            else:
+                messages.error(request, "Enter the payment reference.")
+        elif verb == "answer":
+            form = AnswerForm(request.POST, request.FILES)
+            if form.is_valid():
+                run_service(
+                    request,
+                    services.answer_claim_info,
+                    claim=claim,
+                    user=user,
+                    note=form.cleaned_data["note"],
+                    files=form.cleaned_data["proof"],
+                    success="Your answer is with finance.",
+                )
+            else:
+                messages.error(request, "Write your answer.")
+        return redirect(claim)
+
+
+def proof_download(request, pk):
+    """Proof files go only to the partner's users and internal users (anyone else: 404), as attachments."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    return proof_response(selectors.proof_for(request.user, pk))
+
+
+class ProgramView(RoleRequiredMixin, View):
+    allowed_roles = INTERNAL_ROLES
+
+    def get(self, request):
+        context = selectors.program_view(request.user) | {"allocation_form": AllocationForm()}
+        return render(request, "mdf/program.html", context)
+
+
+class AllocateView(RoleRequiredMixin, View):
+    allowed_roles = {Role.PROGRAM_ADMIN}
+
+    def post(self, request):
+        form = AllocationForm(request.POST)
+        if form.is_valid():
+            partner = get_visible_or_404(Partner, request.user, pk=form.cleaned_data["partner"])
+            run_service(
+                request,
+                services.allocate_funds,
+                partner=partner,
+                actor=request.user,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                success=f"Allocated {form.cleaned_data['amount']} to {partner.name}.",
+            )
+        else:
+            messages.error(request, "Give a partner id, an amount and a reason.")
+        return redirect("mdf:program")
+
+
+class ActivityMenuView(RoleRequiredMixin, View):
+    allowed_roles = INTERNAL_ROLES
+
+    def get(self, request):
+        return render(
+            request,
+            "mdf/activity_menu.html",
+            {"menu": ActivityType.objects.order_by("name"), "form": ActivityTypeForm()},
+        )
+
+
+class ActivityTypeEditView(RoleRequiredMixin, View):
+    allowed_roles = {Role.PROGRAM_ADMIN}
+
+    def _instance(self, pk):
+        return get_object_or_404(ActivityType, pk=pk) if pk else None
+
+    def get(self, request, pk=None):
+        return render(request, "mdf/activity_form.html", {"form": ActivityTypeForm(instance=self._instance(pk))})
+
+    def post(self, request, pk=None):
+        instance = self._instance(pk)
+        form = ActivityTypeForm(request.POST, instance=instance)
+        if form.is_valid():
+            saved = run_form_service(
+                form, services.save_activity_type, actor=request.user, data=form.cleaned_data, activity_type=instance
+            )
+            if saved is not None:
+                messages.success(request, f"Saved {saved.name}.")
+                return redirect("mdf:activity_menu")
+        return render(request, "mdf/activity_form.html", {"form": form}, status=400)
