@@ -86,6 +86,9 @@ class RegistrationSerializer(serializers.Serializer):
     currency = serializers.CharField(max_length=3, required=False, default="")
     expected_close_date = serializers.DateField(required=False, allow_null=True, default=None)
     deal_type = serializers.CharField(required=False, default="new_business")
+    mdf_request = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Id of the approved MDF activity that sourced it."
+    )
 
 
 class RegistrationOutcomeSerializer(serializers.ModelSerializer):

@@ -19,9 +19,17 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
     amount = forms.DecimalField(max_digits=14, decimal_places=2, label="Estimated value")
     currency = forms.CharField(max_length=3, initial="USD")
     expected_close_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    mdf_request = forms.ModelChoiceField(
+        queryset=None, required=False, label="Sourced by an MDF activity", empty_label="— none —"
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partner=None, **kwargs):
+        from mdf.models import MdfRequest, RequestStatus
+
         super().__init__(*args, **kwargs)
+        self.fields["mdf_request"].queryset = MdfRequest.objects.filter(
+            partner=partner, status__in=[RequestStatus.APPROVED, RequestStatus.COMPLETED]
+        ).order_by("-start_date")
         self.fields["customer_country"].choices = [("", "—"), *countries]
         for name in ("customer_name", "customer_domain", "customer_country"):
             self.fields[name].widget.attrs.update(

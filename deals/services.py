@@ -150,6 +150,26 @@ def clean_registration(data) -> dict:
     return cleaned
 
 
+def sourcing_mdf_request(partner, value):
+    """The partner's approved or completed MDF activity that sourced the deal (optional), so the program
+    can measure pipeline and bookings per MDF dollar (issue on MDF)."""
+    if value in (None, ""):
+        return None
+    from mdf.models import MdfRequest, RequestStatus
+
+    request_id = getattr(value, "pk", value)
+    try:
+        request_id = int(request_id)
+    except (TypeError, ValueError):
+        request_id = None
+    found = MdfRequest.objects.filter(
+        pk=request_id, partner=partner, status__in=[RequestStatus.APPROVED, RequestStatus.COMPLETED]
+    ).first()
+    if found is None:
+        raise ValidationError({"mdf_request": ["Choose one of your organisation's approved MDF activities."]})
+    return found
+
+
 # --- accounts and locking ---------------------------------------------------------------------------
 
 
@@ -265,6 +285,7 @@ def register_deal(*, user, data) -> DealRegistration:
         raise PermissionDenied("You do not belong to a partner.")
     cleaned = clean_registration(data)
     partner = user.partner
+    cleaned["mdf_request"] = sourcing_mdf_request(partner, data.get("mdf_request"))
     today = timezone.localdate()
     with transaction.atomic():
         name = matching.normalise_company_name(cleaned["customer_name"])

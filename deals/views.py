@@ -66,10 +66,11 @@ class RegistrationView(RoleRequiredMixin, View):
     allowed_roles = PARTNER_ROLES
 
     def get(self, request):
-        return render(request, "deals/register.html", {"form": RegistrationForm(initial={"currency": "USD"})})
+        form = RegistrationForm(initial={"currency": "USD"}, partner=request.user.partner)
+        return render(request, "deals/register.html", {"form": form})
 
     def post(self, request):
-        form = RegistrationForm(request.POST)
+        form = RegistrationForm(request.POST, partner=request.user.partner)
         if form.is_valid():
             deal = run_form_service(form, services.register_deal, user=request.user, data=form.cleaned_data)
             if deal is not None:
