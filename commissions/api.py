@@ -15,6 +15,7 @@ from commissions import selectors, services
 from commissions.models import CommissionEntry, EntryKind, EntryStatus, PayoutBatch
 from deals.models import DealRegistration
 from partners.models import Partner
+from prm.api import validated_body as _body
 from prm.periods import parse_period
 from prm.tenancy import get_visible_or_404
 
@@ -93,12 +94,6 @@ class AdjustmentSerializer(serializers.Serializer):
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False, default="")
     reason = serializers.CharField(max_length=2000)
     deal = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True, default=None)
-
-
-def _body(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class EntryApiFilter(django_filters.FilterSet):

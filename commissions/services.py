@@ -33,17 +33,13 @@ from partners.models import Partner
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict
+from prm.guards import require_role
 from prm.models import AuditEntry
 from prm.money import to_money
 from prm.periods import parse_period
 
 FINANCE = {Role.FINANCE}
 PLAN_EDITORS = {Role.PROGRAM_ADMIN}
-
-
-def require_role(user, roles, what: str) -> None:
-    if user is None or not user.is_authenticated or user.role not in roles:
-        raise PermissionDenied(f"Your role may not {what}.")
 
 
 # --- the ledger --------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from accounts.models import PARTNER_ROLES
 from deals import selectors, services
 from deals.models import DealRegistration, DealStatus, InfluenceKind, Lead
 from partners.models import Partner
+from prm.api import validated_body as _body
 from prm.tenancy import get_visible_or_404
 
 
@@ -154,12 +155,6 @@ class DealApiFilter(django_filters.FilterSet):
 
             raise Http404
         return queryset.filter(partner_id=value)
-
-
-def _body(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 @extend_schema_view(

@@ -42,10 +42,6 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
             )
 
 
-class ReasonForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class NoteForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

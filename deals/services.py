@@ -39,6 +39,7 @@ from deals.models import (
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict, TransitionNotAllowed
+from prm.guards import require_role
 from prm.money import to_money
 
 log = logging.getLogger(__name__)
@@ -48,11 +49,6 @@ IMPORT_ROLES = frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN})
 
 
 # --- checks ----------------------------------------------------------------------------------------
-
-
-def require_role(user, roles, what: str) -> None:
-    if user is None or not user.is_authenticated or user.role not in roles:
-        raise PermissionDenied(f"Your role may not {what}.")
 
 
 def require_partner_member(user, deal_or_lead, what: str) -> None:

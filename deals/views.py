@@ -18,12 +18,12 @@ from deals.forms import (
     InfluenceForm,
     LeadForm,
     NoteForm,
-    ReasonForm,
     RegistrationForm,
     WonForm,
 )
 from deals.models import AccountImport, DealRegistration, Lead
 from deals.tasks import run_account_import
+from prm.forms import ReasonForm
 from prm.tenancy import get_visible_or_404
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
 

@@ -16,6 +16,7 @@ from accounts.permissions import role_permission
 from mdf import selectors, services
 from mdf.models import ActivityType, ClaimStatus, EntryKind, Fund, FundEntry, MdfClaim, MdfRequest, RequestStatus
 from partners.models import Partner
+from prm.api import validated_body as _body
 from prm.tenancy import get_visible_or_404
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -174,12 +175,6 @@ class MdfAllocationSerializer(serializers.Serializer):
 
 class MdfSourcedDealSerializer(serializers.Serializer):
     deal = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-
-
-def _body(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class PartnerScopedFilter(django_filters.FilterSet):

@@ -55,10 +55,6 @@ class ApproveForm(BootstrapFormMixin, forms.Form):
     approved_amount = forms.DecimalField(**MONEY, required=False, label="Amount to approve")
 
 
-class ReasonForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-
-
 class PayForm(BootstrapFormMixin, forms.Form):
     payment_reference = forms.CharField(max_length=120)
 

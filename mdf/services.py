@@ -33,6 +33,7 @@ from partners.models import Partner
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict
+from prm.guards import require_role as _require
 from prm.money import to_money
 from prm.periods import month_of, parse_period, quarter_of
 from prm.workflow import Workflow
@@ -62,11 +63,6 @@ def may_request_funds(user) -> bool:
     return user.role == Role.PARTNER_ADMIN or (
         user.role == Role.PARTNER_USER and user.partner_function == PartnerFunction.MARKETING
     )
-
-
-def _require(user, roles, action: str):
-    if user is None or not user.is_authenticated or user.role not in roles:
-        raise PermissionDenied(f"Your role may not {action}.")
 
 
 def _require_requester(user, partner_id):

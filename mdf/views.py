@@ -18,12 +18,12 @@ from mdf.forms import (
     ApproveForm,
     ClaimForm,
     PayForm,
-    ReasonForm,
     RequestForm,
 )
 from mdf.models import ActivityType, MdfClaim, MdfRequest
 from partners.models import Partner
 from prm.audit import history_of
+from prm.forms import ReasonForm
 from prm.tenancy import get_visible_or_404
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
 

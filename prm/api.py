@@ -44,6 +44,13 @@ class AnonymousFormThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+def validated_body(serializer_class, request):
+    """Validate a request body with a serializer (400 with field errors) and return its data."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 def validation_error_detail(error: DjangoValidationError):
     if hasattr(error, "error_dict"):
         return {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}

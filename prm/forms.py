@@ -17,3 +17,9 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    """The reason a person gives for a decision (reject, decline, ...)."""
+
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
