@@ -18,4 +18,6 @@ urlpatterns = [
     path("", include("enablement.api_urls")),
     path("", include("mdf.api_urls")),
     path("", include("commissions.api_urls")),
+    path("", include("analytics.api_urls")),
+    path("", include("integrations.api_urls")),
 ]

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "mdf",
     "commissions",
     "analytics",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,19 @@ CELERY_BEAT_SCHEDULE = {
     "mdf-release-lapsed-requests": {
         "task": "mdf.tasks.release_lapsed_requests",
         "schedule": crontab(minute=35, hour=2),
+    },
+    # Analytics (issue 9): the nightly full KPI rollup, incremental rollups of partners events touched, and
+    # scorecards + alerts after the nightly rollup.
+    "analytics-nightly-rollup": {"task": "analytics.tasks.nightly_rollup", "schedule": crontab(minute=0, hour=1)},
+    "analytics-incremental-rollup": {
+        "task": "analytics.tasks.incremental_rollup",
+        "schedule": timedelta(minutes=5),
+    },
+    "analytics-evaluate-alerts": {"task": "analytics.tasks.evaluate_alerts", "schedule": crontab(minute=30, hour=6)},
+    # Integrations (issue 10): webhook deliveries due for a retry.
+    "integrations-retry-webhooks": {
+        "task": "integrations.tasks.retry_due_deliveries",
+        "schedule": timedelta(minutes=1),
     },
 }
 

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("enablement.urls")),
     path("", include("mdf.urls")),
     path("", include("commissions.urls")),
+    path("", include("analytics.urls")),
+    path("", include("integrations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("prm.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,7 @@
+"""Pages of analytics (included at the site root)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "analytics"
+
+urlpatterns = []

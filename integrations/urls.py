@@ -1,0 +1,7 @@
+"""Pages of integrations (included at the site root)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "integrations"
+
+urlpatterns = []
