@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AnalyticsConfig(AppConfig):
     name = "analytics"
     verbose_name = "Analytics"
+
+    def ready(self):
+        # Event handlers (dirty partners for incremental rollups) and the tier engine's scorecard provider.
+        # Each module registers itself on import; add yours here.
+        pass
