@@ -1,17 +1,18 @@
 """Identity and tokens (API.md): POST /auth/token/, GET /me/, /tokens/."""
 
+import django_filters
 from allauth.account.adapter import get_adapter
 from allauth.core.internal import ratelimit
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.models import ApiToken, TokenScope, User
+from accounts.models import ApiToken, Role, TokenScope, User
 
 LOGIN_RETRY_AFTER_SECONDS = 15 * 60
 
@@ -89,6 +90,8 @@ class ObtainTokenView(APIView):
 
 
 class MePartnerSerializer(serializers.Serializer):
+    """The caller's partner organisation."""
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     tier = serializers.CharField(source="tier.name")
@@ -97,12 +100,12 @@ class MePartnerSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
     partner = MePartnerSerializer(allow_null=True)
 
 
 class MeView(APIView):
-    @extend_schema(responses=MeSerializer)
+    @extend_schema(responses=MeSerializer, summary="The caller: id, e-mail, role and partner")
     def get(self, request):
         user = request.user
         if user.partner_id:
@@ -125,15 +128,34 @@ class CreatedApiTokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="The secret, shown only in this response.")
 
 
+class ApiTokenFilter(django_filters.FilterSet):
+    scope = django_filters.ChoiceFilter(choices=TokenScope.choices)
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = ApiToken
+        fields = ["scope", "created_after", "created_before"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The caller's own API tokens (never their secrets)"),
+    destroy=extend_schema(summary="Revoke one of the caller's tokens; it gets 401 from then on"),
+)
 class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """The caller's own API tokens. The secret is returned once, when the token is created."""
 
     serializer_class = ApiTokenSerializer
+    filterset_class = ApiTokenFilter
 
     def get_queryset(self):
-        return ApiToken.objects.visible_to(self.request.user).active()
+        return ApiToken.objects.visible_to(self.request.user).active().order_by("-created_at", "-id")
 
-    @extend_schema(request=ApiTokenSerializer, responses={201: CreatedApiTokenSerializer})
+    @extend_schema(
+        request=ApiTokenSerializer,
+        responses={201: CreatedApiTokenSerializer},
+        summary="Create a token; its secret is shown only in this response",
+    )
     def create(self, request):
         form = ApiTokenSerializer(data=request.data)
         form.is_valid(raise_exception=True)

@@ -89,10 +89,9 @@ class KpiSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["partner", "period"], name="analytics_kpi_once_per_period"),
         ]
-        indexes = [
-            models.Index(fields=["period", "partner"], name="analytics_kpi_period_idx"),
-            models.Index(fields=["partner", "period_kind", "period_start"], name="analytics_kpi_trend_idx"),
-        ]
+        # Dashboards filter by period (the index below) or by partner and period (the unique constraint's
+        # index serves those, the joint dashboard's trend included): no other index to maintain on a rollup.
+        indexes = [models.Index(fields=["period", "partner"], name="analytics_kpi_period_idx")]
 
     def __str__(self):
         return f"KPIs {self.partner_id} {self.period}"
@@ -123,12 +122,18 @@ class RollupRun(models.Model):
     partners = models.PositiveIntegerField(default=0, help_text="Partners rolled up.")
     rows = models.PositiveIntegerField(default=0, help_text="Snapshot rows written.")
     error = models.TextField(blank=True)
+    active = models.BooleanField(
+        default=False, help_text="Holds the single slot of a queued or running full rebuild (race-free refusal)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="analytics_one_active_rollup"),
+        ]
 
     def __str__(self):
         return f"Rollup {self.pk} ({self.kind}, {self.status})"
@@ -143,8 +148,12 @@ class RollupRun(models.Model):
 class DirtyPartner(models.Model):
     """A partner an event touched since the last incremental rollup (one row per partner)."""
 
+    TENANT_PATH = "partner_id"
+
     partner = models.OneToOneField("partners.Partner", on_delete=models.CASCADE, related_name="+")
     marked_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
 
     def __str__(self):
         return f"Dirty {self.partner_id}"

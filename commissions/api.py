@@ -2,8 +2,7 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,7 +11,8 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.permissions import role_permission
 from commissions import selectors, services
-from commissions.models import CommissionEntry, EntryKind, EntryStatus, PayoutBatch
+from commissions.models import BatchStatus, CommissionEntry, EntryKind, EntryStatus, PayoutBatch
+from deals.api import PartnerIdFilter
 from deals.models import DealRegistration
 from partners.models import Partner
 from prm.api import validated_body as _body
@@ -99,18 +99,16 @@ class AdjustmentSerializer(serializers.Serializer):
 class EntryApiFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=EntryStatus.choices)
     kind = django_filters.ChoiceFilter(choices=EntryKind.choices)
-    partner = django_filters.NumberFilter(method="filter_partner")
+    partner = PartnerIdFilter()
     deal = django_filters.NumberFilter(field_name="deal_id")
-    period = django_filters.CharFilter(method="filter_period")
+    batch = django_filters.NumberFilter(field_name="batch_id")
+    period = django_filters.CharFilter(method="filter_period", label="Earned in 2026-Q4 or 2026-11")
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = CommissionEntry
-        fields = ["status", "kind", "partner", "deal", "period"]
-
-    def filter_partner(self, queryset, name, value):
-        # API.md: a ?partner= naming another partner is a 404, like the object itself.
-        get_visible_or_404(Partner, self.request.user, pk=value)
-        return queryset.filter(partner_id=value)
+        fields = ["status", "kind", "partner", "deal", "batch", "period", "created_after", "created_before"]
 
     def filter_period(self, queryset, name, value):
         try:
@@ -120,6 +118,32 @@ class EntryApiFilter(django_filters.FilterSet):
         return queryset.filter(earned_on__gte=period.start, earned_on__lt=period.end)
 
 
+class PayoutApiFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=BatchStatus.choices)
+    partner = PartnerIdFilter()
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = PayoutBatch
+        fields = ["status", "partner", "created_after", "created_before"]
+
+
+class ApprovedCountSerializer(serializers.Serializer):
+    approved = serializers.IntegerField(help_text="How many of the ids were pending and are now approved.")
+
+
+class StatementTotalsSerializer(serializers.Serializer):
+    earned = serializers.DecimalField(max_digits=16, decimal_places=2)
+    approved = serializers.DecimalField(max_digits=16, decimal_places=2)
+    paid = serializers.DecimalField(max_digits=16, decimal_places=2)
+    outstanding = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Commission entries (partner admin: own; internal: all)"),
+    retrieve=extend_schema(summary="One commission entry"),
+)
 class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [EntryReaders]
     serializer_class = EntrySerializer
@@ -136,12 +160,16 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(EntrySerializer(entry).data)
 
     @extend_schema(
-        request=BulkApproveSerializer, responses={200: dict}, operation_id="commissions_entries_approve_many"
+        request=BulkApproveSerializer,
+        responses=ApprovedCountSerializer,
+        operation_id="commissions_entries_approve_many",
+        summary="Approve many pending entries at once (finance)",
     )
     @action(detail=False, methods=["post"], url_path="approve")
     def approve_many(self, request):
         ids = _body(BulkApproveSerializer, request)["ids"]
-        return Response({"approved": services.approve_entries(entry_ids=ids, actor=request.user)})
+        approved = services.approve_entries(entry_ids=ids, actor=request.user)
+        return Response(ApprovedCountSerializer({"approved": approved}).data)
 
     @extend_schema(request=AdjustmentSerializer, responses={201: EntrySerializer})
     @action(detail=False, methods=["post"])
@@ -164,13 +192,17 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Payout batches (finance, program admin)"),
+    retrieve=extend_schema(summary="One payout batch"),
+)
 class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [BatchReaders]
     serializer_class = BatchSerializer
-    filterset_fields = ["status"]
+    filterset_class = PayoutApiFilter
 
     def get_queryset(self):
-        return selectors.batch_list(self.request.user)
+        return selectors.batch_list(self.request.user).order_by("-created_at", "-id")
 
     def _batch(self):
         return get_visible_or_404(PayoutBatch, self.request.user, pk=self.kwargs["pk"])
@@ -209,38 +241,46 @@ class StatementLineSerializer(serializers.Serializer):
     description = serializers.CharField()
 
 
+class StatementSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(source="partner.pk")
+    period = serializers.CharField(source="period.key")
+    currency = serializers.CharField()
+    currencies = serializers.ListField(child=serializers.CharField(), help_text="Every currency in the period.")
+    lines = StatementLineSerializer(many=True)
+    totals = StatementTotalsSerializer()
+
+
+class StatementQuerySerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="2026-Q4 or 2026-11")
+    partner = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="Optional for partner admins; required for finance"
+    )
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False, help_text="ISO 4217; default: the one used")
+
+    def validate_period(self, value):
+        try:
+            parse_period(value)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
+        return value
+
+
 class StatementView(APIView):
     permission_classes = [StatementReaders]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("period", str, required=True, description="2026-Q4 or 2026-11"),
-            OpenApiParameter("partner", int, required=False, description="Optional for partner admins"),
-            OpenApiParameter("currency", str, required=False),
-        ],
-        responses={200: dict},
+        parameters=[StatementQuerySerializer],
+        responses=StatementSerializer,
+        summary="A partner's commission statement for a period",
     )
     def get(self, request):
-        period = request.query_params.get("period", "")
-        try:
-            parse_period(period)
-        except ValueError as error:
-            raise serializers.ValidationError({"period": [str(error)]}) from None
-        partner = request.query_params.get("partner") or None
-        if partner is not None and not partner.isdigit():
-            raise Http404
-        currency = request.query_params.get("currency", "")
-        if currency and not (len(currency) == 3 and currency.isalpha() and currency.isascii()):
-            raise serializers.ValidationError({"currency": ["Use a three-letter ISO 4217 code."]})
-        result = selectors.statement(request.user, partner_id=partner, period_key=period, currency=currency)
-        money = serializers.DecimalField(max_digits=16, decimal_places=2)
-        return Response(
-            {
-                "partner": result.partner.pk,
-                "period": result.period.key,
-                "currency": result.currency,
-                "currencies": result.currencies,
-                "lines": StatementLineSerializer(result.lines, many=True).data,
-                "totals": {key: money.to_representation(value) for key, value in result.totals.items()},
-            }
+        query = StatementQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        partner = params.get("partner")
+        if partner is None and not request.user.is_partner_user:
+            raise serializers.ValidationError({"partner": ["Name the partner (its id)."]})
+        result = selectors.statement(
+            request.user, partner_id=partner, period_key=params["period"], currency=params.get("currency", "")
         )
+        return Response(StatementSerializer(result).data)

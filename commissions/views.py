@@ -86,6 +86,21 @@ class AdjustmentView(RoleRequiredMixin, View):
 class BatchListView(FilteredListView):
     allowed_roles = FINANCE_PAGES
     template_name = "commissions/batches.html"
+    export_filename = "payout-batches.csv"
+    export_columns = [
+        ("Batch", "pk"),
+        ("Partner id", "partner_id"),
+        ("Partner", "partner.name"),
+        ("Status", "get_status_display"),
+        ("Total", "total"),
+        ("Currency", "currency"),
+        ("Created", "created_at"),
+        ("Created by", "created_by.email"),
+        ("Approved by", "approved_by.email"),
+        ("Approved at", "approved_at"),
+        ("Paid at", "paid_at"),
+        ("Payment reference", "payment_reference"),
+    ]
 
     def get_base_queryset(self):
         return selectors.batch_list(self.request.user)

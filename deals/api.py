@@ -1,8 +1,9 @@
 """Deals API (API.md: Deals). Thin: parse, call a service or selector, serialise."""
 
 import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -11,8 +12,9 @@ from rest_framework.views import APIView
 
 from accounts.models import PARTNER_ROLES
 from deals import selectors, services
-from deals.models import DealRegistration, DealStatus, InfluenceKind, Lead
+from deals.models import DealRegistration, DealSource, DealStatus, InfluenceKind, Lead, LeadStatus
 from partners.models import Partner
+from prm.api import IsoDateTimeFilter
 from prm.api import validated_body as _body
 from prm.tenancy import get_visible_or_404
 
@@ -128,6 +130,10 @@ class InfluenceSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class ExtensionRequestedSerializer(serializers.Serializer):
+    extension = serializers.ChoiceField(choices=["requested"])
+
+
 class InfluenceOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     deal = serializers.IntegerField(source="deal_id")
@@ -136,25 +142,53 @@ class InfluenceOutSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+def filter_visible_partner(queryset, request, value):
+    """API.md: a ?partner= naming another partner is a 404 for partner users, like any object outside."""
+    get_visible_or_404(Partner, request.user, pk=value)
+    return queryset.filter(partner_id=value)
+
+
+class PartnerIdFilter(django_filters.NumberFilter):
+    """`?partner=<id>`: a whole number, and a partner the caller may see (else 404)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("label", "Partner id (another partner's id is a 404)")
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return filter_visible_partner(qs, self.parent.request, int(value))
+
+
 class DealApiFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=DealStatus.choices)
-    partner = django_filters.NumberFilter(method="filter_partner")
+    partner = PartnerIdFilter()
     created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
-    source = django_filters.CharFilter()
+    updated_since = IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changed at or after (ISO 8601), for sync"
+    )
+    source = django_filters.ChoiceFilter(choices=DealSource.choices)
 
     class Meta:
         model = DealRegistration
-        fields = ["status", "partner", "created_after", "created_before", "source"]
+        fields = ["status", "partner", "created_after", "created_before", "updated_since", "source"]
 
-    def filter_partner(self, queryset, name, value):
-        # API.md: a ?partner= naming another partner is a 404 for partner users, like any object outside.
-        user = self.request.user
-        if not Partner.objects.visible_to(user).filter(pk=value).exists():
-            from django.http import Http404
 
-            raise Http404
-        return queryset.filter(partner_id=value)
+class LeadApiFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=LeadStatus.choices)
+    partner = PartnerIdFilter()
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = Lead
+        fields = ["status", "partner", "created_after", "created_before"]
 
 
 @extend_schema_view(
@@ -233,7 +267,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             services.mark_lost(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
         )
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses=ExtensionRequestedSerializer, summary="Ask for the one 30-day extension")
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
         deal = self._deal()
@@ -323,7 +357,7 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     """Leads passed to partners: managers create and assign; partners accept or decline."""
 
     serializer_class = LeadSerializer
-    filterset_fields = ["status"]
+    filterset_class = LeadApiFilter
 
     def get_queryset(self):
         return selectors.leads_for(self.request.user).order_by("-created_at", "-id")
@@ -368,10 +402,17 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(LeadSerializer(lead).data)
 
 
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True)
+    field = serializers.CharField(allow_null=True, allow_blank=True)
+    message = serializers.CharField()
+
+
 class ImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
-    errors = serializers.ListField(child=serializers.DictField())
+    errors = ImportErrorSerializer(many=True)
+    dry_run = serializers.BooleanField()
 
 
 class AccountImportView(APIView):
@@ -381,9 +422,17 @@ class AccountImportView(APIView):
 
     @extend_schema(
         request={
-            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
         },
+        parameters=[
+            OpenApiParameter("dry_run", bool, required=False, description="1: check the file, change nothing"),
+        ],
         responses=ImportResultSerializer,
+        summary="Import direct customers and open direct opportunities (CSV)",
     )
     def post(self, request):
         services.require_role(request.user, services.IMPORT_ROLES, "import accounts")
@@ -397,4 +446,5 @@ class AccountImportView(APIView):
         dry_run = str(request.query_params.get("dry_run", "")).lower() in ("1", "true", "yes")
         job = services.start_account_import(actor=request.user, content=content, file_name=upload.name, dry_run=dry_run)
         job = services.run_account_import(import_id=job.pk)
-        return Response({"created": job.created, "updated": job.updated, "errors": job.errors, "dry_run": job.dry_run})
+        body = {"created": job.created, "updated": job.updated, "errors": job.errors, "dry_run": job.dry_run}
+        return Response(ImportResultSerializer(body).data)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import PARTNER_ROLES, Role, User
 from deals import matching, services
+from deals.demo_history import seed_history
 from deals.models import Account, AccountKey, AccountKind, DealRegistration, DealSource, DealStatus
 from partners.models import Partner
 
@@ -163,6 +164,7 @@ def seed(*, seed: int, partners: int, stdout) -> None:
         f"  deals: {created_direct} direct accounts, deals for {len(full)} partners via services "
         f"and {len(bulk)} in bulk"
     )
+    seed_history(seed=seed, stdout=stdout)
 
 
 def _bulk_partners(rng, partners, users):

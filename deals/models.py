@@ -182,6 +182,8 @@ class DealRegistration(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The deal's id in the CRM it was imported from (deals.history_import): re-imports skip it.
+    external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
 
     objects = TenantManager.from_queryset(DealRegistrationQuerySet)()
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from deals import views
+from deals import history_views, views
 
 app_name = "deals"
 
@@ -14,6 +14,20 @@ urlpatterns = [
     path("deals/review/bulk-approve/", views.bulk_approve, name="bulk_approve"),
     path("deals/accounts/import/", views.AccountImportView.as_view(), name="import"),
     path("deals/accounts/import/<int:pk>/", views.import_progress, name="import_progress"),
+    path("deals/import-history/", history_views.DealHistoryImportView.as_view(), name="import_history"),
+    path(
+        "deals/import-history/sample.csv", history_views.DealHistorySampleView.as_view(), name="import_history_sample"
+    ),
+    path(
+        "deals/import-history/<int:pk>/",
+        history_views.DealHistoryProgressView.as_view(),
+        name="import_history_progress",
+    ),
+    path(
+        "deals/import-history/<int:pk>/errors.csv",
+        history_views.DealHistoryReportView.as_view(),
+        name="import_history_report",
+    ),
     path("deals/<int:pk>/", views.DealDetailView.as_view(), name="detail"),
     path(
         "deals/<int:pk>/<slug:action>/",

@@ -4,8 +4,10 @@ Correct answers never leave the server: no read serializer here has an `is_corre
 authoring serializer takes it write-only.
 """
 
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -16,15 +18,18 @@ from accounts.models import Role
 from enablement import selectors, services
 from enablement.models import (
     Certificate,
+    CertificateStatus,
     Certification,
     CertificationKind,
     Course,
     CourseKind,
+    EnrolmentStatus,
     Lesson,
     QuestionKind,
     Quiz,
 )
 from partners.models import PartnerType, Tier
+from prm.api import IsoDateTimeFilter
 from prm.exceptions import Conflict
 from prm.tenancy import get_visible_or_404
 
@@ -62,7 +67,7 @@ class QuizSummarySerializer(serializers.ModelSerializer):
 class CourseSerializer(serializers.ModelSerializer):
     audience_types = serializers.ListField(source="audience_type_list", read_only=True)
     min_tier = serializers.IntegerField(source="min_tier_id", read_only=True, allow_null=True)
-    min_tier_name = serializers.CharField(source="min_tier.name", read_only=True, default=None)
+    min_tier_name = serializers.CharField(source="min_tier.name", read_only=True, default=None, allow_null=True)
     lessons = LessonSerializer(many=True, read_only=True)
     quizzes = QuizSummarySerializer(many=True, read_only=True)
 
@@ -84,6 +89,23 @@ class CourseSerializer(serializers.ModelSerializer):
         ]
 
 
+class EnrolmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    course = serializers.IntegerField()
+    user = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=EnrolmentStatus.choices)
+    enrolled_at = serializers.DateTimeField()
+
+
+class LessonCompletedSerializer(serializers.Serializer):
+    lesson = serializers.IntegerField()
+    enrolment = serializers.IntegerField()
+    course = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=EnrolmentStatus.choices, help_text="The enrolment's status.")
+    completed_lessons = serializers.ListField(child=serializers.IntegerField())
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+
+
 class DrawChoiceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
@@ -92,8 +114,49 @@ class DrawChoiceSerializer(serializers.Serializer):
 class DrawQuestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
     choices = DrawChoiceSerializer(many=True)
+
+
+class DrawAttemptSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    attempt_number = serializers.IntegerField()
+    started_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField(allow_null=True)
+
+
+class BlockedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+class QuizDrawSerializer(serializers.Serializer):
+    """The caller's current draw: questions and choices, never which choices are right."""
+
+    id = serializers.IntegerField()
+    course = serializers.IntegerField()
+    title = serializers.CharField()
+    pass_mark = serializers.IntegerField()
+    attempt_limit = serializers.IntegerField()
+    cooldown_minutes = serializers.IntegerField()
+    time_limit_minutes = serializers.IntegerField(allow_null=True)
+    attempt = DrawAttemptSerializer(allow_null=True, help_text="The open attempt; null while blocked.")
+    attempts_left = serializers.IntegerField(allow_null=True, help_text="null: no limit.")
+    available_at = serializers.DateTimeField(allow_null=True, help_text="When the cool-down ends; null: now.")
+    blocked = BlockedSerializer(allow_null=True, help_text="Why no attempt can start now (limit or cool-down).")
+    questions = DrawQuestionSerializer(many=True)
+
+
+class AuthoredQuizSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    course = serializers.IntegerField()
+    title = serializers.CharField()
+    pass_mark = serializers.IntegerField()
+    attempt_limit = serializers.IntegerField()
+    cooldown_minutes = serializers.IntegerField()
+    time_limit_minutes = serializers.IntegerField(allow_null=True)
+    questions_per_attempt = serializers.IntegerField(allow_null=True)
+    questions = DrawQuestionSerializer(many=True)
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -103,7 +166,9 @@ class CertificateSerializer(serializers.ModelSerializer):
     user = serializers.IntegerField(source="user_id", read_only=True)
     user_email = serializers.CharField(source="user.email", read_only=True)
     partner = serializers.IntegerField(source="partner_id", read_only=True)
-    status = serializers.CharField(source="current_status", read_only=True)
+    status = serializers.ChoiceField(
+        source="current_status", choices=CertificateStatus.choices, read_only=True, help_text="As of now."
+    )
     verify_url = serializers.CharField(read_only=True)
 
     class Meta:
@@ -213,23 +278,68 @@ def quiz_summaries():
     return Prefetch("quizzes", Quiz.objects.annotate(question_count=Count("questions")))
 
 
+class CourseApiFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=CourseKind.choices)
+    published = django_filters.BooleanFilter()
+    updated_since = IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changed at or after (ISO 8601), for sync"
+    )
+
+    class Meta:
+        model = Course
+        fields = ["kind", "published", "updated_since"]
+
+
+class CertificationApiFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=CertificationKind.choices)
+    active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Certification
+        fields = ["kind", "active"]
+
+
+class CertificateApiFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=CertificateStatus.choices, method="filter_status")
+    kind = django_filters.ChoiceFilter(field_name="certification__kind", choices=CertificationKind.choices)
+    certification = django_filters.NumberFilter(field_name="certification_id")
+    user = django_filters.NumberFilter(field_name="user_id")
+    issued_after = django_filters.DateFilter(field_name="issued_at", lookup_expr="date__gte")
+    issued_before = django_filters.DateFilter(field_name="issued_at", lookup_expr="date__lte")
+    expires_before = django_filters.DateFilter(field_name="expires_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = Certificate
+        fields = ["status", "kind", "certification", "user", "issued_after", "issued_before", "expires_before"]
+
+    def filter_status(self, queryset, name, value):
+        """The status as the API shows it: a valid certificate past its expiry reads as expired."""
+        now = timezone.now()
+        if value == CertificateStatus.VALID:
+            return queryset.filter(status=CertificateStatus.VALID, expires_at__gt=now)
+        if value == CertificateStatus.EXPIRED:
+            return queryset.filter(status__in=[CertificateStatus.VALID, CertificateStatus.EXPIRED]).exclude(
+                status=CertificateStatus.VALID, expires_at__gt=now
+            )
+        return queryset.filter(status=value)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Courses the caller may take (partner users: by tier and partner type)"),
     retrieve=extend_schema(summary="One course with ordered lessons and quizzes"),
 )
 class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = CourseSerializer
+    filterset_class = CourseApiFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = (
+        return (
             Course.objects.visible_to(self.request.user)
             .select_related("min_tier")
             .prefetch_related("lessons", quiz_summaries())
             .order_by("title", "id")
         )
-        kind = self.request.query_params.get("kind")
-        return queryset.filter(kind=kind) if kind else queryset
 
     def _render(self, course, code=status.HTTP_200_OK):
         course = self.get_queryset().get(pk=course.pk)
@@ -256,7 +366,11 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         course = services.save_course(actor=request.user, course=course, data=data, lessons=lessons)
         return self._render(course)
 
-    @extend_schema(request=None, responses={200: dict, 201: dict}, summary="Enrol (201, or 200 with the enrolment)")
+    @extend_schema(
+        request=None,
+        responses={200: EnrolmentSerializer, 201: EnrolmentSerializer},
+        summary="Enrol (201, or 200 with the existing enrolment)",
+    )
     @action(detail=True, methods=["post"])
     def enroll(self, request, pk=None):
         course = self.get_object()
@@ -268,25 +382,25 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "status": enrolment.status,
             "enrolled_at": enrolment.enrolled_at,
         }
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(EnrolmentSerializer(body).data, status=code)
 
 
 class LessonCompleteView(APIView):
-    @extend_schema(request=None, responses={200: dict}, summary="Mark a lesson complete (enrolled user)")
+    @extend_schema(request=None, responses=LessonCompletedSerializer, summary="Mark a lesson complete (enrolled user)")
     def post(self, request, pk):
         lesson = get_visible_or_404(Lesson.objects.select_related("course"), request.user, pk=pk)
         enrolment = services.complete_lesson(user=request.user, lesson=lesson)
         progress = selectors.course_page(request.user, lesson.course)
-        return Response(
-            {
-                "lesson": lesson.pk,
-                "enrolment": enrolment.pk,
-                "course": lesson.course_id,
-                "status": enrolment.status,
-                "completed_lessons": sorted(progress["done_lessons"]),
-                "percent": progress["percent"],
-            }
-        )
+        body = {
+            "lesson": lesson.pk,
+            "enrolment": enrolment.pk,
+            "course": lesson.course_id,
+            "status": enrolment.status,
+            "completed_lessons": sorted(progress["done_lessons"]),
+            "percent": progress["percent"],
+        }
+        return Response(LessonCompletedSerializer(body).data)
 
 
 def _draw_payload(quiz: Quiz, attempt, standing: dict | None, blocked: Conflict | None) -> dict:
@@ -333,7 +447,10 @@ class QuizViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return Quiz.objects.visible_to(self.request.user).select_related("course")
 
-    @extend_schema(responses={200: dict}, summary="The caller's current draw of questions, never the answers")
+    @extend_schema(
+        responses=QuizDrawSerializer,
+        summary="The caller's current draw of questions, never the answers (403 not_enrolled otherwise)",
+    )
     def retrieve(self, request, pk=None):
         quiz = self.get_object()
         enrolment = services.enrolment_of(request.user, quiz.course_id)
@@ -343,10 +460,12 @@ class QuizViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         except Conflict as error:  # attempt limit or cool-down: no new draw until it passes
             blocked = error
         standing = services.attempt_standing(enrolment, quiz)
-        return Response(_draw_payload(quiz, attempt, standing, blocked))
+        return Response(QuizDrawSerializer(_draw_payload(quiz, attempt, standing, blocked)).data)
 
     @extend_schema(
-        request=QuizWriteSerializer, responses={201: dict}, summary="Author a quiz (is_correct is write-only)"
+        request=QuizWriteSerializer,
+        responses={201: AuthoredQuizSerializer},
+        summary="Author a quiz (is_correct is write-only)",
     )
     def create(self, request):
         _require_program_admin(request.user)
@@ -374,7 +493,7 @@ class QuizViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
                 for question in quiz.questions.prefetch_related("choices")
             ],
         }
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(AuthoredQuizSerializer(body).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=AttemptInputSerializer,
@@ -397,14 +516,25 @@ class QuizViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Certifications the program offers"),
+    retrieve=extend_schema(summary="One certification"),
+)
 class CertificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = CertificationSerializer
+    filterset_class = CertificationApiFilter
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        return Certification.objects.visible_to(self.request.user).prefetch_related("required_courses")
+        return (
+            Certification.objects.visible_to(self.request.user)
+            .prefetch_related("required_courses")
+            .order_by("name", "id")
+        )
 
-    @extend_schema(request=CertificationWriteSerializer, responses={201: CertificationSerializer})
+    @extend_schema(
+        request=CertificationWriteSerializer, responses={201: CertificationSerializer}, summary="Author a certification"
+    )
     def create(self, request):
         _require_program_admin(request.user)
         serializer = CertificationWriteSerializer(data=request.data)
@@ -419,12 +549,7 @@ class CertificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 )
 class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CertificateSerializer
+    filterset_class = CertificateApiFilter
 
     def get_queryset(self):
-        queryset = selectors.certificates(self.request.user).order_by("-issued_at", "-id")
-        params = self.request.query_params
-        if params.get("status") in ("valid", "expired", "revoked"):
-            queryset = queryset.filter(status=params["status"])
-        if params.get("kind") in CertificationKind.values:
-            queryset = queryset.filter(certification__kind=params["kind"])
-        return queryset
+        return selectors.certificates(self.request.user).order_by("-issued_at", "-id")

@@ -1,5 +1,15 @@
-"""REST API v1 routes of integrations (API.md), included under /api/v1/."""
+"""REST API v1 routes of integrations (API.md: Webhooks), included under /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
 
-urlpatterns = []
+from integrations.api import RedeliverView, WebhookViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("webhooks", WebhookViewSet, basename="webhook")
+
+urlpatterns = [
+    path("webhooks/deliveries/<int:pk>/redeliver/", RedeliverView.as_view(), name="api-webhook-redeliver"),
+    path("", include(router.urls)),
+]

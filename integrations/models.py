@@ -1,1 +1,138 @@
-"""Webhook subscriptions and deliveries (issue 10)."""
+"""Webhook subscriptions and deliveries (issue 10; API.md: Webhooks).
+
+Aggregate roots:
+- WebhookSubscription (active <-> paused): a program admin's URL listening to some public events, with
+  the secret its deliveries are signed with. A subscription failing for WEBHOOK_PAUSE_AFTER is paused.
+- WebhookDelivery (pending -> succeeded | retrying -> ... -> succeeded | failed | abandoned): one event
+  sent to one subscription. Automatic retries re-use the row (attempt, next_attempt_at, last status code);
+  a manual redelivery creates a new row pointing at the original (`redelivery_of`), so the log keeps
+  what happened to every send. The original delivery of an event is unique per subscription, so a fan-out
+  handler that runs twice creates nothing twice.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from accounts.models import Role
+
+
+class SubscriptionStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RETRYING = "retrying", "Retrying"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+OUTSTANDING = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
+
+
+class ProgramAdminQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Webhooks are program configuration: program admins see all of them, everyone else none."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.role != Role.PROGRAM_ADMIN:
+            return self.none()
+        return self
+
+
+class WebhookSubscription(models.Model):
+    url = models.URLField("URL", max_length=2000)
+    description = models.CharField(max_length=200, blank=True)
+    events = models.JSONField(default=list, help_text="Names of the public events sent to this URL.")
+    # Kept in clear: every delivery is signed with it (HMAC), so it cannot be stored as a one-way hash.
+    secret = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE)
+    failing_since = models.DateTimeField(
+        null=True, blank=True, help_text="First failed attempt since the last success; cleared by a success."
+    )
+    paused_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgramAdminQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=SubscriptionStatus.values), name="webhook_subscription_status_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"Webhook {self.pk} → {self.url}"
+
+    def get_absolute_url(self):
+        return reverse("integrations:webhook_detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == SubscriptionStatus.ACTIVE
+
+
+class WebhookDeliveryQuerySet(ProgramAdminQuerySet):
+    def due(self, now):
+        return self.filter(
+            status__in=OUTSTANDING,
+            next_attempt_at__lte=now,
+            subscription__status=SubscriptionStatus.ACTIVE,
+        )
+
+
+class WebhookDelivery(models.Model):
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey("prm.DomainEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    event_name = models.CharField(max_length=64)
+    redelivery_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="redeliveries"
+    )
+    # The exact text that is POSTed and signed; the payload snapshot {id, event, created_at, data}.
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempt = models.PositiveIntegerField(default=0, help_text="Attempts made so far.")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    response_excerpt = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The fan-out creates the original delivery of an event once per subscription (idempotent handler).
+            models.UniqueConstraint(
+                fields=["subscription", "event"],
+                condition=Q(redelivery_of__isnull=True, event__isnull=False),
+                name="webhook_delivery_once_per_event",
+            ),
+            models.CheckConstraint(condition=Q(status__in=DeliveryStatus.values), name="webhook_delivery_status_valid"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(status__in=OUTSTANDING), name="webhook_delivery_due_idx"
+            ),
+            models.Index(fields=["subscription", "created_at"], name="webhook_delivery_log_idx"),
+        ]
+
+    def __str__(self):
+        return f"Delivery {self.pk} of {self.event_name}"
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.status in OUTSTANDING

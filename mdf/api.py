@@ -2,8 +2,9 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
-from drf_spectacular.utils import extend_schema
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -13,8 +14,19 @@ from rest_framework.views import APIView
 
 from accounts.models import PARTNER_ROLES, Role
 from accounts.permissions import role_permission
+from deals.api import PartnerIdFilter
 from mdf import selectors, services
-from mdf.models import ActivityType, ClaimStatus, EntryKind, Fund, FundEntry, MdfClaim, MdfRequest, RequestStatus
+from mdf.models import (
+    ActivityType,
+    ClaimStatus,
+    EntryKind,
+    Fund,
+    FundEntry,
+    FundStatus,
+    MdfClaim,
+    MdfRequest,
+    RequestStatus,
+)
 from partners.models import Partner
 from prm.api import validated_body as _body
 from prm.tenancy import get_visible_or_404
@@ -46,7 +58,7 @@ class MdfFundSerializer(serializers.ModelSerializer):
 
 class MdfEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=EntryKind.choices)
     amount = serializers.DecimalField(**MONEY)
     currency = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -154,6 +166,12 @@ class MdfClaimInSerializer(serializers.Serializer):
     attendees = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**9, default=None)
 
 
+class MdfClaimUploadSerializer(MdfClaimInSerializer):
+    """The multipart form of a claim: its fields plus one or more proof files under `proof`."""
+
+    proof = serializers.ListField(child=serializers.FileField(), help_text="One or more proof files (PDF, images).")
+
+
 class MdfAmountSerializer(serializers.Serializer):
     approved_amount = serializers.DecimalField(**MONEY, min_value=0, required=False, allow_null=True, default=None)
 
@@ -178,50 +196,75 @@ class MdfSourcedDealSerializer(serializers.Serializer):
 
 
 class PartnerScopedFilter(django_filters.FilterSet):
-    partner = django_filters.NumberFilter(method="filter_partner")
-
-    def filter_partner(self, queryset, name, value):
-        # API.md: a ?partner= naming another partner is a 404 for partner users.
-        if not Partner.objects.visible_to(self.request.user).filter(pk=value).exists():
-            raise Http404
-        return queryset.filter(partner_id=value)
+    partner = PartnerIdFilter()
 
 
 class FundFilter(PartnerScopedFilter):
-    period = django_filters.CharFilter()
-    currency = django_filters.CharFilter()
-    status = django_filters.CharFilter()
+    period = django_filters.CharFilter(label="2026-Q4 or 2026-11")
+    currency = django_filters.CharFilter(lookup_expr="iexact")
+    status = django_filters.ChoiceFilter(choices=FundStatus.choices)
+    expires_before = django_filters.DateFilter(field_name="expires_at", lookup_expr="lte")
 
     class Meta:
         model = Fund
-        fields = ["partner", "period", "currency", "status"]
+        fields = ["partner", "period", "currency", "status", "expires_before"]
 
 
 class RequestFilter(PartnerScopedFilter):
     status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices)
+    activity_type = django_filters.NumberFilter(field_name="activity_type_id")
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    starts_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
+    starts_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
 
     class Meta:
         model = MdfRequest
-        fields = ["partner", "status"]
+        fields = [
+            "partner",
+            "status",
+            "activity_type",
+            "created_after",
+            "created_before",
+            "starts_after",
+            "starts_before",
+        ]
 
 
 class ClaimFilter(PartnerScopedFilter):
     status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices)
     request = django_filters.NumberFilter(field_name="request_id")
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = MdfClaim
-        fields = ["partner", "status", "request"]
+        fields = ["partner", "status", "request", "created_after", "created_before"]
 
 
 class EntryFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=EntryKind.choices)
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = FundEntry
-        fields = ["kind"]
+        fields = ["kind", "created_after", "created_before"]
 
 
+class ActivityTypeFilter(django_filters.FilterSet):
+    active = django_filters.BooleanFilter()
+    name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = ActivityType
+        fields = ["active", "name"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="MDF funds (partner users: their own; internal: all)"),
+    retrieve=extend_schema(summary="One fund's figures"),
+)
 class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = MdfFundSerializer
     filterset_class = FundFilter
@@ -229,15 +272,30 @@ class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         return selectors.fund_list(self.request.user).order_by("-period_start", "id")
 
-    @extend_schema(responses=MdfEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        responses=MdfEntrySerializer(many=True),
+        parameters=[
+            OpenApiParameter("kind", {"type": "array", "items": {"type": "string", "enum": EntryKind.values}}),
+            OpenApiParameter("created_after", OpenApiTypes.DATE),
+            OpenApiParameter("created_before", OpenApiTypes.DATE),
+        ],
+        summary="The fund's ledger entries",
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
     def entries(self, request, pk=None):
         fund = get_visible_or_404(Fund, request.user, pk=pk)
-        queryset = EntryFilter(request.GET, queryset=fund.entries.order_by("-created_at", "-id"), request=request).qs
+        filterset = EntryFilter(request.GET, queryset=fund.entries.order_by("-created_at", "-id"), request=request)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        queryset = filterset.qs
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(MdfEntrySerializer(page, many=True).data)
 
-    @extend_schema(request=MdfAllocationSerializer, responses={201: MdfEntrySerializer})
+    @extend_schema(
+        request=MdfAllocationSerializer,
+        responses={201: MdfEntrySerializer},
+        summary="Allocate discretionary funds to a partner (program admin)",
+    )
     @action(detail=False, methods=["post"], permission_classes=[role_permission(Role.PROGRAM_ADMIN)])
     def allocate(self, request):
         data = _body(MdfAllocationSerializer, request)
@@ -260,6 +318,7 @@ class ActivityTypeViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = MdfActivityTypeSerializer
+    filterset_class = ActivityTypeFilter
 
     def get_queryset(self):
         queryset = ActivityType.objects.order_by("name")
@@ -351,7 +410,11 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if request.user.role != Role.FINANCE:
             raise PermissionDenied(f"Only finance may {verb} MDF claims.")
 
-    @extend_schema(request={"multipart/form-data": MdfClaimInSerializer}, responses={201: MdfClaimSerializer})
+    @extend_schema(
+        request={"multipart/form-data": MdfClaimUploadSerializer},
+        responses={201: MdfClaimSerializer},
+        summary="Claim MDF with proof files (multipart)",
+    )
     def create(self, request):
         if request.user.role not in PARTNER_ROLES:
             raise PermissionDenied("Only partner users claim MDF.")
@@ -397,7 +460,10 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 class ProofDownloadView(APIView):
     """A claim's proof file: only the partner's users and internal users; anyone else gets 404."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        responses={(200, "*/*"): OpenApiResponse(description="The file, as an attachment, in its own content type.")},
+        summary="Download a claim's proof file (the partner's users and internal users only)",
+    )
     def get(self, request, pk):
         return proof_response(selectors.proof_for(request.user, pk))
 

@@ -12,7 +12,7 @@ from accounts.permissions import IsInternal, role_permission
 from partners import recruiting, tier_engine
 from partners.filters import PartnerFilter
 from partners.models import Application, ApplicationStatus, Partner, PartnerType, Quadrant, Tier
-from prm.api import AnonymousFormThrottle
+from prm.api import AnonymousFormThrottle, IsoDateTimeFilter
 
 
 class PartnerSerializer(serializers.ModelSerializer):
@@ -65,6 +65,14 @@ class PartnerApiFilter(PartnerFilter):
     """The directory's filters; `tier` also takes the tier's name, as the API shows it (`?tier=Gold`)."""
 
     tier = django_filters.CharFilter(method="filter_tier", label="Tier id or name")
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    updated_since = IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changed at or after (ISO 8601), for sync"
+    )
+
+    class Meta(PartnerFilter.Meta):
+        fields = [*PartnerFilter.Meta.fields, "created_after", "created_before", "updated_since"]
 
     def filter_tier(self, queryset, name, value):
         value = value.strip()
@@ -120,11 +128,24 @@ class TierSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "rank", "description", "requirements", "benefits"]
 
 
-@extend_schema_view(list=extend_schema(summary="The program's tiers, lowest first"))
+class TierApiFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="iexact")
+    min_rank = django_filters.NumberFilter(field_name="rank", lookup_expr="gte")
+
+    class Meta:
+        model = Tier
+        fields = ["name", "min_rank"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The program's tiers, lowest first"),
+    retrieve=extend_schema(summary="One tier with its requirements and benefits"),
+)
 class TierViewSet(viewsets.ReadOnlyModelViewSet):
+    """API.md: lists are paginated, tiers too (`{count, next, previous, results}`)."""
+
     serializer_class = TierSerializer
-    pagination_class = None
-    filterset_class = None
+    filterset_class = TierApiFilter
 
     def get_queryset(self):
         return Tier.objects.ranked().prefetch_related("requirements")
@@ -160,6 +181,10 @@ class ApplicationCreatedSerializer(serializers.Serializer):
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
+    quadrant = serializers.ChoiceField(
+        choices=Quadrant.choices, allow_blank=True, read_only=True, help_text="Empty until the application is scored."
+    )
+
     class Meta:
         model = Application
         fields = [
@@ -189,11 +214,14 @@ class RejectSerializer(serializers.Serializer):
 class ApplicationApiFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
     quadrant = django_filters.ChoiceFilter(choices=Quadrant.choices)
+    partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices)
+    country = django_filters.CharFilter(lookup_expr="iexact", label="Country code")
     created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = Application
-        fields = ["status", "quadrant", "created_after"]
+        fields = ["status", "quadrant", "partner_type", "country", "created_after", "created_before"]
 
 
 @extend_schema_view(

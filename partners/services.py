@@ -61,9 +61,11 @@ def create_partner(
     region: str,
     tier: Tier | None = None,
     channel_manager: User | None = None,
+    joined_at=None,
     **profile,
 ) -> Partner:
-    """Create a partner organisation at the entry tier unless told otherwise."""
+    """Create a partner organisation at the entry tier unless told otherwise (joined today unless given,
+    e.g. by the CSV import of partners from a CRM)."""
     _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
     with transaction.atomic():
         partner = Partner(
@@ -73,7 +75,7 @@ def create_partner(
             region=region,
             tier=tier or entry_tier(),
             channel_manager=channel_manager,
-            joined_at=timezone.localdate(),
+            joined_at=joined_at or timezone.localdate(),
             **{k: v for k, v in profile.items() if k in PROFILE_FIELDS_FOR_STAFF},
         )
         partner.full_clean()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views
+from partners import import_views, views
 
 app_name = "partners"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("tier-review/", views.TierReviewPreviewView.as_view(), name="tier_review_preview"),
     path("tier-reviews/<int:pk>/", views.TierReviewDetailView.as_view(), name="tier_review"),
     path("program/", views.ProgramSettingsView.as_view(), name="program_settings"),
+    path("import/", import_views.PartnerImportView.as_view(), name="import"),
+    path("import/sample.csv", import_views.PartnerImportSampleView.as_view(), name="import_sample"),
+    path("import/<int:pk>/", import_views.PartnerImportProgressView.as_view(), name="import_progress"),
+    path("import/<int:pk>/errors.csv", import_views.PartnerImportReportView.as_view(), name="import_report"),
     path("<int:pk>/", views.PartnerDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.PartnerEditView.as_view(), name="edit"),
     path("<int:pk>/panels/<slug:name>/", views.PartnerPanelView.as_view(), name="panel"),

@@ -41,7 +41,14 @@ from partners.models import (
 )
 from prm.periods import quarter_of
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, ObjectActionView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import (
+    FilteredListView,
+    ObjectActionView,
+    RoleRequiredMixin,
+    csv_response,
+    run_form_service,
+    run_service,
+)
 
 STAFF_ROLES = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
 
@@ -449,6 +456,14 @@ class TierReviewPreviewView(RoleRequiredMixin, View):
     """Every change the quarter's review would make, then the button that applies it."""
 
     allowed_roles = {Role.PROGRAM_ADMIN}
+    export_columns = [
+        ("Partner id", "partner.pk"),
+        ("Partner", "partner.name"),
+        ("Tier now", "from_tier.name"),
+        ("Qualifies for", "qualified_tier.name"),
+        ("Proposed", "get_action_display"),
+        ("Tier after", "to_tier.name"),
+    ]
 
     def get(self, request):
         form = TierReviewForm(request.GET or None, initial={"period": quarter_of(timezone.localdate()).key})
@@ -459,6 +474,8 @@ class TierReviewPreviewView(RoleRequiredMixin, View):
             form.add_error("period", error.messages)
             preview = tier_review.preview_tier_review()
         changes = [p for p in preview["proposals"] if p.action != ReviewAction.KEEP]
+        if request.GET.get("export") == "csv":
+            return csv_response(f"tier-review-preview-{preview['period']}.csv", self.export_columns, changes)
         page = Paginator(changes, 50).get_page(request.GET.get("page"))
         counts = {
             label: sum(1 for p in preview["proposals"] if p.action == value) for value, label in ReviewAction.choices

@@ -1,7 +1,10 @@
 """Shared REST API plumbing: pagination, throttles, and the one mapping of domain errors."""
 
 import traceback
+from datetime import UTC
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -26,6 +29,12 @@ class UserApiThrottle(UserRateThrottle):
 
     scope = "user"
 
+    def get_rate(self):
+        # DRF copies the rates when it is imported; read them per request so API_RATE_LIMIT overrides work.
+        from rest_framework.settings import api_settings
+
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:
             token = request.auth
@@ -42,6 +51,23 @@ class AnonymousFormThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC: the database takes any offset Python does not (e.g. +18:54)."""
+
+    def to_python(self, value):
+        try:
+            parsed = super().to_python(value)
+            return parsed.astimezone(UTC) if parsed is not None and parsed.tzinfo is not None else parsed
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """`?updated_since=2026-11-01T09:00:00+01:00`-style filters (ISO 8601 with offset); bad values are a 400."""
+
+    field_class = UtcIsoDateTimeField
 
 
 def validated_body(serializer_class, request):

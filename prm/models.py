@@ -179,3 +179,54 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.user_id}:{self.key} {self.method} {self.path} -> {self.status_code or 'running'}"
+
+
+class ImportJob(models.Model):
+    """One CSV import (partners, historical deals, ...) run by prm.imports: queued -> running -> done | failed.
+
+    Keeps the uploaded text so the job can run in a Celery worker and the error report can quote each
+    bad row. `errors` is a list of {"row", "field", "message"}; `row` is the spreadsheet row (header = 1).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=40, db_index=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=255, blank=True)
+    content = models.TextField()
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    failure = models.TextField(blank=True, help_text="Why the whole job failed, if it did.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["uploaded_by", "kind", "created_at"], name="importjob_user_kind_idx")]
+
+    def __str__(self):
+        return f"{self.kind} import {self.pk} ({self.file_name})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def progress(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return 0 if not self.total_rows else min(100, int(self.processed_rows * 100 / self.total_rows))
+
+    @property
+    def error_rows(self) -> int:
+        return len({error["row"] for error in self.errors})

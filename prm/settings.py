@@ -298,6 +298,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Shared error responses, Idempotency-Key and the front page of /api/docs/ (prm/api_schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "prm.api_schema.postprocess_schema"],
     # Several models have a `status`; name each choice set so the schema's enums stay stable.
     "ENUM_NAME_OVERRIDES": {
         "DealStatusEnum": "deals.models.DealStatus",
@@ -307,6 +309,15 @@ SPECTACULAR_SETTINGS = {
         "CourseKindEnum": "enablement.models.CourseKind",
         "CertificationKindEnum": "enablement.models.CertificationKind",
         "QuestionKindEnum": "enablement.models.QuestionKind",
+        "CertificateStatusEnum": "enablement.models.CertificateStatus",
+        "EnrolmentStatusEnum": "enablement.models.EnrolmentStatus",
+        "FundStatusEnum": "mdf.models.FundStatus",
+        "FundEntryKindEnum": "mdf.models.EntryKind",
+        "PayoutStatusEnum": "commissions.models.BatchStatus",
+        "CommissionEntryKindEnum": "commissions.models.EntryKind",
+        "CommissionEntryStatusEnum": "commissions.models.EntryStatus",
+        "WebhookSubscriptionStatusEnum": "integrations.models.SubscriptionStatus",
+        "WebhookDeliveryStatusEnum": "integrations.models.DeliveryStatus",
     },
 }
 
@@ -328,6 +339,10 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# CSV imports (prm/imports.py): upload size and row limits, and how often progress is saved.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+IMPORT_PROGRESS_EVERY = env.int("IMPORT_PROGRESS_EVERY", default=200)
 
 # --- Internationalisation and time ----------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -384,6 +399,8 @@ LOGGING = {
 PORTAL_NAME = env.str("PORTAL_NAME", default="Partner Portal")
 VENDOR_NAME = env.str("VENDOR_NAME", default="Northwind Software")
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD")
+# KPI rollups rebuild this many months of history (plus the running month) on every run.
+ANALYTICS_HISTORY_MONTHS = env.int("ANALYTICS_HISTORY_MONTHS", default=24)
 
 # --- Market development funds (issue 7) ----------------------------------------------------------
 MDF_DEFAULT_REIMBURSEMENT_RATE = env.str("MDF_DEFAULT_REIMBURSEMENT_RATE", default="0.50")
@@ -404,6 +421,12 @@ DEAL_EXTENSION_DAYS = env.int("DEAL_EXTENSION_DAYS", default=30)
 DEAL_REMINDER_DAYS = env.list("DEAL_REMINDER_DAYS", cast=int, default=[14, 3])
 DEAL_APPROVAL_SLA_BUSINESS_DAYS = env.int("DEAL_APPROVAL_SLA_BUSINESS_DAYS", default=2)
 LEAD_ACCEPT_SLA_HOURS = env.int("LEAD_ACCEPT_SLA_HOURS", default=72)
+
+# --- Webhooks (issue 10; docs/webhooks.md) ---------------------------------------------------------
+# Loopback and private-network URLs (and hosts resolving to them at delivery time) only in development.
+WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("WEBHOOKS_ALLOW_PRIVATE_URLS", default=DEBUG)
+WEBHOOK_PAUSE_AFTER = timedelta(hours=env.int("WEBHOOK_PAUSE_AFTER_HOURS", default=24))
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 
 # --- Commissions (issue 8) -------------------------------------------------------------------------
 COMMISSION_PAYOUT_BACKEND = env.str("COMMISSION_PAYOUT_BACKEND", default="commissions.payouts.CsvPayoutBackend")

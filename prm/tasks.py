@@ -59,3 +59,11 @@ def purge_idempotency_keys() -> int:
     from prm.idempotency import purge_expired_keys
 
     return purge_expired_keys()
+
+
+@shared_task
+def run_import(job_id: int) -> None:
+    """Run one CSV import (prm.imports); a finished job is left alone, so a redelivery changes nothing."""
+    from prm import imports
+
+    imports.run_import(job_id=job_id)

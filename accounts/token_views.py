@@ -1,0 +1,99 @@
+"""The API tokens page: each user creates, lists and revokes their own tokens (API.md: Identity and tokens)."""
+
+from urllib.parse import urlencode
+
+import django_filters
+from django import forms
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+
+from accounts import services
+from accounts.middleware import mfa_set_up
+from accounts.models import ApiToken, TokenScope
+from prm.forms import BootstrapFormMixin
+from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+
+
+class ApiTokenForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(max_length=100, help_text="What uses it, e.g. “CRM sync”.")
+    scope = forms.ChoiceField(
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        help_text="A read-only token gets 403 on any write.",
+    )
+
+
+class ApiTokenFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(
+        choices=[("active", "Active"), ("revoked", "Revoked")], method="filter_state", label="Show"
+    )
+    scope = django_filters.ChoiceFilter(choices=TokenScope.choices)
+
+    class Meta:
+        model = ApiToken
+        fields = ["state", "scope"]
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(revoked_at__isnull=(value == "active"))
+
+
+class MfaFirstMixin:
+    """/accounts/ pages skip the MFA middleware; a token must not become a way around MFA for internal roles."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and user.mfa_required and not mfa_set_up(request):
+            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ApiTokenListView(MfaFirstMixin, FilteredListView):
+    template_name = "accounts/tokens.html"
+    filterset_class = ApiTokenFilter
+    export_filename = "api-tokens.csv"
+    export_columns = [
+        ("Name", "name"),
+        ("Scope", "scope"),
+        ("Prefix", "prefix"),
+        ("Created at", "created_at"),
+        ("Last used at", "last_used_at"),
+        ("Revoked at", "revoked_at"),
+    ]
+
+    def get_base_queryset(self):
+        return ApiToken.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or ApiTokenForm()
+        return context
+
+    def post(self, request):
+        form = ApiTokenForm(request.POST)
+        created = None
+        if form.is_valid():
+            created = run_form_service(form, services.create_api_token, user=request.user, **form.cleaned_data)
+        self.object_list = self.get_queryset()
+        if created is None:
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        token, secret = created
+        # The secret is in this response only: never stored (only its hash), never put in a session or message.
+        return self.render_to_response(self.get_context_data(form=ApiTokenForm(), created=token, secret=secret))
+
+
+class ApiTokenRevokeView(MfaFirstMixin, RoleRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=pk)
+        if token.revoked_at is None:
+            run_service(
+                request,
+                services.revoke_api_token,
+                user=request.user,
+                token=token,
+                success=f"Token “{token.name}” revoked: it gets 401 from now on.",
+            )
+        return redirect("accounts:tokens")

@@ -1,0 +1,42 @@
+"""Django admin of analytics' rollup tables: read-only (the rollup writes them, people never do)."""
+
+from django.contrib import admin
+
+from analytics.models import DirtyPartner, KpiSnapshot, RollupRun
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(KpiSnapshot)
+class KpiSnapshotAdmin(ReadOnlyAdmin):
+    list_display = (
+        "partner",
+        "period",
+        "sourced_bookings",
+        "influenced_bookings",
+        "won_deals",
+        "win_rate",
+        "computed_at",
+    )
+    list_filter = ("period_kind", "region", "partner_type", "tier")
+    search_fields = ("partner__name", "period")
+    list_select_related = ("partner",)
+    raw_id_fields = ("partner", "channel_manager")
+
+
+@admin.register(RollupRun)
+class RollupRunAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "kind", "status", "percent", "partners", "rows", "created_at", "finished_at")
+    list_filter = ("kind", "status")
+
+
+@admin.register(DirtyPartner)
+class DirtyPartnerAdmin(ReadOnlyAdmin):
+    list_display = ("partner", "marked_at")
+    raw_id_fields = ("partner",)

@@ -1,0 +1,158 @@
+"""GET /api/v1/analytics/kpis/ and /api/v1/analytics/program/ (API.md: Analytics), from KpiSnapshot rows.
+
+kpis: a partner admin reads their own partner (`partner` optional; another partner's id is 404),
+partner users get 403, internal users read any partner (`partner` required, 400 without). A period the
+rollup has no row for answers zeros (the partner exists). program: internal users only; each group's
+rates are recomputed from its summed counts, never averaged.
+"""
+
+from django.conf import settings
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import INTERNAL_ROLES, Role
+from accounts.permissions import IsInternal, role_permission
+from analytics import selectors
+from partners.models import Partner
+from prm.periods import parse_period
+from prm.tenancy import get_visible_or_404
+
+KpiReaders = role_permission(Role.PARTNER_ADMIN, *INTERNAL_ROLES)
+GROUP_BY = ("tier", "partner_type", "region")
+
+
+def _money(**kwargs):
+    return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, **kwargs)
+
+
+def _rate(**kwargs):
+    return serializers.DecimalField(max_digits=7, decimal_places=4, coerce_to_string=True, allow_null=True, **kwargs)
+
+
+class KpiFieldsSerializer(serializers.Serializer):
+    """The KPI set of API.md; money in the program currency with 2 places, rates as 4-place fractions."""
+
+    sourced_bookings = _money()
+    influenced_bookings = _money()
+    sourced_pipeline = _money()
+    influenced_pipeline = _money()
+    registered_deals = serializers.IntegerField()
+    registered_value = _money()
+    win_rate = _rate(help_text="won / (won + lost) closed in the period; null when none closed.")
+    sales_cycle_days = serializers.DecimalField(
+        max_digits=7, decimal_places=1, coerce_to_string=True, allow_null=True, help_text="Average over won deals."
+    )
+    average_deal_size = _money(allow_null=True)
+    certified_people = serializers.IntegerField()
+    mdf_utilisation = _rate(help_text="MDF spent / committed in the period.")
+    pipeline_per_mdf_dollar = _money(allow_null=True, help_text="MDF-sourced pipeline per MDF dollar spent.")
+    commission_paid = _money()
+    commission_owed = _money()
+    leads_accepted = serializers.IntegerField()
+
+
+class PartnerKpiSerializer(KpiFieldsSerializer):
+    partner = serializers.IntegerField()
+    period = serializers.CharField()
+    currency = serializers.CharField()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        head = {key: data.pop(key) for key in ("partner", "period", "currency")}
+        return {**head, **data}
+
+
+class ProgramGroupSerializer(KpiFieldsSerializer):
+    key = serializers.CharField(allow_null=True)
+    name = serializers.CharField(allow_null=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        head = {key: data.pop(key) for key in ("key", "name")}
+        return {**head, **data}
+
+
+class ProgramSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    group_by = serializers.ChoiceField(choices=GROUP_BY)
+    groups = ProgramGroupSerializer(many=True)
+
+
+QueryError = inline_serializer(
+    "AnalyticsQueryError",
+    {
+        "period": serializers.ListField(child=serializers.CharField(), required=False),
+        "partner": serializers.ListField(child=serializers.CharField(), required=False),
+        "group_by": serializers.ListField(child=serializers.CharField(), required=False),
+    },
+)
+
+
+def _period(params, errors):
+    try:
+        return parse_period(params.get("period", ""))
+    except ValueError as error:
+        errors["period"] = [str(error)]
+        return None
+
+
+class KpiView(APIView):
+    permission_classes = [KpiReaders]
+    serializer_class = PartnerKpiSerializer
+
+    @extend_schema(
+        operation_id="analytics_kpis_retrieve",
+        parameters=[
+            OpenApiParameter("period", str, required=True, description="A month (2026-11) or quarter (2026-Q4)"),
+            OpenApiParameter("partner", int, required=False, description="Required for internal users"),
+        ],
+        responses={200: PartnerKpiSerializer, 400: QueryError},
+    )
+    def get(self, request):
+        errors = {}
+        period = _period(request.query_params, errors)
+        partner_id = request.query_params.get("partner", "")
+        if partner_id and not partner_id.isdigit():
+            errors["partner"] = ["Give the partner's numeric id."]
+        elif not partner_id and request.user.is_internal:
+            errors["partner"] = ["Give the partner's id: ?partner=<id>."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        if not partner_id:
+            partner_id = request.user.partner_id
+        if partner_id is None:
+            raise Http404
+        partner = get_visible_or_404(Partner, request.user, pk=int(partner_id))
+        row = selectors.partner_kpis(partner_id=partner.pk, period=period)
+        row |= {"partner": partner.pk, "period": period.key, "currency": settings.DEFAULT_CURRENCY}
+        return Response(PartnerKpiSerializer(row).data)
+
+
+class ProgramView(APIView):
+    permission_classes = [IsInternal]
+    serializer_class = ProgramSerializer
+
+    @extend_schema(
+        operation_id="analytics_program_retrieve",
+        parameters=[
+            OpenApiParameter("period", str, required=True, description="A month (2026-11) or quarter (2026-Q4)"),
+            OpenApiParameter("group_by", str, required=True, enum=list(GROUP_BY)),
+        ],
+        responses={200: ProgramSerializer, 400: QueryError},
+    )
+    def get(self, request):
+        errors = {}
+        period = _period(request.query_params, errors)
+        group_by = request.query_params.get("group_by", "")
+        if group_by not in GROUP_BY:
+            errors["group_by"] = [f"Group by one of: {', '.join(GROUP_BY)}."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        groups = selectors.program_groups(period=period, group_by=group_by)
+        for group in groups:
+            group["key"] = None if group["key"] is None else str(group["key"])
+        data = {"period": period.key, "group_by": group_by, "groups": groups}
+        return Response(ProgramSerializer(data).data)

@@ -1,0 +1,576 @@
+"""KPI definitions and their set-based computation (DESIGN.md: Analytics).
+
+Every figure is an aggregate over a whole source table (optionally restricted to a set of partners),
+grouped by partner and month in SQL. A rebuild is two INSERT ... SELECT statements whatever the number
+of partners: the month rows (every source's grouped query, built with the ORM, in one UNION ALL, summed
+per partner and month and joined to the partners' dimensions), then the quarter rows from them. A
+quarter is the combination of its months (sums of the months' sums, counts and cycle days; rates
+recomputed from the summed parts; point-in-time figures from the quarter's last month), so quarter
+rows always agree with their months. Full and incremental rebuilds run this same code.
+
+Definitions (period = a month, "2026-11", or a fiscal quarter, "2026-Q4"):
+- Amounts are in the program currency (settings.DEFAULT_CURRENCY) only. A deal, MDF request, claim,
+  fund or commission entry in another currency is left out of every figure (amounts AND counts, so the
+  figures stay consistent with each other) and counted in `other_currency_records`. Currency
+  conversion would replace the `currency = DEFAULT_CURRENCY` filters of `_in_program_currency` by a join
+  on a rate table.
+- sourced_bookings: amounts of partner-sourced deals won with close_date in the period; won_deals is
+  their number; new_bookings (deal_type new_business) + expansion_bookings (expansion AND renewal:
+  a renewal is business with an existing customer, so it counts as expansion) = sourced_bookings.
+- lost_deals: partner-sourced deals lost in the period (by close_date, or for a deal lost without one,
+  the day it was last changed, i.e. marked lost).
+- win_rate = won_deals / (won_deals + lost_deals); None when neither.
+- sales_cycle_days = cycle_days_total / won_deals, where a won deal's cycle is close_date minus the day
+  it was submitted (created, for one never submitted), never below 0; None without won deals.
+- average_deal_size = sourced_bookings / won_deals; None without won deals.
+- registered_deals / registered_value: registrations submitted (submitted_at) in the period, any outcome.
+- sourced_pipeline: amounts of the partner's registrations approved (decided_at) in the period that are
+  still open or were since won, lost or expired (pipeline created in the period).
+- influenced_bookings: won deals of another partner, or direct deals, that the partner has at least one
+  Influence row on, by the deal's close_date (a deal counts once whatever the number of influence kinds).
+- influenced_pipeline: approved (open) deals of another partner, or direct, by the partner's first
+  influence's created_at.
+- certified_people: distinct people of the partner holding a certificate (not revoked) issued before
+  and expiring after the period's end (or now, for the running period); a quarter takes its last month's.
+- certified_target: certified_people_target of the partner's JointBusinessPlan for the quarter (a
+  month shows its quarter's target).
+- MDF: mdf_committed = approved amounts of MDF requests approved (decided_at) in the period, whatever
+  became of them since (approved, completed, lapsed); mdf_spent = approved amounts of claims paid
+  (paid_at) in the period; mdf_available = what is still available on the funds of the period (funds
+  whose period starts in it); mdf_utilisation = mdf_spent / mdf_committed; mdf_pipeline = the part of
+  sourced_pipeline whose deals name the MDF request that sourced them; pipeline_per_mdf_dollar =
+  mdf_pipeline / mdf_spent (None when nothing was spent).
+- commission_paid: ledger entries paid (paid_at) in the period; commission_owed: entries earned
+  (earned_on) in the period and not paid yet, pending, approved or batched. Both are net sums: a
+  clawback is a negative entry (commissions.services) and lowers them.
+- leads_assigned / leads_accepted / leads_expired: leads passed (assigned_at) to the partner in the
+  period, the ones it accepted, and the ones returned for missing the SLA; lead_acceptance_rate =
+  accepted / assigned (None when none).
+
+The history horizon is settings.ANALYTICS_HISTORY_MONTHS (default 24) months before the current one,
+widened to the start of that quarter, plus the running month and quarter.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, DateField, Exists, F, Func, IntegerField, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncDate, TruncMonth
+from django.utils import timezone
+
+from prm.periods import Period, _add_months, month_of, quarter_of
+
+RATE = Decimal("0.0001")
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+
+MONEY_FIELDS = (
+    "sourced_bookings",
+    "influenced_bookings",
+    "sourced_pipeline",
+    "influenced_pipeline",
+    "new_bookings",
+    "expansion_bookings",
+    "registered_value",
+    "mdf_committed",
+    "mdf_spent",
+    "mdf_available",
+    "mdf_pipeline",
+    "commission_paid",
+    "commission_owed",
+)
+COUNT_FIELDS = (
+    "registered_deals",
+    "won_deals",
+    "lost_deals",
+    "cycle_days_total",
+    "leads_assigned",
+    "leads_accepted",
+    "leads_expired",
+    "other_currency_records",
+)
+# Point-in-time figures: a quarter takes its last month's value.
+LEVEL_FIELDS = ("certified_people", "certified_target")
+DERIVED_FIELDS = (
+    "win_rate",
+    "sales_cycle_days",
+    "average_deal_size",
+    "mdf_utilisation",
+    "pipeline_per_mdf_dollar",
+    "lead_acceptance_rate",
+)
+KPI_FIELDS = MONEY_FIELDS + COUNT_FIELDS + LEVEL_FIELDS + DERIVED_FIELDS
+
+
+@dataclass(frozen=True)
+class Horizon:
+    months: list[Period]
+    quarters: list[Period]
+
+    @property
+    def start(self) -> date:
+        return self.quarters[0].start
+
+    @property
+    def end(self) -> date:
+        return self.months[-1].end
+
+
+def history_horizon(today: date | None = None) -> Horizon:
+    """The periods a rollup rebuilds: ANALYTICS_HISTORY_MONTHS back, from that quarter's start, to today."""
+    today = today or timezone.localdate()
+    back = getattr(settings, "ANALYTICS_HISTORY_MONTHS", 24)
+    first = quarter_of(_add_months(date(today.year, today.month, 1), -back)).start
+    current = month_of(today)
+    months, day = [], first
+    while day <= current.start:
+        months.append(month_of(day))
+        day = _add_months(day, 1)
+    quarters = []
+    for month in months:
+        quarter = quarter_of(month.start)
+        if not quarters or quarters[-1].key != quarter.key:
+            quarters.append(quarter)
+    return Horizon(months=months, quarters=quarters)
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class DaysBetween(Func):
+    """Whole days from the local date of a timestamp to a date, never below zero."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        end, start = (compiler.compile(expr) for expr in self.get_source_expressions())
+        tz = timezone.get_current_timezone_name()
+        if connection.vendor == "postgresql":
+            sql = f"GREATEST(({end[0]}) - (({start[0]}) AT TIME ZONE %s)::date, 0)"
+            return sql, (*end[1], *start[1], tz)
+        # SQLite (and others): julian day arithmetic; timestamps are stored in UTC.
+        sql = f"MAX(CAST(julianday({end[0]}) - julianday(date({start[0]})) AS INTEGER), 0)"
+        return sql, (*end[1], *start[1])
+
+
+def _in_program_currency():
+    return Q(currency=settings.DEFAULT_CURRENCY)
+
+
+def _scope(queryset, partner_ids, field="partner_id"):
+    return queryset if partner_ids is None else queryset.filter(**{f"{field}__in": list(partner_ids)})
+
+
+def _deal_sources(horizon: Horizon, partner_ids):
+    from deals.models import DealRegistration, DealSource, DealStatus, DealType
+
+    start, start_at = horizon.start, _aware(horizon.start)
+    program = _in_program_currency()
+    deals = _scope(DealRegistration.objects.filter(source=DealSource.PARTNER, partner__isnull=False), partner_ids)
+    won = deals.filter(status=DealStatus.WON, close_date__gte=start).values(
+        "partner_id", bucket=TruncMonth("close_date")
+    )
+    yield (
+        won.annotate(
+            k_bookings=Sum("amount", filter=program),
+            k_won=Count("id", filter=program),
+            k_new=Sum("amount", filter=program & Q(deal_type=DealType.NEW_BUSINESS)),
+            k_expansion=Sum("amount", filter=program & ~Q(deal_type=DealType.NEW_BUSINESS)),
+            k_cycle=Sum(DaysBetween("close_date", Coalesce("submitted_at", "created_at")), filter=program),
+            k_other=Count("id", filter=~program),
+        ),
+        {
+            "sourced_bookings": "k_bookings",
+            "won_deals": "k_won",
+            "new_bookings": "k_new",
+            "expansion_bookings": "k_expansion",
+            "cycle_days_total": "k_cycle",
+            "other_currency_records": "k_other",
+        },
+    )
+    lost = (
+        deals.filter(status=DealStatus.LOST)
+        .annotate(lost_on=Coalesce("close_date", TruncDate("updated_at"), output_field=DateField()))
+        .filter(lost_on__gte=start)
+        .values("partner_id", bucket=TruncMonth("lost_on", output_field=DateField()))
+    )
+    yield (
+        lost.annotate(k_lost=Count("id", filter=program), k_other=Count("id", filter=~program)),
+        {
+            "lost_deals": "k_lost",
+            "other_currency_records": "k_other",
+        },
+    )
+    registered = deals.filter(submitted_at__gte=start_at).values("partner_id", bucket=TruncMonth("submitted_at"))
+    yield (
+        registered.annotate(
+            k_n=Count("id", filter=program), k_value=Sum("amount", filter=program), k_other=Count("id", filter=~program)
+        ),
+        {"registered_deals": "k_n", "registered_value": "k_value", "other_currency_records": "k_other"},
+    )
+    pipeline = deals.filter(
+        decided_at__gte=start_at,
+        status__in=[DealStatus.APPROVED, DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED],
+    ).values("partner_id", bucket=TruncMonth("decided_at"))
+    yield (
+        pipeline.annotate(
+            k_value=Sum("amount", filter=program),
+            k_mdf=Sum("amount", filter=program & Q(mdf_request__isnull=False)),
+            k_other=Count("id", filter=~program),
+        ),
+        {"sourced_pipeline": "k_value", "mdf_pipeline": "k_mdf", "other_currency_records": "k_other"},
+    )
+
+
+def _first_influences(partner_ids):
+    """One Influence row per (deal, partner): the first, so a deal counts once per influencing partner;
+    never the deal's own sourcing partner."""
+    from deals.models import Influence
+
+    earlier = Influence.objects.filter(
+        deal_id=OuterRef("deal_id"), partner_id=OuterRef("partner_id"), pk__lt=OuterRef("pk")
+    )
+    influences = Influence.objects.filter(~Exists(earlier)).filter(
+        Q(deal__partner__isnull=True) | ~Q(deal__partner_id=F("partner_id"))
+    )
+    return _scope(influences, partner_ids)
+
+
+def _influence_sources(horizon: Horizon, partner_ids):
+    from deals.models import DealStatus
+
+    program = Q(deal__currency=settings.DEFAULT_CURRENCY)
+    won = (
+        _first_influences(partner_ids)
+        .filter(deal__status=DealStatus.WON, deal__close_date__gte=horizon.start)
+        .values("partner_id", bucket=TruncMonth("deal__close_date"))
+    )
+    yield (
+        won.annotate(k_value=Sum("deal__amount", filter=program), k_other=Count("id", filter=~program)),
+        {
+            "influenced_bookings": "k_value",
+            "other_currency_records": "k_other",
+        },
+    )
+    open_deals = (
+        _first_influences(partner_ids)
+        .filter(deal__status=DealStatus.APPROVED, created_at__gte=_aware(horizon.start))
+        .values("partner_id", bucket=TruncMonth("created_at"))
+    )
+    yield (
+        open_deals.annotate(k_value=Sum("deal__amount", filter=program), k_other=Count("id", filter=~program)),
+        {
+            "influenced_pipeline": "k_value",
+            "other_currency_records": "k_other",
+        },
+    )
+
+
+def _lead_sources(horizon: Horizon, partner_ids):
+    from deals.models import Lead, LeadStatus
+
+    leads = _scope(Lead.objects.filter(partner__isnull=False, assigned_at__gte=_aware(horizon.start)), partner_ids)
+    yield (
+        leads.values("partner_id", bucket=TruncMonth("assigned_at")).annotate(
+            k_assigned=Count("id"),
+            k_accepted=Count("id", filter=Q(status=LeadStatus.ACCEPTED)),
+            k_expired=Count("id", filter=Q(status=LeadStatus.RETURNED)),
+        ),
+        {"leads_assigned": "k_assigned", "leads_accepted": "k_accepted", "leads_expired": "k_expired"},
+    )
+
+
+def _enablement_sources(horizon: Horizon, partner_ids):
+    """One grouped member per month of the horizon (the valid-at-month-end set differs per month)."""
+    from enablement.models import Certificate, CertificateStatus
+
+    now = timezone.now()
+    certificates = _scope(Certificate.objects.exclude(status=CertificateStatus.REVOKED), partner_ids)
+    for month in horizon.months:
+        at = min(_aware(month.end), now)
+        rows = (
+            certificates.filter(issued_at__lte=at, expires_at__gt=at)
+            .values("partner_id")
+            .annotate(k_people=Count("user_id", distinct=True))
+        )
+        yield rows, {"certified_people": "k_people", "bucket": month.start}
+
+
+def _mdf_sources(horizon: Horizon, partner_ids):
+    from mdf.models import Fund, MdfClaim, MdfRequest, RequestStatus
+
+    program = _in_program_currency()
+    start_at = _aware(horizon.start)
+    committed = _scope(MdfRequest.objects, partner_ids).filter(
+        decided_at__gte=start_at, status__in=[RequestStatus.APPROVED, RequestStatus.COMPLETED, RequestStatus.LAPSED]
+    )
+    yield (
+        committed.values("partner_id", bucket=TruncMonth("decided_at")).annotate(
+            k_value=Sum("approved_amount", filter=program), k_other=Count("id", filter=~program)
+        ),
+        {"mdf_committed": "k_value", "other_currency_records": "k_other"},
+    )
+    spent = _scope(MdfClaim.objects, partner_ids).filter(paid_at__gte=start_at)
+    yield (
+        spent.values("partner_id", bucket=TruncMonth("paid_at")).annotate(
+            k_value=Sum("approved_amount", filter=program), k_other=Count("id", filter=~program)
+        ),
+        {"mdf_spent": "k_value", "other_currency_records": "k_other"},
+    )
+    funds = _scope(Fund.objects, partner_ids).filter(period_start__gte=horizon.start, period_start__lt=horizon.end)
+    yield (
+        funds.values("partner_id", bucket=TruncMonth("period_start")).annotate(
+            k_value=Sum("available", filter=program), k_other=Count("id", filter=~program)
+        ),
+        {"mdf_available": "k_value", "other_currency_records": "k_other"},
+    )
+
+
+def _commission_sources(horizon: Horizon, partner_ids):
+    from commissions.models import CommissionEntry, EntryStatus
+
+    program = _in_program_currency()
+    entries = _scope(CommissionEntry.objects, partner_ids)
+    paid = entries.filter(status=EntryStatus.PAID, paid_at__gte=_aware(horizon.start))
+    yield (
+        paid.values("partner_id", bucket=TruncMonth("paid_at")).annotate(
+            k_value=Sum("amount", filter=program), k_other=Count("id", filter=~program)
+        ),
+        {"commission_paid": "k_value", "other_currency_records": "k_other"},
+    )
+    owed = entries.exclude(status=EntryStatus.PAID).filter(earned_on__gte=horizon.start)
+    yield (
+        owed.values("partner_id", bucket=TruncMonth("earned_on")).annotate(
+            k_value=Sum("amount", filter=program), k_other=Count("id", filter=~program)
+        ),
+        {"commission_owed": "k_value", "other_currency_records": "k_other"},
+    )
+
+
+SOURCES = (_deal_sources, _influence_sources, _lead_sources, _enablement_sources, _mdf_sources, _commission_sources)
+ACCUMULATED = MONEY_FIELDS + COUNT_FIELDS + ("certified_people",)
+# Progress steps of a rebuild: started (outside the transaction), months written, quarters written.
+STEPS = 3
+
+
+def _ratio(numerator, denominator, places=RATE):
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def derive(row: dict) -> dict:
+    """The rates and averages of a group of rows from its summed parts (program dashboard and API)."""
+    won, lost = row.get("won_deals", 0), row.get("lost_deals", 0)
+    row["win_rate"] = _ratio(won, won + lost)
+    row["sales_cycle_days"] = _ratio(row.get("cycle_days_total", 0), won, TENTH)
+    row["average_deal_size"] = _ratio(row.get("sourced_bookings", 0), won, CENT)
+    row["mdf_utilisation"] = _ratio(row.get("mdf_spent", 0), row.get("mdf_committed", 0))
+    row["pipeline_per_mdf_dollar"] = _ratio(row.get("mdf_pipeline", 0), row.get("mdf_spent", 0), CENT)
+    row["lead_acceptance_rate"] = _ratio(row.get("leads_accepted", 0), row.get("leads_assigned", 0))
+    return row
+
+
+def _derived_sql(col, vendor: str) -> dict[str, str]:
+    """The same rates as `derive`, in SQL over the summed columns `col(name)` (half-up rounding), capped
+    at what their columns hold (a month can pay claims against a tiny commitment made earlier)."""
+    least = "LEAST" if vendor == "postgresql" else "MIN"
+
+    def ratio(numerator, denominator, places, cap=None):
+        value = f"ROUND({numerator} * 1.0 / ({denominator}), {places})"
+        if cap is not None:
+            value = f"{least}({value}, {cap})"
+        return f"CASE WHEN {denominator} > 0 THEN {value} END"
+
+    won, lost = col("won_deals"), col("lost_deals")
+    return {
+        "win_rate": ratio(won, f"{won} + {lost}", 4),
+        "sales_cycle_days": ratio(col("cycle_days_total"), won, 1, "999999.9"),
+        "average_deal_size": ratio(col("sourced_bookings"), won, 2),
+        "mdf_utilisation": ratio(col("mdf_spent"), col("mdf_committed"), 4, "999.9999"),
+        "pipeline_per_mdf_dollar": ratio(col("mdf_pipeline"), col("mdf_spent"), 2, "999999999999.99"),
+        "lead_acceptance_rate": ratio(col("leads_accepted"), col("leads_assigned"), 4, "1"),
+    }
+
+
+def _as_date(connection, sql: str) -> str:
+    return f"CAST({sql} AS date)" if connection.vendor == "postgresql" else f"date({sql})"
+
+
+def _member(connection, queryset, mapping: dict) -> tuple[str, list, list[str]]:
+    """One grouped source query as (sql, params, the KPI columns it gives), one row per partner and month."""
+    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    params = list(params)
+    if "bucket" in mapping and not isinstance(mapping["bucket"], str):
+        bucket, head = _as_date(connection, "%s"), [connection.ops.adapt_datefield_value(mapping["bucket"])]
+    else:
+        bucket, head = _as_date(connection, "s.bucket"), []
+    names = [name for name in ACCUMULATED if name in mapping]
+    # Identical column types in every member let PostgreSQL flatten a UNION ALL of them into one Append.
+    columns = ", ".join(
+        f"CAST(s.{mapping[name]} AS {'NUMERIC' if name in MONEY_FIELDS else 'BIGINT'}) AS {name}" for name in names
+    )
+    # Only our own identifiers and Django-compiled SQL are interpolated; values travel as parameters.
+    sql = f"SELECT s.partner_id AS partner_id, {bucket} AS bucket, {columns} FROM ({sql}) s"  # noqa: S608
+    return sql, head + params, names
+
+
+def _partners_sql(connection, partner_ids) -> tuple[str, list]:
+    from partners.models import Partner
+
+    joined = Coalesce("joined_at", TruncDate("created_at"), output_field=DateField())
+    partners = (
+        _scope(Partner.objects.all(), partner_ids, "pk")
+        .annotate(joined=joined, joined_year=ExtractYear(joined), joined_month=ExtractMonth(joined))
+        .values(
+            "id", "tier_id", "partner_type", "region", "channel_manager_id", "joined", "joined_year", "joined_month"
+        )
+        .order_by()
+    )
+    sql, params = partners.query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
+
+
+def _joined_quarter_sql() -> str:
+    """The fiscal quarter key of p.joined, as prm.periods.quarter_of computes it."""
+    offset = settings.FISCAL_YEAR_START_MONTH - 1
+    index = f"(CAST(p.joined_year AS INTEGER) * 12 + CAST(p.joined_month AS INTEGER) - 1 - {offset})"
+    year = f"({index} / 12)"
+    quarter = f"(({index} - {year} * 12) / 3 + 1)"
+    return f"CAST({year} + {1 if offset else 0} AS TEXT) || '-Q' || CAST({quarter} AS TEXT)"
+
+
+def _values_table(connection, name: str, columns: list[str], rows: list[tuple]) -> tuple[str, list]:
+    placeholders = ", ".join("(" + ", ".join(["%s"] * len(columns)) + ")" for _ in rows)
+    params = [value for row in rows for value in row]
+    return f"{name}({', '.join(columns)}) AS (VALUES {placeholders})", params
+
+
+def write_months(connection, horizon: Horizon, partner_ids, computed_at) -> int:
+    """INSERT ... SELECT of every month row of the horizon, all sources in one statement.
+
+    Each source's grouped query (one row per partner and month) is a CTE, LEFT JOINed to the grid of
+    partners x months; the certificate counts of the months are one UNION ALL. A partner gets a row for
+    every month from the one it joined in (or was created in) onwards, and for any earlier month it has
+    activity in.
+    """
+    ctes, params, sources, certificates, certificate_params = [], [], [], [], []
+    for source in SOURCES:
+        for queryset, mapping in source(horizon, partner_ids):
+            sql, member_params, names = _member(connection, queryset, mapping)
+            if names == ["certified_people"]:
+                certificates.append(sql)
+                certificate_params += member_params
+                continue
+            alias = f"s{len(sources)}"
+            ctes.append(f"{alias} AS ({sql})")
+            params += member_params
+            sources.append((alias, names))
+    if certificates:
+        ctes.append(f"certs AS ({' UNION ALL '.join(certificates)})")
+        params += certificate_params
+        sources.append(("certs", ["certified_people"]))
+    date = connection.ops.adapt_datefield_value
+    months_sql, months_params = _values_table(
+        connection,
+        "months",
+        ["month_start", "period", "quarter_key", "period_end"],
+        [(date(m.start), m.key, quarter_of(m.start).key, date(m.end)) for m in horizon.months],
+    )
+    partners_sql, partners_params = _partners_sql(connection, partner_ids)
+    figures = {}
+    for name in ACCUMULATED:
+        parts = [f"COALESCE({alias}.{name}, 0)" for alias, names in sources if name in names]
+        figures[name] = f"({' + '.join(parts)})" if parts else "0"
+
+    derived = _derived_sql(figures.__getitem__, connection.vendor)
+    columns = [
+        "partner_id", "period", "period_kind", "period_start", "tier_id", "partner_type", "region",
+        "channel_manager_id", "joined_quarter", "currency", *ACCUMULATED, "certified_target", *derived, "computed_at",
+    ]  # fmt: skip
+    select = [
+        "p.id", "m.period", "'month'", "m.month_start", "p.tier_id", "p.partner_type", "p.region",
+        "p.channel_manager_id", _joined_quarter_sql(), "%s", *(figures[name] for name in ACCUMULATED),
+        "COALESCE(j.target, 0)", *derived.values(), "%s",
+    ]  # fmt: skip
+    joins = " ".join(
+        f"LEFT JOIN {alias} ON {alias}.partner_id = p.id AND {alias}.bucket = m.month_start" for alias, _ in sources
+    )
+    active = " OR ".join(f"{alias}.partner_id IS NOT NULL" for alias, _ in sources)
+    table = connection.ops.quote_name("analytics_kpisnapshot")
+    sql = (
+        f"WITH {', '.join(ctes)}, {months_sql}, ptn AS ({partners_sql}) "  # noqa: S608 - identifiers and compiled SQL
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(select)} FROM ptn p CROSS JOIN months m {joins} "
+        "LEFT JOIN (SELECT partner_id, period, MAX(certified_people_target) AS target "
+        "FROM partners_jointbusinessplan GROUP BY partner_id, period) j "
+        "ON j.partner_id = p.id AND j.period = m.quarter_key "
+        f"WHERE {active} OR m.period_end > p.joined"
+    )
+    all_params = [
+        *params,
+        *months_params,
+        *partners_params,
+        settings.DEFAULT_CURRENCY,
+        connection.ops.adapt_datetimefield_value(computed_at),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        return cursor.rowcount
+
+
+def write_quarters(connection, horizon: Horizon, partner_ids, computed_at) -> int:
+    """INSERT ... SELECT of the quarter rows from the month rows just written: sums of the months' sums,
+    counts and cycle days; rates from those sums; certified people at the quarter's last month."""
+    date = connection.ops.adapt_datefield_value
+    last = {}
+    for month in horizon.months:
+        last[quarter_of(month.start).key] = month.start
+    months_sql, months_params = _values_table(
+        connection,
+        "months",
+        ["month_start", "quarter_key", "quarter_start", "is_last"],
+        [
+            (date(m.start), q.key, date(q.start), 1 if last[q.key] == m.start else 0)
+            for m in horizon.months
+            for q in [quarter_of(m.start)]
+        ],
+    )
+
+    def col(name):
+        return f"SUM(k.{name})"
+
+    derived = _derived_sql(col, connection.vendor)
+    summed = [name for name in ACCUMULATED if name != "certified_people"]
+    columns = [
+        "partner_id", "period", "period_kind", "period_start", "tier_id", "partner_type", "region",
+        "channel_manager_id", "joined_quarter", "currency", *summed, "certified_people", "certified_target",
+        *derived, "computed_at",
+    ]  # fmt: skip
+    select = [
+        "k.partner_id", "m.quarter_key", "'quarter'", "m.quarter_start", "MAX(k.tier_id)", "MAX(k.partner_type)",
+        "MAX(k.region)", "MAX(k.channel_manager_id)", "MAX(k.joined_quarter)", "MAX(k.currency)",
+        *(col(name) for name in summed),
+        "SUM(CASE WHEN m.is_last = 1 THEN k.certified_people ELSE 0 END)", "MAX(k.certified_target)",
+        *derived.values(), "%s",
+    ]  # fmt: skip
+    scope, scope_params = "", []
+    if partner_ids is not None:
+        scope = f" AND k.partner_id IN ({', '.join(['%s'] * len(partner_ids))})"
+        scope_params = list(partner_ids)
+    table = connection.ops.quote_name("analytics_kpisnapshot")
+    sql = (
+        f"WITH {months_sql} "  # noqa: S608 - identifiers only
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(select)} FROM {table} k JOIN months m ON k.period_start = m.month_start "
+        f"WHERE k.period_kind = 'month'{scope} "
+        "GROUP BY k.partner_id, m.quarter_key, m.quarter_start"
+    )
+    params = [*months_params, connection.ops.adapt_datetimefield_value(computed_at), *scope_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

@@ -1,0 +1,91 @@
+"""GET /api/v1/analytics/scorecards/?partner={id}&period=2026-Q4 (API.md: Analytics).
+
+A partner admin reads their own partner's scorecard (`partner` optional; another partner's id is 404),
+partner users get 403, internal users read any partner's (`partner` required). With no Scorecard row
+yet, the score is computed for that partner and quarter on the spot, so the answer is never empty.
+"""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import INTERNAL_ROLES, Role
+from accounts.permissions import role_permission
+from analytics.models import Scorecard, ScorecardCriterion
+from analytics.scorecards import compute_scorecards, quarter
+from partners.models import Partner
+from prm.tenancy import get_visible_or_404
+
+ScorecardReaders = role_permission(Role.PARTNER_ADMIN, *INTERNAL_ROLES)
+
+
+class ScorecardCriterionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    weight = serializers.IntegerField()
+    value = serializers.CharField(allow_null=True, help_text="The measured KPI value or the 1-5 rating; null if none.")
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    source = serializers.CharField(required=False)
+    not_rated = serializers.BooleanField(required=False)
+
+
+class ScorecardSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(source="partner_id")
+    period = serializers.CharField()
+    total = serializers.DecimalField(max_digits=5, decimal_places=2)
+    criteria = serializers.SerializerMethodField()
+
+    @extend_schema_field(ScorecardCriterionSerializer(many=True))
+    def get_criteria(self, card):
+        order = self.context["order"]
+        entries = sorted(card.criteria, key=lambda entry: order.get(entry["key"], len(order)))
+        return ScorecardCriterionSerializer(entries, many=True).data
+
+
+class ScorecardView(APIView):
+    permission_classes = [ScorecardReaders]
+    serializer_class = ScorecardSerializer
+
+    @extend_schema(
+        operation_id="analytics_scorecard_retrieve",
+        parameters=[
+            OpenApiParameter("period", str, required=True, description="A fiscal quarter, e.g. 2026-Q4"),
+            OpenApiParameter("partner", int, required=False, description="Required for internal users"),
+        ],
+        responses={
+            200: ScorecardSerializer,
+            400: inline_serializer(
+                "ScorecardQueryError",
+                {
+                    "period": serializers.ListField(child=serializers.CharField(), required=False),
+                    "partner": serializers.ListField(child=serializers.CharField(), required=False),
+                },
+            ),
+        },
+    )
+    def get(self, request):
+        errors = {}
+        try:
+            period = quarter(request.query_params.get("period", "")).key
+        except ValueError as error:
+            errors["period"] = [str(error)]
+        partner_id = request.query_params.get("partner", "")
+        if partner_id and not partner_id.isdigit():
+            errors["partner"] = ["Give the partner's numeric id."]
+        elif not partner_id and request.user.is_internal:
+            errors["partner"] = ["Give the partner's id: ?partner=<id>."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        if not partner_id:
+            partner_id = request.user.partner_id
+        if partner_id is None:
+            raise Http404
+        partner = get_visible_or_404(Partner, request.user, pk=int(partner_id))
+        card = Scorecard.objects.filter(partner=partner, period=period).first()
+        if card is None:
+            compute_scorecards(periods=[period], partner_ids=[partner.pk])
+            card = Scorecard.objects.get(partner=partner, period=period)
+        order = {key: i for i, key in enumerate(ScorecardCriterion.objects.values_list("key", flat=True))}
+        return Response(ScorecardSerializer(card, context={"order": order}).data)

@@ -1,0 +1,188 @@
+"""Writes of analytics' KPI rollups: rebuilding snapshots and queueing on-demand runs.
+
+`rebuild_kpis` is the only writer of KpiSnapshot. A full rebuild and an incremental one for some
+partners run the same computation (analytics.kpis.compute) and replace the same rows, so they agree.
+"""
+
+import logging
+import uuid
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from accounts.models import Role
+from analytics import kpis
+from analytics.models import DirtyPartner, KpiSnapshot, RollupKind, RollupRun, RollupStatus
+from analytics.selectors import SNAPSHOT_VERSION_KEY, default_quarter, program_dashboard
+from prm.exceptions import DomainError
+from prm.guards import require_role
+
+log = logging.getLogger(__name__)
+
+# A run still "running" after this long lost its worker: a new request may replace it.
+STALE_AFTER = timedelta(hours=2)
+# pg_advisory_xact_lock key serialising snapshot writers ("KPI" in ASCII).
+WRITE_LOCK = 0x4B5049
+ROLLUP_WORK_MEM = "256MB"
+
+
+def _progress(run: RollupRun | None):
+    if run is None:
+        return None
+
+    def report(step: int) -> None:
+        RollupRun.objects.filter(pk=run.pk).update(done_steps=step, total_steps=kpis.STEPS)
+
+    return report
+
+
+def rebuild_kpis(*, partner_ids=None, run: RollupRun | None = None, today=None) -> int:
+    """Recompute the horizon's snapshots of the given partners (all when None); returns rows written.
+
+    The rows of those partners for the horizon are replaced in one transaction (older, closed periods
+    are kept) by two set-based INSERT ... SELECT statements (analytics.kpis): months from every source
+    table, then quarters from those months. Writers are serialised (advisory lock on PostgreSQL), so
+    concurrent runs cannot interleave; full and incremental runs execute the same statements.
+    """
+    ids = None if partner_ids is None else sorted({int(pk) for pk in partner_ids})
+    if ids == []:
+        return 0
+    horizon = kpis.history_horizon(today)
+    progress = _progress(run)
+    now = timezone.now()
+    if progress:
+        progress(1)  # visible to pollers; the steps below commit together
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+                # The grouped sources of a full rebuild sort and hash a few hundred MB: keep them in memory.
+                cursor.execute(f"SET LOCAL work_mem = '{ROLLUP_WORK_MEM}'")
+        stale = KpiSnapshot.objects.filter(period_start__gte=horizon.start)
+        if ids is not None:
+            stale = stale.filter(partner_id__in=ids)
+        stale._raw_delete(stale.db)  # no cascades or signals: snapshots are plain rows
+        kpis.write_months(connection, horizon, ids, now)
+        if progress:
+            progress(2)
+        kpis.write_quarters(connection, horizon, ids, now)
+    bump_snapshot_version()
+    if ids is None and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics for the dashboards' plans
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(KpiSnapshot._meta.db_table)}")
+    transaction.on_commit(warm_dashboard_cache)
+    # (cursor.rowcount of INSERT ... SELECT is not reliable on every backend: count what was written)
+    written = KpiSnapshot.objects.filter(period_start__gte=horizon.start, computed_at=now)
+    if ids is not None:
+        written = written.filter(partner_id__in=ids)
+    rows = written.count()
+    if run is not None:
+        RollupRun.objects.filter(pk=run.pk).update(
+            done_steps=kpis.STEPS,
+            total_steps=kpis.STEPS,
+            rows=rows,
+            partners=written.values("partner_id").distinct().count(),
+        )
+    return rows
+
+
+def warm_dashboard_cache() -> None:
+    """Compute and cache the program dashboard's default view (current quarter, no filters) for the new
+    snapshot version, so its first visitor after a rollup is not the one paying for it. Best effort."""
+    try:
+        program_dashboard(period=default_quarter())
+    except Exception:
+        log.warning("Warming the program dashboard cache failed", exc_info=True)
+
+
+def bump_snapshot_version() -> None:
+    """Snapshots changed: cached dashboard figures (analytics.selectors.program_dashboard) are stale."""
+    cache.set(SNAPSHOT_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def drain_dirty_partners() -> list[int]:
+    """Take (delete and return) the partners marked dirty, atomically: a mark made meanwhile survives."""
+    with transaction.atomic():
+        marks = list(DirtyPartner.objects.select_for_update(skip_locked=True).values_list("pk", "partner_id"))
+        DirtyPartner.objects.filter(pk__in=[pk for pk, _ in marks]).delete()
+    return sorted({partner_id for _, partner_id in marks})
+
+
+def mark_dirty(*, partner_ids) -> None:
+    """Queue partners for the next incremental rollup (one row per partner)."""
+    ids = {int(pk) for pk in partner_ids if pk}
+    if ids:
+        DirtyPartner.objects.bulk_create([DirtyPartner(partner_id=pk) for pk in sorted(ids)], ignore_conflicts=True)
+
+
+def _release_stale_runs() -> None:
+    RollupRun.objects.filter(
+        active=True, status=RollupStatus.RUNNING, started_at__lt=timezone.now() - STALE_AFTER
+    ).update(
+        status=RollupStatus.FAILED,
+        active=False,
+        error="The worker stopped before finishing.",
+        finished_at=timezone.now(),
+    )
+
+
+def start_run(*, kind: str, user=None) -> RollupRun:
+    """Create a queued full run holding the single active slot; DomainError if one is queued or running."""
+    _release_stale_runs()
+    try:
+        with transaction.atomic():
+            return RollupRun.objects.create(kind=kind, requested_by=user, active=True, total_steps=kpis.STEPS)
+    except IntegrityError:
+        raise DomainError(
+            "A rollup is already queued or running; wait for it to finish.", code="rollup_running"
+        ) from None
+
+
+def request_rollup(*, user) -> RollupRun:
+    """A program admin asks for a full rebuild now: the run is queued and its progress can be followed."""
+    require_role(user, {Role.PROGRAM_ADMIN}, "rebuild the KPI rollups")
+    run = start_run(kind=RollupKind.FULL, user=user)
+    transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from analytics.tasks import run_rollup
+
+    run_rollup.delay(run_id)
+
+
+def execute_run(*, run_id: int, partner_ids=None) -> RollupRun | None:
+    """Run a queued rollup once: claimed by a conditional UPDATE, so a duplicate delivery does nothing."""
+    claimed = RollupRun.objects.filter(pk=run_id, status=RollupStatus.QUEUED).update(
+        status=RollupStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    run = RollupRun.objects.get(pk=run_id)
+    try:
+        rebuild_kpis(partner_ids=partner_ids, run=run)
+    except Exception as error:
+        log.exception("KPI rollup %s failed", run_id)
+        RollupRun.objects.filter(pk=run_id).update(
+            status=RollupStatus.FAILED, active=False, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    RollupRun.objects.filter(pk=run_id).update(status=RollupStatus.DONE, active=False, finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def run_incremental() -> tuple[RollupRun | None, list[int]]:
+    """Rebuild the partners events touched since the last run: (run, partner ids); (None, []) when none."""
+    ids = drain_dirty_partners()
+    if not ids:
+        return None, []
+    run = RollupRun.objects.create(kind=RollupKind.INCREMENTAL, total_steps=kpis.STEPS)
+    try:
+        return execute_run(run_id=run.pk, partner_ids=ids), ids
+    except Exception:
+        mark_dirty(partner_ids=ids)  # not lost: the next run takes them again
+        raise

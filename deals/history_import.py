@@ -1,0 +1,332 @@
+"""Importing historical deals from a CRM (CSV): the row form, `import_historical_deal` and the import spec.
+
+History is recorded, not replayed: a row becomes a registration directly in its final state (won, lost,
+approved or expired) WITHOUT the rules of engagement matching, commission entries, MDF accruals or domain
+events (no notifications or webhooks for deals closed years ago). The customer account is still normalised
+and found through deals.matching (same identity as the account import: normalised domain, else normalised
+name in the country), an audit row is written, and the partner is marked dirty for the analytics rollup.
+
+Idempotent re-import: a row with an external id is skipped when a deal with that `external_id` exists;
+without one, a deal of the same partner, customer domain (or name), submitted date and amount is the same deal.
+"""
+
+import re
+from datetime import datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role
+from analytics.models import DirtyPartner
+from deals import matching, services
+from deals.currencies import is_currency
+from deals.models import Account, DealRegistration, DealSource, DealStatus, DealType
+from partners.imports import choice_lookup, country_code
+from partners.models import Partner
+from prm.audit import record_audit
+from prm.guards import require_role
+from prm.imports import CREATED, SKIPPED, Column, ImportRowForm, ImportSpec, register_import
+from prm.money import to_money
+
+IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.CHANNEL_MANAGER})
+HISTORY_STATUSES = (DealStatus.WON, DealStatus.LOST, DealStatus.APPROVED, DealStatus.EXPIRED)
+THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+DATE_ERROR = {"invalid": "Write the date as YYYY-MM-DD, e.g. 2024-03-31."}
+
+
+class DealHistoryRowForm(ImportRowForm):
+    partner = forms.CharField()
+    customer_name = forms.CharField(max_length=200)
+    customer_domain = forms.CharField(max_length=253, required=False)
+    country = forms.CharField()
+    amount = forms.CharField()
+    currency = forms.CharField(required=False)
+    status = forms.CharField()
+    deal_type = forms.CharField(required=False)
+    product = forms.CharField(max_length=200, required=False)
+    submitted_date = forms.DateField(input_formats=["%Y-%m-%d"], error_messages=DATE_ERROR)
+    close_date = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERROR)
+    external_id = forms.CharField(max_length=100, required=False)
+
+    def clean_partner(self):
+        value = self.cleaned_data["partner"]
+        partner = self.context["partners"].find(value)
+        if partner is None:
+            raise ValidationError(f"No partner has the CRM id or id {value!r}.")
+        return partner
+
+    def clean_customer_domain(self):
+        value = self.cleaned_data["customer_domain"]
+        domain = matching.normalise_domain(value)
+        if (
+            value
+            and not domain
+            and value.lower().split("@")[-1].removeprefix("www.") not in matching.free_mail_domains()
+        ):
+            raise ValidationError("Enter the customer's web domain, e.g. example.com.")
+        return domain
+
+    def clean_country(self):
+        value = self.cleaned_data["country"]
+        code = country_code(value)
+        if code is None:
+            raise ValidationError(f"Unknown country {value!r}. Use a two-letter ISO code such as DE or US.")
+        return code
+
+    def clean_amount(self):
+        value = self.cleaned_data["amount"].replace(" ", "")
+        if THOUSANDS.match(value):
+            value = value.replace(",", "")
+        try:
+            amount = to_money(value)
+        except (TypeError, ValueError, InvalidOperation):
+            raise ValidationError("Enter an amount such as 1250.00 (a dot before the cents).") from None
+        if amount < 0:
+            raise ValidationError("The amount cannot be negative.")
+        if amount >= Decimal("1e12"):
+            raise ValidationError("The amount is too large.")
+        return amount
+
+    def clean_currency(self):
+        code = (self.cleaned_data["currency"] or settings.DEFAULT_CURRENCY).strip().upper()
+        if not is_currency(code):
+            raise ValidationError("Use a three-letter ISO 4217 currency code, e.g. USD.")
+        return code
+
+    def clean_status(self):
+        value = self.cleaned_data["status"].lower()
+        if value not in HISTORY_STATUSES:
+            raise ValidationError(f"Unknown status {value!r}. Use one of: {', '.join(HISTORY_STATUSES)}.")
+        return value
+
+    def clean_deal_type(self):
+        value = self.cleaned_data["deal_type"]
+        if not value:
+            return DealType.NEW_BUSINESS
+        found = choice_lookup(DealType.choices).get(value.lower())
+        if found is None:
+            raise ValidationError(f"Unknown deal type {value!r}. Use one of: {', '.join(DealType.values)}.")
+        return found
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        submitted, closed = data.get("submitted_date"), data.get("close_date")
+        if submitted and submitted > today:
+            self.add_error("submitted_date", "The submitted date cannot be in the future.")
+        if data.get("status") in (DealStatus.WON, DealStatus.LOST) and "close_date" not in self.errors:
+            if closed is None:
+                self.add_error("close_date", "Required for won and lost deals.")
+        if closed and closed > today:
+            self.add_error("close_date", "A closed deal's close date cannot be in the future.")
+        elif closed and submitted and closed < submitted:
+            self.add_error("close_date", "The close date is before the submitted date.")
+        return data
+
+
+class PartnerFinder:
+    """Partners by external CRM id or by id, each looked up once per import."""
+
+    def __init__(self):
+        self.cache: dict[str, Partner | None] = {}
+
+    def find(self, value: str) -> Partner | None:
+        if value not in self.cache:
+            partner = Partner.objects.select_related("tier").filter(external_crm_id=value).order_by("pk").first()
+            if partner is None and value.isdigit():
+                partner = Partner.objects.select_related("tier").filter(pk=int(value)).first()
+            self.cache[value] = partner
+        return self.cache[value]
+
+
+def _account_for(*, name: str, domain: str, country: str) -> Account:
+    """The customer account, normalised as deals.matching does; created when none has this identity."""
+    normalised = matching.normalise_company_name(name).value
+    existing = (
+        Account.objects.filter(domain=domain).order_by("id").first()
+        if domain
+        else Account.objects.filter(country=country, normalised_name=normalised[:200]).order_by("id").first()
+    )
+    return existing or services.create_account(name=name, domain=domain, country=country)
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def import_historical_deal(
+    *,
+    actor,
+    partner: Partner,
+    customer_name: str,
+    country: str,
+    amount: Decimal,
+    status: str,
+    submitted_on,
+    customer_domain: str = "",
+    currency: str = "",
+    deal_type: str = DealType.NEW_BUSINESS,
+    product: str = "",
+    close_date=None,
+    external_id: str = "",
+) -> tuple[DealRegistration, str]:
+    """Record one historical deal in its final state; returns it and "created" or "skipped" (already in).
+
+    No rules of engagement, commissions, MDF accruals or events (it is history); an audit row, and the
+    partner is marked dirty so the analytics rollup counts it.
+    """
+    require_role(actor, IMPORT_ROLES, "import deal history")
+    if status not in HISTORY_STATUSES:
+        raise ValidationError({"status": f"Use one of: {', '.join(HISTORY_STATUSES)}."})
+    if status in (DealStatus.WON, DealStatus.LOST) and close_date is None:
+        raise ValidationError({"close_date": "Required for won and lost deals."})
+    domain = matching.normalise_domain(customer_domain)
+    submitted_at = _start_of(submitted_on)
+    with transaction.atomic():
+        if external_id:
+            existing = DealRegistration.objects.filter(external_id=external_id).first()
+            if existing is not None and existing.partner_id != partner.pk:
+                raise ValidationError({"external_id": "Another partner's deal already has this external id."})
+        else:
+            same = DealRegistration.objects.filter(partner=partner, submitted_at=submitted_at, amount=amount)
+            same = same.filter(customer_domain=domain) if domain else same.filter(customer_name=customer_name)
+            existing = same.order_by("pk").first()
+        if existing is not None:
+            return existing, SKIPPED
+
+        account = _account_for(name=customer_name, domain=domain, country=country)
+        protected_until = None
+        if status == DealStatus.APPROVED:
+            # An approved deal holds its customer (rule 2): only while protection lasts, and only one holder.
+            protected_until = submitted_on + timedelta(days=partner.tier.protection_days)
+            if protected_until < timezone.localdate():
+                raise ValidationError(
+                    {"status": f"Its protection would have ended on {protected_until:%Y-%m-%d}; import it as expired."}
+                )
+            if DealRegistration.objects.holding().filter(account=account).exists():
+                raise ValidationError({"customer_name": "Another active registration already holds this customer."})
+        deal = DealRegistration.objects.create(
+            partner=partner,
+            source=DealSource.PARTNER,
+            account=account,
+            registered_by=None,
+            customer_name=customer_name[:200],
+            customer_domain=domain,
+            customer_country=country,
+            product=product[:200],
+            deal_type=deal_type,
+            amount=amount,
+            currency=currency or settings.DEFAULT_CURRENCY,
+            close_date=close_date,
+            status=status,
+            protected_until=protected_until,
+            submitted_at=submitted_at,
+            decided_at=submitted_at,
+            decided_by=None,
+            decision_note="Imported from CRM history.",
+            created_at=submitted_at,
+            external_id=external_id or None,
+        )
+        record_audit(
+            actor=actor,
+            obj=deal,
+            action="imported",
+            to_state=status,
+            reason="Historical deal imported from CSV",
+            changes={"external_id": external_id} if external_id else None,
+        )
+        DirtyPartner.objects.bulk_create([DirtyPartner(partner=partner)], ignore_conflicts=True)
+    return deal, CREATED
+
+
+class DealHistoryImportSpec(ImportSpec):
+    def prepare(self, *, job):
+        return {"partners": PartnerFinder()}
+
+    def import_row(self, *, actor, data, context, row):
+        _deal, result = import_historical_deal(
+            actor=actor,
+            partner=data["partner"],
+            customer_name=data["customer_name"],
+            customer_domain=data["customer_domain"],
+            country=data["country"],
+            amount=data["amount"],
+            currency=data["currency"],
+            status=data["status"],
+            deal_type=data["deal_type"],
+            product=data["product"],
+            submitted_on=data["submitted_date"],
+            close_date=data["close_date"],
+            external_id=data["external_id"],
+        )
+        return result
+
+
+DEAL_HISTORY_IMPORT = register_import(
+    DealHistoryImportSpec(
+        kind="deal_history",
+        title="Historical deals",
+        allowed_roles=IMPORT_ROLES,
+        row_form=DealHistoryRowForm,
+        columns=(
+            Column(
+                "partner",
+                "The partner's external CRM id, or its id in the portal.",
+                ("partner_id", "partner_crm_id"),
+                True,
+            ),
+            Column("customer_name", "The customer company.", ("customer", "account", "account_name", "company"), True),
+            Column("customer_domain", "The customer's web domain, e.g. example.com.", ("domain", "website")),
+            Column("country", "The customer's country: ISO code (DE) or English name.", ("customer_country",), True),
+            Column("amount", "e.g. 12500.00", ("value", "deal_amount"), True),
+            Column("currency", f"ISO 4217 code; blank: {settings.DEFAULT_CURRENCY}.", ("currency_code",)),
+            Column("status", f"One of {', '.join(HISTORY_STATUSES)}.", ("stage", "deal_status"), True),
+            Column("deal_type", f"One of {', '.join(DealType.values)}; blank: new_business.", ("type",)),
+            Column("product", "", ("products",)),
+            Column(
+                "submitted_date",
+                "YYYY-MM-DD: when the partner registered it.",
+                ("submitted", "registered", "created_date"),
+                True,
+            ),
+            Column("close_date", "YYYY-MM-DD; required for won and lost deals.", ("closed", "closed_date")),
+            Column(
+                "external_id",
+                "The deal's id in your CRM; re-imports skip deals already in.",
+                ("deal_id", "crm_id", "opportunity_id"),
+            ),
+        ),
+        sample_rows=[
+            {
+                "partner": "CRM-1001",
+                "customer_name": "Initech Ltd",
+                "customer_domain": "initech.example",
+                "country": "GB",
+                "amount": "48000.00",
+                "currency": "GBP",
+                "status": "won",
+                "deal_type": "new_business",
+                "product": "Platform",
+                "submitted_date": "2024-02-12",
+                "close_date": "2024-05-30",
+                "external_id": "OPP-7781",
+            },
+            {
+                "partner": "CRM-1002",
+                "customer_name": "Umbrella AG",
+                "customer_domain": "umbrella.example",
+                "country": "DE",
+                "amount": "15000.00",
+                "currency": "EUR",
+                "status": "lost",
+                "submitted_date": "2024-06-03",
+                "close_date": "2024-09-01",
+                "external_id": "OPP-7790",
+            },
+        ],
+    )
+)

@@ -1,0 +1,212 @@
+"""Webhooks API (API.md: Webhooks). Thin: parse, call a service, serialise."""
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from accounts.permissions import role_permission
+from integrations import services
+from integrations.models import DeliveryStatus, SubscriptionStatus, WebhookDelivery, WebhookSubscription
+from prm.api import IsoDateTimeFilter
+from prm.tenancy import get_visible_or_404
+
+IsProgramAdmin = role_permission(Role.PROGRAM_ADMIN)
+
+SIGNING = (
+    "Each delivery is a POST of the JSON `{id, event, created_at, data}` with the headers `X-PRM-Event`, "
+    "`X-PRM-Delivery` and `X-PRM-Signature: sha256=<hex HMAC-SHA256 of the raw body, keyed with the "
+    "subscription's secret>`. Receivers recompute the HMAC over the exact bytes received and compare it in "
+    "constant time (docs/webhooks.md has an example). A non-2xx answer is retried with exponential back-off "
+    "(about 15 s, 30 s, 1 min ... up to 1 h); a webhook failing for 24 hours is paused and program admins are "
+    "notified. `id` is the event's id: the same event redelivered carries the same id, so receivers can "
+    "ignore repeats."
+)
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["id", "url", "description", "events", "status", "failing_since", "paused_at", "created_at"]
+        read_only_fields = fields
+
+
+class WebhookCreateSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=2000)
+    events = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        allow_empty=False,
+        max_length=len(services.WEBHOOK_EVENTS) * 2,
+        help_text="Event names: " + ", ".join(services.WEBHOOK_EVENTS),
+    )
+    secret = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        trim_whitespace=False,
+        help_text="At least 16 characters; left out, one is generated and returned once.",
+    )
+    description = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class CreatedWebhookSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    events = serializers.ListField(child=serializers.CharField())
+    status = serializers.CharField()
+    secret = serializers.CharField(help_text="The signing secret, shown only in this response.")
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    event = serializers.CharField(source="event_name")
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event",
+            "status",
+            "status_code",
+            "duration_ms",
+            "attempt",
+            "created_at",
+            "next_attempt_at",
+            "delivered_at",
+            "redelivery_of",
+            "error",
+        ]
+        read_only_fields = fields
+
+
+class RedeliveryQueuedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The new delivery.")
+    status = serializers.CharField()
+    redelivery_of = serializers.IntegerField()
+
+
+class WebhookApiFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=SubscriptionStatus.choices)
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["status"]
+
+
+class DeliveryApiFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices)
+    event = django_filters.CharFilter(field_name="event_name")
+    status_code = django_filters.NumberFilter()
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["status", "event", "status_code"]
+
+
+@extend_schema_view(
+    list=extend_schema(operation_id="webhooks_list", description="Webhook subscriptions (no secrets)."),
+    retrieve=extend_schema(operation_id="webhooks_retrieve"),
+    destroy=extend_schema(operation_id="webhooks_destroy", responses={204: None}),
+)
+class WebhookViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    __doc__ = "Program admins subscribe URLs to public events. " + SIGNING
+
+    serializer_class = WebhookSerializer
+    permission_classes = [IsProgramAdmin]
+    filterset_class = WebhookApiFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return WebhookSubscription.objects.visible_to(self.request.user).order_by("-created_at", "-id")
+
+    def filter_queryset(self, queryset):
+        # The list's filters are the subscriptions'; a detail action (the delivery log) has its own.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    @extend_schema(
+        operation_id="webhooks_create",
+        request=WebhookCreateSerializer,
+        responses={201: CreatedWebhookSerializer, 400: OpenApiResponse(description="Bad URL or unknown events")},
+        description="Subscribe a URL. " + SIGNING,
+    )
+    def create(self, request):
+        form = WebhookCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        subscription, secret = services.create_subscription(user=request.user, **form.validated_data)
+        body = {
+            "id": subscription.pk,
+            "url": subscription.url,
+            "events": subscription.events,
+            "status": subscription.status,
+            "secret": secret,
+        }
+        return Response(CreatedWebhookSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.delete_subscription(user=self.request.user, subscription=instance)
+
+    @extend_schema(
+        operation_id="webhooks_deliveries_list",
+        responses=WebhookDeliverySerializer(many=True),
+        parameters=[
+            OpenApiParameter("status", str, enum=DeliveryStatus.values),
+            OpenApiParameter("event", str, description="Event name, e.g. deal.won."),
+            OpenApiParameter("status_code", int, description="HTTP status the receiver answered."),
+            OpenApiParameter("created_after", OpenApiTypes.DATETIME),
+            OpenApiParameter("created_before", OpenApiTypes.DATETIME),
+        ],
+    )
+    @action(detail=True, methods=["get"], serializer_class=WebhookDeliverySerializer)
+    def deliveries(self, request, pk=None):
+        subscription = self.get_object()
+        filters = DeliveryApiFilter(
+            request.query_params, queryset=subscription.deliveries.order_by("-created_at", "-id")
+        )
+        if not filters.is_valid():
+            raise serializers.ValidationError(filters.errors)
+        queryset = filters.qs
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
+
+    @extend_schema(operation_id="webhooks_pause", request=None, responses={200: WebhookSerializer})
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        subscription = services.pause_subscription(user=request.user, subscription=self.get_object())
+        return Response(WebhookSerializer(subscription).data)
+
+    @extend_schema(operation_id="webhooks_resume", request=None, responses={200: WebhookSerializer})
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        subscription = services.resume_subscription(user=request.user, subscription=self.get_object())
+        return Response(WebhookSerializer(subscription).data)
+
+
+class RedeliverView(APIView):
+    """Send a delivery's body again, as a new delivery (202; its outcome shows in the delivery log)."""
+
+    permission_classes = [IsProgramAdmin]
+
+    @extend_schema(
+        operation_id="webhooks_deliveries_redeliver",
+        request=None,
+        responses={
+            202: RedeliveryQueuedSerializer,
+            409: OpenApiResponse(description="The webhook is paused: resume it first"),
+        },
+    )
+    def post(self, request, pk):
+        delivery = get_visible_or_404(WebhookDelivery, request.user, pk=pk)
+        copy = services.redeliver(user=request.user, delivery=delivery)
+        body = {"id": copy.pk, "status": copy.status, "redelivery_of": copy.redelivery_of_id}
+        return Response(RedeliveryQueuedSerializer(body).data, status=status.HTTP_202_ACCEPTED)

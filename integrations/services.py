@@ -1,0 +1,470 @@
+"""Writes of integrations: webhook subscriptions, the event fan-out, and sending one delivery.
+
+Deliveries leave from the outbox: a public domain event is fanned out after its transaction commits
+(one delivery per active subscription listening to it), each delivery is POSTed by a Celery task, a
+failure is retried with exponential back-off, and a subscription failing for WEBHOOK_PAUSE_AFTER is
+paused with a notification to the program admins. docs/webhooks.md is the receiver's side of this.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import random
+import secrets
+import socket
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role
+from integrations.models import (
+    OUTSTANDING,
+    DeliveryStatus,
+    SubscriptionStatus,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from prm.audit import record_audit
+from prm.events import record_event
+from prm.exceptions import TransitionNotAllowed
+from prm.guards import require_role
+
+log = logging.getLogger(__name__)
+
+# API.md: Webhooks. The events a subscriber may choose; every other event stays inside the portal.
+WEBHOOK_EVENTS = (
+    "application.submitted",
+    "partner.tier_changed",
+    "deal.submitted",
+    "deal.approved",
+    "deal.rejected",
+    "deal.won",
+    "deal.lost",
+    "deal.expired",
+    "certification.issued",
+    "mdf.request.approved",
+    "mdf.claim.approved",
+    "commission.payout.paid",
+)
+SIGNATURE_HEADER = "X-PRM-Signature"
+RESPONSE_EXCERPT_BYTES = 2048
+MIN_SECRET_LENGTH = 16
+
+
+# --- settings with their defaults ------------------------------------------------------------------
+
+
+def allow_private_urls() -> bool:
+    return bool(getattr(settings, "WEBHOOKS_ALLOW_PRIVATE_URLS", settings.DEBUG))
+
+
+def pause_after() -> timedelta:
+    return getattr(settings, "WEBHOOK_PAUSE_AFTER", timedelta(hours=24))
+
+
+def request_timeout() -> float:
+    return float(getattr(settings, "WEBHOOK_TIMEOUT_SECONDS", 10))
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """Back-off after the `attempt`-th failed try: 15 s, 30 s, 1 min, 2 min ... capped at 1 h, +-20 % jitter."""
+    base = getattr(settings, "WEBHOOK_RETRY_BASE_SECONDS", 15)
+    cap = getattr(settings, "WEBHOOK_RETRY_MAX_SECONDS", 3600)
+    seconds = min(base * 2 ** max(attempt - 1, 0), cap)
+    return timedelta(seconds=min(seconds * random.uniform(0.8, 1.2), cap))  # noqa: S311 - jitter, not crypto
+
+
+# --- URL and destination checks (SSRF) --------------------------------------------------------------
+
+
+def _is_public_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def validate_webhook_url(url: str) -> str:
+    """http(s), a host, no credentials; a loopback or private host only when private URLs are allowed."""
+    url = (url or "").strip()
+    if not url:
+        raise ValidationError({"url": "Enter the URL that should receive the events."})
+    if len(url) > 2000:
+        raise ValidationError({"url": "Use at most 2000 characters."})
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError:
+        raise ValidationError({"url": "Enter a valid URL."}) from None
+    if parts.scheme not in ("http", "https"):
+        raise ValidationError({"url": "Use an https:// (or http://) URL."})
+    if not parts.hostname:
+        raise ValidationError({"url": "The URL needs a host name."})
+    if parts.username or parts.password:
+        raise ValidationError({"url": "Leave credentials out of the URL; deliveries are signed instead."})
+    if any(ch.isspace() for ch in url):
+        raise ValidationError({"url": "Enter a valid URL."})
+    host = parts.hostname.rstrip(".").lower()
+    if not allow_private_urls():
+        if host == "localhost" or host.endswith(".localhost"):
+            raise ValidationError({"url": "Loopback addresses are allowed only in development (DEBUG)."})
+        try:
+            public = _is_public_address(host)
+        except ValueError:
+            public = True  # a name: its addresses are checked each time a delivery is sent
+        if not public:
+            raise ValidationError({"url": "Loopback and private network addresses are allowed only in development."})
+    return url
+
+
+class UnsafeDestination(Exception):
+    """The URL's host resolves to an address deliveries may not reach."""
+
+
+def check_destination(url: str) -> None:
+    """Resolve the host now, at delivery time, and refuse private addresses (a name may have changed)."""
+    if allow_private_urls():
+        return
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except OSError as error:
+        raise UnsafeDestination(f"could not resolve {parts.hostname}: {error}") from error
+    for info in infos:
+        if not _is_public_address(info[4][0]):
+            raise UnsafeDestination(f"{parts.hostname} resolves to a private address ({info[4][0]}); not sent")
+
+
+# --- subscriptions --------------------------------------------------------------------------------
+
+
+def validate_events(events) -> list[str]:
+    if not isinstance(events, list | tuple) or not events:
+        raise ValidationError({"events": "Choose at least one event."})
+    names = [str(name).strip() for name in events]
+    unknown = sorted({name for name in names if name not in WEBHOOK_EVENTS})
+    if unknown:
+        raise ValidationError({"events": f"Unknown events: {', '.join(unknown)}."})
+    return [name for name in WEBHOOK_EVENTS if name in names]
+
+
+def _require_program_admin(user, what: str) -> None:
+    require_role(user, {Role.PROGRAM_ADMIN}, what)
+
+
+def create_subscription(*, user, url: str, events, secret: str = "", description: str = ""):
+    """Subscribe `url` to `events`. Returns (subscription, secret); a blank secret is generated, and the
+    secret is shown to the caller this once."""
+    _require_program_admin(user, "manage webhooks")
+    errors = {}
+    try:
+        url = validate_webhook_url(url)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        events = validate_events(events)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    secret = secret or ""
+    if secret and len(secret) < MIN_SECRET_LENGTH:
+        errors["secret"] = [f"Use at least {MIN_SECRET_LENGTH} characters, or leave it blank to get one."]
+    elif len(secret) > 200:
+        errors["secret"] = ["Use at most 200 characters."]
+    if errors:
+        raise ValidationError(errors)
+    secret = secret or "whsec_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        subscription = WebhookSubscription.objects.create(
+            url=url, events=events, secret=secret, description=(description or "").strip()[:200], created_by=user
+        )
+        record_audit(actor=user, obj=subscription, action="webhook_created", to_state=subscription.status)
+    return subscription, secret
+
+
+def delete_subscription(*, user, subscription: WebhookSubscription) -> None:
+    _require_program_admin(user, "manage webhooks")
+    with transaction.atomic():
+        record_audit(actor=user, obj=subscription, action="webhook_deleted", from_state=subscription.status)
+        subscription.delete()
+
+
+def pause_subscription(*, user, subscription: WebhookSubscription) -> WebhookSubscription:
+    """Stop sending; deliveries still waiting are abandoned (they can be redelivered by hand)."""
+    _require_program_admin(user, "manage webhooks")
+    with transaction.atomic():
+        if not _pause(subscription, now=timezone.now()):
+            raise TransitionNotAllowed("This webhook is already paused.", code="webhook_paused")
+        record_audit(actor=user, obj=subscription, action="webhook_paused", from_state="active", to_state="paused")
+    subscription.refresh_from_db()
+    return subscription
+
+
+def resume_subscription(*, user, subscription: WebhookSubscription) -> WebhookSubscription:
+    _require_program_admin(user, "manage webhooks")
+    with transaction.atomic():
+        resumed = WebhookSubscription.objects.filter(pk=subscription.pk, status=SubscriptionStatus.PAUSED).update(
+            status=SubscriptionStatus.ACTIVE, paused_at=None, failing_since=None
+        )
+        if not resumed:
+            raise TransitionNotAllowed("This webhook is already active.", code="webhook_active")
+        record_audit(actor=user, obj=subscription, action="webhook_resumed", from_state="paused", to_state="active")
+    subscription.refresh_from_db()
+    return subscription
+
+
+def _pause(subscription, *, now) -> bool:
+    """Pause once (a conditional UPDATE: True only for the caller that changed it) and abandon the waiting."""
+    paused = WebhookSubscription.objects.filter(pk=subscription.pk, status=SubscriptionStatus.ACTIVE).update(
+        status=SubscriptionStatus.PAUSED, paused_at=now
+    )
+    if paused:
+        WebhookDelivery.objects.filter(subscription=subscription, status__in=OUTSTANDING).update(
+            status=DeliveryStatus.ABANDONED,
+            next_attempt_at=None,
+            error="Not sent: the webhook was paused.",
+        )
+    return bool(paused)
+
+
+# --- fan-out and redelivery -------------------------------------------------------------------------
+
+
+def render_body(event) -> str:
+    """The JSON a receiver gets: {id, event, created_at, data}; these exact characters are signed."""
+    document = {
+        "id": event.pk,
+        "event": event.name,
+        "created_at": event.created_at.isoformat(),
+        "data": event.payload,
+    }
+    return json.dumps(document, cls=DjangoJSONEncoder, separators=(",", ":"), sort_keys=True)
+
+
+def fan_out_event(*, event) -> list[WebhookDelivery]:
+    """One delivery per active subscription listening to a public event, queued after commit. Safe to run
+    twice: the original delivery of an event is unique per subscription."""
+    if event.name not in WEBHOOK_EVENTS:
+        return []
+    subscriptions = [
+        s for s in WebhookSubscription.objects.filter(status=SubscriptionStatus.ACTIVE) if event.name in s.events
+    ]
+    if not subscriptions:
+        return []
+    already = set(
+        WebhookDelivery.objects.filter(event=event, redelivery_of__isnull=True).values_list(
+            "subscription_id", flat=True
+        )
+    )
+    body = render_body(event)
+    now = timezone.now()
+    created = []
+    for subscription in subscriptions:
+        if subscription.pk in already:
+            continue
+        created.append(
+            WebhookDelivery.objects.create(
+                subscription=subscription, event=event, event_name=event.name, body=body, next_attempt_at=now
+            )
+        )
+    for delivery in created:
+        transaction.on_commit(lambda pk=delivery.pk: enqueue_delivery(pk))
+    return created
+
+
+def redeliver(*, user, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivery's body again as a new delivery row (the log keeps the original as it was)."""
+    _require_program_admin(user, "redeliver webhooks")
+    with transaction.atomic():
+        subscription = WebhookSubscription.objects.select_for_update().get(pk=delivery.subscription_id)
+        if subscription.status != SubscriptionStatus.ACTIVE:
+            raise TransitionNotAllowed("Resume this webhook before redelivering.", code="webhook_paused")
+        copy = WebhookDelivery.objects.create(
+            subscription=subscription,
+            event_id=delivery.event_id,
+            event_name=delivery.event_name,
+            body=delivery.body,
+            redelivery_of_id=delivery.redelivery_of_id or delivery.pk,
+            next_attempt_at=timezone.now(),
+        )
+        record_audit(actor=user, obj=subscription, action="webhook_redelivered", reason=f"delivery {delivery.pk}")
+        transaction.on_commit(lambda: enqueue_delivery(copy.pk))
+    return copy
+
+
+def enqueue_delivery(delivery_id: int, countdown: float | None = None) -> None:
+    from integrations.tasks import deliver
+
+    try:
+        if countdown:
+            deliver.apply_async(args=[delivery_id], countdown=countdown)
+        else:
+            deliver.delay(delivery_id)
+    except Exception:  # broker unreachable: retry_due_deliveries picks it up
+        log.warning("could not queue webhook delivery %s; the sweeper will send it", delivery_id, exc_info=True)
+
+
+def due_delivery_ids(*, limit: int = 500) -> list[int]:
+    return list(
+        WebhookDelivery.objects.due(timezone.now()).order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+    )
+
+
+# --- sending one delivery ---------------------------------------------------------------------------
+
+
+@dataclass
+class SendResult:
+    ok: bool
+    status_code: int | None = None
+    duration_ms: int | None = None
+    excerpt: str = ""
+    error: str = ""
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _post(subscription: WebhookSubscription, delivery: WebhookDelivery) -> SendResult:
+    body = delivery.body.encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": f"{settings.PORTAL_NAME.replace(' ', '')}-Webhooks/1.0",
+        "X-PRM-Event": delivery.event_name,
+        "X-PRM-Delivery": str(delivery.pk),
+        SIGNATURE_HEADER: sign(subscription.secret, body),
+    }
+    try:
+        check_destination(subscription.url)
+    except UnsafeDestination as error:
+        return SendResult(ok=False, error=str(error))
+    started = time.monotonic()
+    try:
+        with requests.Session() as session:
+            session.trust_env = False  # no proxies from the environment: the URL is the destination
+            response = session.post(
+                subscription.url,
+                data=body,
+                headers=headers,
+                timeout=request_timeout(),
+                allow_redirects=False,
+                stream=True,
+            )
+            try:
+                raw = response.raw.read(RESPONSE_EXCERPT_BYTES, decode_content=True) or b""
+            finally:
+                response.close()
+    except requests.RequestException as error:
+        duration = int((time.monotonic() - started) * 1000)
+        return SendResult(ok=False, duration_ms=duration, error=f"{type(error).__name__}: {error}"[:1000])
+    duration = int((time.monotonic() - started) * 1000)
+    excerpt = raw.decode("utf-8", errors="replace")
+    ok = 200 <= response.status_code < 300
+    error = "" if ok else f"HTTP {response.status_code}"
+    return SendResult(ok=ok, status_code=response.status_code, duration_ms=duration, excerpt=excerpt, error=error)
+
+
+def _claim(delivery_id: int, now) -> WebhookDelivery | None:
+    """Lock the row (skip it if another worker holds it), check it is due, and lease it for this attempt, so
+    two workers never send the same attempt; a worker that dies mid-way leaves it for the sweeper."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .filter(pk=delivery_id, status__in=OUTSTANDING)
+            .first()
+        )
+        if delivery is None:
+            return None  # sent already, abandoned, or being sent by another worker
+        if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
+            return None  # not due yet (a duplicate message, or leased by a worker still sending)
+        subscription = WebhookSubscription.objects.get(pk=delivery.subscription_id)
+        if subscription.status != SubscriptionStatus.ACTIVE:
+            delivery.status = DeliveryStatus.ABANDONED
+            delivery.next_attempt_at = None
+            delivery.error = "Not sent: the webhook is paused."
+            delivery.save(update_fields=["status", "next_attempt_at", "error"])
+            return None
+        delivery.attempt += 1
+        delivery.last_attempt_at = now
+        delivery.next_attempt_at = now + timedelta(seconds=request_timeout() + 60)  # the lease
+        delivery.save(update_fields=["attempt", "last_attempt_at", "next_attempt_at"])
+    delivery.subscription = subscription
+    return delivery
+
+
+def deliver_webhook(*, delivery_id: int) -> WebhookDelivery | None:
+    """Send one due delivery once and record the outcome; returns the delivery, or None if nothing was sent."""
+    delivery = _claim(delivery_id, timezone.now())
+    if delivery is None:
+        return None
+    result = _post(delivery.subscription, delivery)
+    now = timezone.now()
+    retry_in = None
+    with transaction.atomic():
+        subscription = WebhookSubscription.objects.select_for_update().filter(pk=delivery.subscription_id).first()
+        if subscription is None:
+            return None  # deleted while we were sending: its log went with it
+        delivery.status_code = result.status_code
+        delivery.duration_ms = result.duration_ms
+        delivery.response_excerpt = result.excerpt
+        delivery.error = result.error
+        if result.ok:
+            delivery.status = DeliveryStatus.SUCCEEDED
+            delivery.delivered_at = now
+            delivery.next_attempt_at = None
+            if subscription.failing_since is not None:
+                WebhookSubscription.objects.filter(pk=subscription.pk).update(failing_since=None)
+        else:
+            failing_since = subscription.failing_since or now
+            if subscription.failing_since is None:
+                WebhookSubscription.objects.filter(pk=subscription.pk).update(failing_since=now)
+            if subscription.status != SubscriptionStatus.ACTIVE:
+                delivery.status = DeliveryStatus.FAILED
+                delivery.next_attempt_at = None
+            elif now - failing_since >= pause_after():
+                delivery.status = DeliveryStatus.FAILED
+                delivery.next_attempt_at = None
+                delivery.save()
+                if _pause(subscription, now=now):
+                    _announce_pause(subscription, failing_since=failing_since, last_error=result.error)
+            else:
+                delay = retry_delay(delivery.attempt)
+                delivery.status = DeliveryStatus.RETRYING
+                delivery.next_attempt_at = now + delay
+                retry_in = delay.total_seconds()
+        delivery.save()
+    if retry_in is not None:
+        transaction.on_commit(lambda: enqueue_delivery(delivery.pk, countdown=retry_in))
+    return delivery
+
+
+def _announce_pause(subscription, *, failing_since, last_error: str) -> None:
+    record_audit(
+        actor=None,
+        obj=subscription,
+        action="webhook_paused",
+        from_state="active",
+        to_state="paused",
+        reason=f"Failing since {failing_since.isoformat()}: {last_error}"[:2000],
+    )
+    record_event(
+        "webhook.paused",
+        subject=subscription,
+        payload={
+            "subscription_id": subscription.pk,
+            "url": subscription.url,
+            "failing_since": failing_since.isoformat(),
+            "last_error": last_error[:500],
+        },
+    )

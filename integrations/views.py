@@ -1,0 +1,161 @@
+"""Webhook pages for program admins: subscriptions, and each one's delivery log."""
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+
+from accounts.models import Role
+from integrations import services
+from integrations.forms import WebhookForm
+from integrations.models import DeliveryStatus, SubscriptionStatus, WebhookDelivery, WebhookSubscription
+from prm.tenancy import get_visible_or_404
+from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+
+PROGRAM_ADMIN = {Role.PROGRAM_ADMIN}
+
+
+class WebhookFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=SubscriptionStatus.choices)
+    url = django_filters.CharFilter(lookup_expr="icontains", label="URL contains")
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["status", "url"]
+
+
+class WebhookListView(FilteredListView):
+    allowed_roles = PROGRAM_ADMIN
+    template_name = "integrations/webhook_list.html"
+    filterset_class = WebhookFilter
+    export_filename = "webhooks.csv"
+    export_columns = [
+        ("Id", "id"),
+        ("URL", "url"),
+        ("Description", "description"),
+        ("Events", lambda s: " ".join(s.events)),
+        ("Status", "status"),
+        ("Failing since", "failing_since"),
+        ("Paused at", "paused_at"),
+        ("Created at", "created_at"),
+    ]
+
+    def get_base_queryset(self):
+        return WebhookSubscription.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or WebhookForm()
+        return context
+
+    def post(self, request):
+        form = WebhookForm(request.POST)
+        created = None
+        if form.is_valid():
+            created = run_form_service(form, services.create_subscription, user=request.user, **form.cleaned_data)
+        self.object_list = self.get_queryset()
+        if created is None:
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        subscription, secret = created
+        # The secret is shown in this response only; it is never put in a session or a message.
+        context = self.get_context_data(form=WebhookForm(), created=subscription, secret=secret)
+        return self.render_to_response(context)
+
+
+class DeliveryFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices)
+    event = django_filters.ChoiceFilter(field_name="event_name", choices=[(n, n) for n in services.WEBHOOK_EVENTS])
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="From")
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="To")
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["status", "event", "since", "until"]
+
+
+class WebhookDetailView(FilteredListView):
+    allowed_roles = PROGRAM_ADMIN
+    template_name = "integrations/webhook_detail.html"
+    filterset_class = DeliveryFilter
+    paginate_by = 50
+    export_filename = "webhook-deliveries.csv"
+    export_columns = [
+        ("Delivery", "id"),
+        ("Event", "event_name"),
+        ("Event id", "event_id"),
+        ("Status", "status"),
+        ("HTTP status", "status_code"),
+        ("Response ms", "duration_ms"),
+        ("Attempts", "attempt"),
+        ("Created at", "created_at"),
+        ("Last attempt at", "last_attempt_at"),
+        ("Next attempt at", "next_attempt_at"),
+        ("Delivered at", "delivered_at"),
+        ("Redelivery of", "redelivery_of_id"),
+        ("Error", "error"),
+    ]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role in PROGRAM_ADMIN:
+            self.subscription = get_visible_or_404(WebhookSubscription, request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return self.subscription.deliveries.defer("body", "response_excerpt").order_by("-created_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["subscription"] = self.subscription
+        return context
+
+
+class WebhookActionView(RoleRequiredMixin, View):
+    """POST pause / resume / delete of one subscription."""
+
+    allowed_roles = PROGRAM_ADMIN
+    http_method_names = ["post"]
+
+    def post(self, request, pk, action):
+        subscription = get_visible_or_404(WebhookSubscription, request.user, pk=pk)
+        if action == "pause":
+            run_service(
+                request,
+                services.pause_subscription,
+                user=request.user,
+                subscription=subscription,
+                success="Webhook paused: nothing is sent until you resume it.",
+            )
+        elif action == "resume":
+            run_service(
+                request,
+                services.resume_subscription,
+                user=request.user,
+                subscription=subscription,
+                success="Webhook resumed.",
+            )
+        elif action == "delete":
+            ok, _ = run_service(
+                request,
+                services.delete_subscription,
+                user=request.user,
+                subscription=subscription,
+                success="Webhook deleted.",
+            )
+            if ok:
+                return redirect("integrations:webhooks")
+        else:
+            raise PermissionDenied
+        return redirect(subscription)
+
+
+class RedeliverView(RoleRequiredMixin, View):
+    allowed_roles = PROGRAM_ADMIN
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        delivery = get_object_or_404(WebhookDelivery.objects.visible_to(request.user), pk=pk)
+        ok, copy = run_service(request, services.redeliver, user=request.user, delivery=delivery)
+        if ok:
+            messages.success(request, f"Delivery {delivery.pk} queued again as delivery {copy.pk}.")
+        return redirect("integrations:webhook_detail", pk=delivery.subscription_id)

@@ -1,0 +1,191 @@
+"""OpenAPI for the REST API v1 (API.md): the schema's front page and the error responses of every operation.
+
+drf-spectacular describes each view's own success responses; this module adds what every operation shares:
+the errors of API.md's conventions (400 field errors, 401, 403, 404, 409 and 422 `{detail, code}`, 429 with
+`Retry-After`), the optional `Idempotency-Key` header of every POST, and the token scheme. It is wired in
+with SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"].
+"""
+
+API_DESCRIPTION = """\
+The public REST API v1 of the partner relationship management portal: partners, deal registration,
+enablement, market development funds (MDF), commissions, analytics and webhooks. This page is the whole
+contract: the paths, fields and status codes below hold for v1.
+
+## Authentication
+* `POST /api/v1/auth/token/` with `{"email", "password"}` (internal roles also send `otp`, the code of
+  their authenticator app) returns `{"token": "..."}`.
+* Send it on every call as `Authorization: Token <token>`.
+* Tokens are managed at `/api/v1/tokens/`: create one with `{name, scope}` where `scope` is `read` or
+  `read_write` (the secret is shown only in that response); `DELETE` revokes it, and it gets 401 from then on.
+  A `read` token gets 403 on any write.
+* The portal's own pages use session authentication.
+
+## Roles and tenancy
+`GET /api/v1/me/` tells the caller's role: `partner_admin`, `partner_user` (the partner users),
+`channel_manager`, `finance`, `program_admin` (internal). Partner users see only their own organisation.
+An object outside the caller's tenancy is a **404**, whatever the action, and so is a `?partner=` filter
+naming another partner; a role that may not act on an object it can see gets **403**.
+
+## Formats
+IDs are integers. Money is a string decimal with 2 places (`"1250.00"`) beside a `currency` (ISO 4217) on
+the same object. Rates are string decimal fractions with 4 places (`"0.3000"` = 30 %). Dates are
+`YYYY-MM-DD`, times ISO 8601 with offset. Periods are `2026-Q4` (quarter) or `2026-11` (month).
+JSON in and out; uploads are `multipart/form-data`.
+
+## Pagination and filters
+Lists answer `{"count", "next", "previous", "results": [...]}`; use `?page=` and `?page_size=` (at most 200;
+larger is capped). Every list takes the filters shown on its operation, e.g. `status`, `partner`,
+`created_after` / `created_before` and `updated_since` for incremental sync.
+
+## Errors
+* **400** bad input: DRF field errors `{"field": ["message"]}` (or `{"detail": "..."}` for a body that cannot
+  be parsed). No input, however malformed, yields a 500.
+* **401** no valid credentials. **403** the role or token scope may not do this.
+* **404** not found, or outside the caller's tenancy.
+* **409** `{"detail": "...", "code": "<machine_code>"}`: the object's state forbids the transition
+  (e.g. paying a paid payout), or a request with the same Idempotency-Key is still running.
+* **422** `{"detail": "...", "code": "idempotency_key_reused"}`: see Idempotency.
+* **429** throttled; `Retry-After` says how many seconds to wait. API calls: 600 a minute per token or
+  session user; logins: from the 11th failed attempt for one e-mail within 15 minutes.
+
+## Idempotency
+Every `POST` under `/api/v1/` except `auth/token/` accepts an `Idempotency-Key` header (at most 255
+characters; keys are per user and kept 24 hours). A repeat with the same key and the same body returns the
+first response (status and body, with `Idempotent-Replayed: true`) and does nothing; the same key with a
+different body gets 422.
+"""
+
+AUTH_SCHEME_DESCRIPTION = (
+    "An API token from `POST /api/v1/auth/token/` or `POST /api/v1/tokens/`, sent as `Authorization: Token <token>`."
+)
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "An error: a human-readable `detail` and, for 409 and 422, a machine-readable `code`.",
+    "properties": {
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+    },
+    "required": ["detail"],
+}
+FIELD_ERRORS_SCHEMA = {
+    "type": "object",
+    "description": (
+        'Bad input. DRF field errors, `{"field": ["message"]}` (nested for nested objects; '
+        '`non_field_errors` for the whole body), or `{"detail": "..."}` for a body that cannot be parsed.'
+    ),
+    "additionalProperties": {},
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the next call.",
+        "schema": {"type": "integer"},
+    }
+}
+IDEMPOTENCY_KEY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": (
+        "Makes the POST safe to retry: a repeat with the same key and body returns the first response and "
+        "does nothing; the same key with another body gets 422. Per user, kept 24 hours, at most 255 characters."
+    ),
+    "schema": {"type": "string", "maxLength": 255},
+}
+
+_ERROR_REF = {"$ref": "#/components/schemas/ApiError"}
+_FIELD_ERRORS_REF = {"$ref": "#/components/schemas/ApiFieldErrors"}
+
+METHODS = ("get", "put", "post", "patch", "delete")
+IDEMPOTENCY_EXEMPT = ("/api/v1/auth/token/",)
+
+
+def _json(ref: dict) -> dict:
+    return {"application/json": {"schema": ref}}
+
+
+def _is_paginated(operation: dict) -> bool:
+    content = operation.get("responses", {}).get("200", {}).get("content", {})
+    schema = content.get("application/json", {}).get("schema", {})
+    return schema.get("$ref", "").startswith("#/components/schemas/Paginated")
+
+
+def _error_responses(path: str, method: str, operation: dict) -> dict[str, dict]:
+    """The error responses API.md's conventions give this operation."""
+    public = operation.get("security") is None or operation.get("security") == []
+    has_path_params = "{" in path
+    params = operation.get("parameters", [])
+    has_input = bool(params) or "requestBody" in operation or has_path_params
+    errors: dict[str, dict] = {}
+    if has_input or method in ("post", "put", "patch"):
+        errors["400"] = {
+            "description": "Bad input: field errors, or a body that cannot be parsed.",
+            "content": _json(_FIELD_ERRORS_REF),
+        }
+    if not public:
+        errors["401"] = {"description": "No valid credentials.", "content": _json(_ERROR_REF)}
+        errors["403"] = {
+            "description": "The caller's role (or a read-only token) may not do this.",
+            "content": _json(_ERROR_REF),
+        }
+        names_objects = has_path_params or method != "get"  # a write's body names objects by id too
+        if names_objects or any(p.get("name") == "partner" and p.get("in") == "query" for p in params):
+            errors["404"] = {
+                "description": (
+                    "Not found, or outside the caller's tenancy: the object of the path, an object the body "
+                    "names by id, or a `?partner=` naming another partner."
+                ),
+                "content": _json(_ERROR_REF),
+            }
+        elif _is_paginated(operation):
+            errors["404"] = {"description": "`?page=` past the last page.", "content": _json(_ERROR_REF)}
+    if method != "get" and not public:
+        errors["409"] = {
+            "description": (
+                "The object's state forbids this (`{detail, code}`), or a request with the same "
+                "Idempotency-Key is still running (`code: idempotency_key_in_progress`)."
+            ),
+            "content": _json(_ERROR_REF),
+        }
+    if method == "post" and not public and path not in IDEMPOTENCY_EXEMPT:
+        errors["422"] = {
+            "description": "The Idempotency-Key was used before with another body (`code: idempotency_key_reused`).",
+            "content": _json(_ERROR_REF),
+        }
+    errors["429"] = {
+        "description": "Throttled; wait for Retry-After seconds.",
+        "headers": RETRY_AFTER,
+        "content": _json(_ERROR_REF),
+    }
+    return errors
+
+
+def postprocess_schema(result, generator, request, public):
+    """drf-spectacular postprocessing hook: shared errors, Idempotency-Key, the front page and auth scheme."""
+    result.setdefault("info", {})["description"] = API_DESCRIPTION
+    components = result.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    schemas.setdefault("ApiError", ERROR_SCHEMA)
+    schemas.setdefault("ApiFieldErrors", FIELD_ERRORS_SCHEMA)
+    token_scheme = components.get("securitySchemes", {}).get("tokenAuth")
+    if token_scheme is not None:
+        token_scheme["description"] = AUTH_SCHEME_DESCRIPTION
+    for path, item in result.get("paths", {}).items():
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, response in _error_responses(path, method, operation).items():
+                existing = responses.get(code)
+                if existing is None:
+                    responses[code] = response
+                else:  # declared by the view with a description only: keep its words, add the body
+                    for key in ("content", "headers"):
+                        if key in response and key not in existing:
+                            existing[key] = response[key]
+            if method == "post" and path.startswith("/api/v1/") and path not in IDEMPOTENCY_EXEMPT:
+                parameters = operation.setdefault("parameters", [])
+                if not any(p.get("name") == "Idempotency-Key" for p in parameters):
+                    parameters.append(IDEMPOTENCY_KEY_PARAMETER)
+    return result

@@ -1,0 +1,252 @@
+"""Schema-driven testing: schemathesis calls every operation of the live /api/schema/ as each role.
+
+It runs against pytest-django's live server on PostgreSQL (marked `postgres`: skipped locally without
+DATABASE_URL, run in CI) with a read_write API token per role, and checks that no response is a server
+error, that every status code is documented and that every response body matches its schema.
+
+Path ids are drawn from the objects made here (visible and invisible to the role), not only at random, so
+the operations act on real deals, funds, claims, entries and payouts, and their transitions run.
+
+A second pass sends malformed requests (schemathesis's negative mode) and checks only that none is a 500.
+
+Knobs: SCHEMATHESIS_MAX_EXAMPLES (valid examples per operation and role, default 4: 20 per operation over the
+five roles, which keeps the run near two minutes on two cores), SCHEMATHESIS_NEGATIVE_EXAMPLES (default 2)
+and SCHEMATHESIS_ROLES (comma-separated).
+"""
+
+import os
+import re
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+pytest.importorskip("schemathesis")
+
+import schemathesis  # noqa: E402
+from hypothesis import HealthCheck, Phase, given  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from schemathesis import GenerationMode  # noqa: E402
+
+from accounts.models import Role, TokenScope  # noqa: E402
+from accounts.services import create_api_token  # noqa: E402
+from commissions import services as commission_services  # noqa: E402
+from commissions.models import EntryStatus  # noqa: E402
+from deals import services as deal_services  # noqa: E402
+from deals.models import DealStatus  # noqa: E402
+from enablement import services as enablement_services  # noqa: E402
+from tests.commissions.factories import EntryFactory  # noqa: E402
+from tests.deals.factories import DealFactory  # noqa: E402
+from tests.enablement.factories import CertificationFactory, CourseFactory, LessonFactory, QuizFactory  # noqa: E402
+from tests.factories import InternalUserFactory, PartnerAdminFactory, PartnerFactory, UserFactory, tier  # noqa: E402
+from tests.mdf import factories as mdf_factories  # noqa: E402
+from tests.partners.factories import ApplicationFactory  # noqa: E402
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(600)]
+
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "4"))
+NEGATIVE_EXAMPLES = int(os.environ.get("SCHEMATHESIS_NEGATIVE_EXAMPLES", "2"))
+ROLES = [r for r in os.environ.get("SCHEMATHESIS_ROLES", ",".join(Role.values)).split(",") if r]
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    schemathesis.checks.status_code_conformance,
+    schemathesis.checks.response_schema_conformance,
+]
+# Operations not run, each with why. Throttled token logins are documented (429) and covered by
+# tests/accounts/test_token_api.py; fuzzing them would lock the e-mail addresses of the users below.
+EXCLUDED = {("POST", "/api/v1/auth/token/")}
+
+
+def _make_world():
+    """Demo-ish data: two partners with deals, leads, MDF, commissions, courses; one user of each role."""
+    acme = PartnerFactory(name="Acme Cloud Partners", tier=tier("Gold"), website_domain="acme.example")
+    globex = PartnerFactory(name="Globex Integrators", tier=tier("Silver"), website_domain="globex.example")
+    users = {
+        Role.PARTNER_ADMIN: PartnerAdminFactory(partner=acme, email="alice@acme.example"),
+        Role.PARTNER_USER: UserFactory(partner=acme, email="bob@acme.example"),
+        Role.CHANNEL_MANAGER: InternalUserFactory(role=Role.CHANNEL_MANAGER, email="manager@example.com"),
+        Role.FINANCE: InternalUserFactory(role=Role.FINANCE, email="finance@example.com"),
+        Role.PROGRAM_ADMIN: InternalUserFactory(role=Role.PROGRAM_ADMIN, email="admin@example.com"),
+    }
+    globex_admin = PartnerAdminFactory(partner=globex, email="carol@globex.example")
+    manager, finance, admin = users[Role.CHANNEL_MANAGER], users[Role.FINANCE], users[Role.PROGRAM_ADMIN]
+
+    deals = [
+        DealFactory(partner=acme, registered_by=users[Role.PARTNER_ADMIN]),
+        DealFactory(partner=acme, registered_by=users[Role.PARTNER_USER], status=DealStatus.SUBMITTED),
+        DealFactory(
+            partner=acme,
+            registered_by=users[Role.PARTNER_ADMIN],
+            status=DealStatus.WON,
+            close_date=timezone.localdate() - timedelta(days=2),
+        ),
+        DealFactory(partner=globex, registered_by=globex_admin),
+    ]
+    leads = [
+        deal_services.create_lead(
+            actor=manager,
+            partner=acme,
+            data={"customer_name": "Hooli Inc", "customer_domain": "hooli.example", "customer_country": "US"},
+        ),
+        deal_services.create_lead(
+            actor=manager,
+            partner=globex,
+            data={"customer_name": "Umbrella Corp", "customer_domain": "umbrella.example", "customer_country": "DE"},
+        ),
+    ]
+
+    activity = mdf_factories.ActivityTypeFactory()
+    mdf_factories.allocate(acme, "20000.00", admin=admin)
+    mdf_factories.allocate(globex, "5000.00", admin=admin)
+    approved = mdf_factories.approved_request(acme, manager=manager, activity=activity)
+    submitted = mdf_factories.submitted_request(acme, requester=users[Role.PARTNER_ADMIN], activity=activity)
+    other_request = mdf_factories.approved_request(globex, manager=manager, activity=activity)
+    claims = [
+        mdf_factories.submitted_claim(approved, user=users[Role.PARTNER_ADMIN]),
+        mdf_factories.submitted_claim(other_request, user=globex_admin),
+    ]
+
+    entries = [
+        EntryFactory(partner=acme, deal=deals[2], amount=Decimal("1250.00")),
+        EntryFactory(partner=acme, amount=Decimal("300.00"), status=EntryStatus.APPROVED),
+        EntryFactory(partner=acme, amount=Decimal("200.00"), status=EntryStatus.APPROVED),
+        EntryFactory(partner=globex, amount=Decimal("80.00"), status=EntryStatus.APPROVED),
+    ]
+    batch = commission_services.create_payout_batch(partner=globex, actor=finance)
+
+    course = CourseFactory()
+    LessonFactory(course=course)
+    lesson = LessonFactory(course=course)
+    quiz = QuizFactory(course=course)
+    certification = CertificationFactory(exam=quiz)
+    enablement_services.enrol(user=users[Role.PARTNER_USER], course=course)
+    applications = [ApplicationFactory(), ApplicationFactory()]
+
+    from mdf.models import Fund
+
+    ids = {
+        "applications": [a.pk for a in applications],
+        "partners": [acme.pk, globex.pk],
+        "tiers": [tier("Gold").pk, tier("Silver").pk],
+        "deals": [d.pk for d in deals],
+        "leads": [lead.pk for lead in leads],
+        "courses": [course.pk],
+        "lessons": [lesson.pk],
+        "quizzes": [quiz.pk],
+        "certifications": [certification.pk],
+        "certificates": [],
+        "mdf/funds": list(Fund.objects.values_list("pk", flat=True)),
+        "mdf/activity-types": [activity.pk],
+        "mdf/requests": [approved.pk, submitted.pk, other_request.pk],
+        "mdf/claims": [c.pk for c in claims],
+        "mdf/proofs": [p.pk for c in claims for p in c.proofs.all()],
+        "commissions/entries": [e.pk for e in entries],
+        "commissions/payouts": [batch.pk],
+    }
+    return users, ids
+
+
+def _ids_for(path: str, ids: dict) -> list[int]:
+    """The known ids of the resource a path's `{id}` names, e.g. /api/v1/mdf/claims/{id}/pay/ → claims."""
+    match = re.match(r"^/api/v1/(.+?)/\{[a-z_]+\}", path)
+    if not match:
+        return []
+    return ids.get(match.group(1), [])
+
+
+def _fuzzer(operation, id_strategy, *, mode, examples: int, checks: list, base_url: str, headers: dict):
+    """A Hypothesis test that calls one operation with generated cases and validates each response."""
+
+    @given(case=operation.as_strategy(generation_mode=mode), known_id=st.one_of(st.none(), id_strategy))
+    @hypothesis_settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case, known_id):
+        if known_id is not None and case.path_parameters and "id" in case.path_parameters:
+            case.path_parameters["id"] = known_id
+        case.call_and_validate(base_url=base_url, headers=headers, checks=checks)
+
+    return run
+
+
+@pytest.fixture
+def fast_throttles(monkeypatch):
+    """API calls are throttled at 600 a minute; the fuzzer makes more than that."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "user": "100000/min", "anon_form": "100000/min"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+
+
+@pytest.fixture
+def fuzz_api(live_server, fast_throttles, settings):
+    """Runs schemathesis over every operation of the live schema as each role; returns the failures."""
+    settings.ALLOWED_HOSTS = ["*"]
+    users, ids = _make_world()
+    tokens = {
+        role: create_api_token(user=user, name="schemathesis", scope=TokenScope.READ_WRITE)[1]
+        for role, user in users.items()
+    }
+    # Spare tokens for DELETE /tokens/{id}/ to revoke (never the ones the run authenticates with).
+    ids["tokens"] = [create_api_token(user=user, name="spare")[0].pk for user in users.values()]
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 60, "the live schema lost its operations"
+
+    def run_all(*, mode, examples: int, checks: list) -> list[str]:
+        failures: list[str] = []
+        timings: list[tuple] = []
+        for role in ROLES:
+            headers = {"Authorization": f"Token {tokens[role]}"}
+            for operation in operations:
+                if (operation.method.upper(), operation.path) in EXCLUDED:
+                    continue
+                raw = operation.definition.raw
+                if mode == GenerationMode.NEGATIVE and not raw.get("parameters") and "requestBody" not in raw:
+                    continue  # no input to make malformed (e.g. GET /me/)
+                known = _ids_for(operation.path, ids)
+                id_strategy = st.sampled_from(known) if known else st.none()
+                run = _fuzzer(
+                    operation,
+                    id_strategy,
+                    mode=mode,
+                    examples=examples,
+                    checks=checks,
+                    base_url=live_server.url,
+                    headers=headers,
+                )
+                started = time.monotonic()
+                try:
+                    run()
+                except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - collect all, then report
+                    failures.append(f"[{role}] {operation.method.upper()} {operation.path}: {error}")
+                timings.append((round(time.monotonic() - started, 2), role, operation.method.upper(), operation.path))
+        assert timings, "no operation ran"
+        print(f"{mode}: slowest operations:", *sorted(timings, reverse=True)[:10], sep="\n  ")
+        return failures
+
+    return run_all
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_operation_as_every_role(fuzz_api):
+    """Valid requests: no server error, every status code documented, every body as its schema says."""
+    failures = fuzz_api(mode=GenerationMode.POSITIVE, examples=MAX_EXAMPLES, checks=CHECKS)
+    assert not failures, f"{len(failures)} failing operations:\n\n" + "\n\n".join(failures)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_malformed_input_never_yields_a_server_error(fuzz_api):
+    """Invalid requests (wrong types, missing fields, out-of-range values): never a 500 (API.md: Errors)."""
+    failures = fuzz_api(
+        mode=GenerationMode.NEGATIVE, examples=NEGATIVE_EXAMPLES, checks=[schemathesis.checks.not_a_server_error]
+    )
+    assert not failures, f"{len(failures)} failing operations:\n\n" + "\n\n".join(failures)
