@@ -31,16 +31,35 @@ class KpiSnapshot(models.Model):
 
     TENANT_PATH = "partner_id"
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="kpi_snapshots")
+    # Snapshots are derived rows, rebuilt by INSERT ... SELECT from the partners table itself, so their foreign
+    # keys carry no index and no database constraint of their own: the unique (partner, period) serves partner
+    # lookups, the dashboards filter tier and manager within a period's rows (period index), and deferred FK
+    # checks of 175,000 rows cost the full rollup two seconds at commit (bench/bench_analytics.py). Deleting a
+    # partner, tier or user still cascades / sets null through Django's collector.
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.CASCADE,
+        related_name="kpi_snapshots",
+        db_index=False,
+        db_constraint=False,
+    )
     period = models.CharField(max_length=7, help_text="2026-11 or 2026-Q4.")
     period_kind = models.CharField(max_length=7, choices=PeriodKind.choices)
     period_start = models.DateField()
     # Dimensions, copied from the partner.
-    tier = models.ForeignKey("partners.Tier", null=True, on_delete=models.SET_NULL, related_name="+")
+    tier = models.ForeignKey(
+        "partners.Tier", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False
+    )
     partner_type = models.CharField(max_length=30)
     region = models.CharField(max_length=10)
     channel_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     joined_quarter = models.CharField(max_length=7, blank=True, help_text="Cohort: the quarter the partner joined.")
     currency = CurrencyField()

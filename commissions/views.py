@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
 from commissions import selectors, services, statements
-from commissions.filters import EntryFilter
+from commissions.filters import BatchFilter, EntryFilter
 from commissions.forms import AdjustmentForm, BatchForm, ContestForm, RuleRateForm, SpiffForm
 from commissions.models import CommissionPlan, CommissionRule, Contest, ContestStatus, PayoutBatch, Spiff
 from prm.periods import parse_period, quarter_of
@@ -86,6 +86,7 @@ class AdjustmentView(RoleRequiredMixin, View):
 class BatchListView(FilteredListView):
     allowed_roles = FINANCE_PAGES
     template_name = "commissions/batches.html"
+    filterset_class = BatchFilter
     export_filename = "payout-batches.csv"
     export_columns = [
         ("Batch", "pk"),

@@ -145,3 +145,18 @@ def test_pages_by_role(client_for, partner_user, channel_manager, finance_user, 
     entry.refresh_from_db()
     assert entry.status == "approved"
     assert client_for(partner_admin).get("/").status_code == 200
+
+
+def test_the_batch_list_filters_and_exports_the_filtered_rows(client_for, finance_user, partner, other_partner):
+    PayoutBatch.objects.create(partner=partner, total=Decimal("100.00"), currency="USD")
+    PayoutBatch.objects.create(partner=other_partner, total=Decimal("50.00"), currency="EUR", status="approved")
+    finance = client_for(finance_user)
+    page = finance.get("/commissions/batches/?status=approved")
+    assert [b.partner_id for b in page.context["object_list"]] == [other_partner.pk]
+    assert [b.partner_id for b in finance.get("/commissions/batches/?partner=acme").context["object_list"]] == [
+        partner.pk
+    ]
+    rows = finance.get("/commissions/batches/?currency=eur&export=csv").getvalue().decode().splitlines()
+    assert len(rows) == 2 and "Globex" in rows[1]
+    bad = finance.get("/commissions/batches/?since=not-a-date")
+    assert bad.status_code == 200 and not bad.context["object_list"] and bad.context["filter"].errors
