@@ -17,11 +17,13 @@ DEMO_PASSWORD ?= demo-pass-2026
 PYTEST_ARGS   ?=
 BENCH_ARGS    ?=
 
+LOAD_ARGS     ?=
 RUNTIME_STAMP = $(VENV)/.installed-runtime
+LOAD_STAMP    = $(VENV)/.installed-load
 DEV_STAMP     = $(VENV)/.installed
 
-.PHONY: help install install-runtime migrate demo demo-banner reset-demo run test test-fast lint format \
-        migrations-check check-deploy worker beat bench browsers clean
+.PHONY: help install install-runtime migrate demo demo-banner reset-demo run test test-fast faults lint format \
+        migrations-check check-deploy worker beat bench load browsers clean
 
 help: ## List the targets
 	@echo "PRM portal - make targets:"
@@ -109,6 +111,15 @@ test: $(DEV_STAMP) ## Whole test suite (PostgreSQL/Redis/browser tests skip, say
 test-fast: $(DEV_STAMP) ## Tests without the browser (e2e) journeys
 	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
 
+faults: $(DEV_STAMP) ## Fault tests: kill/restart their own PostgreSQL, Redis, gunicorn and Celery worker (~3 min)
+	$(VENV)/bin/pytest -m faults tests/faults $(PYTEST_ARGS)
+
+e2e: $(DEV_STAMP) ## Browser journeys only (headless /usr/bin/chromium); screenshots of failures in test-results/
+	$(VENV)/bin/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+audit: $(DEV_STAMP) ## pip-audit: known vulnerabilities in the pinned runtime requirements (needs network)
+	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
+
 lint: $(DEV_STAMP) ## ruff check + ruff format --check
 	@rc=0; \
 	echo ">> ruff check ."; $(VENV)/bin/ruff check . || rc=1; \
@@ -136,6 +147,15 @@ bench: $(DEV_STAMP) ## Run every bench/bench_*.py (as modules, from the repo roo
 	  echo ">> $(PY) -m $$mod $(BENCH_ARGS)"; \
 	  $(PY) -m "$$mod" $(BENCH_ARGS); \
 	done
+
+# locust lives in requirements-load.txt so that normal installs stay lean.
+$(LOAD_STAMP): requirements.txt requirements-load.txt | $(VENV)/bin/python
+	@echo ">> installing the load-test tools (requirements-load.txt)"
+	$(PIP) install -r requirements-load.txt
+	@touch $@
+
+load: $(DEV_STAMP) $(LOAD_STAMP) ## Load test: gunicorn + worker on a seeded scratch DB, locust at 10-100 users (DATABASE_URL)
+	$(PY) -m bench.load.run_load $(LOAD_ARGS)
 
 browsers: ## Install Debian's chromium + chromium-driver for the e2e tests (never `playwright install`)
 	@if [ -x /usr/bin/chromium ]; then echo "/usr/bin/chromium is already installed"; exit 0; fi; \

@@ -154,9 +154,13 @@ def _enqueue(run_id: int) -> None:
     run_rollup.delay(run_id)
 
 
-def execute_run(*, run_id: int, partner_ids=None) -> RollupRun | None:
-    """Run a queued rollup once: claimed by a conditional UPDATE, so a duplicate delivery does nothing."""
-    claimed = RollupRun.objects.filter(pk=run_id, status=RollupStatus.QUEUED).update(
+def execute_run(*, run_id: int, partner_ids=None, resume: bool = False) -> RollupRun | None:
+    """Run a queued rollup once: claimed by a conditional UPDATE, so a duplicate delivery does nothing.
+
+    `resume`: the task's message was redelivered because its worker died (acks_late), so a run that worker
+    left `running` is taken over; its rebuild was one transaction, rolled back with the dead connection."""
+    statuses = [RollupStatus.QUEUED, RollupStatus.RUNNING] if resume else [RollupStatus.QUEUED]
+    claimed = RollupRun.objects.filter(pk=run_id, status__in=statuses).update(
         status=RollupStatus.RUNNING, started_at=timezone.now()
     )
     if not claimed:

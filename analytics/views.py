@@ -14,7 +14,8 @@ from analytics.forms import ProgramFilterForm
 from analytics.models import RollupRun
 from prm.views import RoleRequiredMixin, csv_response, run_service
 
-DASHBOARD_ROLES = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
+# DESIGN.md: /analytics/ is for internal users; finance follows MDF utilisation and commissions paid and owed here.
+DASHBOARD_ROLES = {Role.CHANNEL_MANAGER, Role.FINANCE, Role.PROGRAM_ADMIN}
 
 # Columns of every exported table: (header, key); money and counts as stored, rates as fractions.
 KPI_COLUMNS = [

@@ -16,6 +16,7 @@ from deals.api import PartnerIdFilter
 from deals.models import DealRegistration
 from partners.models import Partner
 from prm.api import validated_body as _body
+from prm.guards import require_role
 from prm.periods import parse_period
 from prm.tenancy import get_visible_or_404
 
@@ -167,6 +168,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=False, methods=["post"], url_path="approve")
     def approve_many(self, request):
+        require_role(request.user, services.FINANCE, "approve commission entries")  # 403 before the body's 400
         ids = _body(BulkApproveSerializer, request)["ids"]
         approved = services.approve_entries(entry_ids=ids, actor=request.user)
         return Response(ApprovedCountSerializer({"approved": approved}).data)

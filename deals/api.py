@@ -16,6 +16,7 @@ from deals.models import DealRegistration, DealSource, DealStatus, InfluenceKind
 from partners.models import Partner
 from prm.api import IsoDateTimeFilter
 from prm.api import validated_body as _body
+from prm.guards import require_role
 from prm.tenancy import get_visible_or_404
 
 
@@ -234,6 +235,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         deal = self._deal()
+        require_role(request.user, services.MANAGER_ROLES, "reject deals")  # 403 before the body's 400
         return self._out(
             services.reject_deal(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
         )
@@ -249,6 +251,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def won(self, request, pk=None):
         deal = self._deal()
+        services.require_may_mark_won(request.user, deal)  # 403 before the body's 400
         body = _body(WonSerializer, request)
         deal = services.mark_won(
             deal=deal,
@@ -263,6 +266,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def lost(self, request, pk=None):
         deal = self._deal()
+        services.require_partner_member(request.user, deal, "mark a deal lost")  # 403 before the body's 400
         return self._out(
             services.mark_lost(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
         )
@@ -291,6 +295,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         deal = self._deal()
+        require_role(request.user, services.MANAGER_ROLES, "reopen deals")  # 403 before the body's 400
         return self._out(
             services.reopen_deal(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
         )
@@ -384,6 +389,7 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         lead = self._lead()
+        require_role(request.user, services.MANAGER_ROLES, "assign leads")  # 403 before the body's 400
         partner = self._partner(_body(AssignSerializer, request)["partner"])
         return Response(LeadSerializer(services.assign_lead(lead=lead, actor=request.user, partner=partner)).data)
 
@@ -396,9 +402,9 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=ReasonSerializer, responses=LeadSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        lead = services.decline_lead(
-            lead=self._lead(), actor=request.user, reason=_body(ReasonSerializer, request)["reason"]
-        )
+        lead = self._lead()
+        services.require_partner_member(request.user, lead, "decline this lead")  # 403 before the body's 400
+        lead = services.decline_lead(lead=lead, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
         return Response(LeadSerializer(lead).data)
 
 

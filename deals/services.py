@@ -51,6 +51,11 @@ IMPORT_ROLES = frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN})
 # --- checks ----------------------------------------------------------------------------------------
 
 
+def require_may_mark_won(actor, deal) -> None:
+    if not (actor.role in MANAGER_ROLES or (actor.role in PARTNER_ROLES and actor.partner_id == deal.partner_id)):
+        raise PermissionDenied("Only the partner's users or a channel manager may mark a deal won.")
+
+
 def require_partner_member(user, deal_or_lead, what: str) -> None:
     if user.role not in PARTNER_ROLES or user.partner_id != deal_or_lead.partner_id:
         raise PermissionDenied(f"Only the partner's own users may {what}.")
@@ -522,8 +527,7 @@ def bulk_approve(*, deal_ids, actor) -> int:
 
 def mark_won(*, deal: DealRegistration, actor, amount, close_date, currency=None) -> DealRegistration:
     """Won: amount (2 places, not negative), currency and a close date not in the future; emits deal.won."""
-    if not (actor.role in MANAGER_ROLES or (actor.role in PARTNER_ROLES and actor.partner_id == deal.partner_id)):
-        raise PermissionDenied("Only the partner's users or a channel manager may mark a deal won.")
+    require_may_mark_won(actor, deal)
     errors: dict = {}
     amount = _money(amount, "amount", errors)
     when = _date(close_date, "close_date", errors)

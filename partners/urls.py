@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import import_views, views
+from partners import export_views, import_views, views
 
 app_name = "partners"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/opp/", views.PartnerOppView.as_view(), name="opp"),
     path("<int:pk>/plans/", views.BusinessPlanListView.as_view(), name="plans"),
     path("<int:pk>/plans/<int:plan_id>/", views.BusinessPlanDetailView.as_view(), name="plan"),
+    path("<int:pk>/export/", export_views.PartnerDataExportView.as_view(), name="export"),
     path("<int:pk>/lifecycle/<slug:action>/", views.PartnerLifecycleActionView.as_view(), name="lifecycle"),
     path("<int:pk>/<slug:action>/", views.PartnerActionView.as_view(), name="action"),
 ]

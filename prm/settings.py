@@ -141,7 +141,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 CELERY_TASK_DEFAULT_QUEUE = "prm"
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# A task whose worker died unacknowledged (acks_late) is redelivered after visibility_timeout seconds; keep it
+# above the longest task. CELERY_BROKER_TRANSPORT_OPTIONS (JSON) overrides kombu's Redis options, e.g. the fault
+# tests (tests/faults) shorten the timeout and its restore interval to see a redelivery after a SIGKILL.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * 60 * 60,
+    **env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={}),
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job of the portal, in one place (STYLE.md). Later issues add theirs here.

@@ -38,3 +38,4 @@ urlpatterns = [
 ]
 
 admin.site.site_header = "PRM portal administration"
+handler403 = "prm.views.permission_denied"

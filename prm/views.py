@@ -307,3 +307,18 @@ class AuditLogView(FilteredListView):
 
     def get_base_queryset(self):
         return AuditEntry.objects.visible_to(self.request.user).select_related("content_type")
+
+
+def permission_denied(request, exception=None):
+    """403 handler: an anonymous visitor is sent to log in (and back); a logged-in user sees the 403 page.
+
+    Views refuse anonymous callers in several ways (role mixins, `PermissionDenied` from a service); this is the
+    one place that turns all of them into the login redirect DESIGN.md expects for pages. The API keeps its 401.
+    """
+    from django.contrib.auth.views import redirect_to_login
+    from django.views.defaults import permission_denied as default_permission_denied
+
+    user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated and not request.path.startswith("/api/"):
+        return redirect_to_login(request.get_full_path() if request.method == "GET" else "/")
+    return default_permission_denied(request, exception)

@@ -1,4 +1,5 @@
-"""Journey: a partner registers a deal, the channel manager approves it, the partner marks it won."""
+"""Journey: a partner registers a deal, the channel manager approves it, a second partner's registration of the
+same customer is refused (without learning who holds it), and the first partner marks the deal won."""
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -29,8 +30,8 @@ def session_cookie_for(user, base_url):
     }
 
 
-def test_partner_registers_manager_approves_partner_marks_won(
-    browser_page, live_server, partner_user, partner, channel_manager
+def test_partner_registers_manager_approves_conflict_refused_partner_marks_won(
+    browser_page, live_server, partner_user, partner, channel_manager, other_partner_user
 ):
     EmailAddress.objects.create(user=partner_user, email=partner_user.email, verified=True, primary=True)
     page = browser_page
@@ -55,6 +56,24 @@ def test_partner_registers_manager_approves_partner_marks_won(
     manager_page.get_by_test_id("approve-deal").click()
     manager_page.wait_for_selector("text=Approved.")
     manager.close()
+
+    # A second partner registers the same customer: refused as a conflict, told until when, never by whom.
+    rival = page.context.browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    rival.add_cookies([session_cookie_for(other_partner_user, live_server.url)])
+    rival_page = rival.new_page()
+    rival_page.goto("/deals/new/")
+    rival_page.fill("#id_customer_name", "Initech Corp.")
+    rival_page.fill("#id_customer_domain", "www.initech.example")
+    rival_page.select_option("#id_customer_country", "US")
+    rival_page.fill("#id_amount", "9000")
+    rival_page.get_by_test_id("submit-registration").click()
+    rival_page.wait_for_selector("[data-testid=deal-title]")
+    assert rival_page.url != deal_url
+    refusal = rival_page.get_by_test_id("deal-message").inner_text()
+    assert "already registered and protected until" in refusal
+    assert rival_page.get_by_test_id("deal-status").inner_text() == "Rejected"
+    assert "Acme" not in rival_page.content()
+    rival.close()
 
     page.goto(deal_url)
     assert page.get_by_test_id("deal-status").inner_text() == "Approved"
