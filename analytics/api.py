@@ -99,6 +99,24 @@ def _period(params, errors):
         return None
 
 
+def partner_param(request, errors: dict) -> str:
+    """`?partner=`: a numeric id; internal users must give it, a partner admin may leave it out (their own)."""
+    partner_id = request.query_params.get("partner", "")
+    if partner_id and not partner_id.isdigit():
+        errors["partner"] = ["Give the partner's numeric id."]
+    elif not partner_id and request.user.is_internal:
+        errors["partner"] = ["Give the partner's id: ?partner=<id>."]
+    return partner_id
+
+
+def requested_partner(request, partner_id: str) -> Partner:
+    """The partner a validated `?partner=` names (or the caller's own); 404 outside the caller's tenancy."""
+    partner_id = partner_id or request.user.partner_id
+    if partner_id is None:
+        raise Http404
+    return get_visible_or_404(Partner, request.user, pk=int(partner_id))
+
+
 class KpiView(APIView):
     permission_classes = [KpiReaders]
     serializer_class = PartnerKpiSerializer
@@ -114,18 +132,10 @@ class KpiView(APIView):
     def get(self, request):
         errors = {}
         period = _period(request.query_params, errors)
-        partner_id = request.query_params.get("partner", "")
-        if partner_id and not partner_id.isdigit():
-            errors["partner"] = ["Give the partner's numeric id."]
-        elif not partner_id and request.user.is_internal:
-            errors["partner"] = ["Give the partner's id: ?partner=<id>."]
+        partner_id = partner_param(request, errors)
         if errors:
             raise serializers.ValidationError(errors)
-        if not partner_id:
-            partner_id = request.user.partner_id
-        if partner_id is None:
-            raise Http404
-        partner = get_visible_or_404(Partner, request.user, pk=int(partner_id))
+        partner = requested_partner(request, partner_id)
         row = selectors.partner_kpis(partner_id=partner.pk, period=period)
         row |= {"partner": partner.pk, "period": period.key, "currency": settings.DEFAULT_CURRENCY}
         return Response(PartnerKpiSerializer(row).data)

@@ -5,7 +5,6 @@ partner users get 403, internal users read any partner's (`partner` required). W
 yet, the score is computed for that partner and quarter on the spot, so the answer is never empty.
 """
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -13,10 +12,9 @@ from rest_framework.views import APIView
 
 from accounts.models import INTERNAL_ROLES, Role
 from accounts.permissions import role_permission
+from analytics.api import partner_param, requested_partner
 from analytics.models import Scorecard, ScorecardCriterion
 from analytics.scorecards import compute_scorecards, quarter
-from partners.models import Partner
-from prm.tenancy import get_visible_or_404
 
 ScorecardReaders = role_permission(Role.PARTNER_ADMIN, *INTERNAL_ROLES)
 
@@ -71,18 +69,10 @@ class ScorecardView(APIView):
             period = quarter(request.query_params.get("period", "")).key
         except ValueError as error:
             errors["period"] = [str(error)]
-        partner_id = request.query_params.get("partner", "")
-        if partner_id and not partner_id.isdigit():
-            errors["partner"] = ["Give the partner's numeric id."]
-        elif not partner_id and request.user.is_internal:
-            errors["partner"] = ["Give the partner's id: ?partner=<id>."]
+        partner_id = partner_param(request, errors)
         if errors:
             raise serializers.ValidationError(errors)
-        if not partner_id:
-            partner_id = request.user.partner_id
-        if partner_id is None:
-            raise Http404
-        partner = get_visible_or_404(Partner, request.user, pk=int(partner_id))
+        partner = requested_partner(request, partner_id)
         card = Scorecard.objects.filter(partner=partner, period=period).first()
         if card is None:
             compute_scorecards(periods=[period], partner_ids=[partner.pk])
