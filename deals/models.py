@@ -98,6 +98,7 @@ class DealReason(models.TextChoices):
     REVIEW_REJECTED = "review_rejected", "Rejected by the channel manager"
     INFLUENCE_ONLY = "influence_only", "Accepted as influence only"
     LEAD = "lead", "Lead passed by the vendor"
+    DISPUTE_REVERSED = "dispute_reversed", "Reversed on a dispute"
 
 
 class DealSource(models.TextChoices):
@@ -174,6 +175,10 @@ class DealRegistration(models.Model):
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     conflict_with = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     match_evidence = models.JSONField(default=list, blank=True)
+    # The rules-of-engagement version the registration was decided under (issue 12); never rewritten.
+    policy_version = models.ForeignKey(
+        "policy.RoePolicy", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
     extension_status = models.CharField(max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.NONE)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -20,4 +20,9 @@ urlpatterns = [
     path("", include("commissions.api_urls")),
     path("", include("analytics.api_urls")),
     path("", include("integrations.api_urls")),
+    path("", include("policy.api_urls")),
+    path("", include("receipts.api_urls")),
+    path("", include("sla.api_urls")),
+    path("", include("disputes.api_urls")),
+    path("", include("fx.api_urls")),
 ]

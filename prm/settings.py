@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "commissions",
     "analytics",
     "integrations",
+    "policy",
+    "receipts",
+    "sla",
+    "disputes",
+    "fx",
 ]
 
 MIDDLEWARE = [
@@ -352,7 +357,10 @@ IMPORT_PROGRESS_EVERY = env.int("IMPORT_PROGRESS_EVERY", default=200)
 
 # --- Internationalisation and time ----------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Complete translations live in locale/<lang>/LC_MESSAGES (built by `make messages` from
+# locale/fragments/*.json; docs/i18n.md). The picker in the navigation bar switches between them.
+LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -427,6 +435,13 @@ DEAL_EXTENSION_DAYS = env.int("DEAL_EXTENSION_DAYS", default=30)
 DEAL_REMINDER_DAYS = env.list("DEAL_REMINDER_DAYS", cast=int, default=[14, 3])
 DEAL_APPROVAL_SLA_BUSINESS_DAYS = env.int("DEAL_APPROVAL_SLA_BUSINESS_DAYS", default=2)
 LEAD_ACCEPT_SLA_HOURS = env.int("LEAD_ACCEPT_SLA_HOURS", default=72)
+
+# --- Signing (issue 12): registration receipts and verifiable credentials --------------------------
+# Ed25519 keys as "kid:base64url-32-byte-seed" entries, newest first; the first one signs. Keep retired
+# keys' public halves published (receipts.SigningKey) so old receipts stay verifiable. Unset in
+# development: a key is generated once into var/signing-keys.json (receipts/signing.py).
+SIGNING_KEYS = env.list("SIGNING_KEYS", default=[])
+SIGNING_KEY_FILE = env.str("SIGNING_KEY_FILE", default=str(BASE_DIR / "var" / "signing-keys.json"))
 
 # --- Webhooks (issue 10; docs/webhooks.md) ---------------------------------------------------------
 # Loopback and private-network URLs (and hosts resolving to them at delivery time) only in development.

@@ -17,3 +17,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="prm-test-media-"))  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# A fixed signing key (receipts/signing.py): tests never write var/signing-keys.json.
+SIGNING_KEYS = ["test-1:ySENu_ZtzJe_JE25u6_mxEYfJkURRH8rKz3EDAscgY0"]
+SIGNING_KEY_FILE = str(Path(tempfile.mkdtemp(prefix="prm-test-keys-")) / "signing-keys.json")  # noqa: F405

@@ -2,6 +2,14 @@
 (function () {
   "use strict";
 
+  // Selects that submit their form when changed: <select data-autosubmit> (the language picker).
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-autosubmit]");
+    if (select && select.form) {
+      select.form.submit();
+    }
+  });
+
   // Confirm buttons: <button data-confirm="Are you sure?">
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");

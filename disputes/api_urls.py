@@ -1,0 +1,5 @@
+"""Registration disputes (REST API v1)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns = []

@@ -1,0 +1,7 @@
+"""Registration disputes pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "disputes"
+
+urlpatterns = []

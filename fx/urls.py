@@ -1,0 +1,7 @@
+"""Exchange rates pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "fx"
+
+urlpatterns = []

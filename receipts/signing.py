@@ -1,0 +1,166 @@
+"""The portal's Ed25519 signing keys (issue 12): registration receipts and verifiable credentials.
+
+Keys come from the environment (settings.SIGNING_KEYS, "kid:base64url-seed" entries, newest first; the
+first one signs). In development, with none set, one key is generated once into SIGNING_KEY_FILE so
+the demo's receipts survive restarts. Every key that ever signed has its public half stored in
+receipts.SigningKey (published at /.well-known/jwks.json), so retiring a private key - rotation -
+never makes an old receipt unverifiable.
+
+Signatures cover canonical JSON: keys sorted, no whitespace, UTF-8, no floats (money and rates are
+strings), which is RFC 8785 (JCS) for the documents we sign.
+"""
+
+import base64
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    text = text.strip()
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def canonical_json(value) -> bytes:
+    """The exact bytes a signature covers."""
+
+    def no_floats(obj):
+        if isinstance(obj, float):
+            raise TypeError("floats are not signed; use strings for amounts")
+        if isinstance(obj, dict):
+            for item in obj.values():
+                no_floats(item)
+        elif isinstance(obj, list | tuple):
+            for item in obj:
+                no_floats(item)
+
+    no_floats(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    kid: str
+    private: Ed25519PrivateKey
+
+    @property
+    def public_bytes(self) -> bytes:
+        return self.private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    @property
+    def public_b64(self) -> str:
+        return b64url(self.public_bytes)
+
+
+def new_key_entry(kid: str) -> str:
+    """A fresh "kid:seed" entry for SIGNING_KEYS (manage.py signing_keys generate)."""
+    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+
+    seed = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return f"{kid}:{b64url(seed)}"
+
+
+def parse_entry(entry: str) -> KeyPair:
+    kid, sep, seed = entry.strip().partition(":")
+    if not sep or not kid or not seed:
+        raise ImproperlyConfigured("SIGNING_KEYS entries look like kid:base64url-seed")
+    raw = b64url_decode(seed)
+    if len(raw) != 32:
+        raise ImproperlyConfigured(f"SIGNING_KEYS entry {kid!r}: the seed must be 32 bytes")
+    return KeyPair(kid=kid, private=Ed25519PrivateKey.from_private_bytes(raw))
+
+
+_lock = threading.Lock()
+_cache: dict = {}
+
+
+def _entries() -> list[str]:
+    if settings.SIGNING_KEYS:
+        return list(settings.SIGNING_KEYS)
+    if not settings.DEBUG:
+        raise ImproperlyConfigured("Set SIGNING_KEYS (manage.py signing_keys generate prints one).")
+    path = Path(settings.SIGNING_KEY_FILE)
+    with _lock:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps([new_key_entry("dev-1")]))
+            path.chmod(0o600)
+    return json.loads(path.read_text())
+
+
+def key_ring() -> list[KeyPair]:
+    """The configured keys, newest (signing) first."""
+    entries = tuple(_entries())
+    if _cache.get("entries") != entries:
+        _cache["entries"] = entries
+        _cache["ring"] = [parse_entry(e) for e in entries]
+        _cache["published"] = False
+    return _cache["ring"]
+
+
+def active_key() -> KeyPair:
+    ring = key_ring()
+    if not ring:
+        raise ImproperlyConfigured("SIGNING_KEYS is empty.")
+    publish_keys()
+    return ring[0]
+
+
+def publish_keys() -> None:
+    """Record the public half of every configured key (idempotent; once per process per key set)."""
+    if _cache.get("published"):
+        return
+    from receipts.models import SigningKey
+
+    for pair in key_ring():
+        SigningKey.objects.get_or_create(kid=pair.kid, defaults={"public_key": pair.public_b64})
+    _cache["published"] = True
+
+
+def sign(data: bytes) -> tuple[str, str]:
+    """(kid, base64url signature) of the bytes with the active key."""
+    pair = active_key()
+    return pair.kid, b64url(pair.private.sign(data))
+
+
+def public_key(kid: str) -> Ed25519PublicKey | None:
+    """A published public key by id: configured keys first, then retired ones kept in the database."""
+    for pair in key_ring():
+        if pair.kid == kid:
+            return pair.private.public_key()
+    from receipts.models import SigningKey
+
+    row = SigningKey.objects.filter(kid=kid).first()
+    if row is None:
+        return None
+    try:
+        return Ed25519PublicKey.from_public_bytes(b64url_decode(row.public_key))
+    except ValueError:
+        return None
+
+
+def verify(kid: str, data: bytes, signature: str) -> bool:
+    key = public_key(kid) if isinstance(kid, str) else None
+    if key is None or not isinstance(signature, str):
+        return False
+    try:
+        key.verify(b64url_decode(signature), data)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def reset_cache() -> None:
+    """Forget the parsed key ring (tests that change SIGNING_KEYS)."""
+    _cache.clear()

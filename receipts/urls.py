@@ -1,0 +1,7 @@
+"""Signed registration receipts and verifiable credentials pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "receipts"
+
+urlpatterns = []

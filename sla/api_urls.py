@@ -1,0 +1,5 @@
+"""Service levels (REST API v1)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns = []

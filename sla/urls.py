@@ -1,0 +1,7 @@
+"""Service levels pages."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "sla"
+
+urlpatterns = []
