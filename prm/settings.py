@@ -52,17 +52,17 @@ INSTALLED_APPS = [
     "prm",
     "accounts",
     "partners",
+    "fx",
+    "policy",
     "deals",
     "enablement",
     "mdf",
     "commissions",
     "analytics",
     "integrations",
-    "policy",
     "receipts",
     "sla",
     "disputes",
-    "fx",
 ]
 
 MIDDLEWARE = [

@@ -443,6 +443,12 @@ ROUTES.update(
         "webhook-deliveries": _api(PROGRAM_ADMIN, kwargs=shared("webhook")),
         "webhook-pause": _api_post(PROGRAM_ADMIN, kwargs=shared("webhook")),
         "webhook-resume": _api_post(PROGRAM_ADMIN, kwargs=shared("webhook")),
+        # --- issue 12: policy (pages and API) ----------------------------------------------------------
+        # --- issue 12: receipts and credentials (pages and API) -----------------------------------------
+        # --- issue 12: sla (pages and API) -------------------------------------------------------------
+        # --- issue 12: disputes (pages and API) --------------------------------------------------------
+        # --- issue 12: fx (pages and API) --------------------------------------------------------------
+        # --- issue 12: i18n ----------------------------------------------------------------------------
     }
 )
 

@@ -203,4 +203,9 @@ def build_world() -> World:
         per_user["history_import"][role] = ImportJob.objects.create(kind="deal_history", uploaded_by=user, content="x")
         per_user["account_import"][role] = AccountImport.objects.create(uploaded_by=user, content="x")
     w.per_user = per_user
+    # --- issue 12: policy objects --------------------------------------------------------------------
+    # --- issue 12: receipts objects ------------------------------------------------------------------
+    # --- issue 12: sla objects -----------------------------------------------------------------------
+    # --- issue 12: disputes objects ------------------------------------------------------------------
+    # --- issue 12: fx objects ------------------------------------------------------------------------
     return w

@@ -706,7 +706,9 @@ class DemoGenerator:
         return rows
 
 
-DEMO_APPS = ("partners", "deals", "enablement", "mdf", "commissions", "analytics")
+DEMO_APPS = (
+    "partners", "fx", "policy", "deals", "enablement", "mdf", "commissions", "analytics", "receipts", "sla", "disputes"
+)
 
 
 class Command(BaseCommand):
