@@ -23,7 +23,7 @@ LOAD_STAMP    = $(VENV)/.installed-load
 DEV_STAMP     = $(VENV)/.installed
 
 .PHONY: help install install-runtime migrate demo demo-banner reset-demo run test test-fast faults lint format \
-        migrations-check check-deploy worker beat bench load browsers clean
+        messages migrations-check check-deploy worker beat bench load browsers clean
 
 help: ## List the targets
 	@echo "PRM portal - make targets:"
@@ -130,6 +130,10 @@ format: $(DEV_STAMP) ## Sort imports and format the code with ruff
 	$(VENV)/bin/ruff check --select I --fix .
 	$(VENV)/bin/ruff format .
 
+messages: $(DEV_STAMP) ## Rebuild the Spanish and German catalogues from locale/fragments (needs gettext)
+	$(MANAGE) translations build
+	$(MANAGE) translations check
+
 migrations-check: $(RUNTIME_STAMP) ## Fail when a model change has no migration
 	$(MANAGE) makemigrations --check --dry-run
 
@@ -137,6 +141,7 @@ check-deploy: $(RUNTIME_STAMP) ## Django's deployment checks with production-lik
 	DEBUG=false \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')" \
 	ALLOWED_HOSTS=portal.example.com \
+	SIGNING_KEYS="deploy-check:$$($(PY) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode())')" \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 bench: $(DEV_STAMP) ## Run every bench/bench_*.py (as modules, from the repo root)

@@ -169,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
     "deals-expire-protection": {"task": "deals.tasks.expire_deals", "schedule": timedelta(hours=1)},
     "deals-expiry-reminders": {"task": "deals.tasks.send_expiry_reminders", "schedule": timedelta(hours=1)},
     "deals-return-overdue-leads": {"task": "deals.tasks.return_overdue_leads", "schedule": timedelta(minutes=15)},
+    # SLAs (issue 12): open items past their due moment are escalated once.
+    "sla-escalate-breaches": {"task": "sla.tasks.escalate_breaches", "schedule": timedelta(minutes=15)},
     # Partner lifecycle (issue 4): the quarterly tier review on the first day of each fiscal quarter's first
     # month, and the daily sweep for onboarding stalled 14 days.
     "partners-quarterly-tier-review": {
@@ -435,6 +437,14 @@ DEAL_EXTENSION_DAYS = env.int("DEAL_EXTENSION_DAYS", default=30)
 DEAL_REMINDER_DAYS = env.list("DEAL_REMINDER_DAYS", cast=int, default=[14, 3])
 DEAL_APPROVAL_SLA_BUSINESS_DAYS = env.int("DEAL_APPROVAL_SLA_BUSINESS_DAYS", default=2)
 LEAD_ACCEPT_SLA_HOURS = env.int("LEAD_ACCEPT_SLA_HOURS", default=72)
+
+# --- SLAs (issue 12; docs/sla.md): the vendor's own decision times, in business days ----------------
+# Deal registrations use the approval_sla_business_days of the rules-of-engagement version in force.
+MDF_CLAIM_SLA_BUSINESS_DAYS = env.int("MDF_CLAIM_SLA_BUSINESS_DAYS", default=10)
+COMMISSION_PAYOUT_SLA_BUSINESS_DAYS = env.int("COMMISSION_PAYOUT_SLA_BUSINESS_DAYS", default=5)
+DISPUTE_SLA_BUSINESS_DAYS = env.int("DISPUTE_SLA_BUSINESS_DAYS", default=5)
+SLA_MEDIAN_WINDOW_DAYS = env.int("SLA_MEDIAN_WINDOW_DAYS", default=90)
+SLA_MEDIAN_CACHE_SECONDS = env.int("SLA_MEDIAN_CACHE_SECONDS", default=600)
 
 # --- Signing (issue 12): registration receipts and verifiable credentials --------------------------
 # Ed25519 keys as "kid:base64url-32-byte-seed" entries, newest first; the first one signs. Keep retired

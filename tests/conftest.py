@@ -1,6 +1,7 @@
 """Shared fixtures: role users, API clients, and the rules for tests that need real services.
 
-Tests marked `postgres`, `redis` or `e2e` need PostgreSQL (DATABASE_URL), Redis (REDIS_URL) or Chromium.
+Tests marked `postgres`, `redis`, `e2e` or `gettext` need PostgreSQL (DATABASE_URL), Redis (REDIS_URL),
+Chromium or GNU gettext.
 On a developer's machine without them they are skipped, and the run says so at the end; in CI
 (CI=true) a missing service fails the test instead.
 """
@@ -27,6 +28,8 @@ def _missing(item) -> str | None:
         return "needs Redis: set REDIS_URL=redis://..."
     if "e2e" in item.keywords and not shutil.which(CHROMIUM):
         return f"needs Chromium at {CHROMIUM} (apt-get install chromium chromium-driver)"
+    if "gettext" in item.keywords and not shutil.which("xgettext"):
+        return "needs GNU gettext's xgettext for makemessages (apt-get install gettext)"
     return None
 
 
