@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, Invitation, User
 
@@ -13,9 +14,9 @@ class UserAdmin(BaseUserAdmin):
     raw_id_fields = ["partner"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("first_name", "last_name", "job_title", "phone")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "job_title", "phone")}),
         (
-            "Access",
+            _("Access"),
             {
                 "fields": (
                     "role",
@@ -30,7 +31,7 @@ class UserAdmin(BaseUserAdmin):
                 )
             },
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "partner", "password1", "password2")}),)
 

@@ -5,6 +5,7 @@ from allauth.account.adapter import get_adapter
 from allauth.core.internal import ratelimit
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
@@ -54,13 +55,13 @@ class ObtainTokenView(APIView):
             return self.throttled_response()
         if user is None or not user.is_active:
             return Response(
-                {"non_field_errors": ["Unable to log in with the e-mail and password given."]},
+                {"non_field_errors": [_("Unable to log in with the e-mail and password given.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         has_mfa = services.user_has_mfa(user)
         if user.mfa_required and not has_mfa:
             return Response(
-                {"detail": "Set up two-factor authentication in the portal first.", "code": "mfa_required"},
+                {"detail": _("Set up two-factor authentication in the portal first."), "code": "mfa_required"},
                 status=status.HTTP_403_FORBIDDEN,
             )
         if has_mfa:  # internal roles must; a partner user who turned MFA on is protected by it here too
@@ -73,17 +74,17 @@ class ObtainTokenView(APIView):
                 return self.throttled_response()
             if not services.verify_mfa_code(user, form.validated_data.get("otp", "")):
                 return Response(
-                    {"otp": ["Enter the current code from your authenticator app or a recovery code."]},
+                    {"otp": [_("Enter the current code from your authenticator app or a recovery code.")]},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
             attempt.rollback()
-        _, secret = services.create_api_token(user=user, name="API login", scope=TokenScope.READ_WRITE)
+        _token, secret = services.create_api_token(user=user, name="API login", scope=TokenScope.READ_WRITE)
         return Response({"token": secret})
 
     @staticmethod
     def throttled_response():
         return Response(
-            {"detail": "Too many failed login attempts. Try again later.", "code": "throttled"},
+            {"detail": _("Too many failed login attempts. Try again later."), "code": "throttled"},
             status=status.HTTP_429_TOO_MANY_REQUESTS,
             headers={"Retry-After": str(LOGIN_RETRY_AFTER_SECONDS)},
         )

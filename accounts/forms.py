@@ -1,28 +1,29 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import INTERNAL_ROLES, Role
 from prm.forms import BootstrapFormMixin
 
 
 class AcceptInvitationForm(BootstrapFormMixin, forms.Form):
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, label=_("First name"))
+    last_name = forms.CharField(max_length=150, label=_("Last name"))
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters, not only digits, not a common password.",
+        help_text=_("At least 10 characters, not only digits, not a common password."),
     )
     password2 = forms.CharField(
-        label="Password (again)", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     def clean(self):
         data = super().clean()
         if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         return data
 
 
 class StaffInviteForm(BootstrapFormMixin, forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r in INTERNAL_ROLES])
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r in INTERNAL_ROLES], label=_("Role"))

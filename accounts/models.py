@@ -12,16 +12,17 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy import TenantQuerySet
 
 
 class Role(models.TextChoices):
-    PARTNER_ADMIN = "partner_admin", "Partner admin"
-    PARTNER_USER = "partner_user", "Partner user"
-    CHANNEL_MANAGER = "channel_manager", "Channel manager"
-    FINANCE = "finance", "Finance"
-    PROGRAM_ADMIN = "program_admin", "Program admin"
+    PARTNER_ADMIN = "partner_admin", _("Partner admin")
+    PARTNER_USER = "partner_user", _("Partner user")
+    CHANNEL_MANAGER = "channel_manager", _("Channel manager")
+    FINANCE = "finance", _("Finance")
+    PROGRAM_ADMIN = "program_admin", _("Program admin")
 
 
 PARTNER_ROLES = frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER})
@@ -29,11 +30,11 @@ INTERNAL_ROLES = frozenset({Role.CHANNEL_MANAGER, Role.FINANCE, Role.PROGRAM_ADM
 
 
 class PartnerFunction(models.TextChoices):
-    SALES = "sales", "Sales"
-    MARKETING = "marketing", "Marketing"
-    TECHNICAL = "technical", "Technical / pre-sales"
-    EXECUTIVE = "executive", "Executive"
-    OTHER = "other", "Other"
+    SALES = "sales", _("Sales")
+    MARKETING = "marketing", _("Marketing")
+    TECHNICAL = "technical", _("Technical / pre-sales")
+    EXECUTIVE = "executive", _("Executive")
+    OTHER = "other", _("Other")
 
 
 class UserQuerySet(TenantQuerySet):
@@ -67,7 +68,7 @@ class User(AbstractUser):
     TENANT_PATH = "partner_id"
 
     username = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER_USER)
     partner = models.ForeignKey(
         "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
@@ -78,7 +79,7 @@ class User(AbstractUser):
     job_title = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     mfa_waived = models.BooleanField(
-        default=False, help_text="Demo accounts only: honoured when DEBUG is on, ignored in production."
+        default=False, help_text=_("Demo accounts only: honoured when DEBUG is on, ignored in production.")
     )
 
     USERNAME_FIELD = "email"
@@ -93,7 +94,7 @@ class User(AbstractUser):
                 condition=(Q(role__in=sorted(PARTNER_ROLES)) & Q(partner__isnull=False))
                 | (Q(role__in=sorted(INTERNAL_ROLES)) & Q(partner__isnull=True)),
                 name="user_partner_matches_role",
-                violation_error_message="Partner users belong to exactly one partner; internal users to none.",
+                violation_error_message=_("Partner users belong to exactly one partner; internal users to none."),
             )
         ]
 
@@ -126,10 +127,10 @@ def hash_secret(secret: str) -> str:
 
 
 class InvitationStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
 
 
 class InvitationQuerySet(TenantQuerySet):
@@ -185,8 +186,8 @@ class Invitation(models.Model):
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", "Read only"
-    READ_WRITE = "read_write", "Read and write"
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -206,7 +207,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     scope = models.CharField(max_length=20, choices=TokenScope.choices, default=TokenScope.READ_WRITE)
-    prefix = models.CharField(max_length=8, help_text="First characters of the token, to recognise it.")
+    prefix = models.CharField(max_length=8, help_text=_("First characters of the token, to recognise it."))
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

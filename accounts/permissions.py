@@ -1,5 +1,7 @@
 """API permissions: who may call what (roles), and what a token's scope allows."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import permissions
 
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, ApiToken, TokenScope
@@ -8,7 +10,7 @@ from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, ApiToken, TokenScope
 class IsPortalUser(permissions.BasePermission):
     """Authenticated and active; a read-only token may not write; internal session users need MFA."""
 
-    message = "You do not have permission to perform this action."
+    message = gettext_lazy("You do not have permission to perform this action.")
 
     def has_permission(self, request, view):
         user = request.user
@@ -17,14 +19,14 @@ class IsPortalUser(permissions.BasePermission):
         token = request.auth
         if isinstance(token, ApiToken):
             if token.scope == TokenScope.READ and request.method not in permissions.SAFE_METHODS:
-                self.message = "This token is read-only."
+                self.message = _("This token is read-only.")
                 return False
             return True
         if user.mfa_required:
             from accounts.middleware import mfa_set_up
 
             if not mfa_set_up(request._request):
-                self.message = "Set up two-factor authentication in the portal first."
+                self.message = _("Set up two-factor authentication in the portal first.")
                 return False
         return True
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, ApiToken, Invitation, Role, TokenScope, User, hash_secret
 from prm.audit import record_audit
@@ -38,13 +39,13 @@ def invite_user(*, inviter: User, email: str, role: str, partner=None, partner_f
     never stored, only its hash."""
     email = User.objects.normalize_email(email).lower()
     if role not in Role.values:
-        raise ValidationError({"role": "Choose one of the roles offered."})
+        raise ValidationError({"role": _("Choose one of the roles offered.")})
     if (role in PARTNER_ROLES) != (partner is not None):
-        raise ValidationError({"role": "Partner roles need a partner; internal roles must have none."})
+        raise ValidationError({"role": _("Partner roles need a partner; internal roles must have none.")})
     if not can_invite(inviter, role=role, partner=partner):
-        raise PermissionDenied("You may not invite someone with this role here.")
+        raise PermissionDenied(_("You may not invite someone with this role here."))
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "Someone with this e-mail address already has an account."})
+        raise ValidationError({"email": _("Someone with this e-mail address already has an account.")})
     token = Invitation.new_token()
     with transaction.atomic():
         # A new invitation replaces a pending one for the same address into the same organisation; another
@@ -86,7 +87,7 @@ def _send_invitation_email(invitation: Invitation, token: str) -> None:
         "vendor_name": settings.VENDOR_NAME,
     }
     send_mail(
-        subject=f"You are invited to the {settings.PORTAL_NAME}",
+        subject=_("You are invited to the %(portal)s") % {"portal": settings.PORTAL_NAME},
         message=render_to_string("accounts/email/invitation.txt", context),
         from_email=None,
         recipient_list=[invitation.email],
@@ -102,19 +103,19 @@ def accept_invitation(*, token: str, password: str, first_name: str = "", last_n
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(token_hash=hash_secret(token)).first()
         if invitation is None:
-            raise TransitionNotAllowed("This invitation link is not valid.", code="invitation_invalid")
+            raise TransitionNotAllowed(_("This invitation link is not valid."), code="invitation_invalid")
         status = invitation.status
         if status != "pending":
             raise TransitionNotAllowed(
                 {
-                    "accepted": "This invitation has already been used. Log in instead.",
-                    "expired": "This invitation has expired. Ask the person who invited you for a new one.",
-                    "revoked": "This invitation was withdrawn. Ask the person who invited you for a new one.",
+                    "accepted": _("This invitation has already been used. Log in instead."),
+                    "expired": _("This invitation has expired. Ask the person who invited you for a new one."),
+                    "revoked": _("This invitation was withdrawn. Ask the person who invited you for a new one."),
                 }[status],
                 code=f"invitation_{status}",
             )
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise Conflict("An account with this e-mail address already exists. Log in instead.", code="user_exists")
+            raise Conflict(_("An account with this e-mail address already exists. Log in instead."), code="user_exists")
         user = User(
             email=invitation.email,
             role=invitation.role,
@@ -152,11 +153,11 @@ def accept_invitation(*, token: str, password: str, first_name: str = "", last_n
 
 def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
     if not can_invite(actor, role=invitation.role, partner=invitation.partner):
-        raise PermissionDenied("You may not withdraw this invitation.")
+        raise PermissionDenied(_("You may not withdraw this invitation."))
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.status != "pending":
-            raise TransitionNotAllowed("Only a pending invitation can be withdrawn.", code="invitation_not_pending")
+            raise TransitionNotAllowed(_("Only a pending invitation can be withdrawn."), code="invitation_not_pending")
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
         record_audit(actor=actor, obj=invitation, action="revoked", from_state="pending", to_state="revoked")
@@ -166,12 +167,12 @@ def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
 def create_api_token(*, user: User, name: str, scope: str = TokenScope.READ_WRITE) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns (token, secret). The secret is shown to the caller once."""
     if not user.is_active:
-        raise PermissionDenied("This account is inactive.")
+        raise PermissionDenied(_("This account is inactive."))
     if scope not in TokenScope.values:
-        raise ValidationError({"scope": 'Use "read" or "read_write".'})
+        raise ValidationError({"scope": _('Use "read" or "read_write".')})
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Give the token a name, e.g. the integration that uses it."})
+        raise ValidationError({"name": _("Give the token a name, e.g. the integration that uses it.")})
     secret = "prm_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -183,7 +184,7 @@ def create_api_token(*, user: User, name: str, scope: str = TokenScope.READ_WRIT
 
 def revoke_api_token(*, user: User, token: ApiToken) -> ApiToken:
     if token.user_id != user.pk:
-        raise PermissionDenied("Only the token's owner may revoke it.")
+        raise PermissionDenied(_("Only the token's owner may revoke it."))
     with transaction.atomic():
         updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         if updated:

@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from accounts import services
@@ -16,20 +18,28 @@ from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run
 
 
 class ApiTokenForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(max_length=100, help_text="What uses it, e.g. “CRM sync”.")
+    name = forms.CharField(
+        max_length=100, label=gettext_lazy("Name"), help_text=gettext_lazy("What uses it, e.g. “CRM sync”.")
+    )
     scope = forms.ChoiceField(
         choices=TokenScope.choices,
         initial=TokenScope.READ,
         widget=forms.RadioSelect,
-        help_text="A read-only token gets 403 on any write.",
+        label=gettext_lazy("Scope"),
+        help_text=gettext_lazy("A read-only token gets 403 on any write."),
     )
 
 
 class ApiTokenFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
-        choices=[("active", "Active"), ("revoked", "Revoked")], method="filter_state", label="Show"
+        choices=[
+            ("active", pgettext_lazy("state of a user, token or webhook", "Active")),
+            ("revoked", gettext_lazy("Revoked")),
+        ],
+        method="filter_state",
+        label=gettext_lazy("Show"),
     )
-    scope = django_filters.ChoiceFilter(choices=TokenScope.choices)
+    scope = django_filters.ChoiceFilter(choices=TokenScope.choices, label=gettext_lazy("Scope"))
 
     class Meta:
         model = ApiToken
@@ -94,6 +104,6 @@ class ApiTokenRevokeView(MfaFirstMixin, RoleRequiredMixin, View):
                 services.revoke_api_token,
                 user=request.user,
                 token=token,
-                success=f"Token “{token.name}” revoked: it gets 401 from now on.",
+                success=_("Token “%(name)s” revoked: it gets 401 from now on.") % {"name": token.name},
             )
         return redirect("accounts:tokens")

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts import services
@@ -16,11 +18,11 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 INVITATION_PROBLEMS = {
-    "accepted": "This invitation has already been used. Log in with your e-mail and password.",
-    "expired": "This invitation has expired. Ask the person who invited you to send a new one.",
-    "revoked": "This invitation was withdrawn. Ask the person who invited you to send a new one.",
+    "accepted": gettext_lazy("This invitation has already been used. Log in with your e-mail and password."),
+    "expired": gettext_lazy("This invitation has expired. Ask the person who invited you to send a new one."),
+    "revoked": gettext_lazy("This invitation was withdrawn. Ask the person who invited you to send a new one."),
 }
-INVALID_LINK = "This invitation link is not valid. Check that you copied the whole link."
+INVALID_LINK = gettext_lazy("This invitation link is not valid. Check that you copied the whole link.")
 
 
 class AcceptInvitationView(View):
@@ -67,7 +69,7 @@ class AcceptInvitationView(View):
                 return self._render(request, invitation, error.message, form, status)
             else:
                 login(request, user, backend=BACKEND)
-                messages.success(request, "Welcome! Your account is ready.")
+                messages.success(request, _("Welcome! Your account is ready."))
                 return redirect("home")
         return self._render(request, invitation, None, form, 400)
 
@@ -108,7 +110,7 @@ class StaffView(FilteredListView):
                 partner=None,
             )
             if invitation is not None:
-                messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
                 return redirect("accounts:staff")
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from analytics.models import Alert, AlertKind, AlertRule, Scorecard
@@ -215,7 +216,7 @@ def _alert_opened(event):
     return [
         Notice(
             users=users,
-            title=f"Partner at risk: {payload.get('partner_name', '')}",
+            title=_("Partner at risk: %(partner)s") % {"partner": payload.get("partner_name", "")},
             body=payload.get("detail", ""),
             url=reverse("analytics:at_risk") + "?" + urlencode({"book": "all", "q": payload.get("partner_name", "")}),
         )
@@ -233,11 +234,11 @@ def update_alert_rule(*, user, rule: AlertRule, threshold: int, active: bool) ->
     try:
         threshold = int(threshold)
     except (TypeError, ValueError):
-        raise ValidationError({"threshold": "Enter a whole number."}) from None
+        raise ValidationError({"threshold": _("Enter a whole number.")}) from None
     if threshold < 1:
-        raise ValidationError({"threshold": "The threshold must be at least 1."})
+        raise ValidationError({"threshold": _("The threshold must be at least 1.")})
     if threshold > 100000:
-        raise ValidationError({"threshold": "The threshold is too large."})
+        raise ValidationError({"threshold": _("The threshold is too large.")})
     with transaction.atomic():
         rule = AlertRule.objects.select_for_update().get(pk=rule.pk)
         changes = {}

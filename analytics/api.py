@@ -8,6 +8,7 @@ rates are recomputed from its summed counts, never averaged.
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -103,9 +104,9 @@ def partner_param(request, errors: dict) -> str:
     """`?partner=`: a numeric id; internal users must give it, a partner admin may leave it out (their own)."""
     partner_id = request.query_params.get("partner", "")
     if partner_id and not partner_id.isdigit():
-        errors["partner"] = ["Give the partner's numeric id."]
+        errors["partner"] = [gettext("Give the partner's numeric id.")]
     elif not partner_id and request.user.is_internal:
-        errors["partner"] = ["Give the partner's id: ?partner=<id>."]
+        errors["partner"] = [gettext("Give the partner's id: ?partner=<id>.")]
     return partner_id
 
 
@@ -158,7 +159,7 @@ class ProgramView(APIView):
         period = _period(request.query_params, errors)
         group_by = request.query_params.get("group_by", "")
         if group_by not in GROUP_BY:
-            errors["group_by"] = [f"Group by one of: {', '.join(GROUP_BY)}."]
+            errors["group_by"] = [gettext("Group by one of: %(choices)s.") % {"choices": ", ".join(GROUP_BY)}]
         if errors:
             raise serializers.ValidationError(errors)
         groups = selectors.program_groups(period=period, group_by=group_by)

@@ -1,6 +1,7 @@
 """Forms of analytics pages."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from analytics import selectors
@@ -12,19 +13,23 @@ from prm.periods import parse_period
 class ProgramFilterForm(BootstrapFormMixin, forms.Form):
     """Program dashboard filters: the quarter (charts show the 8 quarters ending there) and dimensions."""
 
-    period = forms.ChoiceField(label="Quarter", required=False)
-    tier = forms.ModelChoiceField(queryset=Tier.objects.order_by("rank"), required=False, empty_label="Any tier")
-    partner_type = forms.ChoiceField(label="Type", required=False, choices=[("", "Any type"), *PartnerType.choices])
-    region = forms.ChoiceField(required=False, choices=[("", "Any region"), *Region.choices])
-    manager = forms.ChoiceField(label="Channel manager", required=False)
+    period = forms.ChoiceField(label=_("Quarter"), required=False)
+    tier = forms.ModelChoiceField(
+        queryset=Tier.objects.order_by("rank"), required=False, empty_label=_("Any tier"), label=_("Tier")
+    )
+    partner_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("Any type")), *PartnerType.choices]
+    )
+    region = forms.ChoiceField(label=_("Region"), required=False, choices=[("", _("Any region")), *Region.choices])
+    manager = forms.ChoiceField(label=_("Channel manager"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["period"].choices = selectors.quarter_choices()
         managers = User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True).order_by("first_name", "email")
-        mine = [("mine", "Mine")] if user.role == Role.CHANNEL_MANAGER else []
-        self.fields["manager"].choices = [("", "Any manager"), *mine, *((str(m.pk), str(m)) for m in managers)]
+        mine = [("mine", _("Mine"))] if user.role == Role.CHANNEL_MANAGER else []
+        self.fields["manager"].choices = [("", _("Any manager")), *mine, *((str(m.pk), str(m)) for m in managers)]
 
     def clean_period(self):
         key = self.cleaned_data.get("period")

@@ -9,11 +9,15 @@ recomputed from the summed parts; point-in-time figures from the quarter's last 
 rows always agree with their months. Full and incremental rebuilds run this same code.
 
 Definitions (period = a month, "2026-11", or a fiscal quarter, "2026-Q4"):
-- Amounts are in the program currency (settings.DEFAULT_CURRENCY) only. A deal, MDF request, claim,
-  fund or commission entry in another currency is left out of every figure (amounts AND counts, so the
-  figures stay consistent with each other) and counted in `other_currency_records`. Currency
-  conversion would replace the `currency = DEFAULT_CURRENCY` filters of `_in_program_currency` by a join
-  on a rate table.
+- Amounts are in the program currency (settings.DEFAULT_CURRENCY). A deal, MDF request, claim, fund or
+  commission entry in another currency is converted at finance's rate (fx.ExchangeRate) in force on the
+  record's date for that figure, the same date that puts it in a period (close date for bookings and
+  lost deals, submitted_at for registrations, decided_at for pipeline and MDF commitments, paid_at for
+  claims and paid commissions, earned_on for owed commissions, the fund's period start, the influence's
+  created_at for influenced pipeline), rounded half-up to cents per record (fx.services.converted: an
+  indexed as-of lookup inside the same INSERT ... SELECT, evaluated only for rows not in the program
+  currency). A record whose currency has no rate on that date is left out of every figure (amounts AND
+  counts, so the figures stay consistent with each other) and counted in `other_currency_records`.
 - sourced_bookings: amounts of partner-sourced deals won with close_date in the period; won_deals is
   their number; new_bookings (deal_type new_business) + expansion_bookings (expansion AND renewal:
   a renewal is business with an existing customer, so it counts as expansion) = sourced_bookings.
@@ -158,7 +162,23 @@ class DaysBetween(Func):
 
 
 def _in_program_currency():
+    """Records in the program currency (no conversion needed)."""
     return Q(currency=settings.DEFAULT_CURRENCY)
+
+
+def _money(amount: str, day: str, currency: str = "currency"):
+    """The record's amount in the program currency at the rate of `day` (NULL without a rate: Sum skips it)."""
+    from fx.services import converted
+
+    return converted(amount, currency, day)
+
+
+def _counted(day: str, currency: str = "currency") -> Q:
+    """The record is in the program currency or has a rate on `day`: it counts; otherwise it is an
+    other-currency record."""
+    from fx.services import convertible
+
+    return convertible(currency, day)
 
 
 def _scope(queryset, partner_ids, field="partner_id"):
@@ -169,19 +189,19 @@ def _deal_sources(horizon: Horizon, partner_ids):
     from deals.models import DealRegistration, DealSource, DealStatus, DealType
 
     start, start_at = horizon.start, _aware(horizon.start)
-    program = _in_program_currency()
     deals = _scope(DealRegistration.objects.filter(source=DealSource.PARTNER, partner__isnull=False), partner_ids)
     won = deals.filter(status=DealStatus.WON, close_date__gte=start).values(
         "partner_id", bucket=TruncMonth("close_date")
     )
+    counted, amount = _counted("close_date"), _money("amount", "close_date")
     yield (
         won.annotate(
-            k_bookings=Sum("amount", filter=program),
-            k_won=Count("id", filter=program),
-            k_new=Sum("amount", filter=program & Q(deal_type=DealType.NEW_BUSINESS)),
-            k_expansion=Sum("amount", filter=program & ~Q(deal_type=DealType.NEW_BUSINESS)),
-            k_cycle=Sum(DaysBetween("close_date", Coalesce("submitted_at", "created_at")), filter=program),
-            k_other=Count("id", filter=~program),
+            k_bookings=Sum(amount, filter=counted),
+            k_won=Count("id", filter=counted),
+            k_new=Sum(amount, filter=counted & Q(deal_type=DealType.NEW_BUSINESS)),
+            k_expansion=Sum(amount, filter=counted & ~Q(deal_type=DealType.NEW_BUSINESS)),
+            k_cycle=Sum(DaysBetween("close_date", Coalesce("submitted_at", "created_at")), filter=counted),
+            k_other=Count("id", filter=~counted),
         ),
         {
             "sourced_bookings": "k_bookings",
@@ -198,29 +218,42 @@ def _deal_sources(horizon: Horizon, partner_ids):
         .filter(lost_on__gte=start)
         .values("partner_id", bucket=TruncMonth("lost_on", output_field=DateField()))
     )
+    counted = _counted("lost_on")
     yield (
-        lost.annotate(k_lost=Count("id", filter=program), k_other=Count("id", filter=~program)),
+        lost.annotate(k_lost=Count("id", filter=counted), k_other=Count("id", filter=~counted)),
         {
             "lost_deals": "k_lost",
             "other_currency_records": "k_other",
         },
     )
-    registered = deals.filter(submitted_at__gte=start_at).values("partner_id", bucket=TruncMonth("submitted_at"))
+    registered = (
+        deals.filter(submitted_at__gte=start_at)
+        .alias(fx_day=TruncDate("submitted_at"))
+        .values("partner_id", bucket=TruncMonth("submitted_at"))
+    )
+    counted = _counted("fx_day")
     yield (
         registered.annotate(
-            k_n=Count("id", filter=program), k_value=Sum("amount", filter=program), k_other=Count("id", filter=~program)
+            k_n=Count("id", filter=counted),
+            k_value=Sum(_money("amount", "fx_day"), filter=counted),
+            k_other=Count("id", filter=~counted),
         ),
         {"registered_deals": "k_n", "registered_value": "k_value", "other_currency_records": "k_other"},
     )
-    pipeline = deals.filter(
-        decided_at__gte=start_at,
-        status__in=[DealStatus.APPROVED, DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED],
-    ).values("partner_id", bucket=TruncMonth("decided_at"))
+    pipeline = (
+        deals.filter(
+            decided_at__gte=start_at,
+            status__in=[DealStatus.APPROVED, DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED],
+        )
+        .alias(fx_day=TruncDate("decided_at"))
+        .values("partner_id", bucket=TruncMonth("decided_at"))
+    )
+    counted, amount = _counted("fx_day"), _money("amount", "fx_day")
     yield (
         pipeline.annotate(
-            k_value=Sum("amount", filter=program),
-            k_mdf=Sum("amount", filter=program & Q(mdf_request__isnull=False)),
-            k_other=Count("id", filter=~program),
+            k_value=Sum(amount, filter=counted),
+            k_mdf=Sum(amount, filter=counted & Q(mdf_request__isnull=False)),
+            k_other=Count("id", filter=~counted),
         ),
         {"sourced_pipeline": "k_value", "mdf_pipeline": "k_mdf", "other_currency_records": "k_other"},
     )
@@ -243,14 +276,17 @@ def _first_influences(partner_ids):
 def _influence_sources(horizon: Horizon, partner_ids):
     from deals.models import DealStatus
 
-    program = Q(deal__currency=settings.DEFAULT_CURRENCY)
     won = (
         _first_influences(partner_ids)
         .filter(deal__status=DealStatus.WON, deal__close_date__gte=horizon.start)
         .values("partner_id", bucket=TruncMonth("deal__close_date"))
     )
+    counted = _counted("deal__close_date", "deal__currency")
     yield (
-        won.annotate(k_value=Sum("deal__amount", filter=program), k_other=Count("id", filter=~program)),
+        won.annotate(
+            k_value=Sum(_money("deal__amount", "deal__close_date", "deal__currency"), filter=counted),
+            k_other=Count("id", filter=~counted),
+        ),
         {
             "influenced_bookings": "k_value",
             "other_currency_records": "k_other",
@@ -259,10 +295,15 @@ def _influence_sources(horizon: Horizon, partner_ids):
     open_deals = (
         _first_influences(partner_ids)
         .filter(deal__status=DealStatus.APPROVED, created_at__gte=_aware(horizon.start))
+        .alias(fx_day=TruncDate("created_at"))
         .values("partner_id", bucket=TruncMonth("created_at"))
     )
+    counted = _counted("fx_day", "deal__currency")
     yield (
-        open_deals.annotate(k_value=Sum("deal__amount", filter=program), k_other=Count("id", filter=~program)),
+        open_deals.annotate(
+            k_value=Sum(_money("deal__amount", "fx_day", "deal__currency"), filter=counted),
+            k_other=Count("id", filter=~counted),
+        ),
         {
             "influenced_pipeline": "k_value",
             "other_currency_records": "k_other",
@@ -303,28 +344,34 @@ def _enablement_sources(horizon: Horizon, partner_ids):
 def _mdf_sources(horizon: Horizon, partner_ids):
     from mdf.models import Fund, MdfClaim, MdfRequest, RequestStatus
 
-    program = _in_program_currency()
     start_at = _aware(horizon.start)
-    committed = _scope(MdfRequest.objects, partner_ids).filter(
-        decided_at__gte=start_at, status__in=[RequestStatus.APPROVED, RequestStatus.COMPLETED, RequestStatus.LAPSED]
+    committed = (
+        _scope(MdfRequest.objects, partner_ids)
+        .filter(
+            decided_at__gte=start_at,
+            status__in=[RequestStatus.APPROVED, RequestStatus.COMPLETED, RequestStatus.LAPSED],
+        )
+        .alias(fx_day=TruncDate("decided_at"))
     )
+    counted = _counted("fx_day")
     yield (
         committed.values("partner_id", bucket=TruncMonth("decided_at")).annotate(
-            k_value=Sum("approved_amount", filter=program), k_other=Count("id", filter=~program)
+            k_value=Sum(_money("approved_amount", "fx_day"), filter=counted), k_other=Count("id", filter=~counted)
         ),
         {"mdf_committed": "k_value", "other_currency_records": "k_other"},
     )
-    spent = _scope(MdfClaim.objects, partner_ids).filter(paid_at__gte=start_at)
+    spent = _scope(MdfClaim.objects, partner_ids).filter(paid_at__gte=start_at).alias(fx_day=TruncDate("paid_at"))
     yield (
         spent.values("partner_id", bucket=TruncMonth("paid_at")).annotate(
-            k_value=Sum("approved_amount", filter=program), k_other=Count("id", filter=~program)
+            k_value=Sum(_money("approved_amount", "fx_day"), filter=counted), k_other=Count("id", filter=~counted)
         ),
         {"mdf_spent": "k_value", "other_currency_records": "k_other"},
     )
     funds = _scope(Fund.objects, partner_ids).filter(period_start__gte=horizon.start, period_start__lt=horizon.end)
+    counted = _counted("period_start")
     yield (
         funds.values("partner_id", bucket=TruncMonth("period_start")).annotate(
-            k_value=Sum("available", filter=program), k_other=Count("id", filter=~program)
+            k_value=Sum(_money("available", "period_start"), filter=counted), k_other=Count("id", filter=~counted)
         ),
         {"mdf_available": "k_value", "other_currency_records": "k_other"},
     )
@@ -333,19 +380,22 @@ def _mdf_sources(horizon: Horizon, partner_ids):
 def _commission_sources(horizon: Horizon, partner_ids):
     from commissions.models import CommissionEntry, EntryStatus
 
-    program = _in_program_currency()
     entries = _scope(CommissionEntry.objects, partner_ids)
-    paid = entries.filter(status=EntryStatus.PAID, paid_at__gte=_aware(horizon.start))
+    paid = entries.filter(status=EntryStatus.PAID, paid_at__gte=_aware(horizon.start)).alias(
+        fx_day=TruncDate("paid_at")
+    )
+    counted = _counted("fx_day")
     yield (
         paid.values("partner_id", bucket=TruncMonth("paid_at")).annotate(
-            k_value=Sum("amount", filter=program), k_other=Count("id", filter=~program)
+            k_value=Sum(_money("amount", "fx_day"), filter=counted), k_other=Count("id", filter=~counted)
         ),
         {"commission_paid": "k_value", "other_currency_records": "k_other"},
     )
     owed = entries.exclude(status=EntryStatus.PAID).filter(earned_on__gte=horizon.start)
+    counted = _counted("earned_on")
     yield (
         owed.values("partner_id", bucket=TruncMonth("earned_on")).annotate(
-            k_value=Sum("amount", filter=program), k_other=Count("id", filter=~program)
+            k_value=Sum(_money("amount", "earned_on"), filter=counted), k_other=Count("id", filter=~counted)
         ),
         {"commission_owed": "k_value", "other_currency_records": "k_other"},
     )

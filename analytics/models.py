@@ -11,14 +11,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from prm.money import CurrencyField, MoneyField
 from prm.tenancy import TenantManager
 
 
 class PeriodKind(models.TextChoices):
-    MONTH = "month", "Month"
-    QUARTER = "quarter", "Quarter"
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
 
 
 class KpiSnapshot(models.Model):
@@ -43,7 +44,7 @@ class KpiSnapshot(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    period = models.CharField(max_length=7, help_text="2026-11 or 2026-Q4.")
+    period = models.CharField(max_length=7, help_text=_("2026-11 or 2026-Q4."))
     period_kind = models.CharField(max_length=7, choices=PeriodKind.choices)
     period_start = models.DateField()
     # Dimensions, copied from the partner.
@@ -61,7 +62,7 @@ class KpiSnapshot(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    joined_quarter = models.CharField(max_length=7, blank=True, help_text="Cohort: the quarter the partner joined.")
+    joined_quarter = models.CharField(max_length=7, blank=True, help_text=_("Cohort: the quarter the partner joined."))
     currency = CurrencyField()
     # Bookings (won deals by close date) and pipeline (open registrations created in the period).
     sourced_bookings = MoneyField(default=0)
@@ -76,7 +77,7 @@ class KpiSnapshot(models.Model):
     lost_deals = models.PositiveIntegerField(default=0)
     win_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     sales_cycle_days = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
-    cycle_days_total = models.PositiveIntegerField(default=0, help_text="Sum of won deals' cycle days.")
+    cycle_days_total = models.PositiveIntegerField(default=0, help_text=_("Sum of won deals' cycle days."))
     average_deal_size = MoneyField(null=True, blank=True)
     # Enablement: people holding a valid certification at the period's end, and the plan's target.
     certified_people = models.PositiveIntegerField(default=0)
@@ -97,7 +98,7 @@ class KpiSnapshot(models.Model):
     leads_expired = models.PositiveIntegerField(default=0)
     lead_acceptance_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     other_currency_records = models.PositiveIntegerField(
-        default=0, help_text="Deals, funds or entries in another currency, left out of the sums above."
+        default=0, help_text=_("Deals, funds or entries in another currency, left out of the sums above.")
     )
     computed_at = models.DateTimeField(default=timezone.now)
 
@@ -117,15 +118,15 @@ class KpiSnapshot(models.Model):
 
 
 class RollupKind(models.TextChoices):
-    FULL = "full", "Full rebuild"
-    INCREMENTAL = "incremental", "Incremental"
+    FULL = "full", _("Full rebuild")
+    INCREMENTAL = "incremental", _("Incremental")
 
 
 class RollupStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class RollupRun(models.Model):
@@ -138,11 +139,11 @@ class RollupRun(models.Model):
     )
     total_steps = models.PositiveIntegerField(default=0)
     done_steps = models.PositiveIntegerField(default=0)
-    partners = models.PositiveIntegerField(default=0, help_text="Partners rolled up.")
-    rows = models.PositiveIntegerField(default=0, help_text="Snapshot rows written.")
+    partners = models.PositiveIntegerField(default=0, help_text=_("Partners rolled up."))
+    rows = models.PositiveIntegerField(default=0, help_text=_("Snapshot rows written."))
     error = models.TextField(blank=True)
     active = models.BooleanField(
-        default=False, help_text="Holds the single slot of a queued or running full rebuild (race-free refusal)."
+        default=False, help_text=_("Holds the single slot of a queued or running full rebuild (race-free refusal).")
     )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -182,8 +183,8 @@ class DirtyPartner(models.Model):
 
 
 class CriterionSource(models.TextChoices):
-    KPI = "kpi", "Measured from KPIs"
-    RATING = "rating", "Rated by the channel manager"
+    KPI = "kpi", _("Measured from KPIs")
+    RATING = "rating", _("Rated by the channel manager")
 
 
 class ScorecardCriterion(models.Model):
@@ -199,7 +200,7 @@ class ScorecardCriterion(models.Model):
     source = models.CharField(max_length=8, choices=CriterionSource.choices)
     kpi_field = models.CharField(max_length=40, blank=True)
     target = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Measured value that scores 100."
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text=_("Measured value that scores 100.")
     )
     weight = models.PositiveSmallIntegerField(default=1, validators=[MaxValueValidator(100)])
     position = models.PositiveSmallIntegerField(default=0)
@@ -223,7 +224,7 @@ class ScorecardRating(models.Model):
     TENANT_PATH = "partner_id"
 
     partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="scorecard_ratings")
-    period = models.CharField(max_length=7, help_text="Quarter, e.g. 2026-Q4.")
+    period = models.CharField(max_length=7, help_text=_("Quarter, e.g. 2026-Q4."))
     criterion = models.ForeignKey(ScorecardCriterion, on_delete=models.CASCADE, related_name="ratings")
     rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
     note = models.CharField(max_length=300, blank=True)
@@ -252,7 +253,7 @@ class Scorecard(models.Model):
     period = models.CharField(max_length=7)
     period_start = models.DateField()
     total = models.DecimalField(max_digits=5, decimal_places=2)
-    criteria = models.JSONField(default=list, help_text="[{key, name, weight, value, score}]")
+    criteria = models.JSONField(default=list, help_text=_("[{key, name, weight, value, score}]"))
     computed_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantManager()
@@ -273,10 +274,10 @@ class Scorecard(models.Model):
 
 
 class AlertKind(models.TextChoices):
-    NO_DEAL = "no_deal", "No registered deal in N days"
-    CERTS_EXPIRING = "certs_expiring", "Certifications expiring within N days"
-    SCORE_DROP = "score_drop", "Scorecard dropped by N points"
-    LEADS_NOT_ACCEPTED = "leads_not_accepted", "N or more leads not accepted in time"
+    NO_DEAL = "no_deal", _("No registered deal in N days")
+    CERTS_EXPIRING = "certs_expiring", _("Certifications expiring within N days")
+    SCORE_DROP = "score_drop", _("Scorecard dropped by N points")
+    LEADS_NOT_ACCEPTED = "leads_not_accepted", _("N or more leads not accepted in time")
 
 
 class AlertRule(models.Model):

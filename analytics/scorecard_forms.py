@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from analytics.models import AlertKind, CriterionSource
@@ -24,12 +25,12 @@ def validate_quarter(value: str) -> None:
 class PartnerFilters(django_filters.FilterSet):
     """Tier, type, region, channel manager and a search box: shared by the scorecard and at-risk lists."""
 
-    q = django_filters.CharFilter(method="search", label="Search")
-    tier = django_filters.ModelChoiceFilter(queryset=Tier.objects.all())
-    partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices, label="Type")
-    region = django_filters.ChoiceFilter(choices=Region.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    tier = django_filters.ModelChoiceFilter(queryset=Tier.objects.all(), label=_("Tier"))
+    partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices, label=_("Type"))
+    region = django_filters.ChoiceFilter(choices=Region.choices, label=_("Region"))
     channel_manager = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True), label="Channel manager"
+        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True), label=_("Channel manager")
     )
 
     def search(self, queryset, name, value):
@@ -39,10 +40,16 @@ class PartnerFilters(django_filters.FilterSet):
 
 class ScorecardFilter(PartnerFilters):
     # The period picks which scores the rows carry (the view annotates them); here it is only validated.
-    period = django_filters.CharFilter(method="keep", label="Quarter", validators=[validate_quarter])
+    period = django_filters.CharFilter(method="keep", label=_("Quarter"), validators=[validate_quarter])
     ordering = django_filters.OrderingFilter(
         fields=(("name", "name"), ("score", "score"), ("previous", "previous"), ("delta", "change")),
-        label="Sort",
+        field_labels={
+            "name": _("Name"),
+            "score": _("Score"),
+            "previous": _("Previous"),
+            "delta": _("Change"),
+        },
+        label=_("Sort"),
     )
 
     def keep(self, queryset, name, value):
@@ -61,9 +68,12 @@ class ScorecardFilter(PartnerFilters):
 
 class AtRiskFilter(PartnerFilters):
     book = django_filters.ChoiceFilter(
-        choices=[("mine", "My partners"), ("all", "All partners")], method="filter_book", label="Book", empty_label=None
+        choices=[("mine", _("My partners")), ("all", _("All partners"))],
+        method="filter_book",
+        label=_("Book"),
+        empty_label=None,
     )
-    kind = django_filters.ChoiceFilter(choices=AlertKind.choices, method="filter_kind", label="Alert")
+    kind = django_filters.ChoiceFilter(choices=AlertKind.choices, method="filter_kind", label=_("Alert"))
 
     def filter_book(self, queryset, name, value):
         return queryset.filter(channel_manager=self.request.user) if value == "mine" else queryset
@@ -95,7 +105,7 @@ class RatingGridForm(forms.Form):
                 self.fields[note_field(partner.pk, criterion.pk)] = forms.CharField(
                     max_length=300,
                     required=False,
-                    label=f"Note on {criterion.name}",
+                    label=_("Note on %(criterion)s") % {"criterion": criterion.name},
                     initial=current.note if current else "",
                 )
         for field in self.fields.values():
@@ -163,7 +173,9 @@ class WeightsForm(BootstrapFormMixin, forms.Form):
         cleaned = super().clean()
         weights = [cleaned.get(f"weight_{c.key}") for c in self.criteria]
         if all(w is not None for w in weights) and sum(weights) != 100:
-            raise forms.ValidationError(f"The weights must add up to 100; they add up to {sum(weights)}.")
+            raise forms.ValidationError(
+                _("The weights must add up to 100; they add up to %(total)s.") % {"total": sum(weights)}
+            )
         return cleaned
 
     def changes(self) -> dict[str, dict]:

@@ -7,9 +7,11 @@ pages that call them stay bounded (tests assert it with django_assert_max_num_qu
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from analytics.models import Alert, CriterionSource, KpiSnapshot, PeriodKind, Scorecard, ScorecardCriterion
@@ -49,7 +51,7 @@ def score_distribution(partners_queryset, period_key: str) -> dict:
     )
     return {
         "labels": [f"{low}-{min(high, 100)}" for low, high in BUCKETS],
-        "datasets": [{"label": "Partners", "data": [counts[f"b{low}"] for low, _ in BUCKETS]}],
+        "datasets": [{"label": gettext("Partners"), "data": [counts[f"b{low}"] for low, _ in BUCKETS]}],
     }
 
 
@@ -68,7 +70,7 @@ def scorecard_trend(partner_id: int, end_key: str) -> tuple[list[Scorecard], dic
         "labels": [q.key for q in quarters],
         "datasets": [
             {
-                "label": "Score",
+                "label": gettext("Score"),
                 "data": [float(cards[q.key].total) if q.key in cards else None for q in quarters],
             }
         ],
@@ -155,16 +157,19 @@ def joint_dashboard(user, partner: Partner) -> dict:
     bookings_chart = {
         "labels": labels,
         "datasets": [
-            {"label": "Sourced", "data": series("sourced_bookings")},
-            {"label": "Influenced", "data": series("influenced_bookings")},
+            {"label": gettext("Sourced"), "data": series("sourced_bookings")},
+            {"label": gettext("Influenced"), "data": series("influenced_bookings")},
         ],
     }
-    deals_chart = {"labels": labels, "datasets": [{"label": "Registered deals", "data": series("registered_deals")}]}
+    deals_chart = {
+        "labels": labels,
+        "datasets": [{"label": gettext("Registered deals"), "data": series("registered_deals")}],
+    }
     win_chart = {
         "labels": labels,
         "datasets": [
             {
-                "label": "Win rate %",
+                "label": gettext("Win rate %"),
                 "data": [
                     round(_float(snapshots[key].win_rate) * 100, 1) if key in snapshots else 0.0 for key in labels
                 ],
@@ -189,11 +194,26 @@ def joint_dashboard(user, partner: Partner) -> dict:
     if plan is not None:
         done = plan.check_ins.all()
         rows = [
-            ("Sourced bookings", plan.sourced_bookings_target, snapshot.sourced_bookings if snapshot else ZERO, True),
-            ("Registered deals", plan.registered_deals_target, snapshot.registered_deals if snapshot else 0, False),
-            ("Certified people", plan.certified_people_target, snapshot.certified_people if snapshot else 0, False),
             (
-                "Co-marketing activities",
+                gettext("Sourced bookings"),
+                plan.sourced_bookings_target,
+                snapshot.sourced_bookings if snapshot else ZERO,
+                True,
+            ),
+            (
+                gettext("Registered deals"),
+                plan.registered_deals_target,
+                snapshot.registered_deals if snapshot else 0,
+                False,
+            ),
+            (
+                gettext("Certified people"),
+                plan.certified_people_target,
+                snapshot.certified_people if snapshot else 0,
+                False,
+            ),
+            (
+                gettext("Co-marketing activities"),
                 plan.co_marketing_activities_target,
                 done[0].co_marketing_activities_done if done else 0,
                 False,
@@ -223,7 +243,10 @@ def joint_dashboard(user, partner: Partner) -> dict:
         .values_list("status", "n")
     )
     stages = [(stage_labels[s], stage_counts.get(s, 0)) for s in DealStatus.values if s != DealStatus.DRAFT]
-    stage_chart = {"labels": [s for s, _ in stages], "datasets": [{"label": "Deals", "data": [n for _, n in stages]}]}
+    stage_chart = {
+        "labels": [s for s, _ in stages],
+        "datasets": [{"label": gettext("Deals"), "data": [n for _, n in stages]}],
+    }
 
     soon = now + timedelta(days=30)
     certificates = Certificate.objects.visible_to(user).filter(
@@ -282,6 +305,7 @@ def joint_dashboard(user, partner: Partner) -> dict:
         "expiring": expiring,
         "mdf_balance": mdf_balance,
         "earnings": earnings,
+        "program_currency": settings.DEFAULT_CURRENCY,
         "open_alerts": list(Alert.objects.filter(partner=partner, resolved_at__isnull=True).select_related("rule"))
         if user.is_internal
         else [],

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from analytics.models import CriterionSource, ScorecardCriterion, ScorecardRating
@@ -39,7 +40,7 @@ def rate_partners(*, user, period: str, ratings: list[dict]) -> int:
     except ValueError as error:
         raise ValidationError({"period": str(error)}) from None
     if period_key > current_quarter().key:
-        raise ValidationError({"period": "A future quarter cannot be rated yet."})
+        raise ValidationError({"period": _("A future quarter cannot be rated yet.")})
     rated = {c.pk: c for c in ScorecardCriterion.objects.filter(source=CriterionSource.RATING)}
     partner_ids = {int(r["partner_id"]) for r in ratings}
     partners = {p.pk: p for p in Partner.objects.filter(pk__in=partner_ids).only("pk", "name", "channel_manager_id")}
@@ -47,16 +48,18 @@ def rate_partners(*, user, period: str, ratings: list[dict]) -> int:
     for row in ratings:
         partner = partners.get(int(row["partner_id"]))
         if partner is None:
-            raise ValidationError("One of the partners no longer exists.")
+            raise ValidationError(_("One of the partners no longer exists."))
         if user.role == Role.CHANNEL_MANAGER and partner.channel_manager_id != user.pk:
-            raise PermissionDenied(f"{partner.name} is not in your book: only its channel manager rates it.")
+            raise PermissionDenied(
+                _("%(partner)s is not in your book: only its channel manager rates it.") % {"partner": partner.name}
+            )
         field = rating_field(partner.pk, int(row["criterion_id"]))
         if int(row["criterion_id"]) not in rated:
-            errors[field] = "This criterion is measured from KPIs, not rated."
+            errors[field] = _("This criterion is measured from KPIs, not rated.")
         elif row.get("rating") not in (None, "") and int(row["rating"]) not in range(1, 6):
-            errors[field] = "Choose a rating from 1 to 5."
+            errors[field] = _("Choose a rating from 1 to 5.")
         elif len(row.get("note") or "") > 300:
-            errors[note_field(partner.pk, int(row["criterion_id"]))] = "Keep the note under 300 characters."
+            errors[note_field(partner.pk, int(row["criterion_id"]))] = _("Keep the note under 300 characters.")
     if errors:
         raise ValidationError(errors)
 
@@ -142,23 +145,26 @@ def update_criteria(*, user, changes: dict[str, dict]) -> list[ScorecardCriterio
             try:
                 weight = int(weight)
             except (TypeError, ValueError):
-                errors[f"weight_{criterion.key}"] = "Enter a whole number."
+                errors[f"weight_{criterion.key}"] = _("Enter a whole number.")
                 continue
             if not 0 <= weight <= 100:
-                errors[f"weight_{criterion.key}"] = "A weight is between 0 and 100."
+                errors[f"weight_{criterion.key}"] = _("A weight is between 0 and 100.")
             target = criterion.target
             if criterion.source == CriterionSource.KPI and "target" in change:
                 try:
                     target = Decimal(str(change["target"])).quantize(Decimal("0.01"))
                 except (InvalidOperation, TypeError, ValueError):
-                    errors[f"target_{criterion.key}"] = "Enter a number."
+                    errors[f"target_{criterion.key}"] = _("Enter a number.")
                     continue
                 if target <= 0:
-                    errors[f"target_{criterion.key}"] = "The target must be above zero."
+                    errors[f"target_{criterion.key}"] = _("The target must be above zero.")
             updated.append((criterion, weight, target))
         if not errors and sum(weight for _, weight, _ in updated) != WEIGHT_TOTAL:
             total = sum(weight for _, weight, _ in updated)
-            errors["__all__"] = f"The weights must add up to {WEIGHT_TOTAL}; they add up to {total}."
+            errors["__all__"] = _("The weights must add up to %(expected)s; they add up to %(total)s.") % {
+                "expected": WEIGHT_TOTAL,
+                "total": total,
+            }
         if errors:
             raise ValidationError(errors)
         for criterion, weight, target in updated:

@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.models import INTERNAL_ROLES, Role
@@ -46,15 +48,15 @@ class ScorecardListView(FilteredListView):
     filterset_class = ScorecardFilter
     export_filename = "scorecards.csv"
     export_columns = [
-        ("Partner id", "pk"),
-        ("Partner", "name"),
-        ("Tier", "tier.name"),
-        ("Type", "get_partner_type_display"),
-        ("Region", "region"),
-        ("Channel manager", "channel_manager.email"),
-        ("Score", "score"),
-        ("Previous quarter", "previous"),
-        ("Change", "delta"),
+        (gettext_lazy("Partner id"), "pk"),
+        (gettext_lazy("Partner"), "name"),
+        (gettext_lazy("Tier"), "tier.name"),
+        (gettext_lazy("Type"), "get_partner_type_display"),
+        (gettext_lazy("Region"), "region"),
+        (gettext_lazy("Channel manager"), "channel_manager.email"),
+        (gettext_lazy("Score"), "score"),
+        (gettext_lazy("Previous quarter"), "previous"),
+        (gettext_lazy("Change"), "delta"),
     ]
 
     def get_base_queryset(self):
@@ -118,7 +120,11 @@ class RatingGridView(RoleRequiredMixin, View):
                 form, scorecard_services.rate_partners, user=request.user, period=period, ratings=form.ratings()
             )
             if saved is not None:
-                messages.success(request, f"Ratings for {period} saved ({saved} changed); scorecards recomputed.")
+                messages.success(
+                    request,
+                    _("Ratings for %(period)s saved (%(count)s changed); scorecards recomputed.")
+                    % {"period": period, "count": saved},
+                )
                 query = f"?period={period}"
                 if request.POST.get("page", "").isdigit():
                     query += f"&page={request.POST['page']}"
@@ -169,7 +175,7 @@ class WeightsView(RoleRequiredMixin, View):
         if form.is_valid():
             done = run_form_service(form, scorecard_services.update_criteria, user=request.user, changes=form.changes())
             if done is not None:
-                messages.success(request, "Weights saved; this quarter's scorecards are being recomputed.")
+                messages.success(request, _("Weights saved; this quarter's scorecards are being recomputed."))
                 return redirect("analytics:scorecard_weights")
         return render(request, "analytics/scorecard_weights.html", {"form": form}, status=400)
 
@@ -205,7 +211,7 @@ class AlertRulesView(RoleRequiredMixin, View):
         rule_id = request.POST.get("rule", "")
         rule = get_object_or_404(AlertRule, pk=rule_id) if rule_id.isdigit() else None
         if rule is None:
-            messages.error(request, "Choose a rule to change.")
+            messages.error(request, _("Choose a rule to change."))
             return redirect("analytics:alert_rules")
         form = AlertRuleForm(request.POST, prefix=f"rule{rule.pk}")
         if form.is_valid():
@@ -229,14 +235,17 @@ class AtRiskView(FilteredListView):
     filterset_class = AtRiskFilter
     export_filename = "at-risk-partners.csv"
     export_columns = [
-        ("Partner id", "pk"),
-        ("Partner", "name"),
-        ("Tier", "tier.name"),
-        ("Channel manager", "channel_manager.email"),
-        ("Latest score", "latest_score"),
-        ("Score quarter", "latest_period"),
-        ("Open alerts", "alert_count"),
-        ("Alerts", lambda p: "; ".join(f"{a.rule.get_kind_display()}: {a.detail}" for a in p.open_alerts)),
+        (gettext_lazy("Partner id"), "pk"),
+        (gettext_lazy("Partner"), "name"),
+        (gettext_lazy("Tier"), "tier.name"),
+        (gettext_lazy("Channel manager"), "channel_manager.email"),
+        (gettext_lazy("Latest score"), "latest_score"),
+        (gettext_lazy("Score quarter"), "latest_period"),
+        (gettext_lazy("Open alerts"), "alert_count"),
+        (
+            gettext_lazy("Alerts"),
+            lambda p: "; ".join(f"{a.rule.get_kind_display()}: {a.detail}" for a in p.open_alerts),
+        ),
     ]
 
     def get_base_queryset(self):

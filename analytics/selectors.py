@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, CharField, Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from analytics import kpis
 from analytics.models import KpiSnapshot, RollupRun
@@ -189,7 +190,12 @@ def default_quarter() -> Period:
 
 # --- Finance home: approval queues with ageing -----------------------------------------------------
 
-AGEING_BUCKETS = (("0-7 days", 0, 7), ("8-30 days", 8, 30), ("31-60 days", 31, 60), ("over 60 days", 61, None))
+AGEING_BUCKETS = (
+    (gettext_lazy("0-7 days"), 0, 7),
+    (gettext_lazy("8-30 days"), 8, 30),
+    (gettext_lazy("31-60 days"), 31, 60),
+    (gettext_lazy("over 60 days"), 61, None),
+)
 
 
 def _ageing(queryset, *, amount: str, since: str = "created_at") -> list[dict]:

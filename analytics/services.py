@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from analytics import kpis
@@ -60,6 +61,10 @@ def rebuild_kpis(*, partner_ids=None, run: RollupRun | None = None, today=None) 
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
                 # The grouped sources of a full rebuild sort and hash a few hundred MB: keep them in memory.
                 cursor.execute(f"SET LOCAL work_mem = '{ROLLUP_WORK_MEM}'")
+                # The wide grouped statements (one CASE and as-of rate lookup per converted amount, fx) cross
+                # PostgreSQL's JIT cost thresholds: compiling them costs more than it saves (bench: ~0.8 s of
+                # a 1 s source query at 200,000 deals). Run the rollup interpreted.
+                cursor.execute("SET LOCAL jit = off")
         stale = KpiSnapshot.objects.filter(period_start__gte=horizon.start)
         if ids is not None:
             stale = stale.filter(partner_id__in=ids)
@@ -136,7 +141,7 @@ def start_run(*, kind: str, user=None) -> RollupRun:
             return RollupRun.objects.create(kind=kind, requested_by=user, active=True, total_steps=kpis.STEPS)
     except IntegrityError:
         raise DomainError(
-            "A rollup is already queued or running; wait for it to finish.", code="rollup_running"
+            _("A rollup is already queued or running; wait for it to finish."), code="rollup_running"
         ) from None
 
 

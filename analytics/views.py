@@ -6,72 +6,75 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
 from accounts.models import Role
 from analytics import selectors, services
 from analytics.forms import ProgramFilterForm
 from analytics.models import RollupRun
+from fx import selectors as fx_selectors
 from prm.views import RoleRequiredMixin, csv_response, run_service
+from sla.selectors import program_panel as sla_program_panel
 
 # DESIGN.md: /analytics/ is for internal users; finance follows MDF utilisation and commissions paid and owed here.
 DASHBOARD_ROLES = {Role.CHANNEL_MANAGER, Role.FINANCE, Role.PROGRAM_ADMIN}
 
 # Columns of every exported table: (header, key); money and counts as stored, rates as fractions.
 KPI_COLUMNS = [
-    ("Partners", "partners"),
-    ("Sourced bookings", "sourced_bookings"),
-    ("Influenced bookings", "influenced_bookings"),
-    ("Sourced pipeline", "sourced_pipeline"),
-    ("Influenced pipeline", "influenced_pipeline"),
-    ("New bookings", "new_bookings"),
-    ("Expansion bookings", "expansion_bookings"),
-    ("Registered deals", "registered_deals"),
-    ("Registered value", "registered_value"),
-    ("Won deals", "won_deals"),
-    ("Lost deals", "lost_deals"),
-    ("Win rate", "win_rate"),
-    ("Sales cycle days", "sales_cycle_days"),
-    ("Average deal size", "average_deal_size"),
-    ("Certified people", "certified_people"),
-    ("MDF committed", "mdf_committed"),
-    ("MDF spent", "mdf_spent"),
-    ("MDF utilisation", "mdf_utilisation"),
-    ("MDF pipeline", "mdf_pipeline"),
-    ("Pipeline per MDF dollar", "pipeline_per_mdf_dollar"),
-    ("Commission paid", "commission_paid"),
-    ("Commission owed", "commission_owed"),
-    ("Leads assigned", "leads_assigned"),
-    ("Leads accepted", "leads_accepted"),
-    ("Records in other currencies", "other_currency_records"),
+    (gettext_lazy("Partners"), "partners"),
+    (gettext_lazy("Sourced bookings"), "sourced_bookings"),
+    (gettext_lazy("Influenced bookings"), "influenced_bookings"),
+    (gettext_lazy("Sourced pipeline"), "sourced_pipeline"),
+    (gettext_lazy("Influenced pipeline"), "influenced_pipeline"),
+    (gettext_lazy("New bookings"), "new_bookings"),
+    (gettext_lazy("Expansion bookings"), "expansion_bookings"),
+    (gettext_lazy("Registered deals"), "registered_deals"),
+    (gettext_lazy("Registered value"), "registered_value"),
+    (gettext_lazy("Won deals"), "won_deals"),
+    (gettext_lazy("Lost deals"), "lost_deals"),
+    (gettext_lazy("Win rate"), "win_rate"),
+    (gettext_lazy("Sales cycle days"), "sales_cycle_days"),
+    (gettext_lazy("Average deal size"), "average_deal_size"),
+    (gettext_lazy("Certified people"), "certified_people"),
+    (gettext_lazy("MDF committed"), "mdf_committed"),
+    (gettext_lazy("MDF spent"), "mdf_spent"),
+    (gettext_lazy("MDF utilisation"), "mdf_utilisation"),
+    (gettext_lazy("MDF pipeline"), "mdf_pipeline"),
+    (gettext_lazy("Pipeline per MDF dollar"), "pipeline_per_mdf_dollar"),
+    (gettext_lazy("Commission paid"), "commission_paid"),
+    (gettext_lazy("Commission owed"), "commission_owed"),
+    (gettext_lazy("Leads assigned"), "leads_assigned"),
+    (gettext_lazy("Leads accepted"), "leads_accepted"),
+    (gettext_lazy("Records in other currencies"), "other_currency_records"),
 ]
 TABLES = {
-    "trend": ("Quarter", "trend"),
-    "tier": ("Tier", "by_tier"),
-    "partner_type": ("Partner type", "by_type"),
-    "region": ("Region", "by_region"),
-    "certifications": ("Certified people", "by_certs"),
-    "top_partners": ("Partner", "top"),
-    "cohorts": ("Joined in", "cohorts"),
+    "trend": (gettext_lazy("Quarter"), "trend"),
+    "tier": (gettext_lazy("Tier"), "by_tier"),
+    "partner_type": (gettext_lazy("Partner type"), "by_type"),
+    "region": (gettext_lazy("Region"), "by_region"),
+    "certifications": (gettext_lazy("Certified people"), "by_certs"),
+    "top_partners": (gettext_lazy("Partner"), "top"),
+    "cohorts": (gettext_lazy("Joined in"), "cohorts"),
 }
 
 
 CHARTS = [
-    ("bookings", "Sourced vs influenced bookings", "line"),
-    ("pipeline", "Sourced vs influenced pipeline", "line"),
-    ("win_rate", "Win rate", "line"),
-    ("cycle", "Sales cycle (days)", "bar"),
-    ("deal_size", "Average deal size", "line"),
-    ("commissions", "Commissions paid and owed", "bar"),
-    ("tier", "By tier", "bar"),
-    ("partner_type", "By partner type", "bar"),
-    ("region", "By region", "bar"),
-    ("certs_volume", "Won deals by certifications held", "bar"),
-    ("certs_size", "Average deal size by certifications held", "bar"),
-    ("mdf", "MDF utilisation by tier", "bar"),
-    ("mdf_return", "Pipeline per MDF dollar by tier", "bar"),
-    ("top", "Top partners", "bar"),
-    ("cohorts", "Cohorts by join quarter", "bar"),
+    ("bookings", gettext_lazy("Sourced vs influenced bookings"), "line"),
+    ("pipeline", gettext_lazy("Sourced vs influenced pipeline"), "line"),
+    ("win_rate", gettext_lazy("Win rate"), "line"),
+    ("cycle", gettext_lazy("Sales cycle (days)"), "bar"),
+    ("deal_size", gettext_lazy("Average deal size"), "line"),
+    ("commissions", gettext_lazy("Commissions paid and owed"), "bar"),
+    ("tier", gettext_lazy("By tier"), "bar"),
+    ("partner_type", gettext_lazy("By partner type"), "bar"),
+    ("region", gettext_lazy("By region"), "bar"),
+    ("certs_volume", gettext_lazy("Won deals by certifications held"), "bar"),
+    ("certs_size", gettext_lazy("Average deal size by certifications held"), "bar"),
+    ("mdf", gettext_lazy("MDF utilisation by tier"), "bar"),
+    ("mdf_return", gettext_lazy("Pipeline per MDF dollar by tier"), "bar"),
+    ("top", gettext_lazy("Top partners"), "bar"),
+    ("cohorts", gettext_lazy("Cohorts by join quarter"), "bar"),
 ]
 
 
@@ -93,43 +96,52 @@ def charts(data: dict) -> dict:
     return {
         "bookings": {
             "labels": labels,
-            "datasets": _series(trend, ("Sourced", "sourced_bookings"), ("Influenced", "influenced_bookings")),
+            "datasets": _series(
+                trend, (gettext("Sourced"), "sourced_bookings"), (gettext("Influenced"), "influenced_bookings")
+            ),
         },
         "pipeline": {
             "labels": labels,
-            "datasets": _series(trend, ("Sourced", "sourced_pipeline"), ("Influenced", "influenced_pipeline")),
+            "datasets": _series(
+                trend, (gettext("Sourced"), "sourced_pipeline"), (gettext("Influenced"), "influenced_pipeline")
+            ),
         },
-        "win_rate": {"labels": labels, "datasets": _series(trend, ("Win rate %", "win_rate"), scale=100)},
-        "cycle": {"labels": labels, "datasets": _series(trend, ("Sales cycle days", "sales_cycle_days"))},
-        "deal_size": {"labels": labels, "datasets": _series(trend, ("Average deal size", "average_deal_size"))},
+        "win_rate": {"labels": labels, "datasets": _series(trend, (gettext("Win rate %"), "win_rate"), scale=100)},
+        "cycle": {"labels": labels, "datasets": _series(trend, (gettext("Sales cycle days"), "sales_cycle_days"))},
+        "deal_size": {
+            "labels": labels,
+            "datasets": _series(trend, (gettext("Average deal size"), "average_deal_size")),
+        },
         "commissions": {
             "labels": labels,
-            "datasets": _series(trend, ("Paid", "commission_paid"), ("Owed", "commission_owed")),
+            "datasets": _series(trend, (gettext("Paid"), "commission_paid"), (gettext("Owed"), "commission_owed")),
         },
         "tier": chart(
             data["by_tier"],
-            ("Sourced", "sourced_bookings"),
-            ("Influenced", "influenced_bookings"),
-            ("Pipeline", "sourced_pipeline"),
+            (gettext("Sourced"), "sourced_bookings"),
+            (gettext("Influenced"), "influenced_bookings"),
+            (gettext("Pipeline"), "sourced_pipeline"),
         ),
         "partner_type": chart(
             data["by_type"],
-            ("Sourced", "sourced_bookings"),
-            ("Influenced", "influenced_bookings"),
-            ("Pipeline", "sourced_pipeline"),
+            (gettext("Sourced"), "sourced_bookings"),
+            (gettext("Influenced"), "influenced_bookings"),
+            (gettext("Pipeline"), "sourced_pipeline"),
         ),
         "region": chart(
             data["by_region"],
-            ("Sourced", "sourced_bookings"),
-            ("Influenced", "influenced_bookings"),
-            ("Pipeline", "sourced_pipeline"),
+            (gettext("Sourced"), "sourced_bookings"),
+            (gettext("Influenced"), "influenced_bookings"),
+            (gettext("Pipeline"), "sourced_pipeline"),
         ),
-        "certs_volume": chart(data["by_certs"], ("Won deals", "won_deals")),
-        "certs_size": chart(data["by_certs"], ("Average deal size", "average_deal_size")),
-        "mdf": chart(data["by_tier"], ("Utilisation %", "mdf_utilisation"), scale=100),
-        "mdf_return": chart(data["by_tier"], ("Pipeline per MDF dollar", "pipeline_per_mdf_dollar")),
-        "top": chart(data["top"], ("Sourced bookings", "sourced_bookings")),
-        "cohorts": chart(data["cohorts"], ("Sourced", "sourced_bookings"), ("Influenced", "influenced_bookings")),
+        "certs_volume": chart(data["by_certs"], (gettext("Won deals"), "won_deals")),
+        "certs_size": chart(data["by_certs"], (gettext("Average deal size"), "average_deal_size")),
+        "mdf": chart(data["by_tier"], (gettext("Utilisation %"), "mdf_utilisation"), scale=100),
+        "mdf_return": chart(data["by_tier"], (gettext("Pipeline per MDF dollar"), "pipeline_per_mdf_dollar")),
+        "top": chart(data["top"], (gettext("Sourced bookings"), "sourced_bookings")),
+        "cohorts": chart(
+            data["cohorts"], (gettext("Sourced"), "sourced_bookings"), (gettext("Influenced"), "influenced_bookings")
+        ),
     }
 
 
@@ -161,6 +173,9 @@ class ProgramDashboardView(RoleRequiredMixin, View):
             ],
             "querystring": query.urlencode(),
             "tables": TABLES,
+            "sla": sla_program_panel(request.user),  # issue 12: the vendor's own service levels
+            # issue 12 (fx): the rates other currencies were converted at in the period, from finance's table.
+            "fx_rates": fx_selectors.rates_during(data["period"].start, data["period"].end),
         }
         return render(request, "analytics/program.html", context)
 

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -177,7 +178,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=False, methods=["post"])
     def adjustments(self, request):
         if request.user.role != Role.FINANCE:
-            raise PermissionDenied("Only finance adds adjustments.")
+            raise PermissionDenied(gettext("Only finance adds adjustments."))
         body = _body(AdjustmentSerializer, request)
         partner = get_visible_or_404(Partner, request.user, pk=body["partner"])
         deal = None
@@ -212,7 +213,7 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=BatchCreateSerializer, responses={201: BatchSerializer})
     def create(self, request):
         if request.user.role != Role.FINANCE:
-            raise PermissionDenied("Only finance creates payout batches.")
+            raise PermissionDenied(gettext("Only finance creates payout batches."))
         body = _body(BatchCreateSerializer, request)
         partner = get_visible_or_404(Partner, request.user, pk=body["partner"])
         batch = services.create_payout_batch(partner=partner, actor=request.user, currency=body["currency"])
@@ -281,7 +282,7 @@ class StatementView(APIView):
         params = query.validated_data
         partner = params.get("partner")
         if partner is None and not request.user.is_partner_user:
-            raise serializers.ValidationError({"partner": ["Name the partner (its id)."]})
+            raise serializers.ValidationError({"partner": [gettext("Name the partner (its id).")]})
         result = selectors.statement(
             request.user, partner_id=partner, period_key=params["period"], currency=params.get("currency", "")
         )

@@ -1,6 +1,8 @@
 """Commission events, the deal subscribers that write the ledger, and who hears about payouts."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from commissions import services
@@ -33,8 +35,14 @@ def _payout_paid(event):
     return [
         Notice(
             users=admins,
-            title=f"Commission payout paid: {p['total']} {p['currency']}",
-            body=f"{p['entries']} entries, reference {p['payment_reference']}.",
+            title=_("Commission payout paid: %(total)s %(currency)s")
+            % {"total": p["total"], "currency": p["currency"]},
+            body=ngettext(
+                "%(count)s entry, reference %(reference)s.",
+                "%(count)s entries, reference %(reference)s.",
+                int(p["entries"] or 0),
+            )
+            % {"count": p["entries"], "reference": p["payment_reference"]},
             url=reverse("commissions:earnings"),
         )
     ]

@@ -1,16 +1,17 @@
 """Filters of the commission pages."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from commissions.models import BatchStatus, CommissionEntry, EntryKind, EntryStatus, PayoutBatch
 
 
 class EntryFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=EntryStatus.choices)
-    kind = django_filters.ChoiceFilter(choices=EntryKind.choices)
-    partner = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label="Partner")
-    since = django_filters.DateFilter(field_name="earned_on", lookup_expr="gte", label="Earned from")
-    until = django_filters.DateFilter(field_name="earned_on", lookup_expr="lte", label="Earned to")
+    status = django_filters.ChoiceFilter(choices=EntryStatus.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(choices=EntryKind.choices, label=_("Kind"))
+    partner = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label=_("Partner"))
+    since = django_filters.DateFilter(field_name="earned_on", lookup_expr="gte", label=_("Earned from"))
+    until = django_filters.DateFilter(field_name="earned_on", lookup_expr="lte", label=_("Earned to"))
 
     class Meta:
         model = CommissionEntry
@@ -18,11 +19,11 @@ class EntryFilter(django_filters.FilterSet):
 
 
 class BatchFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=BatchStatus.choices)
-    partner = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label="Partner")
-    currency = django_filters.CharFilter(lookup_expr="iexact", label="Currency")
-    since = django_filters.DateFilter(field_name="created_at__date", lookup_expr="gte", label="Created from")
-    until = django_filters.DateFilter(field_name="created_at__date", lookup_expr="lte", label="Created to")
+    status = django_filters.ChoiceFilter(choices=BatchStatus.choices, label=_("Status"))
+    partner = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label=_("Partner"))
+    currency = django_filters.CharFilter(lookup_expr="iexact", label=_("Currency"))
+    since = django_filters.DateFilter(field_name="created_at__date", lookup_expr="gte", label=_("Created from"))
+    until = django_filters.DateFilter(field_name="created_at__date", lookup_expr="lte", label=_("Created to"))
 
     class Meta:
         model = PayoutBatch

@@ -1,6 +1,7 @@
 """Forms of the commission pages."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from commissions.models import Spiff, SpiffKind
 from partners.models import Partner, PartnerType, Tier
@@ -8,18 +9,20 @@ from prm.forms import BootstrapFormMixin
 
 
 class AdjustmentForm(forms.Form):
-    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"))
-    amount = forms.DecimalField(max_digits=14, decimal_places=2, help_text="Negative to take money back.")
-    currency = forms.RegexField(r"^[A-Za-z]{3}$", initial="USD")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"), label=_("Partner"))
+    amount = forms.DecimalField(
+        max_digits=14, decimal_places=2, label=_("Amount"), help_text=_("Negative to take money back.")
+    )
+    currency = forms.RegexField(r"^[A-Za-z]{3}$", initial="USD", label=_("Currency"))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Reason"))
 
 
 class BatchForm(forms.Form):
-    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"))
-    currency = forms.RegexField(r"^[A-Za-z]{3}$", required=False)
+    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"), label=_("Partner"))
+    currency = forms.RegexField(r"^[A-Za-z]{3}$", required=False, label=_("Currency"))
 
 
-RATE_HELP = "A fraction: 0.0500 is 5 %."
+RATE_HELP = _("A fraction: 0.0500 is 5 %.")
 
 
 class SpiffForm(BootstrapFormMixin, forms.ModelForm):
@@ -29,10 +32,14 @@ class SpiffForm(BootstrapFormMixin, forms.ModelForm):
         choices=PartnerType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: every partner type.",
+        label=_("Partner types"),
+        help_text=_("None ticked: every partner type."),
     )
     products = forms.CharField(
-        required=False, max_length=1000, help_text="Comma-separated product names; empty: any product."
+        required=False,
+        max_length=1000,
+        label=_("Products"),
+        help_text=_("Comma-separated product names; empty: any product."),
     )
 
     class Meta:
@@ -55,7 +62,22 @@ class SpiffForm(BootstrapFormMixin, forms.ModelForm):
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        help_texts = {"rate": RATE_HELP + " Extra-rate spiffs only.", "flat_amount": "Flat spiffs only."}
+        help_texts = {
+            "rate": _("A fraction: 0.0500 is 5 %. Extra-rate spiffs only."),
+            "flat_amount": _("Flat spiffs only."),
+        }
+        labels = {
+            "name": _("Name"),
+            "kind": _("Kind"),
+            "rate": _("Rate"),
+            "flat_amount": _("Flat amount"),
+            "currency": _("Currency"),
+            "starts_on": _("Starts on"),
+            "ends_on": _("Ends on"),
+            "min_tier": _("Minimum tier"),
+            "min_deal_amount": _("Minimum deal amount"),
+            "active": _("Active"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,31 +95,38 @@ class SpiffForm(BootstrapFormMixin, forms.ModelForm):
         data = super().clean()
         kind = data.get("kind")
         if kind == SpiffKind.EXTRA_RATE and data.get("rate") is None:
-            self.add_error("rate", "An extra-rate spiff needs a rate.")
+            self.add_error("rate", _("An extra-rate spiff needs a rate."))
         if kind == SpiffKind.FLAT and data.get("flat_amount") is None:
-            self.add_error("flat_amount", "A flat spiff needs an amount.")
+            self.add_error("flat_amount", _("A flat spiff needs an amount."))
         if data.get("rate") is not None and data["rate"] > 1:
-            self.add_error("rate", "Enter the rate as a fraction: 0.0500 is 5 %.")
+            self.add_error("rate", _("Enter the rate as a fraction: 0.0500 is 5 %."))
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
-            self.add_error("ends_on", "The spiff must end on or after its first day.")
+            self.add_error("ends_on", _("The spiff must end on or after its first day."))
         return data
 
 
 class ContestForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(max_length=120)
-    period = forms.CharField(max_length=7, help_text="A quarter like 2026-Q4 or a month like 2026-11.")
+    name = forms.CharField(max_length=120, label=_("Name"))
+    period = forms.CharField(
+        max_length=7, label=_("Period"), help_text=_("A quarter like 2026-Q4 or a month like 2026-11.")
+    )
     min_deal_amount = forms.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, help_text="Deals of at least this amount count."
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        label=_("Minimum deal amount"),
+        help_text=_("Deals of at least this amount count."),
     )
     bonus_rate = forms.DecimalField(
         max_digits=7,
         decimal_places=4,
         min_value=0,
         max_value=1,
-        help_text=RATE_HELP + " Paid on the winner's commissions.",
+        label=_("Bonus rate"),
+        help_text=_("A fraction: 0.0500 is 5 %. Paid on the winner's commissions."),
     )
-    currency = forms.RegexField(r"^[A-Za-z]{3}$", initial="USD")
+    currency = forms.RegexField(r"^[A-Za-z]{3}$", initial="USD", label=_("Currency"))
 
     def clean_currency(self):
         return self.cleaned_data["currency"].upper()
@@ -107,13 +136,15 @@ class RuleRateForm(BootstrapFormMixin, forms.Form):
     """A new rate (or bounty amount) from a day on: the rule is closed the day before and a successor added."""
 
     rate = forms.DecimalField(
-        max_digits=7, decimal_places=4, min_value=0, max_value=1, required=False, help_text=RATE_HELP
+        max_digits=7, decimal_places=4, min_value=0, max_value=1, required=False, label=_("Rate"), help_text=RATE_HELP
     )
     flat_amount = forms.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, label="Bounty amount"
+        max_digits=14, decimal_places=2, min_value=0, required=False, label=_("Bounty amount")
     )
     effective_from = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), help_text="First day of the new terms."
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Effective from"),
+        help_text=_("First day of the new terms."),
     )
 
     def __init__(self, *args, rule, **kwargs):
@@ -128,11 +159,11 @@ class RuleRateForm(BootstrapFormMixin, forms.Form):
         data = super().clean()
         if data.get("rate") is None and data.get("flat_amount") is None and not self.errors:
             field = "rate" if "rate" in self.fields else "flat_amount"
-            self.add_error(field, "Enter the new value.")
+            self.add_error(field, _("Enter the new value."))
         if (
             data.get("rate") is not None
             and data["rate"] == self.rule.rate
             and data.get("flat_amount") in (None, self.rule.flat_amount)
         ):
-            self.add_error("rate", "That is the current rate.")
+            self.add_error("rate", _("That is the current rate."))
         return data

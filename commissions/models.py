@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from partners.models import PartnerType
@@ -27,14 +28,14 @@ from prm.workflow import Workflow
 
 
 class RuleKind(models.TextChoices):
-    FIRST_YEAR = "first_year", "Rate of first-year contract value"
-    RECURRING = "recurring", "Recurring rate per billing period"
-    BOUNTY = "bounty", "One-off bounty"
+    FIRST_YEAR = "first_year", _("Rate of first-year contract value")
+    RECURRING = "recurring", _("Recurring rate per billing period")
+    BOUNTY = "bounty", _("One-off bounty")
 
 
 class CapPeriod(models.TextChoices):
-    MONTH = "month", "Month"
-    QUARTER = "quarter", "Quarter"
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
 
 
 class CommissionPlan(models.Model):
@@ -60,25 +61,25 @@ class CommissionRule(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=RuleKind.choices)
     min_tier = models.ForeignKey(
-        "partners.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Empty: any."
+        "partners.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text=_("Empty: any.")
     )
     max_tier = models.ForeignKey(
-        "partners.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Empty: any."
+        "partners.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text=_("Empty: any.")
     )
     rate = RateField(null=True, blank=True, validators=[MinValueValidator(0)])
     flat_amount = MoneyField(null=True, blank=True, validators=[MinValueValidator(0)])
-    currency = CurrencyField(help_text="Currency of the flat amount and caps.")
+    currency = CurrencyField(help_text=_("Currency of the flat amount and caps."))
     billing_months = models.PositiveSmallIntegerField(
-        default=12, help_text="Recurring rules: months per billing period (1 monthly, 3 quarterly, 12 yearly)."
+        default=12, help_text=_("Recurring rules: months per billing period (1 monthly, 3 quarterly, 12 yearly).")
     )
     term_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Recurring rules: months paid; empty for the contract's lifetime."
+        null=True, blank=True, help_text=_("Recurring rules: months paid; empty for the contract's lifetime.")
     )
     cap_per_entry = MoneyField(null=True, blank=True, validators=[MinValueValidator(0)])
     cap_per_partner_period = MoneyField(null=True, blank=True, validators=[MinValueValidator(0)])
     cap_period = models.CharField(max_length=10, choices=CapPeriod.choices, default=CapPeriod.QUARTER)
     valid_from = models.DateField()
-    valid_to = models.DateField(null=True, blank=True, help_text="Last day in force; empty: open-ended.")
+    valid_to = models.DateField(null=True, blank=True, help_text=_("Last day in force; empty: open-ended."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -109,8 +110,8 @@ class CommissionRule(models.Model):
 
 
 class SpiffKind(models.TextChoices):
-    EXTRA_RATE = "extra_rate", "Extra rate of the deal amount"
-    FLAT = "flat", "Flat amount per deal"
+    EXTRA_RATE = "extra_rate", _("Extra rate of the deal amount")
+    FLAT = "flat", _("Flat amount per deal")
 
 
 class Spiff(models.Model):
@@ -124,10 +125,10 @@ class Spiff(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     min_tier = models.ForeignKey(
-        "partners.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="Empty: any."
+        "partners.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text=_("Empty: any.")
     )
-    partner_types = models.JSONField(default=list, blank=True, help_text="Partner types; empty: every type.")
-    products = models.JSONField(default=list, blank=True, help_text="Products (case-insensitive); empty: any.")
+    partner_types = models.JSONField(default=list, blank=True, help_text=_("Partner types; empty: every type."))
+    products = models.JSONField(default=list, blank=True, help_text=_("Products (case-insensitive); empty: any."))
     min_deal_amount = MoneyField(default=0, validators=[MinValueValidator(0)])
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -148,15 +149,15 @@ class Spiff(models.Model):
 
 
 class ContestStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    RESOLVED = "resolved", "Resolved"
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
 
 
 class Contest(models.Model):
     """Most won deals of at least min_deal_amount closed in `period` wins +bonus_rate on its commissions of it."""
 
     name = models.CharField(max_length=120)
-    period = models.CharField(max_length=7, help_text="2026-Q4 or 2026-11.")
+    period = models.CharField(max_length=7, help_text=_("2026-Q4 or 2026-11."))
     min_deal_amount = MoneyField(validators=[MinValueValidator(0)])
     bonus_rate = RateField(validators=[MinValueValidator(0)])
     currency = CurrencyField()
@@ -200,17 +201,17 @@ class ContestWinner(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    COMMISSION = "commission", "Commission"
-    SPIFF = "spiff", "Spiff"
-    CLAWBACK = "clawback", "Clawback"
-    ADJUSTMENT = "adjustment", "Adjustment"
+    COMMISSION = "commission", _("Commission")
+    SPIFF = "spiff", _("Spiff")
+    CLAWBACK = "clawback", _("Clawback")
+    ADJUSTMENT = "adjustment", _("Adjustment")
 
 
 class EntryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    BATCHED = "batched", "Batched"
-    PAID = "paid", "Paid"
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    BATCHED = "batched", _("Batched")
+    PAID = "paid", _("Paid")
 
 
 ENTRY_WORKFLOW = Workflow(
@@ -223,10 +224,10 @@ ENTRY_WORKFLOW = Workflow(
 
 
 class BatchStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    APPROVED = "approved", "Approved"
-    PAYING = "paying", "Paying"
-    PAID = "paid", "Paid"
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    PAYING = "paying", _("Paying")
+    PAID = "paid", _("Paid")
 
 
 BATCH_WORKFLOW = Workflow(
@@ -256,7 +257,7 @@ class PayoutBatch(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     payment_reference = models.CharField(max_length=100, blank=True)
-    payout_file = models.TextField(blank=True, help_text="The CSV the accounts-payable system imports.")
+    payout_file = models.TextField(blank=True, help_text=_("The CSV the accounts-payable system imports."))
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = PartnerAdminQuerySet.as_manager()
@@ -293,13 +294,13 @@ class CommissionEntry(models.Model):
     spiff = models.ForeignKey(Spiff, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
     contest = models.ForeignKey(Contest, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
     original = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="clawbacks", help_text="Clawbacks."
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="clawbacks", help_text=_("Clawbacks.")
     )
     cycle = models.PositiveSmallIntegerField(
-        default=0, help_text="How many times the deal was won and reverted before this entry."
+        default=0, help_text=_("How many times the deal was won and reverted before this entry.")
     )
-    period_key = models.CharField(max_length=7, blank=True, help_text="Recurring rules: the billing period.")
-    earned_on = models.DateField(help_text="The day it was earned: close date or billing period start.")
+    period_key = models.CharField(max_length=7, blank=True, help_text=_("Recurring rules: the billing period."))
+    earned_on = models.DateField(help_text=_("The day it was earned: close date or billing period start."))
     base_amount = MoneyField()
     rate = RateField(null=True, blank=True)
     amount = MoneyField()

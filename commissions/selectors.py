@@ -9,6 +9,8 @@ from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from commissions.models import BatchStatus, CommissionEntry, EntryStatus, PayoutBatch
@@ -76,9 +78,25 @@ def statement(user, *, partner_id=None, period_key: str, currency: str = "") -> 
 def earnings(user) -> dict:
     """The partner admin's earnings page: totals by status, paid and earned by month, by deal, next payout."""
     entries = CommissionEntry.objects.visible_to(user).filter(partner_id=user.partner_id)
-    by_status = dict(entries.values_list("status").annotate(total=Sum("amount")).values_list("status", "total"))
+    program = settings.DEFAULT_CURRENCY
+    # Totals per currency, never summed across currencies (issue 12): the cards and the chart show the
+    # program currency; any other currency the partner earns in gets its own row (`other_currencies`).
+    totals: dict[str, dict] = {}
+    for status, currency, total in (
+        entries.values_list("status", "currency")
+        .annotate(total=Sum("amount"))
+        .values_list("status", "currency", "total")
+    ):
+        row = totals.setdefault(currency, {"currency": currency, "pending": ZERO, "approved": ZERO, "paid": ZERO})
+        key = {EntryStatus.PENDING: "pending", EntryStatus.PAID: "paid"}.get(status)
+        if key is None and status in (EntryStatus.APPROVED, EntryStatus.BATCHED):
+            key = "approved"
+        if key is not None:
+            row[key] += total or ZERO
+    mine = totals.get(program, {"pending": ZERO, "approved": ZERO, "paid": ZERO})
     months = (
-        entries.annotate(month=TruncMonth("earned_on"))
+        entries.filter(currency=program)
+        .annotate(month=TruncMonth("earned_on"))
         .values("month")
         .annotate(
             paid=Sum("amount", filter=Q(status=EntryStatus.PAID)),
@@ -89,11 +107,11 @@ def earnings(user) -> dict:
     )
     months = list(months)[-12:]
     chart = {
-        "labels": [row["month"].strftime("%b %Y") for row in months],
+        "labels": [date_format(row["month"], "M Y") for row in months],
         "datasets": [
-            {"label": "Paid", "data": [float(row["paid"] or 0) for row in months]},
-            {"label": "Approved", "data": [float(row["approved"] or 0) for row in months]},
-            {"label": "Pending", "data": [float(row["pending"] or 0) for row in months]},
+            {"label": gettext("Paid"), "data": [float(row["paid"] or 0) for row in months]},
+            {"label": gettext("Approved"), "data": [float(row["approved"] or 0) for row in months]},
+            {"label": gettext("Pending"), "data": [float(row["pending"] or 0) for row in months]},
         ],
     }
     by_deal = (
@@ -109,10 +127,11 @@ def earnings(user) -> dict:
         {quarter_of(day).key for day in entries.values_list("earned_on", flat=True).distinct()}, reverse=True
     )
     return {
-        "pending": by_status.get(EntryStatus.PENDING) or ZERO,
-        "approved": (by_status.get(EntryStatus.APPROVED) or ZERO) + (by_status.get(EntryStatus.BATCHED) or ZERO),
-        "paid": by_status.get(EntryStatus.PAID) or ZERO,
-        "currency": settings.DEFAULT_CURRENCY,
+        "pending": mine["pending"],
+        "approved": mine["approved"],
+        "paid": mine["paid"],
+        "currency": program,
+        "other_currencies": [totals[code] for code in sorted(totals) if code != program],
         "chart": chart,
         "by_deal": list(by_deal),
         "periods": periods or [quarter_of(timezone.localdate()).key],
@@ -155,5 +174,12 @@ def finance_panel(user) -> dict:
         "commission_pending": entries.filter(status=EntryStatus.PENDING).count(),
         "commission_ready": entries.filter(status=EntryStatus.APPROVED, batch__isnull=True).count(),
         "commission_batches_draft": PayoutBatch.objects.visible_to(user).filter(status=BatchStatus.DRAFT).count(),
-        "commission_owed": entries.exclude(status=EntryStatus.PAID).aggregate(total=Sum("amount"))["total"] or ZERO,
+        # Per currency (issue 12): amounts in different currencies are never added together.
+        "commission_owed": [
+            {"currency": row["currency"], "total": Decimal(row["total"] or 0).quantize(Decimal("0.01"))}
+            for row in entries.exclude(status=EntryStatus.PAID)
+            .values("currency")
+            .annotate(total=Sum("amount"))
+            .order_by("currency")
+        ],
     }

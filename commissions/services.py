@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from commissions.models import (
@@ -106,15 +107,15 @@ def add_adjustment(*, actor, partner: Partner, amount, reason: str, currency: st
     try:
         value = to_money(amount)
         if value == 0:
-            errors["amount"] = ["An adjustment cannot be zero."]
+            errors["amount"] = [_("An adjustment cannot be zero.")]
         elif abs(value) >= Decimal("1e12"):
-            errors["amount"] = ["That amount is too large."]
+            errors["amount"] = [_("That amount is too large.")]
     except (TypeError, ValueError):
-        errors["amount"] = ["Enter an amount such as 125.00 or -40.00."]
+        errors["amount"] = [_("Enter an amount such as 125.00 or -40.00.")]
     if not (reason or "").strip():
-        errors["reason"] = ["Say why the adjustment is made."]
+        errors["reason"] = [_("Say why the adjustment is made.")]
     if deal is not None and deal.partner_id != partner.pk:
-        errors["deal"] = ["That deal belongs to another partner."]
+        errors["deal"] = [_("That deal belongs to another partner.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -207,10 +208,10 @@ def create_payout_batch(*, partner: Partner, actor=None, currency: str = "") -> 
         ready = ready.filter(currency=currency.upper())
         total = ready.aggregate(total=Sum("amount"))["total"]
         if total is None:
-            raise Conflict("This partner has no approved commission entries to pay.", code="nothing_to_batch")
+            raise Conflict(_("This partner has no approved commission entries to pay."), code="nothing_to_batch")
         if total <= 0:
             raise Conflict(
-                "The approved entries net to zero or less (clawbacks): they wait for further earnings.",
+                _("The approved entries net to zero or less (clawbacks): they wait for further earnings."),
                 code="nothing_to_batch",
             )
         batch = PayoutBatch.objects.create(partner=partner, total=total, currency=currency.upper(), created_by=actor)
@@ -353,7 +354,7 @@ def resolve_contest(*, contest_id: int, today=None) -> Contest:
             return contest
         period = parse_period(contest.period)
         if today < period.end:
-            raise Conflict("The contest's period has not closed yet.", code="contest_open")
+            raise Conflict(_("The contest's period has not closed yet."), code="contest_open")
         board = list(leaderboard(contest))
         top = board[0]["deals"] if board else 0
         for row in board:
@@ -426,7 +427,7 @@ def update_contest(*, actor, contest: Contest, name, period, min_deal_amount, bo
     with transaction.atomic():
         contest = Contest.objects.select_for_update().get(pk=contest.pk)
         if contest.status != ContestStatus.OPEN:
-            raise Conflict("This contest is resolved: its terms can no longer change.", code="contest_resolved")
+            raise Conflict(_("This contest is resolved: its terms can no longer change."), code="contest_resolved")
         before = {"name": contest.name, "period": contest.period, "min_deal_amount": str(contest.min_deal_amount)}
         before.update(bonus_rate=str(contest.bonus_rate), currency=contest.currency)
         contest.name, contest.period = name, period
@@ -450,9 +451,9 @@ def change_rule_rate(*, rule: CommissionRule, actor, rate=None, flat_amount=None
     with transaction.atomic():
         rule = CommissionRule.objects.select_for_update().get(pk=rule.pk)
         if effective_from <= rule.valid_from:
-            raise ValidationError({"effective_from": ["The change must start after the current rule started."]})
+            raise ValidationError({"effective_from": [_("The change must start after the current rule started.")]})
         if rule.valid_to is not None and rule.valid_to < effective_from:
-            raise Conflict("This rule has already ended.", code="rule_closed")
+            raise Conflict(_("This rule has already ended."), code="rule_closed")
         successor = CommissionRule.objects.get(pk=rule.pk)
         successor.pk = None
         successor.valid_from, successor.created_at = effective_from, timezone.now()

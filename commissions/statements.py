@@ -2,6 +2,7 @@
 
 import io
 
+from django.utils.translation import gettext, gettext_lazy
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -11,16 +12,33 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from prm.views import csv_response
 
 COLUMNS = [
-    ("Entry", "pk"),
-    ("Earned on", "earned_on"),
-    ("Deal", lambda e: e.deal.customer_name if e.deal_id else ""),
-    ("Kind", "kind"),
-    ("Description", "description"),
-    ("Amount", "amount"),
-    ("Currency", "currency"),
-    ("Status", "status"),
-    ("Paid at", "paid_at"),
+    (gettext_lazy("Entry"), "pk"),
+    (gettext_lazy("Earned on"), "earned_on"),
+    (gettext_lazy("Deal"), lambda e: e.deal.customer_name if e.deal_id else ""),
+    (gettext_lazy("Kind"), "kind"),
+    (gettext_lazy("Description"), "description"),
+    (gettext_lazy("Amount"), "amount"),
+    (gettext_lazy("Currency"), "currency"),
+    (gettext_lazy("Status"), "status"),
+    (gettext_lazy("Paid at"), "paid_at"),
 ]
+
+# gettext cannot see the headers of the PDF table above through a loop: list them for the catalogue.
+_PDF_HEADERS = (
+    gettext_lazy("Entry"),
+    gettext_lazy("Earned"),
+    gettext_lazy("Deal"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Amount"),
+    gettext_lazy("Status"),
+    gettext_lazy("Paid"),
+)
+TOTAL_LABELS = {
+    "earned": gettext_lazy("Earned"),
+    "approved": gettext_lazy("Approved"),
+    "paid": gettext_lazy("Paid"),
+    "outstanding": gettext_lazy("Outstanding"),
+}
 
 
 def statement_csv(statement):
@@ -30,17 +48,22 @@ def statement_csv(statement):
 
 def statement_pdf(statement, *, portal_name: str) -> bytes:
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, title="Statement")
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, title=gettext("Statement"))
     styles = getSampleStyleSheet()
     story = [
-        Paragraph(f"{portal_name}: commission statement", styles["Title"]),
+        Paragraph(gettext("%(portal)s: commission statement") % {"portal": portal_name}, styles["Title"]),
         Paragraph(
-            f"{_escape(statement.partner.name)} · period {statement.period.key} · {statement.currency}",
+            gettext("%(partner)s · period %(period)s · %(currency)s")
+            % {
+                "partner": _escape(statement.partner.name),
+                "period": statement.period.key,
+                "currency": statement.currency,
+            },
             styles["Normal"],
         ),
         Spacer(1, 6 * mm),
     ]
-    rows = [["Entry", "Earned", "Deal", "Kind", "Amount", "Status", "Paid"]]
+    rows = [[gettext(h) for h in ("Entry", "Earned", "Deal", "Kind", "Amount", "Status", "Paid")]]
     for line in statement.lines:
         rows.append(
             [
@@ -69,7 +92,10 @@ def statement_pdf(statement, *, portal_name: str) -> bytes:
     totals = statement.totals
     story.append(
         Table(
-            [[label.capitalize(), f"{totals[label]} {statement.currency}"] for label in totals],
+            [
+                [str(TOTAL_LABELS.get(label, label.capitalize())), f"{totals[label]} {statement.currency}"]
+                for label in totals
+            ],
             colWidths=[40 * mm, 40 * mm],
             style=[("ALIGN", (1, 0), (1, -1), "RIGHT"), ("FONTSIZE", (0, 0), (-1, -1), 9)],
         )

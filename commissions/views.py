@@ -8,6 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -36,18 +38,18 @@ class EntryListView(FilteredListView):
     paginate_by = 50
     export_filename = "commission-entries.csv"
     export_columns = [
-        ("Id", "pk"),
-        ("Partner", "partner.name"),
-        ("Deal", "deal_id"),
-        ("Kind", "kind"),
-        ("Earned on", "earned_on"),
-        ("Base", "base_amount"),
-        ("Rate", "rate"),
-        ("Amount", "amount"),
-        ("Currency", "currency"),
-        ("Status", "status"),
-        ("Batch", "batch_id"),
-        ("Description", "description"),
+        (gettext_lazy("Id"), "pk"),
+        (gettext_lazy("Partner"), "partner.name"),
+        (gettext_lazy("Deal"), "deal_id"),
+        (gettext_lazy("Kind"), "kind"),
+        (gettext_lazy("Earned on"), "earned_on"),
+        (gettext_lazy("Base"), "base_amount"),
+        (gettext_lazy("Rate"), "rate"),
+        (gettext_lazy("Amount"), "amount"),
+        (gettext_lazy("Currency"), "currency"),
+        (gettext_lazy("Status"), "status"),
+        (gettext_lazy("Batch"), "batch_id"),
+        (gettext_lazy("Description"), "description"),
     ]
 
     def get_base_queryset(self):
@@ -63,7 +65,9 @@ def approve_entries(request):
     ids = [int(value) for value in request.POST.getlist("entry") if value.isdigit()][:5000]
     ok, count = run_service(request, services.approve_entries, entry_ids=ids, actor=request.user)
     if ok:
-        messages.success(request, f"Approved {count} entr{'y' if count == 1 else 'ies'}.")
+        messages.success(
+            request, ngettext("Approved %(count)d entry.", "Approved %(count)d entries.", count) % {"count": count}
+        )
     return redirect(request.POST.get("next") or reverse("commissions:entries"))
 
 
@@ -78,7 +82,11 @@ class AdjustmentView(RoleRequiredMixin, View):
         if form.is_valid():
             entry = run_form_service(form, services.add_adjustment, actor=request.user, **form.cleaned_data)
             if entry is not None:
-                messages.success(request, f"Adjustment {entry.amount} {entry.currency} recorded; it awaits approval.")
+                messages.success(
+                    request,
+                    _("Adjustment %(amount)s %(currency)s recorded; it awaits approval.")
+                    % {"amount": entry.amount, "currency": entry.currency},
+                )
                 return redirect("commissions:entries")
         return render(request, "commissions/adjustment.html", {"form": form}, status=400)
 
@@ -89,18 +97,18 @@ class BatchListView(FilteredListView):
     filterset_class = BatchFilter
     export_filename = "payout-batches.csv"
     export_columns = [
-        ("Batch", "pk"),
-        ("Partner id", "partner_id"),
-        ("Partner", "partner.name"),
-        ("Status", "get_status_display"),
-        ("Total", "total"),
-        ("Currency", "currency"),
-        ("Created", "created_at"),
-        ("Created by", "created_by.email"),
-        ("Approved by", "approved_by.email"),
-        ("Approved at", "approved_at"),
-        ("Paid at", "paid_at"),
-        ("Payment reference", "payment_reference"),
+        (gettext_lazy("Batch"), "pk"),
+        (gettext_lazy("Partner id"), "partner_id"),
+        (gettext_lazy("Partner"), "partner.name"),
+        (gettext_lazy("Status"), "get_status_display"),
+        (gettext_lazy("Total"), "total"),
+        (gettext_lazy("Currency"), "currency"),
+        (gettext_lazy("Created"), "created_at"),
+        (gettext_lazy("Created by"), "created_by.email"),
+        (gettext_lazy("Approved by"), "approved_by.email"),
+        (gettext_lazy("Approved at"), "approved_at"),
+        (gettext_lazy("Paid at"), "paid_at"),
+        (gettext_lazy("Payment reference"), "payment_reference"),
     ]
 
     def get_base_queryset(self):
@@ -113,7 +121,7 @@ class BatchListView(FilteredListView):
         _require(request, {Role.FINANCE})
         form = BatchForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a partner.")
+            messages.error(request, _("Choose a partner."))
             return redirect("commissions:batches")
         ok, batch = run_service(
             request,
@@ -143,9 +151,9 @@ class BatchDetailView(RoleRequiredMixin, View):
         batch = get_visible_or_404(PayoutBatch, request.user, pk=pk)
         action = request.POST.get("action")
         if action == "approve":
-            run_service(request, services.approve_batch, batch=batch, actor=request.user, success="Batch approved.")
+            run_service(request, services.approve_batch, batch=batch, actor=request.user, success=_("Batch approved."))
         elif action == "pay":
-            run_service(request, services.pay_batch, batch=batch, actor=request.user, success="Payment started.")
+            run_service(request, services.pay_batch, batch=batch, actor=request.user, success=_("Payment started."))
         return redirect(batch)
 
 
@@ -229,7 +237,7 @@ class ContestView(RoleRequiredMixin, View):
         rows = []
         for rank, row in enumerate(services.leaderboard(contest)[:50], start=1):
             mine = row["partner_id"] == request.user.partner_id
-            name = row["partner__name"] if request.user.is_internal or mine else "Another partner"
+            name = row["partner__name"] if request.user.is_internal or mine else _("Another partner")
             rows.append({"rank": rank, "name": name, "deals": row["deals"], "mine": mine})
         winners = contest.winners.select_related("partner")
         return render(request, "commissions/contest.html", {"contest": contest, "rows": rows, "winners": winners})
@@ -254,11 +262,11 @@ class SpiffFormView(RoleRequiredMixin, View):
         return get_object_or_404(Spiff, pk=pk) if pk else None
 
     def _title(self, spiff):
-        return f"Edit spiff {spiff.name}" if spiff else "New spiff"
+        return _("Edit spiff %(name)s") % {"name": spiff.name} if spiff else _("New spiff")
 
     def get(self, request, pk=None):
         spiff = self._spiff(pk)
-        return _form_page(request, SpiffForm(instance=spiff), title=self._title(spiff), submit="Save spiff")
+        return _form_page(request, SpiffForm(instance=spiff), title=self._title(spiff), submit=_("Save spiff"))
 
     def post(self, request, pk=None):
         spiff = self._spiff(pk)
@@ -266,10 +274,10 @@ class SpiffFormView(RoleRequiredMixin, View):
         if form.is_valid():
             saved = run_form_service(form, services.save_spiff, actor=request.user, spiff=form.save(commit=False))
             if saved is not None:
-                messages.success(request, f"Spiff {saved.name} saved.")
+                messages.success(request, _("Spiff %(name)s saved.") % {"name": saved.name})
                 return redirect("commissions:plans")
         title = self._title(spiff)
-        return _form_page(request, form, title=title, submit="Save spiff", status=400)
+        return _form_page(request, form, title=title, submit=_("Save spiff"), status=400)
 
 
 class ContestFormView(RoleRequiredMixin, View):
@@ -282,7 +290,7 @@ class ContestFormView(RoleRequiredMixin, View):
             return None
         contest = get_object_or_404(Contest, pk=pk)
         if contest.status != ContestStatus.OPEN:
-            messages.error(self.request, "This contest is resolved: its terms can no longer change.")
+            messages.error(self.request, _("This contest is resolved: its terms can no longer change."))
         return contest
 
     def _initial(self, contest):
@@ -293,8 +301,8 @@ class ContestFormView(RoleRequiredMixin, View):
 
     def get(self, request, pk=None):
         contest = self._contest(pk)
-        title = f"Edit contest {contest.name}" if contest else "New contest"
-        return _form_page(request, ContestForm(initial=self._initial(contest)), title=title, submit="Save contest")
+        title = _("Edit contest %(name)s") % {"name": contest.name} if contest else _("New contest")
+        return _form_page(request, ContestForm(initial=self._initial(contest)), title=title, submit=_("Save contest"))
 
     def post(self, request, pk=None):
         contest = get_object_or_404(Contest, pk=pk) if pk else None
@@ -307,24 +315,24 @@ class ContestFormView(RoleRequiredMixin, View):
                     form, services.update_contest, actor=request.user, contest=contest, **form.cleaned_data
                 )
             if saved is not None:
-                messages.success(request, f"Contest {saved.name} saved.")
+                messages.success(request, _("Contest %(name)s saved.") % {"name": saved.name})
                 return redirect(saved)
-        title = f"Edit contest {contest.name}" if contest else "New contest"
-        return _form_page(request, form, title=title, submit="Save contest", status=400)
+        title = _("Edit contest %(name)s") % {"name": contest.name} if contest else _("New contest")
+        return _form_page(request, form, title=title, submit=_("Save contest"), status=400)
 
 
 class RuleRateView(RoleRequiredMixin, View):
     """Change a rule's rate from a day on: services.change_rule_rate closes it and adds its successor."""
 
     allowed_roles = PLAN_EDITORS
-    INTRO = (
+    INTRO = gettext_lazy(
         "The rule ends the day before the new terms start and a successor takes over: entries already made, and "
         "deals closed before that day, keep the current terms."
     )
 
     def _page(self, request, rule, form, status=200):
-        title = f"Change the rate of {rule.plan.name}: {rule.name}"
-        return _form_page(request, form, title=title, submit="Change rate", status=status, intro=self.INTRO)
+        title = _("Change the rate of %(plan)s: %(rule)s") % {"plan": rule.plan.name, "rule": rule.name}
+        return _form_page(request, form, title=title, submit=_("Change rate"), status=status, intro=self.INTRO)
 
     def get(self, request, pk):
         rule = get_object_or_404(CommissionRule.objects.select_related("plan"), pk=pk)
@@ -345,6 +353,9 @@ class RuleRateView(RoleRequiredMixin, View):
                 effective_from=form.cleaned_data["effective_from"],
             )
             if successor is not None:
-                messages.success(request, f"{rule.name}: new terms from {successor.valid_from}.")
+                messages.success(
+                    request,
+                    _("%(rule)s: new terms from %(date)s.") % {"rule": rule.name, "date": successor.valid_from},
+                )
                 return redirect("commissions:plans")
         return self._page(request, rule, form, status=400)

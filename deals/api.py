@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -218,7 +220,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=RegistrationSerializer, responses={201: RegistrationOutcomeSerializer})
     def create(self, request):
         if request.user.role not in PARTNER_ROLES:
-            raise PermissionDenied("Only partner users register deals.")
+            raise PermissionDenied(_("Only partner users register deals."))
         data = _body(RegistrationSerializer, request)
         deal = services.register_deal(user=request.user, data=data)
         return Response(RegistrationOutcomeSerializer(deal).data, status=status.HTTP_201_CREATED)
@@ -235,7 +237,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         deal = self._deal()
-        require_role(request.user, services.MANAGER_ROLES, "reject deals")  # 403 before the body's 400
+        require_role(request.user, services.MANAGER_ROLES, gettext_lazy("reject deals"))  # 403 before the body's 400
         return self._out(
             services.reject_deal(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
         )
@@ -295,7 +297,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         deal = self._deal()
-        require_role(request.user, services.MANAGER_ROLES, "reopen deals")  # 403 before the body's 400
+        require_role(request.user, services.MANAGER_ROLES, gettext_lazy("reopen deals"))  # 403 before the body's 400
         return self._out(
             services.reopen_deal(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
         )
@@ -305,11 +307,11 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def influences(self, request, pk=None):
         deal = self._deal()
         if request.user.role not in services.MANAGER_ROLES:
-            raise PermissionDenied("Only channel managers record influence.")
+            raise PermissionDenied(_("Only channel managers record influence."))
         body = _body(InfluenceSerializer, request)
         partner = Partner.objects.filter(pk=body["partner"]).first()
         if partner is None:
-            raise serializers.ValidationError({"partner": ["No such partner."]})
+            raise serializers.ValidationError({"partner": [_("No such partner.")]})
         influence = services.add_influence(
             deal=deal, actor=request.user, partner=partner, kind=body["kind"], note=body["note"]
         )
@@ -373,14 +375,14 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def _partner(self, pk):
         partner = Partner.objects.filter(pk=pk).first()
         if partner is None:
-            raise serializers.ValidationError({"partner": ["No such partner."]})
+            raise serializers.ValidationError({"partner": [_("No such partner.")]})
         return partner
 
     @extend_schema(request=LeadCreateSerializer, responses={201: LeadSerializer})
     def create(self, request):
         body = _body(LeadCreateSerializer, request)
         partner_id = body.pop("partner", None)
-        services.require_role(request.user, services.MANAGER_ROLES, "create leads")
+        services.require_role(request.user, services.MANAGER_ROLES, gettext_lazy("create leads"))
         partner = self._partner(partner_id) if partner_id else None
         lead = services.create_lead(actor=request.user, data=body, partner=partner)
         return Response(LeadSerializer(lead).data, status=status.HTTP_201_CREATED)
@@ -389,7 +391,7 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         lead = self._lead()
-        require_role(request.user, services.MANAGER_ROLES, "assign leads")  # 403 before the body's 400
+        require_role(request.user, services.MANAGER_ROLES, gettext_lazy("assign leads"))  # 403 before the body's 400
         partner = self._partner(_body(AssignSerializer, request)["partner"])
         return Response(LeadSerializer(services.assign_lead(lead=lead, actor=request.user, partner=partner)).data)
 
@@ -441,14 +443,14 @@ class AccountImportView(APIView):
         summary="Import direct customers and open direct opportunities (CSV)",
     )
     def post(self, request):
-        services.require_role(request.user, services.IMPORT_ROLES, "import accounts")
+        services.require_role(request.user, services.IMPORT_ROLES, gettext_lazy("import accounts"))
         upload = request.FILES.get("file")
         if upload is None:
-            raise serializers.ValidationError({"file": ["Attach the CSV file as `file`."]})
+            raise serializers.ValidationError({"file": [_("Attach the CSV file as `file`.")]})
         try:
             content = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise serializers.ValidationError({"file": ["The file must be UTF-8 text."]}) from None
+            raise serializers.ValidationError({"file": [_("The file must be UTF-8 text.")]}) from None
         dry_run = str(request.query_params.get("dry_run", "")).lower() in ("1", "true", "yes")
         job = services.start_account_import(actor=request.user, content=content, file_name=upload.name, dry_run=dry_run)
         job = services.run_account_import(import_id=job.pk)

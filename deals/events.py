@@ -1,6 +1,8 @@
 """Deal events and who hears about them. Partner-facing notices never name another partner."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from prm.events import register_event_type
@@ -53,8 +55,10 @@ def _submitted(event):
     return [
         Notice(
             users=managers(payload),
-            title=f"{'Review needed' if review else 'New registration'}: {payload['customer_name']}",
-            body=f"{payload.get('partner_name', '')} registered {payload['customer_name']}.",
+            title=(_("Review needed: %(customer)s") if review else _("New registration: %(customer)s"))
+            % {"customer": payload["customer_name"]},
+            body=_("%(partner)s registered %(customer)s.")
+            % {"partner": payload.get("partner_name", ""), "customer": payload["customer_name"]},
             url=reverse("deals:review"),
         )
     ]
@@ -66,8 +70,8 @@ def _approved(event):
     return [
         Notice(
             users=partner_people(event.partner_id, p.get("registered_by_id")),
-            title=f"Deal approved: {p['customer_name']}",
-            body=f"Protected until {p.get('protected_until')}.",
+            title=_("Deal approved: %(customer)s") % {"customer": p["customer_name"]},
+            body=_("Protected until %(date)s.") % {"date": p.get("protected_until")},
             url=_deal_url(p),
         )
     ]
@@ -79,7 +83,7 @@ def _rejected(event):
     return [
         Notice(
             users=partner_people(event.partner_id, p.get("registered_by_id")),
-            title=f"Registration not accepted: {p['customer_name']}",
+            title=_("Registration not accepted: %(customer)s") % {"customer": p["customer_name"]},
             body=p.get("message", ""),
             url=_deal_url(p),
         )
@@ -92,7 +96,8 @@ def _won(event):
     return [
         Notice(
             users=partner_people(event.partner_id, p.get("registered_by_id")) | managers(p),
-            title=f"Deal won: {p['customer_name']} ({p['amount']} {p['currency']})",
+            title=_("Deal won: %(customer)s (%(amount)s %(currency)s)")
+            % {"customer": p["customer_name"], "amount": p["amount"], "currency": p["currency"]},
             url=_deal_url(p),
         )
     ]
@@ -102,7 +107,12 @@ def _won(event):
 def _lost(event):
     p = event.payload
     return [
-        Notice(users=managers(p), title=f"Deal lost: {p['customer_name']}", body=p.get("reason", ""), url=_deal_url(p))
+        Notice(
+            users=managers(p),
+            title=_("Deal lost: %(customer)s") % {"customer": p["customer_name"]},
+            body=p.get("reason", ""),
+            url=_deal_url(p),
+        )
     ]
 
 
@@ -112,7 +122,7 @@ def _expired(event):
     return [
         Notice(
             users=partner_people(event.partner_id, p.get("registered_by_id")) | managers(p),
-            title=f"Deal protection ended: {p['customer_name']}",
+            title=_("Deal protection ended: %(customer)s") % {"customer": p["customer_name"]},
             url=_deal_url(p),
         )
     ]
@@ -124,8 +134,14 @@ def _reminder(event):
     return [
         Notice(
             users=partner_people(event.partner_id, p.get("registered_by_id")),
-            title=f"Protection of {p['customer_name']} ends in {p['days_before']} days",
-            body=f"Protected until {p['protected_until']}. Mark it won, or ask for the one extension.",
+            title=ngettext(
+                "Protection of %(customer)s ends in %(days)s day",
+                "Protection of %(customer)s ends in %(days)s days",
+                p["days_before"],
+            )
+            % {"customer": p["customer_name"], "days": p["days_before"]},
+            body=_("Protected until %(date)s. Mark it won, or ask for the one extension.")
+            % {"date": p["protected_until"]},
             url=_deal_url(p),
         )
     ]
@@ -134,18 +150,24 @@ def _reminder(event):
 @notice_for("deal.extension_requested")
 def _extension_requested(event):
     p = event.payload
-    return [Notice(users=managers(p), title=f"Extension requested: {p['customer_name']}", url=reverse("deals:review"))]
+    return [
+        Notice(
+            users=managers(p),
+            title=_("Extension requested: %(customer)s") % {"customer": p["customer_name"]},
+            url=reverse("deals:review"),
+        )
+    ]
 
 
 @notice_for("deal.extension_decided")
 def _extension_decided(event):
     p = event.payload
-    verb = "approved" if p["approved"] else "declined"
     return [
         Notice(
             users=partner_people(event.partner_id, p.get("registered_by_id")),
-            title=f"Extension {verb}: {p['customer_name']}",
-            body=f"Protected until {p['protected_until']}.",
+            title=(_("Extension approved: %(customer)s") if p["approved"] else _("Extension declined: %(customer)s"))
+            % {"customer": p["customer_name"]},
+            body=_("Protected until %(date)s.") % {"date": p["protected_until"]},
             url=_deal_url(p),
         )
     ]
@@ -158,8 +180,8 @@ def _lead_assigned(event):
     return [
         Notice(
             users=users,
-            title=f"New lead: {p['customer_name']}",
-            body=f"Accept it by {p['accept_by']} or it returns to your channel manager.",
+            title=_("New lead: %(customer)s") % {"customer": p["customer_name"]},
+            body=_("Accept it by %(date)s or it returns to your channel manager.") % {"date": p["accept_by"]},
             url=reverse("deals:leads"),
         )
     ]
@@ -171,7 +193,7 @@ def _lead_declined(event):
     return [
         Notice(
             users=User.objects.filter(pk=p.get("created_by_id"), is_active=True),
-            title=f"Lead declined: {p['customer_name']}",
+            title=_("Lead declined: %(customer)s") % {"customer": p["customer_name"]},
             body=p.get("reason", ""),
             url=reverse("deals:leads"),
         )
@@ -184,8 +206,8 @@ def _lead_returned(event):
     return [
         Notice(
             users=User.objects.filter(pk=p.get("created_by_id"), is_active=True),
-            title=f"Lead returned: {p['customer_name']}",
-            body="The partner did not accept it in time; assign it again.",
+            title=_("Lead returned: %(customer)s") % {"customer": p["customer_name"]},
+            body=_("The partner did not accept it in time; assign it again."),
             url=reverse("deals:leads"),
         )
     ]

@@ -6,25 +6,31 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from deals.models import DealStatus, LeadStatus
 from partners.models import Partner, Region
 
-AGE_CHOICES = [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days"), ("365", "Last 12 months")]
+AGE_CHOICES = [
+    ("7", _("Last 7 days")),
+    ("30", _("Last 30 days")),
+    ("90", _("Last 90 days")),
+    ("365", _("Last 12 months")),
+]
 
 
 class DealFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.ChoiceFilter(choices=DealStatus.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=DealStatus.choices, label=_("Status"))
     # A drop-down of every partner does not scale (5,000 options dominated the page's time under load): internal
     # users find a partner by name in the search box, and links to one partner's deals carry ?partner=<id>.
     partner = django_filters.ModelChoiceFilter(
-        queryset=Partner.objects.none(), label="Partner", widget=forms.HiddenInput
+        queryset=Partner.objects.none(), label=_("Partner"), widget=forms.HiddenInput
     )
-    region = django_filters.ChoiceFilter(field_name="partner__region", choices=Region.choices, label="Region")
-    age = django_filters.ChoiceFilter(choices=AGE_CHOICES, method="filter_age", label="Registered")
-    min_value = django_filters.NumberFilter(field_name="amount", lookup_expr="gte", label="Value from")
-    max_value = django_filters.NumberFilter(field_name="amount", lookup_expr="lte", label="Value to")
+    region = django_filters.ChoiceFilter(field_name="partner__region", choices=Region.choices, label=_("Region"))
+    age = django_filters.ChoiceFilter(choices=AGE_CHOICES, method="filter_age", label=_("Registered"))
+    min_value = django_filters.NumberFilter(field_name="amount", lookup_expr="gte", label=_("Value from"))
+    max_value = django_filters.NumberFilter(field_name="amount", lookup_expr="lte", label=_("Value to"))
     ordering = django_filters.OrderingFilter(
         fields=(
             ("created_at", "created"),
@@ -33,7 +39,19 @@ class DealFilter(django_filters.FilterSet):
             ("customer_name", "customer"),
             ("status", "status"),
         ),
-        label="Sort by",
+        field_labels={
+            "created_at": _("Created"),
+            "-created": _("Created (descending)"),
+            "amount": _("Value"),
+            "-value": _("Value (descending)"),
+            "protected_until": _("Protected until"),
+            "-protected_until": _("Protected until (descending)"),
+            "customer_name": _("Customer"),
+            "-customer": _("Customer (descending)"),
+            "status": _("Status"),
+            "-status": _("Status (descending)"),
+        },
+        label=_("Sort by"),
     )
 
     class Meta:
@@ -72,10 +90,19 @@ class ReviewFilter(DealFilter):
 
 
 class LeadFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.ChoiceFilter(choices=LeadStatus.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=LeadStatus.choices, label=_("Status"))
     ordering = django_filters.OrderingFilter(
-        fields=(("created_at", "created"), ("accept_by", "accept_by"), ("amount", "value")), label="Sort by"
+        fields=(("created_at", "created"), ("accept_by", "accept_by"), ("amount", "value")),
+        field_labels={
+            "created_at": _("Created"),
+            "-created": _("Created (descending)"),
+            "accept_by": _("Accept by"),
+            "-accept_by": _("Accept by (descending)"),
+            "amount": _("Value"),
+            "-value": _("Value (descending)"),
+        },
+        label=_("Sort by"),
     )
 
     class Meta:

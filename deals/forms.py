@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from deals.models import DealType, InfluenceKind
@@ -7,20 +8,22 @@ from prm.forms import BootstrapFormMixin
 
 
 class RegistrationForm(BootstrapFormMixin, forms.Form):
-    customer_name = forms.CharField(max_length=200, label="Customer company")
+    customer_name = forms.CharField(max_length=200, label=_("Customer company"))
     customer_domain = forms.CharField(
-        max_length=253, required=False, label="Customer web domain", help_text="e.g. example.com"
+        max_length=253, required=False, label=_("Customer web domain"), help_text=_("e.g. example.com")
     )
-    customer_country = forms.ChoiceField(choices=[], label="Customer country")
-    contact_name = forms.CharField(max_length=200, required=False)
-    contact_email = forms.EmailField(required=False)
-    product = forms.CharField(max_length=200, required=False)
-    deal_type = forms.ChoiceField(choices=DealType.choices)
-    amount = forms.DecimalField(max_digits=14, decimal_places=2, label="Estimated value")
-    currency = forms.CharField(max_length=3, initial="USD")
-    expected_close_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    customer_country = forms.ChoiceField(choices=[], label=_("Customer country"))
+    contact_name = forms.CharField(max_length=200, required=False, label=_("Contact name"))
+    contact_email = forms.EmailField(required=False, label=_("Contact email"))
+    product = forms.CharField(max_length=200, required=False, label=_("Product"))
+    deal_type = forms.ChoiceField(choices=DealType.choices, label=_("Deal type"))
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, label=_("Estimated value"))
+    currency = forms.CharField(max_length=3, initial="USD", label=_("Currency"))
+    expected_close_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Expected close date")
+    )
     mdf_request = forms.ModelChoiceField(
-        queryset=None, required=False, label="Sourced by an MDF activity", empty_label="— none —"
+        queryset=None, required=False, label=_("Sourced by an MDF activity"), empty_label=_("— none —")
     )
 
     def __init__(self, *args, partner=None, **kwargs):
@@ -43,32 +46,35 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
 
 
 class NoteForm(BootstrapFormMixin, forms.Form):
-    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note"))
 
 
 class WonForm(BootstrapFormMixin, forms.Form):
-    amount = forms.DecimalField(max_digits=14, decimal_places=2)
-    close_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, label=_("Amount"))
+    close_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Close date"))
 
 
 class InfluenceForm(BootstrapFormMixin, forms.Form):
-    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"))
-    kind = forms.ChoiceField(choices=InfluenceKind.choices)
+    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"), label=_("Partner"))
+    kind = forms.ChoiceField(choices=InfluenceKind.choices, label=_("Kind"))
 
 
 class LeadForm(BootstrapFormMixin, forms.Form):
-    customer_name = forms.CharField(max_length=200)
-    customer_domain = forms.CharField(max_length=253, required=False)
-    customer_country = forms.ChoiceField(choices=[])
-    contact_name = forms.CharField(max_length=200, required=False)
-    contact_email = forms.EmailField(required=False)
-    product = forms.CharField(max_length=200, required=False)
-    amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
-    currency = forms.CharField(max_length=3, initial="USD")
+    customer_name = forms.CharField(max_length=200, label=_("Customer name"))
+    customer_domain = forms.CharField(max_length=253, required=False, label=_("Customer domain"))
+    customer_country = forms.ChoiceField(choices=[], label=_("Customer country"))
+    contact_name = forms.CharField(max_length=200, required=False, label=_("Contact name"))
+    contact_email = forms.EmailField(required=False, label=_("Contact email"))
+    product = forms.CharField(max_length=200, required=False, label=_("Product"))
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False, label=_("Amount"))
+    currency = forms.CharField(max_length=3, initial="USD", label=_("Currency"))
     partner = forms.ModelChoiceField(
-        queryset=Partner.objects.order_by("name"), required=False, help_text="Assign now (optional)."
+        queryset=Partner.objects.order_by("name"),
+        required=False,
+        label=_("Partner"),
+        help_text=_("Assign now (optional)."),
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Notes"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,9 +82,9 @@ class LeadForm(BootstrapFormMixin, forms.Form):
 
 
 class AssignForm(BootstrapFormMixin, forms.Form):
-    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"))
+    partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"), label=_("Partner"))
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label="CSV file", help_text="Columns: name, domain, country, kind, owner_email")
-    dry_run = forms.BooleanField(required=False, initial=True, label="Dry run (check only, change nothing)")
+    file = forms.FileField(label=_("CSV file"), help_text=_("Columns: name, domain, country, kind, owner_email"))
+    dry_run = forms.BooleanField(required=False, initial=True, label=_("Dry run (check only, change nothing)"))

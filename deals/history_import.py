@@ -19,6 +19,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import Role
 from analytics.models import DirtyPartner
@@ -27,6 +30,7 @@ from deals.currencies import is_currency
 from deals.models import Account, DealRegistration, DealSource, DealStatus, DealType
 from partners.imports import choice_lookup, country_code
 from partners.models import Partner
+from policy.selectors import policy_at
 from prm.audit import record_audit
 from prm.guards import require_role
 from prm.imports import CREATED, SKIPPED, Column, ImportRowForm, ImportSpec, register_import
@@ -35,7 +39,12 @@ from prm.money import to_money
 IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.CHANNEL_MANAGER})
 HISTORY_STATUSES = (DealStatus.WON, DealStatus.LOST, DealStatus.APPROVED, DealStatus.EXPIRED)
 THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-DATE_ERROR = {"invalid": "Write the date as YYYY-MM-DD, e.g. 2024-03-31."}
+DATE_ERROR = {"invalid": gettext_lazy("Write the date as YYYY-MM-DD, e.g. 2024-03-31.")}
+
+
+def _lazy_format(message: str, **values):
+    """`message` (marked with gettext_noop) translated when shown, with %(name)s placeholders filled in."""
+    return lazy(lambda: _(message) % values, str)()
 
 
 class DealHistoryRowForm(ImportRowForm):
@@ -56,7 +65,7 @@ class DealHistoryRowForm(ImportRowForm):
         value = self.cleaned_data["partner"]
         partner = self.context["partners"].find(value)
         if partner is None:
-            raise ValidationError(f"No partner has the CRM id or id {value!r}.")
+            raise ValidationError(_("No partner has the CRM id or id %(value)r.") % {"value": value})
         return partner
 
     def clean_customer_domain(self):
@@ -67,14 +76,16 @@ class DealHistoryRowForm(ImportRowForm):
             and not domain
             and value.lower().split("@")[-1].removeprefix("www.") not in matching.free_mail_domains()
         ):
-            raise ValidationError("Enter the customer's web domain, e.g. example.com.")
+            raise ValidationError(_("Enter the customer's web domain, e.g. example.com."))
         return domain
 
     def clean_country(self):
         value = self.cleaned_data["country"]
         code = country_code(value)
         if code is None:
-            raise ValidationError(f"Unknown country {value!r}. Use a two-letter ISO code such as DE or US.")
+            raise ValidationError(
+                _("Unknown country %(value)r. Use a two-letter ISO code such as DE or US.") % {"value": value}
+            )
         return code
 
     def clean_amount(self):
@@ -84,23 +95,26 @@ class DealHistoryRowForm(ImportRowForm):
         try:
             amount = to_money(value)
         except (TypeError, ValueError, InvalidOperation):
-            raise ValidationError("Enter an amount such as 1250.00 (a dot before the cents).") from None
+            raise ValidationError(_("Enter an amount such as 1250.00 (a dot before the cents).")) from None
         if amount < 0:
-            raise ValidationError("The amount cannot be negative.")
+            raise ValidationError(_("The amount cannot be negative."))
         if amount >= Decimal("1e12"):
-            raise ValidationError("The amount is too large.")
+            raise ValidationError(_("The amount is too large."))
         return amount
 
     def clean_currency(self):
         code = (self.cleaned_data["currency"] or settings.DEFAULT_CURRENCY).strip().upper()
         if not is_currency(code):
-            raise ValidationError("Use a three-letter ISO 4217 currency code, e.g. USD.")
+            raise ValidationError(_("Use a three-letter ISO 4217 currency code, e.g. USD."))
         return code
 
     def clean_status(self):
         value = self.cleaned_data["status"].lower()
         if value not in HISTORY_STATUSES:
-            raise ValidationError(f"Unknown status {value!r}. Use one of: {', '.join(HISTORY_STATUSES)}.")
+            raise ValidationError(
+                _("Unknown status %(value)r. Use one of: %(values)s.")
+                % {"value": value, "values": ", ".join(HISTORY_STATUSES)}
+            )
         return value
 
     def clean_deal_type(self):
@@ -109,7 +123,10 @@ class DealHistoryRowForm(ImportRowForm):
             return DealType.NEW_BUSINESS
         found = choice_lookup(DealType.choices).get(value.lower())
         if found is None:
-            raise ValidationError(f"Unknown deal type {value!r}. Use one of: {', '.join(DealType.values)}.")
+            raise ValidationError(
+                _("Unknown deal type %(value)r. Use one of: %(values)s.")
+                % {"value": value, "values": ", ".join(DealType.values)}
+            )
         return found
 
     def clean(self):
@@ -117,14 +134,14 @@ class DealHistoryRowForm(ImportRowForm):
         today = timezone.localdate()
         submitted, closed = data.get("submitted_date"), data.get("close_date")
         if submitted and submitted > today:
-            self.add_error("submitted_date", "The submitted date cannot be in the future.")
+            self.add_error("submitted_date", _("The submitted date cannot be in the future."))
         if data.get("status") in (DealStatus.WON, DealStatus.LOST) and "close_date" not in self.errors:
             if closed is None:
-                self.add_error("close_date", "Required for won and lost deals.")
+                self.add_error("close_date", _("Required for won and lost deals."))
         if closed and closed > today:
-            self.add_error("close_date", "A closed deal's close date cannot be in the future.")
+            self.add_error("close_date", _("A closed deal's close date cannot be in the future."))
         elif closed and submitted and closed < submitted:
-            self.add_error("close_date", "The close date is before the submitted date.")
+            self.add_error("close_date", _("The close date is before the submitted date."))
         return data
 
 
@@ -179,18 +196,18 @@ def import_historical_deal(
     No rules of engagement, commissions, MDF accruals or events (it is history); an audit row, and the
     partner is marked dirty so the analytics rollup counts it.
     """
-    require_role(actor, IMPORT_ROLES, "import deal history")
+    require_role(actor, IMPORT_ROLES, gettext_lazy("import deal history"))
     if status not in HISTORY_STATUSES:
-        raise ValidationError({"status": f"Use one of: {', '.join(HISTORY_STATUSES)}."})
+        raise ValidationError({"status": _("Use one of: %(values)s.") % {"values": ", ".join(HISTORY_STATUSES)}})
     if status in (DealStatus.WON, DealStatus.LOST) and close_date is None:
-        raise ValidationError({"close_date": "Required for won and lost deals."})
+        raise ValidationError({"close_date": _("Required for won and lost deals.")})
     domain = matching.normalise_domain(customer_domain)
     submitted_at = _start_of(submitted_on)
     with transaction.atomic():
         if external_id:
             existing = DealRegistration.objects.filter(external_id=external_id).first()
             if existing is not None and existing.partner_id != partner.pk:
-                raise ValidationError({"external_id": "Another partner's deal already has this external id."})
+                raise ValidationError({"external_id": _("Another partner's deal already has this external id.")})
         else:
             same = DealRegistration.objects.filter(partner=partner, submitted_at=submitted_at, amount=amount)
             same = same.filter(customer_domain=domain) if domain else same.filter(customer_name=customer_name)
@@ -199,16 +216,21 @@ def import_historical_deal(
             return existing, SKIPPED
 
         account = _account_for(name=customer_name, domain=domain, country=country)
+        # The rules-of-engagement version in force when the deal was registered (issue 12).
+        policy = policy_at(submitted_at)
         protected_until = None
         if status == DealStatus.APPROVED:
             # An approved deal holds its customer (rule 2): only while protection lasts, and only one holder.
-            protected_until = submitted_on + timedelta(days=partner.tier.protection_days)
+            protected_until = submitted_on + timedelta(days=policy.protection_days_for(partner.tier_id))
             if protected_until < timezone.localdate():
                 raise ValidationError(
-                    {"status": f"Its protection would have ended on {protected_until:%Y-%m-%d}; import it as expired."}
+                    {
+                        "status": _("Its protection would have ended on %(date)s; import it as expired.")
+                        % {"date": f"{protected_until:%Y-%m-%d}"}
+                    }
                 )
             if DealRegistration.objects.holding().filter(account=account).exists():
-                raise ValidationError({"customer_name": "Another active registration already holds this customer."})
+                raise ValidationError({"customer_name": _("Another active registration already holds this customer.")})
         deal = DealRegistration.objects.create(
             partner=partner,
             source=DealSource.PARTNER,
@@ -224,6 +246,7 @@ def import_historical_deal(
             close_date=close_date,
             status=status,
             protected_until=protected_until,
+            policy_version=policy,
             submitted_at=submitted_at,
             decided_at=submitted_at,
             decided_by=None,
@@ -269,34 +292,63 @@ class DealHistoryImportSpec(ImportSpec):
 DEAL_HISTORY_IMPORT = register_import(
     DealHistoryImportSpec(
         kind="deal_history",
-        title="Historical deals",
+        title=gettext_lazy("Historical deals"),
         allowed_roles=IMPORT_ROLES,
         row_form=DealHistoryRowForm,
         columns=(
             Column(
                 "partner",
-                "The partner's external CRM id, or its id in the portal.",
+                gettext_lazy("The partner's external CRM id, or its id in the portal."),
                 ("partner_id", "partner_crm_id"),
                 True,
             ),
-            Column("customer_name", "The customer company.", ("customer", "account", "account_name", "company"), True),
-            Column("customer_domain", "The customer's web domain, e.g. example.com.", ("domain", "website")),
-            Column("country", "The customer's country: ISO code (DE) or English name.", ("customer_country",), True),
-            Column("amount", "e.g. 12500.00", ("value", "deal_amount"), True),
-            Column("currency", f"ISO 4217 code; blank: {settings.DEFAULT_CURRENCY}.", ("currency_code",)),
-            Column("status", f"One of {', '.join(HISTORY_STATUSES)}.", ("stage", "deal_status"), True),
-            Column("deal_type", f"One of {', '.join(DealType.values)}; blank: new_business.", ("type",)),
+            Column(
+                "customer_name",
+                gettext_lazy("The customer company."),
+                ("customer", "account", "account_name", "company"),
+                True,
+            ),
+            Column(
+                "customer_domain", gettext_lazy("The customer's web domain, e.g. example.com."), ("domain", "website")
+            ),
+            Column(
+                "country",
+                gettext_lazy("The customer's country: ISO code (DE) or English name."),
+                ("customer_country",),
+                True,
+            ),
+            Column("amount", gettext_lazy("e.g. 12500.00"), ("value", "deal_amount"), True),
+            Column(
+                "currency",
+                _lazy_format(gettext_noop("ISO 4217 code; blank: %(currency)s."), currency=settings.DEFAULT_CURRENCY),
+                ("currency_code",),
+            ),
+            Column(
+                "status",
+                _lazy_format(gettext_noop("One of %(values)s."), values=", ".join(HISTORY_STATUSES)),
+                ("stage", "deal_status"),
+                True,
+            ),
+            Column(
+                "deal_type",
+                _lazy_format(
+                    gettext_noop("One of %(values)s; blank: new_business."), values=", ".join(DealType.values)
+                ),
+                ("type",),
+            ),
             Column("product", "", ("products",)),
             Column(
                 "submitted_date",
-                "YYYY-MM-DD: when the partner registered it.",
+                gettext_lazy("YYYY-MM-DD: when the partner registered it."),
                 ("submitted", "registered", "created_date"),
                 True,
             ),
-            Column("close_date", "YYYY-MM-DD; required for won and lost deals.", ("closed", "closed_date")),
+            Column(
+                "close_date", gettext_lazy("YYYY-MM-DD; required for won and lost deals."), ("closed", "closed_date")
+            ),
             Column(
                 "external_id",
-                "The deal's id in your CRM; re-imports skip deals already in.",
+                gettext_lazy("The deal's id in your CRM; re-imports skip deals already in."),
                 ("deal_id", "crm_id", "opportunity_id"),
             ),
         ),

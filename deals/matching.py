@@ -187,7 +187,11 @@ class MatchEvidence:
         return data
 
 
-def thresholds() -> tuple[float, float]:
+def thresholds(policy=None) -> tuple[float, float]:
+    """(match, possible match) thresholds: a rules-of-engagement version's (issue 12), or the settings'
+    defaults, which are version 1's."""
+    if policy is not None:
+        return float(policy.match_threshold), float(policy.possible_match_threshold)
     return float(settings.DEAL_MATCH_THRESHOLD), float(settings.DEAL_POSSIBLE_MATCH_THRESHOLD)
 
 
@@ -200,10 +204,12 @@ def score(
     account_name: str,
     account_domain: str,
     account_country: str,
+    limits: tuple[float, float] | None = None,
 ) -> MatchEvidence | None:
     """Score one candidate: the same normalised domain is a match; otherwise the names are compared
-    within the same country (rule 1). None when below the possible-match threshold."""
-    match_at, possible_at = thresholds()
+    within the same country (rule 1). None when below the possible-match threshold. `limits` are the
+    (match, possible match) thresholds of the policy version deciding; the settings' by default."""
+    match_at, possible_at = limits or thresholds()
     same_domain = bool(domain) and domain == account_domain
     same_country = (country or "").upper() == (account_country or "").upper()
     similarity = name_similarity(name.value, account_name) if same_country else 0.0
@@ -228,8 +234,11 @@ def score(
     )
 
 
-def classify(*, name: NormalisedName, domain: str, country: str, candidates) -> list[MatchEvidence]:
+def classify(
+    *, name: NormalisedName, domain: str, country: str, candidates, limits: tuple[float, float] | None = None
+) -> list[MatchEvidence]:
     """Score candidate rows (id, normalised_name, domain, country, ...), best first, dropping non-matches."""
+    limits = limits or thresholds()
     found = []
     for account_id, account_name, account_domain, account_country, *_ in candidates:
         evidence = score(
@@ -240,6 +249,7 @@ def classify(*, name: NormalisedName, domain: str, country: str, candidates) -> 
             account_name=account_name,
             account_domain=account_domain,
             account_country=account_country,
+            limits=limits,
         )
         if evidence is not None:
             found.append(evidence)

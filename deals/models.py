@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from prm.money import CurrencyField, MoneyField
 from prm.tenancy import TenantManager, TenantQuerySet
@@ -26,9 +27,9 @@ from prm.workflow import Workflow
 
 
 class AccountKind(models.TextChoices):
-    PROSPECT = "prospect", "Prospect"
-    DIRECT_CUSTOMER = "direct_customer", "Direct customer"
-    DIRECT_OPPORTUNITY = "direct_opportunity", "Open direct opportunity"
+    PROSPECT = "prospect", _("Prospect")
+    DIRECT_CUSTOMER = "direct_customer", _("Direct customer")
+    DIRECT_OPPORTUNITY = "direct_opportunity", _("Open direct opportunity")
 
 
 DIRECT_KINDS = (AccountKind.DIRECT_CUSTOMER, AccountKind.DIRECT_OPPORTUNITY)
@@ -39,7 +40,7 @@ class Account(models.Model):
 
     name = models.CharField(max_length=200)
     normalised_name = models.CharField(max_length=200, db_index=True)
-    domain = models.CharField(max_length=253, blank=True, db_index=True, help_text="Normalised domain.")
+    domain = models.CharField(max_length=253, blank=True, db_index=True, help_text=_("Normalised domain."))
     country = models.CharField(max_length=2)
     kind = models.CharField(max_length=20, choices=AccountKind.choices, default=AccountKind.PROSPECT)
     direct_owner = models.ForeignKey(
@@ -75,14 +76,14 @@ class AccountKey(models.Model):
 
 
 class DealStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    PENDING_REVIEW = "pending_review", "Pending review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WON = "won", "Won"
-    LOST = "lost", "Lost"
-    EXPIRED = "expired", "Expired"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    PENDING_REVIEW = "pending_review", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+    EXPIRED = "expired", _("Expired")
 
 
 HOLDING_STATUSES = (DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW, DealStatus.APPROVED)
@@ -91,32 +92,32 @@ CLOSED_STATUSES = (DealStatus.REJECTED, DealStatus.WON, DealStatus.LOST, DealSta
 
 
 class DealReason(models.TextChoices):
-    CONFLICT = "conflict", "Another registration holds this customer"
-    DUPLICATE = "duplicate", "Duplicate of your own registration"
-    DIRECT_ACCOUNT = "direct_account", "Existing direct customer or opportunity"
-    POSSIBLE_MATCH = "possible_match", "Possible match with a registered customer"
-    REVIEW_REJECTED = "review_rejected", "Rejected by the channel manager"
-    INFLUENCE_ONLY = "influence_only", "Accepted as influence only"
-    LEAD = "lead", "Lead passed by the vendor"
-    DISPUTE_REVERSED = "dispute_reversed", "Reversed on a dispute"
+    CONFLICT = "conflict", _("Another registration holds this customer")
+    DUPLICATE = "duplicate", _("Duplicate of your own registration")
+    DIRECT_ACCOUNT = "direct_account", _("Existing direct customer or opportunity")
+    POSSIBLE_MATCH = "possible_match", _("Possible match with a registered customer")
+    REVIEW_REJECTED = "review_rejected", _("Rejected by the channel manager")
+    INFLUENCE_ONLY = "influence_only", _("Accepted as influence only")
+    LEAD = "lead", _("Lead passed by the vendor")
+    DISPUTE_REVERSED = "dispute_reversed", _("Reversed on a dispute")
 
 
 class DealSource(models.TextChoices):
-    PARTNER = "partner", "Partner-sourced"
-    DIRECT = "direct", "Direct"
+    PARTNER = "partner", _("Partner-sourced")
+    DIRECT = "direct", _("Direct")
 
 
 class DealType(models.TextChoices):
-    NEW_BUSINESS = "new_business", "New business"
-    EXPANSION = "expansion", "Expansion"
-    RENEWAL = "renewal", "Renewal"
+    NEW_BUSINESS = "new_business", _("New business")
+    EXPANSION = "expansion", _("Expansion")
+    RENEWAL = "renewal", _("Renewal")
 
 
 class ExtensionStatus(models.TextChoices):
-    NONE = "none", "Not requested"
-    REQUESTED = "requested", "Requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Declined"
+    NONE = "none", _("Not requested")
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Declined")
 
 
 DEAL_WORKFLOW = Workflow(
@@ -194,7 +195,7 @@ class DealRegistration(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "deal"
+        verbose_name = _("deal")
         indexes = [
             models.Index(fields=["partner", "status"], name="deals_reg_partner_status"),
             models.Index(fields=["account", "status"], name="deals_reg_account_status"),
@@ -244,7 +245,7 @@ class DealReminder(models.Model):
 
     deal = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="reminders")
     days_before = models.PositiveSmallIntegerField()
-    protected_until = models.DateField(help_text="The protection end the reminder was about.")
+    protected_until = models.DateField(help_text=_("The protection end the reminder was about."))
     sent_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantManager()
@@ -259,11 +260,11 @@ class DealReminder(models.Model):
 
 
 class LeadStatus(models.TextChoices):
-    NEW = "new", "New"
-    ASSIGNED = "assigned", "Assigned"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    RETURNED = "returned", "Returned (SLA missed)"
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    RETURNED = "returned", _("Returned (SLA missed)")
 
 
 LEAD_WORKFLOW = Workflow(
@@ -314,9 +315,9 @@ class Lead(models.Model):
 
 
 class InfluenceKind(models.TextChoices):
-    ENDORSEMENT = "endorsement", "Endorsement"
-    INTEGRATION_REQUIREMENT = "integration_requirement", "Integration requirement"
-    ACTIVE_IN_SALE = "active_in_sale", "Active in sale"
+    ENDORSEMENT = "endorsement", _("Endorsement")
+    INTEGRATION_REQUIREMENT = "integration_requirement", _("Integration requirement")
+    ACTIVE_IN_SALE = "active_in_sale", _("Active in sale")
 
 
 class Influence(models.Model):
@@ -347,10 +348,10 @@ class AccountImport(models.Model):
     """One CSV import of direct accounts, with its progress and row-by-row errors."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=255, blank=True)

@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -52,12 +51,21 @@ def candidate_accounts(keys: list[str], *, using=None) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _limits() -> tuple[float, float]:
+    """The match thresholds of the rules-of-engagement version in force (issue 12)."""
+    from policy.selectors import current_policy
+
+    return matching.thresholds(current_policy())
+
+
 def find_matches(*, customer_name: str, customer_domain: str, country: str):
     """Normalise, read candidates by key and score them: (normalised name, domain, keys, evidence)."""
     name = matching.normalise_company_name(customer_name)
     domain = matching.normalise_domain(customer_domain)
     keys = matching.blocking_keys(normalised_name=name.value, domain=domain, country=country)
-    evidence = matching.classify(name=name, domain=domain, country=country, candidates=candidate_accounts(keys))
+    evidence = matching.classify(
+        name=name, domain=domain, country=country, candidates=candidate_accounts(keys), limits=_limits()
+    )
     return name, domain, keys, evidence
 
 
@@ -70,19 +78,23 @@ def account_may_be_registered(*, customer_name: str, customer_domain: str, count
     domain = matching.normalise_domain(customer_domain)
     keys = matching.blocking_keys(normalised_name=name.value, domain=domain, country=country)
     rows = {row[0]: row for row in candidate_accounts(keys)}
-    evidence = matching.classify(name=name, domain=domain, country=country, candidates=rows.values())
+    evidence = matching.classify(name=name, domain=domain, country=country, candidates=rows.values(), limits=_limits())
     return any(rows[e.account_id][5] or rows[e.account_id][4] in DIRECT_KINDS for e in evidence)
 
 
 def deal_list(user):
-    return DealRegistration.objects.visible_to(user).select_related("partner", "partner__tier", "account")
+    return DealRegistration.objects.visible_to(user).select_related(
+        "partner", "partner__tier", "account", "policy_version"
+    )
 
 
 def deal_detail(user, pk):
     from prm.tenancy import get_visible_or_404
 
     return get_visible_or_404(
-        DealRegistration.objects.select_related("partner", "partner__tier", "account", "registered_by", "decided_by"),
+        DealRegistration.objects.select_related(
+            "partner", "partner__tier", "account", "registered_by", "decided_by", "policy_version"
+        ),
         user,
         pk=pk,
     )
@@ -110,17 +122,22 @@ def review_queue(user):
         DealRegistration.objects.visible_to(user)
         .filter(Q(status__in=[DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW]) | Q(extension_status="requested"))
         .filter(source="partner")
-        .select_related("partner", "partner__tier", "account", "conflict_with", "conflict_with__account")
+        .select_related(
+            "partner", "partner__tier", "account", "conflict_with", "conflict_with__account", "policy_version"
+        )
         .order_by("submitted_at", "id")
     )
 
 
 def sla_state(deal, today: date | None = None) -> dict:
-    """Time waiting against the approval SLA (business days)."""
+    """Time waiting against the approval SLA (business days) of the version the registration was decided
+    under (issue 12)."""
+    from deals.services import approval_sla_days
+
     today = today or timezone.localdate()
     started = timezone.localtime(deal.submitted_at or deal.created_at).date()
     waited = business_days_between(started, today)
-    sla = settings.DEAL_APPROVAL_SLA_BUSINESS_DAYS
+    sla = approval_sla_days(deal)
     return {"waited": waited, "sla": sla, "breached": waited > sla, "due": waited == sla}
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from accounts.models import PARTNER_ROLES, Role, User
@@ -36,6 +37,8 @@ from deals.models import (
     Lead,
     LeadStatus,
 )
+from policy import engine
+from policy.selectors import policy_at
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict, TransitionNotAllowed
@@ -46,6 +49,7 @@ log = logging.getLogger(__name__)
 
 MANAGER_ROLES = frozenset({Role.CHANNEL_MANAGER})
 IMPORT_ROLES = frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN})
+REGISTER_FIELDS = ["reason", "duplicate_of", "conflict_with", "protected_until", "submitted_at", "policy_version"]
 
 
 # --- checks ----------------------------------------------------------------------------------------
@@ -53,27 +57,27 @@ IMPORT_ROLES = frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN})
 
 def require_may_mark_won(actor, deal) -> None:
     if not (actor.role in MANAGER_ROLES or (actor.role in PARTNER_ROLES and actor.partner_id == deal.partner_id)):
-        raise PermissionDenied("Only the partner's users or a channel manager may mark a deal won.")
+        raise PermissionDenied(_("Only the partner's users or a channel manager may mark a deal won."))
 
 
 def require_partner_member(user, deal_or_lead, what: str) -> None:
     if user.role not in PARTNER_ROLES or user.partner_id != deal_or_lead.partner_id:
-        raise PermissionDenied(f"Only the partner's own users may {what}.")
+        raise PermissionDenied(_("Only the partner's own users may %(what)s.") % {"what": what})
 
 
 def _money(value, field: str, errors: dict):
     if value in (None, ""):
-        errors[field] = ["This field is required."]
+        errors[field] = [_("This field is required.")]
         return None
     try:
         amount = to_money(value if not isinstance(value, float) else str(value))
     except (TypeError, ValueError, InvalidOperation):
-        errors[field] = ["Enter an amount, e.g. 1250.00."]
+        errors[field] = [_("Enter an amount, e.g. 1250.00.")]
         return None
     if amount < 0:
-        errors[field] = ["The amount cannot be negative."]
+        errors[field] = [_("The amount cannot be negative.")]
     elif amount >= Decimal("1e12"):
-        errors[field] = ["The amount is too large."]
+        errors[field] = [_("The amount is too large.")]
     return amount
 
 
@@ -87,23 +91,23 @@ def _date(value, field: str, errors: dict):
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        errors[field] = ["Enter a date as YYYY-MM-DD."]
+        errors[field] = [_("Enter a date as YYYY-MM-DD.")]
         return None
 
 
 def _currency(value, errors: dict, field: str = "currency") -> str:
     code = (value or settings.DEFAULT_CURRENCY).strip().upper() if isinstance(value, str | None) else ""
     if not is_currency(code):
-        errors[field] = ["Use a three-letter ISO 4217 currency code, e.g. USD."]
+        errors[field] = [_("Use a three-letter ISO 4217 currency code, e.g. USD.")]
     return code
 
 
 def _country(value, errors: dict, field: str) -> str:
     code = str(value or "").strip().upper()
     if not code:
-        errors[field] = ["This field is required."]
+        errors[field] = [_("This field is required.")]
     elif code not in dict(countries):
-        errors[field] = ["Use a two-letter ISO 3166 country code, e.g. US."]
+        errors[field] = [_("Use a two-letter ISO 3166 country code, e.g. US.")]
     return code
 
 
@@ -111,9 +115,9 @@ def _text(data, field: str, errors: dict, *, required=False, max_length=200) -> 
     value = data.get(field)
     value = "" if value is None else str(value).strip()
     if required and not value:
-        errors[field] = ["This field is required."]
+        errors[field] = [_("This field is required.")]
     elif len(value) > max_length:
-        errors[field] = [f"At most {max_length} characters."]
+        errors[field] = [_("At most %(count)s characters.") % {"count": max_length}]
     return value
 
 
@@ -132,20 +136,20 @@ def clean_registration(data) -> dict:
     cleaned["currency"] = _currency(data.get("currency"), errors)
     cleaned["expected_close_date"] = _date(data.get("expected_close_date"), "expected_close_date", errors)
     if cleaned["expected_close_date"] and cleaned["expected_close_date"] < timezone.localdate():
-        errors["expected_close_date"] = ["The expected close date cannot be in the past."]
+        errors["expected_close_date"] = [_("The expected close date cannot be in the past.")]
     deal_type = data.get("deal_type") or DealType.NEW_BUSINESS
     if deal_type not in DealType.values:
-        errors["deal_type"] = [f"Choose one of: {', '.join(DealType.values)}."]
+        errors["deal_type"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(DealType.values)}]
     cleaned["deal_type"] = deal_type
     if cleaned["contact_email"]:
         try:
             validate_email(cleaned["contact_email"])
         except ValidationError:
-            errors["contact_email"] = ["Enter a valid e-mail address."]
+            errors["contact_email"] = [_("Enter a valid e-mail address.")]
     if cleaned["customer_domain"] and not matching.normalise_domain(cleaned["customer_domain"]):
         domain = cleaned["customer_domain"].lower()
         if domain.split("@")[-1].removeprefix("www.") not in matching.free_mail_domains():
-            errors["customer_domain"] = ["Enter the customer's web domain, e.g. example.com."]
+            errors["customer_domain"] = [_("Enter the customer's web domain, e.g. example.com.")]
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -167,7 +171,7 @@ def sourcing_mdf_request(partner, value):
         pk=request_id, partner=partner, status__in=[RequestStatus.APPROVED, RequestStatus.COMPLETED]
     ).first()
     if found is None:
-        raise ValidationError({"mdf_request": ["Choose one of your organisation's approved MDF activities."]})
+        raise ValidationError({"mdf_request": [_("Choose one of your organisation's approved MDF activities.")]})
     return found
 
 
@@ -219,46 +223,68 @@ def _expire_stale_holders(account_ids, today: date) -> None:
 # --- registration (rules 1-5, 7) --------------------------------------------------------------------
 
 
+def approval_sla_days(deal: DealRegistration) -> int:
+    """The approval SLA (business days) of the version the registration was decided under."""
+    policy = deal.policy_version if deal.policy_version_id else policy_at(deal.submitted_at or timezone.now())
+    return policy.approval_sla_business_days if policy else settings.DEAL_APPROVAL_SLA_BUSINESS_DAYS
+
+
 def outcome_message(deal: DealRegistration) -> str:
     """The sentence a partner reads about its registration: what happened and what happens next."""
     status, reason = deal.status, deal.reason
-    sla = settings.DEAL_APPROVAL_SLA_BUSINESS_DAYS
     if status == DealStatus.SUBMITTED:
-        return (
-            f"Your registration is submitted. A channel manager reviews it within {sla} business days, "
+        return _(
+            "Your registration is submitted. A channel manager reviews it within %(sla)s business days, "
             "and you will be notified when it is approved."
-        )
+        ) % {"sla": approval_sla_days(deal)}
     if status == DealStatus.PENDING_REVIEW and reason == DealReason.DIRECT_ACCOUNT:
-        return (
-            f"This customer is already an account of {settings.VENDOR_NAME}'s direct sales team. A channel manager "
+        return _(
+            "This customer is already an account of %(vendor)s's direct sales team. A channel manager "
             "will review your registration and approve it, accept it as influence, or reject it; you will be notified."
-        )
+        ) % {"vendor": settings.VENDOR_NAME}
     if status == DealStatus.PENDING_REVIEW:
-        return (
+        return _(
             "This customer may be one that is already registered. A channel manager will compare the two and "
             "decide; you will be notified."
         )
     if status == DealStatus.REJECTED and reason == DealReason.CONFLICT:
-        until = deal.protected_until.isoformat() if deal.protected_until else "a later date"
-        return (
-            f"This customer is already registered and protected until {until}. Your registration is recorded "
+        until = deal.protected_until.isoformat() if deal.protected_until else _("a later date")
+        return _(
+            "This customer is already registered and protected until %(until)s. Your registration is recorded "
             "as a conflict; you can register the customer again once that protection ends."
-        )
+        ) % {"until": until}
     if status == DealStatus.REJECTED and reason == DealReason.DUPLICATE:
-        return f"You have already registered this customer as deal #{deal.duplicate_of_id}; nothing else to do."
+        return _("You have already registered this customer as deal #%(deal)s; nothing else to do.") % {
+            "deal": deal.duplicate_of_id
+        }
+    if status == DealStatus.REJECTED and reason == DealReason.DIRECT_ACCOUNT:
+        return _(
+            "This customer is already an account of %(vendor)s's direct sales team, and the rules of engagement "
+            "do not protect direct accounts for partners. Ask your channel manager about working the deal together."
+        ) % {"vendor": settings.VENDOR_NAME}
     if status == DealStatus.REJECTED and reason == DealReason.INFLUENCE_ONLY:
-        return "Accepted as influence: your part in the direct sale is recorded, without deal protection."
+        return _("Accepted as influence: your part in the direct sale is recorded, without deal protection.")
+    if status == DealStatus.REJECTED and reason == DealReason.DISPUTE_REVERSED:
+        return _(
+            "After a dispute, an earlier registration of this customer was found to have priority: your "
+            "registration no longer holds the customer."
+        )
     if status == DealStatus.REJECTED:
-        note = f": {deal.decision_note}" if deal.decision_note else "."
-        return f"Your channel manager rejected this registration{note}"
+        if deal.decision_note:
+            return _("Your channel manager rejected this registration: %(note)s") % {"note": deal.decision_note}
+        return _("Your channel manager rejected this registration.")
     if status == DealStatus.APPROVED:
-        return f"Approved: the customer is protected for you until {deal.protected_until}."
+        return _("Approved: the customer is protected for you until %(until)s.") % {"until": deal.protected_until}
     if status == DealStatus.WON:
-        return f"Won on {deal.close_date} for {deal.amount} {deal.currency}."
+        return _("Won on %(date)s for %(amount)s %(currency)s.") % {
+            "date": deal.close_date,
+            "amount": deal.amount,
+            "currency": deal.currency,
+        }
     if status == DealStatus.LOST:
-        return "Marked lost."
+        return _("Marked lost.")
     if status == DealStatus.EXPIRED:
-        return "The protection ended before the deal was won."
+        return _("The protection ended before the deal was won.")
     return ""
 
 
@@ -283,7 +309,7 @@ def register_deal(*, user, data) -> DealRegistration:
     """Register a customer for the user's partner; the outcome is one of API.md's registration outcomes."""
     require_role(user, PARTNER_ROLES, "register deals")
     if not user.partner_id:
-        raise PermissionDenied("You do not belong to a partner.")
+        raise PermissionDenied(_("You do not belong to a partner."))
     cleaned = clean_registration(data)
     partner = user.partner
     cleaned["mdf_request"] = sourcing_mdf_request(partner, data.get("mdf_request"))
@@ -294,55 +320,41 @@ def register_deal(*, user, data) -> DealRegistration:
         country = cleaned["customer_country"]
         keys = matching.blocking_keys(normalised_name=name.value, domain=domain, country=country)
         lock_customer_keys(keys)
-        evidence = matching.classify(
-            name=name, domain=domain, country=country, candidates=selectors.candidate_accounts(keys)
+        policy = policy_at(timezone.now())
+        evidence = engine.classify(
+            name=name, domain=domain, country=country, candidates=selectors.candidate_accounts(keys), policy=policy
         )
         ids = [e.account_id for e in evidence]
         _expire_stale_holders(ids, today)
         accounts = Account.objects.in_bulk(ids)
         holders = {
-            reg.account_id: reg
-            for reg in DealRegistration.objects.holding().filter(account_id__in=ids).select_related("partner__tier")
-        }
-        matches = [e for e in evidence if e.verdict == "match"]
-        possibles = [e for e in evidence if e.verdict == "possible_match"]
-        own = [
-            holders[e.account_id]
-            for e in matches
-            if e.account_id in holders and holders[e.account_id].partner_id == partner.pk
-        ]
-        others = [
-            holders[e.account_id]
-            for e in matches
-            if e.account_id in holders and holders[e.account_id].partner_id != partner.pk
-        ]
-        direct = [accounts[e.account_id] for e in matches if accounts[e.account_id].is_direct]
-        relevant_possibles = [
-            e for e in possibles if e.account_id in holders or accounts[e.account_id].kind in DIRECT_KINDS
-        ]
-
-        fields = {"status": DealStatus.SUBMITTED, "reason": ""}
-        account = accounts[matches[0].account_id] if matches else None
-        kept_evidence = matches + relevant_possibles
-        if own:
-            fields.update(status=DealStatus.REJECTED, reason=DealReason.DUPLICATE, duplicate_of=own[0])
-            account = own[0].account
-        elif others:
-            holder = others[0]
-            fields.update(
-                status=DealStatus.REJECTED,
-                reason=DealReason.CONFLICT,
-                conflict_with=holder,
-                protected_until=holder.protection_end_estimate(),
+            reg.account_id: engine.Holder(
+                deal_id=reg.pk,
+                partner_id=reg.partner_id,
+                account_id=reg.account_id,
+                tier_id=reg.partner.tier_id,
+                protected_until=reg.protected_until,
             )
-            account = holder.account
-        elif direct:
-            fields.update(status=DealStatus.PENDING_REVIEW, reason=DealReason.DIRECT_ACCOUNT)
-            account = direct[0]
-        elif relevant_possibles and account is None:
-            fields.update(status=DealStatus.PENDING_REVIEW, reason=DealReason.POSSIBLE_MATCH)
-            first = relevant_possibles[0]
-            fields["conflict_with"] = holders.get(first.account_id)
+            for reg in DealRegistration.objects.holding().filter(account_id__in=ids).select_related("partner")
+        }
+        decision = engine.decide(
+            evidence=evidence,
+            holders=holders,
+            direct_account_ids={pk for pk, account in accounts.items() if account.is_direct},
+            policy=policy,
+            partner_id=partner.pk,
+            today=today,
+        )
+        fields = {
+            "status": decision.status,
+            "reason": decision.reason,
+            "duplicate_of_id": decision.duplicate_of_id,
+            "conflict_with_id": decision.conflict_with_id,
+            "protected_until": decision.protected_until,
+            "policy_version": policy,
+        }
+        kept_evidence = decision.evidence
+        account = accounts.get(decision.account_id) if decision.account_id else None
         if account is None:
             account = create_account(name=cleaned["customer_name"], domain=cleaned["customer_domain"], country=country)
 
@@ -366,24 +378,34 @@ def register_deal(*, user, data) -> DealRegistration:
                     actor=user,
                     action="register",
                     reason=deal.reason,
-                    extra_fields=["reason", "duplicate_of", "conflict_with", "protected_until", "submitted_at"],
+                    extra_fields=REGISTER_FIELDS,
                 )
         except IntegrityError:
             # The constraint behind the lock (rule 7): someone else became the holder first.
-            holder = DealRegistration.objects.holding().select_related("partner__tier").get(account=account)
+            holder = DealRegistration.objects.holding().select_related("partner").get(account=account)
             deal.status = DealStatus.DRAFT
             if holder.partner_id == partner.pk:
                 deal.reason, deal.duplicate_of = DealReason.DUPLICATE, holder
             else:
                 deal.reason, deal.conflict_with = DealReason.CONFLICT, holder
-                deal.protected_until = holder.protection_end_estimate()
+                deal.protected_until = engine.protection_end(
+                    engine.Holder(
+                        deal_id=holder.pk,
+                        partner_id=holder.partner_id,
+                        account_id=holder.account_id,
+                        tier_id=holder.partner.tier_id,
+                        protected_until=holder.protected_until,
+                    ),
+                    policy,
+                    today,
+                )
             DEAL_WORKFLOW.apply(
                 deal,
                 DealStatus.REJECTED,
                 actor=user,
                 action="register",
                 reason=deal.reason,
-                extra_fields=["reason", "duplicate_of", "conflict_with", "protected_until", "submitted_at"],
+                extra_fields=REGISTER_FIELDS,
             )
         message = outcome_message(deal)
         record_event(
@@ -404,20 +426,24 @@ def register_deal(*, user, data) -> DealRegistration:
 
 
 def approve_deal(*, deal: DealRegistration, actor, note: str = "") -> DealRegistration:
-    """Approve a registration: protected for the partner's tier's protection days from today."""
+    """Approve a registration: protected from today for the protection days the rules-of-engagement version
+    in force gives the partner's tier; the registration records that version."""
     require_role(actor, MANAGER_ROLES, "approve deals")
     with transaction.atomic():
         deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
         DEAL_WORKFLOW.check(deal, DealStatus.APPROVED)
-        deal.protected_until = timezone.localdate() + timedelta(days=deal.partner.tier.protection_days)
-        deal.decided_at, deal.decided_by, deal.decision_note = timezone.now(), actor, note or ""
+        now = timezone.now()
+        policy = policy_at(now)
+        deal.protected_until = engine.approval_protected_until(policy, deal.partner.tier_id, timezone.localdate(now))
+        deal.decided_at, deal.decided_by, deal.decision_note = now, actor, note or ""
+        deal.policy_version = policy
         DEAL_WORKFLOW.apply(
             deal,
             DealStatus.APPROVED,
             actor=actor,
             action="approve",
             reason=note,
-            extra_fields=["protected_until", "decided_at", "decided_by", "decision_note"],
+            extra_fields=["protected_until", "decided_at", "decided_by", "decision_note", "policy_version"],
         )
         record_event("deal.approved", actor=actor, partner=deal.partner, subject=deal, payload=_deal_payload(deal))
     return deal
@@ -426,19 +452,20 @@ def approve_deal(*, deal: DealRegistration, actor, note: str = "") -> DealRegist
 def reject_deal(*, deal: DealRegistration, actor, reason: str) -> DealRegistration:
     require_role(actor, MANAGER_ROLES, "reject deals")
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Say why the registration is rejected."]})
+        raise ValidationError({"reason": [_("Say why the registration is rejected.")]})
     with transaction.atomic():
         deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
         DEAL_WORKFLOW.check(deal, DealStatus.REJECTED)
         deal.reason, deal.decision_note = DealReason.REVIEW_REJECTED, reason.strip()
         deal.decided_at, deal.decided_by = timezone.now(), actor
+        deal.policy_version = policy_at(deal.decided_at)
         DEAL_WORKFLOW.apply(
             deal,
             DealStatus.REJECTED,
             actor=actor,
             action="reject",
             reason=reason,
-            extra_fields=["reason", "decision_note", "decided_at", "decided_by"],
+            extra_fields=["reason", "decision_note", "decided_at", "decided_by", "policy_version"],
         )
         record_event(
             "deal.rejected",
@@ -486,13 +513,14 @@ def accept_as_influence(*, deal: DealRegistration, actor, note: str = "") -> Dea
         DEAL_WORKFLOW.check(deal, DealStatus.REJECTED)
         deal.reason, deal.decision_note = DealReason.INFLUENCE_ONLY, note or ""
         deal.decided_at, deal.decided_by = timezone.now(), actor
+        deal.policy_version = policy_at(deal.decided_at)
         DEAL_WORKFLOW.apply(
             deal,
             DealStatus.REJECTED,
             actor=actor,
             action="accept_as_influence",
             reason=note,
-            extra_fields=["reason", "decision_note", "decided_at", "decided_by"],
+            extra_fields=["reason", "decision_note", "decided_at", "decided_by", "policy_version"],
         )
         direct = direct_deal_for(deal.account, template=deal, actor=actor)
         _add_influence(deal=direct, partner=deal.partner, kind=InfluenceKind.ACTIVE_IN_SALE, actor=actor, note=note)
@@ -533,9 +561,9 @@ def mark_won(*, deal: DealRegistration, actor, amount, close_date, currency=None
     when = _date(close_date, "close_date", errors)
     if "close_date" not in errors:
         if when is None:
-            errors["close_date"] = ["This field is required."]
+            errors["close_date"] = [_("This field is required.")]
         elif when > timezone.localdate():
-            errors["close_date"] = ["A won deal's close date cannot be in the future."]
+            errors["close_date"] = [_("A won deal's close date cannot be in the future.")]
     code = _currency(currency or deal.currency, errors)
     if errors:
         raise ValidationError(errors)
@@ -565,7 +593,7 @@ def mark_won(*, deal: DealRegistration, actor, amount, close_date, currency=None
 def mark_lost(*, deal: DealRegistration, actor, reason: str) -> DealRegistration:
     require_partner_member(actor, deal, "mark a deal lost")
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Say why the deal was lost."]})
+        raise ValidationError({"reason": [_("Say why the deal was lost.")]})
     with transaction.atomic():
         deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
         deal.lost_reason = reason.strip()
@@ -582,7 +610,7 @@ def reopen_deal(*, deal: DealRegistration, actor, reason: str) -> DealRegistrati
     """A won deal back to approved. Commissions and MDF subscribe to deal.reopened to reverse their entries."""
     require_role(actor, MANAGER_ROLES, "reopen deals")
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Say why the deal is reopened."]})
+        raise ValidationError({"reason": [_("Say why the deal is reopened.")]})
     with transaction.atomic():
         deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
         DEAL_WORKFLOW.check(deal, DealStatus.APPROVED)
@@ -607,17 +635,18 @@ def reopen_deal(*, deal: DealRegistration, actor, reason: str) -> DealRegistrati
 
 
 def request_extension(*, deal: DealRegistration, actor) -> DealRegistration:
-    """Ask for the one extension of protection (DEAL_EXTENSION_DAYS); a channel manager decides."""
+    """Ask for the one extension of protection; a channel manager decides (the days are the version's in force
+    at that decision, policy.RoePolicy.extension_days)."""
     require_partner_member(actor, deal, "ask for an extension")
     with transaction.atomic():
         deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
         if deal.status != DealStatus.APPROVED:
             raise TransitionNotAllowed(
-                "Only an approved deal's protection can be extended.", code="extension_not_approved"
+                _("Only an approved deal's protection can be extended."), code="extension_not_approved"
             )
         if deal.extension_status != ExtensionStatus.NONE:
             raise TransitionNotAllowed(
-                "This deal's one extension was already requested.", code="extension_already_requested"
+                _("This deal's one extension was already requested."), code="extension_already_requested"
             )
         deal.extension_status = ExtensionStatus.REQUESTED
         deal.save(update_fields=["extension_status", "updated_at"])
@@ -633,17 +662,19 @@ def decide_extension(*, deal: DealRegistration, actor, approve: bool, reason: st
     with transaction.atomic():
         deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
         if deal.extension_status != ExtensionStatus.REQUESTED or deal.status != DealStatus.APPROVED:
-            raise TransitionNotAllowed("No extension request is waiting on this deal.", code="no_extension_request")
+            raise TransitionNotAllowed(_("No extension request is waiting on this deal."), code="no_extension_request")
         deal.extension_status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+        policy = policy_at(timezone.now())
         if approve:
-            deal.protected_until = deal.protected_until + timedelta(days=settings.DEAL_EXTENSION_DAYS)
-        deal.save(update_fields=["extension_status", "protected_until", "updated_at"])
+            deal.protected_until = deal.protected_until + timedelta(days=policy.extension_days)
+        deal.policy_version = policy
+        deal.save(update_fields=["extension_status", "protected_until", "policy_version", "updated_at"])
         record_audit(
             actor=actor,
             obj=deal,
             action="approve_extension" if approve else "decline_extension",
             reason=reason,
-            changes={"protected_until": deal.protected_until.isoformat()},
+            changes={"protected_until": deal.protected_until.isoformat(), "policy_version": policy.version},
         )
         record_event(
             "deal.extension_decided",
@@ -656,6 +687,8 @@ def decide_extension(*, deal: DealRegistration, actor, approve: bool, reason: st
 
 
 def _expire(deal: DealRegistration) -> None:
+    """Protection ended. Not a new policy decision: the end date was decided at approval (and extension)
+    under the version recorded on the deal, which therefore stays."""
     DEAL_WORKFLOW.apply(deal, DealStatus.EXPIRED, actor=None, action="expire", reason="Protection ended.")
     record_event("deal.expired", partner=deal.partner, subject=deal, payload=_deal_payload(deal))
 
@@ -757,7 +790,9 @@ def add_influence(*, deal: DealRegistration, actor, partner, kind: str, note: st
     """Record that a partner influenced a deal (endorsement, integration requirement, active in sale)."""
     require_role(actor, MANAGER_ROLES, "record influence")
     if kind not in InfluenceKind.values:
-        raise ValidationError({"kind": [f"Choose one of: {', '.join(InfluenceKind.values)}."]})
+        raise ValidationError(
+            {"kind": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(InfluenceKind.values)}]}
+        )
     with transaction.atomic():
         return _add_influence(deal=deal, partner=partner, kind=kind, actor=actor, note=note)
 
@@ -828,16 +863,21 @@ def accept_lead(*, lead: Lead, actor) -> DealRegistration:
         LEAD_WORKFLOW.check(lead, LeadStatus.ACCEPTED)
         if lead.accept_by and lead.accept_by < timezone.now():
             raise TransitionNotAllowed(
-                "This lead was not accepted in time and goes back to the vendor.", code="lead_overdue"
+                _("This lead was not accepted in time and goes back to the vendor."), code="lead_overdue"
             )
         name = matching.normalise_company_name(lead.customer_name)
         domain = matching.normalise_domain(lead.customer_domain)
         keys = matching.blocking_keys(normalised_name=name.value, domain=domain, country=lead.customer_country)
         lock_customer_keys(keys)
+        policy = policy_at(timezone.now())
         evidence = [
             e
-            for e in matching.classify(
-                name=name, domain=domain, country=lead.customer_country, candidates=selectors.candidate_accounts(keys)
+            for e in engine.classify(
+                name=name,
+                domain=domain,
+                country=lead.customer_country,
+                candidates=selectors.candidate_accounts(keys),
+                policy=policy,
             )
             if e.verdict == "match"
         ]
@@ -845,7 +885,7 @@ def accept_lead(*, lead: Lead, actor) -> DealRegistration:
         _expire_stale_holders(ids, timezone.localdate())
         if DealRegistration.objects.holding().filter(account_id__in=ids).exists():
             raise Conflict(
-                "This customer is already registered, so the lead cannot be accepted; ask your channel manager.",
+                _("This customer is already registered, so the lead cannot be accepted; ask your channel manager."),
                 code="customer_already_registered",
             )
         account = (
@@ -870,7 +910,8 @@ def accept_lead(*, lead: Lead, actor) -> DealRegistration:
             match_evidence=[e.as_dict() for e in evidence],
             submitted_at=timezone.now(),
             decided_at=timezone.now(),
-            protected_until=timezone.localdate() + timedelta(days=partner.tier.protection_days),
+            protected_until=engine.approval_protected_until(policy, partner.tier_id, timezone.localdate()),
+            policy_version=policy,
         )
         DEAL_WORKFLOW.apply(deal, DealStatus.APPROVED, actor=actor, action="accept_lead", reason=f"Lead {lead.pk}")
         lead.deal = deal
@@ -896,7 +937,7 @@ def accept_lead(*, lead: Lead, actor) -> DealRegistration:
 def decline_lead(*, lead: Lead, actor, reason: str) -> Lead:
     require_partner_member(actor, lead, "decline this lead")
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["Say why you decline the lead."]})
+        raise ValidationError({"reason": [_("Say why you decline the lead.")]})
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
         lead.decline_reason = reason.strip()
@@ -956,16 +997,21 @@ def parse_import(content: str):
 
     text = content.lstrip("\ufeff")
     if not text.strip():
-        raise ValidationError({"file": ["The file is empty."]})
+        raise ValidationError({"file": [_("The file is empty.")]})
     try:
         dataset = tablib.Dataset().load(text, format="csv")
     except Exception as error:  # tablib raises several kinds for malformed CSV
-        raise ValidationError({"file": [f"Not a readable CSV file: {error}"]}) from None
+        raise ValidationError({"file": [_("Not a readable CSV file: %(error)s") % {"error": error}]}) from None
     headers = [str(h or "").strip().lower() for h in (dataset.headers or [])]
     missing = [c for c in ("name", "country", "kind") if c not in headers]
     if missing:
         raise ValidationError(
-            {"file": [f"Missing column(s): {', '.join(missing)}. Expected {', '.join(IMPORT_COLUMNS)}."]}
+            {
+                "file": [
+                    _("Missing column(s): %(missing)s. Expected %(expected)s.")
+                    % {"missing": ", ".join(missing), "expected": ", ".join(IMPORT_COLUMNS)}
+                ]
+            }
         )
     return [dict(zip(headers, (str(v or "").strip() for v in row), strict=False)) for row in dataset]
 
@@ -1020,24 +1066,24 @@ def _import_row(row, number, owners, errors, seen, *, write: bool) -> str | None
     row_errors = []
     name = row.get("name", "")
     if not name:
-        row_errors.append(("name", "The name is required."))
+        row_errors.append(("name", _("The name is required.")))
     elif len(name) > 200:
-        row_errors.append(("name", "At most 200 characters."))
+        row_errors.append(("name", _("At most 200 characters.")))
     country = row.get("country", "").upper()
     if country not in dict(countries):
-        row_errors.append(("country", "Use a two-letter ISO 3166 country code, e.g. US."))
+        row_errors.append(("country", _("Use a two-letter ISO 3166 country code, e.g. US.")))
     kind = row.get("kind", "").lower()
     if kind not in DIRECT_KINDS and kind not in ("customer", "opportunity"):
-        row_errors.append(("kind", "Use direct_customer or direct_opportunity."))
+        row_errors.append(("kind", _("Use direct_customer or direct_opportunity.")))
     kind = {"customer": AccountKind.DIRECT_CUSTOMER, "opportunity": AccountKind.DIRECT_OPPORTUNITY}.get(kind, kind)
     raw_domain = row.get("domain", "")
     domain = matching.normalise_domain(raw_domain)
     if raw_domain and not domain and raw_domain.lower().split("@")[-1] not in matching.free_mail_domains():
-        row_errors.append(("domain", "Not a web domain."))
+        row_errors.append(("domain", _("Not a web domain.")))
     owner_email = row.get("owner_email", "").lower()
     owner = owners.get(owner_email) if owner_email else None
     if owner_email and owner is None:
-        row_errors.append(("owner_email", "No channel manager or program admin has this e-mail."))
+        row_errors.append(("owner_email", _("No channel manager or program admin has this e-mail.")))
     if row_errors:
         errors.extend({"row": number, "field": f, "message": m} for f, m in row_errors)
         return None

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -147,7 +149,7 @@ def deal_action(request, pk, action):
             services.mark_won,
             deal=deal,
             actor=user,
-            success="Marked won.",
+            success=_("Marked won."),
             amount=form.cleaned_data["amount"],
             close_date=form.cleaned_data["close_date"],
         )
@@ -161,7 +163,7 @@ def deal_action(request, pk, action):
         run_service(
             request,
             service,
-            success={"lost": "Marked lost.", "reject": "Rejected.", "reopen": "Reopened."}[action],
+            success={"lost": _("Marked lost."), "reject": _("Rejected."), "reopen": _("Reopened.")}[action],
             **kwargs,
         )
     elif action in ("approve", "influence-only"):
@@ -173,10 +175,10 @@ def deal_action(request, pk, action):
             deal=deal,
             actor=user,
             note=note,
-            success="Approved." if action == "approve" else "Accepted as influence.",
+            success=_("Approved.") if action == "approve" else _("Accepted as influence."),
         )
     elif action == "extend":
-        run_service(request, services.request_extension, deal=deal, actor=user, success="Extension requested.")
+        run_service(request, services.request_extension, deal=deal, actor=user, success=_("Extension requested."))
     elif action in ("extension-approve", "extension-decline"):
         run_service(
             request,
@@ -184,7 +186,7 @@ def deal_action(request, pk, action):
             deal=deal,
             actor=user,
             approve=action == "extension-approve",
-            success="Extension decided.",
+            success=_("Extension decided."),
         )
     elif action == "influence":
         form = InfluenceForm(request.POST)
@@ -198,7 +200,7 @@ def deal_action(request, pk, action):
             actor=user,
             partner=form.cleaned_data["partner"],
             kind=form.cleaned_data["kind"],
-            success="Influence recorded.",
+            success=_("Influence recorded."),
         )
     else:
         raise PermissionDenied
@@ -228,7 +230,11 @@ def bulk_approve(request):
     ids = [int(i) for i in request.POST.getlist("deal") if i.isdigit() and len(i) < 18]
     ok, count = run_service(request, services.bulk_approve, deal_ids=ids, actor=request.user)
     if ok:
-        messages.success(request, f"Approved {count} clean registration{'s' if count != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext("Approved %(count)s clean registration.", "Approved %(count)s clean registrations.", count)
+            % {"count": count},
+        )
     return redirect("deals:review")
 
 
@@ -272,7 +278,7 @@ def lead_create(request):
         partner = data.pop("partner")
         lead = run_form_service(form, services.create_lead, actor=request.user, data=data, partner=partner)
         if lead is not None:
-            messages.success(request, "Lead created.")
+            messages.success(request, _("Lead created."))
             return redirect("deals:leads")
     _form_errors(request, form)
     return redirect("deals:leads")
@@ -297,7 +303,7 @@ def lead_action(request, pk, action):
                 lead=lead,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
-                success="Lead declined.",
+                success=_("Lead declined."),
             )
         else:
             _form_errors(request, form)
@@ -310,7 +316,7 @@ def lead_action(request, pk, action):
                 lead=lead,
                 actor=request.user,
                 partner=form.cleaned_data["partner"],
-                success="Lead assigned.",
+                success=_("Lead assigned."),
             )
         else:
             _form_errors(request, form)
@@ -335,7 +341,7 @@ class AccountImportView(RoleRequiredMixin, View):
             try:
                 content = form.cleaned_data["file"].read().decode("utf-8-sig")
             except UnicodeDecodeError:
-                form.add_error("file", "The file must be UTF-8 text.")
+                form.add_error("file", _("The file must be UTF-8 text."))
             else:
                 job = run_form_service(
                     form,

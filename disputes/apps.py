@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DisputesConfig(AppConfig):
     name = "disputes"
     verbose_name = _("Registration disputes")
+
+    def ready(self):
+        from disputes import events  # noqa: F401 - registers event types and notices

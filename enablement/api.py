@@ -8,6 +8,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -250,7 +251,7 @@ class CertificationWriteSerializer(serializers.Serializer):
 
     def validate_name(self, value):
         if Certification.objects.filter(name__iexact=value).exists():
-            raise serializers.ValidationError("A certification of this name exists.")
+            raise serializers.ValidationError(gettext("A certification of this name exists."))
         return value
 
 
@@ -268,7 +269,7 @@ class AttemptResultSerializer(serializers.Serializer):
 
 def _require_program_admin(user) -> None:
     if user.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied("Only program admins author enablement content.")
+        raise PermissionDenied(gettext("Only program admins author enablement content."))
 
 
 # --- Views --------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import io
 import textwrap
 
 from django.conf import settings
+from django.utils import translation
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -53,7 +54,10 @@ def badge_png(certificate) -> bytes:
         y += 52
     valid_until = certificate.expires_at.strftime("%b %Y")
     _centred(draw, 420, f"Valid until {valid_until}", _font(24), white)
-    _centred(draw, 460, certificate.get_current_status_display_text(), _font(20), (212, 160, 23))
+    # The badge and the PDF are documents for third parties: always in English, whatever the portal language.
+    with translation.override("en"):
+        status = certificate.get_current_status_display_text()
+    _centred(draw, 460, status, _font(20), (212, 160, 23))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

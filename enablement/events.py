@@ -1,6 +1,7 @@
 """Enablement's domain events and the notifications people get from them."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.models import User
 from prm.events import register_event_type
@@ -46,11 +47,14 @@ def _certificate_url(event) -> str:
 @notice_for("certification.issued")
 def certificate_issued_notice(event):
     payload = event.payload or {}
-    verb = "renewed" if payload.get("renewed") else "earned"
+    if payload.get("renewed"):
+        title = gettext("You renewed the %(certification)s certificate")
+    else:
+        title = gettext("You earned the %(certification)s certificate")
     yield Notice(
         users=_holder(event),
-        title=f"You {verb} the {payload.get('certification', 'certification')} certificate",
-        body="Download your badge and PDF certificate, and share the public verification link.",
+        title=title % {"certification": payload.get("certification", gettext("certification"))},
+        body=gettext("Download your badge and PDF certificate, and share the public verification link."),
         url=_certificate_url(event),
     )
 
@@ -58,11 +62,12 @@ def certificate_issued_notice(event):
 @notice_for("certification.expiring")
 def certificate_expiring_notice(event):
     payload = event.payload or {}
-    days = "7" if payload.get("reminder") == "7d" else "30"
+    days = 7 if payload.get("reminder") == "7d" else 30
     yield Notice(
         users=_holder(event),
-        title=f"Your {payload.get('certification', '')} certificate expires in {days} days",
-        body="Pass the exam again to renew it for another period.",
+        title=gettext("Your %(certification)s certificate expires in %(days)s days")
+        % {"certification": payload.get("certification", ""), "days": days},
+        body=gettext("Pass the exam again to renew it for another period."),
         url=_certificate_url(event),
     )
 
@@ -72,8 +77,9 @@ def certificate_expired_notice(event):
     payload = event.payload or {}
     yield Notice(
         users=_holder(event),
-        title=f"Your {payload.get('certification', '')} certificate has expired",
-        body="Recertify by passing the exam again.",
+        title=gettext("Your %(certification)s certificate has expired")
+        % {"certification": payload.get("certification", "")},
+        body=gettext("Recertify by passing the exam again."),
         url=_certificate_url(event),
     )
 
@@ -82,9 +88,15 @@ def certificate_expired_notice(event):
 def path_step_notice(event):
     payload = event.payload or {}
     if payload.get("next_step"):
-        title = f"Well done! Next on {payload.get('path')}: {payload['next_step']}"
-        body = f"You finished {payload.get('step')}. Your path is {payload.get('percent', 0)} % done."
+        title = gettext("Well done! Next on %(path)s: %(step)s") % {
+            "path": payload.get("path"),
+            "step": payload["next_step"],
+        }
+        body = gettext("You finished %(step)s. Your path is %(percent)s %% done.") % {
+            "step": payload.get("step"),
+            "percent": payload.get("percent", 0),
+        }
     else:
-        title = f"Well done! You finished the {payload.get('path')} learning path"
-        body = f"You finished {payload.get('step')}, the last step."
+        title = gettext("Well done! You finished the %(path)s learning path") % {"path": payload.get("path")}
+        body = gettext("You finished %(step)s, the last step.") % {"step": payload.get("step")}
     yield Notice(users=_holder(event), title=title, body=body, url=payload.get("next_url", ""))

@@ -5,6 +5,7 @@ from datetime import timedelta
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from enablement.models import (
     AssetCategory,
@@ -20,8 +21,8 @@ from partners.models import PartnerType, Tier
 
 
 class CourseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    kind = django_filters.ChoiceFilter(choices=CourseKind.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=CourseKind.choices, label=_("Kind"))
 
     class Meta:
         model = Course
@@ -32,19 +33,23 @@ class CourseFilter(django_filters.FilterSet):
 
 
 class ManageCourseFilter(CourseFilter):
-    published = django_filters.BooleanFilter()
+    published = django_filters.BooleanFilter(label=_("Published"))
 
     class Meta(CourseFilter.Meta):
         fields = ["q", "kind", "published"]
 
 
 class CertificateFilter(django_filters.FilterSet):
-    person = django_filters.CharFilter(method="search_person", label="Person")
-    certification = django_filters.ModelChoiceFilter(queryset=Certification.objects.all())
-    kind = django_filters.ChoiceFilter(field_name="certification__kind", choices=CertificationKind.choices)
-    status = django_filters.ChoiceFilter(method="filter_status", choices=CertificateStatus.choices)
+    person = django_filters.CharFilter(method="search_person", label=_("Person"))
+    certification = django_filters.ModelChoiceFilter(queryset=Certification.objects.all(), label=_("Certification"))
+    kind = django_filters.ChoiceFilter(
+        field_name="certification__kind", choices=CertificationKind.choices, label=_("Kind")
+    )
+    status = django_filters.ChoiceFilter(method="filter_status", choices=CertificateStatus.choices, label=_("Status"))
     expiring = django_filters.ChoiceFilter(
-        method="filter_expiring", choices=[("30", "Within 30 days"), ("90", "Within 90 days")], label="Expiring"
+        method="filter_expiring",
+        choices=[("30", _("Within 30 days")), ("90", _("Within 90 days"))],
+        label=_("Expiring"),
     )
 
     class Meta:
@@ -72,17 +77,19 @@ class CertificateFilter(django_filters.FilterSet):
 
 
 class InternalCertificateFilter(CertificateFilter):
-    partner = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label="Partner")
-    partner_type = django_filters.ChoiceFilter(field_name="partner__partner_type", choices=PartnerType.choices)
-    tier = django_filters.ModelChoiceFilter(field_name="partner__tier", queryset=Tier.objects.all())
+    partner = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label=_("Partner"))
+    partner_type = django_filters.ChoiceFilter(
+        field_name="partner__partner_type", choices=PartnerType.choices, label=_("Partner type")
+    )
+    tier = django_filters.ModelChoiceFilter(field_name="partner__tier", queryset=Tier.objects.all(), label=_("Tier"))
 
     class Meta(CertificateFilter.Meta):
         fields = ["person", "partner", "partner_type", "tier", "certification", "kind", "status", "expiring"]
 
 
 class LibraryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    category = django_filters.ChoiceFilter(choices=AssetCategory.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    category = django_filters.ChoiceFilter(choices=AssetCategory.choices, label=_("Category"))
 
     class Meta:
         model = LibraryAsset

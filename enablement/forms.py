@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from enablement.models import (
     Certification,
@@ -25,8 +27,8 @@ class AudienceFieldMixin:
             choices=PartnerType.choices,
             required=False,
             widget=forms.CheckboxSelectMultiple,
-            label="Partner types",
-            help_text="Leave all unticked for every partner type.",
+            label=_("Partner types"),
+            help_text=_("Leave all unticked for every partner type."),
             initial=decode_types(self.instance.audience_types) if self.instance.pk else [],
         )
         self.fields["audience_types"].widget.attrs["class"] = "form-check-input"
@@ -37,11 +39,19 @@ class CourseForm(AudienceFieldMixin, BootstrapFormMixin, forms.ModelForm):
         model = Course
         fields = ["title", "summary", "kind", "min_tier", "estimated_minutes", "published"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "title": _("Title"),
+            "summary": _("Summary"),
+            "kind": _("Kind"),
+            "min_tier": _("Minimum tier"),
+            "estimated_minutes": _("Estimated minutes"),
+            "published": _("Published"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._init_audience()
-        self.fields["min_tier"].empty_label = "Every tier"
+        self.fields["min_tier"].empty_label = gettext("Every tier")
 
 
 def _checked_file(file, field="attachment"):
@@ -54,20 +64,23 @@ def _checked_file(file, field="attachment"):
 
 
 class LessonForm(BootstrapFormMixin, forms.Form):
-    title = forms.CharField(max_length=200)
-    position = forms.IntegerField(min_value=0, max_value=1000, required=False)
+    title = forms.CharField(max_length=200, label=_("Title"))
+    position = forms.IntegerField(min_value=0, max_value=1000, required=False, label=_("Position"))
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 14}), required=False, help_text="Markdown: headings, lists, links, tables."
+        widget=forms.Textarea(attrs={"rows": 14}),
+        required=False,
+        label=_("Body"),
+        help_text=_("Markdown: headings, lists, links, tables."),
     )
-    video_url = forms.URLField(required=False, label="Video link", assume_scheme="https")
-    attachment = forms.FileField(required=False, help_text="PDF, Office file, ZIP or image.")
-    clear_attachment = forms.BooleanField(required=False, label="Remove the current file")
+    video_url = forms.URLField(required=False, label=_("Video link"), assume_scheme="https")
+    attachment = forms.FileField(required=False, label=_("Attachment"), help_text=_("PDF, Office file, ZIP or image."))
+    clear_attachment = forms.BooleanField(required=False, label=_("Remove the current file"))
 
     def clean_attachment(self):
         return _checked_file(self.cleaned_data.get("attachment"))
 
 
-QUESTION_FORMAT_HELP = (
+QUESTION_FORMAT_HELP = _(
     "One block per question, separated by a blank line. First line: the question, starting with "
     "'Q:' (single choice) or 'Q+:' (multiple choice). Then one choice per line: '* ' for a correct choice, "
     "'- ' for a wrong one."
@@ -84,11 +97,15 @@ def parse_questions(text: str) -> list[dict]:
         elif head.startswith("Q:"):
             kind, question_text = QuestionKind.SINGLE, head[2:].strip()
         else:
-            raise forms.ValidationError(f"Question {number} must start with 'Q:' or 'Q+:'.")
+            raise forms.ValidationError(
+                gettext("Question %(number)s must start with 'Q:' or 'Q+:'.") % {"number": number}
+            )
         choices = []
         for line in lines[1:]:
             if line[:2] not in ("* ", "- "):
-                raise forms.ValidationError(f"Question {number}: start each choice with '* ' or '- '.")
+                raise forms.ValidationError(
+                    gettext("Question %(number)s: start each choice with '* ' or '- '.") % {"number": number}
+                )
             choices.append({"text": line[2:].strip(), "is_correct": line.startswith("* ")})
         questions.append({"text": question_text, "kind": kind, "choices": choices})
     return questions
@@ -106,7 +123,7 @@ def format_questions(quiz: Quiz) -> str:
 class QuizForm(BootstrapFormMixin, forms.ModelForm):
     questions_text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
-        label="Question pool",
+        label=_("Question pool"),
         help_text=QUESTION_FORMAT_HELP,
     )
 
@@ -120,6 +137,14 @@ class QuizForm(BootstrapFormMixin, forms.ModelForm):
             "time_limit_minutes",
             "questions_per_attempt",
         ]
+        labels = {
+            "title": _("Title"),
+            "pass_mark": _("Pass mark"),
+            "attempt_limit": _("Attempt limit"),
+            "cooldown_minutes": _("Cooldown minutes"),
+            "time_limit_minutes": _("Time limit minutes"),
+            "questions_per_attempt": _("Questions per attempt"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +167,15 @@ class CertificationForm(BootstrapFormMixin, forms.ModelForm):
         model = Certification
         fields = ["name", "kind", "description", "required_courses", "exam", "validity_months", "active"]
         widgets = {"required_courses": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "name": _("Name"),
+            "kind": _("Kind"),
+            "description": _("Description"),
+            "required_courses": _("Required courses"),
+            "exam": _("Exam"),
+            "validity_months": _("Validity months"),
+            "active": _("Active"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,21 +189,31 @@ class LearningPathForm(AudienceFieldMixin, BootstrapFormMixin, forms.ModelForm):
         model = LearningPath
         fields = ["name", "description", "min_tier", "published"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "name": _("Name"),
+            "description": _("Description"),
+            "min_tier": _("Minimum tier"),
+            "published": _("Published"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._init_audience()
-        self.fields["min_tier"].empty_label = "Every tier"
+        self.fields["min_tier"].empty_label = gettext("Every tier")
 
 
 def step_choices():
-    courses = [(f"course:{c.pk}", f"Course · {c.title}") for c in Course.objects.order_by("title")]
-    certs = [(f"certification:{c.pk}", f"Certification · {c.name}") for c in Certification.objects.order_by("name")]
+    course_label, certification_label = gettext("Course · %(title)s"), gettext("Certification · %(title)s")
+    courses = [(f"course:{c.pk}", course_label % {"title": c.title}) for c in Course.objects.order_by("title")]
+    certs = [
+        (f"certification:{c.pk}", certification_label % {"title": c.name})
+        for c in Certification.objects.order_by("name")
+    ]
     return [("", "—")] + courses + certs
 
 
 class PathStepForm(BootstrapFormMixin, forms.Form):
-    item = forms.ChoiceField(required=False, label="Step")
+    item = forms.ChoiceField(required=False, label=_("Step"))
 
     def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,18 +230,25 @@ def resolve_step(value: str):
 
 
 class LibraryAssetForm(AudienceFieldMixin, BootstrapFormMixin, forms.ModelForm):
-    file = forms.FileField(required=False, help_text="A new file becomes the next version.")
-    notes = forms.CharField(max_length=300, required=False, label="Version notes")
+    file = forms.FileField(required=False, label=_("File"), help_text=_("A new file becomes the next version."))
+    notes = forms.CharField(max_length=300, required=False, label=_("Version notes"))
 
     class Meta:
         model = LibraryAsset
         fields = ["title", "description", "category", "min_tier", "published"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "title": _("Title"),
+            "description": _("Description"),
+            "category": _("Category"),
+            "min_tier": _("Minimum tier"),
+            "published": _("Published"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._init_audience()
-        self.fields["min_tier"].empty_label = "Every tier"
+        self.fields["min_tier"].empty_label = gettext("Every tier")
         if not self.instance.pk:
             self.fields["file"].required = True
 
@@ -237,4 +288,4 @@ class AttemptForm(forms.Form):
 
 
 class RevokeForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(max_length=500)
+    reason = forms.CharField(max_length=500, label=_("Reason"))

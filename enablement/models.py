@@ -21,6 +21,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from partners.models import PartnerType
 from prm.tenancy import TenantQuerySet
@@ -48,18 +50,18 @@ def _partner_ready(user) -> bool:
 
 
 class CourseKind(models.TextChoices):
-    SALES = "sales", "Sales"
-    TECHNICAL = "technical", "Technical"
-    SPECIALTY = "specialty", "Specialty"
-    DEVELOPER = "developer", "Developer"
-    ONBOARDING = "onboarding", "Onboarding"
+    SALES = "sales", _("Sales")
+    TECHNICAL = "technical", _("Technical")
+    SPECIALTY = "specialty", _("Specialty")
+    DEVELOPER = "developer", _("Developer")
+    ONBOARDING = "onboarding", _("Onboarding")
 
 
 class CertificationKind(models.TextChoices):
-    SALES = "sales", "Sales"
-    TECHNICAL = "technical", "Technical"
-    SPECIALTY = "specialty", "Specialty"
-    DEVELOPER = "developer", "Developer"
+    SALES = "sales", _("Sales")
+    TECHNICAL = "technical", _("Technical")
+    SPECIALTY = "specialty", _("Specialty")
+    DEVELOPER = "developer", _("Developer")
 
 
 class AudienceQuerySet(models.QuerySet):
@@ -79,9 +81,14 @@ class Course(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     kind = models.CharField(max_length=20, choices=CourseKind.choices, default=CourseKind.SALES)
-    audience_types = models.CharField(max_length=300, blank=True, default="", help_text="Empty: every partner type.")
+    audience_types = models.CharField(max_length=300, blank=True, default="", help_text=_("Empty: every partner type."))
     min_tier = models.ForeignKey(
-        "partners.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="minimum tier"
+        "partners.Tier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("minimum tier"),
     )
     estimated_minutes = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(100_000)])
     published = models.BooleanField(default=False)
@@ -119,7 +126,7 @@ class Lesson(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, help_text=_("Markdown."))
     video_url = models.URLField(blank=True)
     attachment = models.FileField(upload_to="enablement/lessons/%Y/%m/", blank=True, max_length=300)
 
@@ -141,22 +148,22 @@ class Quiz(models.Model):
     title = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
     pass_mark = models.PositiveSmallIntegerField(
-        default=70, validators=[MinValueValidator(0), MaxValueValidator(100)], help_text="Percent needed to pass."
+        default=70, validators=[MinValueValidator(0), MaxValueValidator(100)], help_text=_("Percent needed to pass.")
     )
     attempt_limit = models.PositiveSmallIntegerField(
-        default=3, validators=[MaxValueValidator(100)], help_text="Submitted attempts allowed; 0 means no limit."
+        default=3, validators=[MaxValueValidator(100)], help_text=_("Submitted attempts allowed; 0 means no limit.")
     )
     cooldown_minutes = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(525_600)])
     time_limit_minutes = models.PositiveIntegerField(null=True, blank=True, validators=[MaxValueValidator(1440)])
     questions_per_attempt = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Questions drawn at random from the pool per attempt; empty: all of them."
+        null=True, blank=True, help_text=_("Questions drawn at random from the pool per attempt; empty: all of them.")
     )
 
     objects = ChildOfCourseQuerySet.as_manager()
 
     class Meta:
         ordering = ["course", "position", "id"]
-        verbose_name_plural = "quizzes"
+        verbose_name_plural = _("quizzes")
         constraints = [
             models.CheckConstraint(condition=Q(pass_mark__lte=100), name="quiz_pass_mark_percent"),
         ]
@@ -166,8 +173,8 @@ class Quiz(models.Model):
 
 
 class QuestionKind(models.TextChoices):
-    SINGLE = "single", "Single choice"
-    MULTIPLE = "multiple", "Multiple choice"
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
 
 
 class Question(models.Model):
@@ -197,8 +204,8 @@ class Choice(models.Model):
 
 
 class EnrolmentStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
 
 
 class LearnerQuerySet(TenantQuerySet):
@@ -265,7 +272,7 @@ class QuizAttempt(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attempts")
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     attempt_number = models.PositiveSmallIntegerField()
-    question_ids = models.JSONField(default=list, help_text="The questions drawn for this attempt, in order.")
+    question_ids = models.JSONField(default=list, help_text=_("The questions drawn for this attempt, in order."))
     started_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     answers = models.JSONField(default=dict, blank=True)
@@ -333,9 +340,9 @@ class Certification(models.Model):
 
 
 class CertificateStatus(models.TextChoices):
-    VALID = "valid", "Valid"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
 
 
 def new_verification_code() -> str:
@@ -384,7 +391,7 @@ class Certificate(models.Model):
         return self.status
 
     def get_current_status_display_text(self) -> str:
-        return dict(CertificateStatus.choices)[self.current_status]
+        return str(dict(CertificateStatus.choices)[self.current_status])
 
     @property
     def verify_url(self) -> str:
@@ -392,9 +399,9 @@ class Certificate(models.Model):
 
 
 class ReminderKind(models.TextChoices):
-    DAYS_30 = "30d", "30 days before expiry"
-    DAYS_7 = "7d", "7 days before expiry"
-    EXPIRED = "expired", "Expired"
+    DAYS_30 = "30d", _("30 days before expiry")
+    DAYS_7 = "7d", _("7 days before expiry")
+    EXPIRED = "expired", _("Expired")
 
 
 class ViaCertificateQuerySet(models.QuerySet):
@@ -426,9 +433,14 @@ class CertificateReminder(models.Model):
 class LearningPath(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    audience_types = models.CharField(max_length=300, blank=True, default="", help_text="Empty: every partner type.")
+    audience_types = models.CharField(max_length=300, blank=True, default="", help_text=_("Empty: every partner type."))
     min_tier = models.ForeignKey(
-        "partners.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="minimum tier"
+        "partners.Tier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("minimum tier"),
     )
     published = models.BooleanField(default=True)
 
@@ -472,7 +484,11 @@ class LearningPathStep(models.Model):
 
     @property
     def title(self) -> str:
-        return self.course.title if self.course_id else f"Certification: {self.certification.name}"
+        return (
+            self.course.title
+            if self.course_id
+            else gettext("Certification: %(name)s") % {"name": self.certification.name}
+        )
 
     @property
     def url(self) -> str:
@@ -482,21 +498,26 @@ class LearningPathStep(models.Model):
 
 
 class AssetCategory(models.TextChoices):
-    PITCH_DECK = "pitch_deck", "Pitch deck"
-    BATTLE_CARD = "battle_card", "Battle card"
-    CASE_STUDY = "case_study", "Case study"
-    PRICE_SHEET = "price_sheet", "Price sheet"
-    WHITE_PAPER = "white_paper", "White paper"
-    CAMPAIGN = "campaign", "Campaign-in-a-box"
+    PITCH_DECK = "pitch_deck", _("Pitch deck")
+    BATTLE_CARD = "battle_card", _("Battle card")
+    CASE_STUDY = "case_study", _("Case study")
+    PRICE_SHEET = "price_sheet", _("Price sheet")
+    WHITE_PAPER = "white_paper", _("White paper")
+    CAMPAIGN = "campaign", _("Campaign-in-a-box")
 
 
 class LibraryAsset(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     category = models.CharField(max_length=20, choices=AssetCategory.choices)
-    audience_types = models.CharField(max_length=300, blank=True, default="", help_text="Empty: every partner type.")
+    audience_types = models.CharField(max_length=300, blank=True, default="", help_text=_("Empty: every partner type."))
     min_tier = models.ForeignKey(
-        "partners.Tier", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="minimum tier"
+        "partners.Tier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("minimum tier"),
     )
     published = models.BooleanField(default=True)
     download_count = models.PositiveIntegerField(default=0)

@@ -129,7 +129,10 @@ def certification_gaps(partner) -> list[dict]:
     from partners import tier_engine
     from partners.models import Tier
 
-    metrics = {"sales_certified_people": "Sales", "technical_certified_people": "Technical"}
+    metrics = {
+        "sales_certified_people": CertificationKind.SALES.label,
+        "technical_certified_people": CertificationKind.TECHNICAL.label,
+    }
     tiers = list(Tier.objects.ranked().prefetch_related("requirements"))
     current = next(tier for tier in tiers if tier.pk == partner.tier_id)
     next_tier = next((tier for tier in tiers if tier.rank > current.rank), None)

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from enablement import scoring
@@ -46,8 +48,8 @@ class NotEnrolled(DomainError):
     status_code = 403
     default_code = "not_enrolled"
 
-    def __init__(self, message="Enrol in the course first."):
-        super().__init__(message)
+    def __init__(self, message=None):
+        super().__init__(message or gettext("Enrol in the course first."))
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -58,7 +60,7 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 def _require_program_admin(actor) -> None:
     if actor is None or actor.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied("Only program admins author enablement content.")
+        raise PermissionDenied(gettext("Only program admins author enablement content."))
 
 
 # --- Learning ----------------------------------------------------------------------------------------
@@ -67,9 +69,9 @@ def _require_program_admin(actor) -> None:
 def enrol(*, user, course: Course) -> tuple[Enrolment, bool]:
     """Enrol a partner user in a course they may take; enrolling twice returns the first enrolment."""
     if not user.is_partner_user:
-        raise PermissionDenied("Only partner users enrol in courses.")
+        raise PermissionDenied(gettext("Only partner users enrol in courses."))
     if not Course.objects.visible_to(user).filter(pk=course.pk).exists():
-        raise DomainError("This course is not available to you.", code="not_available")
+        raise DomainError(gettext("This course is not available to you."), code="not_available")
     existing = Enrolment.objects.filter(user=user, course=course).first()
     if existing is not None:
         return existing, False
@@ -175,10 +177,10 @@ def attempt_standing(enrolment: Enrolment, quiz: Quiz, now=None) -> dict:
 
 def _check_may_attempt(standing: dict) -> None:
     if standing["attempts_left"] == 0:
-        raise Conflict("You have used every attempt at this quiz.", code="attempt_limit_reached")
+        raise Conflict(gettext("You have used every attempt at this quiz."), code="attempt_limit_reached")
     if standing["available_at"] is not None:
-        when = timezone.localtime(standing["available_at"]).strftime("%d %b %Y %H:%M")
-        raise Conflict(f"You can try again after {when}.", code="cooldown")
+        when = date_format(timezone.localtime(standing["available_at"]), "SHORT_DATETIME_FORMAT")
+        raise Conflict(gettext("You can try again after %(when)s.") % {"when": when}, code="cooldown")
 
 
 def _open_attempt_locked(enrolment: Enrolment, quiz: Quiz) -> QuizAttempt:
@@ -190,7 +192,7 @@ def _open_attempt_locked(enrolment: Enrolment, quiz: Quiz) -> QuizAttempt:
     _check_may_attempt(standing)
     pool = list(quiz.questions.values_list("pk", flat=True))
     if not pool:
-        raise DomainError("This quiz has no questions yet.", code="quiz_empty")
+        raise DomainError(gettext("This quiz has no questions yet."), code="quiz_empty")
     size = quiz.questions_per_attempt or len(pool)
     draw = random.SystemRandom().sample(pool, min(size, len(pool)))
     return QuizAttempt.objects.create(
@@ -212,23 +214,30 @@ def open_attempt(*, user, quiz: Quiz) -> QuizAttempt:
 def _parse_answers(answers, question_ids: list[int]) -> dict[int, set[int]]:
     """{"<question id>": [choice ids]} for questions of the draw; anything else is a 400 with a clear message."""
     if not isinstance(answers, dict):
-        raise ValidationError({"answers": ['Send an object {"<question id>": [<choice id>, ...]}.']})
+        raise ValidationError({"answers": [gettext('Send an object {"<question id>": [<choice id>, ...]}.')]})
     parsed: dict[int, set[int]] = {}
     for key, chosen in answers.items():
         try:
             question_id = int(key)
         except (TypeError, ValueError):
-            raise ValidationError({"answers": [f"{str(key)[:40]!r} is not a question id."]}) from None
+            raise ValidationError(
+                {"answers": [gettext("%(key)s is not a question id.") % {"key": repr(str(key)[:40])}]}
+            ) from None
         if question_id not in question_ids:
-            raise ValidationError({"answers": [f"Question {question_id} is not part of this attempt."]})
+            raise ValidationError(
+                {"answers": [gettext("Question %(id)s is not part of this attempt.") % {"id": question_id}]}
+            )
         if not isinstance(chosen, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in chosen):
-            raise ValidationError({"answers": [f"Answer question {question_id} with a list of choice ids."]})
+            raise ValidationError(
+                {"answers": [gettext("Answer question %(id)s with a list of choice ids.") % {"id": question_id}]}
+            )
         parsed[question_id] = set(chosen)
     valid = set(Choice.objects.filter(question_id__in=parsed).values_list("question_id", "pk"))
     for question_id, chosen in parsed.items():
         for choice_id in chosen:
             if (question_id, choice_id) not in valid:
-                raise ValidationError({"answers": [f"Choice {choice_id} does not belong to question {question_id}."]})
+                message = gettext("Choice %(choice)s does not belong to question %(question)s.")
+                raise ValidationError({"answers": [message % {"choice": choice_id, "question": question_id}]})
     return parsed
 
 
@@ -347,13 +356,13 @@ def issue_certificate(*, user, certification: Certification, attempt=None, actor
 
 def revoke_certificate(*, certificate: Certificate, actor, reason: str) -> Certificate:
     if actor is None or actor.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied("Only program admins revoke certificates.")
+        raise PermissionDenied(gettext("Only program admins revoke certificates."))
     if not reason.strip():
-        raise ValidationError({"reason": ["Say why the certificate is revoked."]})
+        raise ValidationError({"reason": [gettext("Say why the certificate is revoked.")]})
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status == CertificateStatus.REVOKED:
-            raise Conflict("The certificate is already revoked.", code="already_revoked")
+            raise Conflict(gettext("The certificate is already revoked."), code="already_revoked")
         from_state = certificate.status
         certificate.status = CertificateStatus.REVOKED
         certificate.save(update_fields=["status"])
@@ -545,18 +554,20 @@ def delete_lesson(*, actor, lesson: Lesson) -> None:
 def validate_questions(questions: list[dict]) -> None:
     errors = []
     if not questions:
-        errors.append("Add at least one question.")
+        errors.append(gettext("Add at least one question."))
     for number, question in enumerate(questions, start=1):
         choices = question.get("choices") or []
         correct = sum(1 for c in choices if c.get("is_correct"))
         if not str(question.get("text", "")).strip():
-            errors.append(f"Question {number} needs a text.")
+            errors.append(gettext("Question %(number)s needs a text.") % {"number": number})
         if len(choices) < 2:
-            errors.append(f"Question {number} needs at least two choices.")
+            errors.append(gettext("Question %(number)s needs at least two choices.") % {"number": number})
         if question.get("kind", QuestionKind.SINGLE) == QuestionKind.SINGLE and correct != 1:
-            errors.append(f"Question {number} is single choice: mark exactly one choice correct.")
+            errors.append(
+                gettext("Question %(number)s is single choice: mark exactly one choice correct.") % {"number": number}
+            )
         elif correct < 1:
-            errors.append(f"Question {number} needs at least one correct choice.")
+            errors.append(gettext("Question %(number)s needs at least one correct choice.") % {"number": number})
     if errors:
         raise ValidationError({"questions": errors})
 
@@ -646,7 +657,7 @@ def save_library_asset(*, actor, asset: LibraryAsset | None = None, data: dict, 
     """Create or edit an asset; a new file (required on creation) becomes its next version."""
     _require_program_admin(actor)
     if asset is None and file is None:
-        raise ValidationError({"file": ["Upload the first version of the file."]})
+        raise ValidationError({"file": [gettext("Upload the first version of the file.")]})
     with transaction.atomic():
         creating = asset is None
         asset = asset or LibraryAsset()

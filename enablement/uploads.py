@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 ZIP = (b"PK\x03\x04",)
 # Extension -> the leading bytes its content must start with. Office files are ZIP containers.
@@ -28,12 +29,14 @@ def validate_upload(file, *, field: str = "file") -> None:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in SIGNATURES:
         allowed = ", ".join(f".{e}" for e in SIGNATURES)
-        raise ValidationError({field: [f"Files of this type are not accepted. Upload one of: {allowed}."]})
+        message = gettext("Files of this type are not accepted. Upload one of: %(allowed)s.")
+        raise ValidationError({field: [message % {"allowed": allowed}]})
     size = getattr(file, "size", 0) or 0
     if size == 0:
-        raise ValidationError({field: ["The file is empty."]})
+        raise ValidationError({field: [gettext("The file is empty.")]})
     if size > max_upload_bytes():
-        raise ValidationError({field: [f"The file is larger than {settings.ENABLEMENT_MAX_UPLOAD_MB} MB."]})
+        message = gettext("The file is larger than %(size)s MB.")
+        raise ValidationError({field: [message % {"size": settings.ENABLEMENT_MAX_UPLOAD_MB}]})
     position = file.tell() if hasattr(file, "tell") else 0
     file.seek(0)
     head = file.read(16)
@@ -43,4 +46,5 @@ def validate_upload(file, *, field: str = "file") -> None:
     else:
         matches = any(head.startswith(signature) for signature in SIGNATURES[extension])
     if not matches:
-        raise ValidationError({field: [f"The file's content is not a valid .{extension} file."]})
+        message = gettext("The file's content is not a valid .%(extension)s file.")
+        raise ValidationError({field: [message % {"extension": extension}]})

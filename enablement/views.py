@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -108,8 +109,8 @@ def enrol(request, pk):
     _login_required(request)
     course = get_visible_or_404(Course, request.user, pk=pk)
     if not request.user.is_partner_user:
-        raise PermissionDenied("Only partner users enrol in courses.")
-    ok, _ = run_service(request, services.enrol, user=request.user, course=course, success="You are enrolled.")
+        raise PermissionDenied(gettext("Only partner users enrol in courses."))
+    ok, _ = run_service(request, services.enrol, user=request.user, course=course, success=gettext("You are enrolled."))
     return redirect("enablement:course", pk=course.pk)
 
 
@@ -121,7 +122,7 @@ def complete_lesson(request, pk):
     url = reverse("enablement:course", args=[lesson.course_id])
     following = lesson.course.lessons.filter(position__gt=lesson.position).first()
     if ok and enrolment.status == "completed":
-        messages.success(request, f"You completed {lesson.course.title}.")
+        messages.success(request, gettext("You completed %(course)s.") % {"course": lesson.course.title})
     return redirect(f"{url}?lesson={following.pk}" if ok and following else url)
 
 
@@ -419,7 +420,7 @@ class CourseEditView(RoleRequiredMixin, View):
                 form, services.save_course, actor=request.user, course=course, data=form.cleaned_data
             )
             if saved:
-                messages.success(request, f"Saved {saved.title}.")
+                messages.success(request, gettext("Saved %(name)s.") % {"name": saved.title})
                 return redirect("enablement:manage_course", pk=saved.pk)
         return self._render(request, form, course)
 
@@ -438,7 +439,7 @@ class LessonEditView(RoleRequiredMixin, View):
         lesson = get_object_or_404(Lesson, pk=pk, course=course) if pk else None
         if request.POST.get("delete") and lesson:
             services.delete_lesson(actor=request.user, lesson=lesson)
-            messages.success(request, "Lesson deleted.")
+            messages.success(request, gettext("Lesson deleted."))
             return redirect("enablement:manage_course", pk=course.pk)
         form = LessonForm(request.POST, request.FILES)
         if form.is_valid():
@@ -449,7 +450,7 @@ class LessonEditView(RoleRequiredMixin, View):
                 form, services.save_lesson, actor=request.user, course=course, lesson=lesson, data=data
             )
             if saved:
-                messages.success(request, f"Saved the lesson {saved.title}.")
+                messages.success(request, gettext("Saved the lesson %(title)s.") % {"title": saved.title})
                 return redirect("enablement:manage_course", pk=course.pk)
         return self._render(request, form, course, lesson)
 
@@ -482,7 +483,7 @@ class QuizEditView(RoleRequiredMixin, View):
                 questions=form.cleaned_data["questions_text"],
             )
             if saved:
-                messages.success(request, f"Saved the quiz {saved.title}.")
+                messages.success(request, gettext("Saved the quiz %(title)s.") % {"title": saved.title})
                 return redirect("enablement:manage_course", pk=course.pk)
         return self._render(request, form, course, quiz)
 
@@ -509,7 +510,7 @@ class CertificationEditView(RoleRequiredMixin, View):
                 data=form.cleaned_data,
             )
             if saved:
-                messages.success(request, f"Saved {saved.name}.")
+                messages.success(request, gettext("Saved %(name)s.") % {"name": saved.name})
                 return redirect("enablement:manage_courses")
         return self._render(request, form, certification)
 
@@ -548,7 +549,7 @@ class PathEditView(RoleRequiredMixin, View):
                 steps=[item for item in items if item is not None],
             )
             if saved:
-                messages.success(request, f"Saved the learning path {saved.name}.")
+                messages.success(request, gettext("Saved the learning path %(name)s.") % {"name": saved.name})
                 return redirect("enablement:manage_courses")
         return self._render(request, form, steps, path)
 
@@ -578,7 +579,7 @@ class LibraryAssetEditView(RoleRequiredMixin, View):
                 notes=form.cleaned_data.get("notes", ""),
             )
             if saved:
-                messages.success(request, f"Saved {saved.title}.")
+                messages.success(request, gettext("Saved %(name)s.") % {"name": saved.title})
                 return redirect("enablement:library")
         return self._render(request, form, asset)
 

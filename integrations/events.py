@@ -1,6 +1,8 @@
 """Webhook fan-out of public events, and the notice sent when a failing webhook is paused."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from integrations import services
@@ -12,7 +14,7 @@ from prm.notifications import Notice, notice_for
 register_event_type(
     "webhook.paused",
     category="account",
-    description="A webhook kept failing and was paused.",
+    description=gettext_lazy("A webhook kept failing and was paused."),
     public=False,
 )
 
@@ -31,12 +33,12 @@ def _webhook_paused(event):
     return [
         Notice(
             users=admins,
-            title=f"Webhook paused: {payload['url']}"[:200],
-            body=(
-                f"It kept failing since {payload['failing_since']} "
-                f"(last error: {payload.get('last_error') or 'none'}). "
+            title=(_("Webhook paused: %(url)s") % {"url": payload["url"]})[:200],
+            body=_(
+                "It kept failing since %(since)s (last error: %(error)s). "
                 "Fix the receiver, resume the webhook and redeliver what it missed."
-            ),
+            )
+            % {"since": payload["failing_since"], "error": payload.get("last_error") or _("none")},
             url=url,
         )
     ]

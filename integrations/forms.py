@@ -1,6 +1,7 @@
 """Forms of the webhook pages."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from integrations.services import WEBHOOK_EVENTS
 from prm.events import EVENT_TYPES
@@ -15,14 +16,15 @@ def event_choices():
 
 class WebhookForm(BootstrapFormMixin, forms.Form):
     url = forms.CharField(
-        label="Payload URL", max_length=2000, widget=forms.URLInput(attrs={"placeholder": "https://"})
+        label=_("Payload URL"), max_length=2000, widget=forms.URLInput(attrs={"placeholder": "https://"})
     )
-    description = forms.CharField(max_length=200, required=False)
-    events = forms.MultipleChoiceField(choices=event_choices, widget=forms.CheckboxSelectMultiple)
+    description = forms.CharField(max_length=200, required=False, label=_("Description"))
+    events = forms.MultipleChoiceField(choices=event_choices, widget=forms.CheckboxSelectMultiple, label=_("Events"))
     secret = forms.CharField(
         max_length=200,
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="Leave blank to have one generated (recommended). At least 16 characters.",
+        label=_("Secret"),
+        help_text=_("Leave blank to have one generated (recommended). At least 16 characters."),
     )

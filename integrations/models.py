@@ -14,21 +14,23 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
 
 
 class SubscriptionStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
+    ACTIVE = "active", pgettext_lazy("state of a user, token or webhook", "Active")
+    PAUSED = "paused", _("Paused")
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RETRYING = "retrying", "Retrying"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-    ABANDONED = "abandoned", "Abandoned"
+    PENDING = "pending", _("Pending")
+    RETRYING = "retrying", _("Retrying")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    ABANDONED = "abandoned", _("Abandoned")
 
 
 OUTSTANDING = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
@@ -47,12 +49,12 @@ class ProgramAdminQuerySet(models.QuerySet):
 class WebhookSubscription(models.Model):
     url = models.URLField("URL", max_length=2000)
     description = models.CharField(max_length=200, blank=True)
-    events = models.JSONField(default=list, help_text="Names of the public events sent to this URL.")
+    events = models.JSONField(default=list, help_text=_("Names of the public events sent to this URL."))
     # Kept in clear: every delivery is signed with it (HMAC), so it cannot be stored as a one-way hash.
     secret = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE)
     failing_since = models.DateTimeField(
-        null=True, blank=True, help_text="First failed attempt since the last success; cleared by a success."
+        null=True, blank=True, help_text=_("First failed attempt since the last success; cleared by a success.")
     )
     paused_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -100,7 +102,7 @@ class WebhookDelivery(models.Model):
     # The exact text that is POSTed and signed; the payload snapshot {id, event, created_at, data}.
     body = models.TextField()
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempt = models.PositiveIntegerField(default=0, help_text="Attempts made so far.")
+    attempt = models.PositiveIntegerField(default=0, help_text=_("Attempts made so far."))
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     status_code = models.PositiveIntegerField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from integrations.models import (
@@ -98,32 +99,32 @@ def validate_webhook_url(url: str) -> str:
     """http(s), a host, no credentials; a loopback or private host only when private URLs are allowed."""
     url = (url or "").strip()
     if not url:
-        raise ValidationError({"url": "Enter the URL that should receive the events."})
+        raise ValidationError({"url": _("Enter the URL that should receive the events.")})
     if len(url) > 2000:
-        raise ValidationError({"url": "Use at most 2000 characters."})
+        raise ValidationError({"url": _("Use at most 2000 characters.")})
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
     except ValueError:
-        raise ValidationError({"url": "Enter a valid URL."}) from None
+        raise ValidationError({"url": _("Enter a valid URL.")}) from None
     if parts.scheme not in ("http", "https"):
-        raise ValidationError({"url": "Use an https:// (or http://) URL."})
+        raise ValidationError({"url": _("Use an https:// (or http://) URL.")})
     if not parts.hostname:
-        raise ValidationError({"url": "The URL needs a host name."})
+        raise ValidationError({"url": _("The URL needs a host name.")})
     if parts.username or parts.password:
-        raise ValidationError({"url": "Leave credentials out of the URL; deliveries are signed instead."})
+        raise ValidationError({"url": _("Leave credentials out of the URL; deliveries are signed instead.")})
     if any(ch.isspace() for ch in url):
-        raise ValidationError({"url": "Enter a valid URL."})
+        raise ValidationError({"url": _("Enter a valid URL.")})
     host = parts.hostname.rstrip(".").lower()
     if not allow_private_urls():
         if host == "localhost" or host.endswith(".localhost"):
-            raise ValidationError({"url": "Loopback addresses are allowed only in development (DEBUG)."})
+            raise ValidationError({"url": _("Loopback addresses are allowed only in development (DEBUG).")})
         try:
             public = _is_public_address(host)
         except ValueError:
             public = True  # a name: its addresses are checked each time a delivery is sent
         if not public:
-            raise ValidationError({"url": "Loopback and private network addresses are allowed only in development."})
+            raise ValidationError({"url": _("Loopback and private network addresses are allowed only in development.")})
     return url
 
 
@@ -151,11 +152,11 @@ def check_destination(url: str) -> None:
 
 def validate_events(events) -> list[str]:
     if not isinstance(events, list | tuple) or not events:
-        raise ValidationError({"events": "Choose at least one event."})
+        raise ValidationError({"events": _("Choose at least one event.")})
     names = [str(name).strip() for name in events]
     unknown = sorted({name for name in names if name not in WEBHOOK_EVENTS})
     if unknown:
-        raise ValidationError({"events": f"Unknown events: {', '.join(unknown)}."})
+        raise ValidationError({"events": _("Unknown events: %(events)s.") % {"events": ", ".join(unknown)}})
     return [name for name in WEBHOOK_EVENTS if name in names]
 
 
@@ -166,7 +167,7 @@ def _require_program_admin(user, what: str) -> None:
 def create_subscription(*, user, url: str, events, secret: str = "", description: str = ""):
     """Subscribe `url` to `events`. Returns (subscription, secret); a blank secret is generated, and the
     secret is shown to the caller this once."""
-    _require_program_admin(user, "manage webhooks")
+    _require_program_admin(user, _("manage webhooks"))
     errors = {}
     try:
         url = validate_webhook_url(url)
@@ -178,9 +179,11 @@ def create_subscription(*, user, url: str, events, secret: str = "", description
         errors.update(error.message_dict)
     secret = secret or ""
     if secret and len(secret) < MIN_SECRET_LENGTH:
-        errors["secret"] = [f"Use at least {MIN_SECRET_LENGTH} characters, or leave it blank to get one."]
+        errors["secret"] = [
+            _("Use at least %(count)s characters, or leave it blank to get one.") % {"count": MIN_SECRET_LENGTH}
+        ]
     elif len(secret) > 200:
-        errors["secret"] = ["Use at most 200 characters."]
+        errors["secret"] = [_("Use at most 200 characters.")]
     if errors:
         raise ValidationError(errors)
     secret = secret or "whsec_" + secrets.token_urlsafe(32)
@@ -193,7 +196,7 @@ def create_subscription(*, user, url: str, events, secret: str = "", description
 
 
 def delete_subscription(*, user, subscription: WebhookSubscription) -> None:
-    _require_program_admin(user, "manage webhooks")
+    _require_program_admin(user, _("manage webhooks"))
     with transaction.atomic():
         record_audit(actor=user, obj=subscription, action="webhook_deleted", from_state=subscription.status)
         subscription.delete()
@@ -201,23 +204,23 @@ def delete_subscription(*, user, subscription: WebhookSubscription) -> None:
 
 def pause_subscription(*, user, subscription: WebhookSubscription) -> WebhookSubscription:
     """Stop sending; deliveries still waiting are abandoned (they can be redelivered by hand)."""
-    _require_program_admin(user, "manage webhooks")
+    _require_program_admin(user, _("manage webhooks"))
     with transaction.atomic():
         if not _pause(subscription, now=timezone.now()):
-            raise TransitionNotAllowed("This webhook is already paused.", code="webhook_paused")
+            raise TransitionNotAllowed(_("This webhook is already paused."), code="webhook_paused")
         record_audit(actor=user, obj=subscription, action="webhook_paused", from_state="active", to_state="paused")
     subscription.refresh_from_db()
     return subscription
 
 
 def resume_subscription(*, user, subscription: WebhookSubscription) -> WebhookSubscription:
-    _require_program_admin(user, "manage webhooks")
+    _require_program_admin(user, _("manage webhooks"))
     with transaction.atomic():
         resumed = WebhookSubscription.objects.filter(pk=subscription.pk, status=SubscriptionStatus.PAUSED).update(
             status=SubscriptionStatus.ACTIVE, paused_at=None, failing_since=None
         )
         if not resumed:
-            raise TransitionNotAllowed("This webhook is already active.", code="webhook_active")
+            raise TransitionNotAllowed(_("This webhook is already active."), code="webhook_active")
         record_audit(actor=user, obj=subscription, action="webhook_resumed", from_state="paused", to_state="active")
     subscription.refresh_from_db()
     return subscription
@@ -232,7 +235,7 @@ def _pause(subscription, *, now) -> bool:
         WebhookDelivery.objects.filter(subscription=subscription, status__in=OUTSTANDING).update(
             status=DeliveryStatus.ABANDONED,
             next_attempt_at=None,
-            error="Not sent: the webhook was paused.",
+            error=_("Not sent: the webhook was paused."),
         )
     return bool(paused)
 
@@ -284,11 +287,11 @@ def fan_out_event(*, event) -> list[WebhookDelivery]:
 
 def redeliver(*, user, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a delivery's body again as a new delivery row (the log keeps the original as it was)."""
-    _require_program_admin(user, "redeliver webhooks")
+    _require_program_admin(user, _("redeliver webhooks"))
     with transaction.atomic():
         subscription = WebhookSubscription.objects.select_for_update().get(pk=delivery.subscription_id)
         if subscription.status != SubscriptionStatus.ACTIVE:
-            raise TransitionNotAllowed("Resume this webhook before redelivering.", code="webhook_paused")
+            raise TransitionNotAllowed(_("Resume this webhook before redelivering."), code="webhook_paused")
         copy = WebhookDelivery.objects.create(
             subscription=subscription,
             event_id=delivery.event_id,
@@ -392,7 +395,7 @@ def _claim(delivery_id: int, now) -> WebhookDelivery | None:
         if subscription.status != SubscriptionStatus.ACTIVE:
             delivery.status = DeliveryStatus.ABANDONED
             delivery.next_attempt_at = None
-            delivery.error = "Not sent: the webhook is paused."
+            delivery.error = _("Not sent: the webhook is paused.")
             delivery.save(update_fields=["status", "next_attempt_at", "error"])
             return None
         delivery.attempt += 1

@@ -4,6 +4,8 @@ import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.models import Role
@@ -17,8 +19,8 @@ PROGRAM_ADMIN = {Role.PROGRAM_ADMIN}
 
 
 class WebhookFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=SubscriptionStatus.choices)
-    url = django_filters.CharFilter(lookup_expr="icontains", label="URL contains")
+    status = django_filters.ChoiceFilter(choices=SubscriptionStatus.choices, label=gettext_lazy("Status"))
+    url = django_filters.CharFilter(lookup_expr="icontains", label=gettext_lazy("URL contains"))
 
     class Meta:
         model = WebhookSubscription
@@ -64,10 +66,12 @@ class WebhookListView(FilteredListView):
 
 
 class DeliveryFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices)
-    event = django_filters.ChoiceFilter(field_name="event_name", choices=[(n, n) for n in services.WEBHOOK_EVENTS])
-    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="From")
-    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="To")
+    status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices, label=gettext_lazy("Status"))
+    event = django_filters.ChoiceFilter(
+        field_name="event_name", choices=[(n, n) for n in services.WEBHOOK_EVENTS], label=gettext_lazy("Event")
+    )
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=gettext_lazy("From"))
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=gettext_lazy("To"))
 
     class Meta:
         model = WebhookDelivery
@@ -124,7 +128,7 @@ class WebhookActionView(RoleRequiredMixin, View):
                 services.pause_subscription,
                 user=request.user,
                 subscription=subscription,
-                success="Webhook paused: nothing is sent until you resume it.",
+                success=_("Webhook paused: nothing is sent until you resume it."),
             )
         elif action == "resume":
             run_service(
@@ -132,15 +136,15 @@ class WebhookActionView(RoleRequiredMixin, View):
                 services.resume_subscription,
                 user=request.user,
                 subscription=subscription,
-                success="Webhook resumed.",
+                success=_("Webhook resumed."),
             )
         elif action == "delete":
-            ok, _ = run_service(
+            ok, _result = run_service(
                 request,
                 services.delete_subscription,
                 user=request.user,
                 subscription=subscription,
-                success="Webhook deleted.",
+                success=_("Webhook deleted."),
             )
             if ok:
                 return redirect("integrations:webhooks")
@@ -157,5 +161,9 @@ class RedeliverView(RoleRequiredMixin, View):
         delivery = get_object_or_404(WebhookDelivery.objects.visible_to(request.user), pk=pk)
         ok, copy = run_service(request, services.redeliver, user=request.user, delivery=delivery)
         if ok:
-            messages.success(request, f"Delivery {delivery.pk} queued again as delivery {copy.pk}.")
+            messages.success(
+                request,
+                _("Delivery %(original)s queued again as delivery %(copy)s.")
+                % {"original": delivery.pk, "copy": copy.pk},
+            )
         return redirect("integrations:webhook_detail", pk=delivery.subscription_id)

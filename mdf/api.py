@@ -3,6 +3,7 @@
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -356,7 +357,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=MdfRequestInSerializer, responses={201: MdfRequestSerializer})
     def create(self, request):
         if request.user.role not in PARTNER_ROLES:
-            raise PermissionDenied("Only partner users request MDF.")
+            raise PermissionDenied(gettext("Only partner users request MDF."))
         mdf_request = services.submit_request(user=request.user, data=_body(MdfRequestInSerializer, request))
         return self._out(mdf_request, status.HTTP_201_CREATED)
 
@@ -383,7 +384,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def reject(self, request, pk=None):
         obj = self._request()
         if request.user.role != Role.CHANNEL_MANAGER:
-            raise PermissionDenied("Only channel managers reject MDF requests.")
+            raise PermissionDenied(gettext("Only channel managers reject MDF requests."))
         return self._out(
             services.reject_request(
                 mdf_request=obj, actor=request.user, reason=_body(MdfReasonSerializer, request)["reason"]
@@ -408,7 +409,13 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def _finance_only(self, request, verb):
         if request.user.role != Role.FINANCE:
-            raise PermissionDenied(f"Only finance may {verb} MDF claims.")
+            messages = {
+                "approve": gettext("Only finance may approve MDF claims."),
+                "reject": gettext("Only finance may reject MDF claims."),
+                "question": gettext("Only finance may question MDF claims."),
+                "pay": gettext("Only finance may pay MDF claims."),
+            }
+            raise PermissionDenied(messages.get(verb) or gettext("Only finance may decide MDF claims."))
 
     @extend_schema(
         request={"multipart/form-data": MdfClaimUploadSerializer},
@@ -417,7 +424,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     def create(self, request):
         if request.user.role not in PARTNER_ROLES:
-            raise PermissionDenied("Only partner users claim MDF.")
+            raise PermissionDenied(gettext("Only partner users claim MDF."))
         data = _body(MdfClaimInSerializer, request)
         mdf_request = get_visible_or_404(MdfRequest, request.user, pk=data["request"])
         files = request.FILES.getlist("proof") if hasattr(request.FILES, "getlist") else []

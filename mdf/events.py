@@ -1,6 +1,7 @@
 """MDF events, who hears about them, and the subscribers to deal events (accrual and its reversal)."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.models import PartnerFunction, Role, User
 from mdf import services
@@ -68,8 +69,9 @@ def _request_submitted(event):
     return [
         Notice(
             users=channel_manager_of(event.partner),
-            title=f"MDF request to review: {p['title']}",
-            body=f"{event.partner.name} asks for {p['requested_amount']} {p['currency']}.",
+            title=gettext("MDF request to review: %(title)s") % {"title": p["title"]},
+            body=gettext("%(partner)s asks for %(amount)s %(currency)s.")
+            % {"partner": event.partner.name, "amount": p["requested_amount"], "currency": p["currency"]},
             url=_request_url(p),
         )
     ]
@@ -81,8 +83,9 @@ def _request_approved(event):
     return [
         Notice(
             users=marketing_people(p["partner_id"]),
-            title=f"MDF approved: {p['title']}",
-            body=f"{p['approved_amount']} {p['currency']} committed. Claim after the activity, by the deadline.",
+            title=gettext("MDF approved: %(title)s") % {"title": p["title"]},
+            body=gettext("%(amount)s %(currency)s committed. Claim after the activity, by the deadline.")
+            % {"amount": p["approved_amount"], "currency": p["currency"]},
             url=_request_url(p),
         )
     ]
@@ -94,7 +97,7 @@ def _request_rejected(event):
     return [
         Notice(
             users=marketing_people(p["partner_id"]),
-            title=f"MDF request rejected: {p['title']}",
+            title=gettext("MDF request rejected: %(title)s") % {"title": p["title"]},
             body=p.get("reason") or "",
             url=_request_url(p),
         )
@@ -107,8 +110,9 @@ def _claim_submitted(event):
     return [
         Notice(
             users=finance_people(),
-            title=f"MDF claim to review: {event.partner.name}",
-            body=f"{p['claimed_amount']} {p['currency']} claimed.",
+            title=gettext("MDF claim to review: %(partner)s") % {"partner": event.partner.name},
+            body=gettext("%(amount)s %(currency)s claimed.")
+            % {"amount": p["claimed_amount"], "currency": p["currency"]},
             url=_claim_url(p),
         )
     ]
@@ -120,7 +124,8 @@ def _claim_approved(event):
     return [
         Notice(
             users=marketing_people(p["partner_id"]),
-            title=f"MDF claim approved: {p['approved_amount']} {p['currency']}",
+            title=gettext("MDF claim approved: %(amount)s %(currency)s")
+            % {"amount": p["approved_amount"], "currency": p["currency"]},
             url=_claim_url(p),
         )
     ]
@@ -132,7 +137,7 @@ def _claim_rejected(event):
     return [
         Notice(
             users=marketing_people(p["partner_id"]),
-            title="MDF claim rejected",
+            title=gettext("MDF claim rejected"),
             body=p.get("reason") or "",
             url=_claim_url(p),
         )
@@ -145,7 +150,7 @@ def _claim_info(event):
     return [
         Notice(
             users=marketing_people(p["partner_id"]),
-            title="Finance needs more on your MDF claim",
+            title=gettext("Finance needs more on your MDF claim"),
             body=p.get("reason") or "",
             url=_claim_url(p),
         )
@@ -158,8 +163,9 @@ def _claim_paid(event):
     return [
         Notice(
             users=marketing_people(p["partner_id"]),
-            title=f"MDF claim paid: {p['approved_amount']} {p['currency']}",
-            body=f"Payment reference {p['payment_reference']}.",
+            title=gettext("MDF claim paid: %(amount)s %(currency)s")
+            % {"amount": p["approved_amount"], "currency": p["currency"]},
+            body=gettext("Payment reference %(reference)s.") % {"reference": p["payment_reference"]},
             url=_claim_url(p),
         )
     ]
@@ -171,7 +177,7 @@ def _allocated(event):
     return [
         Notice(
             users=marketing_people(p["partner_id"]),
-            title=f"MDF added: {p['amount']} {p['currency']}",
+            title=gettext("MDF added: %(amount)s %(currency)s") % {"amount": p["amount"], "currency": p["currency"]},
             url=reverse("mdf:overview"),
         )
     ]
@@ -183,8 +189,10 @@ def _expiring(event):
     return [
         Notice(
             users=marketing_people(p["partner_id"]),
-            title=f"{p['available']} {p['currency']} of MDF expires on {p['expires_at']}",
-            body=f"Unspent funds of {p['period']} expire then: request and get approval before that date.",
+            title=gettext("%(amount)s %(currency)s of MDF expires on %(date)s")
+            % {"amount": p["available"], "currency": p["currency"], "date": p["expires_at"]},
+            body=gettext("Unspent funds of %(period)s expire then: request and get approval before that date.")
+            % {"period": p["period"]},
             url=reverse("mdf:overview"),
         )
     ]
@@ -196,7 +204,9 @@ def _shortfall(event):
     return [
         Notice(
             users=finance_people(),
-            title=f"MDF reversal short by {p['unrecovered']} {p['currency']}",
-            body=f"Deal {p['deal_id']} was reopened after its MDF had been committed or spent.",
+            title=gettext("MDF reversal short by %(amount)s %(currency)s")
+            % {"amount": p["unrecovered"], "currency": p["currency"]},
+            body=gettext("Deal %(deal)s was reopened after its MDF had been committed or spent.")
+            % {"deal": p["deal_id"]},
         )
     ]

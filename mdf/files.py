@@ -8,6 +8,8 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # extension -> (content type, check of the first bytes)
 _PDF = ("application/pdf", lambda head: head.startswith(b"%PDF-"))
@@ -33,7 +35,7 @@ def _is_text_csv(head: bytes) -> bool:
 _CSV = ("text/csv", _is_text_csv)
 
 ALLOWED = {".pdf": _PDF, ".png": _PNG, ".jpg": _JPEG, ".jpeg": _JPEG, ".csv": _CSV}
-ALLOWED_LABEL = "PDF, PNG, JPEG or CSV"
+ALLOWED_LABEL = _("PDF, PNG, JPEG or CSV")
 
 
 def safe_name(name: str) -> str:
@@ -48,11 +50,17 @@ def check_proof_file(upload) -> str:
     extension = os.path.splitext(name)[1].lower()
     limit = settings.MDF_PROOF_MAX_MB * 1024 * 1024
     if extension not in ALLOWED:
-        raise ValidationError(f"{safe_name(name)}: only {ALLOWED_LABEL} files are accepted.")
+        raise ValidationError(
+            gettext("%(name)s: only %(allowed)s files are accepted.")
+            % {"name": safe_name(name), "allowed": ALLOWED_LABEL}
+        )
     if upload.size == 0:
-        raise ValidationError(f"{safe_name(name)} is empty.")
+        raise ValidationError(gettext("%(name)s is empty.") % {"name": safe_name(name)})
     if upload.size > limit:
-        raise ValidationError(f"{safe_name(name)} is larger than {settings.MDF_PROOF_MAX_MB} MB.")
+        raise ValidationError(
+            gettext("%(name)s is larger than %(size)s MB.")
+            % {"name": safe_name(name), "size": settings.MDF_PROOF_MAX_MB}
+        )
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)
@@ -60,10 +68,12 @@ def check_proof_file(upload) -> str:
     binary = b"\x00" in head
     if head.startswith(_EXECUTABLE_SIGNATURES) and (extension != ".csv" or binary):
         raise ValidationError(
-            f"{safe_name(name)} is a program, not a {extension[1:].upper()} file: upload the document itself."
+            gettext("%(name)s is a program, not a %(type)s file: upload the document itself.")
+            % {"name": safe_name(name), "type": extension[1:].upper()}
         )
     if not looks_right(head):
         raise ValidationError(
-            f"{safe_name(name)} does not contain what its name says: it is not a real {extension[1:].upper()} file."
+            gettext("%(name)s does not contain what its name says: it is not a real %(type)s file.")
+            % {"name": safe_name(name), "type": extension[1:].upper()}
         )
     return content_type

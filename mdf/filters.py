@@ -1,15 +1,21 @@
 """Filters of the MDF list pages."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mdf.models import ActivityType, ClaimStatus, EntryKind, FundEntry, MdfClaim, MdfRequest, RequestStatus
 
 
 class EntryFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=EntryKind.choices)
-    period = django_filters.CharFilter(field_name="fund__period", label="Period")
-    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="From")
-    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="To")
+    kind = django_filters.ChoiceFilter(choices=EntryKind.choices, label=_("Movement"))
+    period = django_filters.CharFilter(field_name="fund__period", label=_("Period"))
+    since = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=pgettext_lazy("date range", "From")
+    )
+    until = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=pgettext_lazy("date range", "To")
+    )
 
     class Meta:
         model = FundEntry
@@ -17,10 +23,10 @@ class EntryFilter(django_filters.FilterSet):
 
 
 class RequestFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=RequestStatus.choices)
-    activity_type = django_filters.ModelChoiceFilter(queryset=ActivityType.objects.all(), label="Activity")
-    partner = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label="Partner")
-    title = django_filters.CharFilter(lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(choices=RequestStatus.choices, label=_("Status"))
+    activity_type = django_filters.ModelChoiceFilter(queryset=ActivityType.objects.all(), label=_("Activity"))
+    partner = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label=_("Partner"))
+    title = django_filters.CharFilter(lookup_expr="icontains", label=_("Title"))
 
     class Meta:
         model = MdfRequest
@@ -28,10 +34,10 @@ class RequestFilter(django_filters.FilterSet):
 
 
 class ClaimFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ClaimStatus.choices)
-    partner = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label="Partner")
-    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="Filed from")
-    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="Filed to")
+    status = django_filters.ChoiceFilter(choices=ClaimStatus.choices, label=_("Status"))
+    partner = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label=_("Partner"))
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Filed from"))
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Filed to"))
 
     class Meta:
         model = MdfClaim

@@ -1,8 +1,8 @@
 """Page forms of the MDF app; business rules stay in mdf.services."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from mdf.files import ALLOWED_LABEL
 from mdf.models import ActivityType
 from prm.forms import BootstrapFormMixin
 
@@ -32,45 +32,53 @@ class MultipleFileField(forms.FileField):
 
 
 class RequestForm(BootstrapFormMixin, forms.Form):
-    activity_type = forms.ModelChoiceField(queryset=ActivityType.objects.filter(active=True), label="Activity")
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    start_date = forms.DateField(widget=DateInput)
-    end_date = forms.DateField(widget=DateInput)
-    total_cost = forms.DecimalField(**MONEY, label="Total cost")
-    requested_amount = forms.DecimalField(**MONEY, label="Requested MDF")
-    expected_leads = forms.IntegerField(min_value=0, max_value=10**9, required=False)
+    activity_type = forms.ModelChoiceField(queryset=ActivityType.objects.filter(active=True), label=_("Activity"))
+    title = forms.CharField(max_length=200, label=_("Title"))
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description"))
+    start_date = forms.DateField(widget=DateInput, label=_("Start date"))
+    end_date = forms.DateField(widget=DateInput, label=_("End date"))
+    total_cost = forms.DecimalField(**MONEY, label=_("Total cost"))
+    requested_amount = forms.DecimalField(**MONEY, label=_("Requested MDF"))
+    expected_leads = forms.IntegerField(min_value=0, max_value=10**9, required=False, label=_("Expected leads"))
 
 
 class ClaimForm(BootstrapFormMixin, forms.Form):
-    actual_cost = forms.DecimalField(**MONEY, label="Actual cost")
-    claimed_amount = forms.DecimalField(**MONEY, label="Amount claimed")
-    leads = forms.IntegerField(min_value=0, max_value=10**9, required=False)
-    attendees = forms.IntegerField(min_value=0, max_value=10**9, required=False)
-    results = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    proof = MultipleFileField(label="Proof of performance", help_text=f"{ALLOWED_LABEL}; one or more files.")
+    actual_cost = forms.DecimalField(**MONEY, label=_("Actual cost"))
+    claimed_amount = forms.DecimalField(**MONEY, label=_("Amount claimed"))
+    leads = forms.IntegerField(min_value=0, max_value=10**9, required=False, label=_("Leads"))
+    attendees = forms.IntegerField(min_value=0, max_value=10**9, required=False, label=_("Attendees"))
+    results = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Results"))
+    proof = MultipleFileField(label=_("Proof of performance"), help_text=_("PDF, PNG, JPEG or CSV; one or more files."))
 
 
 class ApproveForm(BootstrapFormMixin, forms.Form):
-    approved_amount = forms.DecimalField(**MONEY, required=False, label="Amount to approve")
+    approved_amount = forms.DecimalField(**MONEY, required=False, label=_("Amount to approve"))
 
 
 class PayForm(BootstrapFormMixin, forms.Form):
-    payment_reference = forms.CharField(max_length=120)
+    payment_reference = forms.CharField(max_length=120, label=_("Payment reference"))
 
 
 class AnswerForm(BootstrapFormMixin, forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Your answer")
-    proof = MultipleFileField(label="More files", required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("Your answer"))
+    proof = MultipleFileField(label=_("More files"), required=False)
 
 
 class AllocationForm(BootstrapFormMixin, forms.Form):
-    partner = forms.IntegerField(min_value=1, widget=forms.NumberInput, label="Partner id")
-    amount = forms.DecimalField(**MONEY)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    partner = forms.IntegerField(min_value=1, widget=forms.NumberInput, label=_("Partner id"))
+    amount = forms.DecimalField(**MONEY, label=_("Amount"))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("Reason"))
 
 
 class ActivityTypeForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ActivityType
         fields = ["name", "description", "reimbursement_rate", "proof_required", "preapproval_required", "active"]
+        labels = {
+            "name": _("Name"),
+            "description": _("Description"),
+            "reimbursement_rate": _("Reimbursement rate"),
+            "proof_required": _("Proof required"),
+            "preapproval_required": _("Pre-approval required"),
+            "active": _("Active"),
+        }

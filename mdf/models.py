@@ -28,14 +28,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from prm.money import CurrencyField, MoneyField, RateField
 from prm.tenancy import TenantManager
 
 
 class FundStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    EXPIRED = "expired", "Expired"
+    OPEN = "open", _("Open")
+    EXPIRED = "expired", _("Expired")
 
 
 class Fund(models.Model):
@@ -44,10 +45,10 @@ class Fund(models.Model):
     TENANT_PATH = "partner_id"
 
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="mdf_funds")
-    period = models.CharField(max_length=7, help_text="2026-Q4 or 2026-11")
+    period = models.CharField(max_length=7, help_text=_("2026-Q4 or 2026-11"))
     period_start = models.DateField()
-    period_end = models.DateField(help_text="Last day of the period.")
-    expires_at = models.DateField(help_text="Last day the fund can be committed; unspent money expires after it.")
+    period_end = models.DateField(help_text=_("Last day of the period."))
+    expires_at = models.DateField(help_text=_("Last day the fund can be committed; unspent money expires after it."))
     currency = CurrencyField()
     status = models.CharField(max_length=10, choices=FundStatus.choices, default=FundStatus.OPEN, db_index=True)
     accrued = MoneyField(default=0)
@@ -88,13 +89,13 @@ class Fund(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    ACCRUAL = "accrual", "Accrual"
-    ACCRUAL_REVERSAL = "accrual_reversal", "Accrual reversal"
-    ALLOCATION = "allocation", "Discretionary allocation"
-    COMMITMENT = "commitment", "Commitment"
-    RELEASE = "release", "Release"
-    PAYMENT = "payment", "Payment"
-    EXPIRY = "expiry", "Expiry"
+    ACCRUAL = "accrual", _("Accrual")
+    ACCRUAL_REVERSAL = "accrual_reversal", _("Accrual reversal")
+    ALLOCATION = "allocation", _("Discretionary allocation")
+    COMMITMENT = "commitment", _("Commitment")
+    RELEASE = "release", _("Release")
+    PAYMENT = "payment", _("Payment")
+    EXPIRY = "expiry", _("Expiry")
 
 
 # How each kind moves the running figures: {figure: sign}.
@@ -136,7 +137,7 @@ class FundEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "fund entries"
+        verbose_name_plural = _("fund entries")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="mdf_entry_amount_positive"),
             # One accrual per deal.won event (the handler may be redelivered).
@@ -166,10 +167,10 @@ class ActivityType(models.Model):
     reimbursement_rate = RateField(
         default=default_reimbursement_rate,
         validators=[MinValueValidator(0)],
-        help_text="Share of actual cost reimbursed (0.5000 = 50 %).",
+        help_text=_("Share of actual cost reimbursed (0.5000 = 50 %)."),
     )
     proof_required = models.CharField(
-        max_length=300, blank=True, help_text="What the claim must include, e.g. 'Invoice PDF, attendee list CSV'."
+        max_length=300, blank=True, help_text=_("What the claim must include, e.g. 'Invoice PDF, attendee list CSV'.")
     )
     preapproval_required = models.BooleanField(default=True)
     active = models.BooleanField(default=True)
@@ -188,11 +189,11 @@ class ActivityType(models.Model):
 
 
 class RequestStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    COMPLETED = "completed", "Completed"
-    LAPSED = "lapsed", "Lapsed"
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    COMPLETED = "completed", _("Completed")
+    LAPSED = "lapsed", _("Lapsed")
 
 
 class MdfRequest(models.Model):
@@ -226,7 +227,7 @@ class MdfRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "MDF request"
+        verbose_name = _("MDF request")
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="mdf_request_dates_in_order"),
             models.CheckConstraint(condition=Q(requested_amount__gt=0), name="mdf_request_amount_positive"),
@@ -248,11 +249,11 @@ class MdfRequest(models.Model):
 
 
 class ClaimStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    INFO_REQUESTED = "info_requested", "Information requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    PAID = "paid", "Paid"
+    SUBMITTED = "submitted", _("Submitted")
+    INFO_REQUESTED = "info_requested", _("Information requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    PAID = "paid", _("Paid")
 
 
 ACTIVE_CLAIM_STATUSES = [ClaimStatus.SUBMITTED, ClaimStatus.INFO_REQUESTED, ClaimStatus.APPROVED, ClaimStatus.PAID]
@@ -288,7 +289,7 @@ class MdfClaim(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "MDF claim"
+        verbose_name = _("MDF claim")
         constraints = [
             # One live claim per request; a rejected claim may be followed by a new one inside the window.
             models.UniqueConstraint(

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from deals.models import DealRegistration, DealStatus
 from mdf.models import (
@@ -128,14 +130,26 @@ def partner_overview(user) -> dict:
         .order_by("end_date")[:10]
     )
     deadlines = [
-        {"date": f.expires_at, "what": f"{f.available} {f.currency} of {f.period} MDF expires", "url": ""}
+        {
+            "date": f.expires_at,
+            "what": gettext("%(amount)s %(currency)s of %(period)s MDF expires")
+            % {"amount": number_format(f.available), "currency": f.currency, "period": f.period},
+            "url": "",
+        }
         for f in open_funds
         if f.available > 0
-    ] + [{"date": r.claim_deadline, "what": f"Claim “{r.title}”", "url": r.get_absolute_url()} for r in to_claim]
+    ] + [
+        {
+            "date": r.claim_deadline,
+            "what": gettext("Claim “%(title)s”") % {"title": r.title},
+            "url": r.get_absolute_url(),
+        }
+        for r in to_claim
+    ]
     deadlines.sort(key=lambda d: d["date"])
     main = by_currency[0] if by_currency else {name: ZERO for name in FIGURES} | {"currency": settings.DEFAULT_CURRENCY}
     chart = {
-        "labels": ["Available", "Committed", "Claimed", "Paid", "Expired"],
+        "labels": [gettext("Available"), gettext("Committed"), gettext("Claimed"), gettext("Paid"), gettext("Expired")],
         "datasets": [
             {
                 "label": main["currency"],
@@ -243,17 +257,17 @@ def program_view(user) -> dict:
     chart_utilisation = {
         "labels": labels,
         "datasets": [
-            {"label": "Earned", "data": [float(r["earned"]) for r in rows]},
-            {"label": "Committed", "data": [float(r["committed"]) for r in rows]},
-            {"label": "Paid", "data": [float(r["paid"]) for r in rows]},
-            {"label": "Expired", "data": [float(r["expired"]) for r in rows]},
+            {"label": gettext("Earned"), "data": [float(r["earned"]) for r in rows]},
+            {"label": gettext("Committed"), "data": [float(r["committed"]) for r in rows]},
+            {"label": gettext("Paid"), "data": [float(r["paid"]) for r in rows]},
+            {"label": gettext("Expired"), "data": [float(r["expired"]) for r in rows]},
         ],
     }
     chart_return = {
         "labels": labels,
         "datasets": [
-            {"label": "Pipeline per MDF dollar", "data": [float(r["pipeline_per_dollar"] or 0) for r in rows]},
-            {"label": "Bookings per MDF dollar", "data": [float(r["bookings_per_dollar"] or 0) for r in rows]},
+            {"label": gettext("Pipeline per MDF dollar"), "data": [float(r["pipeline_per_dollar"] or 0) for r in rows]},
+            {"label": gettext("Bookings per MDF dollar"), "data": [float(r["bookings_per_dollar"] or 0) for r in rows]},
         ],
     }
     return {"tier_rows": rows, "chart_utilisation": chart_utilisation, "chart_return": chart_return}

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, Q, Sum, When
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
 
 from accounts.models import PartnerFunction, Role
 from mdf.files import check_proof_file, safe_name
@@ -67,7 +69,7 @@ def may_request_funds(user) -> bool:
 
 def _require_requester(user, partner_id):
     if not may_request_funds(user) or user.partner_id != partner_id:
-        raise PermissionDenied("Only the partner's admins and marketing users request and claim MDF.")
+        raise PermissionDenied(gettext("Only the partner's admins and marketing users request and claim MDF."))
 
 
 # --- funds and the ledger -------------------------------------------------------------------------------
@@ -182,18 +184,20 @@ def _claim_hold(claim) -> Decimal:
 def _amount(value, field: str, errors: dict, *, required=True):
     if value in (None, ""):
         if required:
-            errors[field] = ["This field is required."]
+            errors[field] = [gettext("This field is required.")]
         return None
     try:
         amount = to_money(value if isinstance(value, Decimal) else str(value))
     except (TypeError, ValueError):
-        errors[field] = ["Enter an amount such as 1250.00."]
+        errors[field] = [
+            gettext("Enter an amount such as %(example)s.") % {"example": number_format(Decimal("1250.00"))}
+        ]
         return None
     if amount <= 0:
-        errors[field] = ["Enter an amount above zero."]
+        errors[field] = [gettext("Enter an amount above zero.")]
         return None
     if amount >= Decimal("1e12"):
-        errors[field] = ["That amount is too large."]
+        errors[field] = [gettext("That amount is too large.")]
         return None
     return amount
 
@@ -201,7 +205,7 @@ def _amount(value, field: str, errors: dict, *, required=True):
 def _reason(reason, field="reason") -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({field: ["Say why."]})
+        raise ValidationError({field: [gettext("Say why.")]})
     return reason
 
 
@@ -299,7 +303,7 @@ def allocate_funds(
     errors: dict = {}
     amount = _amount(amount, "amount", errors)
     if not (reason or "").strip():
-        errors["reason"] = ["Say why these funds are allocated."]
+        errors["reason"] = [gettext("Say why these funds are allocated.")]
     day = timezone.localdate()
     if period:
         try:
@@ -308,7 +312,7 @@ def allocate_funds(
             errors["period"] = [str(error)]
         else:
             if named.end <= day:
-                errors["period"] = ["Allocate to the current period or a later one."]
+                errors["period"] = [gettext("Allocate to the current period or a later one.")]
             day = max(day, named.start)
     if errors:
         raise ValidationError(errors)
@@ -350,32 +354,41 @@ def save_activity_type(*, actor, data: dict, activity_type: ActivityType | None 
 def submit_request(*, user, data: dict) -> MdfRequest:
     """A partner asks for pre-approval of an activity (API.md: dates may be past or future)."""
     if not user.partner_id:
-        raise PermissionDenied("You do not belong to a partner.")
+        raise PermissionDenied(gettext("You do not belong to a partner."))
     _require_requester(user, user.partner_id)
     errors: dict = {}
     activity = data.get("activity_type")
     if not isinstance(activity, ActivityType):
         activity = ActivityType.objects.filter(pk=activity, active=True).first() if str(activity).isdigit() else None
     if activity is None or not activity.active:
-        errors["activity_type"] = ["Choose an activity from the menu."]
+        errors["activity_type"] = [gettext("Choose an activity from the menu.")]
     title = (data.get("title") or "").strip()
     if not title:
-        errors["title"] = ["This field is required."]
+        errors["title"] = [gettext("This field is required.")]
     start, end = data.get("start_date"), data.get("end_date")
     if not isinstance(start, date):
-        errors["start_date"] = ["Enter a date."]
+        errors["start_date"] = [gettext("Enter a date.")]
     if not isinstance(end, date):
-        errors["end_date"] = ["Enter a date."]
+        errors["end_date"] = [gettext("Enter a date.")]
     elif isinstance(start, date) and end < start:
-        errors["end_date"] = ["The activity cannot end before it starts."]
+        errors["end_date"] = [gettext("The activity cannot end before it starts.")]
     total = _amount(data.get("total_cost"), "total_cost", errors)
     requested = _amount(data.get("requested_amount"), "requested_amount", errors)
     if activity is not None and total and requested:
         share = to_money(total * activity.reimbursement_rate)
         if requested > share:
+            message = gettext(
+                "%(activity)s is reimbursed at %(rate)s %% of its cost: "
+                "at most %(share)s for a total cost of %(total)s."
+            )
             errors["requested_amount"] = [
-                f"{activity.name} is reimbursed at {activity.reimbursement_rate * 100:.0f} % of its cost: "
-                f"at most {share} for a total cost of {total}."
+                message
+                % {
+                    "activity": activity.name,
+                    "rate": f"{activity.reimbursement_rate * 100:.0f}",
+                    "share": number_format(share),
+                    "total": number_format(total),
+                }
             ]
     currency = (data.get("currency") or settings.DEFAULT_CURRENCY).upper()
     if errors:
@@ -435,15 +448,25 @@ def approve_request(*, mdf_request, actor, amount=None) -> MdfRequest:
         else:
             amount = _amount(amount, "approved_amount", errors)
             if amount is not None and amount > mdf_request.requested_amount:
-                errors["approved_amount"] = [f"Approve at most the requested {mdf_request.requested_amount}."]
+                errors["approved_amount"] = [
+                    gettext("Approve at most the requested %(amount)s.")
+                    % {"amount": number_format(mdf_request.requested_amount)}
+                ]
         if errors:
             raise ValidationError(errors)
         funds = _lock_open_funds(mdf_request.partner_id, mdf_request.currency)
         available = sum((fund.available for fund in funds), ZERO)
         if available < amount:
             raise Conflict(
-                f"The partner's open funds have {available} {mdf_request.currency} available; "
-                f"{amount} cannot be committed.",
+                gettext(
+                    "The partner's open funds have %(available)s %(currency)s available; "
+                    "%(amount)s cannot be committed."
+                )
+                % {
+                    "available": number_format(available),
+                    "currency": mdf_request.currency,
+                    "amount": number_format(amount),
+                },
                 code="insufficient_funds",
             )
         rest = amount
@@ -549,7 +572,7 @@ def _store_proofs(claim, files, user) -> None:
 
 def _check_proofs(files, errors: dict, *, required=True) -> None:
     if required and not files:
-        errors["proof"] = ["Attach at least one proof file (invoice PDF, photos or an attendee CSV)."]
+        errors["proof"] = [gettext("Attach at least one proof file (invoice PDF, photos or an attendee CSV).")]
         return
     messages = []
     for upload in files:
@@ -576,25 +599,36 @@ def submit_claim(*, user, mdf_request, data: dict, files) -> MdfClaim:
         mdf_request = MdfRequest.objects.select_for_update().select_related("activity_type").get(pk=mdf_request.pk)
         if mdf_request.status != RequestStatus.APPROVED:
             raise Conflict(
-                f"This request is {mdf_request.get_status_display().lower()}: only approved requests can be claimed.",
+                gettext("This request is %(status)s: only approved requests can be claimed.")
+                % {"status": str(mdf_request.get_status_display()).lower()},
                 code="request_not_approved",
             )
         if today < mdf_request.start_date:
             raise Conflict(
-                f"Claims open when the activity starts, on {mdf_request.start_date}.", code="claim_too_early"
+                gettext("Claims open when the activity starts, on %(date)s.")
+                % {"date": date_format(mdf_request.start_date, "DATE_FORMAT")},
+                code="claim_too_early",
             )
         if today > mdf_request.claim_deadline:
-            raise Conflict(f"The claim deadline was {mdf_request.claim_deadline}.", code="claim_window_closed")
+            raise Conflict(
+                gettext("The claim deadline was %(date)s.")
+                % {"date": date_format(mdf_request.claim_deadline, "DATE_FORMAT")},
+                code="claim_window_closed",
+            )
         if mdf_request.claims.exclude(status=ClaimStatus.REJECTED).exists():
-            raise Conflict("This request already has a claim.", code="claim_exists")
+            raise Conflict(gettext("This request already has a claim."), code="claim_exists")
         held = _lock_holding_funds(mdf_request)
         committed = sum((amount for _, amount in held), ZERO)
         share = to_money(actual * mdf_request.activity_type.reimbursement_rate)
         if claimed > committed:
-            errors["claimed_amount"] = [f"Claim at most the committed {committed} {mdf_request.currency}."]
+            errors["claimed_amount"] = [
+                gettext("Claim at most the committed %(amount)s %(currency)s.")
+                % {"amount": number_format(committed), "currency": mdf_request.currency}
+            ]
         elif claimed > share:
             errors["claimed_amount"] = [
-                f"At most {share}: {mdf_request.activity_type.reimbursement_rate * 100:.0f} % of the actual cost."
+                gettext("At most %(share)s: %(rate)s %% of the actual cost.")
+                % {"share": number_format(share), "rate": f"{mdf_request.activity_type.reimbursement_rate * 100:.0f}"}
             ]
         if errors:
             raise ValidationError(errors)
@@ -653,14 +687,24 @@ def approve_claim(*, claim, actor, amount=None) -> MdfClaim:
         share = to_money(claim.actual_cost * mdf_request.activity_type.reimbursement_rate)
         if amount is not None:
             if amount > committed:
-                errors["approved_amount"] = [f"At most the committed {committed} {claim.currency}."]
+                errors["approved_amount"] = [
+                    gettext("At most the committed %(amount)s %(currency)s.")
+                    % {"amount": number_format(committed), "currency": claim.currency}
+                ]
             elif amount > share:
                 errors["approved_amount"] = [
-                    f"At most {share} {claim.currency}: the reimbursable share "
-                    f"({mdf_request.activity_type.reimbursement_rate * 100:.0f} %) of the actual cost."
+                    gettext("At most %(share)s %(currency)s: the reimbursable share (%(rate)s %%) of the actual cost.")
+                    % {
+                        "share": number_format(share),
+                        "currency": claim.currency,
+                        "rate": f"{mdf_request.activity_type.reimbursement_rate * 100:.0f}",
+                    }
                 ]
             elif amount > claim.claimed_amount:
-                errors["approved_amount"] = [f"At most the claimed {claim.claimed_amount} {claim.currency}."]
+                errors["approved_amount"] = [
+                    gettext("At most the claimed %(amount)s %(currency)s.")
+                    % {"amount": number_format(claim.claimed_amount), "currency": claim.currency}
+                ]
         if errors:
             raise ValidationError(errors)
         _move_claimed(held, claim.claimed_amount, amount)
@@ -766,7 +810,7 @@ def pay_claim(*, claim, actor, payment_reference: str) -> MdfClaim:
     _require(actor, {Role.FINANCE}, "pay MDF claims")
     payment_reference = (payment_reference or "").strip()
     if not payment_reference:
-        raise ValidationError({"payment_reference": ["Enter the payment reference."]})
+        raise ValidationError({"payment_reference": [gettext("Enter the payment reference.")]})
     with transaction.atomic():
         claim, mdf_request = _locked_claim(claim)
         CLAIM_WORKFLOW.check(claim, ClaimStatus.PAID)
@@ -871,11 +915,11 @@ def link_sourced_deal(*, user, mdf_request, deal) -> None:
     from deals.models import DealRegistration
 
     if not (user.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN) or user.partner_id == mdf_request.partner_id):
-        raise PermissionDenied("Only the partner's users or a channel manager link deals to MDF activities.")
+        raise PermissionDenied(gettext("Only the partner's users or a channel manager link deals to MDF activities."))
     if deal.partner_id != mdf_request.partner_id:
-        raise ValidationError({"deal": ["Choose one of the partner's own deals."]})
+        raise ValidationError({"deal": [gettext("Choose one of the partner's own deals.")]})
     if mdf_request.status not in (RequestStatus.APPROVED, RequestStatus.COMPLETED):
-        raise Conflict("Only approved or completed MDF activities source deals.", code="request_not_approved")
+        raise Conflict(gettext("Only approved or completed MDF activities source deals."), code="request_not_approved")
     with transaction.atomic():
         DealRegistration.objects.filter(pk=deal.pk).update(mdf_request=mdf_request)
         record_audit(actor=user, obj=mdf_request, action="link_deal", changes={"deal": deal.pk})

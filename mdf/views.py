@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.views import View
 
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
@@ -100,7 +102,7 @@ class RequestCreateView(RoleRequiredMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not services.may_request_funds(request.user):
-            raise PermissionDenied("Only the partner's admins and marketing users request MDF.")
+            raise PermissionDenied(gettext("Only the partner's admins and marketing users request MDF."))
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
@@ -113,7 +115,7 @@ class RequestCreateView(RoleRequiredMixin, View):
         if form.is_valid():
             created = run_form_service(form, services.submit_request, user=request.user, data=form.cleaned_data)
             if created is not None:
-                messages.success(request, "Your request is with your channel manager.")
+                messages.success(request, gettext("Your request is with your channel manager."))
                 return redirect(created)
         menu = ActivityType.objects.filter(active=True)
         return render(request, "mdf/request_form.html", {"form": form, "menu": menu}, status=400)
@@ -159,7 +161,7 @@ class RequestActionView(RoleRequiredMixin, View):
                     mdf_request=obj,
                     actor=request.user,
                     amount=amount,
-                    success="Approved: the funds are committed.",
+                    success=gettext("Approved: the funds are committed."),
                 )
         elif verb == "link-deal":
             deal = get_visible_or_404(DealRegistration, request.user, pk=request.POST.get("deal") or 0)
@@ -169,7 +171,7 @@ class RequestActionView(RoleRequiredMixin, View):
                 user=request.user,
                 mdf_request=obj,
                 deal=deal,
-                success="The deal now names this activity as its source.",
+                success=gettext("The deal now names this activity as its source."),
             )
         elif verb == "reject":
             form = ReasonForm(request.POST)
@@ -180,10 +182,10 @@ class RequestActionView(RoleRequiredMixin, View):
                     mdf_request=obj,
                     actor=request.user,
                     reason=form.cleaned_data["reason"],
-                    success="Request rejected.",
+                    success=gettext("Request rejected."),
                 )
             else:
-                messages.error(request, "Say why the request is rejected.")
+                messages.error(request, gettext("Say why the request is rejected."))
         return redirect(obj)
 
 
@@ -220,7 +222,7 @@ class ClaimCreateView(RoleRequiredMixin, View):
     def _request(self, request, pk):
         obj = get_visible_or_404(MdfRequest.objects.select_related("activity_type"), request.user, pk=pk)
         if not services.may_request_funds(request.user):
-            raise PermissionDenied("Only the partner's admins and marketing users claim MDF.")
+            raise PermissionDenied(gettext("Only the partner's admins and marketing users claim MDF."))
         return obj
 
     def get(self, request, pk):
@@ -236,7 +238,7 @@ class ClaimCreateView(RoleRequiredMixin, View):
                 form, services.submit_claim, user=request.user, mdf_request=obj, data=data, files=data["proof"]
             )
             if claim is not None:
-                messages.success(request, "Your claim is with finance.")
+                messages.success(request, gettext("Your claim is with finance."))
                 return redirect(claim)
         return render(request, "mdf/claim_form.html", {"form": form, "obj": obj}, status=400)
 
@@ -278,7 +280,7 @@ class ClaimActionView(RoleRequiredMixin, View):
                     claim=claim,
                     actor=user,
                     amount=form.cleaned_data["approved_amount"],
-                    success="Claim approved.",
+                    success=gettext("Claim approved."),
                 )
         elif verb in ("reject", "request-info"):
             form = ReasonForm(request.POST)
@@ -290,10 +292,12 @@ class ClaimActionView(RoleRequiredMixin, View):
                     claim=claim,
                     actor=user,
                     reason=form.cleaned_data["reason"],
-                    success="Claim rejected." if verb == "reject" else "The partner is asked for more.",
+                    success=gettext("Claim rejected.")
+                    if verb == "reject"
+                    else gettext("The partner is asked for more."),
                 )
             else:
-                messages.error(request, "Say why.")
+                messages.error(request, gettext("Say why."))
         elif verb == "pay":
             form = PayForm(request.POST)
             if form.is_valid():
@@ -303,10 +307,10 @@ class ClaimActionView(RoleRequiredMixin, View):
                     claim=claim,
                     actor=user,
                     payment_reference=form.cleaned_data["payment_reference"],
-                    success="Claim paid.",
+                    success=gettext("Claim paid."),
                 )
             else:
-                messages.error(request, "Enter the payment reference.")
+                messages.error(request, gettext("Enter the payment reference."))
         elif verb == "answer":
             form = AnswerForm(request.POST, request.FILES)
             if form.is_valid():
@@ -317,10 +321,10 @@ class ClaimActionView(RoleRequiredMixin, View):
                     user=user,
                     note=form.cleaned_data["note"],
                     files=form.cleaned_data["proof"],
-                    success="Your answer is with finance.",
+                    success=gettext("Your answer is with finance."),
                 )
             else:
-                messages.error(request, "Write your answer.")
+                messages.error(request, gettext("Write your answer."))
         return redirect(claim)
 
 
@@ -353,10 +357,11 @@ class AllocateView(RoleRequiredMixin, View):
                 actor=request.user,
                 amount=form.cleaned_data["amount"],
                 reason=form.cleaned_data["reason"],
-                success=f"Allocated {form.cleaned_data['amount']} to {partner.name}.",
+                success=gettext("Allocated %(amount)s to %(partner)s.")
+                % {"amount": number_format(form.cleaned_data["amount"]), "partner": partner.name},
             )
         else:
-            messages.error(request, "Give a partner id, an amount and a reason.")
+            messages.error(request, gettext("Give a partner id, an amount and a reason."))
         return redirect("mdf:program")
 
 
@@ -388,6 +393,6 @@ class ActivityTypeEditView(RoleRequiredMixin, View):
                 form, services.save_activity_type, actor=request.user, data=form.cleaned_data, activity_type=instance
             )
             if saved is not None:
-                messages.success(request, f"Saved {saved.name}.")
+                messages.success(request, gettext("Saved %(name)s.") % {"name": saved.name})
                 return redirect("mdf:activity_menu")
         return render(request, "mdf/activity_form.html", {"form": form}, status=400)

@@ -1,6 +1,7 @@
 """Partners and tiers (API.md: Partners)."""
 
 import django_filters
+from django.utils.translation import gettext as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -166,12 +167,12 @@ class ApplicationCreateSerializer(serializers.Serializer):
 
     def validate_website_url(self, value):
         if value:
-            raise serializers.ValidationError("This field must stay empty.")
+            raise serializers.ValidationError(_("This field must stay empty."))
         return value
 
     def validate_website(self, value):
         if "." not in recruiting.normalise_domain(value):
-            raise serializers.ValidationError("Enter your company's website, e.g. example.com.")
+            raise serializers.ValidationError(_("Enter your company's website, e.g. example.com."))
         return value.strip()
 
 

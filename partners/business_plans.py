@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from partners.models import (
@@ -48,22 +49,22 @@ def submit_business_plan(
     from partners.onboarding import complete_step
 
     if not _may_plan(actor, partner):
-        raise PermissionDenied("Only the partner's admins and channel staff write its business plan.")
+        raise PermissionDenied(_("Only the partner's admins and channel staff write its business plan."))
     try:
         quarter = parse_period(period)
     except ValueError as error:
         raise ValidationError({"period": str(error)}) from error
     if "-Q" not in quarter.key:
-        raise ValidationError({"period": "Plans are quarterly: use a quarter like 2026-Q4."})
+        raise ValidationError({"period": _("Plans are quarterly: use a quarter like 2026-Q4.")})
     errors = {}
     if partner_owner is None or partner_owner.partner_id != partner.pk or not partner_owner.is_active:
-        errors["partner_owner"] = "Choose an active person of this partner."
+        errors["partner_owner"] = _("Choose an active person of this partner.")
     if vendor_owner is None or vendor_owner.role not in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
-        errors["vendor_owner"] = "Choose a channel manager or program admin."
+        errors["vendor_owner"] = _("Choose a channel manager or program admin.")
     for field in TARGET_FIELDS:
         value = targets.get(field, 0) or 0
         if Decimal(value) < 0:
-            errors[field] = "Targets cannot be negative."
+            errors[field] = _("Targets cannot be negative.")
     if errors:
         raise ValidationError(errors)
     plan = JointBusinessPlan(
@@ -83,18 +84,21 @@ def submit_business_plan(
             plan.save()
             record_audit(actor=actor, obj=plan, action="submitted", to_state=plan.status)
     except IntegrityError as error:
-        raise Conflict(f"{partner.name} already has a plan for {quarter.key}.", code="plan_exists") from error
+        raise Conflict(
+            _("%(partner)s already has a plan for %(period)s.") % {"partner": partner.name, "period": quarter.key},
+            code="plan_exists",
+        ) from error
     complete_step(partner=partner, kind=OnboardingStepKind.BUSINESS_PLAN, actor=actor, source="business plan")
     return plan
 
 
 def agree_business_plan(*, actor: User, plan: JointBusinessPlan) -> JointBusinessPlan:
     if actor.role not in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
-        raise PermissionDenied("The vendor side agrees plans.")
+        raise PermissionDenied(_("The vendor side agrees plans."))
     with transaction.atomic():
         plan = JointBusinessPlan.objects.select_for_update().get(pk=plan.pk)
         if plan.status != BusinessPlanStatus.SUBMITTED:
-            raise TransitionNotAllowed("This plan is already agreed.", code="plan_agreed")
+            raise TransitionNotAllowed(_("This plan is already agreed."), code="plan_agreed")
         plan.status = BusinessPlanStatus.AGREED
         plan.save(update_fields=["status", "updated_at"])
         record_audit(actor=actor, obj=plan, action="agreed", from_state="submitted", to_state="agreed")
@@ -105,12 +109,12 @@ def add_check_in(
     *, actor: User, plan: JointBusinessPlan, note: str, co_marketing_activities_done: int | None = None
 ) -> PlanCheckIn:
     if not _may_plan(actor, plan.partner) and not (actor.partner_id == plan.partner_id and actor.is_active):
-        raise PermissionDenied("Only the partner's people and channel staff add check-ins.")
+        raise PermissionDenied(_("Only the partner's people and channel staff add check-ins."))
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "Write what happened since the last check-in."})
+        raise ValidationError({"note": _("Write what happened since the last check-in.")})
     if co_marketing_activities_done is not None and co_marketing_activities_done < 0:
-        raise ValidationError({"co_marketing_activities_done": "Cannot be negative."})
+        raise ValidationError({"co_marketing_activities_done": _("Cannot be negative.")})
     with transaction.atomic():
         check_in = PlanCheckIn.objects.create(
             plan=plan, author=actor, note=note, co_marketing_activities_done=co_marketing_activities_done
@@ -132,16 +136,16 @@ def plan_progress(plan: JointBusinessPlan) -> list[dict]:
 
     latest = next((c for c in plan.check_ins.all() if c.co_marketing_activities_done is not None), None)
     rows = [
-        ("Sourced bookings", plan.sourced_bookings_target, actual(RequirementMetric.SOURCED_BOOKINGS), True),
-        ("Registered deals", plan.registered_deals_target, actual(RequirementMetric.REGISTERED_DEALS), False),
+        (_("Sourced bookings"), plan.sourced_bookings_target, actual(RequirementMetric.SOURCED_BOOKINGS), True),
+        (_("Registered deals"), plan.registered_deals_target, actual(RequirementMetric.REGISTERED_DEALS), False),
         (
-            "Certified people",
+            _("Certified people"),
             plan.certified_people_target,
             actual(RequirementMetric.SALES_CERTIFIED) + actual(RequirementMetric.TECHNICAL_CERTIFIED),
             False,
         ),
         (
-            "Co-marketing activities",
+            _("Co-marketing activities"),
             plan.co_marketing_activities_target,
             Decimal(latest.co_marketing_activities_done) if latest else Decimal(0),
             False,

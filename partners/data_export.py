@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, Invitation, Role, User
 from analytics.models import KpiSnapshot, Scorecard
@@ -441,7 +442,7 @@ def export_organisation(*, user, partner=None) -> tuple[str, bytes]:
     partner_id = partner.pk if partner is not None else user.partner_id
     partner = get_visible_or_404(Partner, user, pk=partner_id)
     if not can_export(user, partner):
-        raise PermissionDenied("Only the organisation's partner admin or a program admin can export its data.")
+        raise PermissionDenied(_("Only the organisation's partner admin or a program admin can export its data."))
 
     now = timezone.now()
     counts: dict[str, int] = {}
@@ -535,21 +536,26 @@ def _add_proof_files(archive, proof_files) -> tuple[int, int]:
 
 def _readme(partner, user, now, counts, skipped_files) -> str:
     lines = [
-        f"Data export of {partner.name} (partner #{partner.pk})",
-        f"Generated {now:%Y-%m-%d %H:%M} UTC for {user.email}.",
+        _("Data export of %(partner)s (partner #%(id)s)") % {"partner": partner.name, "id": partner.pk},
+        _("Generated %(when)s UTC for %(email)s.") % {"when": f"{now:%Y-%m-%d %H:%M}", "email": user.email},
         "",
-        "One CSV file per data set (UTF-8, comma separated, header row). Amounts are decimals with their",
-        "currency in a separate column; times are ISO 8601 in UTC. Cells that start with = + - @ are prefixed",
-        "with ' so spreadsheets do not run them as formulas.",
-        "Not included: passwords, invitation and API token secrets, and webhook subscriptions (vendor-side).",
+        _(
+            "One CSV file per data set (UTF-8, comma separated, header row). Amounts are decimals with their "
+            "currency in a separate column; times are ISO 8601 in UTC. Cells that start with = + - @ are prefixed "
+            "with ' so spreadsheets do not run them as formulas."
+        ),
+        _("Not included: passwords, invitation and API token secrets, and webhook subscriptions (vendor-side)."),
         "",
-        "Rows per file:",
+        _("Rows per file:"),
         *(f"  {name}: {count}" for name, count in counts.items()),
     ]
     if skipped_files:
         lines += [
             "",
-            f"{skipped_files} MDF proof file(s) are listed in mdf_proof_files.csv but not included (size limit",
-            "of the export or missing from storage); download them from the claim pages.",
+            _(
+                "%(count)s MDF proof file(s) are listed in mdf_proof_files.csv but not included (size limit "
+                "of the export or missing from storage); download them from the claim pages."
+            )
+            % {"count": skipped_files},
         ]
     return "\n".join(lines) + "\n"

@@ -1,6 +1,7 @@
 """Partner events and who hears about them."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from prm.events import register_event_type
@@ -18,11 +19,17 @@ def _tier_changed(event):
     partner_users = User.objects.filter(partner_id=event.partner_id, is_active=True, role=Role.PARTNER_ADMIN)
     managers = User.objects.filter(pk=payload.get("channel_manager_id"), is_active=True)
     url = reverse("partners:detail", args=[event.partner_id])
-    verb = "promoted to" if payload.get("kind") == "promotion" else "moved to"
     body = payload.get("reason", "")
+    names = {"tier": payload["to_tier"], "partner": payload.get("partner_name", "")}
+    if payload.get("kind") == "promotion":
+        own_title = _("Your organisation was promoted to %(tier)s") % names
+        manager_title = _("%(partner)s promoted to %(tier)s") % names
+    else:
+        own_title = _("Your organisation was moved to %(tier)s") % names
+        manager_title = _("%(partner)s moved to %(tier)s") % names
     return [
-        Notice(users=partner_users, title=f"Your organisation was {verb} {payload['to_tier']}", body=body, url=url),
-        Notice(users=managers, title=f"{payload['partner_name']} {verb} {payload['to_tier']}", body=body, url=url),
+        Notice(users=partner_users, title=own_title, body=body, url=url),
+        Notice(users=managers, title=manager_title, body=body, url=url),
     ]
 
 
@@ -61,11 +68,11 @@ def _recruiters():
 @notice_for("application.submitted")
 def _application_submitted(event):
     payload = event.payload
-    flag = " (same domain as an earlier application or partner)" if payload.get("duplicate") else ""
+    flag = " " + _("(same domain as an earlier application or partner)") if payload.get("duplicate") else ""
     return [
         Notice(
             users=_recruiters(),
-            title=f"New partner application: {payload['company_name']}",
+            title=_("New partner application: %(company)s") % {"company": payload["company_name"]},
             body=f"{payload.get('website_domain', '')}{flag}",
             url=reverse("partners_public:application", args=[payload["application_id"]]),
         )
@@ -78,15 +85,20 @@ def _tier_at_risk(event):
         return []
     payload = event.payload
     url = reverse("partners:detail", args=[event.partner_id])
-    body = (
-        f"The {payload['period']} tier review found you short of the {payload['tier']} requirements. "
+    body = _(
+        "The %(period)s tier review found you short of the %(tier)s requirements. "
         "If you are still short at the next review, your tier moves down. See what you need on your profile."
-    )
+    ) % {"period": payload["period"], "tier": payload["tier"]}
     admins = User.objects.filter(partner_id=event.partner_id, is_active=True, role=Role.PARTNER_ADMIN)
     managers = User.objects.filter(pk=payload.get("channel_manager_id"), is_active=True)
     return [
-        Notice(users=admins, title=f"Your {payload['tier']} tier is at risk", body=body, url=url),
-        Notice(users=managers, title=f"{payload['partner_name']} is at risk of losing {payload['tier']}", url=url),
+        Notice(users=admins, title=_("Your %(tier)s tier is at risk") % {"tier": payload["tier"]}, body=body, url=url),
+        Notice(
+            users=managers,
+            title=_("%(partner)s is at risk of losing %(tier)s")
+            % {"partner": payload["partner_name"], "tier": payload["tier"]},
+            url=url,
+        ),
     ]
 
 
@@ -98,8 +110,15 @@ def _onboarding_stalled(event):
     url = reverse("partners:detail", args=[event.partner_id])
     admins = User.objects.filter(partner_id=event.partner_id, is_active=True, role=Role.PARTNER_ADMIN)
     managers = User.objects.filter(pk=payload.get("channel_manager_id"), is_active=True)
-    body = f"Onboarding is {payload['progress']} % done; the next steps are on your company profile."
+    body = _("Onboarding is %(progress)s %% done; the next steps are on your company profile.") % {
+        "progress": payload["progress"]
+    }
     return [
-        Notice(users=admins, title="Your onboarding is waiting for its next step", body=body, url=url),
-        Notice(users=managers, title=f"{payload['partner_name']}: onboarding stalled for 14 days", body=body, url=url),
+        Notice(users=admins, title=_("Your onboarding is waiting for its next step"), body=body, url=url),
+        Notice(
+            users=managers,
+            title=_("%(partner)s: onboarding stalled for 14 days") % {"partner": payload["partner_name"]},
+            body=body,
+            url=url,
+        ),
     ]

@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from partners.models import (
@@ -17,17 +18,28 @@ from partners.models import (
 
 
 class PartnerFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices, label="Type")
-    tier = django_filters.ModelChoiceFilter(queryset=Tier.objects.all())
-    status = django_filters.ChoiceFilter(choices=PartnerStatus.choices)
-    region = django_filters.ChoiceFilter(choices=Region.choices)
-    country = django_filters.CharFilter(lookup_expr="iexact", label="Country code")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices, label=_("Type"))
+    tier = django_filters.ModelChoiceFilter(queryset=Tier.objects.all(), label=_("Tier"))
+    status = django_filters.ChoiceFilter(choices=PartnerStatus.choices, label=_("Status"))
+    region = django_filters.ChoiceFilter(choices=Region.choices, label=_("Region"))
+    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country code"))
     channel_manager = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True), label="Channel manager"
+        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True), label=_("Channel manager")
     )
     ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("tier__rank", "tier"), ("created_at", "created"), ("country", "country"))
+        fields=(("name", "name"), ("tier__rank", "tier"), ("created_at", "created"), ("country", "country")),
+        field_labels={
+            "name": _("Name"),
+            "-name": _("Name (descending)"),
+            "tier__rank": _("Tier"),
+            "-tier": _("Tier (descending)"),
+            "created_at": _("Created"),
+            "-created": _("Created (descending)"),
+            "country": _("Country"),
+            "-country": _("Country (descending)"),
+        },
+        label=_("Sort by"),
     )
 
     class Meta:
@@ -47,15 +59,24 @@ class PartnerFilter(django_filters.FilterSet):
 
 
 class ApplicationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
-    quadrant = django_filters.ChoiceFilter(choices=Quadrant.choices)
-    partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices, label="Type")
-    country = django_filters.CharFilter(lookup_expr="iexact", label="Country code")
-    duplicate = django_filters.BooleanFilter(method="filter_duplicate", label="Duplicate domain")
-    submitted_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="From")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices, label=_("Status"))
+    quadrant = django_filters.ChoiceFilter(choices=Quadrant.choices, label=_("Quadrant"))
+    partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices, label=_("Type"))
+    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country code"))
+    duplicate = django_filters.BooleanFilter(method="filter_duplicate", label=_("Duplicate domain"))
+    submitted_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"))
     ordering = django_filters.OrderingFilter(
-        fields=(("created_at", "created"), ("score", "score"), ("company_name", "company"))
+        fields=(("created_at", "created"), ("score", "score"), ("company_name", "company")),
+        field_labels={
+            "created_at": _("Created"),
+            "-created": _("Created (descending)"),
+            "score": _("Score"),
+            "-score": _("Score (descending)"),
+            "company_name": _("Company"),
+            "-company": _("Company (descending)"),
+        },
+        label=_("Sort by"),
     )
 
     class Meta:
@@ -79,8 +100,8 @@ class ApplicationFilter(django_filters.FilterSet):
 
 
 class TierReviewOutcomeFilter(django_filters.FilterSet):
-    action = django_filters.ChoiceFilter(choices=ReviewAction.choices)
-    q = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label="Partner")
+    action = django_filters.ChoiceFilter(choices=ReviewAction.choices, label=_("Action"))
+    q = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label=_("Partner"))
 
     class Meta:
         model = TierReviewOutcome

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PARTNER_ROLES, PartnerFunction, Role, User
 from partners.models import (
@@ -17,7 +18,9 @@ from prm.forms import BootstrapFormMixin
 
 
 class PartnerProfileForm(BootstrapFormMixin, forms.ModelForm):
-    verticals = forms.MultipleChoiceField(choices=Vertical.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    verticals = forms.MultipleChoiceField(
+        choices=Vertical.choices, required=False, widget=forms.CheckboxSelectMultiple, label=_("Verticals")
+    )
 
     class Meta:
         model = Partner
@@ -35,6 +38,19 @@ class PartnerProfileForm(BootstrapFormMixin, forms.ModelForm):
             "description",
             "external_crm_id",
         ]
+        labels = {
+            "name": _("Name"),
+            "legal_name": _("Legal name"),
+            "website_domain": _("Website domain"),
+            "partner_type": _("Partner type"),
+            "country": _("Country"),
+            "region": _("Region"),
+            "employee_count": _("Employee count"),
+            "phone": _("Phone"),
+            "address": _("Address"),
+            "description": _("Description"),
+            "external_crm_id": _("External CRM id"),
+        }
         widgets = {"address": forms.Textarea(attrs={"rows": 2}), "description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, editable_fields=(), **kwargs):
@@ -51,32 +67,39 @@ class PartnerProfileForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class InviteForm(BootstrapFormMixin, forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r in PARTNER_ROLES])
-    partner_function = forms.ChoiceField(choices=PartnerFunction.choices, required=False, label="Function")
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r in PARTNER_ROLES], label=_("Role"))
+    partner_function = forms.ChoiceField(choices=PartnerFunction.choices, required=False, label=_("Function"))
 
 
 class TierChangeForm(BootstrapFormMixin, forms.Form):
-    tier = forms.ModelChoiceField(queryset=Tier.objects.ranked(), empty_label=None)
+    tier = forms.ModelChoiceField(queryset=Tier.objects.ranked(), empty_label=None, label=_("Tier"))
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, help_text="The partner sees this reason."
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label=_("Reason"),
+        help_text=_("The partner sees this reason."),
     )
 
 
 class ChannelManagerForm(BootstrapFormMixin, forms.Form):
     channel_manager = forms.ModelChoiceField(
-        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True), required=False, empty_label="— none —"
+        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True),
+        required=False,
+        empty_label=_("— none —"),
+        label=_("Channel manager"),
     )
 
 
 class StatusForm(BootstrapFormMixin, forms.Form):
-    status = forms.ChoiceField(choices=PartnerStatus.choices)
-    reason = forms.CharField(required=False, max_length=2000)
+    status = forms.ChoiceField(choices=PartnerStatus.choices, label=_("Status"))
+    reason = forms.CharField(required=False, max_length=2000, label=_("Reason"))
 
 
 class MemberRoleForm(BootstrapFormMixin, forms.Form):
     role = forms.ChoiceField(
-        choices=[(Role.PARTNER_ADMIN.value, "Partner admin"), (Role.PARTNER_USER.value, "Partner user")]
+        choices=[(Role.PARTNER_ADMIN.value, _("Partner admin")), (Role.PARTNER_USER.value, _("Partner user"))],
+        label=_("Role"),
     )
 
 
@@ -86,17 +109,19 @@ class MemberRoleForm(BootstrapFormMixin, forms.Form):
 class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
     """The public "Partner with us" form; `website_url` is a honeypot that people never see or fill."""
 
-    website_url = forms.CharField(required=False, label="Leave this field empty")
+    website_url = forms.CharField(required=False, label=_("Leave this field empty"))
 
     class Meta:
         model = Application
         fields = ["company_name", "website", "contact_name", "contact_email", "country", "partner_type", "description"]
         labels = {
-            "website": "Company website",
-            "contact_name": "Your name",
-            "contact_email": "Your work e-mail",
-            "partner_type": "How would you partner with us?",
-            "description": "Tell us about your company, customers and plans with us",
+            "company_name": _("Company name"),
+            "website": _("Company website"),
+            "contact_name": _("Your name"),
+            "contact_email": _("Your work e-mail"),
+            "country": _("Country"),
+            "partner_type": _("How would you partner with us?"),
+            "description": _("Tell us about your company, customers and plans with us"),
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
@@ -107,7 +132,7 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_website_url(self):
         if self.cleaned_data.get("website_url"):
-            raise forms.ValidationError("This field must stay empty.")
+            raise forms.ValidationError(_("This field must stay empty."))
         return ""
 
     def clean_website(self):
@@ -115,7 +140,7 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
 
         website = self.cleaned_data["website"].strip()
         if "." not in normalise_domain(website):
-            raise forms.ValidationError("Enter your company's website, e.g. example.com.")
+            raise forms.ValidationError(_("Enter your company's website, e.g. example.com."))
         return website
 
 
@@ -133,7 +158,10 @@ class ScoreForm(forms.Form):
                 choices=self.CHOICES,
                 coerce=int,
                 label=criterion.name,
-                help_text=f"{criterion.description} (weight {criterion.weight})".strip(),
+                help_text=(
+                    _("%(description)s (weight %(weight)s)")
+                    % {"description": criterion.description, "weight": criterion.weight}
+                ).strip(),
                 initial=initial_values.get(criterion.pk),
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
@@ -149,16 +177,22 @@ class ScoreForm(forms.Form):
 
 
 class ApproveForm(BootstrapFormMixin, forms.Form):
-    partner_type = forms.ChoiceField(choices=PartnerType.choices)
-    region = forms.ChoiceField(choices=Region.choices)
+    partner_type = forms.ChoiceField(choices=PartnerType.choices, label=_("Partner type"))
+    region = forms.ChoiceField(choices=Region.choices, label=_("Region"))
     channel_manager = forms.ModelChoiceField(
-        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True), required=False, empty_label="— me —"
+        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True),
+        required=False,
+        empty_label=_("— me —"),
+        label=_("Channel manager"),
     )
 
 
 class RejectForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, help_text="E-mailed to the applicant."
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label=_("Reason"),
+        help_text=_("E-mailed to the applicant."),
     )
 
 
@@ -166,32 +200,54 @@ class OppCriterionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = OppCriterion
         fields = ["group", "name", "description", "weight", "position", "active"]
+        labels = {
+            "group": _("Group"),
+            "name": _("Name"),
+            "description": _("Description"),
+            "weight": _("Weight"),
+            "position": _("Position"),
+            "active": _("Active"),
+        }
 
 
 class OnboardingStepForm(BootstrapFormMixin, forms.ModelForm):
     partner_types = forms.MultipleChoiceField(
-        choices=PartnerType.choices, required=False, widget=forms.CheckboxSelectMultiple, help_text="None: every type."
+        choices=PartnerType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Partner types"),
+        help_text=_("None: every type."),
     )
 
     class Meta:
         model = OnboardingStep
         fields = ["kind", "title", "description", "partner_types", "position", "active"]
+        labels = {
+            "kind": _("Kind"),
+            "title": _("Title"),
+            "description": _("Description"),
+            "position": _("Position"),
+            "active": _("Active"),
+        }
 
 
 # --- Onboarding, plans, tiers -----------------------------------------------------------------------
 
 
 class BusinessPlanForm(BootstrapFormMixin, forms.Form):
-    period = forms.CharField(max_length=7, help_text="Quarter, e.g. 2026-Q4.")
-    sourced_bookings_target = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    registered_deals_target = forms.IntegerField(min_value=0)
-    certified_people_target = forms.IntegerField(min_value=0)
-    co_marketing_activities_target = forms.IntegerField(min_value=0)
-    partner_owner = forms.ModelChoiceField(queryset=User.objects.none())
-    vendor_owner = forms.ModelChoiceField(
-        queryset=User.objects.filter(role__in=[Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN], is_active=True)
+    period = forms.CharField(max_length=7, label=_("Period"), help_text=_("Quarter, e.g. 2026-Q4."))
+    sourced_bookings_target = forms.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, label=_("Sourced bookings target")
     )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    registered_deals_target = forms.IntegerField(min_value=0, label=_("Registered deals target"))
+    certified_people_target = forms.IntegerField(min_value=0, label=_("Certified people target"))
+    co_marketing_activities_target = forms.IntegerField(min_value=0, label=_("Co-marketing activities target"))
+    partner_owner = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Partner owner"))
+    vendor_owner = forms.ModelChoiceField(
+        queryset=User.objects.filter(role__in=[Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN], is_active=True),
+        label=_("Vendor owner"),
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Notes"))
 
     def __init__(self, *args, partner, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,21 +255,27 @@ class BusinessPlanForm(BootstrapFormMixin, forms.Form):
 
 
 class CheckInForm(BootstrapFormMixin, forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
-    co_marketing_activities_done = forms.IntegerField(min_value=0, required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, label=_("Note"))
+    co_marketing_activities_done = forms.IntegerField(
+        min_value=0,
+        required=False,
+        label=_("Co-marketing activities done"),
+    )
 
 
 class ReferenceImplementationForm(BootstrapFormMixin, forms.Form):
-    customer_name = forms.CharField(max_length=200)
-    completed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    customer_name = forms.CharField(max_length=200, label=_("Customer name"))
+    completed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Completed on"))
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Description"))
 
 
 class TierOverrideForm(BootstrapFormMixin, forms.Form):
-    decision = forms.ChoiceField(choices=TierOverrideDecision.choices)
-    to_tier = forms.ModelChoiceField(queryset=Tier.objects.ranked(), required=False, empty_label="—")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    decision = forms.ChoiceField(choices=TierOverrideDecision.choices, label=_("Decision"))
+    to_tier = forms.ModelChoiceField(
+        queryset=Tier.objects.ranked(), required=False, empty_label="—", label=_("To tier")
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("Reason"))
 
 
 class TierReviewForm(BootstrapFormMixin, forms.Form):
-    period = forms.CharField(max_length=7, help_text="Quarter, e.g. 2026-Q4.")
+    period = forms.CharField(max_length=7, label=_("Period"), help_text=_("Quarter, e.g. 2026-Q4."))

@@ -13,6 +13,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_countries import countries
 
 from accounts.models import Role, User
@@ -26,6 +29,11 @@ IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.CHANNEL_MANAGER})
 IMPORT_REASON = "Imported from the CRM (CSV import)"
 
 TYPE_ALIASES = {"var": PartnerType.RESELLER, "si": PartnerType.SYSTEMS_INTEGRATOR, "technology": PartnerType.ISV}
+
+
+def _lazy_format(message: str, **values):
+    """`message` (marked with gettext_noop) translated when shown, with %(name)s placeholders filled in."""
+    return lazy(lambda: _(message) % values, str)()
 
 
 def choice_lookup(choices, extra: dict | None = None) -> dict[str, str]:
@@ -60,14 +68,14 @@ class PartnerRowForm(ImportRowForm):
     joined_date = forms.DateField(
         required=False,
         input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Write the date as YYYY-MM-DD, e.g. 2024-03-31."},
+        error_messages={"invalid": gettext_lazy("Write the date as YYYY-MM-DD, e.g. 2024-03-31.")},
     )
 
     def clean_website_domain(self):
         value = self.cleaned_data["website_domain"]
         domain = normalise_domain(value)
         if value and ("." not in domain or " " in domain):
-            raise ValidationError(f"{value!r} is not a website domain (e.g. example.com).")
+            raise ValidationError(_("%(value)r is not a website domain (e.g. example.com).") % {"value": value})
         return domain
 
     def clean_partner_type(self):
@@ -76,7 +84,10 @@ class PartnerRowForm(ImportRowForm):
             return ""
         found = choice_lookup(PartnerType.choices, TYPE_ALIASES).get(value.lower())
         if found is None:
-            raise ValidationError(f"Unknown partner type {value!r}. Use one of: {', '.join(PartnerType.values)}.")
+            raise ValidationError(
+                _("Unknown partner type %(value)r. Use one of: %(values)s.")
+                % {"value": value, "values": ", ".join(PartnerType.values)}
+            )
         return found
 
     def clean_tier(self):
@@ -86,7 +97,9 @@ class PartnerRowForm(ImportRowForm):
         tiers = self.context["tiers"]
         if value.lower() not in tiers:
             names = ", ".join(t.name for t in sorted(tiers.values(), key=lambda t: t.rank))
-            raise ValidationError(f"Unknown tier {value!r}. Use one of: {names}.")
+            raise ValidationError(
+                _("Unknown tier %(value)r. Use one of: %(values)s.") % {"value": value, "values": names}
+            )
         return tiers[value.lower()]
 
     def clean_country(self):
@@ -95,7 +108,9 @@ class PartnerRowForm(ImportRowForm):
             return ""
         code = country_code(value)
         if code is None:
-            raise ValidationError(f"Unknown country {value!r}. Use a two-letter ISO code such as DE or US.")
+            raise ValidationError(
+                _("Unknown country %(value)r. Use a two-letter ISO code such as DE or US.") % {"value": value}
+            )
         return code
 
     def clean_region(self):
@@ -105,7 +120,8 @@ class PartnerRowForm(ImportRowForm):
         found = choice_lookup(Region.choices).get(value.lower())
         if found is None:
             raise ValidationError(
-                f"Unknown region {value!r}. Use one of: {', '.join(Region.values)}, or leave it blank."
+                _("Unknown region %(value)r. Use one of: %(values)s, or leave it blank.")
+                % {"value": value, "values": ", ".join(Region.values)}
             )
         return found
 
@@ -115,7 +131,7 @@ class PartnerRowForm(ImportRowForm):
             return None
         manager = self.context["managers"].get(value)
         if manager is None:
-            raise ValidationError(f"No active channel manager has the e-mail {value}.")
+            raise ValidationError(_("No active channel manager has the e-mail %(email)s.") % {"email": value})
         return manager
 
     def clean_verticals(self):
@@ -132,7 +148,8 @@ class PartnerRowForm(ImportRowForm):
                 chosen.append(value)
         if unknown:
             raise ValidationError(
-                f"Unknown vertical(s): {', '.join(unknown)}. Separate with ';' and use: {', '.join(Vertical.values)}."
+                _("Unknown vertical(s): %(unknown)s. Separate with ';' and use: %(values)s.")
+                % {"unknown": ", ".join(unknown), "values": ", ".join(Vertical.values)}
             )
         return chosen
 
@@ -142,21 +159,26 @@ class PartnerRowForm(ImportRowForm):
             return ""
         found = choice_lookup(PartnerStatus.choices).get(value.lower())
         if found is None:
-            raise ValidationError(f"Unknown status {value!r}. Use one of: {', '.join(PartnerStatus.values)}.")
+            raise ValidationError(
+                _("Unknown status %(value)r. Use one of: %(values)s.")
+                % {"value": value, "values": ", ".join(PartnerStatus.values)}
+            )
         return found
 
     def clean_joined_date(self):
         value = self.cleaned_data["joined_date"]
         if value and value > timezone.localdate():
-            raise ValidationError("The joined date cannot be in the future.")
+            raise ValidationError(_("The joined date cannot be in the future."))
         return value
 
     def clean(self):
         data = super().clean()
         if not data.get("external_crm_id") and not data.get("website_domain") and "website_domain" not in self.errors:
             raise ValidationError(
-                "Give an external CRM id or a website domain, so a re-import updates this partner instead of "
-                "adding it twice."
+                _(
+                    "Give an external CRM id or a website domain, so a re-import updates this partner instead of "
+                    "adding it twice."
+                )
             )
         return data
 
@@ -173,8 +195,10 @@ def find_partner(*, external_crm_id: str, website_domain: str) -> Partner | None
             if external_crm_id and partner.external_crm_id and partner.external_crm_id != external_crm_id:
                 raise ValidationError(
                     {
-                        "website_domain": f"{partner.name} already has this domain with CRM id "
-                        f"{partner.external_crm_id}; check the CRM id."
+                        "website_domain": _(
+                            "%(partner)s already has this domain with CRM id %(crm_id)s; check the CRM id."
+                        )
+                        % {"partner": partner.name, "crm_id": partner.external_crm_id}
                     }
                 )
             return partner
@@ -212,12 +236,12 @@ def import_partner(
 
     Blank cells keep what an existing partner has. The joined date is set when the partner is created.
     """
-    require_role(actor, IMPORT_ROLES, "import partners")
+    require_role(actor, IMPORT_ROLES, gettext_lazy("import partners"))
     with transaction.atomic():
         partner = find_partner(external_crm_id=external_crm_id, website_domain=website_domain)
         if partner is None:
             given = {"partner_type": partner_type, "country": country}
-            missing = {field: "Required for a new partner." for field, value in given.items() if not value}
+            missing = {field: _("Required for a new partner.") for field, value in given.items() if not value}
             if missing:
                 raise ValidationError(missing)
             partner = services.create_partner(
@@ -278,7 +302,9 @@ class PartnerImportSpec(ImportSpec):
         identity = f"crm:{data['external_crm_id']}" if data["external_crm_id"] else f"web:{data['website_domain']}"
         if identity in context["seen"]:
             field = "external_crm_id" if data["external_crm_id"] else "website_domain"
-            raise ValidationError({field: f"The same partner is already on row {context['seen'][identity]}."})
+            raise ValidationError(
+                {field: _("The same partner is already on row %(row)s.") % {"row": context["seen"][identity]}}
+            )
         partner, result = import_partner(
             actor=actor,
             name=data["name"],
@@ -300,29 +326,61 @@ class PartnerImportSpec(ImportSpec):
 PARTNER_IMPORT = register_import(
     PartnerImportSpec(
         kind="partners",
-        title="Partners",
+        title=gettext_lazy("Partners"),
         allowed_roles=IMPORT_ROLES,
         row_form=PartnerRowForm,
         columns=(
-            Column("name", "Company name (required).", ("company", "company_name", "partner", "partner_name"), True),
-            Column("website_domain", "example.com; matched when no CRM id matches.", ("website", "domain", "url")),
-            Column("partner_type", f"One of {', '.join(PartnerType.values)}; required for new partners.", ("type",)),
-            Column("tier", "A tier name, e.g. Gold; blank: entry tier for new partners.", ("partner_tier",)),
-            Column("country", "ISO code (DE) or English name; required for new partners.", ("country_code",)),
-            Column("region", f"One of {', '.join(Region.values)}; blank: derived from the country."),
+            Column(
+                "name",
+                gettext_lazy("Company name (required)."),
+                ("company", "company_name", "partner", "partner_name"),
+                True,
+            ),
+            Column(
+                "website_domain",
+                gettext_lazy("example.com; matched when no CRM id matches."),
+                ("website", "domain", "url"),
+            ),
+            Column(
+                "partner_type",
+                _lazy_format(
+                    gettext_noop("One of %(values)s; required for new partners."), values=", ".join(PartnerType.values)
+                ),
+                ("type",),
+            ),
+            Column(
+                "tier", gettext_lazy("A tier name, e.g. Gold; blank: entry tier for new partners."), ("partner_tier",)
+            ),
+            Column(
+                "country", gettext_lazy("ISO code (DE) or English name; required for new partners."), ("country_code",)
+            ),
+            Column(
+                "region",
+                _lazy_format(
+                    gettext_noop("One of %(values)s; blank: derived from the country."), values=", ".join(Region.values)
+                ),
+            ),
             Column(
                 "channel_manager_email",
-                "E-mail of an active channel manager.",
+                gettext_lazy("E-mail of an active channel manager."),
                 ("channel_manager", "manager", "manager_email", "owner_email"),
             ),
             Column(
-                "external_crm_id", "The partner's id in your CRM; re-imports match on it.", ("crm_id", "external_id")
+                "external_crm_id",
+                gettext_lazy("The partner's id in your CRM; re-imports match on it."),
+                ("crm_id", "external_id"),
             ),
-            Column("verticals", "Separated by ';', e.g. healthcare;retail.", ("vertical", "industries")),
-            Column("status", f"One of {', '.join(PartnerStatus.values)}; blank: onboarding.", ("partner_status",)),
+            Column("verticals", gettext_lazy("Separated by ';', e.g. healthcare;retail."), ("vertical", "industries")),
+            Column(
+                "status",
+                _lazy_format(
+                    gettext_noop("One of %(values)s; blank: onboarding."), values=", ".join(PartnerStatus.values)
+                ),
+                ("partner_status",),
+            ),
             Column(
                 "joined_date",
-                "YYYY-MM-DD; blank: today. Set on creation only.",
+                gettext_lazy("YYYY-MM-DD; blank: today. Set on creation only."),
                 ("joined", "joined_at", "partner_since"),
             ),
         ),

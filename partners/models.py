@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from prm.money import CurrencyField, MoneyField, RateField
@@ -19,41 +20,41 @@ from prm.tenancy import TenantManager, TenantQuerySet
 
 
 class PartnerType(models.TextChoices):
-    REFERRAL = "referral", "Referral"
-    RESELLER = "reseller", "Reseller (VAR)"
-    SYSTEMS_INTEGRATOR = "systems_integrator", "Systems integrator"
-    MSP = "msp", "Managed service provider"
-    ISV = "isv", "ISV / technology"
-    OEM = "oem", "OEM / white-label"
-    CLOUD_MARKETPLACE = "cloud_marketplace", "Cloud / marketplace"
-    AFFILIATE = "affiliate", "Affiliate"
+    REFERRAL = "referral", _("Referral")
+    RESELLER = "reseller", _("Reseller (VAR)")
+    SYSTEMS_INTEGRATOR = "systems_integrator", _("Systems integrator")
+    MSP = "msp", _("Managed service provider")
+    ISV = "isv", _("ISV / technology")
+    OEM = "oem", _("OEM / white-label")
+    CLOUD_MARKETPLACE = "cloud_marketplace", _("Cloud / marketplace")
+    AFFILIATE = "affiliate", _("Affiliate")
 
 
 class PartnerStatus(models.TextChoices):
-    ONBOARDING = "onboarding", "Onboarding"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    TERMINATED = "terminated", "Terminated"
+    ONBOARDING = "onboarding", _("Onboarding")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
 
 
 class Region(models.TextChoices):
-    NORTH_AMERICA = "na", "North America"
-    LATIN_AMERICA = "latam", "Latin America"
-    EMEA = "emea", "Europe, Middle East and Africa"
-    APAC = "apac", "Asia-Pacific"
+    NORTH_AMERICA = "na", _("North America")
+    LATIN_AMERICA = "latam", _("Latin America")
+    EMEA = "emea", _("Europe, Middle East and Africa")
+    APAC = "apac", _("Asia-Pacific")
 
 
 class Vertical(models.TextChoices):
-    FINANCIAL_SERVICES = "financial_services", "Financial services"
-    HEALTHCARE = "healthcare", "Healthcare"
-    MANUFACTURING = "manufacturing", "Manufacturing"
-    RETAIL = "retail", "Retail"
-    PUBLIC_SECTOR = "public_sector", "Public sector"
-    EDUCATION = "education", "Education"
-    TECHNOLOGY = "technology", "Technology"
-    TELECOM = "telecom", "Telecommunications"
-    ENERGY = "energy", "Energy and utilities"
-    PROFESSIONAL_SERVICES = "professional_services", "Professional services"
+    FINANCIAL_SERVICES = "financial_services", _("Financial services")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    RETAIL = "retail", _("Retail")
+    PUBLIC_SECTOR = "public_sector", _("Public sector")
+    EDUCATION = "education", _("Education")
+    TECHNOLOGY = "technology", _("Technology")
+    TELECOM = "telecom", _("Telecommunications")
+    ENERGY = "energy", _("Energy and utilities")
+    PROFESSIONAL_SERVICES = "professional_services", _("Professional services")
 
 
 class TierQuerySet(models.QuerySet):
@@ -65,14 +66,14 @@ class Tier(models.Model):
     """A level of the program. Every partner sees the tiers, so Tier has no tenancy."""
 
     name = models.CharField(max_length=50, unique=True)
-    rank = models.PositiveSmallIntegerField(unique=True, help_text="0 is the entry tier; higher is better.")
+    rank = models.PositiveSmallIntegerField(unique=True, help_text=_("0 is the entry tier; higher is better."))
     description = models.TextField(blank=True)
     # Benefits (DESIGN.md: Tiers)
-    commission_rate = RateField(default=0, help_text="Referral / commission rate, a fraction (0.1000 = 10 %).")
-    mdf_accrual_rate = RateField(default=0, help_text="Share of won deal amounts accrued as MDF (0.0300 = 3 %).")
-    protection_days = models.PositiveSmallIntegerField(default=90, help_text="Deal registration protection.")
+    commission_rate = RateField(default=0, help_text=_("Referral / commission rate, a fraction (0.1000 = 10 %)."))
+    mdf_accrual_rate = RateField(default=0, help_text=_("Share of won deal amounts accrued as MDF (0.0300 = 3 %)."))
+    protection_days = models.PositiveSmallIntegerField(default=90, help_text=_("Deal registration protection."))
     advisory_board_eligible = models.BooleanField(default=False)
-    extra_benefits = models.JSONField(default=list, blank=True, help_text="Further benefits as short phrases.")
+    extra_benefits = models.JSONField(default=list, blank=True, help_text=_("Further benefits as short phrases."))
 
     objects = TierQuerySet.as_manager()
 
@@ -97,12 +98,12 @@ class Tier(models.Model):
 class RequirementMetric(models.TextChoices):
     """What a tier requirement measures, over the trailing 12 months (DESIGN.md: Tiers)."""
 
-    SOURCED_BOOKINGS = "sourced_bookings", "Partner-sourced bookings"
-    SALES_CERTIFIED = "sales_certified_people", "People with a sales certification"
-    TECHNICAL_CERTIFIED = "technical_certified_people", "People with a technical certification"
-    REGISTERED_DEALS = "registered_deals", "Registered deals"
-    REFERENCE_IMPLEMENTATIONS = "reference_implementations", "Reference implementations"
-    SCORECARD_SCORE = "scorecard_score", "Scorecard score"
+    SOURCED_BOOKINGS = "sourced_bookings", _("Partner-sourced bookings")
+    SALES_CERTIFIED = "sales_certified_people", _("People with a sales certification")
+    TECHNICAL_CERTIFIED = "technical_certified_people", _("People with a technical certification")
+    REGISTERED_DEALS = "registered_deals", _("Registered deals")
+    REFERENCE_IMPLEMENTATIONS = "reference_implementations", _("Reference implementations")
+    SCORECARD_SCORE = "scorecard_score", _("Scorecard score")
 
 
 class TierRequirement(models.Model):
@@ -153,10 +154,10 @@ class Partner(models.Model):
     onboarding_progress = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(100)],
-        help_text="Percent of onboarding steps done; kept by the onboarding service.",
+        help_text=_("Percent of onboarding steps done; kept by the onboarding service."),
     )
     onboarding_activity_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the last onboarding step was done (stalled-onboarding reminders)."
+        null=True, blank=True, help_text=_("When the last onboarding step was done (stalled-onboarding reminders).")
     )
     onboarding_reminded_at = models.DateTimeField(null=True, blank=True)
     # Tier review (DESIGN.md: Tiers): flagged at one review, demoted at the next if still short.
@@ -197,9 +198,9 @@ class TierChange(models.Model):
     TENANT_PATH = "partner_id"
 
     class Kind(models.TextChoices):
-        PROMOTION = "promotion", "Promotion"
-        DEMOTION = "demotion", "Demotion"
-        ASSIGNMENT = "assignment", "Initial assignment"
+        PROMOTION = "promotion", _("Promotion")
+        DEMOTION = "demotion", _("Demotion")
+        ASSIGNMENT = "assignment", _("Initial assignment")
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="tier_changes")
     from_tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -233,19 +234,19 @@ class InternalOnlyQuerySet(models.QuerySet):
 
 
 class ApplicationStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    IN_REVIEW = "in_review", "In review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class Quadrant(models.TextChoices):
     """Priority quadrant of fit x willingness (DESIGN.md: Applications and recruiting)."""
 
-    RECRUIT_NOW = "recruit_now", "Recruit now (high fit, high willingness)"
-    NURTURE = "nurture", "Nurture (high fit, low willingness)"
-    OPPORTUNISTIC = "opportunistic", "Opportunistic (low fit, high willingness)"
-    DEPRIORITISE = "deprioritise", "Deprioritise (low fit, low willingness)"
+    RECRUIT_NOW = "recruit_now", _("Recruit now (high fit, high willingness)")
+    NURTURE = "nurture", _("Nurture (high fit, low willingness)")
+    OPPORTUNISTIC = "opportunistic", _("Opportunistic (low fit, high willingness)")
+    DEPRIORITISE = "deprioritise", _("Deprioritise (low fit, low willingness)")
 
 
 class Application(models.Model):
@@ -270,7 +271,7 @@ class Application(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="An existing partner with the same domain.",
+        help_text=_("An existing partner with the same domain."),
     )
     fit_score = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     willingness_score = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
@@ -316,8 +317,8 @@ class Application(models.Model):
 
 
 class CriterionGroup(models.TextChoices):
-    FIT = "fit", "Fit"
-    WILLINGNESS = "willingness", "Willingness to engage"
+    FIT = "fit", _("Fit")
+    WILLINGNESS = "willingness", _("Willingness to engage")
 
 
 class OppCriterion(models.Model):
@@ -334,8 +335,8 @@ class OppCriterion(models.Model):
 
     class Meta:
         ordering = ["group", "position", "id"]
-        verbose_name = "OPP criterion"
-        verbose_name_plural = "OPP criteria"
+        verbose_name = _("OPP criterion")
+        verbose_name_plural = _("OPP criteria")
         constraints = [models.UniqueConstraint(fields=["group", "name"], name="opp_criterion_name_once")]
 
     def __str__(self):
@@ -411,13 +412,13 @@ class PartnerOppAssessment(models.Model):
 class OnboardingStepKind(models.TextChoices):
     """What completes a step: the six default kinds tick themselves; manual steps are ticked by people."""
 
-    AGREEMENT = "agreement", "Accept the partner agreement"
-    PROFILE = "profile", "Complete the company profile"
-    TEAM = "team", "Invite the team"
-    COURSE = "course", "Finish the onboarding course"
-    BUSINESS_PLAN = "business_plan", "Submit a joint business plan"
-    FIRST_DEAL = "first_deal", "Register a first deal"
-    MANUAL = "manual", "Ticked by the channel manager"
+    AGREEMENT = "agreement", _("Accept the partner agreement")
+    PROFILE = "profile", _("Complete the company profile")
+    TEAM = "team", _("Invite the team")
+    COURSE = "course", _("Finish the onboarding course")
+    BUSINESS_PLAN = "business_plan", _("Submit a joint business plan")
+    FIRST_DEAL = "first_deal", _("Register a first deal")
+    MANUAL = "manual", _("Ticked by the channel manager")
 
 
 class OnboardingStep(models.Model):
@@ -426,7 +427,7 @@ class OnboardingStep(models.Model):
     kind = models.CharField(max_length=20, choices=OnboardingStepKind.choices)
     title = models.CharField(max_length=150)
     description = models.CharField(max_length=500, blank=True)
-    partner_types = models.JSONField(default=list, blank=True, help_text="Partner types it applies to; empty: all.")
+    partner_types = models.JSONField(default=list, blank=True, help_text=_("Partner types it applies to; empty: all."))
     position = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
 
@@ -451,7 +452,7 @@ class OnboardingCompletion(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    source = models.CharField(max_length=60, blank=True, help_text="The event or action that ticked it.")
+    source = models.CharField(max_length=60, blank=True, help_text=_("The event or action that ticked it."))
 
     objects = TenantManager()
 
@@ -503,8 +504,8 @@ class AgreementAcceptance(models.Model):
 
 
 class BusinessPlanStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    AGREED = "agreed", "Agreed"
+    SUBMITTED = "submitted", _("Submitted")
+    AGREED = "agreed", _("Agreed")
 
 
 class JointBusinessPlan(models.Model):
@@ -513,7 +514,7 @@ class JointBusinessPlan(models.Model):
     TENANT_PATH = "partner_id"
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="business_plans")
-    period = models.CharField(max_length=7, help_text="Quarter, e.g. 2026-Q4.")
+    period = models.CharField(max_length=7, help_text=_("Quarter, e.g. 2026-Q4."))
     status = models.CharField(max_length=20, choices=BusinessPlanStatus.choices, default=BusinessPlanStatus.SUBMITTED)
     sourced_bookings_target = MoneyField(default=0)
     currency = CurrencyField()
@@ -564,7 +565,7 @@ class PlanCheckIn(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     note = models.TextField()
     co_marketing_activities_done = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Co-marketing activities run so far this quarter."
+        null=True, blank=True, help_text=_("Co-marketing activities run so far this quarter.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -611,7 +612,7 @@ class TierReview(models.Model):
     )
     started_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    evaluated_on = models.DateField(help_text="Requirements are measured over the 12 months before this day.")
+    evaluated_on = models.DateField(help_text=_("Requirements are measured over the 12 months before this day."))
 
     objects = InternalOnlyQuerySet.as_manager()
 
@@ -626,12 +627,12 @@ class TierReview(models.Model):
 
 
 class ReviewAction(models.TextChoices):
-    PROMOTE = "promote", "Promoted"
-    KEEP = "keep", "Kept"
-    FLAG_AT_RISK = "flag_at_risk", "Flagged at risk"
-    DEMOTE = "demote", "Demoted"
-    RECOVERED = "recovered", "Back on track (at-risk flag cleared)"
-    OVERRIDDEN = "overridden", "Kept by a channel manager's override"
+    PROMOTE = "promote", _("Promoted")
+    KEEP = "keep", _("Kept")
+    FLAG_AT_RISK = "flag_at_risk", _("Flagged at risk")
+    DEMOTE = "demote", _("Demoted")
+    RECOVERED = "recovered", _("Back on track (at-risk flag cleared)")
+    OVERRIDDEN = "overridden", _("Kept by a channel manager's override")
 
 
 class TierReviewOutcome(models.Model):
@@ -659,8 +660,8 @@ class TierReviewOutcome(models.Model):
 
 
 class TierOverrideDecision(models.TextChoices):
-    KEEP_TIER = "keep_tier", "Keep the current tier at the next review (clears the at-risk flag)"
-    CHANGE_TIER = "change_tier", "Move to another tier now"
+    KEEP_TIER = "keep_tier", _("Keep the current tier at the next review (clears the at-risk flag)")
+    CHANGE_TIER = "change_tier", _("Move to another tier now")
 
 
 class TierOverride(models.Model):

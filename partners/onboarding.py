@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from partners.models import (
@@ -98,9 +99,9 @@ def complete_step(*, partner: Partner, kind: str, actor: User | None = None, sou
 def complete_manual_step(*, actor: User, partner: Partner, step: OnboardingStep) -> int:
     """Channel staff tick a step by hand (manual steps, or a default step done outside the portal)."""
     if actor.role not in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
-        raise PermissionDenied("Only channel managers and program admins tick steps by hand.")
+        raise PermissionDenied(_("Only channel managers and program admins tick steps by hand."))
     if not step.applies_to(partner.partner_type):
-        raise ValidationError("This step is not part of this partner's checklist.")
+        raise ValidationError(_("This step is not part of this partner's checklist."))
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         if OnboardingCompletion.objects.filter(partner=partner, step=step).exists():
@@ -140,10 +141,10 @@ def current_agreement() -> PartnerAgreement | None:
 def accept_agreement(*, user: User, partner: Partner, ip_address: str | None = None) -> AgreementAcceptance:
     """A partner admin accepts the current agreement version for the organisation (user, time, address)."""
     if not (user.is_active and user.role == Role.PARTNER_ADMIN and user.partner_id == partner.pk):
-        raise PermissionDenied("Only the partner's admins accept the agreement.")
+        raise PermissionDenied(_("Only the partner's admins accept the agreement."))
     agreement = current_agreement()
     if agreement is None:
-        raise ValidationError("There is no agreement to accept yet.")
+        raise ValidationError(_("There is no agreement to accept yet."))
     with transaction.atomic():
         acceptance, created = AgreementAcceptance.objects.get_or_create(
             agreement=agreement,

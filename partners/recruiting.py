@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from partners.models import (
@@ -61,7 +62,7 @@ ASIA_PACIFIC = set(
 
 def _require_role(user, *roles):
     if not (user and user.is_authenticated and user.is_active and user.role in roles):
-        raise PermissionDenied("Your role may not do this.")
+        raise PermissionDenied(_("Your role may not do this."))
 
 
 def region_for_country(code: str) -> str:
@@ -92,7 +93,7 @@ def submit_application(*, data: dict, ip_address: str | None = None) -> Applicat
     application.contact_email = (application.contact_email or "").strip().lower()
     application.website_domain = normalise_domain(application.website)
     if "." not in application.website_domain:
-        raise ValidationError({"website": "Enter your company's website, e.g. example.com."})
+        raise ValidationError({"website": _("Enter your company's website, e.g. example.com.")})
     application.full_clean()
     with transaction.atomic():
         application.duplicate_of = (
@@ -122,8 +123,10 @@ def submit_application(*, data: dict, ip_address: str | None = None) -> Applicat
 def _send_applicant_email(application: Application, template: str) -> None:
     context = {"application": application, "portal_name": settings.PORTAL_NAME, "vendor_name": settings.VENDOR_NAME}
     subjects = {
-        "application_received": f"We received your application to the {settings.VENDOR_NAME} partner program",
-        "application_rejected": f"Your application to the {settings.VENDOR_NAME} partner program",
+        "application_received": _("We received your application to the %(vendor)s partner program")
+        % {"vendor": settings.VENDOR_NAME},
+        "application_rejected": _("Your application to the %(vendor)s partner program")
+        % {"vendor": settings.VENDOR_NAME},
     }
     send_mail(
         subject=subjects[template],
@@ -141,7 +144,7 @@ def weighted_mean(pairs) -> Decimal:
     pairs = list(pairs)
     total_weight = sum(Decimal(weight) for weight, _ in pairs)
     if not total_weight:
-        raise ValidationError("There are no criteria to score in this group.")
+        raise ValidationError(_("There are no criteria to score in this group."))
     total = sum(Decimal(weight) * Decimal(value) for weight, value in pairs)
     return (total / total_weight).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
@@ -166,10 +169,10 @@ def compute_opp(criteria, values: dict[int, int]) -> dict:
         try:
             value = int(raw)
         except (TypeError, ValueError):
-            errors[f"criterion_{criterion.pk}"] = f"Rate {criterion.name} from 1 to 5."
+            errors[f"criterion_{criterion.pk}"] = _("Rate %(criterion)s from 1 to 5.") % {"criterion": criterion.name}
             continue
         if not 1 <= value <= 5:
-            errors[f"criterion_{criterion.pk}"] = f"Rate {criterion.name} from 1 to 5."
+            errors[f"criterion_{criterion.pk}"] = _("Rate %(criterion)s from 1 to 5.") % {"criterion": criterion.name}
             continue
         cleaned[criterion.pk] = value
     if errors:
@@ -212,7 +215,8 @@ def score_application(*, actor: User, application: Application, values: dict) ->
         application = Application.objects.select_for_update().get(pk=application.pk)
         if not application.is_open:
             raise TransitionNotAllowed(
-                f"This application is {application.get_status_display().lower()}; its score is final.",
+                _("This application is %(status)s; its score is final.")
+                % {"status": application.get_status_display().lower()},
                 code="application_closed",
             )
         _store_scores(actor=actor, values=result["values"], application=application)
@@ -245,7 +249,7 @@ def score_partner(*, actor: User, partner: Partner, values: dict) -> PartnerOppA
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         _store_scores(actor=actor, values=result["values"], partner=partner)
-        assessment, _ = PartnerOppAssessment.objects.update_or_create(
+        assessment, _created = PartnerOppAssessment.objects.update_or_create(
             partner=partner,
             defaults={
                 "fit_score": result["fit_score"],
@@ -321,7 +325,7 @@ def reject_application(*, actor: User, application: Application, reason: str) ->
     _require_role(actor, *RECRUITERS)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Give the reason; the applicant reads it."})
+        raise ValidationError({"reason": _("Give the reason; the applicant reads it.")})
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         application.rejection_reason = reason

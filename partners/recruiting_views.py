@@ -5,6 +5,7 @@ import math
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import INTERNAL_ROLES, Role
@@ -148,13 +149,13 @@ class ApplicationActionView(RoleRequiredMixin, View):
             if form.is_valid() and run_form_service(
                 form, recruiting.score_application, actor=request.user, application=application, values=form.values()
             ):
-                messages.success(request, "Scores saved.")
+                messages.success(request, _("Scores saved."))
                 return redirect(application)
             return ApplicationDetailView().get(request, pk, score_form=form, status=400)
         if action == "approve":
             form = ApproveForm(request.POST)
             if form.is_valid():
-                ok, _ = run_service(
+                ok, _result = run_service(
                     request,
                     recruiting.approve_application,
                     actor=request.user,
@@ -162,7 +163,8 @@ class ApplicationActionView(RoleRequiredMixin, View):
                     partner_type=form.cleaned_data["partner_type"],
                     region=form.cleaned_data["region"],
                     channel_manager=form.cleaned_data["channel_manager"],
-                    success=f"{application.company_name} is now a partner; its admin was invited.",
+                    success=_("%(company)s is now a partner; its admin was invited.")
+                    % {"company": application.company_name},
                 )
                 if ok:
                     application.refresh_from_db()
@@ -178,7 +180,7 @@ class ApplicationActionView(RoleRequiredMixin, View):
                     actor=request.user,
                     application=application,
                     reason=form.cleaned_data["reason"],
-                    success="Application rejected; the applicant was told by e-mail.",
+                    success=_("Application rejected; the applicant was told by e-mail."),
                 )
                 return redirect(application)
             return ApplicationDetailView().get(request, pk, reject_form=form, status=400)

@@ -14,10 +14,13 @@ def partner_home(user) -> dict:
     next_tier = (
         Tier.objects.filter(rank__gt=partner.tier.rank).order_by("rank").prefetch_related("requirements").first()
     )
+    from sla.selectors import partner_panel as sla_partner_panel  # issue 12: "Waiting on <vendor>"
+
     return {
         **tier_panel(partner),
         **onboarding_panel(partner),
         **plan_panel(partner),
+        **sla_partner_panel(user),
         "partner": partner,
         "next_tier": next_tier,
         "team": User.objects.visible_to(user).filter(partner=partner, is_active=True).order_by("first_name")[:12],

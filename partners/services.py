@@ -7,6 +7,7 @@ onboarding.py (checklist, agreement, reminders), business_plans.py and tier_revi
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from partners.models import OnboardingStep, Partner, PartnerStatus, ReferenceImplementation, Tier, TierChange
@@ -45,7 +46,7 @@ PROFILE_FIELDS_FOR_STAFF = PROFILE_FIELDS_FOR_PARTNERS + (
 
 def _require_role(user: User, *roles):
     if not (user and user.is_authenticated and user.is_active and user.role in roles):
-        raise PermissionDenied("Your role may not do this.")
+        raise PermissionDenied(_("Your role may not do this."))
 
 
 def entry_tier() -> Tier:
@@ -105,10 +106,10 @@ def update_partner_profile(*, actor: User, partner: Partner, changes: dict) -> P
     elif actor.role == Role.PARTNER_ADMIN and actor.partner_id == partner.pk:
         allowed = PROFILE_FIELDS_FOR_PARTNERS
     else:
-        raise PermissionDenied("Only the partner's admins and channel staff may edit this profile.")
+        raise PermissionDenied(_("Only the partner's admins and channel staff may edit this profile."))
     unknown = set(changes) - set(allowed)
     if unknown:
-        raise ValidationError({field: "This field cannot be changed here." for field in unknown})
+        raise ValidationError({field: _("This field cannot be changed here.") for field in unknown})
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         before = {field: getattr(partner, field) for field in changes}
@@ -126,7 +127,7 @@ def update_partner_profile(*, actor: User, partner: Partner, changes: dict) -> P
 def assign_channel_manager(*, actor: User, partner: Partner, manager: User | None, reason: str = "") -> Partner:
     _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
     if manager is not None and manager.role != Role.CHANNEL_MANAGER:
-        raise ValidationError({"channel_manager": "Choose a user with the channel manager role."})
+        raise ValidationError({"channel_manager": _("Choose a user with the channel manager role.")})
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         previous = partner.channel_manager
@@ -151,11 +152,13 @@ def change_partner_tier(*, actor: User | None, partner: Partner, tier: Tier, rea
     if actor is not None:
         _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
     if not (reason or "").strip():
-        raise ValidationError({"reason": "Say why the tier changes; the partner sees it."})
+        raise ValidationError({"reason": _("Say why the tier changes; the partner sees it.")})
     with transaction.atomic():
         partner = Partner.objects.select_for_update().select_related("tier").get(pk=partner.pk)
         if partner.tier_id == tier.pk:
-            raise TransitionNotAllowed(f"{partner.name} is already {tier.name}.", code="same_tier")
+            raise TransitionNotAllowed(
+                _("%(partner)s is already %(tier)s.") % {"partner": partner.name, "tier": tier.name}, code="same_tier"
+            )
         previous = partner.tier
         kind = TierChange.Kind.PROMOTION if tier.rank > previous.rank else TierChange.Kind.DEMOTION
         partner.tier = tier
@@ -198,7 +201,7 @@ def set_partner_user_role(*, actor: User, user: User, role: str) -> User:
     """A partner admin changes a colleague's role; the last active admin cannot step down."""
     _require_team_manager(actor, user)
     if role not in (Role.PARTNER_ADMIN, Role.PARTNER_USER) or not user.partner_id:
-        raise ValidationError({"role": "Choose partner admin or partner user."})
+        raise ValidationError({"role": _("Choose partner admin or partner user.")})
     with transaction.atomic():
         Partner.objects.select_for_update().get(pk=user.partner_id)  # serialise team changes
         user = User.objects.get(pk=user.pk)
@@ -215,7 +218,7 @@ def set_partner_user_active(*, actor: User, user: User, active: bool) -> User:
     """Deactivate or reactivate a colleague; the last active admin cannot be deactivated."""
     _require_team_manager(actor, user)
     if not user.partner_id:
-        raise PermissionDenied("Internal users are managed by program admins.")
+        raise PermissionDenied(_("Internal users are managed by program admins."))
     with transaction.atomic():
         Partner.objects.select_for_update().get(pk=user.partner_id)
         user = User.objects.get(pk=user.pk)
@@ -237,14 +240,14 @@ def _require_team_manager(actor: User, member: User) -> None:
     """The partner's own admins, channel managers and program admins manage a partner's team."""
     own_admin = actor.role == Role.PARTNER_ADMIN and actor.partner_id == member.partner_id
     if not (own_admin or actor.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)):
-        raise PermissionDenied("Only the partner's admins may change its team.")
+        raise PermissionDenied(_("Only the partner's admins may change its team."))
 
 
 def _ensure_another_admin(user: User) -> None:
     others = User.objects.partner_admins_of(user.partner_id).exclude(pk=user.pk)
     if not others.exists():
         raise TransitionNotAllowed(
-            "Every partner needs at least one active admin: make someone else admin first.", code="last_admin"
+            _("Every partner needs at least one active admin: make someone else admin first."), code="last_admin"
         )
 
 
@@ -254,7 +257,7 @@ def record_reference_implementation(
     """Channel staff record a customer reference; it counts toward tier requirements for 12 months."""
     _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
     if completed_on > timezone.localdate():
-        raise ValidationError({"completed_on": "A reference implementation is one that is live already."})
+        raise ValidationError({"completed_on": _("A reference implementation is one that is live already.")})
     with transaction.atomic():
         reference = ReferenceImplementation.objects.create(
             partner=partner,

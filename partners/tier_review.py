@@ -15,6 +15,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from partners import tier_engine
@@ -60,7 +61,7 @@ def period_key(period: str | None, on: date | None = None) -> str:
         except ValueError as error:
             raise ValidationError({"period": str(error)}) from error
         if "-Q" not in parsed.key:
-            raise ValidationError({"period": "Tier reviews are quarterly: use a quarter like 2026-Q4."})
+            raise ValidationError({"period": _("Tier reviews are quarterly: use a quarter like 2026-Q4.")})
         return parsed.key
     return quarter_of(on or timezone.localdate()).key
 
@@ -135,10 +136,10 @@ def run_tier_review(*, period: str | None = None, actor: User | None = None, on:
     from partners.services import change_partner_tier
 
     if actor is not None and actor.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied("Only program admins run the tier review.")
+        raise PermissionDenied(_("Only program admins run the tier review."))
     on = on or timezone.localdate()
     key = period_key(period, on)
-    review, _ = TierReview.objects.get_or_create(period=key, defaults={"evaluated_on": on, "started_by": actor})
+    review, _created = TierReview.objects.get_or_create(period=key, defaults={"evaluated_on": on, "started_by": actor})
     with transaction.atomic():
         review = TierReview.objects.select_for_update().get(pk=review.pk)
         if review.completed_at is not None:
@@ -223,14 +224,14 @@ def override_tier(
     from partners.services import change_partner_tier
 
     if actor.role not in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
-        raise PermissionDenied("Only channel managers and program admins override the tier review.")
+        raise PermissionDenied(_("Only channel managers and program admins override the tier review."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Give the reason for the override; it is kept on record."})
+        raise ValidationError({"reason": _("Give the reason for the override; it is kept on record.")})
     if decision not in TierOverrideDecision.values:
-        raise ValidationError({"decision": "Choose keep the tier or change it."})
+        raise ValidationError({"decision": _("Choose keep the tier or change it.")})
     if decision == TierOverrideDecision.CHANGE_TIER and to_tier is None:
-        raise ValidationError({"to_tier": "Choose the tier to move the partner to."})
+        raise ValidationError({"to_tier": _("Choose the tier to move the partner to.")})
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         if decision == TierOverrideDecision.CHANGE_TIER:

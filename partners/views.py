@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts import services as account_services
@@ -141,7 +142,7 @@ class PartnerEditView(RoleRequiredMixin, View):
         elif user.is_partner_admin:
             fields = services.PROFILE_FIELDS_FOR_PARTNERS
         else:
-            raise PermissionDenied("Only the partner's admins and channel staff may edit this profile.")
+            raise PermissionDenied(_("Only the partner's admins and channel staff may edit this profile."))
         return partner, fields
 
     def get(self, request, pk):
@@ -154,13 +155,13 @@ class PartnerEditView(RoleRequiredMixin, View):
         form = PartnerProfileForm(request.POST, instance=Partner.objects.get(pk=partner.pk), editable_fields=fields)
         if form.is_valid():
             changes = {name: form.cleaned_data[name] for name in form.fields}
-            ok, _ = run_service(
+            ok, _result = run_service(
                 request,
                 services.update_partner_profile,
                 actor=request.user,
                 partner=partner,
                 changes=changes,
-                success="The profile is saved.",
+                success=_("The profile is saved."),
             )
             if ok:
                 return redirect(partner)
@@ -179,7 +180,7 @@ class PartnerActionView(ObjectActionView):
                 messages.error(request, f"{field}: {' '.join(errors)}")
             return
         if not account_services.can_invite(request.user, role=form.cleaned_data["role"], partner=partner):
-            raise PermissionDenied("You may not invite people to this partner.")
+            raise PermissionDenied(_("You may not invite people to this partner."))
         run_service(
             request,
             account_services.invite_user,
@@ -188,7 +189,7 @@ class PartnerActionView(ObjectActionView):
             role=form.cleaned_data["role"],
             partner=partner,
             partner_function=form.cleaned_data["partner_function"],
-            success=f"Invitation sent to {form.cleaned_data['email']}.",
+            success=_("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
         )
 
     def do_revoke_invitation(self, request, partner):
@@ -198,7 +199,7 @@ class PartnerActionView(ObjectActionView):
             account_services.revoke_invitation,
             actor=request.user,
             invitation=invitation,
-            success="Invitation withdrawn.",
+            success=_("Invitation withdrawn."),
         )
 
     def _member(self, request, partner):
@@ -214,7 +215,8 @@ class PartnerActionView(ObjectActionView):
                 actor=request.user,
                 user=member,
                 role=form.cleaned_data["role"],
-                success=f"{member} is now {form.cleaned_data['role'].replace('_', ' ')}.",
+                success=_("%(user)s is now %(role)s.")
+                % {"user": member, "role": str(Role(form.cleaned_data["role"]).label).lower()},
             )
 
     def do_deactivate(self, request, partner):
@@ -225,7 +227,7 @@ class PartnerActionView(ObjectActionView):
             actor=request.user,
             user=member,
             active=False,
-            success=f"{member} can no longer log in.",
+            success=_("%(user)s can no longer log in.") % {"user": member},
         )
 
     def do_reactivate(self, request, partner):
@@ -236,18 +238,18 @@ class PartnerActionView(ObjectActionView):
             actor=request.user,
             user=member,
             active=True,
-            success=f"{member} can log in again.",
+            success=_("%(user)s can log in again.") % {"user": member},
         )
 
     def _staff_only(self, request):
         if request.user.role not in STAFF_ROLES:
-            raise PermissionDenied("Only channel managers and program admins may do this.")
+            raise PermissionDenied(_("Only channel managers and program admins may do this."))
 
     def do_tier(self, request, partner):
         self._staff_only(request)
         form = TierChangeForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a tier and give the reason the partner will see.")
+            messages.error(request, _("Choose a tier and give the reason the partner will see."))
             return
         run_service(
             request,
@@ -256,7 +258,7 @@ class PartnerActionView(ObjectActionView):
             partner=partner,
             tier=form.cleaned_data["tier"],
             reason=form.cleaned_data["reason"],
-            success=f"{partner} is now {form.cleaned_data['tier']}.",
+            success=_("%(partner)s is now %(tier)s.") % {"partner": partner, "tier": form.cleaned_data["tier"]},
         )
 
     def do_channel_manager(self, request, partner):
@@ -269,7 +271,7 @@ class PartnerActionView(ObjectActionView):
                 actor=request.user,
                 partner=partner,
                 manager=form.cleaned_data["channel_manager"],
-                success="Channel manager updated.",
+                success=_("Channel manager updated."),
             )
 
     def do_status(self, request, partner):
@@ -283,7 +285,7 @@ class PartnerActionView(ObjectActionView):
                 partner=partner,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
-                success="Status updated.",
+                success=_("Status updated."),
             )
 
 
@@ -302,13 +304,13 @@ class PartnerLifecycleActionView(ObjectActionView):
             user=request.user,
             partner=partner,
             ip_address=request.META.get("REMOTE_ADDR"),
-            success="Thank you: the agreement is accepted for your organisation.",
+            success=_("Thank you: the agreement is accepted for your organisation."),
         )
 
     def do_tick_step(self, request, partner):
         step = OnboardingStep.objects.filter(pk=request.POST.get("step", "0") or 0).first()
         if step is None:
-            messages.error(request, "Choose a step of the checklist.")
+            messages.error(request, _("Choose a step of the checklist."))
             return
         run_service(
             request,
@@ -316,29 +318,29 @@ class PartnerLifecycleActionView(ObjectActionView):
             actor=request.user,
             partner=partner,
             step=step,
-            success="Step done.",
+            success=_("Step done."),
         )
 
     def do_reference(self, request, partner):
         if request.user.role not in STAFF_ROLES:
-            raise PermissionDenied("Channel managers record reference implementations.")
+            raise PermissionDenied(_("Channel managers record reference implementations."))
         form = ReferenceImplementationForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Give the customer's name and the date the implementation went live.")
+            messages.error(request, _("Give the customer's name and the date the implementation went live."))
             return
         run_service(
             request,
             services.record_reference_implementation,
             actor=request.user,
             partner=partner,
-            success="Reference implementation recorded.",
+            success=_("Reference implementation recorded."),
             **form.cleaned_data,
         )
 
     def do_override(self, request, partner):
         form = TierOverrideForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a decision and give the reason.")
+            messages.error(request, _("Choose a decision and give the reason."))
             return
         run_service(
             request,
@@ -348,7 +350,7 @@ class PartnerLifecycleActionView(ObjectActionView):
             decision=form.cleaned_data["decision"],
             to_tier=form.cleaned_data["to_tier"],
             reason=form.cleaned_data["reason"],
-            success="Override recorded.",
+            success=_("Override recorded."),
         )
 
 
@@ -371,7 +373,7 @@ class PartnerOppView(RoleRequiredMixin, View):
         if form.is_valid() and run_form_service(
             form, recruiting.score_partner, actor=request.user, partner=partner, values=form.values()
         ):
-            messages.success(request, "OPP scores saved.")
+            messages.success(request, _("OPP scores saved."))
             return redirect("partners:opp", partner.pk)
         return self.get(request, pk, form=form, status=400)
 
@@ -410,7 +412,7 @@ class BusinessPlanListView(RoleRequiredMixin, View):
                 form, business_plans.submit_business_plan, actor=request.user, partner=partner, **form.cleaned_data
             )
             if plan is not None:
-                messages.success(request, f"Business plan for {plan.period} submitted.")
+                messages.success(request, _("Business plan for %(period)s submitted.") % {"period": plan.period})
                 return redirect(plan)
         return self.get(request, pk, form=form, status=400)
 
@@ -438,13 +440,15 @@ class BusinessPlanDetailView(RoleRequiredMixin, View):
     def post(self, request, pk, plan_id):
         plan = self._plan(request, pk, plan_id)
         if request.POST.get("action") == "agree":
-            run_service(request, business_plans.agree_business_plan, actor=request.user, plan=plan, success="Agreed.")
+            run_service(
+                request, business_plans.agree_business_plan, actor=request.user, plan=plan, success=_("Agreed.")
+            )
             return redirect(plan)
         form = CheckInForm(request.POST)
         if form.is_valid() and run_form_service(
             form, business_plans.add_check_in, actor=request.user, plan=plan, **form.cleaned_data
         ):
-            messages.success(request, "Check-in added.")
+            messages.success(request, _("Check-in added."))
             return redirect(plan)
         return self.get(request, pk, plan_id, form=form, status=400)
 
@@ -495,13 +499,13 @@ class TierReviewPreviewView(RoleRequiredMixin, View):
     def post(self, request):
         form = TierReviewForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Give the quarter to review, e.g. 2026-Q4.")
+            messages.error(request, _("Give the quarter to review, e.g. 2026-Q4."))
             return redirect("partners:tier_review_preview")
         ok, review = run_service(
             request, tier_review.run_tier_review, period=form.cleaned_data["period"], actor=request.user
         )
         if ok:
-            messages.success(request, f"Tier review {review.period} applied.")
+            messages.success(request, _("Tier review %(period)s applied.") % {"period": review.period})
             return redirect(review)
         return redirect("partners:tier_review_preview")
 
@@ -567,7 +571,7 @@ class ProgramSettingsView(RoleRequiredMixin, View):
         if form.is_valid():
             saved = run_form_service(form, services.save_program_setting, actor=request.user, setting_form=form)
             if saved is not None:
-                messages.success(request, f"Saved “{saved}”.")
+                messages.success(request, _("Saved “%(name)s”.") % {"name": saved})
                 return redirect("partners:program_settings")
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label if field in form.fields else ''} {' '.join(errors)}")

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PolicyConfig(AppConfig):
     name = "policy"
     verbose_name = _("Rules of engagement policy")
+
+    def ready(self):
+        from policy import events  # noqa: F401 - registers the policy event types and notices

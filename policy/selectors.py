@@ -19,8 +19,87 @@ def policy_at(when=None) -> RoePolicy:
     )
     if found is None:
         found = RoePolicy.objects.filter(status=PolicyStatus.PUBLISHED).order_by("version").first()
-    return found
+    return found or _version_one()
+
+
+def _version_one() -> RoePolicy:
+    """Version 1 from the settings, as migration policy 0002 seeds it; only for a database whose rows were
+    flushed after migrating (a test database without serialized rollback)."""
+    from datetime import UTC, datetime
+
+    from django.conf import settings
+    from django.db import IntegrityError, transaction
+
+    from partners.models import Tier
+
+    beginning = datetime(2000, 1, 1, tzinfo=UTC)
+    try:
+        with transaction.atomic():
+            policy, _ = RoePolicy.objects.get_or_create(
+                version=1,
+                defaults={
+                    "status": PolicyStatus.PUBLISHED,
+                    "protection_days_by_tier": {str(t.pk): t.protection_days for t in Tier.objects.all()},
+                    "extension_days": settings.DEAL_EXTENSION_DAYS,
+                    "match_threshold": settings.DEAL_MATCH_THRESHOLD,
+                    "possible_match_threshold": settings.DEAL_POSSIBLE_MATCH_THRESHOLD,
+                    "approval_sla_business_days": settings.DEAL_APPROVAL_SLA_BUSINESS_DAYS,
+                    "effective_from": beginning,
+                    "published_at": beginning,
+                },
+            )
+    except IntegrityError:
+        policy = RoePolicy.objects.get(version=1)
+    return policy
 
 
 def current_policy() -> RoePolicy:
     return policy_at(timezone.now())
+
+
+def latest_simulation(policy):
+    """The newest simulation of a version, or None (from a prefetch of `simulations` when there is one)."""
+    cached = getattr(policy, "_prefetched_objects_cache", {}).get("simulations")
+    if cached is not None:
+        return max(cached, key=lambda s: (s.created_at, s.id), default=None)
+    return policy.simulations.order_by("-created_at", "-id").first()
+
+
+def versions():
+    return RoePolicy.objects.select_related("created_by", "published_by").order_by("-version")
+
+
+def state_of(policy, in_force) -> str:
+    """draft, in_force, scheduled (published, effective later) or superseded."""
+    if policy.status == PolicyStatus.DRAFT:
+        return "draft"
+    if in_force is not None and policy.pk == in_force.pk:
+        return "in_force"
+    if policy.effective_from and policy.effective_from > timezone.now():
+        return "scheduled"
+    return "superseded"
+
+
+def diff(policy, base) -> list[dict]:
+    """The rules that differ between two versions: [{"rule", "key", "base", "value"}]."""
+    from partners.models import Tier
+
+    if base is None:
+        return []
+    rows = []
+    mine, theirs = policy.rules(), base.rules()
+    for tier in Tier.objects.order_by("rank"):
+        a, b = policy.protection_days_for(tier.pk), base.protection_days_for(tier.pk)
+        if a != b:
+            rows.append({"key": f"protection_days_{tier.pk}", "rule": tier.name, "base": b, "value": a})
+    for key in (
+        "default_protection_days",
+        "extension_days",
+        "match_threshold",
+        "possible_match_threshold",
+        "direct_account_handling",
+        "approval_sla_business_days",
+    ):
+        if mine[key] != theirs[key]:
+            rows.append({"key": key, "rule": key, "base": theirs[key], "value": mine[key]})
+    return rows

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -91,7 +92,7 @@ def _is_body_too_deep(exc) -> bool:
     parser_files = ("json/decoder.py", "json/__init__.py", "rest_framework/parsers.py")
     return any(
         frame.f_code.co_filename.replace("\\", "/").endswith(parser_files)
-        for frame, _ in traceback.walk_tb(exc.__traceback__)
+        for frame, _lineno in traceback.walk_tb(exc.__traceback__)
     )
 
 
@@ -101,7 +102,7 @@ def exception_handler(exc, context):
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if _is_body_too_deep(exc):
-        exc = exceptions.ParseError("Malformed request body: nested too deeply.")
+        exc = exceptions.ParseError(_("Malformed request body: nested too deeply."))
     if isinstance(exc, DomainError):
         return Response({"detail": exc.message, "code": exc.code}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prm.models import IdempotencyRecord
 
@@ -53,7 +54,7 @@ class IdempotencyKeyMiddleware:
         if request.path in EXEMPT_PATHS:
             return self.get_response(request)
         if len(key) > 255:
-            return JsonResponse({"Idempotency-Key": ["Use at most 255 characters."]}, status=400)
+            return JsonResponse({"Idempotency-Key": [_("Use at most 255 characters.")]}, status=400)
         user = _api_user(request)
         if user is None:
             return self.get_response(request)  # the view answers 401 as usual
@@ -96,12 +97,14 @@ class IdempotencyKeyMiddleware:
         if existing.request_hash != request_hash:
             return None, _error(
                 422,
-                "This Idempotency-Key was already used with a different request.",
+                _("This Idempotency-Key was already used with a different request."),
                 "idempotency_key_reused",
             )
         if existing.status_code is None:
             return None, _error(
-                409, "A request with this Idempotency-Key is still being processed.", "idempotency_key_in_progress"
+                409,
+                _("A request with this Idempotency-Key is still being processed."),
+                "idempotency_key_in_progress",
             )
         replay = HttpResponse(
             bytes(existing.response_body), status=existing.status_code, content_type=existing.content_type or None

@@ -31,7 +31,9 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from prm.audit import record_audit
@@ -130,7 +132,13 @@ def get_spec(kind: str) -> ImportSpec:
 
 
 def _size(count: int) -> str:
-    return f"{count / 1_048_576:.1f} MB" if count >= 1_048_576 else f"{max(1, round(count / 1024))} KB"
+    if count >= 1_048_576:
+        return _("%(size)s MB") % {"size": formats.number_format(round(count / 1_048_576, 1), 1)}
+    return _("%(size)s KB") % {"size": max(1, round(count / 1024))}
+
+
+def _count(number: int) -> str:
+    return formats.number_format(number, force_grouping=True)
 
 
 def read_upload(uploaded) -> str:
@@ -138,22 +146,27 @@ def read_upload(uploaded) -> str:
     name = getattr(uploaded, "name", "") or ""
     if not name.lower().endswith(".csv"):
         suffix = name.rsplit(".", 1)[-1] if "." in name else ""
-        got = f" (this is a .{suffix} file)" if suffix else ""
-        raise ValidationError(f"Upload a .csv file{got}. In a spreadsheet, use Save as > CSV UTF-8.")
+        if suffix:
+            raise ValidationError(
+                _("Upload a .csv file (this is a .%(suffix)s file). In a spreadsheet, use Save as > CSV UTF-8.")
+                % {"suffix": suffix}
+            )
+        raise ValidationError(_("Upload a .csv file. In a spreadsheet, use Save as > CSV UTF-8."))
     limit = max_bytes()
     if uploaded.size > limit:
         raise ValidationError(
-            f"The file is {_size(uploaded.size)}; the limit is {_size(limit)}. Split it into smaller files."
+            _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+            % {"size": _size(uploaded.size), "limit": _size(limit)}
         )
     raw = uploaded.read()
     if not raw.strip():
-        raise ValidationError("The file is empty.")
+        raise ValidationError(_("The file is empty."))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError("The file is not UTF-8 text. In a spreadsheet, use Save as > CSV UTF-8.") from None
+        raise ValidationError(_("The file is not UTF-8 text. In a spreadsheet, use Save as > CSV UTF-8.")) from None
     if "\x00" in text:
-        raise ValidationError("The file is not text (it contains NUL bytes). Upload a CSV file.")
+        raise ValidationError(_("The file is not text (it contains NUL bytes). Upload a CSV file."))
     return text
 
 
@@ -175,18 +188,18 @@ def _dataset(text: str) -> tablib.Dataset:
         dataset.load(text, format="csv", delimiter=delimiter)
     except tablib.InvalidDimensions:
         raise ValidationError(
-            f"Row {len(dataset) + 2} has more cells than the header has columns; "
-            "quote values that contain the separator."
+            _("Row %(row)s has more cells than the header has columns; quote values that contain the separator.")
+            % {"row": len(dataset) + 2}
         ) from None
     except Exception as error:  # the csv module raises several kinds for malformed input
-        raise ValidationError(f"Not a readable CSV file: {error}") from None
+        raise ValidationError(_("Not a readable CSV file: %(error)s") % {"error": error}) from None
     return dataset
 
 
 def parse_csv(text: str, spec: ImportSpec) -> ParsedFile:
     """Map the header onto the spec's columns and return the data rows (raises ValidationError)."""
     if not text.strip():
-        raise ValidationError("The file is empty.")
+        raise ValidationError(_("The file is empty."))
     dataset = _dataset(text)
     headers = [str(h or "").strip() for h in (dataset.headers or [])]
     lookup = {key: column.name for column in spec.columns for key in column.keys()}
@@ -198,19 +211,22 @@ def parse_csv(text: str, spec: ImportSpec) -> ParsedFile:
             if header:
                 ignored.append(header)
         elif name in mapping.values():
-            raise ValidationError(f"The column {name!r} appears twice in the header.")
+            raise ValidationError(_("The column '%(name)s' appears twice in the header.") % {"name": name})
         else:
             mapping[position] = name
     missing = [c.name for c in spec.columns if c.required and c.name not in mapping.values()]
     if missing:
         raise ValidationError(
-            f"Missing column(s): {', '.join(missing)}. The first row must name the columns: "
-            f"{', '.join(spec.column_names())}."
+            _("Missing column(s): %(missing)s. The first row must name the columns: %(columns)s.")
+            % {"missing": ", ".join(missing), "columns": ", ".join(spec.column_names())}
         )
     if not len(dataset):
-        raise ValidationError("The file has a header but no rows.")
+        raise ValidationError(_("The file has a header but no rows."))
     if len(dataset) > max_rows():
-        raise ValidationError(f"The file has {len(dataset):,} rows; the limit is {max_rows():,}. Split it.")
+        raise ValidationError(
+            _("The file has %(count)s rows; the limit is %(limit)s. Split it.")
+            % {"count": _count(len(dataset)), "limit": _count(max_rows())}
+        )
     rows = []
     for index, cells in enumerate(dataset):
         cells = ["" if value is None else str(value) for value in cells]
@@ -226,7 +242,7 @@ def parse_csv(text: str, spec: ImportSpec) -> ParsedFile:
 def start_import(*, actor, kind: str, content: str, file_name: str = "", dry_run: bool = False) -> ImportJob:
     """Check the file (columns, row limit) and queue the job; the caller enqueues `prm.tasks.run_import`."""
     spec = get_spec(kind)
-    require_role(actor, spec.allowed_roles, f"import {spec.title.lower()}")
+    require_role(actor, spec.allowed_roles, _("import %(kind)s") % {"kind": str(spec.title).lower()})
     parsed = parse_csv(content, spec)
     return ImportJob.objects.create(
         kind=kind,
@@ -271,8 +287,8 @@ def _error_dict(error: Exception) -> dict:
     if isinstance(error, DomainError):
         return {"__all__": [error.message]}
     if isinstance(error, IntegrityError):
-        return {"__all__": ["This row conflicts with a record that already exists."]}
-    return {"__all__": [str(error) or "Not allowed."]}
+        return {"__all__": [_("This row conflicts with a record that already exists.")]}
+    return {"__all__": [str(error) or _("Not allowed.")]}
 
 
 def _run_rows(job: ImportJob, spec: ImportSpec, parsed: ParsedFile, outcome: _Outcome, *, persist_progress: bool):
@@ -331,8 +347,11 @@ def run_import(*, job_id: int) -> ImportJob:
         log.exception("Import %s failed", job.pk)
         finish = {
             "status": ImportJob.Status.FAILED,
-            "failure": f"The import stopped at row {outcome.processed + 2} ({type(error).__name__}). "
-            "Rows before it were imported; fix the file and upload it again (rows already in are updated).",
+            "failure": _(
+                "The import stopped at row %(row)s (%(error)s). Rows before it were imported; fix the file and "
+                "upload it again (rows already in are updated)."
+            )
+            % {"row": outcome.processed + 2, "error": type(error).__name__},
         }
     ImportJob.objects.filter(pk=job.pk).update(
         **finish,
@@ -375,8 +394,10 @@ def error_report_rows(job: ImportJob) -> tuple[list[str], list[list[str]]]:
 
 
 class ImportUploadForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label="CSV file")
-    dry_run = forms.BooleanField(required=False, initial=True, label="Dry run: check every row and change nothing")
+    file = forms.FileField(label=gettext_lazy("CSV file"))
+    dry_run = forms.BooleanField(
+        required=False, initial=True, label=gettext_lazy("Dry run: check every row and change nothing")
+    )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -400,7 +421,7 @@ class ImportViewMixin:
 
             return redirect_to_login(request.get_full_path())
         if request.user.role not in self.spec.allowed_roles:
-            raise PermissionDenied("Your role does not give access to this page.")
+            raise PermissionDenied(_("Your role does not give access to this page."))
         return super().dispatch(request, *args, **kwargs)
 
     def urls(self, job: ImportJob | None = None) -> dict:
@@ -452,9 +473,9 @@ class ImportUploadView(ImportViewMixin, View):
             else:
                 from prm.tasks import run_import as run_import_task
 
-                run_import_task.delay(job.pk)
+                run_import_task.delay(job.pk, translation.get_language())
                 if job.dry_run:
-                    messages.info(request, "Dry run started: nothing will be written.")
+                    messages.info(request, _("Dry run started: nothing will be written."))
                 return redirect(f"{self.url_base}_progress", job.pk)
         return render(request, self.template_name, self.context(form), status=400)
 

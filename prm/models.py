@@ -8,6 +8,7 @@ pending -> dispatched), Notification (one per user and event; unread -> read).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy import TenantManager
 
@@ -21,7 +22,7 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_label = models.CharField(max_length=254, blank=True, help_text="E-mail of the actor, or 'system'.")
+    actor_label = models.CharField(max_length=254, blank=True, help_text=_("E-mail of the actor, or 'system'."))
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     object_label = models.CharField(max_length=255)
@@ -41,7 +42,7 @@ class AuditEntry(models.Model):
             models.Index(fields=["partner", "created_at"], name="audit_partner_idx"),
             models.Index(fields=["action", "created_at"], name="audit_action_idx"),
         ]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
 
     def __str__(self):
         return f"{self.actor_label} {self.action} {self.object_label}"
@@ -93,13 +94,13 @@ class EventHandlerRun(models.Model):
 
 
 class NotificationCategory(models.TextChoices):
-    ACCOUNT = "account", "Account and team"
-    PARTNERS = "partners", "Partner program and tiers"
-    DEALS = "deals", "Deals and leads"
-    ENABLEMENT = "enablement", "Courses and certifications"
-    MDF = "mdf", "Market development funds"
-    COMMISSIONS = "commissions", "Commissions and payouts"
-    ANALYTICS = "analytics", "Alerts and scorecards"
+    ACCOUNT = "account", _("Account and team")
+    PARTNERS = "partners", _("Partner program and tiers")
+    DEALS = "deals", _("Deals and leads")
+    ENABLEMENT = "enablement", _("Courses and certifications")
+    MDF = "mdf", _("Market development funds")
+    COMMISSIONS = "commissions", _("Commissions and payouts")
+    ANALYTICS = "analytics", _("Alerts and scorecards")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -189,10 +190,10 @@ class ImportJob(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=40, db_index=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -206,7 +207,7 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    failure = models.TextField(blank=True, help_text="Why the whole job failed, if it did.")
+    failure = models.TextField(blank=True, help_text=_("Why the whole job failed, if it did."))
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

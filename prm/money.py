@@ -8,13 +8,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
 MONEY_MAX_DIGITS = 14
 MONEY_DECIMAL_PLACES = 2
 RATE_DECIMAL_PLACES = 4
 
-currency_validator = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 currency code, e.g. USD.")
+currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 currency code, e.g. USD."))
 
 
 def to_money(value) -> Decimal:

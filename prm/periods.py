@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 # fullmatch and ASCII digits only: "2026-11\n" or other scripts' digits are not period keys.
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])", re.ASCII)
@@ -45,7 +46,7 @@ def quarter_of(day: date) -> Period:
 def parse_period(key: str) -> Period:
     """Parse "2026-11" or "2026-Q4"; raises ValueError with a message people can read."""
     if not isinstance(key, str):
-        raise ValueError("Use a month like 2026-11 or a quarter like 2026-Q4.")
+        raise ValueError(_("Use a month like 2026-11 or a quarter like 2026-Q4."))
     if match := _MONTH.fullmatch(key):
         return month_of(date(int(match[1]), int(match[2]), 1))
     if match := _QUARTER.fullmatch(key):
@@ -54,4 +55,4 @@ def parse_period(key: str) -> Period:
         fiscal_year = name_year - (1 if offset else 0)
         start = _add_months(date(fiscal_year, 1, 1), offset + (quarter - 1) * 3)
         return Period(key, start, _add_months(start, 3))
-    raise ValueError("Use a month like 2026-11 or a quarter like 2026-Q4.")
+    raise ValueError(_("Use a month like 2026-11 or a quarter like 2026-Q4."))

@@ -62,8 +62,14 @@ def purge_idempotency_keys() -> int:
 
 
 @shared_task
-def run_import(job_id: int) -> None:
-    """Run one CSV import (prm.imports); a finished job is left alone, so a redelivery changes nothing."""
+def run_import(job_id: int, language: str | None = None) -> None:
+    """Run one CSV import (prm.imports); a finished job is left alone, so a redelivery changes nothing.
+
+    `language` is the uploader's: the row errors the job records are written in it."""
+    from django.conf import settings
+    from django.utils import translation
+
     from prm import imports
 
-    imports.run_import(job_id=job_id)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        imports.run_import(job_id=job_id)

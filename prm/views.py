@@ -12,6 +12,8 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
@@ -31,7 +33,7 @@ class RoleRequiredMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if self.allowed_roles and request.user.role not in self.allowed_roles:
-            raise PermissionDenied("Your role does not give access to this page.")
+            raise PermissionDenied(_("Your role does not give access to this page."))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -195,9 +197,11 @@ def healthz(request):
 
 class NotificationFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
-        choices=[("unread", "Unread"), ("read", "Read")], method="filter_state", label="Show"
+        choices=[("unread", gettext_lazy("Unread")), ("read", gettext_lazy("Read"))],
+        method="filter_state",
+        label=gettext_lazy("Show"),
     )
-    category = django_filters.ChoiceFilter(choices=NotificationCategory.choices)
+    category = django_filters.ChoiceFilter(choices=NotificationCategory.choices, label=gettext_lazy("Category"))
 
     class Meta:
         model = Notification
@@ -239,7 +243,11 @@ def notifications_read_all(request):
     if not request.user.is_authenticated:
         raise PermissionDenied
     count = notifications.mark_all_read(user=request.user)
-    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    messages.success(
+        request,
+        ngettext("Marked %(count)s notification as read.", "Marked %(count)s notifications as read.", count)
+        % {"count": count},
+    )
     return redirect("notifications")
 
 
@@ -260,7 +268,7 @@ class NotificationSettingsView(LoginRequiredMixin, View):
     def post(self, request):
         chosen = [c for c in request.POST.getlist("email") if c in NotificationCategory.values]
         notifications.set_email_preferences(user=request.user, emailed_categories=chosen)
-        messages.success(request, "Your e-mail preferences are saved.")
+        messages.success(request, _("Your e-mail preferences are saved."))
         return redirect("notification_settings")
 
 
@@ -268,18 +276,20 @@ class NotificationSettingsView(LoginRequiredMixin, View):
 
 
 class AuditFilter(django_filters.FilterSet):
-    actor = django_filters.CharFilter(field_name="actor_label", lookup_expr="icontains", label="Actor e-mail")
-    action = django_filters.CharFilter(lookup_expr="iexact")
-    object = django_filters.CharFilter(field_name="object_label", lookup_expr="icontains", label="Object")
+    actor = django_filters.CharFilter(
+        field_name="actor_label", lookup_expr="icontains", label=gettext_lazy("Actor e-mail")
+    )
+    action = django_filters.CharFilter(lookup_expr="iexact", label=gettext_lazy("Action"))
+    object = django_filters.CharFilter(field_name="object_label", lookup_expr="icontains", label=gettext_lazy("Object"))
     content_type = django_filters.ModelChoiceFilter(
         queryset=ContentType.objects.filter(
             app_label__in=["accounts", "partners", "deals", "enablement", "mdf", "commissions", "analytics", "prm"]
         ),
-        label="Kind",
+        label=gettext_lazy("Kind"),
     )
-    partner = django_filters.NumberFilter(field_name="partner_id", label="Partner id")
-    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="From")
-    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="To")
+    partner = django_filters.NumberFilter(field_name="partner_id", label=gettext_lazy("Partner id"))
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=gettext_lazy("From"))
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=gettext_lazy("To"))
 
     class Meta:
         model = AuditEntry

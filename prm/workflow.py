@@ -1,5 +1,9 @@
 """Explicit transition tables for stateful objects (DESIGN.md: Workflows)."""
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from prm.audit import record_audit
 from prm.exceptions import TransitionNotAllowed
 
@@ -17,11 +21,27 @@ class Workflow:
     def check(self, obj, to_state: str) -> None:
         current = getattr(obj, self.field)
         if not self.allows(current, to_state):
-            label = type(obj)._meta.verbose_name
             raise TransitionNotAllowed(
-                f"This {label} is {current.replace('_', ' ')} and cannot become {to_state.replace('_', ' ')}.",
+                _("This %(object)s is %(current)s and cannot become %(target)s.")
+                % {
+                    "object": type(obj)._meta.verbose_name,
+                    "current": self.state_label(obj, current),
+                    "target": self.state_label(obj, to_state),
+                },
                 code=f"invalid_transition_{current}_to_{to_state}",
             )
+
+    def state_label(self, obj, state: str) -> str:
+        """The state as people read it: in English the state itself ("changes requested"), mid-sentence; in
+        other languages its translated choice label."""
+        plain = state.replace("_", " ")
+        if (get_language() or "en").startswith("en"):
+            return plain
+        try:
+            choices = dict(type(obj)._meta.get_field(self.field).flatchoices)
+        except FieldDoesNotExist:
+            choices = {}
+        return str(choices.get(state) or plain)
 
     def apply(self, obj, to_state: str, *, actor, reason: str = "", action: str | None = None, extra_fields=()):
         """Check, change the status, save it with `extra_fields`, and write the audit row."""

@@ -1,5 +1,17 @@
 """Signed registration receipts and verifiable credentials (REST API v1)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
 
-urlpatterns = []
+from receipts import api
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("receipts", api.ReceiptViewSet, basename="receipt")
+
+urlpatterns = [
+    # Before the router: "verify" must not be read as a receipt's uuid.
+    path("receipts/verify/", api.ReceiptVerifyView.as_view(), name="receipt-verify"),
+    path("certificates/<int:pk>/credential/", api.CertificateCredentialView.as_view(), name="certificate-credential"),
+    path("", include(router.urls)),
+]

@@ -151,7 +151,7 @@ def public_key(kid: str) -> Ed25519PublicKey | None:
 
 
 def verify(kid: str, data: bytes, signature: str) -> bool:
-    key = public_key(kid) if isinstance(kid, str) else None
+    key = public_key(kid) if isinstance(kid, str) and 0 < len(kid) <= 64 else None
     if key is None or not isinstance(signature, str):
         return False
     try:
@@ -164,3 +164,63 @@ def verify(kid: str, data: bytes, signature: str) -> bool:
 def reset_cache() -> None:
     """Forget the parsed key ring (tests that change SIGNING_KEYS)."""
     _cache.clear()
+
+
+# --- Publishing public keys (JWKS, did:web) ------------------------------------------------------------
+
+_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+ED25519_MULTICODEC = b"\xed\x01"
+
+
+def base58btc(data: bytes) -> str:
+    """Bitcoin's base58 (leading zero bytes become "1"), as multibase "z" uses it."""
+    number = int.from_bytes(data, "big")
+    out = ""
+    while number:
+        number, rest = divmod(number, 58)
+        out = _B58_ALPHABET[rest] + out
+    zeros = len(data) - len(data.lstrip(b"\0"))
+    return "1" * zeros + out
+
+
+def base58btc_decode(text: str) -> bytes:
+    number = 0
+    for char in text:
+        index = _B58_ALPHABET.find(char)
+        if index < 0:
+            raise ValueError("not base58btc")
+        number = number * 58 + index
+    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
+    zeros = len(text) - len(text.lstrip("1"))
+    return b"\0" * zeros + body
+
+
+def public_key_multibase(raw: bytes) -> str:
+    """Multikey form of an Ed25519 public key: "z" + base58btc(0xed 0x01 + 32 raw bytes)."""
+    return "z" + base58btc(ED25519_MULTICODEC + raw)
+
+
+def published_keys() -> list[tuple[str, bytes, object]]:
+    """(kid, raw public key, retired_at) of every published key, newest first; configured keys are published
+    on the way (a production host without SIGNING_KEYS still serves the keys already recorded)."""
+    from receipts.models import SigningKey
+
+    try:
+        publish_keys()
+        ring = key_ring()
+    except ImproperlyConfigured:
+        ring = []
+    keys = [(pair.kid, pair.public_bytes, None) for pair in ring]
+    seen = {pair.kid for pair in ring}
+    for row in SigningKey.objects.order_by("-created_at", "-id"):
+        try:
+            raw = b64url_decode(row.public_key)
+        except ValueError:
+            continue
+        if len(raw) == 32 and row.kid not in seen:
+            keys.append((row.kid, raw, row.retired_at))
+    return keys
+
+
+def jwk(kid: str, raw: bytes) -> dict:
+    return {"kty": "OKP", "crv": "Ed25519", "x": b64url(raw), "kid": kid, "alg": "EdDSA", "use": "sig"}

@@ -1,5 +1,10 @@
 """Service levels (REST API v1)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from sla.api import SlaItemsView, SlaSummaryView
+
+urlpatterns = [
+    path("sla/items/", SlaItemsView.as_view(), name="sla-items"),
+    path("sla/summary/", SlaSummaryView.as_view(), name="sla-summary"),
+]

@@ -1,7 +1,12 @@
 """Service levels pages."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sla import views
 
 app_name = "sla"
 
-urlpatterns = []
+urlpatterns = [
+    path("sla/", views.OpenItemsView.as_view(), name="items"),
+    path("sla/breaches/", views.BreachHistoryView.as_view(), name="breaches"),
+]

@@ -15,4 +15,4 @@ def commission_finance_panel(context):
 @register.simple_tag(takes_context=True)
 def commission_partner_panel(context):
     data = selectors.earnings(context["request"].user)
-    return {key: data[key] for key in ("pending", "approved", "paid", "next_payout")}
+    return {key: data[key] for key in ("pending", "approved", "paid", "currency", "next_payout")}

@@ -50,7 +50,14 @@ def _webhook(user):
     return {"pk": subscription.pk}
 
 
+def _policy(user):
+    from policy.models import RoePolicy
+
+    return {"pk": RoePolicy.objects.order_by("version").first().pk}
+
+
 URL_ARGUMENTS = {
+    "policy:simulate": _policy,
     "partners:tier_review": _tier_review,
     "integrations:webhook_detail": _webhook,
 }

@@ -130,6 +130,9 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret):
     assert "SECRET_KEY" in result.stderr
 
 
+PRODUCTION_SIGNING_KEY = "prod-1:" + "A" * 43
+
+
 def test_production_settings_are_secure():
     assert len(PRODUCTION_SECRET) == 64
     values = settings_with(DEBUG="false", SECRET_KEY=PRODUCTION_SECRET, ALLOWED_HOSTS="portal.example.com")
@@ -150,6 +153,23 @@ def test_production_settings_pass_the_deployment_checks():
         DEBUG="false",
         SECRET_KEY=PRODUCTION_SECRET,
         ALLOWED_HOSTS="portal.example.com",
+        SIGNING_KEYS=PRODUCTION_SIGNING_KEY,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deployment_checks_warn_without_a_signing_key():
+    """Receipts and credentials cannot be signed without SIGNING_KEYS (issue 12)."""
+    result = run_python(
+        RUN_MANAGE_PY,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=PRODUCTION_SECRET,
+        ALLOWED_HOSTS="portal.example.com",
+    )
+    assert result.returncode != 0
+    assert "receipts.W001" in result.stdout + result.stderr

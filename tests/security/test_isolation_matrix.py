@@ -115,6 +115,8 @@ IGNORED = {
     "mfa_view_recovery_codes": "allauth: MFA management state",
     "mfa_activate_totp": "allauth: MFA set-up (the page internal users are sent to)",
     "account_set_password": "allauth: only for accounts without a password",
+    "account_request_reauthentication_code": "allauth: reauthentication by login code (flow state)",
+    "account_confirm_reauthentication_code": "allauth: reauthentication by login code (flow state)",
 }
 
 
@@ -444,10 +446,69 @@ ROUTES.update(
         "webhook-pause": _api_post(PROGRAM_ADMIN, kwargs=shared("webhook")),
         "webhook-resume": _api_post(PROGRAM_ADMIN, kwargs=shared("webhook")),
         # --- issue 12: policy (pages and API) ----------------------------------------------------------
+        # Internal data: channel managers read, program admins write; partner roles and finance get 403.
+        "policy:list": _r("login 403 403 403 ok 403 ok"),
+        "policy:new": _r(PROGRAM_ADMIN),
+        "policy:detail": _r("login 403 403 403 ok 403 ok", kwargs=shared("policy_draft")),
+        "policy:edit": _r(PROGRAM_ADMIN, kwargs=shared("policy_draft")),
+        "policy:simulate": _r("login 403 403 403 ok 403 ok", kwargs=shared("policy_draft")),
+        "policy:simulation_progress": _r(
+            "login 403 403 403 ok 403 ok",
+            kwargs=lambda w, r, o: {
+                "pk": w.shared["policy_draft"].pk,
+                "simulation_pk": w.shared["policy_simulation"].pk,
+            },
+        ),
+        "policy:publish": _r(PROGRAM_ADMIN, kwargs=shared("policy_draft")),
+        "policy-list": _api(INTERNAL),
+        "policy-detail": _api(INTERNAL, kwargs=shared("policy_draft")),
+        "policy-simulate": _api_post(PROGRAM_ADMIN, kwargs=shared("policy_draft")),
+        "policy-publish": _api_post(PROGRAM_ADMIN, kwargs=shared("policy_draft")),
         # --- issue 12: receipts and credentials (pages and API) -----------------------------------------
+        # Anyone may check a receipt (page and API) and read the published keys; downloads follow the deal.
+        "receipts:verify": _r(PUBLIC),
+        "receipts:json": _r(OBJ_OWN, OBJ_OTHER, lambda w, r, o: {"uuid": w.of("receipt", r, o).uuid}),
+        "receipts:pdf": _r(OBJ_OWN, OBJ_OTHER, lambda w, r, o: {"uuid": w.of("receipt", r, o).uuid}),
+        "receipts:jwks": _r(PUBLIC),
+        "receipts:did": _r(PUBLIC),
+        # Public like /verify/<code>/: the holder shares the code; the credential hashes the e-mail.
+        "receipts:credential": _r(
+            PUBLIC, PUBLIC, lambda w, r, o: {"code": w.of("certificate", r, o).verification_code}
+        ),
+        "receipt-verify": _api_post(PUBLIC),
+        "receipt-list": _api(ANY_USER),
+        "receipt-detail": _api(OBJ_OWN, OBJ_OTHER, lambda w, r, o: {"uuid": w.of("receipt", r, o).uuid}),
+        # A partner user sees only their own certificates (the admin holds these).
+        "certificate-credential": _api("login ok 404 ok ok ok ok", OBJ_OTHER, pk("certificate")),
         # --- issue 12: sla (pages and API) -------------------------------------------------------------
+        # Open items and breach history are internal (scoped to the channel manager's book / finance's kinds);
+        # the summary (medians, and a partner user's own open items) is for anyone logged in.
+        "sla:items": _r(INTERNAL),
+        "sla:breaches": _r(INTERNAL),
+        "sla-items": _api(INTERNAL),
+        "sla-summary": _api(ANY_USER),
         # --- issue 12: disputes (pages and API) --------------------------------------------------------
+        # Partner users see their own organisation's disputes; channel managers and program admins decide
+        # (the partner's channel manager: the world's other partner has none, so any manager may). Finance: 403.
+        "disputes:list": _r("login ok ok ok ok 403 ok"),
+        "disputes:detail": _r("login ok ok ok ok 403 ok", "login 404 404 404 ok 403 ok", pk("dispute")),
+        # Deciding is internal-only: a partner role is refused before any object is looked up (403 leaks no id).
+        "disputes:action": _post(
+            "login 403 403 403 ok 403 ok", "login 403 403 403 ok 403 ok", with_pk("dispute", verb="uphold")
+        ),
+        "disputes:file": _r(OBJ_OWN, OBJ_OTHER, pk("dispute_file")),
+        # The partner's admin or the deal's registrant (the admins registered these; Bob did not): 403 for Bob.
+        "disputes:open": _r("login ok 403 ok 403 403 403", "login 404 404 404 403 403 403", pk("disputed_deal")),
+        "dispute-list": _api("login ok ok ok ok 403 ok"),
+        "dispute-detail": _api("login ok ok ok ok 403 ok", "login 404 404 404 ok 403 ok", pk("dispute")),
+        "dispute-uphold": _api_post("login 403 403 403 ok 403 ok", "login 404 404 404 ok 403 ok", pk("dispute")),
+        "dispute-reverse": _api_post("login 403 403 403 ok 403 ok", "login 404 404 404 ok 403 ok", pk("dispute")),
+        "api-dispute-file": _api(OBJ_OWN, OBJ_OTHER, pk("dispute_file")),
         # --- issue 12: fx (pages and API) --------------------------------------------------------------
+        # Rates are program configuration: internal roles read them, only finance records one.
+        "fx:rates": _r(INTERNAL),
+        "fx:rate_new": _r(FINANCE),
+        "fx-rate-list": _api(INTERNAL),
         # --- issue 12: i18n ----------------------------------------------------------------------------
         "set_language": _post(PUBLIC),
     }

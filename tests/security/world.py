@@ -204,8 +204,41 @@ def build_world() -> World:
         per_user["account_import"][role] = AccountImport.objects.create(uploaded_by=user, content="x")
     w.per_user = per_user
     # --- issue 12: policy objects --------------------------------------------------------------------
+    from policy.models import PolicySimulation
+    from policy.services import create_draft
+
+    w.shared["policy_draft"] = create_draft(actor=w.users["program_admin"])
+    w.shared["policy_simulation"] = PolicySimulation.objects.create(policy=w.shared["policy_draft"])
     # --- issue 12: receipts objects ------------------------------------------------------------------
+    from receipts.services import issue_receipt
+
+    w.objects["receipt"] = {key: issue_receipt(deal=w.objects["deal"][key], kind="approved") for key in w.partner}
     # --- issue 12: sla objects -----------------------------------------------------------------------
     # --- issue 12: disputes objects ------------------------------------------------------------------
+    # Each partner registers a customer the other holds (rejected: conflict) and disputes it with one file.
+    from deals.services import register_deal
+    from disputes.services import open_dispute
+    from tests.deals.factories import AccountFactory
+
+    held_by = {
+        "globex": ("Zenith Avionics", "zenith-avionics.example"),
+        "acme": ("Brightwater Foods", "brightwater-foods.example"),
+    }
+    for key in w.partner:
+        name, domain = held_by[other(key)]
+        DealFactory(
+            partner=w.partner[other(key)],
+            registered_by=admins[other(key)],
+            account=AccountFactory(name=name, domain=domain),
+        )
+        rejected = register_deal(
+            user=admins[key],
+            data={"customer_name": name, "customer_domain": domain, "customer_country": "US", "amount": "1000.00"},
+        )
+        assert rejected.reason == "conflict", (rejected.status, rejected.reason)
+        dispute = open_dispute(user=admins[key], deal=rejected, reason="We met them first.", files=[pdf()])
+        w.objects.setdefault("disputed_deal", {})[key] = rejected
+        w.objects.setdefault("dispute", {})[key] = dispute
+        w.objects.setdefault("dispute_file", {})[key] = dispute.files.get()
     # --- issue 12: fx objects ------------------------------------------------------------------------
     return w

@@ -707,7 +707,17 @@ class DemoGenerator:
 
 
 DEMO_APPS = (
-    "partners", "fx", "policy", "deals", "enablement", "mdf", "commissions", "analytics", "receipts", "sla", "disputes"
+    "partners",
+    "fx",
+    "policy",
+    "deals",
+    "enablement",
+    "mdf",
+    "commissions",
+    "analytics",
+    "receipts",
+    "sla",
+    "disputes",
 )
 
 

@@ -31,8 +31,25 @@ from django.test.utils import override_settings
 LANGUAGES = ("es", "de")
 PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 SOURCE_SUFFIXES = {".py", ".html", ".txt"}
-SKIP_DIRS = {".venv", "venv", ".git", "tests", "bench", "node_modules", "static", "staticfiles", "var", "media",
-             "docs", "locale", "migrations", "__pycache__", ".ci", ".pytest_cache", ".ruff_cache"}
+SKIP_DIRS = {
+    ".venv",
+    "venv",
+    ".git",
+    "tests",
+    "bench",
+    "node_modules",
+    "static",
+    "staticfiles",
+    "var",
+    "media",
+    "docs",
+    "locale",
+    "migrations",
+    "__pycache__",
+    ".ci",
+    ".pytest_cache",
+    ".ruff_cache",
+}
 # Settings and the test settings hold no user-facing text; management commands speak to operators.
 SKIP_FILES = {"settings.py", "settings_test.py"}
 
@@ -230,7 +247,9 @@ class Command(BaseCommand):
             for entry in sorted(entries, key=lambda e: (e.msgctxt or "", e.msgid)):
                 value = translation_of(entry, fragments, lang)
                 missing += value is None
-                new = polib.POEntry(msgid=entry.msgid, msgctxt=entry.msgctxt, flags=[f for f in entry.flags if f != "fuzzy"])
+                new = polib.POEntry(
+                    msgid=entry.msgid, msgctxt=entry.msgctxt, flags=[f for f in entry.flags if f != "fuzzy"]
+                )
                 if entry.msgid_plural:
                     new.msgid_plural = entry.msgid_plural
                     new.msgstr_plural = {0: value[0], 1: value[1]} if value else {0: "", 1: ""}

@@ -1,0 +1,158 @@
+"""Dispute pages: the queue, a dispute side by side with the registration it is against, opening one
+from a deal, deciding it, and the files. Thin: each view reads a form, calls a service or selector."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from accounts.models import PARTNER_ROLES, Role
+from deals.models import DealRegistration
+from disputes import selectors, services
+from disputes.filters import DisputeFilter
+from disputes.forms import DecisionForm, DisputeForm
+from disputes.models import Dispute
+from prm.tenancy import get_visible_or_404
+from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+
+DECIDERS = frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN})
+READERS = PARTNER_ROLES | DECIDERS
+
+
+class DisputeListView(FilteredListView):
+    """`/disputes/`: the queue (internal: every partner's, oldest due first, overdue flagged); partner
+    users see their own organisation's disputes."""
+
+    allowed_roles = READERS
+    template_name = "disputes/list.html"
+    filterset_class = DisputeFilter
+    export_filename = "disputes.csv"
+
+    @property
+    def export_columns(self):
+        columns = [
+            (gettext_lazy("Id"), "pk"),
+            (gettext_lazy("Deal"), "deal_id"),
+            (gettext_lazy("Customer"), "deal.customer_name"),
+            (gettext_lazy("Status"), "status"),
+            (gettext_lazy("Opened"), "opened_at"),
+            (gettext_lazy("Due"), "due_at"),
+            (gettext_lazy("Overdue"), "overdue"),
+            (gettext_lazy("Decided"), "decided_at"),
+        ]
+        if self.request.user.is_internal:
+            columns.insert(1, (gettext_lazy("Partner"), "partner.name"))
+        return columns
+
+    def get_base_queryset(self):
+        return selectors.dispute_list(self.request.user)
+
+
+class DisputeDetailView(RoleRequiredMixin, View):
+    allowed_roles = READERS
+
+    def get(self, request, pk):
+        dispute = selectors.dispute_detail(request.user, pk)
+        context = {
+            "dispute": dispute,
+            "files": list(dispute.files.all()),
+            "timeline": selectors.timeline(dispute),
+            "may_decide": services.may_decide(request.user, dispute) and dispute.status == "open",
+            "decision_form": DecisionForm(),
+        }
+        if request.user.is_internal:
+            context |= selectors.side_by_side(dispute)
+        return render(request, "disputes/detail.html", context)
+
+
+class OpenDisputeView(RoleRequiredMixin, View):
+    """`/disputes/open/<deal id>/`: the partner's admin or the deal's registrant disputes a rejected conflict."""
+
+    allowed_roles = PARTNER_ROLES
+
+    def _deal(self, request, pk):
+        deal = get_visible_or_404(DealRegistration.objects.select_related("partner"), request.user, pk=pk)
+        services.require_may_open(request.user, deal)
+        return deal
+
+    def _refused(self, request, deal):
+        existing = Dispute.objects.filter(deal=deal).first()
+        if existing is not None:
+            messages.info(request, _("This decision was already disputed; a decision can be disputed once."))
+            return redirect(existing)
+        if not services.is_disputable(deal):
+            messages.error(request, services.not_disputable_message())
+            return redirect(deal)
+        return None
+
+    def get(self, request, pk):
+        deal = self._deal(request, pk)
+        refused = self._refused(request, deal)
+        if refused:
+            return refused
+        return render(request, "disputes/open.html", {"deal": deal, "form": DisputeForm()})
+
+    def post(self, request, pk):
+        deal = self._deal(request, pk)
+        form = DisputeForm(request.POST, request.FILES)
+        if form.is_valid():
+            dispute = run_form_service(
+                form,
+                services.open_dispute,
+                user=request.user,
+                deal=deal,
+                reason=form.cleaned_data["reason"],
+                files=form.cleaned_data["files"],
+            )
+            if dispute is not None:
+                messages.success(request, _("Your dispute is with your channel manager."))
+                return redirect(dispute)
+        return render(request, "disputes/open.html", {"deal": deal, "form": form}, status=400)
+
+
+class DisputeActionView(RoleRequiredMixin, View):
+    """POST `/disputes/<id>/uphold/` or `/reverse/`."""
+
+    allowed_roles = DECIDERS
+    http_method_names = ["post"]
+
+    def post(self, request, pk, verb):
+        dispute = selectors.dispute_detail(request.user, pk)
+        services.require_may_decide(request.user, dispute)
+        form = DecisionForm(request.POST)
+        note = form.data.get("note", "")[:2000]
+        if verb == "uphold":
+            run_service(
+                request, services.uphold_dispute, dispute=dispute, actor=request.user, note=note, success=_("Upheld.")
+            )
+        elif verb == "reverse":
+            run_service(
+                request,
+                services.reverse_dispute,
+                dispute=dispute,
+                actor=request.user,
+                note=note,
+                success=_("Reversed: the disputed registration is approved and the holder's is rejected."),
+            )
+        else:
+            raise PermissionDenied
+        return redirect(reverse("disputes:detail", args=[dispute.pk]))
+
+
+def file_response(dispute_file) -> FileResponse:
+    response = FileResponse(dispute_file.file.open("rb"), as_attachment=True, filename=dispute_file.name)
+    response["Content-Type"] = dispute_file.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def file_download(request, pk):
+    """Dispute files go only to the partner's users and internal users (anyone else: 404), as attachments."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    return file_response(selectors.file_for(request.user, pk))

@@ -1,0 +1,106 @@
+"""Exchange-rate pages: the rate table (internal roles read it) and a new rate (finance)."""
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from accounts.models import INTERNAL_ROLES, Role
+from fx import selectors, services
+from fx.forms import ExchangeRateForm
+from fx.models import ExchangeRate
+from prm.views import FilteredListView, RoleRequiredMixin, run_form_service
+
+FINANCE = {Role.FINANCE}
+
+
+class RateFilter(django_filters.FilterSet):
+    currency = django_filters.CharFilter(method="filter_currency", label=gettext_lazy("Currency"), max_length=3)
+    since = django_filters.DateFilter(
+        field_name="effective_from",
+        lookup_expr="gte",
+        label=gettext_lazy("Effective from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        field_name="effective_from",
+        lookup_expr="lte",
+        label=gettext_lazy("Effective until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "since", "until"]
+
+    def filter_currency(self, queryset, name, value):
+        return queryset.filter(currency=value.strip().upper())
+
+
+class RateListView(FilteredListView):
+    allowed_roles = INTERNAL_ROLES
+    template_name = "fx/rates.html"
+    filterset_class = RateFilter
+    paginate_by = 50
+    export_filename = "exchange-rates.csv"
+    export_columns = [
+        (gettext_lazy("Id"), "id"),
+        (gettext_lazy("Currency"), "currency"),
+        (gettext_lazy("Rate"), "rate"),
+        (gettext_lazy("Program currency"), lambda row: settings.DEFAULT_CURRENCY),
+        (gettext_lazy("Effective from"), "effective_from"),
+        (gettext_lazy("In force today"), lambda row: "yes" if row.in_force else "no"),
+        (gettext_lazy("Superseded"), lambda row: "yes" if row.superseded else "no"),
+        (gettext_lazy("Note"), "note"),
+        (gettext_lazy("Recorded by"), lambda row: row.created_by.email if row.created_by else ""),
+        (gettext_lazy("Recorded at"), "created_at"),
+    ]
+
+    def get_base_queryset(self):
+        return selectors.rates_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["current"] = selectors.current_rates(self.request.user)
+        context["program_currency"] = settings.DEFAULT_CURRENCY
+        context["can_record"] = self.request.user.role in FINANCE
+        return context
+
+
+class RateCreateView(RoleRequiredMixin, View):
+    allowed_roles = FINANCE
+    template_name = "fx/rate_form.html"
+
+    def render_form(self, request, form, status=200):
+        context = {
+            "form": form,
+            "program_currency": settings.DEFAULT_CURRENCY,
+            "current": selectors.current_rates(request.user),
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        return self.render_form(request, ExchangeRateForm())
+
+    def post(self, request):
+        form = ExchangeRateForm(request.POST)
+        row = None
+        if form.is_valid():
+            row = run_form_service(form, services.record_rate, user=request.user, **form.cleaned_data)
+        if row is None:
+            return self.render_form(request, form, status=400)
+        messages.success(
+            request,
+            _("Rate recorded: 1 %(currency)s = %(rate)s %(program)s from %(date)s.")
+            % {
+                "currency": row.currency,
+                "rate": row.rate,
+                "program": settings.DEFAULT_CURRENCY,
+                "date": row.effective_from.isoformat(),
+            },
+        )
+        return redirect("fx:rates")

@@ -1,0 +1,214 @@
+"""The kinds of item the vendor owes a decision on, and how each one's clock runs (issue 12, item 4).
+
+Each `Kind` knows its model (looked up lazily, so a kind whose app is not installed yet is simply absent),
+which rows are open (waiting on the vendor), when the clock started, when the item was decided, and its
+SLA in business days. Reading is set-based: one query per kind, whatever the number of items.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from sla.models import SlaKind
+
+ALL_PARTNER_ROLES = frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER})
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    model_label: str  # "app_label.ModelName"
+    start_field: str
+    decided_field: str
+    open_filter: Q
+    internal_roles: frozenset  # internal roles that see this kind (channel managers: their own book only)
+    partner_roles: frozenset  # partner roles that see their own organisation's items of this kind
+    url_name: str = ""
+    partner_link: bool = True  # partners may open the item's page
+    values: tuple = ()  # extra columns for the title
+    decided_filter: Q = field(default_factory=Q)
+    optional: bool = False  # written by another app that may not be installed or migrated yet
+
+    @property
+    def label(self) -> str:
+        return SlaKind(self.key).label
+
+    def model(self):
+        app_label, name = self.model_label.split(".")
+        if not apps.is_installed(app_label):
+            return None
+        try:
+            model = apps.get_model(app_label, name)
+        except LookupError:
+            return None
+        names = {f.name for f in model._meta.get_fields()}
+        required = {"partner", self.start_field, self.decided_field}
+        if not required <= names:
+            return None
+        if self.optional and not _table_exists(model._meta.db_table):
+            return None
+        return model
+
+    def has_field(self, name: str) -> bool:
+        model = self.model()
+        return model is not None and name in {f.name for f in model._meta.get_fields()}
+
+    def default_sla_days(self) -> int:
+        return int(getattr(settings, SLA_SETTINGS[self.key], 0) or 0)
+
+    def sla_days(self, row: dict, policies) -> int:
+        if self.key == SlaKind.DEAL:
+            return policies.approval_days(row["started"])
+        return self.default_sla_days()
+
+    def title(self, row: dict) -> str:
+        if self.key == SlaKind.DEAL:
+            return row.get("customer_name") or _("Deal %(id)s") % {"id": row["pk"]}
+        if self.key == SlaKind.MDF_CLAIM:
+            return _("MDF claim %(id)s (%(amount)s %(currency)s)") % {
+                "id": row["pk"],
+                "amount": row["claimed_amount"],
+                "currency": row["currency"],
+            }
+        if self.key == SlaKind.PAYOUT:
+            return _("Payout batch %(id)s (%(amount)s %(currency)s)") % {
+                "id": row["pk"],
+                "amount": row["total"],
+                "currency": row["currency"],
+            }
+        return _("Dispute on deal %(deal)s") % {"deal": row.get("deal_id") or row["pk"]}
+
+    def url(self, pk: int) -> str:
+        if not self.url_name:
+            return ""
+        try:
+            return reverse(self.url_name, args=[pk])
+        except NoReverseMatch:
+            return ""
+
+    def visible_to_role(self, role: str) -> bool:
+        return role in self.internal_roles or role in self.partner_roles
+
+
+SLA_SETTINGS = {
+    SlaKind.DEAL: "DEAL_APPROVAL_SLA_BUSINESS_DAYS",
+    SlaKind.MDF_CLAIM: "MDF_CLAIM_SLA_BUSINESS_DAYS",
+    SlaKind.PAYOUT: "COMMISSION_PAYOUT_SLA_BUSINESS_DAYS",
+    SlaKind.DISPUTE: "DISPUTE_SLA_BUSINESS_DAYS",
+}
+
+KINDS: dict[str, Kind] = {
+    SlaKind.DEAL: Kind(
+        key=SlaKind.DEAL,
+        model_label="deals.DealRegistration",
+        start_field="submitted_at",
+        decided_field="decided_at",
+        # A partner's registration waiting for the vendor: submitted, or held for a channel manager's review.
+        open_filter=Q(status__in=["submitted", "pending_review"], source="partner", submitted_at__isnull=False),
+        # Decisions people made: accepted leads and automatic conflict/duplicate outcomes are not waits.
+        decided_filter=Q(source="partner", submitted_at__isnull=False)
+        & ~Q(reason__in=["lead", "conflict", "duplicate"]),
+        internal_roles=frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}),
+        partner_roles=ALL_PARTNER_ROLES,
+        url_name="deals:detail",
+        values=("customer_name",),
+    ),
+    SlaKind.MDF_CLAIM: Kind(
+        key=SlaKind.MDF_CLAIM,
+        model_label="mdf.MdfClaim",
+        start_field="created_at",
+        decided_field="decided_at",
+        # Waiting for finance; a claim with a question back to the partner ("info_requested") waits on the partner.
+        open_filter=Q(status="submitted"),
+        internal_roles=frozenset({Role.CHANNEL_MANAGER, Role.FINANCE, Role.PROGRAM_ADMIN}),
+        partner_roles=ALL_PARTNER_ROLES,
+        url_name="mdf:claim_detail",
+        values=("claimed_amount", "currency"),
+    ),
+    SlaKind.PAYOUT: Kind(
+        key=SlaKind.PAYOUT,
+        model_label="commissions.PayoutBatch",
+        start_field="created_at",
+        decided_field="approved_at",
+        # A batch waits for the second finance user's (four-eyes) approval while it is a draft.
+        open_filter=Q(status="draft"),
+        # Earnings are the partner admins' and finance's (API.md); channel managers do not see payout batches.
+        internal_roles=frozenset({Role.FINANCE, Role.PROGRAM_ADMIN}),
+        partner_roles=frozenset({Role.PARTNER_ADMIN}),
+        url_name="commissions:batch",
+        partner_link=False,
+        values=("total", "currency"),
+    ),
+    SlaKind.DISPUTE: Kind(
+        key=SlaKind.DISPUTE,
+        model_label="disputes.Dispute",
+        start_field="opened_at",
+        decided_field="decided_at",
+        open_filter=Q(status="open"),
+        internal_roles=frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}),
+        partner_roles=ALL_PARTNER_ROLES,
+        url_name="disputes:detail",
+        values=("deal_id",),
+        optional=True,
+    ),
+}
+
+
+_TABLES_SEEN: set[str] = set()
+
+
+def _table_exists(table: str) -> bool:
+    """Only positive answers are remembered: a table appears once its app's migration has run."""
+    if table not in _TABLES_SEEN and table in connection.introspection.table_names():
+        _TABLES_SEEN.add(table)
+    return table in _TABLES_SEEN
+
+
+def available_kinds() -> list[Kind]:
+    """The kinds whose model exists (disputes may not be installed yet)."""
+    return [kind for kind in KINDS.values() if kind.model() is not None]
+
+
+def kinds_for(user) -> list[Kind]:
+    if user is None:
+        return available_kinds()
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [kind for kind in available_kinds() if kind.visible_to_role(user.role)]
+
+
+class Policies:
+    """The published rules-of-engagement versions, loaded once: `approval_days(when)` is
+    `policy_at(when).approval_sla_business_days` (policy/selectors.py) without a query per item."""
+
+    def __init__(self):
+        self._versions: list | None = None
+
+    def _load(self):
+        if self._versions is None:
+            from policy.models import PolicyStatus, RoePolicy
+
+            self._versions = list(
+                RoePolicy.objects.filter(
+                    status__in=[PolicyStatus.PUBLISHED, PolicyStatus.ARCHIVED], effective_from__isnull=False
+                )
+                .order_by("-effective_from", "-version")
+                .values_list("effective_from", "approval_sla_business_days")
+            )
+        return self._versions
+
+    def approval_days(self, when: datetime) -> int:
+        versions = self._load()
+        for effective_from, days in versions:
+            if effective_from <= when:
+                return days
+        if versions:  # before the first version: policy_at falls back to the first published one
+            return versions[-1][1]
+        return settings.DEAL_APPROVAL_SLA_BUSINESS_DAYS
