@@ -36,3 +36,27 @@ def mfa_set_up(request) -> bool:
         request.session["mfa_set_up"] = True
         return True
     return False
+
+
+class UserLanguageMiddleware:
+    """A logged-in user's saved language (User.language) wherever the browser has not picked one: a new
+    device, or an e-mail link opened elsewhere. Runs after authentication; the picker's cookie wins."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.language
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and user.language != getattr(request, "LANGUAGE_CODE", None)
+        ):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)

@@ -77,6 +77,8 @@ class User(AbstractUser):
         max_length=20, choices=PartnerFunction.choices, default=PartnerFunction.SALES, blank=True
     )
     job_title = models.CharField(max_length=120, blank=True)
+    # The language the user picked (the picker in the footer); notifications and e-mails use it too.
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
     phone = models.CharField(max_length=40, blank=True)
     mfa_waived = models.BooleanField(
         default=False, help_text=_("Demo accounts only: honoured when DEBUG is on, ignored in production.")

@@ -218,3 +218,14 @@ def verify_mfa_code(user: User, code: str) -> bool:
             authenticator.record_usage()
             return True
     return False
+
+
+def set_preferred_language(*, user, language: str) -> None:
+    """Any user may choose the language of their pages, notifications and e-mails (settings.LANGUAGES)."""
+    from django.conf import settings as django_settings
+
+    if language not in dict(django_settings.LANGUAGES):
+        raise ValidationError({"language": [_("Choose one of the portal's languages.")]})
+    if user.language != language:
+        user.language = language
+        User.objects.filter(pk=user.pk).update(language=language)

@@ -48,8 +48,9 @@ Definitions (period = a month, "2026-11", or a fiscal quarter, "2026-Q4"):
   (earned_on) in the period and not paid yet, pending, approved or batched. Both are net sums: a
   clawback is a negative entry (commissions.services) and lowers them.
 - leads_assigned / leads_accepted / leads_expired: leads passed (assigned_at) to the partner in the
-  period, the ones it accepted, and the ones returned for missing the SLA; lead_acceptance_rate =
-  accepted / assigned (None when none).
+  period, the ones it accepted, and the ones returned for missing the SLA - including leads that were
+  assigned to another partner since (deals.LeadReturn keeps the miss with the partner that missed it);
+  lead_acceptance_rate = accepted / assigned (None when none).
 
 The history horizon is settings.ANALYTICS_HISTORY_MONTHS (default 24) months before the current one,
 widened to the start of that quarter, plus the running month and quarter.
@@ -312,7 +313,7 @@ def _influence_sources(horizon: Horizon, partner_ids):
 
 
 def _lead_sources(horizon: Horizon, partner_ids):
-    from deals.models import Lead, LeadStatus
+    from deals.models import Lead, LeadReturn, LeadStatus
 
     leads = _scope(Lead.objects.filter(partner__isnull=False, assigned_at__gte=_aware(horizon.start)), partner_ids)
     yield (
@@ -322,6 +323,15 @@ def _lead_sources(horizon: Horizon, partner_ids):
             k_expired=Count("id", filter=Q(status=LeadStatus.RETURNED)),
         ),
         {"leads_assigned": "k_assigned", "leads_accepted": "k_accepted", "leads_expired": "k_expired"},
+    )
+    # Misses of leads that have since been assigned to someone else (deals.LeadReturn): the lead row now
+    # describes its new assignment, so the earlier partner's miss would otherwise vanish.
+    superseded = _scope(LeadReturn.objects.filter(assigned_at__gte=_aware(horizon.start)), partner_ids).exclude(
+        lead__partner_id=F("partner_id"), lead__assigned_at=F("assigned_at")
+    )
+    yield (
+        superseded.values("partner_id", bucket=TruncMonth("assigned_at")).annotate(k_missed=Count("id")),
+        {"leads_assigned": "k_missed", "leads_expired": "k_missed"},
     )
 
 

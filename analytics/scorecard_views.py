@@ -6,7 +6,6 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.models import INTERNAL_ROLES, Role
@@ -48,15 +47,15 @@ class ScorecardListView(FilteredListView):
     filterset_class = ScorecardFilter
     export_filename = "scorecards.csv"
     export_columns = [
-        (gettext_lazy("Partner id"), "pk"),
-        (gettext_lazy("Partner"), "name"),
-        (gettext_lazy("Tier"), "tier.name"),
-        (gettext_lazy("Type"), "get_partner_type_display"),
-        (gettext_lazy("Region"), "region"),
-        (gettext_lazy("Channel manager"), "channel_manager.email"),
-        (gettext_lazy("Score"), "score"),
-        (gettext_lazy("Previous quarter"), "previous"),
-        (gettext_lazy("Change"), "delta"),
+        ("Partner id", "pk"),
+        ("Partner", "name"),
+        ("Tier", "tier.name"),
+        ("Type", "get_partner_type_display"),
+        ("Region", "region"),
+        ("Channel manager", "channel_manager.email"),
+        ("Score", "score"),
+        ("Previous quarter", "previous"),
+        ("Change", "delta"),
     ]
 
     def get_base_queryset(self):
@@ -235,15 +234,15 @@ class AtRiskView(FilteredListView):
     filterset_class = AtRiskFilter
     export_filename = "at-risk-partners.csv"
     export_columns = [
-        (gettext_lazy("Partner id"), "pk"),
-        (gettext_lazy("Partner"), "name"),
-        (gettext_lazy("Tier"), "tier.name"),
-        (gettext_lazy("Channel manager"), "channel_manager.email"),
-        (gettext_lazy("Latest score"), "latest_score"),
-        (gettext_lazy("Score quarter"), "latest_period"),
-        (gettext_lazy("Open alerts"), "alert_count"),
+        ("Partner id", "pk"),
+        ("Partner", "name"),
+        ("Tier", "tier.name"),
+        ("Channel manager", "channel_manager.email"),
+        ("Latest score", "latest_score"),
+        ("Score quarter", "latest_period"),
+        ("Open alerts", "alert_count"),
         (
-            gettext_lazy("Alerts"),
+            "Alerts",
             lambda p: "; ".join(f"{a.rule.get_kind_display()}: {a.detail}" for a in p.open_alerts),
         ),
     ]

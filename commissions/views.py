@@ -38,18 +38,18 @@ class EntryListView(FilteredListView):
     paginate_by = 50
     export_filename = "commission-entries.csv"
     export_columns = [
-        (gettext_lazy("Id"), "pk"),
-        (gettext_lazy("Partner"), "partner.name"),
-        (gettext_lazy("Deal"), "deal_id"),
-        (gettext_lazy("Kind"), "kind"),
-        (gettext_lazy("Earned on"), "earned_on"),
-        (gettext_lazy("Base"), "base_amount"),
-        (gettext_lazy("Rate"), "rate"),
-        (gettext_lazy("Amount"), "amount"),
-        (gettext_lazy("Currency"), "currency"),
-        (gettext_lazy("Status"), "status"),
-        (gettext_lazy("Batch"), "batch_id"),
-        (gettext_lazy("Description"), "description"),
+        ("Id", "pk"),
+        ("Partner", "partner.name"),
+        ("Deal", "deal_id"),
+        ("Kind", "kind"),
+        ("Earned on", "earned_on"),
+        ("Base", "base_amount"),
+        ("Rate", "rate"),
+        ("Amount", "amount"),
+        ("Currency", "currency"),
+        ("Status", "status"),
+        ("Batch", "batch_id"),
+        ("Description", "description"),
     ]
 
     def get_base_queryset(self):
@@ -97,18 +97,18 @@ class BatchListView(FilteredListView):
     filterset_class = BatchFilter
     export_filename = "payout-batches.csv"
     export_columns = [
-        (gettext_lazy("Batch"), "pk"),
-        (gettext_lazy("Partner id"), "partner_id"),
-        (gettext_lazy("Partner"), "partner.name"),
-        (gettext_lazy("Status"), "get_status_display"),
-        (gettext_lazy("Total"), "total"),
-        (gettext_lazy("Currency"), "currency"),
-        (gettext_lazy("Created"), "created_at"),
-        (gettext_lazy("Created by"), "created_by.email"),
-        (gettext_lazy("Approved by"), "approved_by.email"),
-        (gettext_lazy("Approved at"), "approved_at"),
-        (gettext_lazy("Paid at"), "paid_at"),
-        (gettext_lazy("Payment reference"), "payment_reference"),
+        ("Batch", "pk"),
+        ("Partner id", "partner_id"),
+        ("Partner", "partner.name"),
+        ("Status", "get_status_display"),
+        ("Total", "total"),
+        ("Currency", "currency"),
+        ("Created", "created_at"),
+        ("Created by", "created_by.email"),
+        ("Approved by", "approved_by.email"),
+        ("Approved at", "approved_at"),
+        ("Paid at", "paid_at"),
+        ("Payment reference", "payment_reference"),
     ]
 
     def get_base_queryset(self):

@@ -37,6 +37,18 @@ def seed_history(*, seed: int, stdout) -> None:
     stdout.write(f"  deals: {made['deals']} historical deals, {made['influences']} influences, {made['leads']} leads")
 
 
+# European and Asia-Pacific partners sell some deals in their own currency; program totals convert them
+# at finance's exchange rates (fx/demo.py seeds the rates before this runs).
+LOCAL_CURRENCIES = {"emea": ("EUR", "GBP"), "apac": ("AUD",)}
+
+
+def _local_currency(region: str, rng) -> str:
+    choices = LOCAL_CURRENCIES.get(region)
+    if choices and rng.random() < 0.3:
+        return rng.choice(choices)
+    return settings.DEFAULT_CURRENCY
+
+
 def _history(rng) -> dict:
     from accounts.models import Role, User
     from deals.models import Account, DealRegistration, DealSource, DealStatus, DealType, Influence, Lead, LeadStatus
@@ -47,7 +59,7 @@ def _history(rng) -> dict:
     quarters = [current]
     while len(quarters) < QUARTERS:
         quarters.insert(0, quarter_of(quarters[0].start - timedelta(days=1)))
-    partners = list(Partner.objects.order_by("pk").values("pk", "tier__rank", "partner_type", "joined_at"))
+    partners = list(Partner.objects.order_by("pk").values("pk", "tier__rank", "partner_type", "joined_at", "region"))
     if not partners:
         return {"deals": 0, "influences": 0, "leads": 0}
     manager = User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True).order_by("pk").first()
@@ -62,6 +74,8 @@ def _history(rng) -> dict:
             batch_size=1000,
         )
         deals, influences_for = [], []
+        # A separate generator, so the rest of the history is the same as before currencies were added.
+        money_rng = random.Random(len(partners))  # noqa: S311 - demo data, not secrets
         for index, quarter in enumerate(quarters):
             growth = 1.0 + 0.09 * index  # ~9 % more business each quarter
             season = SEASON[int(quarter.key[-1])]
@@ -86,6 +100,7 @@ def _history(rng) -> dict:
                         amount = Decimal(
                             int(rng.lognormvariate(9.6 + 0.25 * rank + 0.04 * index, 0.6)) // 100 * 100 + 1000
                         )
+                        currency = _local_currency(partner["region"], money_rng)
                         deals.append(
                             DealRegistration(
                                 partner_id=partner["pk"],
@@ -98,7 +113,7 @@ def _history(rng) -> dict:
                                     [DealType.NEW_BUSINESS, DealType.EXPANSION, DealType.RENEWAL], [6, 3, 1]
                                 )[0],
                                 amount=amount,
-                                currency=settings.DEFAULT_CURRENCY,
+                                currency=currency,
                                 status=outcome,
                                 close_date=close,
                                 submitted_at=_at(submitted, rng),

@@ -314,6 +314,32 @@ class Lead(models.Model):
         return f"Lead {self.pk}: {self.customer_name}"
 
 
+class LeadReturn(models.Model):
+    """A lead a partner did not accept within the SLA (issue 12: counted against its responsiveness).
+
+    The lead itself moves on to the next partner when it is assigned again; this row keeps the miss with
+    the partner that missed it, so re-assigning never erases it from the partner's lead acceptance."""
+
+    TENANT_PATH = "partner_id"
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="returns")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="lead_returns")
+    assigned_at = models.DateTimeField()
+    returned_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-returned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "assigned_at"], name="deals_leadreturn_once_per_assignment")
+        ]
+        indexes = [models.Index(fields=["partner", "assigned_at"], name="deals_leadreturn_partner")]
+
+    def __str__(self):
+        return f"Lead {self.lead_id} returned by partner {self.partner_id}"
+
+
 class InfluenceKind(models.TextChoices):
     ENDORSEMENT = "endorsement", _("Endorsement")
     INTEGRATION_REQUIREMENT = "integration_requirement", _("Integration requirement")

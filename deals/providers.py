@@ -3,15 +3,17 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from deals.models import DealRegistration, DealSource, DealStatus
+from fx.services import program_sum
 from partners.tier_engine import provides
 
 
 @provides("sourced_bookings")
 def sourced_bookings(partner_ids: list[int], since: date, until: date) -> dict[int, Decimal]:
-    """Amounts of partner-sourced deals won with a close date in [since, until)."""
+    """Amounts of partner-sourced deals won with a close date in [since, until), in the program currency
+    at finance's rates of the close date (fx; deals in a currency without a rate are left out)."""
     rows = (
         DealRegistration.objects.filter(
             partner_id__in=partner_ids,
@@ -21,7 +23,7 @@ def sourced_bookings(partner_ids: list[int], since: date, until: date) -> dict[i
             close_date__lt=until,
         )
         .values("partner_id")
-        .annotate(total=Sum("amount"))
+        .annotate(total=program_sum("amount", "close_date"))
     )
     return {row["partner_id"]: Decimal(row["total"] or 0) for row in rows}
 

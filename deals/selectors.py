@@ -2,8 +2,9 @@
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from deals import matching
@@ -19,6 +20,7 @@ from deals.models import (
     Lead,
     LeadStatus,
 )
+from fx.services import program_sum
 from prm.audit import history_of
 
 CANDIDATE_LIMIT = 200
@@ -209,12 +211,18 @@ def partner_panel(user) -> dict:
     counts = deals.aggregate(
         open=Count("id", filter=Q(status__in=HOLDING_STATUSES)),
         won=Count("id", filter=Q(status=DealStatus.WON)),
-        won_value=Sum("amount", filter=Q(status=DealStatus.WON)),
+        # In the program currency at finance's rates of each close date (fx), never mixed currencies.
+        won_value=program_sum("amount", "close_date", filter=Q(status=DealStatus.WON)),
     )
     soon = timezone.localdate() + timedelta(days=14)
     ending = deals.filter(status=DealStatus.APPROVED, protected_until__lte=soon).order_by("protected_until")[:5]
     open_leads = Lead.objects.visible_to(user).filter(status=LeadStatus.ASSIGNED).count()
-    return {"deal_counts": counts, "ending_soon": list(ending), "open_leads": open_leads}
+    return {
+        "deal_counts": counts,
+        "ending_soon": list(ending),
+        "open_leads": open_leads,
+        "program_currency": settings.DEFAULT_CURRENCY,
+    }
 
 
 def internal_panel(user) -> dict:

@@ -35,6 +35,7 @@ from deals.models import (
     Influence,
     InfluenceKind,
     Lead,
+    LeadReturn,
     LeadStatus,
 )
 from policy import engine
@@ -970,6 +971,10 @@ def return_lead_if_overdue(*, lead_id: int, now: datetime | None = None) -> bool
             return False
         LEAD_WORKFLOW.apply(
             lead, LeadStatus.RETURNED, actor=None, action="return", reason="Not accepted within the SLA."
+        )
+        # The miss stays with this partner when the lead is assigned to another one (responsiveness).
+        LeadReturn.objects.get_or_create(
+            lead=lead, assigned_at=lead.assigned_at, defaults={"partner_id": lead.partner_id, "returned_at": now}
         )
         record_event(
             "lead.returned",

@@ -7,7 +7,6 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.models import PARTNER_ROLES, Role
@@ -35,17 +34,17 @@ class DisputeListView(FilteredListView):
     @property
     def export_columns(self):
         columns = [
-            (gettext_lazy("Id"), "pk"),
-            (gettext_lazy("Deal"), "deal_id"),
-            (gettext_lazy("Customer"), "deal.customer_name"),
-            (gettext_lazy("Status"), "status"),
-            (gettext_lazy("Opened"), "opened_at"),
-            (gettext_lazy("Due"), "due_at"),
-            (gettext_lazy("Overdue"), "overdue"),
-            (gettext_lazy("Decided"), "decided_at"),
+            ("Id", "pk"),
+            ("Deal", "deal_id"),
+            ("Customer", "deal.customer_name"),
+            ("Status", "status"),
+            ("Opened", "opened_at"),
+            ("Due", "due_at"),
+            ("Overdue", "overdue"),
+            ("Decided", "decided_at"),
         ]
         if self.request.user.is_internal:
-            columns.insert(1, (gettext_lazy("Partner"), "partner.name"))
+            columns.insert(1, ("Partner", "partner.name"))
         return columns
 
     def get_base_queryset(self):

@@ -48,16 +48,16 @@ class RateListView(FilteredListView):
     paginate_by = 50
     export_filename = "exchange-rates.csv"
     export_columns = [
-        (gettext_lazy("Id"), "id"),
-        (gettext_lazy("Currency"), "currency"),
-        (gettext_lazy("Rate"), "rate"),
-        (gettext_lazy("Program currency"), lambda row: settings.DEFAULT_CURRENCY),
-        (gettext_lazy("Effective from"), "effective_from"),
-        (gettext_lazy("In force today"), lambda row: "yes" if row.in_force else "no"),
-        (gettext_lazy("Superseded"), lambda row: "yes" if row.superseded else "no"),
-        (gettext_lazy("Note"), "note"),
-        (gettext_lazy("Recorded by"), lambda row: row.created_by.email if row.created_by else ""),
-        (gettext_lazy("Recorded at"), "created_at"),
+        ("Id", "id"),
+        ("Currency", "currency"),
+        ("Rate", "rate"),
+        ("Program currency", lambda row: settings.DEFAULT_CURRENCY),
+        ("Effective from", "effective_from"),
+        ("In force today", lambda row: "yes" if row.in_force else "no"),
+        ("Superseded", lambda row: "yes" if row.superseded else "no"),
+        ("Note", "note"),
+        ("Recorded by", lambda row: row.created_by.email if row.created_by else ""),
+        ("Recorded at", "created_at"),
     ]
 
     def get_base_queryset(self):

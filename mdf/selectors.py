@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from deals.models import DealRegistration, DealStatus
+from fx.services import program_sum
 from mdf.models import (
     AWAITING_PAYMENT,
     ClaimStatus,
@@ -207,22 +208,30 @@ def program_view(user) -> dict:
     by_tier = {
         row["partner__tier_id"]: _cents(row)
         for row in funds.values("partner__tier_id").annotate(
-            **{name: Coalesce(Sum(name), Value(ZERO), output_field=MONEY) for name in FIGURES}
+            # Funds and deals keep their currency; program figures convert at finance's rates (fx).
+            **{name: Coalesce(program_sum(name, "period_start"), Value(ZERO), output_field=MONEY) for name in FIGURES}
         )
     }
-    sourced = DealRegistration.objects.visible_to(user).filter(mdf_request__isnull=False)
+    sourced = (
+        DealRegistration.objects.visible_to(user)
+        .filter(mdf_request__isnull=False)
+        .alias(fx_day=Coalesce(TruncDate("submitted_at"), TruncDate("created_at")))
+    )
     deals_by_tier = {
         row["partner__tier_id"]: _cents(row)
         for row in sourced.values("partner__tier_id").annotate(
             pipeline=Coalesce(
-                Sum(
+                program_sum(
                     "amount",
+                    "fx_day",
                     filter=Q(status__in=[DealStatus.SUBMITTED, DealStatus.APPROVED, DealStatus.PENDING_REVIEW]),
                 ),
                 Value(ZERO),
                 output_field=MONEY,
             ),
-            bookings=Coalesce(Sum("amount", filter=Q(status=DealStatus.WON)), Value(ZERO), output_field=MONEY),
+            bookings=Coalesce(
+                program_sum("amount", "close_date", filter=Q(status=DealStatus.WON)), Value(ZERO), output_field=MONEY
+            ),
             deals=Count("id"),
         )
     }

@@ -34,7 +34,8 @@ from django.utils.translation import gettext as _
 from accounts.models import ApiToken, Invitation, Role, User
 from analytics.models import KpiSnapshot, Scorecard
 from commissions.models import CommissionEntry, PayoutBatch
-from deals.models import DealRegistration, Influence, Lead
+from deals.models import DealRegistration, Influence, Lead, LeadReturn
+from disputes.models import Dispute
 from enablement.models import Certificate, Enrolment, LessonCompletion, QuizAttempt
 from mdf.models import Fund, FundEntry, MdfClaim, MdfRequest, ProofFile
 from partners.models import (
@@ -49,6 +50,7 @@ from partners.models import (
 from prm.audit import record_audit
 from prm.models import AuditEntry, Notification
 from prm.tenancy import get_visible_or_404
+from receipts.models import Receipt
 
 DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -393,6 +395,15 @@ PARTNER_DATA_SETS = (
         + ("tier__name",),
     ),
     DataSet("scorecards.csv", Scorecard, ("id", "period", "period_start", "total", "criteria", "computed_at")),
+    # Issue 12: signed registration receipts (the body and signature verify with the published keys),
+    # disputes, and the leads the organisation did not accept in time.
+    DataSet("receipts.csv", Receipt, ("uuid", "deal_id", "kind", "body", "kid", "signature", "created_at")),
+    DataSet(
+        "disputes.csv",
+        Dispute,
+        ("id", "deal_id", "opened_by__email", "reason", "status", "opened_at", "due_at", "decided_at", "decision_note"),
+    ),
+    DataSet("lead_returns.csv", LeadReturn, ("id", "lead_id", "assigned_at", "returned_at")),
 )
 
 

@@ -97,7 +97,7 @@ _ERROR_REF = {"$ref": "#/components/schemas/ApiError"}
 _FIELD_ERRORS_REF = {"$ref": "#/components/schemas/ApiFieldErrors"}
 
 METHODS = ("get", "put", "post", "patch", "delete")
-IDEMPOTENCY_EXEMPT = ("/api/v1/auth/token/",)
+from prm.idempotency import EXEMPT_PATHS as IDEMPOTENCY_EXEMPT  # noqa: E402
 
 
 def _json(ref: dict) -> dict:

@@ -17,7 +17,8 @@ from prm.models import IdempotencyRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 API_PREFIX = "/api/v1/"
-EXEMPT_PATHS = ("/api/v1/auth/token/",)
+# Token exchange, and the public receipt check (no side effects, nothing to replay).
+EXEMPT_PATHS = ("/api/v1/auth/token/", "/api/v1/receipts/verify/")
 KEEP_FOR = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(minutes=10)  # a first request that never finished (worker killed)
 

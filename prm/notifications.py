@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from prm.events import EVENT_TYPES, on_event
 from prm.models import DomainEvent, Notification, NotificationCategory, NotificationPreference
@@ -42,26 +42,42 @@ def notice_for(name: str):
 
 @on_event("*")
 def create_notifications(event: DomainEvent) -> None:
+    """One Notification per user and event, written in the user's language (User.language): the builder
+    runs once in the default language and once more for each other language its recipients chose."""
     builder = _BUILDERS.get(event.name)
     if builder is None:
         return
     category = EVENT_TYPES[event.name].category
-    for notice in builder(event):
-        for user in notice.users:
-            if not user.is_active:
-                continue
-            notification, created = Notification.objects.get_or_create(
-                user=user,
-                event=event,
-                defaults={
-                    "category": category,
-                    "title": notice.title[:200],
-                    "body": notice.body,
-                    "url": notice.url,
-                },
-            )
-            if created and wants_email(user, category):
-                transaction.on_commit(lambda pk=notification.pk: queue_email(pk))
+    default = settings.LANGUAGE_CODE
+    with translation.override(default):
+        notices = list(builder(event))
+    languages = {
+        user.language for notice in notices for user in notice.users if user.language and user.language != default
+    }
+    _write(event, category, notices, default, lambda user: not user.language or user.language == default)
+    for language in sorted(languages):
+        with translation.override(language):
+            _write(event, category, list(builder(event)), language, lambda user, lang=language: user.language == lang)
+
+
+def _write(event, category, notices, language, wanted) -> None:
+    with translation.override(language):
+        for notice in notices:
+            for user in notice.users:
+                if not user.is_active or not wanted(user):
+                    continue
+                notification, created = Notification.objects.get_or_create(
+                    user=user,
+                    event=event,
+                    defaults={
+                        "category": category,
+                        "title": str(notice.title)[:200],
+                        "body": str(notice.body),
+                        "url": notice.url,
+                    },
+                )
+                if created and wants_email(user, category):
+                    transaction.on_commit(lambda pk=notification.pk: queue_email(pk))
 
 
 def queue_email(notification_id: int) -> None:
@@ -87,9 +103,11 @@ def email_notification(*, notification_id: int) -> bool:
     notification = Notification.objects.select_related("user").get(pk=notification_id)
     context = {"notification": notification, "site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME}
     try:
+        with translation.override(notification.user.language or settings.LANGUAGE_CODE):
+            message = render_to_string("prm/email/notification.txt", context)
         send_mail(
             subject=f"[{settings.PORTAL_NAME}] {notification.title}",
-            message=render_to_string("prm/email/notification.txt", context),
+            message=message,
             from_email=None,
             recipient_list=[notification.user.email],
         )

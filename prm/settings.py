@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.InternalMfaRequiredMiddleware",
     "prm.idempotency.IdempotencyKeyMiddleware",
 ]

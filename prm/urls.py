@@ -9,7 +9,7 @@ from prm import views
 urlpatterns = [
     path("", views.landing, name="home"),
     path("healthz/", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("notifications/badge/", views.notification_badge, name="notification_badge"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),

@@ -4,6 +4,7 @@ import csv
 from operator import attrgetter
 
 import django_filters
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
@@ -283,8 +284,23 @@ class AuditFilter(django_filters.FilterSet):
     object = django_filters.CharFilter(field_name="object_label", lookup_expr="icontains", label=gettext_lazy("Object"))
     content_type = django_filters.ModelChoiceFilter(
         queryset=ContentType.objects.filter(
-            app_label__in=["accounts", "partners", "deals", "enablement", "mdf", "commissions", "analytics", "prm"]
-        ),
+            app_label__in=[
+                "accounts",
+                "partners",
+                "deals",
+                "enablement",
+                "mdf",
+                "commissions",
+                "analytics",
+                "prm",
+                "integrations",
+                "policy",
+                "receipts",
+                "sla",
+                "disputes",
+                "fx",
+            ]
+        ),  # fmt: skip
         label=gettext_lazy("Kind"),
     )
     partner = django_filters.NumberFilter(field_name="partner_id", label=gettext_lazy("Partner id"))
@@ -332,3 +348,18 @@ def permission_denied(request, exception=None):
     if user is not None and not user.is_authenticated and not request.path.startswith("/api/"):
         return redirect_to_login(request.get_full_path() if request.method == "GET" else "/")
     return default_permission_denied(request, exception)
+
+
+@require_POST
+def set_language(request):
+    """The language picker: Django's set_language (cookie, safe `next`), and for a logged-in user the
+    choice is saved on the account so notifications and e-mails follow it."""
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        from accounts.services import set_preferred_language
+
+        set_preferred_language(user=request.user, language=language)
+    return response

@@ -136,15 +136,15 @@ class BreachHistoryView(FilteredListView):
     @property
     def export_columns(self):
         return [
-            (_("Kind"), "get_kind_display"),
-            (_("Item"), "title"),
-            (_("Item id"), "object_id"),
-            (_("Partner"), "partner.name"),
-            (_("Waiting since"), "started_at"),
-            (_("Due"), "due_at"),
-            (_("SLA (business days)"), "sla_days"),
-            (_("Escalated at"), "escalated_at"),
-            (_("Decided at"), "resolved_at"),
+            ("Kind", "get_kind_display"),
+            ("Item", "title"),
+            ("Item id", "object_id"),
+            ("Partner", "partner.name"),
+            ("Waiting since", "started_at"),
+            ("Due", "due_at"),
+            ("SLA (business days)", "sla_days"),
+            ("Escalated at", "escalated_at"),
+            ("Decided at", "resolved_at"),
         ]
 
     def get_base_queryset(self):

@@ -25,7 +25,7 @@ def test_program_admin_sees_the_dashboard_charts_drawn(
         """() => Array.from(document.querySelectorAll('canvas[data-chart]')).map(c => ({
             id: c.dataset.source, drawn: !!window.Chart.getChart(c), width: c.width, height: c.height}))"""
     )
-    assert len(charts) == 15
+    assert len(charts) == 16  # with the SLA panel (issue 12)
     for chart in charts:
         assert chart["drawn"] and chart["width"] > 0 and chart["height"] > 0, chart
     assert page.get_by_test_id("other-currency-note").is_visible()

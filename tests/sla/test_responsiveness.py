@@ -55,15 +55,14 @@ def test_a_returned_lead_lowers_the_partners_responsiveness(partner, other_partn
     assert rate(other_partner) == (2, 0, Decimal("1.0000"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN (reported to the lead): the KPI counts leads by their current partner and status, so "
-    "re-assigning a returned lead to another partner erases the first partner's miss.",
-)
 def test_a_returned_lead_still_counts_after_it_is_reassigned(partner, other_partner, channel_manager):
+    """deals.LeadReturn keeps the miss with the partner that missed it when the lead moves on."""
     lead(partner, channel_manager, status=LeadStatus.ACCEPTED)
     late = lead(partner, channel_manager, overdue=True)
     return_lead_if_overdue(lead_id=late.pk)
     late.refresh_from_db()
     assign_lead(lead=late, actor=channel_manager, partner=other_partner)
     assert rate(partner) == (2, 1, Decimal("0.5000"))
+    # The new partner is judged on its own assignment only, and a second run of the return changes nothing.
+    assert rate(other_partner)[0] == 1
+    assert return_lead_if_overdue(lead_id=late.pk) is False
