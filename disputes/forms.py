@@ -1,26 +1,14 @@
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from disputes.files import ACCEPT, MAX_FILES
-from prm.forms import BootstrapFormMixin
+from prm.forms import BootstrapFormMixin, MultipleFileField
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by disputes.files in the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+def _files_help() -> str:
+    return gettext("Up to %(count)s files: PDF, PNG, JPEG, TXT, CSV, DOCX or XLSX.") % {"count": MAX_FILES}
 
 
 class DisputeForm(BootstrapFormMixin, forms.Form):
@@ -32,7 +20,12 @@ class DisputeForm(BootstrapFormMixin, forms.Form):
     files = MultipleFileField(
         label=_("Files"),
         required=False,
-        help_text=_("Up to %(count)s files: PDF, PNG, JPEG, TXT, CSV, DOCX or XLSX.") % {"count": MAX_FILES},
+        accept=ACCEPT,
+        # Formatted when the page renders, so it reads in the visitor's language.
+        help_text=lazy(
+            lambda: gettext("Up to %(count)s files: PDF, PNG, JPEG, TXT, CSV, DOCX or XLSX.") % {"count": MAX_FILES},
+            str,
+        )(),
     )
 
 

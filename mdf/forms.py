@@ -3,32 +3,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mdf.files import ALLOWED as ALLOWED_PROOF
 from mdf.models import ActivityType
-from prm.forms import BootstrapFormMixin
+from prm.forms import BootstrapFormMixin, MultipleFileField
+
+PROOF_ACCEPT = ",".join(sorted(ALLOWED_PROOF))
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by mdf.files in the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.csv"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 class RequestForm(BootstrapFormMixin, forms.Form):
@@ -48,7 +33,9 @@ class ClaimForm(BootstrapFormMixin, forms.Form):
     leads = forms.IntegerField(min_value=0, max_value=10**9, required=False, label=_("Leads"))
     attendees = forms.IntegerField(min_value=0, max_value=10**9, required=False, label=_("Attendees"))
     results = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Results"))
-    proof = MultipleFileField(label=_("Proof of performance"), help_text=_("PDF, PNG, JPEG or CSV; one or more files."))
+    proof = MultipleFileField(
+        label=_("Proof of performance"), help_text=_("PDF, PNG, JPEG or CSV; one or more files."), accept=PROOF_ACCEPT
+    )
 
 
 class ApproveForm(BootstrapFormMixin, forms.Form):
@@ -61,7 +48,7 @@ class PayForm(BootstrapFormMixin, forms.Form):
 
 class AnswerForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("Your answer"))
-    proof = MultipleFileField(label=_("More files"), required=False)
+    proof = MultipleFileField(label=_("More files"), required=False, accept=PROOF_ACCEPT)
 
 
 class AllocationForm(BootstrapFormMixin, forms.Form):

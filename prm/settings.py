@@ -300,6 +300,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_RATE_LIMIT", default="600/min"),
         "anon_form": env.str("ANON_FORM_RATE_LIMIT", default="20/hour"),
+        # The public receipt check (page and API), per address (receipts/throttles.py).
+        "receipt_verify": env.str("RECEIPT_VERIFY_RATE_LIMIT", default="60/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -444,6 +446,7 @@ LEAD_ACCEPT_SLA_HOURS = env.int("LEAD_ACCEPT_SLA_HOURS", default=72)
 MDF_CLAIM_SLA_BUSINESS_DAYS = env.int("MDF_CLAIM_SLA_BUSINESS_DAYS", default=10)
 COMMISSION_PAYOUT_SLA_BUSINESS_DAYS = env.int("COMMISSION_PAYOUT_SLA_BUSINESS_DAYS", default=5)
 DISPUTE_SLA_BUSINESS_DAYS = env.int("DISPUTE_SLA_BUSINESS_DAYS", default=5)
+DISPUTE_FILE_MAX_MB = env.int("DISPUTE_FILE_MAX_MB", default=10)
 SLA_MEDIAN_WINDOW_DAYS = env.int("SLA_MEDIAN_WINDOW_DAYS", default=90)
 SLA_MEDIAN_CACHE_SECONDS = env.int("SLA_MEDIAN_CACHE_SECONDS", default=600)
 

@@ -1,6 +1,5 @@
 """Rate limit of the public receipt check (page and API): per address, like the other anonymous forms."""
 
-from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 DEFAULT_RATE = "60/hour"
@@ -12,11 +11,7 @@ class ReceiptVerifyThrottle(SimpleRateThrottle):
     def get_rate(self):
         from rest_framework.settings import api_settings
 
-        return (
-            api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-            or getattr(settings, "RECEIPT_VERIFY_RATE_LIMIT", None)
-            or DEFAULT_RATE
-        )
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or DEFAULT_RATE
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

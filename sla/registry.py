@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -74,13 +75,13 @@ class Kind:
         if self.key == SlaKind.MDF_CLAIM:
             return _("MDF claim %(id)s (%(amount)s %(currency)s)") % {
                 "id": row["pk"],
-                "amount": row["claimed_amount"],
+                "amount": formats.number_format(row["claimed_amount"], 2),
                 "currency": row["currency"],
             }
         if self.key == SlaKind.PAYOUT:
             return _("Payout batch %(id)s (%(amount)s %(currency)s)") % {
                 "id": row["pk"],
-                "amount": row["total"],
+                "amount": formats.number_format(row["total"], 2),
                 "currency": row["currency"],
             }
         return _("Dispute on deal %(deal)s") % {"deal": row.get("deal_id") or row["pk"]}

@@ -77,6 +77,7 @@
       });
       var options = {
         responsive: true, maintainAspectRatio: false, animation: false,
+        locale: document.documentElement.lang || "en",  // axis and tooltip numbers in the page's language
         plugins: { legend: { display: data.datasets.length > 1 || kind === "doughnut" } },
         indexAxis: canvas.dataset.horizontal ? "y" : "x"
       };
