@@ -27,7 +27,6 @@ figures. Exits 1 when one is missed.
 
 import argparse
 import io
-import os
 import random
 import statistics
 import sys
@@ -36,7 +35,7 @@ from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bench.bench_deal_matching import ensure_database, scratch_url
+from bench.bench_deal_matching import open_scratch
 
 TARGET_RATIO = 2.0
 TARGET_P95_MS = 150.0
@@ -686,18 +685,9 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=9)
     args = parser.parse_args(argv)
 
-    url = scratch_url(args.database)
-    ensure_database(os.environ["DATABASE_URL"], args.database)
-    os.environ["DATABASE_URL"] = url
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
-    os.environ.setdefault("DEBUG", "true")
-    import django
-
-    django.setup()
+    open_scratch(args.database, eager=True)
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test import Client
 
@@ -707,7 +697,6 @@ def main(argv=None) -> int:
     from analytics.services import rebuild_kpis
 
     settings.DEBUG = False  # no query log during the timings
-    call_command("migrate", verbosity=0)
     reset(connection)
     rng = random.Random(args.seed)  # noqa: S311 - reproducible benchmark data
     t0 = time.perf_counter()

@@ -15,14 +15,13 @@ Targets: compute < 60 s, payout < 10 s. Exits 1 when one is missed.
 """
 
 import argparse
-import os
 import random
 import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bench.bench_deal_matching import ensure_database, scratch_url
+from bench.bench_deal_matching import open_scratch
 
 TARGET_COMPUTE_S = 60.0
 TARGET_PAYOUT_S = 10.0
@@ -165,23 +164,13 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=8)
     args = parser.parse_args(argv)
 
-    url = scratch_url(args.database)
-    ensure_database(os.environ["DATABASE_URL"], args.database)
-    os.environ["DATABASE_URL"] = url
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"  # the payout task runs in this process, timed
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
-    os.environ.setdefault("DEBUG", "true")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    open_scratch(args.database, eager=True)  # the payout task runs in this process, timed
     from django.db import connection
 
     from commissions.models import CommissionEntry, EntryKind
     from commissions.rules import compute_entries_for_deals
     from deals.models import DealRegistration
 
-    call_command("migrate", verbosity=0)
     reset(connection)
     rng = random.Random(args.seed)  # noqa: S311 - reproducible benchmark data
     t0 = time.perf_counter()

@@ -112,6 +112,23 @@ def ensure_database(url: str, database: str) -> None:
     admin.close()
 
 
+def open_scratch(database: str, *, eager: bool = False) -> None:
+    """Point Django at the scratch database `database` on DATABASE_URL's server (created if missing), set
+    Django up and migrate it. `eager` runs Celery tasks in this process, so they are part of the timings."""
+    ensure_database(os.environ["DATABASE_URL"], database)
+    os.environ["DATABASE_URL"] = scratch_url(database)
+    if eager:
+        os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+    os.environ.setdefault("DEBUG", "true")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
 def build_accounts(n: int, rng: random.Random):
     """n accounts: (id, name, normalised, domain, country). Names are distinct per country."""
     from deals import matching
@@ -251,21 +268,13 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args(argv)
 
-    url = scratch_url(args.database)
-    ensure_database(os.environ["DATABASE_URL"], args.database)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
-    os.environ.setdefault("DEBUG", "true")
-    import django
-
-    django.setup()
+    open_scratch(args.database)
+    url = os.environ["DATABASE_URL"]
     import psycopg2
-    from django.core.management import call_command
     from django.db import connection
 
     from deals import matching, selectors
 
-    call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)  # noqa: S311 - reproducible benchmark data
     started = time.perf_counter()
     accounts = build_accounts(args.accounts, rng)

@@ -19,7 +19,6 @@ Exits 1 when one is missed.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -27,7 +26,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from bench.bench_deal_matching import build_accounts, ensure_database, scratch_url
+from bench.bench_deal_matching import build_accounts, open_scratch
 
 TARGET_REPLAY_S = 120.0
 TARGET_ISSUE_P95_MS = 10.0
@@ -164,15 +163,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=12)
     args = parser.parse_args(argv)
 
-    url = scratch_url(args.database)
-    ensure_database(os.environ["DATABASE_URL"], args.database)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
-    os.environ.setdefault("DEBUG", "true")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    open_scratch(args.database)
     from django.db import connection
 
     from accounts.models import Role, User
@@ -182,7 +173,6 @@ def main(argv=None) -> int:
     from policy.simulation import run_simulation
     from receipts.services import issue_receipt, verify_envelope
 
-    call_command("migrate", verbosity=0)
     reset(connection)
     rng = random.Random(args.seed)  # noqa: S311 - reproducible benchmark data
     loaded = load(args, rng)
