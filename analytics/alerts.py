@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from analytics.models import Alert, AlertKind, AlertRule, Scorecard
@@ -230,7 +231,7 @@ def update_alert_rule(*, user, rule: AlertRule, threshold: int, active: bool) ->
     """Change a rule's threshold or switch it on/off (audited); the next evaluation applies it."""
     from django.core.exceptions import ValidationError
 
-    require_role(user, {Role.PROGRAM_ADMIN}, "change alert thresholds")
+    require_role(user, {Role.PROGRAM_ADMIN}, gettext_lazy("change alert thresholds"))
     try:
         threshold = int(threshold)
     except (TypeError, ValueError):

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from analytics.models import CriterionSource, ScorecardCriterion, ScorecardRating
@@ -34,7 +35,7 @@ def rate_partners(*, user, period: str, ratings: list[dict]) -> int:
     A channel manager rates only the partners in their book (PermissionDenied otherwise); program admins
     rate any partner. Returns the number of ratings saved or cleared.
     """
-    require_role(user, RATERS, "rate partners")
+    require_role(user, RATERS, gettext_lazy("rate partners"))
     try:
         period_key = quarter(period).key
     except ValueError as error:
@@ -134,7 +135,7 @@ def update_criteria(*, user, changes: dict[str, dict]) -> list[ScorecardCriterio
     `changes`: {criterion key: {"weight": int, "target": Decimal | None}}. Audited per criterion; the
     current quarter's scorecards are recomputed by a Celery task after commit.
     """
-    require_role(user, {Role.PROGRAM_ADMIN}, "change scorecard weights")
+    require_role(user, {Role.PROGRAM_ADMIN}, gettext_lazy("change scorecard weights"))
     with transaction.atomic():
         criteria = list(ScorecardCriterion.objects.select_for_update().order_by("position", "id"))
         errors = {}

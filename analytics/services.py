@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from analytics import kpis
@@ -147,7 +148,7 @@ def start_run(*, kind: str, user=None) -> RollupRun:
 
 def request_rollup(*, user) -> RollupRun:
     """A program admin asks for a full rebuild now: the run is queued and its progress can be followed."""
-    require_role(user, {Role.PROGRAM_ADMIN}, "rebuild the KPI rollups")
+    require_role(user, {Role.PROGRAM_ADMIN}, gettext_lazy("rebuild the KPI rollups"))
     run = start_run(kind=RollupKind.FULL, user=user)
     transaction.on_commit(lambda: _enqueue(run.pk))
     return run

@@ -2,7 +2,7 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -169,7 +169,9 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=False, methods=["post"], url_path="approve")
     def approve_many(self, request):
-        require_role(request.user, services.FINANCE, "approve commission entries")  # 403 before the body's 400
+        require_role(
+            request.user, services.FINANCE, gettext_lazy("approve commission entries")
+        )  # 403 before the body's 400
         ids = _body(BulkApproveSerializer, request)["ids"]
         approved = services.approve_entries(entry_ids=ids, actor=request.user)
         return Response(ApprovedCountSerializer({"approved": approved}).data)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from commissions.models import (
@@ -102,7 +103,7 @@ def claw_back_deal(*, deal_id: int, reason: str = "", actor=None) -> int:
 
 def add_adjustment(*, actor, partner: Partner, amount, reason: str, currency: str = "", deal=None) -> CommissionEntry:
     """A finance correction (positive or negative) with its reason; it goes through approval like any entry."""
-    require_role(actor, FINANCE, "add commission adjustments")
+    require_role(actor, FINANCE, gettext_lazy("add commission adjustments"))
     errors = {}
     try:
         value = to_money(amount)
@@ -136,7 +137,7 @@ def add_adjustment(*, actor, partner: Partner, amount, reason: str, currency: st
 
 
 def approve_entry(*, entry: CommissionEntry, actor) -> CommissionEntry:
-    require_role(actor, FINANCE, "approve commission entries")
+    require_role(actor, FINANCE, gettext_lazy("approve commission entries"))
     with transaction.atomic():
         entry = CommissionEntry.objects.select_for_update().get(pk=entry.pk)
         entry.approved_by, entry.approved_at = actor, timezone.now()
@@ -146,7 +147,7 @@ def approve_entry(*, entry: CommissionEntry, actor) -> CommissionEntry:
 
 def approve_entries(*, entry_ids, actor) -> int:
     """Bulk approval: approves the pending ones among the ids, skips the rest; returns how many."""
-    require_role(actor, FINANCE, "approve commission entries")
+    require_role(actor, FINANCE, gettext_lazy("approve commission entries"))
     with transaction.atomic():
         ids = list(
             CommissionEntry.objects.select_for_update()
@@ -199,7 +200,7 @@ def create_payout_batch(*, partner: Partner, actor=None, currency: str = "") -> 
 
     `actor` None is the monthly beat job; any finance user may then approve the batch."""
     if actor is not None:
-        require_role(actor, FINANCE, "create payout batches")
+        require_role(actor, FINANCE, gettext_lazy("create payout batches"))
     with transaction.atomic():
         Partner.objects.select_for_update().filter(pk=partner.pk).values_list("pk").first()
         ready = CommissionEntry.objects.filter(partner=partner, status=EntryStatus.APPROVED, batch__isnull=True)
@@ -243,7 +244,7 @@ def create_monthly_payout_batches() -> list[int]:
 
 def approve_batch(*, batch: PayoutBatch, actor) -> PayoutBatch:
     """Four-eyes: a second finance user, never the batch's creator, approves it."""
-    require_role(actor, FINANCE, "approve payout batches")
+    require_role(actor, FINANCE, gettext_lazy("approve payout batches"))
     with transaction.atomic():
         batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.created_by_id == actor.pk:
@@ -255,7 +256,7 @@ def approve_batch(*, batch: PayoutBatch, actor) -> PayoutBatch:
 
 def pay_batch(*, batch: PayoutBatch, actor) -> PayoutBatch:
     """Start paying an approved batch: it becomes `paying` and the payout task runs after commit."""
-    require_role(actor, FINANCE, "pay payout batches")
+    require_role(actor, FINANCE, gettext_lazy("pay payout batches"))
     with transaction.atomic():
         batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
         BATCH_WORKFLOW.apply(batch, BatchStatus.PAYING, actor=actor, action="pay")
@@ -400,7 +401,7 @@ def contests_due(today=None) -> list[int]:
 
 
 def create_contest(*, actor, name, period, min_deal_amount, bonus_rate, currency="") -> Contest:
-    require_role(actor, PLAN_EDITORS, "create contests")
+    require_role(actor, PLAN_EDITORS, gettext_lazy("create contests"))
     try:
         parse_period(period)
     except ValueError as error:
@@ -419,7 +420,7 @@ def create_contest(*, actor, name, period, min_deal_amount, bonus_rate, currency
 
 def update_contest(*, actor, contest: Contest, name, period, min_deal_amount, bonus_rate, currency="") -> Contest:
     """Change an open contest's terms (program admins); a resolved contest has paid out and stays as it is."""
-    require_role(actor, PLAN_EDITORS, "change contests")
+    require_role(actor, PLAN_EDITORS, gettext_lazy("change contests"))
     try:
         parse_period(period)
     except ValueError as error:
@@ -447,7 +448,7 @@ def update_contest(*, actor, contest: Contest, name, period, min_deal_amount, bo
 def change_rule_rate(*, rule: CommissionRule, actor, rate=None, flat_amount=None, effective_from) -> CommissionRule:
     """Close the rule the day before `effective_from` and add its successor: entries already made never
     change, and deals closed before the change keep the old terms (effective dating)."""
-    require_role(actor, PLAN_EDITORS, "change commission rates")
+    require_role(actor, PLAN_EDITORS, gettext_lazy("change commission rates"))
     with transaction.atomic():
         rule = CommissionRule.objects.select_for_update().get(pk=rule.pk)
         if effective_from <= rule.valid_from:
@@ -475,7 +476,7 @@ def change_rule_rate(*, rule: CommissionRule, actor, rate=None, flat_amount=None
 
 def save_spiff(*, actor, spiff):
     """Create or update a spiff from a validated form instance (program admins)."""
-    require_role(actor, PLAN_EDITORS, "manage spiffs")
+    require_role(actor, PLAN_EDITORS, gettext_lazy("manage spiffs"))
     with transaction.atomic():
         created = spiff.pk is None
         spiff.full_clean()

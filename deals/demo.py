@@ -14,6 +14,7 @@ from deals import matching, services
 from deals.demo_history import seed_history
 from deals.models import Account, AccountKey, AccountKind, DealRegistration, DealSource, DealStatus
 from partners.models import Partner
+from policy.selectors import current_policy
 
 FULL_PARTNERS = 30  # partners whose deals go through every service (timelines, notifications)
 WORDS = (
@@ -168,8 +169,10 @@ def seed(*, seed: int, partners: int, stdout) -> None:
 
 
 def _bulk_partners(rng, partners, users):
-    """Approved and won deals for many partners at once (no per-deal timeline)."""
+    """Approved and won deals for many partners at once (no per-deal timeline), decided under the version of
+    the rules of engagement in force, with its protection days."""
     today = timezone.localdate()
+    version = current_policy()
     for start in range(0, len(partners), 1000):
         chunk = partners[start : start + 1000]
         accounts, specs = [], []
@@ -206,7 +209,9 @@ def _bulk_partners(rng, partners, users):
                         close_date=today - timedelta(days=rng.randint(0, 300)) if won else None,
                         submitted_at=timezone.now() - timedelta(days=rng.randint(1, 60)),
                         decided_at=timezone.now() - timedelta(days=rng.randint(0, 30)),
-                        protected_until=today + timedelta(days=rng.randint(1, partner.tier.protection_days)),
+                        protected_until=today
+                        + timedelta(days=rng.randint(1, version.protection_days_for(partner.tier_id))),
+                        policy_version=version,
                     )
                 )
             DealRegistration.objects.bulk_create(deals, batch_size=2000)

@@ -53,6 +53,7 @@ def _history(rng) -> dict:
     from accounts.models import Role, User
     from deals.models import Account, DealRegistration, DealSource, DealStatus, DealType, Influence, Lead, LeadStatus
     from partners.models import Partner
+    from policy.selectors import policy_at
 
     today = timezone.localdate()
     current = quarter_of(today)
@@ -77,6 +78,8 @@ def _history(rng) -> dict:
         # A separate generator, so the rest of the history is the same as before currencies were added.
         money_rng = random.Random(len(partners))  # noqa: S311 - demo data, not secrets
         for index, quarter in enumerate(quarters):
+            # The rules-of-engagement version the quarter's registrations were decided under (issue 12).
+            version = policy_at(timezone.make_aware(datetime.combine(quarter.start, time.min)))
             growth = 1.0 + 0.09 * index  # ~9 % more business each quarter
             season = SEASON[int(quarter.key[-1])]
             days = (min(quarter.end, today + timedelta(days=1)) - quarter.start).days
@@ -120,6 +123,7 @@ def _history(rng) -> dict:
                                 decided_at=_at(submitted + timedelta(days=rng.randint(0, 3)), rng),
                                 created_at=_at(submitted, rng),
                                 decision_note=HISTORY_NOTE,
+                                policy_version=version,
                             )
                         )
                         if outcome == DealStatus.WON and rng.random() < 0.18:

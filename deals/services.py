@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from accounts.models import PARTNER_ROLES, Role, User
@@ -289,7 +290,8 @@ def outcome_message(deal: DealRegistration) -> str:
     return ""
 
 
-def _deal_payload(deal: DealRegistration, **extra) -> dict:
+def deal_payload(deal: DealRegistration, **extra) -> dict:
+    """The payload of every deal.* event (webhooks, notifications, receipts); disputes send it too."""
     partner = deal.partner
     return {
         "deal_id": deal.pk,
@@ -308,7 +310,7 @@ def _deal_payload(deal: DealRegistration, **extra) -> dict:
 
 def register_deal(*, user, data) -> DealRegistration:
     """Register a customer for the user's partner; the outcome is one of API.md's registration outcomes."""
-    require_role(user, PARTNER_ROLES, "register deals")
+    require_role(user, PARTNER_ROLES, gettext_lazy("register deals"))
     if not user.partner_id:
         raise PermissionDenied(_("You do not belong to a partner."))
     cleaned = clean_registration(data)
@@ -414,11 +416,11 @@ def register_deal(*, user, data) -> DealRegistration:
             actor=user,
             partner=partner,
             subject=deal,
-            payload=_deal_payload(deal, partner_name=partner.name, message=message),
+            payload=deal_payload(deal, partner_name=partner.name, message=message),
         )
         if deal.status == DealStatus.REJECTED:
             record_event(
-                "deal.rejected", actor=user, partner=partner, subject=deal, payload=_deal_payload(deal, message=message)
+                "deal.rejected", actor=user, partner=partner, subject=deal, payload=deal_payload(deal, message=message)
             )
     return deal
 
@@ -429,7 +431,7 @@ def register_deal(*, user, data) -> DealRegistration:
 def approve_deal(*, deal: DealRegistration, actor, note: str = "") -> DealRegistration:
     """Approve a registration: protected from today for the protection days the rules-of-engagement version
     in force gives the partner's tier; the registration records that version."""
-    require_role(actor, MANAGER_ROLES, "approve deals")
+    require_role(actor, MANAGER_ROLES, gettext_lazy("approve deals"))
     with transaction.atomic():
         deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
         DEAL_WORKFLOW.check(deal, DealStatus.APPROVED)
@@ -446,12 +448,12 @@ def approve_deal(*, deal: DealRegistration, actor, note: str = "") -> DealRegist
             reason=note,
             extra_fields=["protected_until", "decided_at", "decided_by", "decision_note", "policy_version"],
         )
-        record_event("deal.approved", actor=actor, partner=deal.partner, subject=deal, payload=_deal_payload(deal))
+        record_event("deal.approved", actor=actor, partner=deal.partner, subject=deal, payload=deal_payload(deal))
     return deal
 
 
 def reject_deal(*, deal: DealRegistration, actor, reason: str) -> DealRegistration:
-    require_role(actor, MANAGER_ROLES, "reject deals")
+    require_role(actor, MANAGER_ROLES, gettext_lazy("reject deals"))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the registration is rejected.")]})
     with transaction.atomic():
@@ -473,7 +475,7 @@ def reject_deal(*, deal: DealRegistration, actor, reason: str) -> DealRegistrati
             actor=actor,
             partner=deal.partner,
             subject=deal,
-            payload=_deal_payload(deal, message=outcome_message(deal)),
+            payload=deal_payload(deal, message=outcome_message(deal)),
         )
     return deal
 
@@ -508,7 +510,7 @@ def direct_deal_for(account: Account, *, template: DealRegistration, actor) -> D
 def accept_as_influence(*, deal: DealRegistration, actor, note: str = "") -> DealRegistration:
     """Rule 3: a direct account's registration closed without protection; the partner's part is
     recorded as influence (active in sale) on the account's direct deal."""
-    require_role(actor, MANAGER_ROLES, "decide registrations")
+    require_role(actor, MANAGER_ROLES, gettext_lazy("decide registrations"))
     with transaction.atomic():
         deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
         DEAL_WORKFLOW.check(deal, DealStatus.REJECTED)
@@ -530,14 +532,14 @@ def accept_as_influence(*, deal: DealRegistration, actor, note: str = "") -> Dea
             actor=actor,
             partner=deal.partner,
             subject=deal,
-            payload=_deal_payload(deal, message=outcome_message(deal), influence_deal_id=direct.pk),
+            payload=deal_payload(deal, message=outcome_message(deal), influence_deal_id=direct.pk),
         )
     return deal
 
 
 def bulk_approve(*, deal_ids, actor) -> int:
     """Approve the clean registrations among `deal_ids` (submitted, no conflict or match to review)."""
-    require_role(actor, MANAGER_ROLES, "approve deals")
+    require_role(actor, MANAGER_ROLES, gettext_lazy("approve deals"))
     approved = 0
     clean = DealRegistration.objects.visible_to(actor).filter(
         pk__in=list(deal_ids), status=DealStatus.SUBMITTED, reason=""
@@ -580,7 +582,7 @@ def mark_won(*, deal: DealRegistration, actor, amount, close_date, currency=None
             actor=actor,
             partner=deal.partner,
             subject=deal,
-            payload=_deal_payload(
+            payload=deal_payload(
                 deal,
                 close_date=when.isoformat(),
                 source=deal.source,
@@ -602,14 +604,14 @@ def mark_lost(*, deal: DealRegistration, actor, reason: str) -> DealRegistration
             deal, DealStatus.LOST, actor=actor, action="mark_lost", reason=reason, extra_fields=["lost_reason"]
         )
         record_event(
-            "deal.lost", actor=actor, partner=deal.partner, subject=deal, payload=_deal_payload(deal, reason=reason)
+            "deal.lost", actor=actor, partner=deal.partner, subject=deal, payload=deal_payload(deal, reason=reason)
         )
     return deal
 
 
 def reopen_deal(*, deal: DealRegistration, actor, reason: str) -> DealRegistration:
     """A won deal back to approved. Commissions and MDF subscribe to deal.reopened to reverse their entries."""
-    require_role(actor, MANAGER_ROLES, "reopen deals")
+    require_role(actor, MANAGER_ROLES, gettext_lazy("reopen deals"))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the deal is reopened.")]})
     with transaction.atomic():
@@ -625,7 +627,7 @@ def reopen_deal(*, deal: DealRegistration, actor, reason: str) -> DealRegistrati
             actor=actor,
             partner=deal.partner,
             subject=deal,
-            payload=_deal_payload(
+            payload=deal_payload(
                 deal,
                 reason=reason,
                 close_date=previous_close.isoformat() if previous_close else None,
@@ -653,13 +655,13 @@ def request_extension(*, deal: DealRegistration, actor) -> DealRegistration:
         deal.save(update_fields=["extension_status", "updated_at"])
         record_audit(actor=actor, obj=deal, action="request_extension")
         record_event(
-            "deal.extension_requested", actor=actor, partner=deal.partner, subject=deal, payload=_deal_payload(deal)
+            "deal.extension_requested", actor=actor, partner=deal.partner, subject=deal, payload=deal_payload(deal)
         )
     return deal
 
 
 def decide_extension(*, deal: DealRegistration, actor, approve: bool, reason: str = "") -> DealRegistration:
-    require_role(actor, MANAGER_ROLES, "decide extensions")
+    require_role(actor, MANAGER_ROLES, gettext_lazy("decide extensions"))
     with transaction.atomic():
         deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
         if deal.extension_status != ExtensionStatus.REQUESTED or deal.status != DealStatus.APPROVED:
@@ -682,7 +684,7 @@ def decide_extension(*, deal: DealRegistration, actor, approve: bool, reason: st
             actor=actor,
             partner=deal.partner,
             subject=deal,
-            payload=_deal_payload(deal, approved=approve),
+            payload=deal_payload(deal, approved=approve),
         )
     return deal
 
@@ -691,7 +693,7 @@ def _expire(deal: DealRegistration) -> None:
     """Protection ended. Not a new policy decision: the end date was decided at approval (and extension)
     under the version recorded on the deal, which therefore stays."""
     DEAL_WORKFLOW.apply(deal, DealStatus.EXPIRED, actor=None, action="expire", reason="Protection ended.")
-    record_event("deal.expired", partner=deal.partner, subject=deal, payload=_deal_payload(deal))
+    record_event("deal.expired", partner=deal.partner, subject=deal, payload=deal_payload(deal))
 
 
 def expire_deal(*, deal_id: int, today: date | None = None) -> bool:
@@ -749,7 +751,7 @@ def send_expiry_reminder(*, deal_id: int, today: date | None = None) -> int | No
             ignore_conflicts=True,
         )
         record_event(
-            "deal.expiry_reminder", partner=deal.partner, subject=deal, payload=_deal_payload(deal, days_before=left)
+            "deal.expiry_reminder", partner=deal.partner, subject=deal, payload=deal_payload(deal, days_before=left)
         )
         return due[0]
 
@@ -789,7 +791,7 @@ def _add_influence(*, deal, partner, kind, actor, note="") -> Influence:
 
 def add_influence(*, deal: DealRegistration, actor, partner, kind: str, note: str = "") -> Influence:
     """Record that a partner influenced a deal (endorsement, integration requirement, active in sale)."""
-    require_role(actor, MANAGER_ROLES, "record influence")
+    require_role(actor, MANAGER_ROLES, gettext_lazy("record influence"))
     if kind not in InfluenceKind.values:
         raise ValidationError(
             {"kind": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(InfluenceKind.values)}]}
@@ -821,7 +823,7 @@ def clean_lead(data) -> dict:
 
 
 def create_lead(*, actor, data, partner=None) -> Lead:
-    require_role(actor, MANAGER_ROLES, "create leads")
+    require_role(actor, MANAGER_ROLES, gettext_lazy("create leads"))
     cleaned = clean_lead(data)
     with transaction.atomic():
         lead = Lead.objects.create(created_by=actor, **cleaned)
@@ -832,7 +834,7 @@ def create_lead(*, actor, data, partner=None) -> Lead:
 
 
 def assign_lead(*, lead: Lead, actor, partner) -> Lead:
-    require_role(actor, MANAGER_ROLES, "assign leads")
+    require_role(actor, MANAGER_ROLES, gettext_lazy("assign leads"))
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
         lead.partner = partner
@@ -918,7 +920,7 @@ def accept_lead(*, lead: Lead, actor) -> DealRegistration:
         lead.deal = deal
         LEAD_WORKFLOW.apply(lead, LeadStatus.ACCEPTED, actor=actor, action="accept", extra_fields=["deal"])
         record_event(
-            "deal.approved", actor=actor, partner=partner, subject=deal, payload=_deal_payload(deal, lead_id=lead.pk)
+            "deal.approved", actor=actor, partner=partner, subject=deal, payload=deal_payload(deal, lead_id=lead.pk)
         )
         record_event(
             "lead.accepted",
@@ -1022,7 +1024,7 @@ def parse_import(content: str):
 
 
 def start_account_import(*, actor, content: str, file_name: str = "", dry_run: bool = False) -> AccountImport:
-    require_role(actor, IMPORT_ROLES, "import accounts")
+    require_role(actor, IMPORT_ROLES, gettext_lazy("import accounts"))
     rows = parse_import(content)
     return AccountImport.objects.create(
         uploaded_by=actor, content=content, file_name=file_name[:255], dry_run=dry_run, total_rows=len(rows)

@@ -16,8 +16,8 @@ from accounts.models import PARTNER_ROLES, Role
 from deals.models import DealRegistration
 from disputes import selectors, services
 from disputes.models import Dispute, DisputeStatus
-from disputes.views import file_response
 from prm.api import validated_body as _body
+from prm.files import attachment_response
 from prm.tenancy import get_visible_or_404
 
 READERS = PARTNER_ROLES | {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
@@ -201,4 +201,4 @@ class DisputeFileView(APIView):
         summary="Download a dispute's file (the partner's users and internal users only)",
     )
     def get(self, request, pk):
-        return file_response(selectors.file_for(request.user, pk))
+        return attachment_response(selectors.file_for(request.user, pk))

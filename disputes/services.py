@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import PARTNER_ROLES, Role
 from deals.models import HOLDING_STATUSES, Account, AccountKey, DealReason, DealRegistration, DealStatus
-from deals.services import _deal_payload, lock_customer_keys, outcome_message
+from deals.services import deal_payload, lock_customer_keys, outcome_message
 from disputes.files import MAX_FILES, check_file, check_files, safe_name
 from disputes.models import DISPUTE_WORKFLOW, Dispute, DisputeFile, DisputeStatus
 from prm.audit import record_audit
@@ -299,7 +299,7 @@ def _reverse(*, dispute: Dispute, actor, note: str, policy) -> Dispute:
             actor=actor,
             partner=lost.partner,
             subject=lost,
-            payload=_deal_payload(lost, message=outcome_message(lost), dispute_id=dispute.pk),
+            payload=deal_payload(lost, message=outcome_message(lost), dispute_id=dispute.pk),
         )
     disputed = DealRegistration.objects.select_related("partner__tier").get(pk=disputed_id)
     disputed.reason = DealReason.DISPUTE_REVERSED
@@ -328,7 +328,7 @@ def _reverse(*, dispute: Dispute, actor, note: str, policy) -> Dispute:
         actor=actor,
         partner=disputed.partner,
         subject=disputed,
-        payload=_deal_payload(disputed, dispute_id=dispute.pk),
+        payload=deal_payload(disputed, dispute_id=dispute.pk),
     )
     dispute.holder = holder
     _decided(dispute, status=DisputeStatus.REVERSED, actor=actor, note=note, action="reverse")

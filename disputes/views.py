@@ -3,7 +3,6 @@ from a deal, deciding it, and the files. Thin: each view reads a form, calls a s
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from disputes import selectors, services
 from disputes.filters import DisputeFilter
 from disputes.forms import DecisionForm, DisputeForm
 from disputes.models import Dispute
+from prm.files import attachment_response
 from prm.tenancy import get_visible_or_404
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
 
@@ -142,16 +142,8 @@ class DisputeActionView(RoleRequiredMixin, View):
         return redirect(reverse("disputes:detail", args=[dispute.pk]))
 
 
-def file_response(dispute_file) -> FileResponse:
-    response = FileResponse(dispute_file.file.open("rb"), as_attachment=True, filename=dispute_file.name)
-    response["Content-Type"] = dispute_file.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def file_download(request, pk):
     """Dispute files go only to the partner's users and internal users (anyone else: 404), as attachments."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={request.path}")
-    return file_response(selectors.file_for(request.user, pk))
+    return attachment_response(selectors.file_for(request.user, pk))

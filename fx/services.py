@@ -17,6 +17,7 @@ from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquer
 from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate
@@ -87,7 +88,7 @@ def record_rate(*, user, currency, rate, effective_from, note: str = "") -> Exch
     old one stays in the table. The partners with records in that currency are queued for the next
     incremental KPI rollup, so the program totals pick the rate up.
     """
-    require_role(user, FINANCE, "record exchange rates")
+    require_role(user, FINANCE, gettext_lazy("record exchange rates"))
     errors = {}
     cleaned = {}
     for field, cleaner, value in (

@@ -2,7 +2,6 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -30,6 +29,7 @@ from mdf.models import (
 )
 from partners.models import Partner
 from prm.api import validated_body as _body
+from prm.files import attachment_response
 from prm.tenancy import get_visible_or_404
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -472,12 +472,4 @@ class ProofDownloadView(APIView):
         summary="Download a claim's proof file (the partner's users and internal users only)",
     )
     def get(self, request, pk):
-        return proof_response(selectors.proof_for(request.user, pk))
-
-
-def proof_response(proof) -> FileResponse:
-    response = FileResponse(proof.file.open("rb"), as_attachment=True, filename=proof.name)
-    response["Content-Type"] = proof.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+        return attachment_response(selectors.proof_for(request.user, pk))

@@ -11,7 +11,6 @@ from django.views import View
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
 from deals.models import DealRegistration
 from mdf import selectors, services
-from mdf.api import proof_response
 from mdf.filters import ClaimFilter, EntryFilter, RequestFilter
 from mdf.forms import (
     ActivityTypeForm,
@@ -25,6 +24,7 @@ from mdf.forms import (
 from mdf.models import ActivityType, MdfClaim, MdfRequest
 from partners.models import Partner
 from prm.audit import history_of
+from prm.files import attachment_response
 from prm.forms import ReasonForm
 from prm.tenancy import get_visible_or_404
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
@@ -332,7 +332,7 @@ def proof_download(request, pk):
     """Proof files go only to the partner's users and internal users (anyone else: 404), as attachments."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={request.path}")
-    return proof_response(selectors.proof_for(request.user, pk))
+    return attachment_response(selectors.proof_for(request.user, pk))
 
 
 class ProgramView(RoleRequiredMixin, View):

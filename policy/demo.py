@@ -2,15 +2,14 @@
 days, possible-match threshold 85) with a finished simulation over the demo's last 12 months of
 registrations, so /policy/<id>/simulate/ shows results and a program admin can publish it.
 
-The simulation needs the deals' demo history, and apps seed in INSTALLED_APPS order (policy before deals),
-so this first runs the deals demo (idempotent: its own turn afterwards adds nothing). Safe to run again: an
-existing demo draft is kept, and its simulation is only run when it has none that is current.
+The simulation replays the deals' demo history, which is seeded first (apps seed in INSTALLED_APPS order,
+deals before policy). Safe to run again: an existing demo draft is kept, and its simulation is only run
+when it has none that is current.
 """
 
 import time
 
 from accounts.models import Role, User
-from deals.models import DealRegistration, DealStatus
 from partners.models import Tier
 from policy import services, simulation
 from policy.models import PolicySimulation, PolicyStatus, RoePolicy, SimulationStatus
@@ -20,19 +19,10 @@ DEMO_NOTE = "Demo draft: longer protection for Platinum partners, stricter possi
 
 
 def seed(*, seed: int, partners: int, stdout) -> None:
-    from deals import demo as deals_demo
-
     admin = User.objects.filter(role=Role.PROGRAM_ADMIN, is_active=True).order_by("pk").first()
     if admin is None:
         stdout.write("  policy: no program admin, skipped")
         return
-    deals_demo.seed(seed=seed, partners=partners, stdout=stdout)
-    # The deals demo bulk-creates its history without recording a version: it was decided under v1.
-    version_one = RoePolicy.objects.filter(version=1).first()
-    if version_one is not None:
-        DealRegistration.objects.filter(policy_version__isnull=True, partner__isnull=False).exclude(
-            status=DealStatus.DRAFT
-        ).update(policy_version=version_one)
     draft = RoePolicy.objects.filter(status=PolicyStatus.DRAFT, notes=DEMO_NOTE).order_by("-version").first()
     if draft is None:
         if RoePolicy.objects.filter(notes=DEMO_NOTE).exists():

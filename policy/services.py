@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from partners.models import Tier
@@ -113,7 +114,7 @@ def _changes(before: dict, after: dict) -> dict:
 
 def create_draft(*, actor, source: RoePolicy | None = None, notes: str = "") -> RoePolicy:
     """A new draft, copied from `source` (default: the version in force)."""
-    require_role(actor, EDIT_ROLES, "edit the rules of engagement")
+    require_role(actor, EDIT_ROLES, gettext_lazy("edit the rules of engagement"))
     with transaction.atomic():
         source = source or current_policy()
         # Versions are numbered in order; the unique constraint settles two admins racing.
@@ -137,7 +138,7 @@ def create_draft(*, actor, source: RoePolicy | None = None, notes: str = "") -> 
 
 
 def update_draft(*, policy: RoePolicy, actor, data) -> RoePolicy:
-    require_role(actor, EDIT_ROLES, "edit the rules of engagement")
+    require_role(actor, EDIT_ROLES, gettext_lazy("edit the rules of engagement"))
     with transaction.atomic():
         policy = RoePolicy.objects.select_for_update().get(pk=policy.pk)
         _require_draft(policy)
@@ -154,7 +155,7 @@ def update_draft(*, policy: RoePolicy, actor, data) -> RoePolicy:
 
 def start_simulation(*, policy: RoePolicy, actor) -> PolicySimulation:
     """Queue a replay of the last 12 months under the draft (Celery; the page polls its progress)."""
-    require_role(actor, EDIT_ROLES, "simulate the rules of engagement")
+    require_role(actor, EDIT_ROLES, gettext_lazy("simulate the rules of engagement"))
     from policy import tasks
 
     with transaction.atomic():
@@ -205,7 +206,7 @@ def publish_warning(policy: RoePolicy) -> str:
 def publish(*, policy: RoePolicy, actor, effective_from, confirm: bool = False) -> RoePolicy:
     """Publish a draft from `effective_from` (now or later). Registrations decided before keep their
     version; decisions from then on use this one. A missing or stale simulation needs `confirm`."""
-    require_role(actor, EDIT_ROLES, "publish the rules of engagement")
+    require_role(actor, EDIT_ROLES, gettext_lazy("publish the rules of engagement"))
     moment = _effective_moment(effective_from)
     now = timezone.now()
     if moment < now - PUBLISH_GRACE:

@@ -6,6 +6,8 @@ the errors of API.md's conventions (400 field errors, 401, 403, 404, 409 and 422
 with SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"].
 """
 
+from prm.idempotency import EXEMPT_PATHS as IDEMPOTENCY_EXEMPT
+
 API_DESCRIPTION = """\
 The public REST API v1 of the partner relationship management portal: partners, deal registration,
 enablement, market development funds (MDF), commissions, analytics and webhooks. This page is the whole
@@ -97,7 +99,6 @@ _ERROR_REF = {"$ref": "#/components/schemas/ApiError"}
 _FIELD_ERRORS_REF = {"$ref": "#/components/schemas/ApiFieldErrors"}
 
 METHODS = ("get", "put", "post", "patch", "delete")
-from prm.idempotency import EXEMPT_PATHS as IDEMPOTENCY_EXEMPT  # noqa: E402
 
 
 def _json(ref: dict) -> dict:

@@ -71,3 +71,15 @@ def check_upload(upload, *, allowed: dict, allowed_label, max_mb: int, default_n
             % {"name": name, "type": extension[1:].upper()}
         )
     return content_type
+
+
+def attachment_response(stored):
+    """A stored upload (`file`, `name`, `content_type`) sent as an attachment that browsers neither sniff nor
+    cache; callers check who may have it first."""
+    from django.http import FileResponse
+
+    response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
+    response["Content-Type"] = stored.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,8 +1,7 @@
 """The kinds of item the vendor owes a decision on, and how each one's clock runs (issue 12, item 4).
 
-Each `Kind` knows its model (looked up lazily, so a kind whose app is not installed yet is simply absent),
-which rows are open (waiting on the vendor), when the clock started, when the item was decided, and its
-SLA in business days. Reading is set-based: one query per kind, whatever the number of items.
+Each `Kind` knows its model, which rows are open (waiting on the vendor), when the clock started, when the
+item was decided, and its SLA in business days. Reading is set-based: one query per kind, whatever the number of items.
 """
 
 from dataclasses import dataclass, field
@@ -10,7 +9,6 @@ from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
@@ -35,31 +33,14 @@ class Kind:
     partner_link: bool = True  # partners may open the item's page
     values: tuple = ()  # extra columns for the title
     decided_filter: Q = field(default_factory=Q)
-    optional: bool = False  # written by another app that may not be installed or migrated yet
+    due_field: str = ""  # a due moment the item keeps itself (disputes), instead of one from the SLA days
 
     @property
     def label(self) -> str:
         return SlaKind(self.key).label
 
     def model(self):
-        app_label, name = self.model_label.split(".")
-        if not apps.is_installed(app_label):
-            return None
-        try:
-            model = apps.get_model(app_label, name)
-        except LookupError:
-            return None
-        names = {f.name for f in model._meta.get_fields()}
-        required = {"partner", self.start_field, self.decided_field}
-        if not required <= names:
-            return None
-        if self.optional and not _table_exists(model._meta.db_table):
-            return None
-        return model
-
-    def has_field(self, name: str) -> bool:
-        model = self.model()
-        return model is not None and name in {f.name for f in model._meta.get_fields()}
+        return apps.get_model(self.model_label)
 
     def default_sla_days(self) -> int:
         return int(getattr(settings, SLA_SETTINGS[self.key], 0) or 0)
@@ -157,32 +138,17 @@ KINDS: dict[str, Kind] = {
         partner_roles=ALL_PARTNER_ROLES,
         url_name="disputes:detail",
         values=("deal_id",),
-        optional=True,
+        due_field="due_at",
     ),
 }
 
 
-_TABLES_SEEN: set[str] = set()
-
-
-def _table_exists(table: str) -> bool:
-    """Only positive answers are remembered: a table appears once its app's migration has run."""
-    if table not in _TABLES_SEEN and table in connection.introspection.table_names():
-        _TABLES_SEEN.add(table)
-    return table in _TABLES_SEEN
-
-
-def available_kinds() -> list[Kind]:
-    """The kinds whose model exists (disputes may not be installed yet)."""
-    return [kind for kind in KINDS.values() if kind.model() is not None]
-
-
 def kinds_for(user) -> list[Kind]:
     if user is None:
-        return available_kinds()
+        return list(KINDS.values())
     if not getattr(user, "is_authenticated", False):
         return []
-    return [kind for kind in available_kinds() if kind.visible_to_role(user.role)]
+    return [kind for kind in KINDS.values() if kind.visible_to_role(user.role)]
 
 
 class Policies:

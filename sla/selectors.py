@@ -88,15 +88,15 @@ def open_items(user, *, kind: str | None = None, partner_id=None, breached=None,
         queryset = _scoped(entry, user).filter(entry.open_filter)
         if partner_id:
             queryset = queryset.filter(partner_id=partner_id)
-        own_due = entry.has_field("due_at")
-        fields = ["pk", "partner_id", "partner__name", *entry.values, *(["due_at"] if own_due else [])]
+        own_due = bool(entry.due_field)
+        fields = ["pk", "partner_id", "partner__name", *entry.values, *([entry.due_field] if own_due else [])]
         rows = queryset.values(*fields, started=F(entry.start_field))
         for row in rows:
             started = row["started"]
             if started is None:
                 continue
             sla_days = entry.sla_days(row, policies)
-            due = (row.get("due_at") if own_due else None) or clock.due_at(started, sla_days)
+            due = (row.get(entry.due_field) if own_due else None) or clock.due_at(started, sla_days)
             item = SlaItem(
                 kind=entry,
                 object_id=row["pk"],

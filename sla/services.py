@@ -86,10 +86,9 @@ def resolve_escalations(*, now=None) -> int:
     resolved = 0
     for key, ids in pending.items():
         entry = KINDS.get(key)
-        model = entry.model() if entry else None
-        if model is None:
+        if entry is None:
             continue
-        rows = model._default_manager.filter(pk__in=ids)
+        rows = entry.model()._default_manager.filter(pk__in=ids)
         still_open = set(rows.filter(entry.open_filter).values_list("pk", flat=True))
         decided = dict(rows.exclude(pk__in=still_open).values_list("pk", entry.decided_field))
         for object_id in ids:

@@ -12,6 +12,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -64,6 +65,14 @@ def _fresh_cache():
     else:
         cache.clear()
     yield
+
+
+@pytest.fixture
+def catalogues():
+    """The committed Spanish and German catalogues (locale/, built from locale/fragments by `make messages`;
+    tests/i18n fails when they are incomplete or stale). Puts the default language back afterwards."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -1,18 +1,11 @@
-"""The dispute pages and the deal page's match sentence render in Spanish and German from the fragments."""
+"""The dispute pages and the deal page's match sentence render in Spanish and German from the committed catalogues."""
 
 import pytest
 from django.urls import reverse
 
 from disputes import services
-from tests.enablement.test_i18n import compile_fragments
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogues(settings, tmp_path):
-    compile_fragments(tmp_path / "locale")
-    settings.LOCALE_PATHS = [tmp_path / "locale"]
 
 
 @pytest.mark.parametrize(

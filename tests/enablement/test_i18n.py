@@ -1,16 +1,10 @@
-"""Issue 12: the enablement pages render whole in Spanish and German, from the translation fragments.
+"""Issue 12: the enablement pages render whole in Spanish and German, from the committed catalogues.
 
-The catalogues are compiled from locale/fragments/*.json into a temporary LOCALE_PATHS (what
-`manage.py translations build` does, without touching locale/), so a translation whose placeholders
-do not match its source, or a page that breaks in another language, fails here.
+The pages are rendered with the committed catalogues (the `catalogues` fixture of tests/conftest.py), so a
+translation whose placeholders do not match its source, or a page that breaks in another language, fails here.
 """
 
-import json
-from pathlib import Path
-
-import polib
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -23,40 +17,6 @@ from tests.enablement.factories import LearningPathFactory, right_answers, wrong
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def compile_fragments(target: Path) -> None:
-    merged: dict = {}
-    for path in sorted((Path(django_settings.BASE_DIR) / "locale" / "fragments").glob("*.json")):
-        for key, value in json.loads(path.read_text(encoding="utf-8")).items():
-            merged.setdefault(key, {}).update({k: v for k, v in value.items() if v})
-    for lang in ("es", "de"):
-        po = polib.POFile()
-        po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=2; plural=(n != 1);"}
-        for key, value in merged.items():
-            context, _, msgid = key.rpartition("\u0004")
-            translated = value.get(lang)
-            if not translated:
-                continue
-            if "plural" in value:
-                entry = polib.POEntry(
-                    msgid=msgid,
-                    msgid_plural=value["plural"],
-                    msgstr_plural={0: translated[0], 1: translated[1]},
-                )
-            else:
-                entry = polib.POEntry(msgid=msgid, msgstr=translated)
-            entry.msgctxt = context or None
-            po.append(entry)
-        folder = target / lang / "LC_MESSAGES"
-        folder.mkdir(parents=True)
-        po.save_as_mofile(str(folder / "django.mo"))
-
-
-@pytest.fixture
-def catalogues(settings, tmp_path):
-    compile_fragments(tmp_path / "locale")
-    settings.LOCALE_PATHS = [tmp_path / "locale"]
 
 
 def get(client, url, lang):

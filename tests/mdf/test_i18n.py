@@ -7,16 +7,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from mdf import services
-from tests.enablement.test_i18n import compile_fragments, get
+from tests.enablement.test_i18n import get
 from tests.mdf.factories import ActivityTypeFactory, allocate, approved_request, request_data, submitted_claim
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogues(settings, tmp_path):
-    compile_fragments(tmp_path / "locale")
-    settings.LOCALE_PATHS = [tmp_path / "locale"]
 
 
 @pytest.fixture

@@ -1,39 +1,12 @@
 """Partner and deal pages render in Spanish and German (issue 12: translations of partners/ and deals/).
 
-The catalogues are compiled from locale/fragments/*.json into a temporary LOCALE_PATHS, the same way
-`manage.py translations build` fills them, so the test needs neither gettext nor the built files.
+The pages are rendered with the committed catalogues (the `catalogues` fixture of tests/conftest.py).
 """
 
-import polib
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
-from prm.management.commands.translations import LANGUAGES, PLURAL_FORMS, load_fragments
 from tests.deals.factories import DealFactory
-
-
-@pytest.fixture
-def catalogues(tmp_path):
-    fragments = load_fragments()
-    for lang in LANGUAGES:
-        po = polib.POFile(wrapwidth=0)
-        po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": lang, "Plural-Forms": PLURAL_FORMS}
-        for key, value in fragments.items():
-            context, _, msgid = key.rpartition("\u0004")
-            entry = polib.POEntry(msgid=msgid, msgctxt=context or None)
-            if "plural" in value:
-                forms = value.get(lang) or ["", ""]
-                entry.msgid_plural = value["plural"]
-                entry.msgstr_plural = {0: forms[0], 1: forms[1]}
-            else:
-                entry.msgstr = value.get(lang) or ""
-            po.append(entry)
-        target = tmp_path / lang / "LC_MESSAGES"
-        target.mkdir(parents=True)
-        po.save_as_mofile(str(target / "django.mo"))
-    with override_settings(LOCALE_PATHS=[str(tmp_path)]):
-        yield
 
 
 def get(client, url, lang):

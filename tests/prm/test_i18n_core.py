@@ -1,11 +1,9 @@
 """The core of the portal reads in Spanish and German (issue 12): error pages, role homes, navigation,
 notifications, imports, account pages, API tokens, staff, webhooks, and the e-mails and messages behind them.
 
-The catalogues are compiled from locale/fragments into a temporary LOCALE_PATHS, so these tests check the
-templates and the Python strings against the translations without `manage.py translations build`.
+The pages are rendered with the committed catalogues (the `catalogues` fixture of tests/conftest.py).
 """
 
-import polib
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
@@ -33,35 +31,6 @@ SCOPE = [
     "templates/429.html",
     "templates/500.html",
 ]
-
-
-@pytest.fixture
-def catalogues(tmp_path, settings):
-    """Compile every fragment's Spanish and German into .mo files that Django loads for this test."""
-    fragments = tool.load_fragments()
-    for lang in ("es", "de"):
-        po = polib.POFile()
-        po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": tool.PLURAL_FORMS}
-        for key, value in fragments.items():
-            context, _sep, msgid = key.rpartition("\u0004")
-            text = value.get(lang)
-            entry = polib.POEntry(msgid=msgid, msgctxt=context or None)
-            if value.get("plural"):
-                if not (isinstance(text, list) and len(text) == 2):
-                    continue
-                entry.msgid_plural = value["plural"]
-                entry.msgstr_plural = {0: text[0], 1: text[1]}
-            elif isinstance(text, str) and text:
-                entry.msgstr = text
-            else:
-                continue
-            po.append(entry)
-        target = tmp_path / lang / "LC_MESSAGES"
-        target.mkdir(parents=True)
-        po.save_as_mofile(str(target / "django.mo"))
-    settings.LOCALE_PATHS = [str(tmp_path)]
-    yield
-    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 def in_language(client, lang):

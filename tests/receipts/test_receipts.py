@@ -108,7 +108,7 @@ def test_a_deal_decided_again_gets_a_new_receipt(approved, channel_manager, djan
     from prm.events import record_event
 
     with django_capture_on_commit_callbacks(execute=True):
-        payload = deal_services._deal_payload(approved, protected_until="2030-01-31")
+        payload = deal_services.deal_payload(approved, protected_until="2030-01-31")
         record_event(
             "deal.approved", actor=channel_manager, partner=approved.partner, subject=approved, payload=payload
         )

@@ -709,8 +709,8 @@ class DemoGenerator:
 DEMO_APPS = (
     "partners",
     "fx",
-    "policy",
     "deals",
+    "policy",
     "enablement",
     "mdf",
     "commissions",
