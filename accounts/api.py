@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import ApiToken, Role, TokenScope, User
+from prm import inputs
 
 LOGIN_RETRY_AFTER_SECONDS = 15 * 60
 
@@ -22,7 +23,10 @@ class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
     otp = serializers.CharField(
-        required=False, allow_blank=True, help_text="TOTP or recovery code; required for internal roles."
+        required=False,
+        allow_blank=True,
+        help_text="The current TOTP code or an unused recovery code; required for every user with an authenticator "
+        "(all internal roles). Missing or wrong: 400 on `otp`, counted as a failed login (docs/login.md).",
     )
 
 
@@ -37,7 +41,7 @@ class ObtainTokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
-            400: OpenApiResponse(description="Wrong credentials or missing MFA code"),
+            400: OpenApiResponse(description="Wrong credentials, or a missing or wrong `otp` code"),
             403: OpenApiResponse(description="Internal role without MFA set up"),
             429: OpenApiResponse(description="Too many failed attempts; see Retry-After"),
         },
@@ -47,6 +51,9 @@ class ObtainTokenView(APIView):
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         email = form.validated_data["email"].lower()
+        # The per-address limit of the login form (allauth's login action, per client address: docs/proxies.md).
+        if not ratelimit.consume(request._request, app="allauth.account", action="login"):
+            return self.throttled_response()
         try:
             user = get_adapter(request._request).authenticate(
                 request._request, email=email, password=form.validated_data["password"]
@@ -73,6 +80,12 @@ class ObtainTokenView(APIView):
             if not attempt:
                 return self.throttled_response()
             if not services.verify_mfa_code(user, form.validated_data.get("otp", "")):
+                # A missing or wrong code is a failed login of this e-mail too, as a wrong password is
+                # (docs/login.md): the password alone never gets a token, nor endless tries at the code.
+                try:
+                    get_adapter(request._request).pre_authenticate(request._request, email=email)
+                except DjangoValidationError:
+                    return self.throttled_response()
                 return Response(
                     {"otp": [_("Enter the current code from your authenticator app or a recovery code.")]},
                     status=status.HTTP_400_BAD_REQUEST,
@@ -131,8 +144,8 @@ class CreatedApiTokenSerializer(serializers.Serializer):
 
 class ApiTokenFilter(django_filters.FilterSet):
     scope = django_filters.ChoiceFilter(choices=TokenScope.choices)
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = ApiToken

@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and access"
 
     def ready(self):
-        from accounts import events  # noqa: F401  (registers the account event types)
+        from accounts import (
+            events,  # noqa: F401  (registers the account event types)
+            signals,  # noqa: F401  (the login rule's allauth receivers, docs/login.md)
+        )

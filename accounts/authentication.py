@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from accounts.models import ApiToken, hash_secret
+from prm.guards import login_refusal
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -24,6 +25,9 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("This account is inactive."))
+        refusal = login_refusal(token.user, fresh=False)  # a terminated partner's tokens (docs/partner-status.md)
+        if refusal is not None:
+            raise exceptions.PermissionDenied(refusal.message, code=refusal.code)
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

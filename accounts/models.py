@@ -123,6 +123,17 @@ class User(AbstractUser):
     def has_role(self, *roles) -> bool:
         return self.role in roles
 
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new password in _password until the next save; a hash upgrade at login
+        # clears it first. So this is a real change of an existing account's password, on any path.
+        password_changed = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from accounts.services import revoke_api_tokens_after_password_change
+
+            # Read by accounts.signals to say so on the page that changed it.
+            self.api_tokens_revoked = revoke_api_tokens_after_password_change(self)
+
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()

@@ -7,7 +7,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +17,8 @@ from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, ApiToken, Invitation,
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict, TransitionNotAllowed
+from prm.guards import refusal_for, require_standing
+from prm.notifications import send_email
 
 
 def can_invite(inviter: User, *, role: str, partner) -> bool:
@@ -37,6 +38,7 @@ def can_invite(inviter: User, *, role: str, partner) -> bool:
 def invite_user(*, inviter: User, email: str, role: str, partner=None, partner_function: str = "") -> tuple:
     """Create an invitation and e-mail its link. Returns (invitation, raw_token); the raw token is
     never stored, only its hash."""
+    require_standing(inviter)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     email = User.objects.normalize_email(email).lower()
     if role not in Role.values:
         raise ValidationError({"role": _("Choose one of the roles offered.")})
@@ -44,8 +46,14 @@ def invite_user(*, inviter: User, email: str, role: str, partner=None, partner_f
         raise ValidationError({"role": _("Partner roles need a partner; internal roles must have none.")})
     if not can_invite(inviter, role=role, partner=partner):
         raise PermissionDenied(_("You may not invite someone with this role here."))
-    if User.objects.filter(email__iexact=email).exists():
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and (inviter.is_internal or existing.partner_id == getattr(partner, "pk", None)):
+        # Internal staff see every account anyway, and a partner admin sees its own team: a clear answer leaks nothing.
         raise ValidationError({"email": _("Someone with this e-mail address already has an account.")})
+    # A partner admin inviting an address that has an account elsewhere gets the same answer, the same pending
+    # invitation and the same audit row as for a new address, so the form tells nothing about who has an account
+    # (docs/hardening.md); the account holder is e-mailed a note instead of a link, and the invitation's token is
+    # never sent, so it can only expire or be withdrawn.
     token = Invitation.new_token()
     with transaction.atomic():
         # A new invitation replaces a pending one for the same address into the same organisation; another
@@ -75,8 +83,11 @@ def invite_user(*, inviter: User, email: str, role: str, partner=None, partner_f
             actor=inviter, obj=invitation, action="invited", to_state="pending", partner_id=partner and partner.pk
         )
         # robust: a mail server that is down is logged; it must not turn a saved invitation into a 500.
-        transaction.on_commit(lambda: _send_invitation_email(invitation, token), robust=True)
-    return invitation, token
+        if existing is None:
+            transaction.on_commit(lambda: _send_invitation_email(invitation, token), robust=True)
+        else:
+            transaction.on_commit(lambda: _send_existing_account_note(invitation, existing), robust=True)
+    return invitation, (token if existing is None else None)
 
 
 def _send_invitation_email(invitation: Invitation, token: str) -> None:
@@ -86,12 +97,29 @@ def _send_invitation_email(invitation: Invitation, token: str) -> None:
         "portal_name": settings.PORTAL_NAME,
         "vendor_name": settings.VENDOR_NAME,
     }
-    send_mail(
+    send_email(
         subject=_("You are invited to the %(portal)s") % {"portal": settings.PORTAL_NAME},
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+        body=render_to_string("accounts/email/invitation.txt", context),
+        to=[invitation.email],
     )
+
+
+def _send_existing_account_note(invitation: Invitation, holder: User) -> None:
+    """Tell an account holder that someone tried to invite their address, in their language, with no link."""
+    from django.utils import translation
+
+    context = {
+        "invitation": invitation,
+        "login_link": settings.SITE_URL + reverse("account_login"),
+        "portal_name": settings.PORTAL_NAME,
+        "vendor_name": settings.VENDOR_NAME,
+    }
+    with translation.override(holder.language or settings.LANGUAGE_CODE):
+        send_email(
+            subject=_("Someone tried to invite you to the %(portal)s") % {"portal": settings.PORTAL_NAME},
+            body=render_to_string("accounts/email/already_registered.txt", context),
+            to=[holder.email],
+        )
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -104,6 +132,10 @@ def accept_invitation(*, token: str, password: str, first_name: str = "", last_n
         invitation = Invitation.objects.select_for_update().filter(token_hash=hash_secret(token)).first()
         if invitation is None:
             raise TransitionNotAllowed(_("This invitation link is not valid."), code="invitation_invalid")
+        if invitation.partner_id:  # nobody joins a suspended or terminated partner (docs/partner-status.md)
+            refusal = refusal_for(invitation.partner.status)
+            if refusal is not None:
+                raise refusal
         status = invitation.status
         if status != "pending":
             raise TransitionNotAllowed(
@@ -152,6 +184,7 @@ def accept_invitation(*, token: str, password: str, first_name: str = "", last_n
 
 
 def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
+    require_standing(actor)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     if not can_invite(actor, role=invitation.role, partner=invitation.partner):
         raise PermissionDenied(_("You may not withdraw this invitation."))
     with transaction.atomic():
@@ -166,6 +199,7 @@ def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
 
 def create_api_token(*, user: User, name: str, scope: str = TokenScope.READ_WRITE) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns (token, secret). The secret is shown to the caller once."""
+    require_standing(user)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     if not user.is_active:
         raise PermissionDenied(_("This account is inactive."))
     if scope not in TokenScope.values:
@@ -198,6 +232,34 @@ def revoke_api_token(*, user: User, token: ApiToken) -> ApiToken:
             )
     token.refresh_from_db()
     return token
+
+
+def revoke_api_tokens_after_password_change(user: User) -> int:
+    """A new password ends every API token of the user, whoever set it (the user, a reset link, the admin):
+    a token taken with the old password must not outlive it (docs/login.md). Called by User.save; the user
+    hears of it (notification and e-mail) when any token was active. Returns how many were revoked."""
+    with transaction.atomic():
+        tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True).order_by("pk"))
+        if not tokens:
+            return 0
+        ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(revoked_at=timezone.now())
+        for token in tokens:
+            record_audit(
+                actor=None,
+                obj=token,
+                action="token_revoked",
+                from_state="active",
+                to_state="revoked",
+                reason="Password changed.",
+                partner_id=user.partner_id,
+            )
+        record_event(
+            "user.api_tokens_revoked",
+            partner=user.partner,
+            subject=user,
+            payload={"user_id": user.pk, "count": len(tokens), "tokens": [token.name for token in tokens]},
+        )
+    return len(tokens)
 
 
 def user_has_mfa(user: User) -> bool:

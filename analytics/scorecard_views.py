@@ -75,6 +75,8 @@ class ScorecardListView(FilteredListView):
 
 class ScorecardDetailView(RoleRequiredMixin, View):
     allowed_roles = INTERNAL_ROLES
+    tenancy_model = Partner  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
+    tenancy_url_kwarg = "partner_id"
 
     def get(self, request, partner_id):
         partner = get_object_or_404(Partner.objects.select_related("tier", "channel_manager"), pk=partner_id)

@@ -177,7 +177,8 @@ class ProgramDashboardView(RoleRequiredMixin, View):
             # issue 12 (fx): the rates other currencies were converted at in the period, from finance's table.
             "fx_rates": fx_selectors.rates_during(data["period"].start, data["period"].end),
         }
-        return render(request, "analytics/program.html", context)
+        bad_input = form.is_bound and not form.is_valid()  # the page shows the message beside the field
+        return render(request, "analytics/program.html", context, status=400 if bad_input else 200)
 
 
 class RollupRequestView(RoleRequiredMixin, View):
@@ -197,6 +198,7 @@ class RollupProgressView(RoleRequiredMixin, View):
     """GET: the run's status (htmx polls it every second while it is queued or running)."""
 
     allowed_roles = DASHBOARD_ROLES
+    tenancy_model = RollupRun  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def get(self, request, pk):
         run = get_object_or_404(RollupRun.objects.select_related("requested_by"), pk=pk)

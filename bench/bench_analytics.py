@@ -692,6 +692,7 @@ def main(argv=None) -> int:
     from django.test import Client
 
     from accounts.models import Role, User
+    from accounts.testing import force_full_login
     from analytics.models import KpiSnapshot
     from analytics.selectors import _program_figures, default_quarter
     from analytics.services import rebuild_kpis
@@ -737,7 +738,7 @@ def main(argv=None) -> int:
     if not admin.authenticator_set.exists():
         TOTP.activate(admin, generate_totp_secret())
     client = Client()
-    client.force_login(admin)
+    force_full_login(client, admin)
     period = default_quarter().key
     reset_queries()
     # The process's own first-request costs (URLs, templates, middleware) on a view the warm-up did not cache:

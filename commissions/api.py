@@ -11,13 +11,15 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import role_permission
-from commissions import selectors, services
+from commissions import holds, selectors, services
 from commissions.models import BatchStatus, CommissionEntry, EntryKind, EntryStatus, PayoutBatch
 from deals.api import PartnerIdFilter
 from deals.models import DealRegistration
 from partners.models import Partner
+from prm import inputs
 from prm.api import validated_body as _body
 from prm.guards import require_role
+from prm.money import CurrencySerializerField
 from prm.periods import parse_period
 from prm.tenancy import get_visible_or_404
 
@@ -30,6 +32,7 @@ class EntrySerializer(serializers.ModelSerializer):
     deal = serializers.IntegerField(source="deal_id", read_only=True, allow_null=True)
     partner = serializers.IntegerField(source="partner_id", read_only=True)
     batch = serializers.IntegerField(source="batch_id", read_only=True, allow_null=True)
+    payout_held = serializers.SerializerMethodField()
 
     class Meta:
         model = CommissionEntry
@@ -51,7 +54,16 @@ class EntrySerializer(serializers.ModelSerializer):
             "batch",
             "approved_at",
             "paid_at",
+            "payout_held",
         ]
+
+    def get_payout_held(self, entry) -> bool:
+        """Unpaid and its partner suspended or terminated (docs/partner-status.md); computed once per response."""
+        if entry.status == EntryStatus.PAID:
+            return False
+        if "held_partner_ids" not in self.context:
+            self.context["held_partner_ids"] = holds.held_partner_ids()
+        return entry.partner_id in self.context["held_partner_ids"]
 
 
 class BatchSerializer(serializers.ModelSerializer):
@@ -83,7 +95,19 @@ class BatchSerializer(serializers.ModelSerializer):
 
 class BatchCreateSerializer(serializers.Serializer):
     partner = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False, default="")
+    currency = CurrencySerializerField(required=False, default="")
+
+
+class ReleaseHeldSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    reason = serializers.CharField(max_length=2000)
+
+
+class PayoutReleaseSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(source="partner_id")
+    released_by = serializers.IntegerField(source="released_by_id")
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField(read_only=True)
 
 
 class BulkApproveSerializer(serializers.Serializer):
@@ -93,7 +117,7 @@ class BulkApproveSerializer(serializers.Serializer):
 class AdjustmentSerializer(serializers.Serializer):
     partner = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
-    currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False, default="")
+    currency = CurrencySerializerField(required=False, default="")
     reason = serializers.CharField(max_length=2000)
     deal = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True, default=None)
 
@@ -105,12 +129,17 @@ class EntryApiFilter(django_filters.FilterSet):
     deal = django_filters.NumberFilter(field_name="deal_id")
     batch = django_filters.NumberFilter(field_name="batch_id")
     period = django_filters.CharFilter(method="filter_period", label="Earned in 2026-Q4 or 2026-11")
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    held = django_filters.BooleanFilter(method="filter_held", label="Unpaid and held (docs/partner-status.md)")
 
     class Meta:
         model = CommissionEntry
-        fields = ["status", "kind", "partner", "deal", "batch", "period", "created_after", "created_before"]
+        fields = ["status", "kind", "partner", "deal", "batch", "period", "created_after", "created_before", "held"]
+
+    def filter_held(self, queryset, name, value):
+        held = queryset.filter(partner_id__in=holds.held_partner_ids(), status__in=holds.UNPAID)
+        return held if value else queryset.exclude(pk__in=held.values("pk"))
 
     def filter_period(self, queryset, name, value):
         try:
@@ -123,8 +152,8 @@ class EntryApiFilter(django_filters.FilterSet):
 class PayoutApiFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=BatchStatus.choices)
     partner = PartnerIdFilter()
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = PayoutBatch
@@ -234,6 +263,16 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         batch.refresh_from_db()
         return Response(BatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(request=ReleaseHeldSerializer, responses=PayoutReleaseSerializer)
+    @action(detail=False, methods=["post"], url_path="release-held")
+    def release_held(self, request):
+        """Finance releases a terminated partner's held payouts (docs/partner-status.md); 409 otherwise."""
+        require_role(request.user, {Role.FINANCE}, gettext_lazy("release held payouts"))  # before the body
+        body = _body(ReleaseHeldSerializer, request)
+        partner = get_visible_or_404(Partner, request.user, pk=body["partner"])
+        release = holds.release_held_payouts(actor=request.user, partner=partner, reason=body["reason"])
+        return Response(PayoutReleaseSerializer(release).data)
+
 
 class StatementLineSerializer(serializers.Serializer):
     entry = serializers.IntegerField(source="pk")
@@ -241,8 +280,8 @@ class StatementLineSerializer(serializers.Serializer):
     kind = serializers.CharField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     status = serializers.CharField()
-    paid_at = serializers.DateTimeField(allow_null=True)
-    earned_on = serializers.DateField()
+    paid_at = serializers.DateTimeField(allow_null=True, read_only=True)
+    earned_on = serializers.DateField(read_only=True)
     description = serializers.CharField()
 
 
@@ -260,7 +299,7 @@ class StatementQuerySerializer(serializers.Serializer):
     partner = serializers.IntegerField(
         required=False, min_value=1, max_value=2**63 - 1, help_text="Optional for partner admins; required for finance"
     )
-    currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False, help_text="ISO 4217; default: the one used")
+    currency = CurrencySerializerField(required=False, help_text="ISO 4217; default: the one used")
 
     def validate_period(self, value):
         try:

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from commissions.models import Spiff, SpiffKind
 from partners.models import Partner, PartnerType, Tier
+from prm import inputs
 from prm.forms import BootstrapFormMixin
+from prm.money import CurrencyFormField
 
 
 class AdjustmentForm(forms.Form):
@@ -13,13 +15,13 @@ class AdjustmentForm(forms.Form):
     amount = forms.DecimalField(
         max_digits=14, decimal_places=2, label=_("Amount"), help_text=_("Negative to take money back.")
     )
-    currency = forms.RegexField(r"^[A-Za-z]{3}$", initial="USD", label=_("Currency"))
+    currency = CurrencyFormField(initial="USD")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Reason"))
 
 
 class BatchForm(forms.Form):
     partner = forms.ModelChoiceField(queryset=Partner.objects.order_by("name"), label=_("Partner"))
-    currency = forms.RegexField(r"^[A-Za-z]{3}$", required=False, label=_("Currency"))
+    currency = CurrencyFormField(required=False)
 
 
 RATE_HELP = _("A fraction: 0.0500 is 5 %.")
@@ -62,6 +64,7 @@ class SpiffForm(BootstrapFormMixin, forms.ModelForm):
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        field_classes = {"starts_on": inputs.DateField, "ends_on": inputs.DateField}
         help_texts = {
             "rate": _("A fraction: 0.0500 is 5 %. Extra-rate spiffs only."),
             "flat_amount": _("Flat spiffs only."),
@@ -126,7 +129,7 @@ class ContestForm(BootstrapFormMixin, forms.Form):
         label=_("Bonus rate"),
         help_text=_("A fraction: 0.0500 is 5 %. Paid on the winner's commissions."),
     )
-    currency = forms.RegexField(r"^[A-Za-z]{3}$", initial="USD", label=_("Currency"))
+    currency = CurrencyFormField(initial="USD")
 
     def clean_currency(self):
         return self.cleaned_data["currency"].upper()
@@ -141,7 +144,7 @@ class RuleRateForm(BootstrapFormMixin, forms.Form):
     flat_amount = forms.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, label=_("Bounty amount")
     )
-    effective_from = forms.DateField(
+    effective_from = inputs.DateField(
         widget=forms.DateInput(attrs={"type": "date"}),
         label=_("Effective from"),
         help_text=_("First day of the new terms."),

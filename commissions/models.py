@@ -364,3 +364,23 @@ class CommissionEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} {self.currency} ({self.pk})"
+
+
+class PayoutRelease(models.Model):
+    """Finance released the held payouts of a terminated partner (docs/partner-status.md): from then on its
+    approved entries are batched and paid again. One per partner; suspension holds end with reinstatement."""
+
+    TENANT_PATH = "partner_id"
+
+    partner = models.OneToOneField("partners.Partner", on_delete=models.PROTECT, related_name="payout_release")
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PartnerAdminQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Payout release for partner {self.partner_id}"

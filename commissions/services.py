@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
+from commissions import holds
 from commissions.models import (
     BATCH_WORKFLOW,
     ENTRY_WORKFLOW,
@@ -37,7 +38,7 @@ from prm.events import record_event
 from prm.exceptions import Conflict
 from prm.guards import require_role
 from prm.models import AuditEntry
-from prm.money import to_money
+from prm.money import CURRENCY_MESSAGE, is_currency, to_money
 from prm.periods import parse_period
 
 FINANCE = {Role.FINANCE}
@@ -117,6 +118,9 @@ def add_adjustment(*, actor, partner: Partner, amount, reason: str, currency: st
         errors["reason"] = [_("Say why the adjustment is made.")]
     if deal is not None and deal.partner_id != partner.pk:
         errors["deal"] = [_("That deal belongs to another partner.")]
+    currency = (currency or (deal.currency if deal else settings.DEFAULT_CURRENCY)).strip().upper()
+    if not is_currency(currency):  # one ISO 4217 list for every app (prm/money.py)
+        errors["currency"] = [str(CURRENCY_MESSAGE)]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -127,7 +131,7 @@ def add_adjustment(*, actor, partner: Partner, amount, reason: str, currency: st
             earned_on=timezone.localdate(),
             base_amount=value,
             amount=value,
-            currency=(currency or (deal.currency if deal else settings.DEFAULT_CURRENCY)).upper(),
+            currency=currency,
             description="Adjustment by finance",
             reason=reason.strip(),
             created_by=actor,
@@ -201,6 +205,7 @@ def create_payout_batch(*, partner: Partner, actor=None, currency: str = "") -> 
     `actor` None is the monthly beat job; any finance user may then approve the batch."""
     if actor is not None:
         require_role(actor, FINANCE, gettext_lazy("create payout batches"))
+    holds.require_not_held(partner.pk)  # suspended or terminated: accrues, is not paid (docs/partner-status.md)
     with transaction.atomic():
         Partner.objects.select_for_update().filter(pk=partner.pk).values_list("pk").first()
         ready = CommissionEntry.objects.filter(partner=partner, status=EntryStatus.APPROVED, batch__isnull=True)
@@ -234,7 +239,10 @@ def create_monthly_payout_batches() -> list[int]:
         .distinct()
         .order_by("partner_id", "currency")
     )
+    held = holds.held_partner_ids()  # their entries wait, visible to finance (docs/partner-status.md)
     for partner_id, currency in list(pairs):
+        if partner_id in held:
+            continue
         try:
             made.append(create_payout_batch(partner=Partner(pk=partner_id), currency=currency).pk)
         except Conflict:
@@ -247,6 +255,7 @@ def approve_batch(*, batch: PayoutBatch, actor) -> PayoutBatch:
     require_role(actor, FINANCE, gettext_lazy("approve payout batches"))
     with transaction.atomic():
         batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
+        holds.require_not_held(batch.partner_id)
         if batch.created_by_id == actor.pk:
             raise PermissionDenied("A second finance user must approve this batch: you created it.")
         batch.approved_by, batch.approved_at = actor, timezone.now()
@@ -259,6 +268,7 @@ def pay_batch(*, batch: PayoutBatch, actor) -> PayoutBatch:
     require_role(actor, FINANCE, gettext_lazy("pay payout batches"))
     with transaction.atomic():
         batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
+        holds.require_not_held(batch.partner_id)
         BATCH_WORKFLOW.apply(batch, BatchStatus.PAYING, actor=actor, action="pay")
         transaction.on_commit(lambda pk=batch.pk: _enqueue_payout(pk))
     return batch
@@ -400,12 +410,19 @@ def contests_due(today=None) -> list[int]:
     ]
 
 
+def _check_currency(currency: str) -> None:
+    """A given currency must be on the one ISO 4217 list (prm/money.py); blank keeps the default."""
+    if currency and not is_currency(currency.strip().upper()):
+        raise ValidationError({"currency": [str(CURRENCY_MESSAGE)]})
+
+
 def create_contest(*, actor, name, period, min_deal_amount, bonus_rate, currency="") -> Contest:
     require_role(actor, PLAN_EDITORS, gettext_lazy("create contests"))
     try:
         parse_period(period)
     except ValueError as error:
         raise ValidationError({"period": [str(error)]}) from None
+    _check_currency(currency)
     with transaction.atomic():
         contest = Contest.objects.create(
             name=name,
@@ -425,6 +442,7 @@ def update_contest(*, actor, contest: Contest, name, period, min_deal_amount, bo
         parse_period(period)
     except ValueError as error:
         raise ValidationError({"period": [str(error)]}) from None
+    _check_currency(currency)
     with transaction.atomic():
         contest = Contest.objects.select_for_update().get(pk=contest.pk)
         if contest.status != ContestStatus.OPEN:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("commissions/batches/", views.BatchListView.as_view(), name="batches"),
     path("commissions/batches/<int:pk>/", views.BatchDetailView.as_view(), name="batch"),
     path("commissions/owed/", views.OwedView.as_view(), name="owed"),
+    path("commissions/held/", views.HeldPayoutsView.as_view(), name="held"),
     path("commissions/earnings/", views.EarningsView.as_view(), name="earnings"),
     path("commissions/statements/", views.StatementView.as_view(), name="statement"),
     path("commissions/plans/", views.PlanListView.as_view(), name="plans"),

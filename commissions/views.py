@@ -14,11 +14,12 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
-from commissions import selectors, services, statements
+from commissions import holds, selectors, services, statements
 from commissions.filters import BatchFilter, EntryFilter
 from commissions.forms import AdjustmentForm, BatchForm, ContestForm, RuleRateForm, SpiffForm
 from commissions.models import CommissionPlan, CommissionRule, Contest, ContestStatus, PayoutBatch, Spiff
 from prm.periods import parse_period, quarter_of
+from prm.redirects import safe_next
 from prm.tenancy import get_visible_or_404
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
 
@@ -68,7 +69,7 @@ def approve_entries(request):
         messages.success(
             request, ngettext("Approved %(count)d entry.", "Approved %(count)d entries.", count) % {"count": count}
         )
-    return redirect(request.POST.get("next") or reverse("commissions:entries"))
+    return redirect(safe_next(request, reverse("commissions:entries")))
 
 
 class AdjustmentView(RoleRequiredMixin, View):
@@ -135,6 +136,7 @@ class BatchListView(FilteredListView):
 
 class BatchDetailView(RoleRequiredMixin, View):
     allowed_roles = FINANCE_PAGES
+    tenancy_model = PayoutBatch  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def get(self, request, pk):
         batch = get_visible_or_404(selectors.batch_list(request.user), request.user, pk=pk)
@@ -170,6 +172,31 @@ class OwedView(RoleRequiredMixin, View):
         for row in rows:
             row["owed"] = (row["earned"] or 0) - (row["paid"] or 0)
         return render(request, "commissions/owed.html", {"rows": rows, "period": period})
+
+
+class HeldPayoutsView(RoleRequiredMixin, View):
+    """Finance: what suspended and terminated partners accrued and is held; release a terminated partner's
+    payouts (docs/partner-status.md)."""
+
+    allowed_roles = FINANCE_PAGES
+
+    def get(self, request, status=200):
+        rows = list(holds.held_payouts(request.user))
+        return render(request, "commissions/held.html", {"rows": rows}, status=status)
+
+    def post(self, request):
+        from partners.models import Partner
+
+        partner = get_visible_or_404(Partner, request.user, pk=request.POST.get("partner") or 0)
+        ok, _release = run_service(
+            request,
+            holds.release_held_payouts,
+            actor=request.user,
+            partner=partner,
+            reason=request.POST.get("reason", ""),
+            success=_("Payouts of %(partner)s released.") % {"partner": partner.name},
+        )
+        return redirect("commissions:held") if ok else self.get(request, status=400)
 
 
 class EarningsView(RoleRequiredMixin, View):
@@ -257,6 +284,7 @@ class SpiffFormView(RoleRequiredMixin, View):
     """New spiff (no pk) or edit one; saved through services.save_spiff."""
 
     allowed_roles = PLAN_EDITORS
+    tenancy_model = Spiff  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def _spiff(self, pk):
         return get_object_or_404(Spiff, pk=pk) if pk else None
@@ -325,6 +353,7 @@ class RuleRateView(RoleRequiredMixin, View):
     """Change a rule's rate from a day on: services.change_rule_rate closes it and adds its successor."""
 
     allowed_roles = PLAN_EDITORS
+    tenancy_model = CommissionRule  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     INTRO = gettext_lazy(
         "The rule ends the day before the new terms start and a successor takes over: entries already made, and "
         "deals closed before that day, keep the current terms."

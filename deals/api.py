@@ -16,9 +16,12 @@ from accounts.models import PARTNER_ROLES
 from deals import selectors, services
 from deals.models import DealRegistration, DealSource, DealStatus, InfluenceKind, Lead, LeadStatus
 from partners.models import Partner
+from prm import inputs
 from prm.api import IsoDateTimeFilter
 from prm.api import validated_body as _body
 from prm.guards import require_role
+from prm.imports import mark_nul_cells
+from prm.money import CurrencySerializerField
 from prm.tenancy import get_visible_or_404
 
 
@@ -82,15 +85,15 @@ class InternalDealSerializer(DealSerializer):
 class RegistrationSerializer(serializers.Serializer):
     """API.md body of POST /deals/; business rules are checked by deals.services.clean_registration."""
 
-    customer_name = serializers.CharField(max_length=200)
+    customer_name = inputs.ApiSingleLineCharField(max_length=200)
     customer_domain = serializers.CharField(max_length=253, required=False, allow_blank=True, default="")
     customer_country = serializers.CharField(max_length=2)
     contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
     product = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    currency = serializers.CharField(max_length=3, required=False, default="")
-    expected_close_date = serializers.DateField(required=False, allow_null=True, default=None)
+    currency = CurrencySerializerField(required=False, default="")
+    expected_close_date = inputs.ApiDateField(required=False, allow_null=True, default=None)
     deal_type = serializers.CharField(required=False, default="new_business")
     mdf_request = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Id of the approved MDF activity that sourced it."
@@ -123,8 +126,8 @@ class NoteSerializer(serializers.Serializer):
 
 class WonSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    close_date = serializers.DateField()
-    currency = serializers.CharField(max_length=3, required=False, default="")
+    close_date = inputs.ApiDateField()
+    currency = CurrencySerializerField(required=False, default="")
 
 
 class InfluenceSerializer(serializers.Serializer):
@@ -142,7 +145,7 @@ class InfluenceOutSerializer(serializers.Serializer):
     deal = serializers.IntegerField(source="deal_id")
     partner = serializers.IntegerField(source="partner_id")
     kind = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    created_at = serializers.DateTimeField(read_only=True)
 
 
 def filter_visible_partner(queryset, request, value):
@@ -171,8 +174,8 @@ class PartnerIdFilter(django_filters.NumberFilter):
 class DealApiFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=DealStatus.choices)
     partner = PartnerIdFilter()
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte")
     updated_since = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="Changed at or after (ISO 8601), for sync"
     )
@@ -186,8 +189,8 @@ class DealApiFilter(django_filters.FilterSet):
 class LeadApiFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=LeadStatus.choices)
     partner = PartnerIdFilter()
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = Lead
@@ -352,7 +355,7 @@ class LeadCreateSerializer(serializers.Serializer):
     contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
     product = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, default=0)
-    currency = serializers.CharField(max_length=3, required=False, default="")
+    currency = CurrencySerializerField(required=False, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -448,7 +451,7 @@ class AccountImportView(APIView):
         if upload is None:
             raise serializers.ValidationError({"file": [_("Attach the CSV file as `file`.")]})
         try:
-            content = upload.read().decode("utf-8-sig")
+            content = mark_nul_cells(upload.read().decode("utf-8-sig"))  # NUL cells: row errors
         except UnicodeDecodeError:
             raise serializers.ValidationError({"file": [_("The file must be UTF-8 text.")]}) from None
         dry_run = str(request.query_params.get("dry_run", "")).lower() in ("1", "true", "yes")

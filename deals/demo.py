@@ -13,7 +13,7 @@ from accounts.models import PARTNER_ROLES, Role, User
 from deals import matching, services
 from deals.demo_history import seed_history
 from deals.models import Account, AccountKey, AccountKind, DealRegistration, DealSource, DealStatus
-from partners.models import Partner
+from partners.models import Partner, PartnerStatus
 from policy.selectors import current_policy
 
 FULL_PARTNERS = 30  # partners whose deals go through every service (timelines, notifications)
@@ -133,7 +133,13 @@ def seed(*, seed: int, partners: int, stdout) -> None:
         ]
     )
     with_deals = set(DealRegistration.objects.values_list("partner_id", flat=True).distinct())
-    todo = list(Partner.objects.exclude(pk__in=with_deals).select_related("tier", "channel_manager").order_by("pk"))
+    # Suspended and terminated partners make no new registrations (docs/partner-status.md).
+    todo = list(
+        Partner.objects.exclude(pk__in=with_deals)
+        .filter(status__in=[PartnerStatus.ACTIVE, PartnerStatus.ONBOARDING])
+        .select_related("tier", "channel_manager")
+        .order_by("pk")
+    )
     users = {}
     for user in User.objects.filter(
         role__in=list(PARTNER_ROLES), is_active=True, partner_id__in=[p.pk for p in todo]

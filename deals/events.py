@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Role, User
-from prm.events import register_event_type
+from prm.events import on_event, register_event_type
 from prm.notifications import Notice, notice_for
 
 register_event_type("deal.submitted", category="deals", description="A partner registered a deal.")
@@ -211,3 +211,12 @@ def _lead_returned(event):
             url=reverse("deals:leads"),
         )
     ]
+
+
+@on_event("partner.status_changed")
+def end_protection_of_terminated_partner(event):
+    """A terminated partner's registrations stop protecting customers (docs/partner-status.md)."""
+    if event.payload.get("to_status") == "terminated" and event.partner_id:
+        from deals.services import end_protection_of_partner
+
+        end_protection_of_partner(partner_id=event.partner_id, reason=event.payload.get("reason", ""))

@@ -4,11 +4,13 @@ from django_countries import countries
 
 from deals.models import DealType, InfluenceKind
 from partners.models import Partner
+from prm import inputs
 from prm.forms import BootstrapFormMixin
+from prm.money import CurrencyFormField
 
 
 class RegistrationForm(BootstrapFormMixin, forms.Form):
-    customer_name = forms.CharField(max_length=200, label=_("Customer company"))
+    customer_name = inputs.SingleLineCharField(max_length=200, label=_("Customer company"))
     customer_domain = forms.CharField(
         max_length=253, required=False, label=_("Customer web domain"), help_text=_("e.g. example.com")
     )
@@ -18,8 +20,8 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
     product = forms.CharField(max_length=200, required=False, label=_("Product"))
     deal_type = forms.ChoiceField(choices=DealType.choices, label=_("Deal type"))
     amount = forms.DecimalField(max_digits=14, decimal_places=2, label=_("Estimated value"))
-    currency = forms.CharField(max_length=3, initial="USD", label=_("Currency"))
-    expected_close_date = forms.DateField(
+    currency = CurrencyFormField(initial="USD")
+    expected_close_date = inputs.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Expected close date")
     )
     mdf_request = forms.ModelChoiceField(
@@ -51,7 +53,7 @@ class NoteForm(BootstrapFormMixin, forms.Form):
 
 class WonForm(BootstrapFormMixin, forms.Form):
     amount = forms.DecimalField(max_digits=14, decimal_places=2, label=_("Amount"))
-    close_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Close date"))
+    close_date = inputs.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Close date"))
 
 
 class InfluenceForm(BootstrapFormMixin, forms.Form):
@@ -67,7 +69,7 @@ class LeadForm(BootstrapFormMixin, forms.Form):
     contact_email = forms.EmailField(required=False, label=_("Contact email"))
     product = forms.CharField(max_length=200, required=False, label=_("Product"))
     amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False, label=_("Amount"))
-    currency = forms.CharField(max_length=3, initial="USD", label=_("Currency"))
+    currency = CurrencyFormField(initial="USD")
     partner = forms.ModelChoiceField(
         queryset=Partner.objects.order_by("name"),
         required=False,

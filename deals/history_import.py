@@ -26,15 +26,15 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from accounts.models import Role
 from analytics.models import DirtyPartner
 from deals import matching, services
-from deals.currencies import is_currency
 from deals.models import Account, DealRegistration, DealSource, DealStatus, DealType
 from partners.imports import choice_lookup, country_code
 from partners.models import Partner
 from policy.selectors import policy_at
+from prm import inputs
 from prm.audit import record_audit
 from prm.guards import require_role
 from prm.imports import CREATED, SKIPPED, Column, ImportRowForm, ImportSpec, register_import
-from prm.money import to_money
+from prm.money import is_currency, to_money
 
 IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.CHANNEL_MANAGER})
 HISTORY_STATUSES = (DealStatus.WON, DealStatus.LOST, DealStatus.APPROVED, DealStatus.EXPIRED)
@@ -57,8 +57,8 @@ class DealHistoryRowForm(ImportRowForm):
     status = forms.CharField()
     deal_type = forms.CharField(required=False)
     product = forms.CharField(max_length=200, required=False)
-    submitted_date = forms.DateField(input_formats=["%Y-%m-%d"], error_messages=DATE_ERROR)
-    close_date = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERROR)
+    submitted_date = inputs.DateField(input_formats=["%Y-%m-%d"], error_messages=DATE_ERROR)
+    close_date = inputs.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERROR)
     external_id = forms.CharField(max_length=100, required=False)
 
     def clean_partner(self):

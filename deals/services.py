@@ -17,7 +17,6 @@ from django_countries import countries
 
 from accounts.models import PARTNER_ROLES, Role, User
 from deals import matching, selectors
-from deals.currencies import is_currency
 from deals.models import (
     DEAL_WORKFLOW,
     DIRECT_KINDS,
@@ -41,11 +40,13 @@ from deals.models import (
 )
 from policy import engine
 from policy.selectors import policy_at
+from prm import inputs
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict, TransitionNotAllowed
-from prm.guards import require_role
-from prm.money import to_money
+from prm.guards import require_role, require_standing
+from prm.imports import unreadable_cells
+from prm.money import is_currency, to_money
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +59,13 @@ REGISTER_FIELDS = ["reason", "duplicate_of", "conflict_with", "protected_until",
 
 
 def require_may_mark_won(actor, deal) -> None:
+    require_standing(actor)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     if not (actor.role in MANAGER_ROLES or (actor.role in PARTNER_ROLES and actor.partner_id == deal.partner_id)):
         raise PermissionDenied(_("Only the partner's users or a channel manager may mark a deal won."))
 
 
 def require_partner_member(user, deal_or_lead, what: str) -> None:
+    require_standing(user)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     if user.role not in PARTNER_ROLES or user.partner_id != deal_or_lead.partner_id:
         raise PermissionDenied(_("Only the partner's own users may %(what)s.") % {"what": what})
 
@@ -84,17 +87,9 @@ def _money(value, field: str, errors: dict):
 
 
 def _date(value, field: str, errors: dict):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors[field] = [_("Enter a date as YYYY-MM-DD.")]
-        return None
+    """A bounded date (2000-01-01 to today + 10 years) or a field error: one rule for every date input
+    (docs/inputs.md)."""
+    return inputs.clean_date(value, field, errors)
 
 
 def _currency(value, errors: dict, field: str = "currency") -> str:
@@ -712,6 +707,33 @@ def expire_deal(*, deal_id: int, today: date | None = None) -> bool:
     return True
 
 
+def end_protection_of_partner(*, partner_id: int, reason: str = "") -> int:
+    """A terminated partner's open registrations stop protecting their customers (docs/partner-status.md):
+    approved ones expire, submitted and pending ones are rejected, each with its audit row and event, so
+    another partner's registration of the customer is no longer a conflict. Safe to run twice."""
+    from partners.models import PartnerStatus
+
+    reason = reason or "Partner terminated: protection ended."
+    ended = 0
+    with transaction.atomic():
+        deals = list(
+            DealRegistration.objects.select_for_update(of=("self",))
+            .holding()
+            .filter(partner_id=partner_id, partner__status=PartnerStatus.TERMINATED)
+            .select_related("partner")
+            .order_by("pk")
+        )
+        for deal in deals:
+            if deal.status == DealStatus.APPROVED:
+                DEAL_WORKFLOW.apply(deal, DealStatus.EXPIRED, actor=None, action="partner_terminated", reason=reason)
+                record_event("deal.expired", partner=deal.partner, subject=deal, payload=deal_payload(deal))
+            else:
+                DEAL_WORKFLOW.apply(deal, DealStatus.REJECTED, actor=None, action="partner_terminated", reason=reason)
+                record_event("deal.rejected", partner=deal.partner, subject=deal, payload=deal_payload(deal))
+            ended += 1
+    return ended
+
+
 def due_for_expiry(today: date | None = None):
     today = today or timezone.localdate()
     return DealRegistration.objects.filter(
@@ -1070,7 +1092,10 @@ def run_account_import(*, import_id: int) -> AccountImport:
 
 
 def _import_row(row, number, owners, errors, seen, *, write: bool) -> str | None:
-    row_errors = []
+    row_errors = [(field, message) for field, messages in unreadable_cells(row).items() for message in messages]
+    if row_errors:  # a NUL byte in a cell (prm.imports): nothing of the row reaches the database
+        errors.extend({"row": number, "field": f, "message": m} for f, m in row_errors)
+        return None
     name = row.get("name", "")
     if not name:
         row_errors.append(("name", _("The name is required.")))

@@ -1,6 +1,8 @@
 """Deal pages: list, registration (with the htmx hint), deal page and actions, review queue, leads,
 account import. Thin: each view reads a form, calls one service or selector, renders."""
 
+import math
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,7 +14,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
-from deals import selectors, services
+from deals import hints, selectors, services
 from deals.filters import DealFilter, LeadFilter, ReviewFilter
 from deals.forms import (
     AssignForm,
@@ -26,6 +28,8 @@ from deals.forms import (
 from deals.models import AccountImport, DealRegistration, Lead
 from deals.tasks import run_account_import
 from prm.forms import ReasonForm
+from prm.imports import mark_nul_cells
+from prm.redirects import safe_next
 from prm.tenancy import get_visible_or_404
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
 
@@ -83,10 +87,17 @@ class RegistrationView(RoleRequiredMixin, View):
 
 
 def registration_hint(request):
-    """htmx: "this account may already be registered", never naming who holds it or until when."""
+    """htmx: "this account may already be registered", never naming who holds it or until when; limited per
+    user and audited (deals/hints.py)."""
     if not request.user.is_authenticated or request.user.role not in PARTNER_ROLES:
         raise PermissionDenied
-    maybe = selectors.account_may_be_registered(
+    throttle = hints.RegistrationHintThrottle()
+    if not throttle.allow_request(request, None):
+        response = render(request, "deals/partials/hint.html", {"throttled": True}, status=429)
+        response["Retry-After"] = str(math.ceil(throttle.wait() or 1))
+        return response
+    maybe = hints.registration_hint(
+        user=request.user,
         customer_name=request.GET.get("customer_name", "")[:200],
         customer_domain=request.GET.get("customer_domain", "")[:253],
         country=request.GET.get("customer_country", "")[:2],
@@ -124,8 +135,7 @@ def _deal_for_action(request, pk):
 
 
 def _back(request, deal):
-    target = request.POST.get("next", "")
-    return redirect(target if target in ("/deals/review/",) else deal.get_absolute_url())
+    return redirect(safe_next(request, deal.get_absolute_url(), allowed=(reverse("deals:review"),)))
 
 
 def _form_errors(request, form):
@@ -339,7 +349,7 @@ class AccountImportView(RoleRequiredMixin, View):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                content = form.cleaned_data["file"].read().decode("utf-8-sig")
+                content = mark_nul_cells(form.cleaned_data["file"].read().decode("utf-8-sig"))
             except UnicodeDecodeError:
                 form.add_error("file", _("The file must be UTF-8 text."))
             else:

@@ -72,7 +72,7 @@ class HolderSerializer(serializers.Serializer):
     partner = serializers.IntegerField(source="partner_id")
     partner_name = serializers.CharField(source="partner.name")
     status = serializers.CharField()
-    protected_until = serializers.DateField(allow_null=True)
+    protected_until = serializers.DateField(allow_null=True, read_only=True)
 
 
 class InternalDisputeSerializer(DisputeSerializer):

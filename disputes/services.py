@@ -25,6 +25,7 @@ from disputes.models import DISPUTE_WORKFLOW, Dispute, DisputeFile, DisputeStatu
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict
+from prm.guards import require_standing
 from prm.workflow import Workflow
 from sla.clock import due_at as sla_due_at
 
@@ -53,6 +54,8 @@ def sla_business_days() -> int:
 
 def require_may_open(user, deal: DealRegistration) -> None:
     """The partner's admin or the user who registered the deal (403 for anyone else who can see it)."""
+    if user is not None and user.is_authenticated:
+        require_standing(user)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     if user is None or not user.is_authenticated or user.role not in PARTNER_ROLES:
         raise PermissionDenied(_("Only the partner's own users may dispute a decision."))
     if user.partner_id != deal.partner_id:

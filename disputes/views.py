@@ -117,6 +117,7 @@ class DisputeActionView(RoleRequiredMixin, View):
     """POST `/disputes/<id>/uphold/` or `/reverse/`."""
 
     allowed_roles = DECIDERS
+    tenancy_model = Dispute  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     http_method_names = ["post"]
 
     def post(self, request, pk, verb):

@@ -30,6 +30,7 @@ from enablement.models import (
     Quiz,
 )
 from partners.models import PartnerType, Tier
+from prm import inputs
 from prm.api import IsoDateTimeFilter
 from prm.exceptions import Conflict
 from prm.tenancy import get_visible_or_404
@@ -95,7 +96,7 @@ class EnrolmentSerializer(serializers.Serializer):
     course = serializers.IntegerField()
     user = serializers.IntegerField()
     status = serializers.ChoiceField(choices=EnrolmentStatus.choices)
-    enrolled_at = serializers.DateTimeField()
+    enrolled_at = serializers.DateTimeField(read_only=True)
 
 
 class LessonCompletedSerializer(serializers.Serializer):
@@ -122,8 +123,8 @@ class DrawQuestionSerializer(serializers.Serializer):
 class DrawAttemptSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     attempt_number = serializers.IntegerField()
-    started_at = serializers.DateTimeField()
-    deadline = serializers.DateTimeField(allow_null=True)
+    started_at = serializers.DateTimeField(read_only=True)
+    deadline = serializers.DateTimeField(allow_null=True, read_only=True)
 
 
 class BlockedSerializer(serializers.Serializer):
@@ -143,7 +144,9 @@ class QuizDrawSerializer(serializers.Serializer):
     time_limit_minutes = serializers.IntegerField(allow_null=True)
     attempt = DrawAttemptSerializer(allow_null=True, help_text="The open attempt; null while blocked.")
     attempts_left = serializers.IntegerField(allow_null=True, help_text="null: no limit.")
-    available_at = serializers.DateTimeField(allow_null=True, help_text="When the cool-down ends; null: now.")
+    available_at = serializers.DateTimeField(
+        allow_null=True, read_only=True, help_text="When the cool-down ends; null: now."
+    )
     blocked = BlockedSerializer(allow_null=True, help_text="Why no attempt can start now (limit or cool-down).")
     questions = DrawQuestionSerializer(many=True)
 
@@ -305,9 +308,9 @@ class CertificateApiFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(field_name="certification__kind", choices=CertificationKind.choices)
     certification = django_filters.NumberFilter(field_name="certification_id")
     user = django_filters.NumberFilter(field_name="user_id")
-    issued_after = django_filters.DateFilter(field_name="issued_at", lookup_expr="date__gte")
-    issued_before = django_filters.DateFilter(field_name="issued_at", lookup_expr="date__lte")
-    expires_before = django_filters.DateFilter(field_name="expires_at", lookup_expr="date__lte")
+    issued_after = inputs.DateFilter(field_name="issued_at", lookup_expr="date__gte")
+    issued_before = inputs.DateFilter(field_name="issued_at", lookup_expr="date__lte")
+    expires_before = inputs.DateFilter(field_name="expires_at", lookup_expr="date__lte")
 
     class Meta:
         model = Certificate

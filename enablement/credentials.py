@@ -5,10 +5,11 @@ of the `eddsa-jcs-2022` cryptosuite, signed with the portal's Ed25519 key (recei
 verify it offline: the issuer is `did:web:<portal host>`, whose did.json (and /.well-known/jwks.json) publish
 every key that ever signed.
 
-Proof (W3C vc-di-eddsa, eddsa-jcs-2022):
-    proof options = the proof without proofValue, plus the credential's @context
-    hash data     = sha256(JCS(proof options)) + sha256(JCS(credential without proof))
+Proof (W3C vc-di-eddsa, eddsa-jcs-2022, "Create Proof" and "Verify Proof"; docs/receipts.md):
+    proof         = {type, cryptosuite, created, verificationMethod, proofPurpose, "@context": the credential's}
+    hash data     = sha256(JCS(proof without proofValue)) + sha256(JCS(credential without proof))
     proofValue    = "z" + base58btc(Ed25519 signature of the hash data)
+The embedded proof keeps its "@context": a verifier hashes the proof exactly as it finds it.
 """
 
 import hashlib
@@ -17,6 +18,7 @@ import uuid
 from datetime import UTC
 from urllib.parse import quote, urlencode, urlsplit
 
+from cryptography.exceptions import InvalidSignature
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -114,11 +116,20 @@ def unsigned_credential(certificate) -> dict:
     }
 
 
-def proof_hash_data(proof_options: dict, document: dict) -> bytes:
-    """eddsa-jcs-2022 hash data: sha256(JCS(options with the document's @context)) + sha256(JCS(document))."""
-    options = {**proof_options, "@context": document["@context"]}
-    options.pop("proofValue", None)
+def proof_hash_data(proof: dict, document: dict) -> bytes:
+    """eddsa-jcs-2022 hash data of a document and its proof (either may carry "proof"/"proofValue"; they are
+    left out): sha256(JCS(proof options)) + sha256(JCS(unsecured document)). When the proof has an
+    "@context", the document's @context must start with it and the unsecured document takes it (Verify
+    Proof, step 4); a ValueError says the two do not match."""
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
     unsecured = {k: v for k, v in document.items() if k != "proof"}
+    if "@context" in options:
+        expected = options["@context"] if isinstance(options["@context"], list) else [options["@context"]]
+        actual = unsecured.get("@context")
+        actual = actual if isinstance(actual, list) else [actual]
+        if actual[: len(expected)] != expected:
+            raise ValueError("the document's @context does not start with the proof's @context")
+        unsecured["@context"] = options["@context"]
     return (
         hashlib.sha256(signing.canonical_json(options)).digest()
         + hashlib.sha256(signing.canonical_json(unsecured)).digest()
@@ -126,7 +137,8 @@ def proof_hash_data(proof_options: dict, document: dict) -> bytes:
 
 
 def sign_credential(document: dict, *, created=None) -> dict:
-    """The document with a DataIntegrityProof by the portal's active key."""
+    """The document with a DataIntegrityProof by the portal's active key (Create Proof: the proof carries the
+    document's @context)."""
     pair = signing.active_key()
     proof = {
         "type": "DataIntegrityProof",
@@ -135,32 +147,41 @@ def sign_credential(document: dict, *, created=None) -> dict:
         "verificationMethod": verification_method(pair.kid),
         "proofPurpose": "assertionMethod",
     }
+    if "@context" in document:
+        proof["@context"] = document["@context"]
     signature = pair.private.sign(proof_hash_data(proof, document))
     return {**document, "proof": {**proof, "proofValue": "z" + signing.base58btc(signature)}}
 
 
 def open_badge_credential(certificate) -> dict:
-    """The certificate as a signed OpenBadgeCredential."""
+    """The certificate as a signed OpenBadgeCredential (signed on every request, never stored)."""
     return sign_credential(unsigned_credential(certificate))
 
 
 def verify_credential(credential) -> bool:
-    """Check a credential's proof against the portal's published keys (retired ones included)."""
+    """Check a credential's proof as a standard eddsa-jcs-2022 verifier does, against the portal's published
+    keys (retired ones included)."""
     if not isinstance(credential, dict) or not isinstance(credential.get("proof"), dict):
         return False
     proof = credential["proof"]
     method, value = proof.get("verificationMethod"), proof.get("proofValue")
-    if proof.get("cryptosuite") != CRYPTOSUITE or not isinstance(method, str) or not isinstance(value, str):
+    if (
+        proof.get("type") != "DataIntegrityProof"
+        or proof.get("cryptosuite") != CRYPTOSUITE
+        or proof.get("proofPurpose") != "assertionMethod"
+        or not isinstance(method, str)
+        or not isinstance(value, str)
+    ):
         return False
     did, _, kid = method.partition("#")
-    if did != portal_did() or not value.startswith("z") or "@context" not in credential:
+    if did != portal_did() or not value.startswith("z"):
         return False
     key = signing.public_key(kid)
     if key is None:
         return False
     try:
         key.verify(signing.base58btc_decode(value[1:]), proof_hash_data(proof, credential))
-    except Exception:
+    except (InvalidSignature, ValueError, TypeError, RecursionError):
         return False
     return True
 

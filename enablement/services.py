@@ -42,6 +42,7 @@ from enablement.models import (
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict, DomainError
+from prm.guards import require_standing
 
 
 class NotEnrolled(DomainError):
@@ -68,6 +69,7 @@ def _require_program_admin(actor) -> None:
 
 def enrol(*, user, course: Course) -> tuple[Enrolment, bool]:
     """Enrol a partner user in a course they may take; enrolling twice returns the first enrolment."""
+    require_standing(user)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     if not user.is_partner_user:
         raise PermissionDenied(gettext("Only partner users enrol in courses."))
     if not Course.objects.visible_to(user).filter(pk=course.pk).exists():
@@ -93,6 +95,7 @@ def enrolment_of(user, course_id) -> Enrolment:
 
 def complete_lesson(*, user, lesson: Lesson) -> Enrolment:
     """Mark a lesson done for its enrolled learner (twice is harmless) and complete the course when all is done."""
+    require_standing(user)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     enrolment = enrolment_of(user, lesson.course_id)
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
@@ -202,6 +205,7 @@ def _open_attempt_locked(enrolment: Enrolment, quiz: Quiz) -> QuizAttempt:
 
 def open_attempt(*, user, quiz: Quiz) -> QuizAttempt:
     """The caller's current draw of the quiz: fixed until it is submitted (issue 6)."""
+    require_standing(user)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     enrolment = enrolment_of(user, quiz.course_id)
     existing = QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz, submitted_at__isnull=True).first()
     if existing is not None:
@@ -248,6 +252,7 @@ def submit_attempt(*, user, quiz: Quiz, answers) -> QuizAttempt:
     one's attempt submitted and meets the attempt limit or the cool-down (409); the unique attempt number and
     the one-open-attempt constraint back that up.
     """
+    require_standing(user)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     enrolment = enrolment_of(user, quiz.course_id)
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().select_related("course", "partner").get(pk=enrolment.pk)

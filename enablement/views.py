@@ -1,5 +1,8 @@
 """Enablement pages: catalogue, course player, quizzes, certificates, verification, library, authoring."""
 
+from email.utils import parseaddr
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -332,8 +335,18 @@ def _by_code(code):
 
 
 def verify(request, code):
-    """Public: names the holder, the certification, and whether it is valid, expired or revoked."""
-    return render(request, "enablement/verify.html", {"certificate": _by_code(code)})
+    """Public: names the holder, the certification, and whether it is valid, expired or revoked.
+
+    An unknown code gets the portal's own page (404) in every mode, never Django's debug page: whoever checks a
+    code (an employer, a customer) reads what the code looks like, where it is printed, and whom to ask.
+    """
+    certificate = (
+        Certificate.objects.select_related("certification", "user", "partner").filter(verification_code=code).first()
+    )
+    if certificate is None:
+        context = {"code": code, "contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}
+        return render(request, "enablement/verify_unknown.html", context, status=404)
+    return render(request, "enablement/verify.html", {"certificate": certificate})
 
 
 def verify_badge(request, code):

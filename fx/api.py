@@ -11,6 +11,8 @@ from accounts.models import INTERNAL_ROLES
 from accounts.permissions import role_permission
 from fx import selectors, services
 from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate
+from prm import inputs
+from prm.money import CurrencySerializerField
 
 IsInternal = role_permission(*INTERNAL_ROLES)
 
@@ -51,20 +53,20 @@ class ExchangeRateSerializer(serializers.ModelSerializer):
 
 
 class ExchangeRateCreateSerializer(serializers.Serializer):
-    currency = serializers.CharField(max_length=3, help_text="ISO 4217 code, not the program currency.")
+    currency = CurrencySerializerField(help_text="ISO 4217 code, not the program currency.")
     rate = serializers.DecimalField(
         max_digits=RATE_MAX_DIGITS,
         decimal_places=RATE_DECIMAL_PLACES,
         help_text="Program currency per 1 unit, greater than zero, at most 8 decimal places.",
     )
-    effective_from = serializers.DateField()
+    effective_from = inputs.ApiDateField()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class RateApiFilter(django_filters.FilterSet):
     currency = django_filters.CharFilter(method="filter_currency")
-    effective_after = django_filters.DateFilter(field_name="effective_from", lookup_expr="gte")
-    effective_before = django_filters.DateFilter(field_name="effective_from", lookup_expr="lte")
+    effective_after = inputs.DateFilter(field_name="effective_from", lookup_expr="gte")
+    effective_before = inputs.DateFilter(field_name="effective_from", lookup_expr="lte")
 
     class Meta:
         model = ExchangeRate

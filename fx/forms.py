@@ -4,16 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS
+from prm import inputs
 from prm.forms import BootstrapFormMixin
+from prm.money import CurrencyFormField
 
 
 class ExchangeRateForm(BootstrapFormMixin, forms.Form):
     """Input only; fx.services.record_rate checks the rules (program currency, > 0, dates) and saves."""
 
-    currency = forms.CharField(
-        label=_("Currency"),
-        max_length=3,
-        min_length=3,
+    currency = CurrencyFormField(
         help_text=_("ISO 4217 code, e.g. EUR."),
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "size": 4}),
     )
@@ -24,7 +23,7 @@ class ExchangeRateForm(BootstrapFormMixin, forms.Form):
         help_text=_("Program currency per 1 unit of the currency, up to 8 decimal places."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    effective_from = forms.DateField(
+    effective_from = inputs.DateField(
         label=_("Effective from"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The rate applies from this day until the next rate of the currency."),

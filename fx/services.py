@@ -23,7 +23,7 @@ from accounts.models import Role
 from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate
 from prm.audit import record_audit
 from prm.guards import require_role
-from prm.money import CENT
+from prm.money import CENT, is_currency
 
 FINANCE = {Role.FINANCE}
 EARLIEST = date(2000, 1, 1)
@@ -40,7 +40,7 @@ def program_currency() -> str:
 
 def _clean_currency(value) -> str:
     code = str(value or "").strip().upper()
-    if len(code) != 3 or not code.isascii() or not code.isalpha():
+    if not is_currency(code):  # one ISO 4217 list for every app (prm/money.py)
         raise ValidationError({"currency": [_("Use a three-letter ISO 4217 currency code, e.g. EUR.")]})
     if code == program_currency():
         raise ValidationError(

@@ -13,6 +13,7 @@ from accounts.models import INTERNAL_ROLES, Role
 from fx import selectors, services
 from fx.forms import ExchangeRateForm
 from fx.models import ExchangeRate
+from prm import inputs
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service
 
 FINANCE = {Role.FINANCE}
@@ -20,13 +21,13 @@ FINANCE = {Role.FINANCE}
 
 class RateFilter(django_filters.FilterSet):
     currency = django_filters.CharFilter(method="filter_currency", label=gettext_lazy("Currency"), max_length=3)
-    since = django_filters.DateFilter(
+    since = inputs.DateFilter(
         field_name="effective_from",
         lookup_expr="gte",
         label=gettext_lazy("Effective from"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    until = django_filters.DateFilter(
+    until = inputs.DateFilter(
         field_name="effective_from",
         lookup_expr="lte",
         label=gettext_lazy("Effective until"),

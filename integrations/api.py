@@ -5,26 +5,36 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
 from accounts.permissions import role_permission
 from integrations import services
-from integrations.models import DeliveryStatus, SubscriptionStatus, WebhookDelivery, WebhookSubscription
+from integrations.models import (
+    DeliveryStatus,
+    SubscriptionStatus,
+    WebhookDelivery,
+    WebhookDeliveryAttempt,
+    WebhookSubscription,
+)
 from prm.api import IsoDateTimeFilter
 from prm.tenancy import get_visible_or_404
 
 IsProgramAdmin = role_permission(Role.PROGRAM_ADMIN)
 
 SIGNING = (
-    "Each delivery is a POST of the JSON `{id, event, created_at, data}` with the headers `X-PRM-Event`, "
-    "`X-PRM-Delivery` and `X-PRM-Signature: sha256=<hex HMAC-SHA256 of the raw body, keyed with the "
-    "subscription's secret>`. Receivers recompute the HMAC over the exact bytes received and compare it in "
-    "constant time (docs/webhooks.md has an example). A non-2xx answer is retried with exponential back-off "
-    "(about 15 s, 30 s, 1 min ... up to 1 h); a webhook failing for 24 hours is paused and program admins are "
-    "notified. `id` is the event's id: the same event redelivered carries the same id, so receivers can "
-    "ignore repeats."
+    "Each delivery is a POST of the JSON `{id, event, created_at, data}` signed as Standard Webhooks "
+    "(standardwebhooks.com): `webhook-id` (the same for every retry and redelivery of one event), "
+    "`webhook-timestamp` (Unix seconds of this attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of "
+    "`{webhook-id}.{webhook-timestamp}.{raw body}`>`, keyed with the base64-decoded part of a `whsec_` secret "
+    "(any other secret: its UTF-8 bytes). Receivers refuse timestamps more than 5 minutes away, so a captured "
+    "delivery cannot be replayed. The legacy header `X-PRM-Signature: sha256=<hex HMAC-SHA256 of the raw body>` "
+    "is still sent for existing receivers (it signs no timestamp). docs/webhooks.md has examples. A non-2xx "
+    "answer is retried with exponential back-off (about 15 s, 30 s, 1 min ... up to 1 h); a webhook failing "
+    "for 24 hours is paused and program admins are notified. `id` is the event's id: the same event "
+    "redelivered carries the same id, so receivers can ignore repeats."
 )
 
 
@@ -63,8 +73,20 @@ class CreatedWebhookSerializer(serializers.Serializer):
     secret = serializers.CharField(help_text="The signing secret, shown only in this response.")
 
 
+class WebhookDeliveryAttemptSerializer(serializers.ModelSerializer):
+    delivery = serializers.IntegerField(source="delivery_id", read_only=True)
+
+    class Meta:
+        model = WebhookDeliveryAttempt
+        fields = ["id", "delivery", "number", "started_at", "status_code", "duration_ms", "succeeded", "error"]
+        read_only_fields = fields
+
+
 class WebhookDeliverySerializer(serializers.ModelSerializer):
     event = serializers.CharField(source="event_name")
+    attempts = WebhookDeliveryAttemptSerializer(
+        many=True, read_only=True, help_text="Every try of this delivery, first to last."
+    )
 
     class Meta:
         model = WebhookDelivery
@@ -80,6 +102,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "delivered_at",
             "redelivery_of",
             "error",
+            "attempts",
         ]
         read_only_fields = fields
 
@@ -171,7 +194,8 @@ class WebhookViewSet(
     def deliveries(self, request, pk=None):
         subscription = self.get_object()
         filters = DeliveryApiFilter(
-            request.query_params, queryset=subscription.deliveries.order_by("-created_at", "-id")
+            request.query_params,
+            queryset=subscription.deliveries.prefetch_related("attempts").order_by("-created_at", "-id"),
         )
         if not filters.is_valid():
             raise serializers.ValidationError(filters.errors)
@@ -196,6 +220,7 @@ class RedeliverView(APIView):
     """Send a delivery's body again, as a new delivery (202; its outcome shows in the delivery log)."""
 
     permission_classes = [IsProgramAdmin]
+    tenancy_model = WebhookDelivery  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     @extend_schema(
         operation_id="webhooks_deliveries_redeliver",
@@ -210,3 +235,22 @@ class RedeliverView(APIView):
         copy = services.redeliver(user=request.user, delivery=delivery)
         body = {"id": copy.pk, "status": copy.status, "redelivery_of": copy.redelivery_of_id}
         return Response(RedeliveryQueuedSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DeliveryAttemptsView(ListAPIView):
+    """Every attempt of one delivery, first to last: status code, duration and error of each try."""
+
+    permission_classes = [IsProgramAdmin]
+    tenancy_model = WebhookDelivery  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
+    serializer_class = WebhookDeliveryAttemptSerializer
+    filter_backends = []
+
+    @extend_schema(operation_id="webhooks_deliveries_attempts_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return WebhookDeliveryAttempt.objects.none()
+        delivery = get_visible_or_404(WebhookDelivery, self.request.user, pk=self.kwargs["pk"])
+        return WebhookDeliveryAttempt.objects.visible_to(self.request.user).filter(delivery=delivery).order_by("number")

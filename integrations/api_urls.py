@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from integrations.api import RedeliverView, WebhookViewSet
+from integrations.api import DeliveryAttemptsView, RedeliverView, WebhookViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -11,5 +11,8 @@ router.register("webhooks", WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("webhooks/deliveries/<int:pk>/redeliver/", RedeliverView.as_view(), name="api-webhook-redeliver"),
+    path(
+        "webhooks/deliveries/<int:pk>/attempts/", DeliveryAttemptsView.as_view(), name="api-webhook-delivery-attempts"
+    ),
     path("", include(router.urls)),
 ]

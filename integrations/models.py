@@ -6,8 +6,10 @@ Aggregate roots:
 - WebhookDelivery (pending -> succeeded | retrying -> ... -> succeeded | failed | abandoned): one event
   sent to one subscription. Automatic retries re-use the row (attempt, next_attempt_at, last status code);
   a manual redelivery creates a new row pointing at the original (`redelivery_of`), so the log keeps
-  what happened to every send. The original delivery of an event is unique per subscription, so a fan-out
-  handler that runs twice creates nothing twice.
+  what happened to every send. The original delivery of an event is unique per subscription, so a
+  fan-out handler that runs twice creates nothing twice.
+- WebhookDeliveryAttempt: one try of a delivery (status code, duration, error), appended and never
+  changed, so a 500 before the 200 stays in the log (docs/webhooks.md: The delivery log).
 """
 
 from django.conf import settings
@@ -138,3 +140,27 @@ class WebhookDelivery(models.Model):
     @property
     def is_outstanding(self) -> bool:
         return self.status in OUTSTANDING
+
+
+class WebhookDeliveryAttempt(models.Model):
+    """One POST of a delivery: what the receiver answered (or why nothing was sent), kept as it happened."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField()  # 1 for the first try, 2 for the first retry ...
+    started_at = models.DateTimeField()
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    succeeded = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    response_excerpt = models.TextField(blank=True)
+
+    objects = ProgramAdminQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["delivery_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="webhook_attempt_once_per_number"),
+        ]
+
+    def __str__(self):
+        return f"Attempt {self.number} of delivery {self.delivery_id}"

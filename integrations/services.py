@@ -6,12 +6,15 @@ failure is retried with exponential back-off, and a subscription failing for WEB
 paused with a notification to the program admins. docs/webhooks.md is the receiver's side of this.
 """
 
+import base64
+import binascii
 import hashlib
 import hmac
 import ipaddress
 import json
 import logging
 import random
+import re
 import secrets
 import socket
 import time
@@ -20,12 +23,17 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from accounts.models import Role
 from integrations.models import (
@@ -33,6 +41,7 @@ from integrations.models import (
     DeliveryStatus,
     SubscriptionStatus,
     WebhookDelivery,
+    WebhookDeliveryAttempt,
     WebhookSubscription,
 )
 from prm.audit import record_audit
@@ -57,7 +66,8 @@ WEBHOOK_EVENTS = (
     "mdf.claim.approved",
     "commission.payout.paid",
 )
-SIGNATURE_HEADER = "X-PRM-Signature"
+SIGNATURE_HEADER = "X-PRM-Signature"  # legacy: HMAC of the body only, no timestamp (docs/webhooks.md)
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the Standard Webhooks prefix, not a secret
 RESPONSE_EXCERPT_BYTES = 2048
 MIN_SECRET_LENGTH = 16
 
@@ -88,11 +98,57 @@ def retry_delay(attempt: int) -> timedelta:
 # --- URL and destination checks (SSRF) --------------------------------------------------------------
 
 
-def _is_public_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+# IPv6 ranges that carry an IPv4 address in their last 32 bits: a gateway may forward them to that IPv4
+# address, so the embedded address is checked too (docs/webhooks.md: Security notes).
+_EMBEDDING_IPV4 = (
+    ipaddress.ip_network("64:ff9b::/96"),  # NAT64, well-known prefix
+    ipaddress.ip_network("64:ff9b:1::/48"),  # NAT64, local use
+    ipaddress.ip_network("::ffff:0:0:0/96"),  # IPv4-translated (SIIT)
+    ipaddress.ip_network("::/96"),  # IPv4-compatible (deprecated)
+)
+# Forms inet_aton takes as an IPv4 address though ipaddress does not: 127.1, 0x7f.0.0.1, 2130706433, 0177.0.0.1.
+_LEGACY_IPV4 = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$", re.IGNORECASE)
+
+
+def _parse_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """An IP literal in any form a resolver or socket would take; ValueError for a name."""
+    text = text.strip("[]").split("%", 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        if _LEGACY_IPV4.match(text):
+            try:
+                return ipaddress.IPv4Address(socket.inet_aton(text))
+            except OSError:
+                pass
+        raise
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    found = []
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    if any(ip in network for network in _EMBEDDING_IPV4):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
+def _is_global(ip) -> bool:
     return ip.is_global and not ip.is_multicast
+
+
+def _is_public_address(address: str) -> bool:
+    """A global unicast address; an IPv6 address carrying an IPv4 one only if that one is global too (an
+    IPv4-mapped address is judged as the IPv4 address it is)."""
+    ip = _parse_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return _is_global(ip.ipv4_mapped)
+        if not all(_is_global(inner) for inner in _embedded_ipv4(ip)):
+            return False
+    return _is_global(ip)
 
 
 def validate_webhook_url(url: str) -> str:
@@ -132,19 +188,77 @@ class UnsafeDestination(Exception):
     """The URL's host resolves to an address deliveries may not reach."""
 
 
-def check_destination(url: str) -> None:
-    """Resolve the host now, at delivery time, and refuse private addresses (a name may have changed)."""
-    if allow_private_urls():
-        return
+def resolve_destination(url: str) -> str:
+    """Resolve the URL's host once, at delivery time, and return the address to connect to.
+
+    Every address the name has must be public (unless private URLs are allowed): a name may have changed
+    since it was subscribed. The connection then goes to this address and no other (PinnedAdapter), so a
+    second lookup answering differently (DNS rebinding) cannot redirect it.
+    """
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
-    except OSError as error:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as error:
         raise UnsafeDestination(f"could not resolve {parts.hostname}: {error}") from error
-    for info in infos:
-        if not _is_public_address(info[4][0]):
-            raise UnsafeDestination(f"{parts.hostname} resolves to a private address ({info[4][0]}); not sent")
+    addresses = [info[4][0] for info in infos if info[0] in (socket.AF_INET, socket.AF_INET6)]
+    if not addresses:
+        raise UnsafeDestination(f"could not resolve {parts.hostname}: no IPv4 or IPv6 address")
+    if not allow_private_urls():
+        for address in addresses:
+            if not _is_public_address(address):
+                raise UnsafeDestination(f"{parts.hostname} resolves to a private address ({address}); not sent")
+    return addresses[0]
+
+
+def _pinned_connection(base):
+    """A urllib3 connection class that opens its socket to `pinned_address` instead of resolving the host
+    again; the Host header, TLS SNI and certificate check still use the URL's host name."""
+
+    class Pinned(base):
+        pinned_address: str = ""
+
+        def _new_conn(self):
+            try:
+                sock = urllib3.util.connection.create_connection(
+                    (self.pinned_address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except TimeoutError as error:
+                raise ConnectTimeoutError(
+                    self, f"Connection to {self.host} ({self.pinned_address}) timed out."
+                ) from error
+            except OSError as error:
+                raise NewConnectionError(self, f"Failed to establish a new connection: {error}") from error
+            return sock
+
+    Pinned.__name__ = f"Pinned{base.__name__}"
+    return Pinned
+
+
+class PinnedAdapter(HTTPAdapter):
+    """A requests adapter whose connections all go to one checked address (see resolve_destination)."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        classes = {}
+        for scheme, pool_class, connection_class in (
+            ("http", HTTPConnectionPool, HTTPConnection),
+            ("https", HTTPSConnectionPool, HTTPSConnection),
+        ):
+            connection = _pinned_connection(connection_class)
+            connection.pinned_address = self.address
+            classes[scheme] = type(f"Pinned{pool_class.__name__}", (pool_class,), {"ConnectionCls": connection})
+        self.poolmanager.pool_classes_by_scheme = classes
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        raise requests.exceptions.InvalidProxyURL("webhook deliveries do not use proxies")
 
 
 # --- subscriptions --------------------------------------------------------------------------------
@@ -186,13 +300,18 @@ def create_subscription(*, user, url: str, events, secret: str = "", description
         errors["secret"] = [_("Use at most 200 characters.")]
     if errors:
         raise ValidationError(errors)
-    secret = secret or "whsec_" + secrets.token_urlsafe(32)
+    secret = secret or generate_secret()
     with transaction.atomic():
         subscription = WebhookSubscription.objects.create(
             url=url, events=events, secret=secret, description=(description or "").strip()[:200], created_by=user
         )
         record_audit(actor=user, obj=subscription, action="webhook_created", to_state=subscription.status)
     return subscription, secret
+
+
+def generate_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes (the HMAC key)."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def delete_subscription(*, user, subscription: WebhookSubscription) -> None:
@@ -336,26 +455,67 @@ class SendResult:
 
 
 def sign(secret: str, body: bytes) -> str:
+    """The legacy `X-PRM-Signature`: HMAC-SHA256 of the body alone (no timestamp, so it can be replayed)."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def _post(subscription: WebhookSubscription, delivery: WebhookDelivery) -> SendResult:
+def signing_key(secret: str) -> bytes:
+    """The Standard Webhooks HMAC key of a secret: the base64 after `whsec_` decoded (what the
+    standardwebhooks libraries do with such a secret); any other secret, e.g. one a program admin chose,
+    is used as its UTF-8 bytes (docs/webhooks.md: Verifying the signature)."""
+    if secret.startswith(SECRET_PREFIX):
+        encoded = secret[len(SECRET_PREFIX) :]
+        try:
+            key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            key = b""
+        if key:
+            return key
+    return secret.encode()
+
+
+def webhook_id(delivery: WebhookDelivery) -> str:
+    """`webhook-id`: the same for every retry and redelivery of one event to one subscription, so a
+    receiver can ignore repeats."""
+    return f"msg_{delivery.redelivery_of_id or delivery.pk}"
+
+
+def standard_signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """`webhook-signature` (Standard Webhooks v1): base64 HMAC-SHA256 of `{id}.{timestamp}.{body}`."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(signing_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def delivery_headers(subscription: WebhookSubscription, delivery: WebhookDelivery, *, timestamp: int) -> dict:
     body = delivery.body.encode()
-    headers = {
+    message_id = webhook_id(delivery)
+    return {
         "Content-Type": "application/json",
         "User-Agent": f"{settings.PORTAL_NAME.replace(' ', '')}-Webhooks/1.0",
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": standard_signature(subscription.secret, message_id, timestamp, body),
         "X-PRM-Event": delivery.event_name,
         "X-PRM-Delivery": str(delivery.pk),
         SIGNATURE_HEADER: sign(subscription.secret, body),
     }
+
+
+def _post(subscription: WebhookSubscription, delivery: WebhookDelivery) -> SendResult:
+    body = delivery.body.encode()
+    headers = delivery_headers(subscription, delivery, timestamp=int(time.time()))
     try:
-        check_destination(subscription.url)
+        address = resolve_destination(subscription.url)
     except UnsafeDestination as error:
         return SendResult(ok=False, error=str(error))
     started = time.monotonic()
     try:
         with requests.Session() as session:
             session.trust_env = False  # no proxies from the environment: the URL is the destination
+            adapter = PinnedAdapter(address)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
             response = session.post(
                 subscription.url,
                 data=body,
@@ -418,6 +578,16 @@ def deliver_webhook(*, delivery_id: int) -> WebhookDelivery | None:
         subscription = WebhookSubscription.objects.select_for_update().filter(pk=delivery.subscription_id).first()
         if subscription is None:
             return None  # deleted while we were sending: its log went with it
+        WebhookDeliveryAttempt.objects.create(
+            delivery=delivery,
+            number=delivery.attempt,
+            started_at=delivery.last_attempt_at,
+            status_code=result.status_code,
+            duration_ms=result.duration_ms,
+            succeeded=result.ok,
+            error=result.error,
+            response_excerpt=result.excerpt,
+        )
         delivery.status_code = result.status_code
         delivery.duration_ms = result.duration_ms
         delivery.response_excerpt = result.excerpt

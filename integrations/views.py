@@ -3,6 +3,7 @@
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,7 +12,14 @@ from django.views import View
 from accounts.models import Role
 from integrations import services
 from integrations.forms import WebhookForm
-from integrations.models import DeliveryStatus, SubscriptionStatus, WebhookDelivery, WebhookSubscription
+from integrations.models import (
+    DeliveryStatus,
+    SubscriptionStatus,
+    WebhookDelivery,
+    WebhookDeliveryAttempt,
+    WebhookSubscription,
+)
+from prm import inputs
 from prm.tenancy import get_visible_or_404
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
 
@@ -70,8 +78,8 @@ class DeliveryFilter(django_filters.FilterSet):
     event = django_filters.ChoiceFilter(
         field_name="event_name", choices=[(n, n) for n in services.WEBHOOK_EVENTS], label=gettext_lazy("Event")
     )
-    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=gettext_lazy("From"))
-    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=gettext_lazy("To"))
+    since = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte", label=gettext_lazy("From"))
+    until = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte", label=gettext_lazy("To"))
 
     class Meta:
         model = WebhookDelivery
@@ -80,6 +88,7 @@ class DeliveryFilter(django_filters.FilterSet):
 
 class WebhookDetailView(FilteredListView):
     allowed_roles = PROGRAM_ADMIN
+    tenancy_model = WebhookSubscription  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     template_name = "integrations/webhook_detail.html"
     filterset_class = DeliveryFilter
     paginate_by = 50
@@ -106,7 +115,12 @@ class WebhookDetailView(FilteredListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_base_queryset(self):
-        return self.subscription.deliveries.defer("body", "response_excerpt").order_by("-created_at", "-id")
+        attempts = Prefetch("attempts", queryset=WebhookDeliveryAttempt.objects.defer("response_excerpt"))
+        return (
+            self.subscription.deliveries.defer("body", "response_excerpt")
+            .prefetch_related(attempts)
+            .order_by("-created_at", "-id")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -118,6 +132,7 @@ class WebhookActionView(RoleRequiredMixin, View):
     """POST pause / resume / delete of one subscription."""
 
     allowed_roles = PROGRAM_ADMIN
+    tenancy_model = WebhookSubscription  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     http_method_names = ["post"]
 
     def post(self, request, pk, action):
@@ -155,6 +170,7 @@ class WebhookActionView(RoleRequiredMixin, View):
 
 class RedeliverView(RoleRequiredMixin, View):
     allowed_roles = PROGRAM_ADMIN
+    tenancy_model = WebhookDelivery  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     http_method_names = ["post"]
 
     def post(self, request, pk):

@@ -25,11 +25,15 @@ from mdf.models import (
     FundStatus,
     MdfClaim,
     MdfRequest,
+    MdfRequesters,
+    PartnerMdfAccess,
     RequestStatus,
 )
 from partners.models import Partner
+from prm import inputs
 from prm.api import validated_body as _body
 from prm.files import attachment_response
+from prm.money import CurrencySerializerField
 from prm.tenancy import get_visible_or_404
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -62,7 +66,7 @@ class MdfEntrySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EntryKind.choices)
     amount = serializers.DecimalField(**MONEY)
     currency = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    created_at = serializers.DateTimeField(read_only=True)
     reference = serializers.CharField()
     deal = serializers.IntegerField(source="deal_id", allow_null=True)
     request = serializers.IntegerField(source="request_id", allow_null=True)
@@ -108,16 +112,16 @@ class MdfRequestSerializer(serializers.ModelSerializer):
 
 class MdfRequestInSerializer(serializers.Serializer):
     activity_type = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    title = serializers.CharField(max_length=200)
+    title = inputs.ApiSingleLineCharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    start_date = inputs.ApiDateField()
+    end_date = inputs.ApiDateField()
     total_cost = serializers.DecimalField(**MONEY, min_value=0)
     requested_amount = serializers.DecimalField(**MONEY, min_value=0)
     expected_leads = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=10**9, default=None
     )
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="")
+    currency = CurrencySerializerField(required=False, default="")
 
 
 class MdfProofSerializer(serializers.Serializer):
@@ -189,7 +193,7 @@ class MdfAllocationSerializer(serializers.Serializer):
     partner = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     amount = serializers.DecimalField(**MONEY, min_value=0)
     reason = serializers.CharField(max_length=2000)
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, default="")
+    currency = CurrencySerializerField(required=False, default="")
 
 
 class MdfSourcedDealSerializer(serializers.Serializer):
@@ -204,7 +208,7 @@ class FundFilter(PartnerScopedFilter):
     period = django_filters.CharFilter(label="2026-Q4 or 2026-11")
     currency = django_filters.CharFilter(lookup_expr="iexact")
     status = django_filters.ChoiceFilter(choices=FundStatus.choices)
-    expires_before = django_filters.DateFilter(field_name="expires_at", lookup_expr="lte")
+    expires_before = inputs.DateFilter(field_name="expires_at", lookup_expr="lte")
 
     class Meta:
         model = Fund
@@ -214,10 +218,10 @@ class FundFilter(PartnerScopedFilter):
 class RequestFilter(PartnerScopedFilter):
     status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices)
     activity_type = django_filters.NumberFilter(field_name="activity_type_id")
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
-    starts_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
-    starts_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
+    created_after = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    starts_after = inputs.DateFilter(field_name="start_date", lookup_expr="gte")
+    starts_before = inputs.DateFilter(field_name="start_date", lookup_expr="lte")
 
     class Meta:
         model = MdfRequest
@@ -235,8 +239,8 @@ class RequestFilter(PartnerScopedFilter):
 class ClaimFilter(PartnerScopedFilter):
     status = django_filters.MultipleChoiceFilter(choices=ClaimStatus.choices)
     request = django_filters.NumberFilter(field_name="request_id")
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = MdfClaim
@@ -245,8 +249,8 @@ class ClaimFilter(PartnerScopedFilter):
 
 class EntryFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=EntryKind.choices)
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = FundEntry
@@ -473,3 +477,46 @@ class ProofDownloadView(APIView):
     )
     def get(self, request, pk):
         return attachment_response(selectors.proof_for(request.user, pk))
+
+
+class MdfAccessSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(read_only=True)
+    requesters = serializers.ChoiceField(
+        choices=MdfRequesters.choices,
+        help_text="everyone (the default) or admins_and_marketing: who of the partner's users request and claim MDF",
+    )
+    changed_by = serializers.IntegerField(read_only=True, allow_null=True)
+    changed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class MdfAccessView(APIView):
+    """Who of a partner's users request and claim MDF (docs/api.md: MDF access): read by the partner's users and
+    internal users, changed by the partner's admins; another partner's is a 404."""
+
+    tenancy_model = Partner  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
+    tenancy_url_kwarg = "partner_id"
+
+    def _out(self, partner):
+        access = PartnerMdfAccess.objects.filter(partner=partner).first()
+        body = {
+            "partner": partner.pk,
+            "requesters": access.requesters if access else MdfRequesters.EVERYONE,
+            "changed_by": access.changed_by_id if access else None,
+            "changed_at": access.changed_at if access else None,
+        }
+        return Response(MdfAccessSerializer(body).data)
+
+    @extend_schema(responses=MdfAccessSerializer, summary="Who of a partner's users request and claim MDF")
+    def get(self, request, partner_id):
+        return self._out(get_visible_or_404(Partner, request.user, pk=partner_id))
+
+    @extend_schema(
+        request=MdfAccessSerializer, responses=MdfAccessSerializer, summary="Change it (the partner's admins)"
+    )
+    def patch(self, request, partner_id):
+        partner = get_visible_or_404(Partner, request.user, pk=partner_id)
+        requesters = _body(MdfAccessSerializer, request)["requesters"]
+        services.set_mdf_requesters(partner=partner, actor=request.user, requesters=requesters)
+        return self._out(partner)
+
+    put = patch

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from mdf.api import ActivityTypeViewSet, ClaimViewSet, FundViewSet, ProofDownloadView, RequestViewSet
+from mdf.api import ActivityTypeViewSet, ClaimViewSet, FundViewSet, MdfAccessView, ProofDownloadView, RequestViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -14,5 +14,6 @@ router.register("mdf/claims", ClaimViewSet, basename="mdf-claim")
 
 urlpatterns = [
     path("mdf/proofs/<int:pk>/", ProofDownloadView.as_view(), name="api-mdf-proof"),
+    path("mdf/access/<int:partner_id>/", MdfAccessView.as_view(), name="api-mdf-access"),
     path("", include(router.urls)),
 ]

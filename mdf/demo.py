@@ -16,7 +16,7 @@ from accounts.models import Role, User
 from deals.models import DealRegistration, DealStatus
 from mdf import services
 from mdf.models import ActivityType, EntryKind, Fund, FundEntry, MdfRequest
-from partners.models import Partner
+from partners.models import Partner, PartnerStatus
 from prm.money import to_money
 
 FULL_PARTNERS = 3
@@ -35,6 +35,7 @@ def seed(*, seed: int, partners: int, stdout) -> None:
         return
     candidates = (
         Partner.objects.filter(tier__mdf_accrual_rate__gt=0)
+        .filter(status__in=[PartnerStatus.ACTIVE, PartnerStatus.ONBOARDING])  # docs/partner-status.md
         .filter(Exists(User.objects.filter(partner=OuterRef("pk"), role=Role.PARTNER_ADMIN, is_active=True)))
         .order_by("pk")
     )

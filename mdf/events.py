@@ -41,7 +41,8 @@ def reverse_mdf_accrual(event):
 
 
 def marketing_people(partner_id):
-    """The partner's admins and marketing users: the people who request and claim MDF."""
+    """The partner's admins and marketing users: the people who always may request and claim MDF (the rule:
+    mdf.services.requester_refusal), told about its MDF decisions."""
     return User.objects.filter(partner_id=partner_id, is_active=True, role=Role.PARTNER_ADMIN) | User.objects.filter(
         partner_id=partner_id, is_active=True, role=Role.PARTNER_USER, partner_function=PartnerFunction.MARKETING
     )

@@ -5,17 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mdf.models import ActivityType, ClaimStatus, EntryKind, FundEntry, MdfClaim, MdfRequest, RequestStatus
+from prm import inputs
 
 
 class EntryFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=EntryKind.choices, label=_("Movement"))
     period = django_filters.CharFilter(field_name="fund__period", label=_("Period"))
-    since = django_filters.DateFilter(
+    since = inputs.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label=pgettext_lazy("date range", "From")
     )
-    until = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", label=pgettext_lazy("date range", "To")
-    )
+    until = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte", label=pgettext_lazy("date range", "To"))
 
     class Meta:
         model = FundEntry
@@ -36,8 +35,8 @@ class RequestFilter(django_filters.FilterSet):
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ClaimStatus.choices, label=_("Status"))
     partner = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", label=_("Partner"))
-    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Filed from"))
-    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Filed to"))
+    since = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Filed from"))
+    until = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Filed to"))
 
     class Meta:
         model = MdfClaim

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mdf.files import ALLOWED as ALLOWED_PROOF
-from mdf.models import ActivityType
+from mdf.models import MDF_ACCESS_SETTING_LABEL, ActivityType, MdfRequesters
+from prm import inputs
 from prm.forms import BootstrapFormMixin, MultipleFileField
 
 PROOF_ACCEPT = ",".join(sorted(ALLOWED_PROOF))
@@ -18,10 +19,10 @@ class DateInput(forms.DateInput):
 
 class RequestForm(BootstrapFormMixin, forms.Form):
     activity_type = forms.ModelChoiceField(queryset=ActivityType.objects.filter(active=True), label=_("Activity"))
-    title = forms.CharField(max_length=200, label=_("Title"))
+    title = inputs.SingleLineCharField(max_length=200, label=_("Title"))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description"))
-    start_date = forms.DateField(widget=DateInput, label=_("Start date"))
-    end_date = forms.DateField(widget=DateInput, label=_("End date"))
+    start_date = inputs.DateField(widget=DateInput, label=_("Start date"))
+    end_date = inputs.DateField(widget=DateInput, label=_("End date"))
     total_cost = forms.DecimalField(**MONEY, label=_("Total cost"))
     requested_amount = forms.DecimalField(**MONEY, label=_("Requested MDF"))
     expected_leads = forms.IntegerField(min_value=0, max_value=10**9, required=False, label=_("Expected leads"))
@@ -69,3 +70,13 @@ class ActivityTypeForm(BootstrapFormMixin, forms.ModelForm):
             "preapproval_required": _("Pre-approval required"),
             "active": _("Active"),
         }
+
+
+class MdfAccessForm(forms.Form):
+    """The partner admin's MDF access setting on the team page (the rule: mdf.services.requester_refusal)."""
+
+    requesters = forms.ChoiceField(
+        choices=MdfRequesters.choices,
+        label=MDF_ACCESS_SETTING_LABEL,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )

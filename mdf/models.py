@@ -7,6 +7,7 @@ Aggregate roots and their states:
   lapsed (claim window passed, commitment released).
 - `MdfClaim`: submitted > approved | rejected | info_requested; info_requested > submitted;
   approved > paid.
+- `PartnerMdfAccess`: one per partner at most, who of its users request and claim MDF (everyone by default).
 
 Ledger signs: every `FundEntry.amount` is positive; the kind says which way it moves money:
   accrued   = accrual - accrual_reversal          allocated = allocation
@@ -153,6 +154,43 @@ class FundEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} {self.currency}"
+
+
+class MdfRequesters(models.TextChoices):
+    """Who of a partner's users may request and claim MDF (docs/api.md: MDF access)."""
+
+    EVERYONE = "everyone", _("Every user of the partner")
+    ADMINS_AND_MARKETING = "admins_and_marketing", _("Partner admins and marketing users only")
+
+
+# The setting's name on the team page, in its form and API docs, and in the refusal that points to it.
+MDF_ACCESS_SETTING_LABEL = _("Who requests and claims MDF")
+
+
+class PartnerMdfAccess(models.Model):
+    """A partner admin's choice of who requests and claims MDF for the partner; no row means everyone may."""
+
+    TENANT_PATH = "partner_id"
+
+    partner = models.OneToOneField("partners.Partner", on_delete=models.CASCADE, related_name="mdf_access")
+    requesters = models.CharField(max_length=30, choices=MdfRequesters.choices, default=MdfRequesters.EVERYONE)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("MDF access setting")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(requesters__in=["everyone", "admins_and_marketing"]), name="mdf_access_requesters_known"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partner_id}: {self.requesters}"
 
 
 def default_reimbursement_rate():

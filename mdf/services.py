@@ -20,6 +20,7 @@ from accounts.models import PartnerFunction, Role
 from mdf.files import check_proof_file, safe_name
 from mdf.models import (
     ENTRY_EFFECTS,
+    MDF_ACCESS_SETTING_LABEL,
     ActivityType,
     ClaimStatus,
     EntryKind,
@@ -28,15 +29,19 @@ from mdf.models import (
     FundStatus,
     MdfClaim,
     MdfRequest,
+    MdfRequesters,
+    PartnerMdfAccess,
     ProofFile,
     RequestStatus,
 )
 from partners.models import Partner
+from prm import inputs
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict
 from prm.guards import require_role as _require
-from prm.money import to_money
+from prm.guards import require_standing
+from prm.money import CURRENCY_MESSAGE, is_currency, to_money
 from prm.periods import month_of, parse_period, quarter_of
 from prm.workflow import Workflow
 
@@ -60,16 +65,80 @@ CLAIM_WORKFLOW = Workflow(
 # --- permissions -------------------------------------------------------------------------------------
 
 
+def mdf_requesters(partner_id) -> str:
+    """Who of the partner's users request and claim MDF: everyone unless its admin restricted it."""
+    access = PartnerMdfAccess.objects.filter(partner_id=partner_id).only("requesters").first()
+    return access.requesters if access is not None else MdfRequesters.EVERYONE
+
+
+def _admin_who_can_change(partner_id):
+    """The partner admin a refused user should ask: the one who restricted MDF access, else any active admin."""
+    from accounts.models import User
+
+    admins = User.objects.filter(partner_id=partner_id, role=Role.PARTNER_ADMIN, is_active=True)
+    access = PartnerMdfAccess.objects.filter(partner_id=partner_id).first()
+    if access is not None and access.changed_by_id:
+        chosen = admins.filter(pk=access.changed_by_id).first()
+        if chosen is not None:
+            return chosen
+    return admins.order_by("id").first()
+
+
+def requester_refusal(user, partner_id=None) -> str:
+    """Why `user` may not request or claim MDF for the partner (docs/api.md: MDF access), or "" if they may.
+
+    Every user of the partner may, unless a partner admin restricted it to admins and marketing users in the
+    team settings; the refusal then names that setting and the admin who can change it.
+    """
+    if user is None or not user.is_authenticated or user.role not in (Role.PARTNER_ADMIN, Role.PARTNER_USER):
+        return gettext("Only partner users request and claim MDF.")
+    if not user.partner_id or (partner_id is not None and user.partner_id != partner_id):
+        return gettext("Only the partner's own users request and claim its MDF.")
+    if user.role == Role.PARTNER_ADMIN or user.partner_function == PartnerFunction.MARKETING:
+        return ""
+    if mdf_requesters(user.partner_id) == MdfRequesters.EVERYONE:
+        return ""
+    admin = _admin_who_can_change(user.partner_id)
+    setting = MDF_ACCESS_SETTING_LABEL
+    if admin is None:
+        return gettext(
+            "Your partner limits MDF requests and claims to its admins and marketing users (team setting "
+            "“%(setting)s”). A partner admin can change it."
+        ) % {"setting": setting}
+    return gettext(
+        "Your partner admin %(admin)s limited MDF requests and claims to partner admins and marketing users "
+        "(team setting “%(setting)s”). Ask %(admin)s to change it."
+    ) % {"admin": f"{admin.get_full_name() or admin.email} ({admin.email})", "setting": setting}
+
+
 def may_request_funds(user) -> bool:
-    """Requests and claims come from partner admins and the partner's marketing users (issue 7)."""
-    return user.role == Role.PARTNER_ADMIN or (
-        user.role == Role.PARTNER_USER and user.partner_function == PartnerFunction.MARKETING
-    )
+    """Whether `user` may request and claim MDF for their partner (the rule: `requester_refusal`)."""
+    return not requester_refusal(user)
 
 
 def _require_requester(user, partner_id):
-    if not may_request_funds(user) or user.partner_id != partner_id:
-        raise PermissionDenied(gettext("Only the partner's admins and marketing users request and claim MDF."))
+    require_standing(user)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
+    refusal = requester_refusal(user, partner_id)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def set_mdf_requesters(*, partner, actor, requesters: str) -> PartnerMdfAccess:
+    """The partner's admin chooses who requests and claims MDF: everyone, or admins and marketing users."""
+    require_standing(actor)
+    if actor is None or actor.role != Role.PARTNER_ADMIN or actor.partner_id != partner.pk:
+        raise PermissionDenied(gettext("Only the partner's admins change who requests and claims MDF."))
+    if requesters not in MdfRequesters.values:
+        raise ValidationError({"requesters": [gettext("Choose who may request and claim MDF.")]})
+    with transaction.atomic():
+        access, _created = PartnerMdfAccess.objects.select_for_update().get_or_create(partner=partner)
+        previous = access.requesters
+        access.requesters = requesters
+        access.changed_by = actor
+        access.changed_at = timezone.now()
+        access.save()
+        record_audit(actor=actor, obj=access, action="update", from_state=previous, to_state=requesters)
+    return access
 
 
 # --- funds and the ledger -------------------------------------------------------------------------------
@@ -314,6 +383,9 @@ def allocate_funds(
             if named.end <= day:
                 errors["period"] = [gettext("Allocate to the current period or a later one.")]
             day = max(day, named.start)
+    currency = (currency or settings.DEFAULT_CURRENCY).strip().upper()
+    if not is_currency(currency):  # one ISO 4217 list for every app (prm/money.py)
+        errors["currency"] = [str(CURRENCY_MESSAGE)]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -365,12 +437,10 @@ def submit_request(*, user, data: dict) -> MdfRequest:
     title = (data.get("title") or "").strip()
     if not title:
         errors["title"] = [gettext("This field is required.")]
-    start, end = data.get("start_date"), data.get("end_date")
-    if not isinstance(start, date):
-        errors["start_date"] = [gettext("Enter a date.")]
-    if not isinstance(end, date):
-        errors["end_date"] = [gettext("Enter a date.")]
-    elif isinstance(start, date) and end < start:
+    # Bounded dates (docs/inputs.md): a far-future end would overflow the claim deadline after saving.
+    start = inputs.clean_date(data.get("start_date"), "start_date", errors, required=True)
+    end = inputs.clean_date(data.get("end_date"), "end_date", errors, required=True)
+    if start is not None and end is not None and end < start:
         errors["end_date"] = [gettext("The activity cannot end before it starts.")]
     total = _amount(data.get("total_cost"), "total_cost", errors)
     requested = _amount(data.get("requested_amount"), "requested_amount", errors)
@@ -390,7 +460,9 @@ def submit_request(*, user, data: dict) -> MdfRequest:
                     "total": number_format(total),
                 }
             ]
-    currency = (data.get("currency") or settings.DEFAULT_CURRENCY).upper()
+    currency = (data.get("currency") or settings.DEFAULT_CURRENCY).strip().upper()
+    if not is_currency(currency):  # one ISO 4217 list for every app (prm/money.py)
+        errors["currency"] = [str(CURRENCY_MESSAGE)]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -914,6 +986,7 @@ def link_sourced_deal(*, user, mdf_request, deal) -> None:
     """Name the MDF activity that sourced a deal of the same partner (pipeline and bookings per MDF dollar)."""
     from deals.models import DealRegistration
 
+    require_standing(user)
     if not (user.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN) or user.partner_id == mdf_request.partner_id):
         raise PermissionDenied(gettext("Only the partner's users or a channel manager link deals to MDF activities."))
     if deal.partner_id != mdf_request.partner_id:

@@ -26,4 +26,5 @@ urlpatterns = [
     path("mdf/activities/", views.ActivityMenuView.as_view(), name="activity_menu"),
     path("mdf/activities/new/", views.ActivityTypeEditView.as_view(), name="activity_new"),
     path("mdf/activities/<int:pk>/", views.ActivityTypeEditView.as_view(), name="activity_edit"),
+    path("mdf/access/", views.MdfAccessView.as_view(), name="access"),
 ]

@@ -18,6 +18,7 @@ from mdf.forms import (
     AnswerForm,
     ApproveForm,
     ClaimForm,
+    MdfAccessForm,
     PayForm,
     RequestForm,
 )
@@ -101,8 +102,10 @@ class RequestCreateView(RoleRequiredMixin, View):
     allowed_roles = PARTNER_ROLES
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.may_request_funds(request.user):
-            raise PermissionDenied(gettext("Only the partner's admins and marketing users request MDF."))
+        if request.user.is_authenticated and request.user.is_partner_user:
+            refusal = services.requester_refusal(request.user)
+            if refusal:
+                raise PermissionDenied(refusal)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
@@ -221,8 +224,9 @@ class ClaimCreateView(RoleRequiredMixin, View):
 
     def _request(self, request, pk):
         obj = get_visible_or_404(MdfRequest.objects.select_related("activity_type"), request.user, pk=pk)
-        if not services.may_request_funds(request.user):
-            raise PermissionDenied(gettext("Only the partner's admins and marketing users claim MDF."))
+        refusal = services.requester_refusal(request.user, obj.partner_id)
+        if refusal:
+            raise PermissionDenied(refusal)
         return obj
 
     def get(self, request, pk):
@@ -360,9 +364,10 @@ class AllocateView(RoleRequiredMixin, View):
                 success=gettext("Allocated %(amount)s to %(partner)s.")
                 % {"amount": number_format(form.cleaned_data["amount"]), "partner": partner.name},
             )
-        else:
-            messages.error(request, gettext("Give a partner id, an amount and a reason."))
-        return redirect("mdf:program")
+            return redirect("mdf:program")
+        # Bad input: the program page again, with each message beside its field (400).
+        context = selectors.program_view(request.user) | {"allocation_form": form}
+        return render(request, "mdf/program.html", context, status=400)
 
 
 class ActivityMenuView(RoleRequiredMixin, View):
@@ -396,3 +401,27 @@ class ActivityTypeEditView(RoleRequiredMixin, View):
                 messages.success(request, gettext("Saved %(name)s.") % {"name": saved.name})
                 return redirect("mdf:activity_menu")
         return render(request, "mdf/activity_form.html", {"form": form}, status=400)
+
+
+class MdfAccessView(RoleRequiredMixin, View):
+    """POST from the team page (partner profile): the partner admin chooses who requests and claims MDF."""
+
+    allowed_roles = {Role.PARTNER_ADMIN}
+    http_method_names = ["post"]
+
+    def post(self, request):
+        partner = get_visible_or_404(Partner, request.user, pk=request.user.partner_id)
+        form = MdfAccessForm(request.POST)
+        if form.is_valid():
+            run_service(
+                request,
+                services.set_mdf_requesters,
+                partner=partner,
+                actor=request.user,
+                requesters=form.cleaned_data["requesters"],
+                success=gettext("Saved who requests and claims MDF."),
+            )
+        else:
+            for message in form.errors.get("requesters", []):
+                messages.error(request, message)
+        return redirect(reverse("partners:detail", args=[partner.pk]) + "#mdf-access")

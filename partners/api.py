@@ -13,7 +13,9 @@ from accounts.permissions import IsInternal, role_permission
 from partners import recruiting, tier_engine
 from partners.filters import PartnerFilter
 from partners.models import Application, ApplicationStatus, Partner, PartnerType, Quadrant, Tier
+from prm import inputs
 from prm.api import AnonymousFormThrottle, IsoDateTimeFilter
+from prm.clientip import client_ip
 
 
 class PartnerSerializer(serializers.ModelSerializer):
@@ -48,6 +50,10 @@ class PartnerSerializer(serializers.ModelSerializer):
         return str(manager) if manager else None
 
 
+class StatusChangeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class TierProgressRequirementSerializer(serializers.Serializer):
     metric = serializers.CharField()
     name = serializers.CharField()
@@ -66,8 +72,8 @@ class PartnerApiFilter(PartnerFilter):
     """The directory's filters; `tier` also takes the tier's name, as the API shows it (`?tier=Gold`)."""
 
     tier = django_filters.CharFilter(method="filter_tier", label="Tier id or name")
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte")
     updated_since = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="Changed at or after (ISO 8601), for sync"
     )
@@ -103,6 +109,36 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     def tier_progress(self, request, pk=None):
         partner = self.get_object()
         return Response(TierProgressSerializer(tier_engine.tier_progress(partner)).data)
+
+    # Standing (docs/partner-status.md): channel managers and program admins; each change is audited and
+    # the partner's status history is its audit trail. 409 for a change the status forbids.
+    def _change_status(self, request, service):
+        from partners import services
+
+        partner = self.get_object()  # 404 outside the caller's tenancy, then the role, then the body
+        services.require_status_changer(request.user)
+        body = StatusChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        partner = getattr(services, service)(actor=request.user, partner=partner, reason=body.validated_data["reason"])
+        partner = self.get_queryset().get(pk=partner.pk)
+        return Response(PartnerSerializer(partner).data)
+
+    @extend_schema(
+        request=StatusChangeSerializer, responses=PartnerSerializer, summary="Suspend: read-only, payouts held"
+    )
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def suspend(self, request, pk=None):
+        return self._change_status(request, "suspend_partner")
+
+    @extend_schema(request=StatusChangeSerializer, responses=PartnerSerializer, summary="Reinstate a suspended partner")
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def reinstate(self, request, pk=None):
+        return self._change_status(request, "reinstate_partner")
+
+    @extend_schema(request=StatusChangeSerializer, responses=PartnerSerializer, summary="Terminate (final)")
+    @action(detail=True, methods=["post"], filterset_class=None, pagination_class=None)
+    def terminate(self, request, pk=None):
+        return self._change_status(request, "terminate_partner")
 
 
 class TierRequirementSerializer(serializers.Serializer):
@@ -217,8 +253,8 @@ class ApplicationApiFilter(django_filters.FilterSet):
     quadrant = django_filters.ChoiceFilter(choices=Quadrant.choices)
     partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices)
     country = django_filters.CharFilter(lookup_expr="iexact", label="Country code")
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = Application
@@ -267,9 +303,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def create(self, request, *args, **kwargs):
         serializer = ApplicationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        application = recruiting.submit_application(
-            data=serializer.validated_data, ip_address=request.META.get("REMOTE_ADDR")
-        )
+        application = recruiting.submit_application(data=serializer.validated_data, ip_address=client_ip(request))
         return Response({"id": application.pk, "status": application.status}, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -18,6 +18,7 @@ from partners.models import (
 )
 from prm.audit import record_audit
 from prm.exceptions import Conflict, TransitionNotAllowed
+from prm.guards import require_standing
 from prm.periods import parse_period, quarter_of
 
 TARGET_FIELDS = (
@@ -48,6 +49,7 @@ def submit_business_plan(
     """Create the partner's plan for a quarter (one per quarter); ticks the onboarding step."""
     from partners.onboarding import complete_step
 
+    require_standing(actor)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     if not _may_plan(actor, partner):
         raise PermissionDenied(_("Only the partner's admins and channel staff write its business plan."))
     try:
@@ -108,6 +110,7 @@ def agree_business_plan(*, actor: User, plan: JointBusinessPlan) -> JointBusines
 def add_check_in(
     *, actor: User, plan: JointBusinessPlan, note: str, co_marketing_activities_done: int | None = None
 ) -> PlanCheckIn:
+    require_standing(actor)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     if not _may_plan(actor, plan.partner) and not (actor.partner_id == plan.partner_id and actor.is_active):
         raise PermissionDenied(_("Only the partner's people and channel staff add check-ins."))
     note = (note or "").strip()

@@ -9,6 +9,12 @@ from prm.notifications import Notice, notice_for
 
 register_event_type("partner.created", category="partners", description="A partner organisation was created.")
 register_event_type("partner.tier_changed", category="partners", description="A partner moved to another tier.")
+register_event_type(
+    "partner.status_changed",
+    category="partners",
+    description="A partner was suspended, reinstated or terminated (docs/partner-status.md).",
+    public=False,
+)
 
 
 @notice_for("partner.tier_changed")

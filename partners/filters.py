@@ -15,6 +15,7 @@ from partners.models import (
     Tier,
     TierReviewOutcome,
 )
+from prm import inputs
 
 
 class PartnerFilter(django_filters.FilterSet):
@@ -65,7 +66,7 @@ class ApplicationFilter(django_filters.FilterSet):
     partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices, label=_("Type"))
     country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country code"))
     duplicate = django_filters.BooleanFilter(method="filter_duplicate", label=_("Duplicate domain"))
-    submitted_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"))
+    submitted_after = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"))
     ordering = django_filters.OrderingFilter(
         fields=(("created_at", "created"), ("score", "score"), ("company_name", "company")),
         field_labels={

@@ -14,6 +14,7 @@ from partners.models import (
     TierOverrideDecision,
     Vertical,
 )
+from prm import inputs
 from prm.forms import BootstrapFormMixin
 
 
@@ -265,7 +266,7 @@ class CheckInForm(BootstrapFormMixin, forms.Form):
 
 class ReferenceImplementationForm(BootstrapFormMixin, forms.Form):
     customer_name = forms.CharField(max_length=200, label=_("Customer name"))
-    completed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Completed on"))
+    completed_on = inputs.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Completed on"))
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Description"))
 
 

@@ -22,6 +22,7 @@ from accounts.models import Role, User
 from partners import services
 from partners.models import Partner, PartnerStatus, PartnerType, Region, Tier, Vertical
 from partners.recruiting import normalise_domain, region_for_country
+from prm import inputs
 from prm.guards import require_role
 from prm.imports import CREATED, SKIPPED, UPDATED, Column, ImportRowForm, ImportSpec, register_import
 
@@ -65,7 +66,7 @@ class PartnerRowForm(ImportRowForm):
     external_crm_id = forms.CharField(max_length=64, required=False)
     verticals = forms.CharField(required=False)
     status = forms.CharField(required=False)
-    joined_date = forms.DateField(
+    joined_date = inputs.DateField(
         required=False,
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": gettext_lazy("Write the date as YYYY-MM-DD, e.g. 2024-03-31.")},

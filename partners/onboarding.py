@@ -27,6 +27,7 @@ from partners.models import (
 )
 from prm.audit import record_audit
 from prm.events import on_event, record_event
+from prm.guards import require_standing
 
 STALLED_AFTER = timedelta(days=14)
 REQUIRED_PROFILE_FIELDS = ("legal_name", "website_domain", "description", "phone", "address", "verticals")
@@ -140,6 +141,7 @@ def current_agreement() -> PartnerAgreement | None:
 
 def accept_agreement(*, user: User, partner: Partner, ip_address: str | None = None) -> AgreementAcceptance:
     """A partner admin accepts the current agreement version for the organisation (user, time, address)."""
+    require_standing(user)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     if not (user.is_active and user.role == Role.PARTNER_ADMIN and user.partner_id == partner.pk):
         raise PermissionDenied(_("Only the partner's admins accept the agreement."))
     agreement = current_agreement()

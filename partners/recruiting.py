@@ -9,7 +9,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -30,6 +29,7 @@ from partners.models import (
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import TransitionNotAllowed
+from prm.notifications import send_email
 from prm.workflow import Workflow
 
 APPLICATION_WORKFLOW = Workflow(
@@ -128,11 +128,10 @@ def _send_applicant_email(application: Application, template: str) -> None:
         "application_rejected": _("Your application to the %(vendor)s partner program")
         % {"vendor": settings.VENDOR_NAME},
     }
-    send_mail(
+    send_email(
         subject=subjects[template],
-        message=render_to_string(f"partners/email/{template}.txt", context),
-        from_email=None,
-        recipient_list=[application.contact_email],
+        body=render_to_string(f"partners/email/{template}.txt", context),
+        to=[application.contact_email],
     )
 
 

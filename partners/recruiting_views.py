@@ -14,14 +14,11 @@ from partners.filters import ApplicationFilter
 from partners.forms import ApplicationForm, ApproveForm, RejectForm, ScoreForm
 from partners.models import Application, OppScore, Tier
 from prm.api import AnonymousFormThrottle
+from prm.clientip import client_ip
 from prm.tenancy import get_visible_or_404
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
 
 RECRUITERS = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def throttle_wait(request) -> int | None:
@@ -106,6 +103,7 @@ class ApplicationDetailView(RoleRequiredMixin, View):
     """One application: its details, duplicate flags, OPP scoring form and the decision forms."""
 
     allowed_roles = INTERNAL_ROLES
+    tenancy_model = Application  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def get(self, request, pk, score_form=None, reject_form=None, approve_form=None, status=200):
         application = get_visible_or_404(
@@ -140,6 +138,7 @@ class ApplicationActionView(RoleRequiredMixin, View):
     """POST score / approve / reject on one application; each calls one service."""
 
     allowed_roles = RECRUITERS
+    tenancy_model = Application  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     http_method_names = ["post"]
 
     def post(self, request, pk, action):

@@ -163,3 +163,21 @@ def profile_extras(user, partner: Partner) -> dict:
         if user.is_internal
         else [],
     }
+
+
+# --- standing (docs/partner-status.md) ------------------------------------------------------------------
+
+
+def partner_status_of(partner_id) -> str | None:
+    """The partner's status read from the database now (the partner-standing gate, prm/guards.py)."""
+    return Partner.objects.filter(pk=partner_id).values_list("status", flat=True).first()
+
+
+def payouts_held_partner_ids() -> set[int]:
+    """Partners whose payouts are held by their status: suspended or terminated (commissions decides on
+    releases, commissions/holds.py)."""
+    return set(
+        Partner.objects.filter(status__in=[PartnerStatus.SUSPENDED, PartnerStatus.TERMINATED]).values_list(
+            "pk", flat=True
+        )
+    )

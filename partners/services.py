@@ -15,6 +15,7 @@ from partners.onboarding import check_profile
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import TransitionNotAllowed
+from prm.guards import require_standing
 from prm.workflow import Workflow
 
 PARTNER_WORKFLOW = Workflow(
@@ -101,6 +102,7 @@ def create_partner(
 
 def update_partner_profile(*, actor: User, partner: Partner, changes: dict) -> Partner:
     """Partner admins edit their own company profile; internal staff also edit identity fields."""
+    require_standing(actor)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     if actor.is_internal and actor.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
         allowed = PROFILE_FIELDS_FOR_STAFF
     elif actor.role == Role.PARTNER_ADMIN and actor.partner_id == partner.pk:
@@ -189,12 +191,58 @@ def change_partner_tier(*, actor: User | None, partner: Partner, tier: Tier, rea
     return partner
 
 
+def require_status_changer(actor: User) -> None:
+    """Channel managers and program admins suspend, reinstate and terminate partners."""
+    _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+
+
 def change_partner_status(*, actor: User, partner: Partner, status: str, reason: str = "") -> Partner:
+    """Move a partner along PARTNER_WORKFLOW: suspend, reinstate (suspended > active), terminate.
+
+    The audit row keeps the status history; the `partner.status_changed` event lets the apps that own the
+    consequences act (docs/partner-status.md): deals ends a terminated partner's protections. What a
+    suspended or terminated partner's users may still do is decided by prm.guards on every request."""
     _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
-        PARTNER_WORKFLOW.apply(partner, status, actor=actor, reason=reason, extra_fields=["updated_at"])
+        previous = partner.status
+        action = "reinstated" if (previous, status) == (PartnerStatus.SUSPENDED, PartnerStatus.ACTIVE) else None
+        PARTNER_WORKFLOW.apply(partner, status, actor=actor, reason=reason, action=action, extra_fields=["updated_at"])
+        record_event(
+            "partner.status_changed",
+            actor=actor,
+            partner=partner,
+            subject=partner,
+            payload={
+                "partner_id": partner.pk,
+                "partner_name": partner.name,
+                "from_status": previous,
+                "to_status": status,
+                "reason": reason,
+                "channel_manager_id": partner.channel_manager_id,
+            },
+        )
     return partner
+
+
+def suspend_partner(*, actor: User, partner: Partner, reason: str) -> Partner:
+    """Read-only until reinstated: no registrations, lead accepts, MDF, new tokens; payouts held."""
+    return change_partner_status(actor=actor, partner=partner, status=PartnerStatus.SUSPENDED, reason=reason)
+
+
+def reinstate_partner(*, actor: User, partner: Partner, reason: str = "") -> Partner:
+    """A suspended partner becomes active again; its held payouts follow the status (commissions/holds.py)."""
+    from partners.selectors import partner_status_of
+
+    _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+    if partner_status_of(partner.pk) != PartnerStatus.SUSPENDED:
+        raise TransitionNotAllowed(_("Only a suspended partner can be reinstated."), code="not_suspended")
+    return change_partner_status(actor=actor, partner=partner, status=PartnerStatus.ACTIVE, reason=reason)
+
+
+def terminate_partner(*, actor: User, partner: Partner, reason: str) -> Partner:
+    """Final: its users cannot log in or use tokens, its registrations stop protecting, payouts stay held."""
+    return change_partner_status(actor=actor, partner=partner, status=PartnerStatus.TERMINATED, reason=reason)
 
 
 def set_partner_user_role(*, actor: User, user: User, role: str) -> User:
@@ -238,6 +286,7 @@ def set_partner_user_active(*, actor: User, user: User, active: bool) -> User:
 
 def _require_team_manager(actor: User, member: User) -> None:
     """The partner's own admins, channel managers and program admins manage a partner's team."""
+    require_standing(actor)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     own_admin = actor.role == Role.PARTNER_ADMIN and actor.partner_id == member.partner_id
     if not (own_admin or actor.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)):
         raise PermissionDenied(_("Only the partner's admins may change its team."))

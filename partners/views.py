@@ -40,6 +40,7 @@ from partners.models import (
     TierReview,
     TierReviewOutcome,
 )
+from prm.clientip import client_ip
 from prm.periods import quarter_of
 from prm.tenancy import get_visible_or_404
 from prm.views import (
@@ -303,7 +304,7 @@ class PartnerLifecycleActionView(ObjectActionView):
             onboarding.accept_agreement,
             user=request.user,
             partner=partner,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
             success=_("Thank you: the agreement is accepted for your organisation."),
         )
 
@@ -358,6 +359,7 @@ class PartnerOppView(RoleRequiredMixin, View):
     """OPP scoring of an existing partner (the same criteria as applications)."""
 
     allowed_roles = STAFF_ROLES
+    tenancy_model = Partner  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def get(self, request, pk, form=None, status=200):
         partner = get_visible_or_404(Partner, request.user, pk=pk)
@@ -512,6 +514,7 @@ class TierReviewPreviewView(RoleRequiredMixin, View):
 
 class TierReviewDetailView(FilteredListView):
     allowed_roles = INTERNAL_ROLES
+    tenancy_model = TierReview  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     template_name = "partners/tier_review_detail.html"
     filterset_class = TierReviewOutcomeFilter
     paginate_by = 50

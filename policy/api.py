@@ -9,6 +9,7 @@ from accounts.models import INTERNAL_ROLES, Role
 from accounts.permissions import role_permission
 from policy import selectors, services
 from policy.models import PolicySimulation, RoePolicy
+from prm import inputs
 
 IsInternal = role_permission(*INTERNAL_ROLES)
 IsProgramAdmin = role_permission(Role.PROGRAM_ADMIN)
@@ -74,7 +75,7 @@ class PolicySerializer(serializers.ModelSerializer):
 
 
 class PublishSerializer(serializers.Serializer):
-    effective_from = serializers.DateTimeField(help_text="Now or later (ISO 8601).")
+    effective_from = inputs.ApiDateTimeField(help_text="Now or later (ISO 8601).")
     confirm = serializers.BooleanField(
         required=False, default=False, help_text="Publish although the latest simulation is missing or stale."
     )

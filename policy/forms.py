@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from policy.models import DirectAccountHandling
+from prm import inputs
 
 
 def _number(label, help_text="", low=0, high=3650):
@@ -71,7 +72,7 @@ class PolicyForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    effective_from = forms.DateField(
+    effective_from = inputs.DateField(
         label=_("Effective from"),
         help_text=_("Today means now. Registrations decided before keep the version they were decided under."),
         widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),

@@ -17,6 +17,7 @@ from accounts.models import Role
 from partners.models import Tier
 from policy.models import DirectAccountHandling, PolicySimulation, PolicyStatus, RoePolicy, SimulationStatus
 from policy.selectors import current_policy, latest_simulation
+from prm import inputs
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import TransitionNotAllowed
@@ -177,9 +178,14 @@ def _effective_moment(value) -> datetime:
         raise ValidationError({"effective_from": [_("This field is required.")]})
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value) if "T" in value or " " in value.strip() else date.fromisoformat(value)
+            value = inputs.parse_iso_moment(value)
         except ValueError:
             raise ValidationError({"effective_from": [_("Enter a date as YYYY-MM-DD.")]}) from None
+    if isinstance(value, date):  # a datetime is a date too; bounded like every date input (docs/inputs.md)
+        try:
+            inputs.check_date(value)
+        except ValidationError as error:
+            raise ValidationError({"effective_from": error.messages}) from None
     if isinstance(value, datetime):
         moment = value if timezone.is_aware(value) else timezone.make_aware(value)
     elif isinstance(value, date):

@@ -97,6 +97,7 @@ class PolicyNewView(RoleRequiredMixin, View):
 
 class PolicyDetailView(RoleRequiredMixin, View):
     allowed_roles = READ_ROLES
+    tenancy_model = RoePolicy  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def get(self, request, pk):
         policy = _policy(pk)
@@ -118,6 +119,7 @@ class PolicyDetailView(RoleRequiredMixin, View):
 
 class PolicyEditView(RoleRequiredMixin, View):
     allowed_roles = EDIT_ROLES
+    tenancy_model = RoePolicy  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def _tiers(self):
         return list(Tier.objects.order_by("rank"))
@@ -176,6 +178,7 @@ class SimulationView(FilteredListView):
     """GET: the latest simulation of a version (progress, summary, changed decisions); POST: start one."""
 
     allowed_roles = READ_ROLES
+    tenancy_model = RoePolicy  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     template_name = "policy/simulate.html"
     filterset_class = ChangeFilter
     paginate_by = 50
@@ -245,6 +248,7 @@ class SimulationProgressView(RoleRequiredMixin, View):
     """GET (htmx): the simulation's progress, polled every second while it runs."""
 
     allowed_roles = READ_ROLES
+    tenancy_model = RoePolicy  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def get(self, request, pk, simulation_pk):
         simulation = get_object_or_404(
@@ -257,6 +261,7 @@ class SimulationProgressView(RoleRequiredMixin, View):
 
 class PublishView(RoleRequiredMixin, View):
     allowed_roles = EDIT_ROLES
+    tenancy_model = RoePolicy  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def _render(self, request, policy, form, status=200):
         context = {

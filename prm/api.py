@@ -9,32 +9,73 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
+from prm import clientip, inputs
 from prm.exceptions import DomainError
+from prm.guards import standing_refusal_body
 
 
 class StandardPagination(PageNumberPagination):
-    """API.md: {count, next, previous, results}; ?page= and ?page_size= (capped at 200)."""
+    """API.md: {count, next, previous, results}; ?page= and ?page_size= (capped at 200). A page_size that is
+    not a whole number from 1 up is a 400 on the field, not silently the default."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param)
+        if value is not None and value != "":
+            if not (value.isascii() and value.isdigit() and int(value) >= 1):
+                raise exceptions.ValidationError({self.page_size_query_param: [_("Use a whole number, 1 or more.")]})
+            return min(int(value), self.max_page_size)
+        return self.page_size
 
-class UserApiThrottle(UserRateThrottle):
-    """600 calls a minute per token or session user (API.md); anonymous callers by address."""
 
-    scope = "user"
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, with true/false filters that refuse other values: `?active=maybe` is a 400 on the
+    field, where django-filter would ignore it and return everything (API.md: Errors)."""
+
+    BOOLEAN_VALUES = frozenset({"true", "false", "1", "0"})
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            errors = {
+                name: [_("Use true or false.")]
+                for name, field in filterset.filters.items()
+                if isinstance(field, django_filters.BooleanFilter)
+                and request.query_params.get(name, "") != ""
+                and request.query_params[name].lower() not in self.BOOLEAN_VALUES
+            }
+            if errors:
+                raise exceptions.ValidationError(errors)
+        return filterset
+
+
+class ClientAddressThrottle(SimpleRateThrottle):
+    """Every portal throttle counts anonymous callers by the client address of prm/clientip.py
+    (TRUSTED_PROXY_COUNT, docs/proxies.md), never by a raw X-Forwarded-For."""
+
+    def get_ident(self, request):
+        return clientip.rate_limit_ident(request)
 
     def get_rate(self):
-        # DRF copies the rates when it is imported; read them per request so API_RATE_LIMIT overrides work.
+        # DRF copies the rates when it is imported; read them per request so the settings' rates always apply.
         from rest_framework.settings import api_settings
 
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class UserApiThrottle(ClientAddressThrottle, UserRateThrottle):
+    """600 calls a minute per token or session user (API.md); anonymous callers by address."""
+
+    scope = "user"
 
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:
@@ -45,7 +86,7 @@ class UserApiThrottle(UserRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class AnonymousFormThrottle(SimpleRateThrottle):
+class AnonymousFormThrottle(ClientAddressThrottle):
     """Public forms: 20 an hour per address (API.md)."""
 
     scope = "anon_form"
@@ -54,8 +95,9 @@ class AnonymousFormThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
-    """An ISO 8601 date-time, converted to UTC: the database takes any offset Python does not (e.g. +18:54)."""
+class UtcIsoDateTimeField(inputs.bounded(django_filters.fields.IsoDateTimeField)):
+    """An ISO 8601 date-time, converted to UTC: the database takes any offset Python does not (e.g. +18:54).
+    Bounded like every date input (prm.inputs, docs/inputs.md)."""
 
     def to_python(self, value):
         try:
@@ -96,6 +138,17 @@ def _is_body_too_deep(exc) -> bool:
     )
 
 
+def _refused_object_is_hidden(context) -> bool:
+    from prm.tenancy import hides_refused_object
+
+    request, view = context.get("request"), context.get("view")
+    # Only an authenticated caller is refused with a 403; read the user DRF already resolved, never re-authenticate.
+    user = getattr(request, "_user", None)
+    if user is None or view is None:
+        return False
+    return hides_refused_object(user, view, getattr(view, "kwargs", None), getattr(request, "query_params", None))
+
+
 def exception_handler(exc, context):
     """Domain errors become 409/400 with {detail, code}; Django's errors become DRF's."""
     # Imported here: rest_framework.views reads the settings that point at this module.
@@ -107,7 +160,12 @@ def exception_handler(exc, context):
         return Response({"detail": exc.message, "code": exc.code}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, DjangoPermissionDenied):
+    refusal = standing_refusal_body(exc)  # docs/partner-status.md: 403 with the code and the sentence
+    if refusal is not None:
+        return Response(refusal, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, DjangoPermissionDenied | exceptions.PermissionDenied) and _refused_object_is_hidden(context):
+        exc = exceptions.NotFound()  # docs/api.md, Errors: outside the caller's tenancy is 404, never 403
+    elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

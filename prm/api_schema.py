@@ -6,6 +6,9 @@ the errors of API.md's conventions (400 field errors, 401, 403, 404, 409 and 422
 with SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"].
 """
 
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
 from prm.idempotency import EXEMPT_PATHS as IDEMPOTENCY_EXEMPT
 
 API_DESCRIPTION = """\
@@ -32,29 +35,39 @@ naming another partner; a role that may not act on an object it can see gets **4
 IDs are integers. Money is a string decimal with 2 places (`"1250.00"`) beside a `currency` (ISO 4217) on
 the same object. Rates are string decimal fractions with 4 places (`"0.3000"` = 30 %). Dates are
 `YYYY-MM-DD`, times ISO 8601 with offset. Periods are `2026-Q4` (quarter) or `2026-11` (month).
-JSON in and out; uploads are `multipart/form-data`.
+JSON in and out: request bodies are `application/json` (another content type gets 415); only uploads are
+`multipart/form-data`.
 
 ## Pagination and filters
-Lists answer `{"count", "next", "previous", "results": [...]}`; use `?page=` and `?page_size=` (at most 200;
-larger is capped). Every list takes the filters shown on its operation, e.g. `status`, `partner`,
-`created_after` / `created_before` and `updated_since` for incremental sync.
+Lists answer `{"count", "next", "previous", "results": [...]}`; use `?page=` and `?page_size=` (a whole
+number from 1; larger than 200 is capped at 200; anything else is a 400). Every list takes the filters shown on
+its operation, e.g. `status`, `partner`, `created_after` / `created_before` and `updated_since` for
+incremental sync; a true/false filter takes `true` or `false` (or `1` / `0`), anything else is a 400.
 
 ## Errors
 * **400** bad input: DRF field errors `{"field": ["message"]}` (or `{"detail": "..."}` for a body that cannot
   be parsed). No input, however malformed, yields a 500.
-* **401** no valid credentials. **403** the role or token scope may not do this.
-* **404** not found, or outside the caller's tenancy.
+* **401** no valid credentials. **403** the role or token scope may not do this, or the partner is suspended
+  or terminated (`code: partner_suspended` / `partner_terminated`). **413** the body is larger than the
+  endpoint accepts (`code: request_too_large`). **415** a body that is not JSON (multipart only where files are
+  uploaded).
+* **404** not found, or outside the caller's tenancy; a path under `/api/v1/` that names no endpoint is a
+  JSON 404 too.
 * **409** `{"detail": "...", "code": "<machine_code>"}`: the object's state forbids the transition
   (e.g. paying a paid payout), or a request with the same Idempotency-Key is still running.
 * **422** `{"detail": "...", "code": "idempotency_key_reused"}`: see Idempotency.
+* **414** the URL is too long (refused by the server before the API reads it).
 * **429** throttled; `Retry-After` says how many seconds to wait. API calls: 600 a minute per token or
-  session user; logins: from the 11th failed attempt for one e-mail within 15 minutes.
+  session user; logins: from the 11th failed attempt for one e-mail within 15 minutes, or the 31st login
+  from one client address within a minute (docs/proxies.md).
 
 ## Idempotency
-Every `POST` under `/api/v1/` except `auth/token/` accepts an `Idempotency-Key` header (at most 255
-characters; keys are per user and kept 24 hours). A repeat with the same key and the same body returns the
+Every `POST` under `/api/v1/` except `auth/token/` and `receipts/verify/` accepts an `Idempotency-Key` header
+(at most 255 characters; keys are per user, for anonymous callers such as partner applications per client
+address, and kept 24 hours). A repeat with the same key and the same body returns the
 first response (status and body, with `Idempotent-Replayed: true`) and does nothing; the same key with a
-different body gets 422.
+different body gets 422. A response that carried a secret (a new API token, a webhook's signing secret) is
+never stored or replayed: its repeat gets 409 `secret_not_replayable` and creates nothing.
 """
 
 AUTH_SCHEME_DESCRIPTION = (
@@ -90,7 +103,8 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "required": False,
     "description": (
         "Makes the POST safe to retry: a repeat with the same key and body returns the first response and "
-        "does nothing; the same key with another body gets 422. Per user, kept 24 hours, at most 255 characters."
+        "does nothing; the same key with another body gets 422. Per user (anonymous callers: per client address), "
+        "kept 24 hours, at most 255 characters."
     ),
     "schema": {"type": "string", "maxLength": 255},
 }
@@ -140,6 +154,7 @@ def _error_responses(path: str, method: str, operation: dict) -> dict[str, dict]
             }
         elif _is_paginated(operation):
             errors["404"] = {"description": "`?page=` past the last page.", "content": _json(_ERROR_REF)}
+    idempotent = method == "post" and path.startswith("/api/v1/") and path not in IDEMPOTENCY_EXEMPT
     if method != "get" and not public:
         errors["409"] = {
             "description": (
@@ -148,17 +163,111 @@ def _error_responses(path: str, method: str, operation: dict) -> dict[str, dict]
             ),
             "content": _json(_ERROR_REF),
         }
-    if method == "post" and not public and path not in IDEMPOTENCY_EXEMPT:
+    elif idempotent:
+        errors["409"] = {
+            "description": (
+                "A request with the same Idempotency-Key is still running (`code: idempotency_key_in_progress`)."
+            ),
+            "content": _json(_ERROR_REF),
+        }
+    if idempotent:
         errors["422"] = {
             "description": "The Idempotency-Key was used before with another body (`code: idempotency_key_reused`).",
             "content": _json(_ERROR_REF),
         }
+    errors["414"] = URI_TOO_LONG
     errors["429"] = {
         "description": "Throttled; wait for Retry-After seconds.",
         "headers": RETRY_AFTER,
         "content": _json(_ERROR_REF),
     }
     return errors
+
+
+def decimal_pattern(field: serializers.DecimalField) -> str:
+    """The strings a DecimalField takes: at least one digit (drf-spectacular's own pattern also admits "" and
+    "-"), the whole and decimal digits it allows, and a minus sign only when negative values are allowed."""
+    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    whole = r"\d+" if field.max_whole_digits is None else rf"\d{{1,{max(field.max_whole_digits, 1)}}}"
+    if field.max_whole_digits == 0:
+        whole = "0"
+    places = field.decimal_places
+    if not places:
+        return rf"^{sign}{whole}$"
+    return rf"^{sign}(?:{whole}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"
+
+
+class PrmAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, with decimal patterns that match what the fields validate."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            isinstance(field, serializers.DecimalField)
+            and isinstance(schema, dict)
+            and schema.get("format") == "decimal"
+            and "pattern" in schema
+            and not field.localize
+        ):
+            schema["pattern"] = decimal_pattern(field)
+        return schema
+
+
+# API.md: Formats. Periods are a month (2026-11) or a quarter (2026-Q4); prm.periods.parse_period checks them.
+PERIOD_PATTERN = r"^\d{4}-(?:Q[1-4]|0[1-9]|1[0-2])$"
+ID_PATTERN = r"^\d+$"
+URI_TOO_LONG = {
+    "description": "The URL (path and query) is too long; the server refuses it before the API reads it.",
+}
+
+
+def _parameter_conventions(operation: dict) -> None:
+    """Path ids that are digits are integers; `period` has its pattern."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema")
+        if not isinstance(schema, dict):
+            continue
+        if parameter.get("in") == "path" and schema.get("type") == "string" and schema.get("pattern") == ID_PATTERN:
+            parameter["schema"] = {"type": "integer"}
+        elif parameter.get("name") == "period" and schema.get("type") == "string" and "enum" not in schema:
+            schema["pattern"] = PERIOD_PATTERN
+            schema.pop("minLength", None)
+
+
+def _has_binary(schema, schemas: dict, seen: frozenset = frozenset()) -> bool:
+    """Whether a request schema (following $refs into components) has a file (`format: binary`) anywhere."""
+    if isinstance(schema, list):
+        return any(_has_binary(item, schemas, seen) for item in schema)
+    if not isinstance(schema, dict):
+        return False
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        return name not in seen and _has_binary(schemas.get(name, {}), schemas, seen | {name})
+    if schema.get("format") == "binary":
+        return True
+    return any(_has_binary(value, schemas, seen) for value in schema.values() if isinstance(value, dict | list))
+
+
+def _request_media_types(operation: dict, schemas: dict) -> None:
+    """JSON in (API.md: Conventions): offer a request body as `application/json` only, and as
+    `multipart/form-data` only where it uploads files. A view that accepts several parsers would otherwise
+    list each body three times, and generated clients then send everything as multipart."""
+    content = operation.get("requestBody", {}).get("content")
+    if not content or len(content) < 2 and "application/json" in content:
+        return
+    kept = {}
+    for media_type, body in content.items():
+        uploads = _has_binary(body.get("schema", {}), schemas)
+        if (media_type == "application/json" and not uploads) or (media_type == "multipart/form-data" and uploads):
+            kept[media_type] = body
+    if "application/json" in kept and "multipart/form-data" in kept:
+        json_schema = kept["application/json"].get("schema")
+        multipart_schema = kept["multipart/form-data"].get("schema")
+        if json_schema == multipart_schema:
+            del kept["multipart/form-data"]
+    if kept:
+        operation["requestBody"]["content"] = kept
 
 
 def postprocess_schema(result, generator, request, public):
@@ -176,6 +285,8 @@ def postprocess_schema(result, generator, request, public):
             operation = item.get(method)
             if operation is None:
                 continue
+            _request_media_types(operation, schemas)
+            _parameter_conventions(operation)
             responses = operation.setdefault("responses", {})
             for code, response in _error_responses(path, method, operation).items():
                 existing = responses.get(code)

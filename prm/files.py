@@ -1,5 +1,6 @@
 """Checks of uploaded documents shared by every app that accepts files (MDF proofs, dispute evidence):
-by extension, by content (magic bytes) and by size, before anything is stored.
+by extension, by content (magic bytes) and by size, before anything is stored; and the size of a whole
+request body per route (`request_body_limit`), which prm.middleware_upload enforces before the body is read.
 
 No python-magic (it needs libmagic): the accepted formats are few and have well-known signatures.
 """
@@ -7,6 +8,7 @@ No python-magic (it needs libmagic): the accepted formats are few and have well-
 import os
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
@@ -83,3 +85,51 @@ def attachment_response(stored):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- request body limits (docs/hardening.md) ---------------------------------------------------------------
+
+MB = 1024 * 1024
+# A form's other fields and the multipart framing around its files.
+FORM_OVERHEAD_BYTES = MB
+# Where one field takes several files (MDF proofs), how many may come at full size in one request.
+MDF_PROOFS_PER_REQUEST = 10
+
+
+def upload_limits() -> dict[str, int]:
+    """URL name -> the largest upload (bytes, all files together) one request to that route may carry.
+
+    Every route whose view reads request.FILES is listed (tests/security/test_upload_limits.py checks it);
+    the per-file checks above still apply to each file."""
+    from disputes.files import MAX_FILES as DISPUTE_FILES
+    from receipts.views import MAX_RECEIPT_BYTES
+
+    mdf = settings.MDF_PROOF_MAX_MB * MB * MDF_PROOFS_PER_REQUEST
+    dispute = settings.DISPUTE_FILE_MAX_MB * MB * DISPUTE_FILES
+    enablement = settings.ENABLEMENT_MAX_UPLOAD_MB * MB
+    csv_import = settings.IMPORT_MAX_BYTES
+    return {
+        "mdf:claim_new": mdf,
+        "mdf:claim_action": mdf,
+        "mdf-claim-list": mdf,
+        "disputes:open": dispute,
+        "dispute-list": dispute,
+        "enablement:manage_lesson_new": enablement,
+        "enablement:manage_lesson": enablement,
+        "enablement:manage_asset_new": enablement,
+        "enablement:manage_asset": enablement,
+        "deals:import": csv_import,
+        "account-import": csv_import,
+        "deals:import_history": csv_import,
+        "partners:import": csv_import,
+        "receipts:verify": MAX_RECEIPT_BYTES,
+    }
+
+
+def request_body_limit(url_name: str | None) -> int:
+    """The largest request body (bytes) a route accepts: its uploads plus the form around them; for every
+    other route DATA_UPLOAD_MAX_MEMORY_SIZE, which then covers JSON bodies too (DRF reads the raw stream)."""
+    upload = upload_limits().get(url_name or "")
+    if upload is None:
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return upload + FORM_OVERHEAD_BYTES

@@ -40,6 +40,7 @@ from prm.audit import record_audit
 from prm.exceptions import DomainError
 from prm.forms import BootstrapFormMixin
 from prm.guards import require_role
+from prm.inputs import NUL
 from prm.models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -161,13 +162,36 @@ def read_upload(uploaded) -> str:
     raw = uploaded.read()
     if not raw.strip():
         raise ValidationError(_("The file is empty."))
+    return decode_csv(raw)
+
+
+# A NUL byte in a cell is kept as U+FFFD (the Unicode replacement character): PostgreSQL cannot store NUL in
+# the job's text, and the row and column of the bad cell must survive until the row is checked.
+NUL_MARK = "\ufffd"
+
+
+def decode_csv(raw: bytes) -> str:
+    """The text of an uploaded CSV (UTF-8, with or without BOM), or a ValidationError. A NUL in the header
+    line means the file is not a UTF-8 CSV at all (UTF-16 "Unicode text" has one after every letter); NULs
+    further down are cells that `unreadable_cells` reports with their row and column (docs/inputs.md)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(_("The file is not UTF-8 text. In a spreadsheet, use Save as > CSV UTF-8.")) from None
-    if "\x00" in text:
+    if NUL in text.split("\n", 1)[0]:
         raise ValidationError(_("The file is not text (it contains NUL bytes). Upload a CSV file."))
-    return text
+    return mark_nul_cells(text)
+
+
+def mark_nul_cells(text: str) -> str:
+    """The CSV text with each NUL replaced by NUL_MARK, so it can be stored and its cells reported."""
+    return text.replace(NUL, NUL_MARK)
+
+
+def unreadable_cells(values: dict) -> dict[str, list[str]]:
+    """{column: [message]} for each cell that held a NUL byte."""
+    message = _("This cell contains a NUL byte (U+0000), which is not allowed. Remove it and upload the row again.")
+    return {name: [message] for name, value in values.items() if NUL_MARK in str(value or "")}
 
 
 @dataclass
@@ -299,6 +323,9 @@ def _run_rows(job: ImportJob, spec: ImportSpec, parsed: ParsedFile, outcome: _Ou
         done = _Outcome()  # counted into `outcome` only once the chunk's transaction committed
         with transaction.atomic():
             for row, values, _cells in parsed.rows[start : start + chunk]:
+                if unreadable := unreadable_cells(values):
+                    done.add_errors(row, unreadable)
+                    continue
                 form = spec.row_form(data=values, context=context)
                 if not form.is_valid():
                     done.add_errors(row, form.errors)

@@ -94,6 +94,24 @@ def wants_email(user, category: str) -> bool:
     return preference.email if preference else True
 
 
+def one_line(text) -> str:
+    """A header value on one line: CR, LF and every other line break or run of spaces become one space. A subject
+    quotes what people typed (a customer's name); Django refuses a header holding a line break (BadHeaderError)."""
+    return " ".join(str(text).split())
+
+
+def send_email(*, subject, body: str, to: Iterable[str]) -> None:
+    """The one place the portal sends e-mail (docs/hardening.md): the subject is flattened to one line, and a
+    failure is logged with its subject before it is raised to the caller (a task retries, a hook logs)."""
+    subject = one_line(subject)
+    recipients = list(to)
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
+    except Exception:
+        log.exception("could not send the e-mail %r to %d recipient(s)", subject, len(recipients))
+        raise
+
+
 def email_notification(*, notification_id: int) -> bool:
     """E-mail one notification once: the row is claimed before the mail is sent, so two workers never both
     send it, and released again if sending fails, so a retry can."""
@@ -105,12 +123,7 @@ def email_notification(*, notification_id: int) -> bool:
     try:
         with translation.override(notification.user.language or settings.LANGUAGE_CODE):
             message = render_to_string("prm/email/notification.txt", context)
-        send_mail(
-            subject=f"[{settings.PORTAL_NAME}] {notification.title}",
-            message=message,
-            from_email=None,
-            recipient_list=[notification.user.email],
-        )
+        send_email(subject=f"[{settings.PORTAL_NAME}] {notification.title}", body=message, to=[notification.user.email])
     except Exception:
         # Not sent: release the claim so the task's retry (or a later run) can send it.
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)

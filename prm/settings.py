@@ -30,6 +30,24 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# --- Reverse proxies (docs/proxies.md) --------------------------------------------------------------
+# The number of reverse proxies in front of the portal that each append the address they got the request from
+# to X-Forwarded-For. Every throttle, rate limit and recorded address takes the client from prm/clientip.py by
+# this count: 0 (direct, the default) ignores the header; with 1 the hop the proxy appended is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of trusted proxies.")
+# Trusting a proxy's X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER below) implies a proxy: its client addresses
+# must be trusted too, or every visitor would share the proxy's address and its rate limits.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=TRUSTED_PROXY_COUNT > 0)
+if BEHIND_PROXY and TRUSTED_PROXY_COUNT == 0:
+    raise ImproperlyConfigured(
+        "BEHIND_PROXY=true needs TRUSTED_PROXY_COUNT, the number of proxies that append the client's address to "
+        "X-Forwarded-For (1 for one proxy); without it every client shares the proxy's address and rate limits."
+    )
+# allauth reads its own count; the portal's adapter hands it prm/clientip.py's address anyway.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -68,18 +86,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "prm.middleware.DropNulCookiesMiddleware",  # before the session is read (docs/inputs.md)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "prm.middleware_upload.RequestBodyLimitMiddleware",  # oversize body: 413 before it is read (docs/hardening.md)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication: a session that did not pass the second factor is not logged in (docs/login.md).
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
-    "accounts.middleware.InternalMfaRequiredMiddleware",
+    "prm.guards.TerminatedPartnerMiddleware",  # docs/partner-status.md
+    "prm.middleware.RefuseNulMiddleware",  # NUL in any input: 404/400 before a view runs (docs/inputs.md)
     "prm.idempotency.IdempotencyKeyMiddleware",
 ]
 
@@ -262,14 +285,19 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Partner Portal] "
-# API.md: login throttled from the 11th failed attempt for one e-mail within 15 minutes, or the 31st
-# from one address. The same limits guard POST /api/v1/auth/token/.
+# Login limits (docs/proxies.md), allauth's own, the same on POST /api/v1/auth/token/:
+# - per account: from the 11th failed attempt for one e-mail within 15 minutes every login of that e-mail is
+#   refused, right password or not (allauth's login_failed keyed by e-mail; wrong second-factor codes count per
+#   user in the same action);
+# - per address: more than 30 login submissions from one client address within a minute are refused (allauth's
+#   login action). No failed-login count per address: allauth checks it before the password, so failures for
+#   other e-mails from a shared address would lock out everyone there, right password and second factor too.
 LOGIN_FAILED_LIMIT_PER_EMAIL = env.int("LOGIN_FAILED_LIMIT_PER_EMAIL", default=10)
-LOGIN_FAILED_LIMIT_PER_IP = env.int("LOGIN_FAILED_LIMIT_PER_IP", default=30)
 LOGIN_FAILED_WINDOW = "15m"
+LOGIN_LIMIT_PER_IP = env.int("LOGIN_LIMIT_PER_IP", default=30)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": f"{LOGIN_FAILED_LIMIT_PER_IP}/{LOGIN_FAILED_WINDOW}/ip,"
-    f"{LOGIN_FAILED_LIMIT_PER_EMAIL}/{LOGIN_FAILED_WINDOW}/key",
+    "login_failed": f"{LOGIN_FAILED_LIMIT_PER_EMAIL}/{LOGIN_FAILED_WINDOW}/key",
+    "login": f"{LOGIN_LIMIT_PER_IP}/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "accounts.adapter.PortalMfaAdapter"
@@ -291,10 +319,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsPortalUser"],
+    # JSON in and out (API.md: Conventions); the views that take uploads add MultiPartParser themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "prm.api.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # django-filter, with true/false filters that refuse other values (prm/api.py).
+    "DEFAULT_FILTER_BACKENDS": ["prm.api.StrictFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "prm.api_schema.PrmAutoSchema",
     "EXCEPTION_HANDLER": "prm.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["prm.api.UserApiThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -302,8 +333,12 @@ REST_FRAMEWORK = {
         "anon_form": env.str("ANON_FORM_RATE_LIMIT", default="20/hour"),
         # The public receipt check (page and API), per address (receipts/throttles.py).
         "receipt_verify": env.str("RECEIPT_VERIFY_RATE_LIMIT", default="60/hour"),
+        # The deal registration form's "may already be registered" hint, per partner user (deals/hints.py).
+        "deal_hint": env.str("DEAL_HINT_RATE_LIMIT", default="60/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # DRF's own get_ident follows the same count (the portal's throttles use prm/clientip.py).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PRM portal API",
@@ -383,7 +418,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from accounts.models import INTERNAL_ROLES, Role
-from prm import notifications
+from prm import inputs, notifications
 from prm.exceptions import DomainError
 from prm.models import AuditEntry, Notification, NotificationCategory
 
@@ -116,7 +116,10 @@ class FilteredListView(RoleRequiredMixin, ListView):
             stamp = timezone.localdate().isoformat()
             name = self.export_filename.replace(".csv", f"-{stamp}.csv")
             return csv_response(name, self.export_columns, self.get_queryset().iterator(chunk_size=2000))
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        if self.filterset is not None and self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400  # bad input: the page shows the message beside the field (docs/inputs.md)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -304,8 +307,8 @@ class AuditFilter(django_filters.FilterSet):
         label=gettext_lazy("Kind"),
     )
     partner = django_filters.NumberFilter(field_name="partner_id", label=gettext_lazy("Partner id"))
-    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=gettext_lazy("From"))
-    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=gettext_lazy("To"))
+    since = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte", label=gettext_lazy("From"))
+    until = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte", label=gettext_lazy("To"))
 
     class Meta:
         model = AuditEntry
@@ -344,10 +347,33 @@ def permission_denied(request, exception=None):
     from django.contrib.auth.views import redirect_to_login
     from django.views.defaults import permission_denied as default_permission_denied
 
+    from prm.guards import PartnerStandingDenied
+
+    if isinstance(exception, PartnerStandingDenied):
+        # The partner's standing refused the request (docs/partner-status.md): say why, logged in or not
+        # (a terminated partner's session has just ended and its login is refused).
+        response = render(request, "403.html", {"standing_message": exception.message}, status=403)
+        response["X-Refusal-Code"] = exception.code
+        return response
     user = getattr(request, "user", None)
     if user is not None and not user.is_authenticated and not request.path.startswith("/api/"):
         return redirect_to_login(request.get_full_path() if request.method == "GET" else "/")
+    if _refused_object_is_hidden(request, user):
+        from django.views.defaults import page_not_found
+
+        return page_not_found(request, Http404())
     return default_permission_denied(request, exception)
+
+
+def _refused_object_is_hidden(request, user) -> bool:
+    """docs/api.md, Errors: an object outside the caller's tenancy is a 404 on pages too (prm.tenancy)."""
+    from prm.tenancy import hides_refused_object
+
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    view = getattr(match.func, "view_class", match.func)
+    return hides_refused_object(user, view, match.kwargs, request.GET)
 
 
 @require_POST

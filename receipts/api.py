@@ -19,7 +19,7 @@ from receipts.throttles import ReceiptVerifyThrottle
 class SignatureSerializer(serializers.Serializer):
     alg = serializers.CharField(help_text="Always `Ed25519`.")
     kid = serializers.CharField(help_text="The signing key's id, published at /.well-known/jwks.json.")
-    value = serializers.CharField(help_text="base64url Ed25519 signature of the receipt's canonical JSON.")
+    value = serializers.CharField(help_text="base64url Ed25519 signature of the receipt's RFC 8785 (JCS) form.")
 
 
 class EnvelopeSerializer(serializers.Serializer):
@@ -83,17 +83,26 @@ class ReceiptVerifyView(APIView):
 
     @extend_schema(
         summary="Check a signed registration receipt (no login; throttled per address)",
-        request=EnvelopeSerializer,
+        # Any JSON object is checked: one that is not a well-formed envelope is simply not valid (200
+        # {"valid": false}), so the body is documented as an object, with the envelope's shape in words.
+        request={
+            "application/json": {
+                "type": "object",
+                "description": "The receipt file's JSON: `{receipt: {...}, signature: {alg, kid, value}}`.",
+                "additionalProperties": True,
+            }
+        },
         responses={
             200: VerifyResultSerializer,
-            400: OpenApiResponse(description="The body is not a JSON object."),
+            400: OpenApiResponse(description="No body, or the body is not a JSON object."),
         },
         auth=[],
     )
     def post(self, request):
-        if not isinstance(request.data, dict):
+        data = request.data
+        if request.stream is None or not isinstance(data, dict):  # no body at all, or not a JSON object
             raise serializers.ValidationError({"non_field_errors": [_("Send the receipt file's JSON object.")]})
-        return Response({"valid": verify_envelope(dict(request.data))})
+        return Response({"valid": verify_envelope(dict(data))})
 
 
 class CertificateCredentialView(APIView):

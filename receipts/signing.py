@@ -6,8 +6,9 @@ the demo's receipts survive restarts. Every key that ever signed has its public 
 receipts.SigningKey (published at /.well-known/jwks.json), so retiring a private key - rotation -
 never makes an old receipt unverifiable.
 
-Signatures cover canonical JSON: keys sorted, no whitespace, UTF-8, no floats (money and rates are
-strings), which is RFC 8785 (JCS) for the documents we sign.
+Signatures cover the RFC 8785 JSON Canonicalization Scheme (JCS) of the document, produced by the
+maintained `rfc8785` package (`canonical_json` below is the one place that does it, for receipts and for
+credentials' eddsa-jcs-2022 proofs; docs/receipts.md).
 """
 
 import base64
@@ -16,6 +17,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -33,20 +35,14 @@ def b64url_decode(text: str) -> bytes:
 
 
 def canonical_json(value) -> bytes:
-    """The exact bytes a signature covers."""
+    """The exact bytes a signature covers: RFC 8785 (JCS). Numbers are serialised as ECMAScript does
+    (1069.0 is 1069, 1e21 is 1e+21, -0 is 0), keys are sorted by UTF-16 code units, strings are minimally
+    escaped UTF-8. Raises CanonicalizationError (a ValueError) for what JCS cannot represent: NaN or
+    infinities, integers beyond +-(2**53 - 1), non-string keys, non-JSON types."""
+    return rfc8785.dumps(value)
 
-    def no_floats(obj):
-        if isinstance(obj, float):
-            raise TypeError("floats are not signed; use strings for amounts")
-        if isinstance(obj, dict):
-            for item in obj.values():
-                no_floats(item)
-        elif isinstance(obj, list | tuple):
-            for item in obj:
-                no_floats(item)
 
-    no_floats(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+CanonicalizationError = rfc8785.CanonicalizationError
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""Rate limit of the public receipt check (page and API): per address, like the other anonymous forms."""
+"""Rate limit of the public receipt check (page and API): per client address (prm/clientip.py), like the other
+anonymous forms."""
 
-from rest_framework.throttling import SimpleRateThrottle
+from prm.api import ClientAddressThrottle
 
 DEFAULT_RATE = "60/hour"
 
 
-class ReceiptVerifyThrottle(SimpleRateThrottle):
+class ReceiptVerifyThrottle(ClientAddressThrottle):
     scope = "receipt_verify"
 
     def get_rate(self):

@@ -13,6 +13,7 @@ from django.views import View
 
 from accounts.models import INTERNAL_ROLES, Role
 from partners.models import Partner
+from prm import inputs
 from prm.views import FilteredListView, RoleRequiredMixin, csv_response
 from sla import selectors
 from sla.models import SlaEscalation, SlaKind
@@ -109,8 +110,8 @@ class EscalationFilter(django_filters.FilterSet):
         method="filter_state",
         label=gettext_lazy("State"),
     )
-    since = django_filters.DateFilter(field_name="escalated_at", lookup_expr="date__gte", label=gettext_lazy("From"))
-    until = django_filters.DateFilter(field_name="escalated_at", lookup_expr="date__lte", label=gettext_lazy("To"))
+    since = inputs.DateFilter(field_name="escalated_at", lookup_expr="date__gte", label=gettext_lazy("From"))
+    until = inputs.DateFilter(field_name="escalated_at", lookup_expr="date__lte", label=gettext_lazy("To"))
 
     class Meta:
         model = SlaEscalation

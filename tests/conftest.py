@@ -1,7 +1,7 @@
 """Shared fixtures: role users, API clients, and the rules for tests that need real services.
 
-Tests marked `postgres`, `redis`, `e2e` or `gettext` need PostgreSQL (DATABASE_URL), Redis (REDIS_URL),
-Chromium or GNU gettext.
+Tests marked `postgres`, `redis`, `e2e`, `gettext`, `node` or `nginx` need PostgreSQL (DATABASE_URL), Redis
+(REDIS_URL), Chromium, GNU gettext, Node.js with npm or nginx.
 On a developer's machine without them they are skipped, and the run says so at the end; in CI
 (CI=true) a missing service fails the test instead.
 """
@@ -20,6 +20,7 @@ from tests.factories import InternalUserFactory, PartnerAdminFactory, PartnerFac
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+NGINX_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])
 
 
 def _missing(item) -> str | None:
@@ -31,6 +32,10 @@ def _missing(item) -> str | None:
         return f"needs Chromium at {CHROMIUM} (apt-get install chromium chromium-driver)"
     if "gettext" in item.keywords and not shutil.which("xgettext"):
         return "needs GNU gettext's xgettext for makemessages (apt-get install gettext)"
+    if "nginx" in item.keywords and not shutil.which("nginx", path=NGINX_PATH):
+        return "needs nginx as the reverse proxy of the proxy tests (apt-get install nginx)"
+    if "node" in item.keywords and not (shutil.which("node") and shutil.which("npm")):
+        return "needs Node.js and npm for the third-party verifiers in tests/verifiers (apt-get install nodejs npm)"
     return None
 
 
@@ -65,6 +70,33 @@ def _fresh_cache():
     else:
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_passes_the_second_factor():
+    """force_login = a completed two-factor login.
+
+    A session of a role that needs MFA counts only after it passed the second factor in that session
+    (accounts.middleware.SecondFactorMiddleware, docs/login.md). Tests that log a user in with
+    `client.force_login(user)` (Django's Client and DRF's APIClient alike) mean a finished login, so for a
+    user with a TOTP authenticator this also records the password and MFA steps in the session, as allauth's
+    login does. A user without one stays where a real login leaves them: sent to set it up. A test of a
+    half-done login (password only) calls `client._force_login_without_second_factor(user)`."""
+    from django.test import Client
+
+    from accounts.testing import record_second_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        record_second_factor(self, user)
+
+    # Session-wide, so module-scoped fixtures (tests/security/test_isolation_matrix.py's world) get it too.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", force_login)
+        patch.setattr(Client, "_force_login_without_second_factor", original, raising=False)
+        yield
 
 
 @pytest.fixture

@@ -30,13 +30,14 @@ def main(argv=None) -> int:
 
     from accounts.models import Role, User
     from accounts.services import create_api_token, user_has_mfa
+    from accounts.testing import force_full_login
     from partners.models import PartnerStatus
 
     def credentials(user) -> dict:
         if user.is_internal and not user_has_mfa(user):
             TOTP.activate(user, generate_totp_secret())
         client = Client()
-        client.force_login(user)
+        force_full_login(client, user)
         _, secret = create_api_token(user=user, name="load test")
         return {"email": user.email, "session": client.cookies["sessionid"].value, "token": secret}
 

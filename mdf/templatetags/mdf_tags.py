@@ -2,8 +2,10 @@
 
 from django import template
 
-from mdf import selectors
-from mdf.models import FundStatus
+from accounts.models import Role
+from mdf import selectors, services
+from mdf.forms import MdfAccessForm
+from mdf.models import MDF_ACCESS_SETTING_LABEL, FundStatus, MdfRequesters
 
 register = template.Library()
 
@@ -19,3 +21,18 @@ def mdf_partner_panel(user):
 @register.simple_tag
 def mdf_finance_panel(user):
     return selectors.claim_queue_summary(user)
+
+
+@register.inclusion_tag("mdf/partials/access_setting.html", takes_context=True)
+def mdf_access_setting(context, partner):
+    """The team page's "who requests and claims MDF" setting: a form for the partner's admins, text for others."""
+    user = context["request"].user
+    requesters = services.mdf_requesters(partner.pk)
+    return {
+        "partner": partner,
+        "label": MDF_ACCESS_SETTING_LABEL,
+        "current": MdfRequesters(requesters).label,
+        "form": MdfAccessForm(initial={"requesters": requesters}),
+        "can_change": user.role == Role.PARTNER_ADMIN and user.partner_id == partner.pk,
+        "csrf_token": context.get("csrf_token"),
+    }

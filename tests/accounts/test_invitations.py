@@ -79,7 +79,7 @@ def test_a_mail_server_failure_does_not_lose_the_invitation_or_break_the_page(
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("SMTP is down")
 
-    monkeypatch.setattr("accounts.services.send_mail", refuse)
+    monkeypatch.setattr("prm.notifications.send_mail", refuse)  # every e-mail goes through prm.notifications
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(partner_admin).post(
             invite_url(partner), {"email": "dave@acme.example", "role": "partner_user"}

@@ -119,20 +119,21 @@ def test_the_mfa_redirect_keeps_the_whole_requested_address(client_for):
     assert parse_qs(urlsplit(response.url).query)["next"] == ["/partners/?region=emea&tier=2"]
 
 
-def test_internal_user_without_an_authenticator_can_still_use_account_pages(client_for):
+def test_internal_user_without_an_authenticator_may_open_only_the_set_up(client_for):
     user = InternalUserFactory(with_mfa=False, role=Role.FINANCE)
     client = client_for(user)
-    response = client.get(reverse("account_change_password"))
-    assert response.status_code == 200
+    response = client.get(reverse("account_change_password"))  # other account pages wait for the set-up
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))
     response = client.get(reverse("mfa_activate_totp"))
-    # allauth may ask to re-enter the password first; either way it stays inside /accounts/.
-    assert response.status_code == 200 or response.url.startswith("/accounts/")
+    # allauth may ask to re-enter the password first; either way it stays on the set-up's pages.
+    assert response.status_code == 200 or response.url.startswith(reverse("account_reauthenticate"))
 
 
-def test_internal_user_without_an_authenticator_gets_403_from_the_session_api(client_for):
+def test_internal_user_without_an_authenticator_is_not_logged_in_for_the_session_api(client_for):
     user = InternalUserFactory(with_mfa=False)
     response = client_for(user).get("/api/v1/partners/")
-    assert response.status_code == 403
+    assert response.status_code == 401
 
 
 def test_partner_user_without_an_authenticator_is_never_sent_to_mfa_setup(client_for, partner_user, partner):

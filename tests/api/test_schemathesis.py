@@ -2,16 +2,21 @@
 
 It runs against pytest-django's live server on PostgreSQL (marked `postgres`: skipped locally without
 DATABASE_URL, run in CI) with a read_write API token per role, and checks that no response is a server
-error, that every status code is documented and that every response body matches its schema.
+error, that every status code, content type and header is documented, that every response body matches its
+schema, and that undocumented methods, missing required headers and calls without credentials are refused.
 
 Path ids are drawn from the objects made here (visible and invisible to the role), not only at random, so
 the operations act on real deals, funds, claims, entries and payouts, and their transitions run.
 
-A second pass sends malformed requests (schemathesis's negative mode) and checks only that none is a 500.
+A second pass sends malformed requests (schemathesis's negative mode) and checks that none is a 500 and that
+every request the schema forbids is rejected (the schema says what validation does, and no more).
 
 Knobs: SCHEMATHESIS_MAX_EXAMPLES (valid examples per operation and role, default 4: 20 per operation over the
 five roles, which keeps the run near two minutes on two cores), SCHEMATHESIS_NEGATIVE_EXAMPLES (default 2)
-and SCHEMATHESIS_ROLES (comma-separated).
+and SCHEMATHESIS_ROLES (comma-separated); SCHEMATHESIS_CHECKS=all adds positive_data_acceptance (noisy: see
+CHECKS). The stateful run follows the links schemathesis infers between operations, as the partner admin, the
+channel manager and finance (SCHEMATHESIS_STATEFUL_ROLES, SCHEMATHESIS_STATEFUL_EXAMPLES, default 25 sequences
+of up to 6 calls per role: a few seconds each).
 """
 
 import os
@@ -50,11 +55,23 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(600)]
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "4"))
 NEGATIVE_EXAMPLES = int(os.environ.get("SCHEMATHESIS_NEGATIVE_EXAMPLES", "2"))
 ROLES = [r for r in os.environ.get("SCHEMATHESIS_ROLES", ",".join(Role.values)).split(",") if r]
+# Every check of schemathesis's `--checks all` but one: status codes, bodies, content types and headers as
+# documented; a missing required header, an undocumented method and a call without credentials refused; and
+# (negative pass) every schema-violating request rejected. `positive_data_acceptance` is left to
+# SCHEMATHESIS_CHECKS=all: schema-valid requests are refused by role and state rules (403/404/409) by design.
 CHECKS = [
     schemathesis.checks.not_a_server_error,
     schemathesis.checks.status_code_conformance,
     schemathesis.checks.response_schema_conformance,
+    schemathesis.checks.content_type_conformance,
+    schemathesis.checks.response_headers_conformance,
+    schemathesis.checks.missing_required_header,
+    schemathesis.checks.unsupported_method,
+    schemathesis.checks.ignored_auth,
 ]
+NEGATIVE_CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.negative_data_rejection]
+if os.environ.get("SCHEMATHESIS_CHECKS") == "all":
+    CHECKS.append(schemathesis.checks.positive_data_acceptance)
 # Operations not run, each with why. Throttled token logins are documented (429) and covered by
 # tests/accounts/test_token_api.py; fuzzing them would lock the e-mail addresses of the users below.
 EXCLUDED = {("POST", "/api/v1/auth/token/")}
@@ -246,7 +263,63 @@ def test_every_operation_as_every_role(fuzz_api):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_malformed_input_never_yields_a_server_error(fuzz_api):
     """Invalid requests (wrong types, missing fields, out-of-range values): never a 500 (API.md: Errors)."""
-    failures = fuzz_api(
-        mode=GenerationMode.NEGATIVE, examples=NEGATIVE_EXAMPLES, checks=[schemathesis.checks.not_a_server_error]
-    )
+    failures = fuzz_api(mode=GenerationMode.NEGATIVE, examples=NEGATIVE_EXAMPLES, checks=NEGATIVE_CHECKS)
     assert not failures, f"{len(failures)} failing operations:\n\n" + "\n\n".join(failures)
+
+
+# Stateful runs: sequences of calls linked through the ids one response hands to the next call (links that
+# schemathesis infers from the schema: a created object's `id` feeds its detail and action operations).
+STATEFUL_ROLES = [
+    r
+    for r in os.environ.get(
+        "SCHEMATHESIS_STATEFUL_ROLES", f"{Role.PARTNER_ADMIN},{Role.CHANNEL_MANAGER},{Role.FINANCE}"
+    ).split(",")
+    if r
+]
+STATEFUL_EXAMPLES = int(os.environ.get("SCHEMATHESIS_STATEFUL_EXAMPLES", "25"))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_linked_call_sequences_as_partner_manager_and_finance(live_server, fast_throttles, settings):
+    """Valid call sequences (create, then read and act on what was created): every response as documented."""
+    settings.ALLOWED_HOSTS = ["*"]
+    users, _ids = _make_world()
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
+    machine = schema.as_state_machine()
+    assert machine.bundles, "the schema gives schemathesis no links to follow"
+    failures = []
+    for role in STATEFUL_ROLES:
+        token = create_api_token(user=users[role], name="stateful", scope=TokenScope.READ_WRITE)[1]
+
+        class Workflow(machine):
+            headers = {"Authorization": f"Token {token}"}
+            calls: list[str] = []
+
+            def get_call_kwargs(self, case):
+                return {"base_url": live_server.url, "headers": self.headers}
+
+            def validate_response(self, response, case, additional_checks=None, **kwargs):
+                self.calls.append(f"{case.method} {case.formatted_path} -> {response.status_code}")
+                case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs or None)
+
+        started = time.monotonic()
+        try:
+            Workflow.run(
+                settings=hypothesis_settings(
+                    max_examples=STATEFUL_EXAMPLES,
+                    stateful_step_count=6,
+                    deadline=None,
+                    derandomize=True,
+                    database=None,
+                    phases=[Phase.generate],
+                    suppress_health_check=list(HealthCheck),
+                )
+            )
+        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - collect all roles, then report
+            failures.append(f"[{role}] {error}")
+        calls = Workflow.calls
+        linked = [c for c in calls if re.search(r"/\d+/", c) and not c.endswith("-> 404")]
+        elapsed = time.monotonic() - started
+        print(f"stateful [{role}]: {len(calls)} calls, {len(linked)} on objects that exist, {elapsed:.1f} s")
+        assert linked, f"[{role}] no call reached an object a previous response named"
+    assert not failures, "\n\n".join(failures)

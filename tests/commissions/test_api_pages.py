@@ -159,4 +159,4 @@ def test_the_batch_list_filters_and_exports_the_filtered_rows(client_for, financ
     rows = finance.get("/commissions/batches/?currency=eur&export=csv").getvalue().decode().splitlines()
     assert len(rows) == 2 and "Globex" in rows[1]
     bad = finance.get("/commissions/batches/?since=not-a-date")
-    assert bad.status_code == 200 and not bad.context["object_list"] and bad.context["filter"].errors
+    assert bad.status_code == 400 and not bad.context["object_list"] and bad.context["filter"].errors

@@ -156,7 +156,8 @@ def test_decide_roles_and_tenancy(client_for, dispute, partner_admin, finance_us
     url = reverse("disputes:action", args=[dispute.pk, "reverse"])
     assert client_for(partner_admin).post(url).status_code == 403
     assert client_for(finance_user).post(url).status_code == 403
-    assert client_for(other_partner_user).post(url).status_code == 403
+    # Another partner's dispute is outside its tenancy: 404, never 403 (docs/api.md, Errors).
+    assert client_for(other_partner_user).post(url).status_code == 404
     other_manager = InternalUserFactory(role=Role.CHANNEL_MANAGER)
     dispute.partner.channel_manager = InternalUserFactory(role=Role.CHANNEL_MANAGER)
     dispute.partner.save(update_fields=["channel_manager"])

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -134,10 +135,32 @@ def test_verify_page_shows_an_expired_certificate_as_expired(client, partner_use
     assert "Expired" in response.content.decode()
 
 
-def test_verify_page_is_404_for_an_unknown_code(client, db):
-    response = client.get(reverse("enablement:verify", args=["no-such-code-at-all"]))
+@pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
+def test_verify_page_for_an_unknown_code_is_the_portals_own_404_in_every_mode(client, db, debug):
+    """An employer checking a code reads how to check it, never Django's technical 404 page (DEBUG on, the demo)."""
+    with override_settings(DEBUG=debug, DEFAULT_FROM_EMAIL="Partner Portal <partners@example.com>"):
+        response = client.get(reverse("enablement:verify", args=["no-such-code-at-all"]))
+    body = response.content.decode()
     assert response.status_code == 404
-    assert "Page not found" in response.content.decode()
+    assert 'data-testid="verify-unknown"' in body and "No certificate has this code" in body
+    assert "no-such-code-at-all" in body and "24 characters" in body and "Verification code" in body
+    assert "mailto:partners@example.com" in body
+    assert "technical_404" not in body and "Using the URLconf" not in body
+
+
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_verify_page_for_an_unknown_code_is_translated(client, db, catalogues, language):
+    response = client.get(reverse("enablement:verify", args=["no-such-code"]), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404
+    assert "No certificate has this code" not in response.content.decode()
+
+
+@override_settings(DEBUG=False)
+def test_an_unknown_address_gets_the_portals_404_page_with_debug_off(client, db):
+    response = client.get("/no/such/page/")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert 'data-testid="error-404"' in body and "Page not found" in body and 'href="/"' in body
 
 
 def test_holder_downloads_the_badge_and_the_pdf(client_for, partner_user, certification):

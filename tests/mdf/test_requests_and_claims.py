@@ -27,7 +27,9 @@ from tests.mdf.test_ledger import assert_ledger_matches
 pytestmark = pytest.mark.django_db
 
 
-def test_a_sales_user_cannot_request_but_a_marketing_user_can(partner, partner_user):
+def test_a_sales_user_may_request_until_the_admin_restricts_it_to_marketing(partner, partner_admin, partner_user):
+    assert services.submit_request(user=partner_user, data=request_data()).status == RequestStatus.SUBMITTED
+    services.set_mdf_requesters(partner=partner, actor=partner_admin, requesters="admins_and_marketing")
     with pytest.raises(PermissionDenied):
         services.submit_request(user=partner_user, data=request_data())
     mdf_request = services.submit_request(user=MarketingUserFactory(partner=partner), data=request_data())

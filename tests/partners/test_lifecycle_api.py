@@ -59,9 +59,10 @@ def test_internal_users_list_applications_with_the_contract_fields(api_for, fina
 
 
 def test_partner_users_may_not_read_applications(api_for, partner_admin):
+    """Applications are internal-only: the list is refused (403), one application is outside the tenancy (404)."""
     application = ApplicationFactory()
     assert api_for(partner_admin).get(URL).status_code == 403
-    assert api_for(partner_admin).get(f"{URL}{application.pk}/").status_code == 403
+    assert api_for(partner_admin).get(f"{URL}{application.pk}/").status_code == 404
 
 
 def test_anonymous_callers_may_not_list_applications(api_client):
@@ -88,7 +89,7 @@ def test_reject_needs_a_reason(api_for, program_admin):
 def test_finance_and_partners_may_not_decide(api_for, finance_user, partner_admin):
     application = ApplicationFactory()
     assert api_for(finance_user).post(f"{URL}{application.pk}/approve/").status_code == 403
-    assert api_for(partner_admin).post(f"{URL}{application.pk}/reject/", {"reason": "x"}).status_code == 403
+    assert api_for(partner_admin).post(f"{URL}{application.pk}/reject/", {"reason": "x"}).status_code == 404
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
 

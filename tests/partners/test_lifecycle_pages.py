@@ -67,10 +67,11 @@ def test_partner_users_get_403_on_internal_pages(client_for, partner_admin, url)
     assert client_for(partner_admin).get(url).status_code == 403
 
 
-def test_partner_users_get_403_on_an_application(client_for, partner_admin):
+def test_partner_users_get_404_on_an_application(client_for, partner_admin):
+    """Applications are internal data, outside a partner's tenancy: 404, never 403 (docs/api.md, Errors)."""
     application = ApplicationFactory()
     response = client_for(partner_admin).get(f"/applications/{application.pk}/")
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert application.company_name not in response.content.decode()
 
 

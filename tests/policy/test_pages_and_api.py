@@ -93,10 +93,16 @@ def test_channel_managers_read_but_do_not_write(client_for, channel_manager, dra
 
 
 @pytest.mark.parametrize("role", ["partner_user", "partner_admin", "other_partner_user", "finance_user"])
-def test_partner_users_and_finance_get_403_on_every_page(request, client_for, role, draft):
+def test_partner_users_and_finance_are_refused_on_every_page(request, client_for, role, draft):
+    """Finance gets 403; for partner users a policy version is outside their tenancy: 404 (docs/api.md), and the
+    pages without an object (the list, a new draft) stay 403."""
     client = client_for(request.getfixturevalue(role))
-    for url in [*page_urls(draft), f"/policy/{draft.pk}/edit/", f"/policy/{draft.pk}/publish/", "/policy/new/"]:
+    object_refusal = 403 if role == "finance_user" else 404
+    for url in ["/policy/", "/policy/?export=csv", "/policy/new/"]:
         assert client.get(url).status_code == 403, url
+    for url in [f"/policy/{draft.pk}/", f"/policy/{draft.pk}/simulate/", f"/policy/{draft.pk}/edit/"]:
+        assert client.get(url).status_code == object_refusal, url
+    assert client.get(f"/policy/{draft.pk}/publish/").status_code == object_refusal
 
 
 def test_an_unknown_version_or_simulation_is_404(client_for, program_admin, api_for, draft):
@@ -130,12 +136,13 @@ def test_api_reads_for_internal_users_and_writes_for_program_admins(
         assert {row["version"] for row in listing.json()["results"]} == {1, 2}
         assert api_for(user).get(f"{API}{draft.pk}/").json()["status"] == "draft"
     assert api_for(partner_user).get(API).status_code == 403
-    assert api_for(partner_user).get(f"{API}{draft.pk}/").status_code == 403
-    for user in (channel_manager, finance_user, partner_user):
-        assert api_for(user).post(f"{API}{draft.pk}/simulate/").status_code == 403
+    # A policy version is program data, outside a partner's tenancy: 404 for partner users (docs/api.md).
+    assert api_for(partner_user).get(f"{API}{draft.pk}/").status_code == 404
+    for user, refused in ((channel_manager, 403), (finance_user, 403), (partner_user, 404)):
+        assert api_for(user).post(f"{API}{draft.pk}/simulate/").status_code == refused
         assert (
             api_for(user).post(f"{API}{draft.pk}/publish/", {"effective_from": timezone.now().isoformat()}).status_code
-            == 403
+            == refused
         )
     api = api_for(program_admin)
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
+import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core.management import call_command
 from django.test import override_settings
@@ -214,8 +215,37 @@ def test_a_receipt_verifies_offline_with_the_published_jwk(approved, client):
     jwk = next(k for k in jwks["keys"] if k["kid"] == receipt["signature"]["kid"])
     pad = lambda s: s + "=" * (-len(s) % 4)  # noqa: E731
     key = Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(pad(jwk["x"])))
-    data = json.dumps(receipt["receipt"], sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    data = rfc8785.dumps(receipt["receipt"])  # RFC 8785 (JCS), as docs/receipts.md's offline check does
     key.verify(base64.urlsafe_b64decode(pad(receipt["signature"]["value"])), data)  # raises if invalid
+
+
+def test_a_receipt_whose_numbers_are_written_differently_is_still_valid(approved, api_client, client):
+    # Under RFC 8785 1069, 1069.0 and 1.069e3 are the same number: a JSON tool that rewrites them has not
+    # tampered with anything. Changing the number itself still is tampering.
+    envelope = _receipt(approved, "approved").envelope
+    raw = json.dumps(envelope)
+    deal_id = f'"deal_id": {approved.pk}'
+    assert raw.count(deal_id) == 1
+    for written in (f"{approved.pk}.0", f"{approved.pk / 1000}e3", f"{approved.pk}.000"):
+        body = raw.replace(deal_id, f'"deal_id": {written}')
+        assert api_client.post(VERIFY, body, content_type="application/json").json() == {"valid": True}, written
+    body = raw.replace(deal_id, f'"deal_id": {approved.pk}.0').replace('"format": 1,', '"format": 1.0,')
+    assert '"format": 1.0,' in body
+    page = client.post("/receipts/verify/", {"receipt": body})
+    assert b"Valid" in page.content and b"Tampered" not in page.content
+    changed = raw.replace(deal_id, f'"deal_id": {approved.pk + 1}.0')
+    assert api_client.post(VERIFY, changed, content_type="application/json").json() == {"valid": False}
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "1e400", str(2**53 + 1)])
+def test_numbers_jcs_cannot_represent_are_not_valid_and_not_an_error(approved, api_client, client, number):
+    envelope = _receipt(approved, "approved").envelope
+    raw = json.dumps(envelope).replace(f'"deal_id": {approved.pk}', f'"deal_id": {number}')
+    response = api_client.post(VERIFY, raw, content_type="application/json")
+    assert response.status_code in (200, 400)
+    assert response.status_code == 400 or response.json() == {"valid": False}
+    page = client.post("/receipts/verify/", {"receipt": raw})
+    assert page.status_code == 200 and b"Tampered" in page.content
 
 
 # --- pages -------------------------------------------------------------------------------------------

@@ -88,6 +88,9 @@ ENROLLED = "login ok 403 ok 403 403 403"  # the world enrols each partner's admi
 # An object of a partner: its users and internal users see it; another partner's users get 404.
 OBJ_OWN = "login ok ok ok ok ok ok"
 OBJ_OTHER = "login 404 404 404 ok ok ok"
+# An internal-only object (no partner's): outside every partner's tenancy, so partner roles get 404.
+HIDDEN_INTERNAL = "login 404 404 404 ok ok ok"
+HIDDEN_PROGRAM_ADMIN = "login 404 404 404 403 403 ok"
 
 ROUTES: dict[str, Route] = {}
 
@@ -194,12 +197,12 @@ ROUTES.update(
         # --- analytics --------------------------------------------------------------------------------
         "analytics:program": _r(INTERNAL),
         "analytics:rollup_request": _post(PROGRAM_ADMIN),
-        "analytics:rollup_progress": _r(INTERNAL, kwargs=shared("rollup")),
+        "analytics:rollup_progress": _r(HIDDEN_INTERNAL, kwargs=shared("rollup")),
         "analytics:scorecards": _r(INTERNAL),
         "analytics:scorecard_rate": _r("login 403 403 403 ok 403 ok"),
         "analytics:scorecard_weights": _r(PROGRAM_ADMIN),
-        # Internal-only page: a partner role is refused before any object is looked up (403 leaks no id).
-        "analytics:scorecard_detail": _r(INTERNAL, INTERNAL, pk("partner", "partner_id")),
+        # Internal-only page: a partner role may not open its own partner's scorecard (403); another's is 404.
+        "analytics:scorecard_detail": _r(INTERNAL, "login 404 404 404 ok ok ok", pk("partner", "partner_id")),
         "analytics:joint_dashboard": _r(OBJ_OWN, OBJ_OTHER, pk("partner")),
         "analytics:alert_rules": _r(PROGRAM_ADMIN),
         "analytics:at_risk": _r(INTERNAL),
@@ -207,7 +210,7 @@ ROUTES.update(
         # Partner users are redirected to their own profile.
         "partners:directory": _r(ANY_USER),
         "partners:tier_review_preview": _r(PROGRAM_ADMIN),
-        "partners:tier_review": _r(INTERNAL, kwargs=shared("tier_review")),
+        "partners:tier_review": _r(HIDDEN_INTERNAL, kwargs=shared("tier_review")),
         "partners:program_settings": _r(PROGRAM_ADMIN),
         "partners:import": _r("login 403 403 403 ok 403 ok"),
         "partners:import_sample": _r("login 403 403 403 ok 403 ok"),
@@ -216,7 +219,7 @@ ROUTES.update(
         "partners:detail": _r(OBJ_OWN, OBJ_OTHER, pk("partner")),
         "partners:edit": _r("login ok 403 ok ok 403 ok", "login 404 404 404 ok 403 ok", pk("partner")),
         "partners:panel": _r(OBJ_OWN, OBJ_OTHER, with_pk("partner", name="onboarding")),
-        "partners:opp": _r("login 403 403 403 ok 403 ok", "login 403 403 403 ok 403 ok", pk("partner")),
+        "partners:opp": _r("login 403 403 403 ok 403 ok", "login 404 404 404 ok 403 ok", pk("partner")),
         "partners:plans": _r(OBJ_OWN, OBJ_OTHER, pk("partner")),
         "partners:plan": _r(
             OBJ_OWN,
@@ -234,9 +237,10 @@ ROUTES.update(
         "partners_public:partner_with_us": _r(PUBLIC),
         "partners_public:apply_thanks": _r(PUBLIC),
         "partners_public:applications": _r(INTERNAL),
-        "partners_public:application": _r(INTERNAL, kwargs=shared("application")),
+        # Applications are internal-only: outside every partner's tenancy (404); finance sees them but may not decide.
+        "partners_public:application": _r(HIDDEN_INTERNAL, kwargs=shared("application")),
         "partners_public:application_action": _post(
-            "login 403 403 403 ok 403 ok", kwargs=lambda w, r, o: {"pk": w.shared["application"].pk, "action": "reject"}
+            "login 404 404 404 ok 403 ok", kwargs=lambda w, r, o: {"pk": w.shared["application"].pk, "action": "reject"}
         ),
         # --- deals ------------------------------------------------------------------------------------
         "deals:list": _r(ANY_USER),
@@ -302,13 +306,13 @@ ROUTES.update(
         # --- mdf --------------------------------------------------------------------------------------
         "mdf:overview": _r(ANY_USER),
         "mdf:requests": _r(ANY_USER),
-        # Partner users without the marketing function may not request MDF.
-        "mdf:request_new": _r("login ok 403 ok 403 403 403"),
+        # Every partner user requests and claims MDF unless their admin restricts it (tests/mdf/test_mdf_access.py).
+        "mdf:request_new": _r(PARTNER_ONLY),
         "mdf:request_detail": _r(OBJ_OWN, OBJ_OTHER, pk("mdf_request")),
         "mdf:request_action": _post(
             "login 403 403 403 ok 403 403", "login 404 404 404 ok 403 403", with_pk("mdf_request", verb="approve")
         ),
-        "mdf:claim_new": _r("login ok 403 ok 403 403 403", "login 404 404 404 403 403 403", pk("mdf_request")),
+        "mdf:claim_new": _r(PARTNER_ONLY, "login 404 404 404 403 403 403", pk("mdf_request")),
         "mdf:claims": _r(ANY_USER),
         "mdf:claim_detail": _r(OBJ_OWN, OBJ_OTHER, pk("claim")),
         "mdf:claim_action": _post(
@@ -320,31 +324,36 @@ ROUTES.update(
         "mdf:activity_menu": _r(INTERNAL),
         "mdf:activity_new": _r(PROGRAM_ADMIN),
         "mdf:activity_edit": _r(PROGRAM_ADMIN, kwargs=shared("activity")),
+        # The partner admin's MDF access setting (the team page's form posts here; the empty form is a 400-like
+        # redirect with a message).
+        "mdf:access": _post("login ok 403 ok 403 403 403"),
         # --- commissions ------------------------------------------------------------------------------
         "commissions:entries": _r("login 403 403 403 403 ok ok"),
         "commissions:approve_entries": _post("login 403 403 403 403 ok 403"),
         "commissions:adjustment": _r(FINANCE),
         "commissions:batches": _r("login 403 403 403 403 ok ok"),
-        "commissions:batch": _r("login 403 403 403 403 ok ok", "login 403 403 403 403 ok ok", pk("batch")),
+        "commissions:batch": _r("login 403 403 403 403 ok ok", "login 404 404 404 403 ok ok", pk("batch")),
         "commissions:owed": _r("login 403 403 403 403 ok ok"),
+        "commissions:held": _r("login 403 403 403 403 ok ok"),
         "commissions:earnings": _r("login ok 403 ok 403 403 403"),
         "commissions:statement": _r(
-            "login ok 403 ok 403 ok ok", "login 404 403 404 403 ok ok", query=partner_query("period=2026-Q4")
+            "login ok 403 ok 403 ok ok", "login 404 404 404 403 ok ok", query=partner_query("period=2026-Q4")
         ),
         "commissions:plans": _r("login 403 403 403 403 ok ok"),
         "commissions:contest": _r(ANY_USER, kwargs=shared("contest")),
         "commissions:contest_new": _r(PROGRAM_ADMIN),
         "commissions:contest_edit": _r(PROGRAM_ADMIN, kwargs=shared("contest")),
         "commissions:spiff_new": _r(PROGRAM_ADMIN),
-        "commissions:spiff_edit": _r(PROGRAM_ADMIN, kwargs=shared("spiff")),
-        "commissions:rule_rate": _r(PROGRAM_ADMIN, kwargs=shared("rule")),
+        # Spiffs and rules are internal plan data (the plans page is finance's and program admins'): 404 for partners.
+        "commissions:spiff_edit": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("spiff")),
+        "commissions:rule_rate": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("rule")),
         # --- integrations -----------------------------------------------------------------------------
         "integrations:webhooks": _r(PROGRAM_ADMIN),
-        "integrations:webhook_detail": _r(PROGRAM_ADMIN, kwargs=shared("webhook")),
+        "integrations:webhook_detail": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("webhook")),
         "integrations:webhook_action": _post(
-            PROGRAM_ADMIN, kwargs=lambda w, r, o: {"pk": w.shared["webhook"].pk, "action": "pause"}
+            HIDDEN_PROGRAM_ADMIN, kwargs=lambda w, r, o: {"pk": w.shared["webhook"].pk, "action": "pause"}
         ),
-        "integrations:redeliver": _post(PROGRAM_ADMIN, kwargs=shared("delivery")),
+        "integrations:redeliver": _post(HIDDEN_PROGRAM_ADMIN, kwargs=shared("delivery")),
         # --- API docs ---------------------------------------------------------------------------------
         "api-schema": _r(PUBLIC),
         "api-docs": _r(PUBLIC),
@@ -356,12 +365,17 @@ ROUTES.update(
         "partner-list": _api(ANY_USER),
         "partner-detail": _api(OBJ_OWN, OBJ_OTHER, pk("partner")),
         "partner-tier-progress": _api(OBJ_OWN, OBJ_OTHER, pk("partner")),
+        # Standing changes (docs/partner-status.md): channel managers and program admins; reinstating an active
+        # partner is a 409, which counts as "ok".
+        "partner-suspend": _api_post("login 403 403 403 ok 403 ok", "login 404 404 404 ok 403 ok", pk("partner")),
+        "partner-reinstate": _api_post("login 403 403 403 ok 403 ok", "login 404 404 404 ok 403 ok", pk("partner")),
+        "partner-terminate": _api_post("login 403 403 403 ok 403 ok", "login 404 404 404 ok 403 ok", pk("partner")),
         "tier-list": _api(ANY_USER),
         "tier-detail": _api(ANY_USER, kwargs=shared("tier")),
         "application-list": _api(INTERNAL),
-        "application-detail": _api(INTERNAL, kwargs=shared("application")),
-        "application-approve": _api_post("login 403 403 403 ok 403 ok", kwargs=shared("application")),
-        "application-reject": _api_post("login 403 403 403 ok 403 ok", kwargs=shared("application")),
+        "application-detail": _api(HIDDEN_INTERNAL, kwargs=shared("application")),
+        "application-approve": _api_post("login 404 404 404 ok 403 ok", kwargs=shared("application")),
+        "application-reject": _api_post("login 404 404 404 ok 403 ok", kwargs=shared("application")),
         "account-import": _api_post("login 403 403 403 ok 403 ok"),
         "deal-list": _api(ANY_USER),
         "deal-detail": _api(OBJ_OWN, OBJ_OTHER, pk("deal")),
@@ -393,6 +407,7 @@ ROUTES.update(
         "certificate-list": _api(ANY_USER),
         "certificate-detail": _api("login ok 404 ok ok ok ok", OBJ_OTHER, pk("certificate")),
         "api-mdf-proof": _api(OBJ_OWN, OBJ_OTHER, pk("proof")),
+        "api-mdf-access": _api(OBJ_OWN, OBJ_OTHER, pk("partner", "partner_id")),
         "mdf-fund-list": _api(ANY_USER),
         "mdf-fund-allocate": _api_post(PROGRAM_ADMIN),
         "mdf-fund-detail": _api(OBJ_OWN, OBJ_OTHER, pk("fund")),
@@ -417,53 +432,58 @@ ROUTES.update(
             "login 403 403 403 403 ok 403", "login 404 404 404 403 ok 403", pk("claim")
         ),
         "commission-statements": _api(
-            "login ok 403 ok 403 ok 403", "login 404 403 404 403 ok 403", query=partner_query("period=2026-Q4")
+            "login ok 403 ok 403 ok 403", "login 404 404 404 403 ok 403", query=partner_query("period=2026-Q4")
         ),
         "commission-entry-list": _api("login ok 403 ok ok ok ok"),
         "commission-entry-adjustments": _api_post(FINANCE),
         "commission-entry-approve-many": _api_post(FINANCE),
-        "commission-entry-detail": _api("login ok 403 ok ok ok ok", "login 404 403 404 ok ok ok", pk("entry")),
+        "commission-entry-detail": _api("login ok 403 ok ok ok ok", "login 404 404 404 ok ok ok", pk("entry")),
         "commission-entry-approve": _api_post(
-            "login 403 403 403 403 ok 403", "login 404 403 404 403 ok 403", pk("entry")
+            "login 403 403 403 403 ok 403", "login 404 404 404 403 ok 403", pk("entry")
         ),
         "commission-payout-list": _api("login 403 403 403 403 ok ok"),
-        "commission-payout-detail": _api("login 403 403 403 403 ok ok", "login 403 403 403 403 ok ok", pk("batch")),
+        "commission-payout-detail": _api("login 403 403 403 403 ok ok", "login 404 404 404 403 ok ok", pk("batch")),
         "commission-payout-approve": _api_post(
-            "login 403 403 403 403 ok 403", "login 403 403 403 403 ok 403", pk("batch")
+            "login 403 403 403 403 ok 403", "login 404 404 404 403 ok 403", pk("batch")
         ),
-        "commission-payout-pay": _api_post("login 403 403 403 403 ok 403", "login 403 403 403 403 ok 403", pk("batch")),
+        "commission-payout-release-held": _api_post(FINANCE),
+        "commission-payout-pay": _api_post("login 403 403 403 403 ok 403", "login 404 404 404 403 ok 403", pk("batch")),
         "analytics-kpis": _api(
-            "login ok 403 ok ok ok ok", "login 404 403 404 ok ok ok", query=partner_query("period=2026-Q4")
+            "login ok 403 ok ok ok ok", "login 404 404 404 ok ok ok", query=partner_query("period=2026-Q4")
         ),
         "analytics-program": _api(INTERNAL),
         "analytics-scorecards": _api(
-            "login ok 403 ok ok ok ok", "login 404 403 404 ok ok ok", query=partner_query("period=2026-Q4")
+            "login ok 403 ok ok ok ok", "login 404 404 404 ok ok ok", query=partner_query("period=2026-Q4")
         ),
-        "api-webhook-redeliver": _api_post(PROGRAM_ADMIN, kwargs=shared("delivery")),
+        "api-webhook-redeliver": _api_post(HIDDEN_PROGRAM_ADMIN, kwargs=shared("delivery")),
+        "api-webhook-delivery-attempts": _api(HIDDEN_PROGRAM_ADMIN, kwargs=shared("delivery")),
+        # The catch-all of unknown paths under /api/v1/ (it reverses to /api/v1/ itself): a JSON 404 for everyone.
+        "api-not-found": _api("404 404 404 404 404 404 404"),
         "webhook-list": _api(PROGRAM_ADMIN),
-        "webhook-detail": _api(PROGRAM_ADMIN, kwargs=shared("webhook")),
-        "webhook-deliveries": _api(PROGRAM_ADMIN, kwargs=shared("webhook")),
-        "webhook-pause": _api_post(PROGRAM_ADMIN, kwargs=shared("webhook")),
-        "webhook-resume": _api_post(PROGRAM_ADMIN, kwargs=shared("webhook")),
+        "webhook-detail": _api(HIDDEN_PROGRAM_ADMIN, kwargs=shared("webhook")),
+        "webhook-deliveries": _api(HIDDEN_PROGRAM_ADMIN, kwargs=shared("webhook")),
+        "webhook-pause": _api_post(HIDDEN_PROGRAM_ADMIN, kwargs=shared("webhook")),
+        "webhook-resume": _api_post(HIDDEN_PROGRAM_ADMIN, kwargs=shared("webhook")),
         # --- issue 12: policy (pages and API) ----------------------------------------------------------
-        # Internal data: channel managers read, program admins write; partner roles and finance get 403.
+        # Internal data: channel managers read, program admins write; finance gets 403, partner roles 404 on a
+        # policy (outside their tenancy) and 403 on the pages without one.
         "policy:list": _r("login 403 403 403 ok 403 ok"),
         "policy:new": _r(PROGRAM_ADMIN),
-        "policy:detail": _r("login 403 403 403 ok 403 ok", kwargs=shared("policy_draft")),
-        "policy:edit": _r(PROGRAM_ADMIN, kwargs=shared("policy_draft")),
-        "policy:simulate": _r("login 403 403 403 ok 403 ok", kwargs=shared("policy_draft")),
+        "policy:detail": _r("login 404 404 404 ok 403 ok", kwargs=shared("policy_draft")),
+        "policy:edit": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("policy_draft")),
+        "policy:simulate": _r("login 404 404 404 ok 403 ok", kwargs=shared("policy_draft")),
         "policy:simulation_progress": _r(
-            "login 403 403 403 ok 403 ok",
+            "login 404 404 404 ok 403 ok",
             kwargs=lambda w, r, o: {
                 "pk": w.shared["policy_draft"].pk,
                 "simulation_pk": w.shared["policy_simulation"].pk,
             },
         ),
-        "policy:publish": _r(PROGRAM_ADMIN, kwargs=shared("policy_draft")),
+        "policy:publish": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("policy_draft")),
         "policy-list": _api(INTERNAL),
-        "policy-detail": _api(INTERNAL, kwargs=shared("policy_draft")),
-        "policy-simulate": _api_post(PROGRAM_ADMIN, kwargs=shared("policy_draft")),
-        "policy-publish": _api_post(PROGRAM_ADMIN, kwargs=shared("policy_draft")),
+        "policy-detail": _api(HIDDEN_INTERNAL, kwargs=shared("policy_draft")),
+        "policy-simulate": _api_post(HIDDEN_PROGRAM_ADMIN, kwargs=shared("policy_draft")),
+        "policy-publish": _api_post(HIDDEN_PROGRAM_ADMIN, kwargs=shared("policy_draft")),
         # --- issue 12: receipts and credentials (pages and API) -----------------------------------------
         # Anyone may check a receipt (page and API) and read the published keys; downloads follow the deal.
         "receipts:verify": _r(PUBLIC),
@@ -492,9 +512,9 @@ ROUTES.update(
         # (the partner's channel manager: the world's other partner has none, so any manager may). Finance: 403.
         "disputes:list": _r("login ok ok ok ok 403 ok"),
         "disputes:detail": _r("login ok ok ok ok 403 ok", "login 404 404 404 ok 403 ok", pk("dispute")),
-        # Deciding is internal-only: a partner role is refused before any object is looked up (403 leaks no id).
+        # Deciding is internal-only: 403 on the partner's own dispute, 404 on another partner's.
         "disputes:action": _post(
-            "login 403 403 403 ok 403 ok", "login 403 403 403 ok 403 ok", with_pk("dispute", verb="uphold")
+            "login 403 403 403 ok 403 ok", "login 404 404 404 ok 403 ok", with_pk("dispute", verb="uphold")
         ),
         "disputes:file": _r(OBJ_OWN, OBJ_OTHER, pk("dispute_file")),
         # The partner's admin or the deal's registrant (the admins registered these; Bob did not): 403 for Bob.
@@ -608,6 +628,75 @@ def test_every_api_route_is_tested_through_the_api_client():
     routes = project_routes()
     wrong = sorted(name for name, route in ROUTES.items() if routes[name].startswith("api/v1/") != route.api)
     assert not wrong, f"set api=True exactly for the /api/v1/ routes: {wrong}"
+
+
+# Shared objects partner users may see (the catalogue, contests, the MDF activity menu, tiers): refusing them an
+# action on one is a 403. Every other shared object is internal-only, outside every partner's tenancy.
+PARTNER_VISIBLE_SHARED = frozenset(
+    {"course", "lesson", "quiz", "certification", "path", "asset", "version", "activity", "contest", "tier"}
+)
+PARTNER_ROLES = ("partner_admin", "partner_user", "other_admin")
+
+
+class _Anything:
+    """Any attribute a route's kwargs read from a world object (pk, verification_code, uuid, ...)."""
+
+    def __getattr__(self, name):
+        return 1
+
+
+class _NamingWorld:
+    """Stands in for the world while a route's kwargs and query are built, to learn which objects it names."""
+
+    def __init__(self):
+        self.named: list[tuple[str, str]] = []
+        named = self.named
+
+        class Shared:
+            def __getitem__(self, name):
+                named.append(("shared", name))
+                return _Anything()
+
+        self.shared = Shared()
+
+    def of(self, name, role, own):
+        self.named.append(("partner", name))
+        return _Anything()
+
+    def mine(self, name, role, own):
+        self.named.append(("user", name))
+        return _Anything()
+
+
+def outside_tenancy(route: Route, role: str, own: bool) -> list[str]:
+    """The objects a partner role's cell names that lie outside its tenancy: another partner's object,
+    someone else's personal object, or an internal-only shared object (the world gives every role its own
+    per-user objects, so an "own" per-user object is the caller's)."""
+    world = _NamingWorld()
+    if route.kwargs:
+        route.kwargs(world, role, own)
+    if route.query:
+        route.query(world, role, own)
+    return [
+        name
+        for kind, name in world.named
+        if (kind in ("partner", "user") and not own) or (kind == "shared" and name not in PARTNER_VISIBLE_SHARED)
+    ]
+
+
+def test_partner_roles_get_404_never_403_for_objects_outside_their_tenancy():
+    """API.md, Errors: an object outside the caller's tenancy is a 404 whatever the action (ids leak nothing); a
+    403 is only for an object the caller can see. The matrix proves each route answers its expectation; this
+    proves no expectation of a partner role on such an object is a 403."""
+    wrong = []
+    for name, route in ROUTES.items():
+        for own in (True, False) if route.expect_other is not None else (True,):
+            outcomes = route.outcomes(own)
+            for role in PARTNER_ROLES:
+                hidden = outside_tenancy(route, role, own)
+                if hidden and outcomes[role] == "403":
+                    wrong.append(f"{name} as {role} ({'own' if own else 'other'}: {', '.join(hidden)})")
+    assert not wrong, f"403 for objects outside the caller's tenancy (must be 404): {wrong}"
 
 
 @pytest.mark.django_db

@@ -2,7 +2,8 @@
 
 Creates (or refreshes) fixed logins that all share one password, the partners Acme Cloud Partners and
 Globex Integrators with real tier changes, audit rows and notifications, and about N generated partners
-with their people and tier history. Refuses to run unless DEBUG is on.
+with their people and tier history. Refuses to run unless DEBUG is on, or `--allow-production-demo` says
+the DEBUG-off stack is a demo (the Docker Compose demo, docs/hardening.md).
 
 Idempotent: fixed users get their fields and password reset; generated partners are recognised by an
 `external_crm_id` starting with "DEMO-", and only the missing ones up to N are added. Generated data is
@@ -724,7 +725,8 @@ DEMO_APPS = (
 class Command(BaseCommand):
     help = (
         "Seed a demo program: fixed logins sharing one password, Acme Cloud Partners and Globex Integrators, "
-        "and about N generated partners with people and tier history. Idempotent; refuses unless DEBUG is on."
+        "and about N generated partners with people and tier history. Idempotent; refuses unless DEBUG is on "
+        "or --allow-production-demo is given."
     )
 
     def add_arguments(self, parser):
@@ -740,12 +742,26 @@ class Command(BaseCommand):
             help=f"Password of every fixed login (default {DEFAULT_PASSWORD!r}).",
         )
         parser.add_argument("--seed", type=int, default=42, help="Random seed of the generated data (default 42).")
+        parser.add_argument(
+            "--allow-production-demo",
+            action="store_true",
+            help="Seed even with DEBUG off: for a demo stack that runs production settings (Docker Compose), "
+            "never for a portal with real partners.",
+        )
 
-    def handle(self, *args, partners: int, password: str, seed: int, **options):
+    def handle(self, *args, partners: int, password: str, seed: int, allow_production_demo: bool = False, **options):
         if not settings.DEBUG:
-            raise CommandError(
-                "seed_demo creates accounts with a known password and runs only with DEBUG on. "
-                "Refusing to seed a DEBUG=False (production-like) configuration."
+            if not allow_production_demo:
+                raise CommandError(
+                    "seed_demo creates accounts with a known password and runs only with DEBUG on. "
+                    "Refusing to seed a DEBUG=False (production-like) configuration; pass --allow-production-demo "
+                    "if this stack is a demo."
+                )
+            self.stderr.write(
+                self.style.WARNING(
+                    "DEBUG is off: seeding demo accounts that share one known password (--allow-production-demo). "
+                    "Never do this on a portal with real partners."
+                )
             )
         if partners < 0:
             raise CommandError("--partners must be zero or more.")
