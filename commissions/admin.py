@@ -166,7 +166,17 @@ class CommissionEntryAdmin(admin.ModelAdmin):
 class PayoutBatchAdmin(admin.ModelAdmin):
     """Batches are created, submitted, approved (by a second finance user) and paid on the commission pages."""
 
-    list_display = ["id", "partner", "status", "total", "currency", "created_by", "submitted_by", "approved_by", "paid_at"]
+    list_display = [
+        "id",
+        "partner",
+        "status",
+        "total",
+        "currency",
+        "created_by",
+        "submitted_by",
+        "approved_by",
+        "paid_at",
+    ]
     list_filter = ["status", "currency"]
     search_fields = ["=id", "partner__name", "payment_reference"]
     raw_id_fields = ["partner", "created_by", "submitted_by", "approved_by"]

@@ -279,8 +279,7 @@ class PayoutBatch(models.Model):
             ),
             # An approved batch has a submitter and an approver, and they are two different people.
             models.CheckConstraint(
-                condition=~Q(status=BatchStatus.APPROVED)
-                | Q(submitted_by__isnull=False, approved_by__isnull=False),
+                condition=~Q(status=BatchStatus.APPROVED) | Q(submitted_by__isnull=False, approved_by__isnull=False),
                 name="commissions_batch_approved_submitted",
             ),
             models.CheckConstraint(
