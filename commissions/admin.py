@@ -164,13 +164,23 @@ class CommissionEntryAdmin(admin.ModelAdmin):
 
 @admin.register(PayoutBatch)
 class PayoutBatchAdmin(admin.ModelAdmin):
-    """Batches are created, approved (by a second finance user) and paid on the commission pages."""
+    """Batches are created, submitted, approved (by a second finance user) and paid on the commission pages."""
 
-    list_display = ["id", "partner", "status", "total", "currency", "created_by", "approved_by", "paid_at"]
+    list_display = [
+        "id",
+        "partner",
+        "status",
+        "total",
+        "currency",
+        "created_by",
+        "submitted_by",
+        "approved_by",
+        "paid_at",
+    ]
     list_filter = ["status", "currency"]
     search_fields = ["=id", "partner__name", "payment_reference"]
-    raw_id_fields = ["partner", "created_by", "approved_by"]
-    list_select_related = ["partner", "created_by", "approved_by"]
+    raw_id_fields = ["partner", "created_by", "submitted_by", "approved_by"]
+    list_select_related = ["partner", "created_by", "submitted_by", "approved_by"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):

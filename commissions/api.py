@@ -69,6 +69,7 @@ class EntrySerializer(serializers.ModelSerializer):
 class BatchSerializer(serializers.ModelSerializer):
     partner = serializers.IntegerField(source="partner_id", read_only=True)
     created_by = serializers.IntegerField(source="created_by_id", read_only=True, allow_null=True)
+    submitted_by = serializers.IntegerField(source="submitted_by_id", read_only=True, allow_null=True)
     approved_by = serializers.IntegerField(source="approved_by_id", read_only=True, allow_null=True)
     entries = serializers.SerializerMethodField()
 
@@ -82,6 +83,8 @@ class BatchSerializer(serializers.ModelSerializer):
             "currency",
             "entries",
             "created_by",
+            "submitted_by",
+            "submitted_at",
             "approved_by",
             "approved_at",
             "paid_at",
@@ -249,6 +252,12 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         partner = get_visible_or_404(Partner, request.user, pk=body["partner"])
         batch = services.create_payout_batch(partner=partner, actor=request.user, currency=body["currency"])
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=BatchSerializer, summary="Submit a draft batch for approval (finance)")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        batch = services.submit_batch(batch=self._batch(), actor=request.user)
+        return Response(BatchSerializer(batch).data)
 
     @extend_schema(request=None, responses=BatchSerializer)
     @action(detail=True, methods=["post"])

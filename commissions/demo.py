@@ -3,8 +3,9 @@
 Plans come from the data migration. This adds a running spiff and a contest for the current quarter
 (its leaderboard is live from the demo's won deals), computes the ledger of every won deal that has no
 entries yet (the same set-based path as deal.won), and on the first run shapes the ledger through the
-real services: older entries approved by finance@example.com, payout batches created by finance@example.com,
-approved by finance2@example.com and paid through the payout task, a draft and an approved-but-unpaid batch,
+real services: older entries approved by finance@example.com, payout batches created (and so submitted) by
+finance@example.com, approved by finance2@example.com and paid through the payout task, a draft the monthly
+job made (not yet submitted), a submitted draft and an approved-but-unpaid batch,
 a clawback (a won deal reopened by its channel manager) and an approved adjustment. Acme Cloud Partners
 (alice@acme.example) closes two more deals this quarter, so its statement and earnings page show paid,
 approved and pending figures.
@@ -127,7 +128,13 @@ def _acme_closes_deals(acme, quarter, today):
         return None
     today_deal, earlier = approved[0], approved[1:2]
     for deal in earlier:
-        _won(deal_services, deal, alice, deal.amount, max(quarter.start, today - timedelta(days=10)))
+        close_date = max(quarter.start, today - timedelta(days=10))
+        # A close date lies between the registration and today (docs/commissions-rules.md): in the demo's
+        # history this deal was registered three weeks before it closed.
+        registered = timezone.now() - timedelta(days=(today - close_date).days + 21)
+        DealRegistration.objects.filter(pk=deal.pk).update(submitted_at=registered, created_at=registered)
+        deal.submitted_at = deal.created_at = registered
+        _won(deal_services, deal, alice, deal.amount, close_date)
     return _won(deal_services, today_deal, alice, max(today_deal.amount, Decimal("48000.00")), today)
 
 
@@ -155,7 +162,10 @@ def _shape_ledger(*, acme, acme_pending_deal, finance, finance2, today) -> str:
     )
     approved = services.approve_entries(entry_ids=ids, actor=finance) if ids else 0
 
-    # Batches: Acme paid first, then a draft and an approved-but-unpaid one, then more paid up to the cap.
+    # Batches at every stage of the four eyes (docs/commissions-rules.md): Acme paid first, then one the
+    # monthly job made (a draft nobody submitted yet), one finance submitted (waiting for the second
+    # approver), an approved-but-unpaid one, then more paid up to the cap. finance@ submits (creating a
+    # batch submits it), finance2@ approves and pays.
     ready = list(
         CommissionEntry.objects.filter(status=EntryStatus.APPROVED, batch__isnull=True, currency="USD")
         .values_list("partner_id", flat=True)
@@ -165,11 +175,12 @@ def _shape_ledger(*, acme, acme_pending_deal, finance, finance2, today) -> str:
     if acme is not None and acme.pk in ready:
         ready.remove(acme.pk)
         ready.insert(0, acme.pk)
-    roles = ["paid", "draft", "approved"] + ["paid"] * (MAX_PAID_BATCHES - 1)
-    made = {"paid": [], "draft": [], "approved": []}
+    roles = ["paid", "unsubmitted", "draft", "approved"] + ["paid"] * (MAX_PAID_BATCHES - 1)
+    made = {"paid": [], "unsubmitted": [], "draft": [], "approved": []}
     for partner_id, role in zip(ready[:MAX_BATCHES], roles, strict=False):
+        creator = None if role == "unsubmitted" else finance  # None: what the monthly job does
         try:
-            batch = services.create_payout_batch(partner=Partner(pk=partner_id), actor=finance, currency="USD")
+            batch = services.create_payout_batch(partner=Partner(pk=partner_id), actor=creator, currency="USD")
         except DomainError:
             continue
         if role in ("paid", "approved"):
@@ -191,8 +202,9 @@ def _shape_ledger(*, acme, acme_pending_deal, finance, finance2, today) -> str:
             services.approve_entry(entry=entry, actor=finance)
             adjustment = "; an approved adjustment for Acme"
     return (
-        f"; {approved} approved, {len(made['paid'])} batches paid, {len(made['approved'])} approved and "
-        f"{len(made['draft'])} draft; {clawed} clawback entries{adjustment}"
+        f"; {approved} approved, {len(made['paid'])} batches paid, {len(made['approved'])} approved, "
+        f"{len(made['draft'])} submitted and {len(made['unsubmitted'])} unsubmitted draft; "
+        f"{clawed} clawback entries{adjustment}"
     )
 
 

@@ -9,7 +9,8 @@ Aggregate roots:
   commissions of that period"; open > resolved (by beat when the period has closed).
 - CommissionEntry: the append-only ledger (kind commission, spiff, clawback, adjustment);
   pending > approved > batched > paid. Corrections are new entries (clawback, adjustment), never edits.
-- PayoutBatch: draft > approved (by a second finance user) > paying > paid.
+- PayoutBatch: draft (submitted for approval by one finance user) > approved (by another) > paying > paid
+  (docs/commissions-rules.md: four eyes on every payout batch).
 """
 
 from django.conf import settings
@@ -251,8 +252,14 @@ class PayoutBatch(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Four eyes (docs/commissions-rules.md): one finance user submits, a different one approves. Both kept
+    # (PROTECT) so the constraints below always hold and the record of who let money out never thins.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -269,6 +276,17 @@ class PayoutBatch(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=BatchStatus.PAID) | Q(paid_at__isnull=False), name="commissions_batch_paid_at"
+            ),
+            # An approved batch has a submitter and an approver, and they are two different people.
+            models.CheckConstraint(
+                condition=~Q(status=BatchStatus.APPROVED) | Q(submitted_by__isnull=False, approved_by__isnull=False),
+                name="commissions_batch_approved_submitted",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True)
+                | Q(submitted_by__isnull=True)
+                | ~Q(approved_by=models.F("submitted_by")),
+                name="commissions_batch_four_eyes",
             ),
         ]
 

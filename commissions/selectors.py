@@ -26,7 +26,7 @@ def entry_list(user):
 
 
 def batch_list(user):
-    return PayoutBatch.objects.visible_to(user).select_related("partner", "created_by", "approved_by")
+    return PayoutBatch.objects.visible_to(user).select_related("partner", "created_by", "submitted_by", "approved_by")
 
 
 def partner_for(user, partner_id) -> Partner:

@@ -202,7 +202,8 @@ def _bulk_audit(entry_ids, *, actor, action, from_state, to_state, reason="") ->
 def create_payout_batch(*, partner: Partner, actor=None, currency: str = "") -> PayoutBatch:
     """Gather the partner's approved, unbatched entries of one currency into a draft batch (409 if none).
 
-    `actor` None is the monthly beat job; any finance user may then approve the batch."""
+    A finance user who creates a batch submits it for approval with it; `actor` None is the monthly beat
+    job, whose batch stays an unsubmitted draft until a finance user submits it (docs/commissions-rules.md)."""
     if actor is not None:
         require_role(actor, FINANCE, gettext_lazy("create payout batches"))
     holds.require_not_held(partner.pk)  # suspended or terminated: accrues, is not paid (docs/partner-status.md)
@@ -220,7 +221,10 @@ def create_payout_batch(*, partner: Partner, actor=None, currency: str = "") -> 
                 _("The approved entries net to zero or less (clawbacks): they wait for further earnings."),
                 code="nothing_to_batch",
             )
-        batch = PayoutBatch.objects.create(partner=partner, total=total, currency=currency.upper(), created_by=actor)
+        submitted = {"submitted_by": actor, "submitted_at": timezone.now()} if actor is not None else {}
+        batch = PayoutBatch.objects.create(
+            partner=partner, total=total, currency=currency.upper(), created_by=actor, **submitted
+        )
         ids = list(ready.values_list("pk", flat=True))
         CommissionEntry.objects.filter(pk__in=ids, status=EntryStatus.APPROVED, batch__isnull=True).update(
             status=EntryStatus.BATCHED, batch=batch
@@ -250,14 +254,39 @@ def create_monthly_payout_batches() -> list[int]:
     return made
 
 
+def submit_batch(*, batch: PayoutBatch, actor) -> PayoutBatch:
+    """A finance user submits a draft batch for approval (the monthly job's batches start unsubmitted); a
+    different finance user then approves it (docs/commissions-rules.md)."""
+    require_role(actor, FINANCE, gettext_lazy("submit payout batches"))
+    with transaction.atomic():
+        batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
+        holds.require_not_held(batch.partner_id)
+        if batch.status != BatchStatus.DRAFT:
+            raise Conflict(_("Only a draft batch is submitted for approval."), code="invalid_transition")
+        if batch.submitted_by_id is not None:
+            raise Conflict(_("This batch is already submitted for approval."), code="already_submitted")
+        batch.submitted_by, batch.submitted_at = actor, timezone.now()
+        batch.save(update_fields=["submitted_by", "submitted_at"])
+        record_audit(actor=actor, obj=batch, action="submit", from_state=batch.status, to_state=batch.status)
+    return batch
+
+
 def approve_batch(*, batch: PayoutBatch, actor) -> PayoutBatch:
-    """Four-eyes: a second finance user, never the batch's creator, approves it."""
+    """Four eyes (docs/commissions-rules.md): a submitted draft is approved by a finance user other than its
+    submitter. The row lock makes two approvals at once record exactly one; the database refuses an
+    approval by the submitter or without one (commissions_batch_four_eyes, _approved_submitted)."""
     require_role(actor, FINANCE, gettext_lazy("approve payout batches"))
     with transaction.atomic():
         batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
         holds.require_not_held(batch.partner_id)
-        if batch.created_by_id == actor.pk:
-            raise PermissionDenied("A second finance user must approve this batch: you created it.")
+        BATCH_WORKFLOW.check(batch, BatchStatus.APPROVED)
+        if batch.submitted_by_id is None:
+            raise Conflict(
+                _("Submit this batch for approval first; a second finance user then approves it."),
+                code="not_submitted",
+            )
+        if batch.submitted_by_id == actor.pk:
+            raise PermissionDenied(_("A second finance user must approve this batch: you submitted it."))
         batch.approved_by, batch.approved_at = actor, timezone.now()
         BATCH_WORKFLOW.apply(batch, BatchStatus.APPROVED, actor=actor, extra_fields=["approved_by", "approved_at"])
     return batch
@@ -269,6 +298,8 @@ def pay_batch(*, batch: PayoutBatch, actor) -> PayoutBatch:
     with transaction.atomic():
         batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
         holds.require_not_held(batch.partner_id)
+        # Only an approved batch is paid, and an approved batch has two different people behind it
+        # (the constraints on PayoutBatch; docs/commissions-rules.md).
         BATCH_WORKFLOW.apply(batch, BatchStatus.PAYING, actor=actor, action="pay")
         transaction.on_commit(lambda pk=batch.pk: _enqueue_payout(pk))
     return batch

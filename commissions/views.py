@@ -106,6 +106,7 @@ class BatchListView(FilteredListView):
         ("Currency", "currency"),
         ("Created", "created_at"),
         ("Created by", "created_by.email"),
+        ("Submitted by", "submitted_by.email"),
         ("Approved by", "approved_by.email"),
         ("Approved at", "approved_at"),
         ("Paid at", "paid_at"),
@@ -152,7 +153,11 @@ class BatchDetailView(RoleRequiredMixin, View):
     def post(self, request, pk):
         batch = get_visible_or_404(PayoutBatch, request.user, pk=pk)
         action = request.POST.get("action")
-        if action == "approve":
+        if action == "submit":
+            run_service(
+                request, services.submit_batch, batch=batch, actor=request.user, success=_("Submitted for approval.")
+            )
+        elif action == "approve":
             run_service(request, services.approve_batch, batch=batch, actor=request.user, success=_("Batch approved."))
         elif action == "pay":
             run_service(request, services.pay_batch, batch=batch, actor=request.user, success=_("Payment started."))

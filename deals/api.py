@@ -126,8 +126,15 @@ class NoteSerializer(serializers.Serializer):
 
 class WonSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    close_date = inputs.ApiDateField()
+    close_date = inputs.ApiDateField(help_text="Between the registration date and today")
     currency = CurrencySerializerField(required=False, default="")
+    close_date_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Channel managers: why the close date is before the registration date (audited)",
+    )
 
 
 class InfluenceSerializer(serializers.Serializer):
@@ -264,6 +271,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             amount=body["amount"],
             close_date=body["close_date"],
             currency=body["currency"] or None,
+            close_date_reason=body["close_date_reason"],
         )
         return self._out(deal)
 

@@ -95,9 +95,13 @@ def _full_partner(rng, partner, user, manager, direct, index):
             continue
         deal = services.approve_deal(deal=deal, actor=manager)
         if target == "won":
-            services.mark_won(
-                deal=deal, actor=user, amount=deal.amount, close_date=today - timedelta(days=rng.randint(0, 200))
-            )
+            # A close date lies between the registration and today (docs/commissions-rules.md): the demo's
+            # history registered this deal a few weeks before it closed.
+            close_date = today - timedelta(days=rng.randint(0, 200))
+            registered = timezone.now() - timedelta(days=(today - close_date).days + rng.randint(7, 45))
+            DealRegistration.objects.filter(pk=deal.pk).update(submitted_at=registered, created_at=registered)
+            deal.submitted_at = deal.created_at = registered
+            services.mark_won(deal=deal, actor=user, amount=deal.amount, close_date=close_date)
         elif target == "lost":
             services.mark_lost(deal=deal, actor=user, reason="Customer chose to build it in-house.")
         elif target == "expired":
@@ -200,6 +204,7 @@ def _bulk_partners(rng, partners, users):
             deals = []
             for account, partner in zip(created, specs, strict=True):
                 won = rng.random() < 0.4
+                closed_days_ago = rng.randint(0, 300) if won else 0
                 deals.append(
                     DealRegistration(
                         partner=partner,
@@ -212,8 +217,9 @@ def _bulk_partners(rng, partners, users):
                         amount=Decimal(rng.randint(5, 300) * 1000),
                         currency="USD",
                         status=DealStatus.WON if won else DealStatus.APPROVED,
-                        close_date=today - timedelta(days=rng.randint(0, 300)) if won else None,
-                        submitted_at=timezone.now() - timedelta(days=rng.randint(1, 60)),
+                        close_date=today - timedelta(days=closed_days_ago) if won else None,
+                        # Registered before it closed (docs/commissions-rules.md).
+                        submitted_at=timezone.now() - timedelta(days=closed_days_ago + rng.randint(1, 60)),
                         decided_at=timezone.now() - timedelta(days=rng.randint(0, 30)),
                         protected_until=today
                         + timedelta(days=rng.randint(1, version.protection_days_for(partner.tier_id))),

@@ -54,6 +54,12 @@ class NoteForm(BootstrapFormMixin, forms.Form):
 class WonForm(BootstrapFormMixin, forms.Form):
     amount = forms.DecimalField(max_digits=14, decimal_places=2, label=_("Amount"))
     close_date = inputs.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Close date"))
+    close_date_reason = forms.CharField(
+        max_length=2000,
+        required=False,
+        label=_("Reason for a close date before the registration"),
+        help_text=_("Channel managers only; recorded in the deal's history."),
+    )
 
 
 class InfluenceForm(BootstrapFormMixin, forms.Form):

@@ -551,27 +551,63 @@ def bulk_approve(*, deal_ids, actor) -> int:
 # --- lifecycle (rule 6) ------------------------------------------------------------------------------
 
 
-def mark_won(*, deal: DealRegistration, actor, amount, close_date, currency=None) -> DealRegistration:
-    """Won: amount (2 places, not negative), currency and a close date not in the future; emits deal.won."""
+def registered_on(deal: DealRegistration):
+    """The day the deal was registered: submitted for approval, or created when it never was (direct deals)."""
+    return timezone.localdate(deal.submitted_at or deal.created_at)
+
+
+def mark_won(
+    *, deal: DealRegistration, actor, amount, close_date, currency=None, close_date_reason: str = ""
+) -> DealRegistration:
+    """Won: amount (2 places, not negative), currency and a close date between the registration and today;
+    only a channel manager sets an earlier one, with a reason that is audited (docs/commissions-rules.md:
+    spiffs, contests, plan versions and bookings key on the close date). Emits deal.won."""
     require_may_mark_won(actor, deal)
     errors: dict = {}
     amount = _money(amount, "amount", errors)
     when = _date(close_date, "close_date", errors)
+    reason = (close_date_reason or "").strip()
+    if len(reason) > 2000:
+        errors["close_date_reason"] = [_("Keep the reason under 2000 characters.")]
+    earliest = registered_on(deal)
     if "close_date" not in errors:
         if when is None:
             errors["close_date"] = [_("This field is required.")]
         elif when > timezone.localdate():
             errors["close_date"] = [_("A won deal's close date cannot be in the future.")]
+        elif when < earliest and actor.role not in MANAGER_ROLES:
+            errors["close_date"] = [
+                _("A won deal's close date cannot be before its registration (%(date)s).")
+                % {"date": earliest.isoformat()}
+            ]
+        elif when < earliest and not reason:
+            errors["close_date_reason"] = [
+                _("Say why the deal closed before its registration (%(date)s).") % {"date": earliest.isoformat()}
+            ]
     code = _currency(currency or deal.currency, errors)
     if errors:
         raise ValidationError(errors)
+    backdated = when < earliest
     with transaction.atomic():
         deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
         DEAL_WORKFLOW.check(deal, DealStatus.WON)
         deal.amount, deal.close_date, deal.currency = amount, when, code
         DEAL_WORKFLOW.apply(
-            deal, DealStatus.WON, actor=actor, action="mark_won", extra_fields=["amount", "close_date", "currency"]
+            deal,
+            DealStatus.WON,
+            actor=actor,
+            action="mark_won",
+            reason=reason if backdated else "",
+            extra_fields=["amount", "close_date", "currency"],
         )
+        if backdated:
+            record_audit(
+                actor=actor,
+                obj=deal,
+                action="close_date_before_registration",
+                reason=reason,
+                changes={"close_date": when.isoformat(), "registered_on": earliest.isoformat()},
+            )
         record_event(
             "deal.won",
             actor=actor,

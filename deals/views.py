@@ -109,23 +109,29 @@ class DealDetailView(RoleRequiredMixin, View):
     allowed_roles = DEAL_ROLES
 
     def get(self, request, pk):
-        deal = selectors.deal_detail(request.user, pk)
-        internal = request.user.is_internal
-        context = {
-            "deal": deal,
-            "message": services.outcome_message(deal),
-            "timeline": selectors.deal_timeline(deal),
-            "influences": selectors.influences_of(deal, request.user),
-            "is_member": request.user.partner_id == deal.partner_id and request.user.role in PARTNER_ROLES,
-            "is_manager": request.user.role in MANAGERS,
-            "won_form": WonForm(initial={"amount": deal.amount}),
-            "reason_form": ReasonForm(),
-            "influence_form": InfluenceForm(),
-        }
-        if internal:
-            context["evidence"] = selectors.evidence_rows(deal)
-            context["sla"] = selectors.sla_state(deal)
-        return render(request, "deals/detail.html", context)
+        return render_detail(request, pk)
+
+
+def render_detail(request, pk, *, won_form=None, status=200):
+    """The deal page; a refused "mark won" renders it again with the form's errors beside its fields."""
+    deal = selectors.deal_detail(request.user, pk)
+    internal = request.user.is_internal
+    context = {
+        "deal": deal,
+        "message": services.outcome_message(deal),
+        "timeline": selectors.deal_timeline(deal),
+        "influences": selectors.influences_of(deal, request.user),
+        "is_member": request.user.partner_id == deal.partner_id and request.user.role in PARTNER_ROLES,
+        "is_manager": request.user.role in MANAGERS,
+        "won_form": won_form or WonForm(initial={"amount": deal.amount}),
+        "registered_on": services.registered_on(deal),
+        "reason_form": ReasonForm(),
+        "influence_form": InfluenceForm(),
+    }
+    if internal:
+        context["evidence"] = selectors.evidence_rows(deal)
+        context["sla"] = selectors.sla_state(deal)
+    return render(request, "deals/detail.html", context, status=status)
 
 
 def _deal_for_action(request, pk):
@@ -151,18 +157,20 @@ def deal_action(request, pk, action):
     user = request.user
     if action == "won":
         form = WonForm(request.POST)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return _back(request, deal)
-        run_service(
-            request,
-            services.mark_won,
-            deal=deal,
-            actor=user,
-            success=_("Marked won."),
-            amount=form.cleaned_data["amount"],
-            close_date=form.cleaned_data["close_date"],
-        )
+        if form.is_valid():
+            won = run_form_service(
+                form,
+                services.mark_won,
+                deal=deal,
+                actor=user,
+                amount=form.cleaned_data["amount"],
+                close_date=form.cleaned_data["close_date"],
+                close_date_reason=form.cleaned_data["close_date_reason"],
+            )
+            if won is not None:
+                messages.success(request, _("Marked won."))
+                return _back(request, deal)
+        return render_detail(request, deal.pk, won_form=form, status=400)
     elif action in ("lost", "reject", "reopen"):
         form = ReasonForm(request.POST)
         if not form.is_valid():

@@ -149,7 +149,14 @@ def test_pages_by_role(client_for, partner_user, channel_manager, finance_user, 
 
 def test_the_batch_list_filters_and_exports_the_filtered_rows(client_for, finance_user, partner, other_partner):
     PayoutBatch.objects.create(partner=partner, total=Decimal("100.00"), currency="USD")
-    PayoutBatch.objects.create(partner=other_partner, total=Decimal("50.00"), currency="EUR", status="approved")
+    PayoutBatch.objects.create(
+        partner=other_partner,
+        total=Decimal("50.00"),
+        currency="EUR",
+        status="approved",
+        submitted_by=InternalUserFactory(role=Role.FINANCE),
+        approved_by=finance_user,
+    )
     finance = client_for(finance_user)
     page = finance.get("/commissions/batches/?status=approved")
     assert [b.partner_id for b in page.context["object_list"]] == [other_partner.pk]

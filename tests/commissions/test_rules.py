@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from commissions import services
 from commissions.models import CommissionEntry, CommissionRule, EntryKind, RuleKind, SpiffKind
@@ -226,7 +227,13 @@ def test_deal_won_event_creates_entries_and_reopen_claws_them_back(
     partner, partner_user, channel_manager, django_capture_on_commit_callbacks
 ):
     SpiffFactory(rate=D("0.0100"))
-    deal = WonDealFactory(partner=partner, status="approved", close_date=None, registered_by=partner_user)
+    deal = WonDealFactory(
+        partner=partner,
+        status="approved",
+        close_date=None,
+        registered_by=partner_user,
+        submitted_at=timezone.now() - timedelta(days=10),  # a close date lies after the registration
+    )
     with django_capture_on_commit_callbacks(execute=True):
         deal_services.mark_won(
             deal=deal, actor=partner_user, amount="40000.00", close_date=date.today() - timedelta(days=2)

@@ -113,7 +113,8 @@ def registration_body(w) -> dict:
 
 
 def won_body(w) -> dict:
-    return {"amount": "1000.00", "close_date": "2026-01-15", "currency": "USD"}
+    # A close date lies between the registration and today (docs/commissions-rules.md).
+    return {"amount": "1000.00", "close_date": timezone.localdate().isoformat(), "currency": "USD"}
 
 
 WRITES: dict[str, Edge | Blind] = {
@@ -175,7 +176,6 @@ WRITES: dict[str, Edge | Blind] = {
         {"close_date": DATE, "amount": MONEY},
         won_body,
         with_pk("deal", action="won"),
-        redirects_with_message=True,
     ),
     "fx:rate_new": Edge(
         "finance",
@@ -367,6 +367,7 @@ _BLIND_WITH_OBJECT = {
     "commission-entry-approve": ("finance", own("entry")),
     "commission-payout-approve": ("finance", own("batch")),
     "commission-payout-pay": ("finance", own("batch")),
+    "commission-payout-submit": ("finance", own("batch")),
     "api-webhook-redeliver": ("program_admin", shared("delivery")),
     "webhook-detail": ("program_admin", shared("webhook")),
     "webhook-pause": ("program_admin", shared("webhook")),

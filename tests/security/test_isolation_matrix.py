@@ -448,6 +448,9 @@ ROUTES.update(
         ),
         "commission-payout-release-held": _api_post(FINANCE),
         "commission-payout-pay": _api_post("login 403 403 403 403 ok 403", "login 404 404 404 403 ok 403", pk("batch")),
+        "commission-payout-submit": _api_post(
+            "login 403 403 403 403 ok 403", "login 404 404 404 403 ok 403", pk("batch")
+        ),
         "analytics-kpis": _api(
             "login ok 403 ok ok ok ok", "login 404 404 404 ok ok ok", query=partner_query("period=2026-Q4")
         ),
