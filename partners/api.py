@@ -68,8 +68,8 @@ class TierAtRiskSerializer(serializers.Serializer):
 
     tier = serializers.CharField(source="tier.name")
     flagged_in = serializers.CharField()
-    since = serializers.DateField(allow_null=True)
-    next_review_on = serializers.DateField()
+    since = serializers.DateField(allow_null=True, read_only=True)
+    next_review_on = serializers.DateField(read_only=True)
     requirements = TierProgressRequirementSerializer(many=True)
 
 

@@ -1,6 +1,5 @@
 """Partner events and who hears about them."""
 
-from datetime import date
 from decimal import Decimal
 
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from partners.models import RequirementMetric
 from prm.events import register_event_type
+from prm.inputs import parse_iso_date
 from prm.notifications import Notice, notice_for
 
 register_event_type("partner.created", category="partners", description="A partner organisation was created.")
@@ -120,7 +120,7 @@ def _tier_at_risk(event):
     if payload.get("next_review_on"):
         lines.append(
             _("If you are still short at the next review on %(date)s, you move down one tier.")
-            % {"date": date_format(date.fromisoformat(payload["next_review_on"]), "DATE_FORMAT")}
+            % {"date": date_format(parse_iso_date(payload["next_review_on"]), "DATE_FORMAT")}
         )
     else:
         lines.append(_("If you are still short at the next review, your tier moves down."))
