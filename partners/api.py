@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.permissions import IsInternal, role_permission
-from partners import recruiting, tier_engine
+from partners import recruiting
 from partners.filters import PartnerFilter
 from partners.models import Application, ApplicationStatus, Partner, PartnerType, Quadrant, Tier
 from prm import inputs
@@ -62,10 +62,22 @@ class TierProgressRequirementSerializer(serializers.Serializer):
     met = serializers.BooleanField()
 
 
+class TierAtRiskSerializer(serializers.Serializer):
+    """A partner flagged at risk (docs/tiers.md): its own tier's requirements measured now, the review that
+    flagged it and the day of the review that decides."""
+
+    tier = serializers.CharField(source="tier.name")
+    flagged_in = serializers.CharField()
+    since = serializers.DateField(allow_null=True, read_only=True)
+    next_review_on = serializers.DateField(read_only=True)
+    requirements = TierProgressRequirementSerializer(many=True)
+
+
 class TierProgressSerializer(serializers.Serializer):
     tier = serializers.CharField(source="tier.name")
     next_tier = serializers.CharField(source="next_tier.name", allow_null=True, default=None)
     requirements = TierProgressRequirementSerializer(many=True)
+    at_risk = TierAtRiskSerializer(allow_null=True, source="tier_at_risk", default=None)
 
 
 class PartnerApiFilter(PartnerFilter):
@@ -107,8 +119,10 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=TierProgressSerializer, summary="What the partner needs for its next tier")
     @action(detail=True, methods=["get"], url_path="tier-progress", filterset_class=None, pagination_class=None)
     def tier_progress(self, request, pk=None):
-        partner = self.get_object()
-        return Response(TierProgressSerializer(tier_engine.tier_progress(partner)).data)
+        from partners.selectors import tier_panel
+
+        panel = tier_panel(self.get_object())
+        return Response(TierProgressSerializer({**panel["tier_progress"], "tier_at_risk": panel["tier_at_risk"]}).data)
 
     # Standing (docs/partner-status.md): channel managers and program admins; each change is audited and
     # the partner's status history is its audit trail. 409 for a change the status forbids.

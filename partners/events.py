@@ -1,10 +1,15 @@
 """Partner events and who hears about them."""
 
+from decimal import Decimal
+
 from django.urls import reverse
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from partners.models import RequirementMetric
 from prm.events import register_event_type
+from prm.inputs import parse_iso_date
 from prm.notifications import Notice, notice_for
 
 register_event_type("partner.created", category="partners", description="A partner organisation was created.")
@@ -87,14 +92,39 @@ def _application_submitted(event):
 
 @notice_for("partner.tier_at_risk")
 def _tier_at_risk(event):
+    """At risk: which tier, its unmet requirements as the review measured them, and when the next review
+    decides (rules: docs/tiers.md)."""
     if event.partner_id is None:
         return []
     payload = event.payload
     url = reverse("partners:detail", args=[event.partner_id])
-    body = _(
-        "The %(period)s tier review found you short of the %(tier)s requirements. "
-        "If you are still short at the next review, your tier moves down. See what you need on your profile."
-    ) % {"period": payload["period"], "tier": payload["tier"]}
+    names = {"period": payload["period"], "tier": payload["tier"]}
+    lines = [_("The %(period)s tier review found you short of the %(tier)s requirements.") % names]
+    unmet = payload.get("unmet") or []
+    if unmet:
+        lines.append(
+            _("Still needed: %(requirements)s.")
+            % {
+                "requirements": "; ".join(
+                    _("%(requirement)s %(actual)s of %(required)s")
+                    % {
+                        "requirement": RequirementMetric(row["metric"]).label,
+                        "actual": number_format(Decimal(row["actual"]), 0, force_grouping=True),
+                        "required": number_format(Decimal(row["required"]), 0, force_grouping=True),
+                    }
+                    for row in unmet
+                    if row.get("metric") in RequirementMetric.values
+                )
+            }
+        )
+    if payload.get("next_review_on"):
+        lines.append(
+            _("If you are still short at the next review on %(date)s, you move down one tier.")
+            % {"date": date_format(parse_iso_date(payload["next_review_on"]), "DATE_FORMAT")}
+        )
+    else:
+        lines.append(_("If you are still short at the next review, your tier moves down."))
+    body = " ".join(lines)
     admins = User.objects.filter(partner_id=event.partner_id, is_active=True, role=Role.PARTNER_ADMIN)
     managers = User.objects.filter(pk=payload.get("channel_manager_id"), is_active=True)
     return [
@@ -103,6 +133,7 @@ def _tier_at_risk(event):
             users=managers,
             title=_("%(partner)s is at risk of losing %(tier)s")
             % {"partner": payload["partner_name"], "tier": payload["tier"]},
+            body=body,
             url=url,
         ),
     ]

@@ -146,9 +146,14 @@ def plan_panel(partner: Partner) -> dict:
 
 
 def tier_panel(partner: Partner, tiers=None) -> dict:
-    from partners import tier_engine
+    """The next tier's requirements and, when the partner is at risk, its own tier's (docs/tiers.md)."""
+    from partners import tier_engine, tier_review
 
-    return {"tier_progress": tier_engine.tier_progress(partner, tiers=tiers)}
+    tiers = list(tiers) if tiers is not None else tier_engine.ranked_tiers()
+    return {
+        "tier_progress": tier_engine.tier_progress(partner, tiers=tiers),
+        "tier_at_risk": tier_review.at_risk_status(partner, tiers=tiers),
+    }
 
 
 def profile_extras(user, partner: Partner) -> dict:

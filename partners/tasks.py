@@ -7,7 +7,8 @@ from partners import onboarding, tier_review
 
 @shared_task
 def run_quarterly_tier_review(period: str | None = None) -> int:
-    """The quarter's tier review (beat: first day of each quarter); a second run of a quarter does nothing."""
+    """The tier review of the quarter that has just ended (beat: first day of each quarter), measured on that
+    quarter's complete data (docs/tiers.md); a second run of a quarter does nothing."""
     review = tier_review.run_tier_review(period=period, actor=None)
     return review.pk
 

@@ -48,13 +48,18 @@ def measure(metric: str, partner_ids: Iterable[int], since: date, until: date) -
 
 # --- Evaluation: many partners at once ---------------------------------------------------------------
 
-TRAILING_DAYS = 365
 CHUNK = 1000  # partner ids per provider call: bounded IN lists on every database
 
 
 def window(on: date) -> tuple[date, date]:
-    """The trailing 12 months ending with `on`, as [since, until)."""
-    return on - timedelta(days=TRAILING_DAYS), on + timedelta(days=1)
+    """The trailing 12 calendar months ending with `on` (included), as [since, until): for the last day of a
+    quarter that is exactly the four quarters ending with it (docs/tiers.md)."""
+    until = on + timedelta(days=1)
+    try:
+        since = until.replace(year=until.year - 1)
+    except ValueError:  # 29 February: the year before has none
+        since = until.replace(year=until.year - 1, day=28)
+    return since, until
 
 
 def measured_metrics(tiers) -> list[str]:
@@ -87,6 +92,20 @@ def qualifying_tier(tiers, values: dict[str, Decimal]):
     return best
 
 
+def requirement_rows(tier, values: dict[str, Decimal]) -> list[dict]:
+    """Each requirement of `tier` against measured values: metric, name, required, actual, met."""
+    return [
+        {
+            "metric": requirement.metric,
+            "name": requirement.get_metric_display(),
+            "required": requirement.minimum,
+            "actual": Decimal(values.get(requirement.metric, 0)),
+            "met": Decimal(values.get(requirement.metric, 0)) >= requirement.minimum,
+        }
+        for requirement in tier.requirements.all()
+    ]
+
+
 def ranked_tiers():
     from partners.models import Tier
 
@@ -101,17 +120,7 @@ def tier_progress(partner, on: date | None = None, tiers=None) -> dict:
     next_tier = next((tier for tier in tiers if tier.rank > current.rank), None)
     target = next_tier or current
     metrics = [requirement.metric for requirement in target.requirements.all()]
-    values = measure_all([partner.pk], on, metrics)[partner.pk]
-    requirements = [
-        {
-            "metric": requirement.metric,
-            "name": requirement.get_metric_display(),
-            "required": requirement.minimum,
-            "actual": values.get(requirement.metric, Decimal(0)),
-            "met": values.get(requirement.metric, Decimal(0)) >= requirement.minimum,
-        }
-        for requirement in target.requirements.all()
-    ]
+    requirements = requirement_rows(target, measure_all([partner.pk], on, metrics)[partner.pk])
     return {
         "tier": current,
         "next_tier": next_tier,

@@ -1,16 +1,23 @@
-"""The quarterly tier review (DESIGN.md: Tiers).
+"""The quarterly tier review (DESIGN.md: Tiers; the rules are in docs/tiers.md).
 
-Every onboarding or active partner is measured set-based (one provider call per metric and chunk of
-partners). Its qualifying tier is the highest one whose requirements it meets:
-- above its tier: promoted at once;
-- at its tier: kept (an at-risk flag from the last review is cleared);
-- below its tier: flagged at risk, or demoted to the qualifying tier if it was already at risk from an
-  earlier review; a channel manager's "keep tier" override spares it once.
+Every rule of the review lives here:
+- The review of quarter Q measures Q's complete data whenever it runs: the 12 months ending on Q's last day.
+  The scheduled task (first day of each fiscal quarter) reviews the quarter that has just ended.
+- A review can be applied only once its quarter has ended, and never before a later quarter's applied
+  review; before that it is a preview.
+- Every onboarding or active partner is measured set-based (one provider call per metric and chunk of
+  partners). Its qualifying tier is the highest one whose requirements it meets:
+  - above its tier: promoted at once;
+  - at its tier: kept (an at-risk flag is cleared);
+  - below its tier: flagged at risk; a partner flagged by the review of the previous quarter is demoted
+    one tier (never more per review), and flagged again if it is still short of the tier below; a flag
+    from an older review only renews the flag; a channel manager's "keep tier" override spares it once.
 One TierReview per quarter and one outcome per partner: running the same quarter again changes nothing.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,7 +38,7 @@ from partners.models import (
 )
 from prm.audit import record_audit
 from prm.events import record_event
-from prm.periods import parse_period, quarter_of
+from prm.periods import Period, parse_period, quarter_of
 
 REVIEWED_STATUSES = (PartnerStatus.ONBOARDING, PartnerStatus.ACTIVE)
 
@@ -53,17 +60,87 @@ class Proposal:
     def changes_tier(self) -> bool:
         return self.to_tier.pk != self.from_tier.pk
 
+    @property
+    def at_risk_tier(self) -> Tier | None:
+        """The tier the partner is flagged at risk of after this review: its tier when flagged, the tier
+        below when demoted one step and still short of it."""
+        if self.action == ReviewAction.FLAG_AT_RISK:
+            return self.from_tier
+        if self.action == ReviewAction.DEMOTE and self.qualified_tier.rank < self.to_tier.rank:
+            return self.to_tier
+        return None
+
+
+# --- Quarters: which one a review measures, when it can be applied -------------------------------------
+
+
+def previous_quarter(quarter: Period) -> Period:
+    return quarter_of(quarter.start - timedelta(days=1))
+
+
+def next_quarter(quarter: Period) -> Period:
+    return quarter_of(quarter.end)
+
+
+def last_ended_quarter(today: date) -> Period:
+    """The quarter the scheduled review reviews when it runs on `today`: the latest one that has ended."""
+    return previous_quarter(quarter_of(today))
+
+
+def measured_on(quarter: Period) -> date:
+    """The review of a quarter measures the 12 months ending on the quarter's last day."""
+    return quarter.end - timedelta(days=1)
+
+
+def applicable_from(quarter: Period) -> date:
+    """The first day the review of `quarter` can be applied (the schedule runs it that day)."""
+    return quarter.end
+
+
+def _quarter(period: str) -> Period:
+    try:
+        parsed = parse_period(period)
+    except ValueError as error:
+        raise ValidationError({"period": str(error)}) from error
+    if "-Q" not in parsed.key:
+        raise ValidationError({"period": _("Tier reviews are quarterly: use a quarter like 2026-Q4.")})
+    return parsed
+
 
 def period_key(period: str | None, on: date | None = None) -> str:
+    """The quarter `period` names, or by default the last one that ended before `on` (today)."""
     if period:
-        try:
-            parsed = parse_period(period)
-        except ValueError as error:
-            raise ValidationError({"period": str(error)}) from error
-        if "-Q" not in parsed.key:
-            raise ValidationError({"period": _("Tier reviews are quarterly: use a quarter like 2026-Q4.")})
-        return parsed.key
-    return quarter_of(on or timezone.localdate()).key
+        return _quarter(period).key
+    return last_ended_quarter(on or timezone.localdate()).key
+
+
+def default_preview_period(today: date | None = None) -> str:
+    """The review to look at first: the last ended quarter until it is applied, then the running quarter."""
+    today = today or timezone.localdate()
+    due = last_ended_quarter(today)
+    if TierReview.objects.filter(period=due.key, completed_at__isnull=False).exists():
+        return quarter_of(today).key
+    return due.key
+
+
+def refusal(quarter: Period, today: date) -> str | None:
+    """Why the review of `quarter` cannot be applied on `today` (None: it can)."""
+    if applicable_from(quarter) > today:
+        return _(
+            "The %(period)s review can be applied from %(date)s, once the quarter has ended; until then it is a "
+            "preview."
+        ) % {"period": quarter.key, "date": applicable_from(quarter).isoformat()}
+    later = (
+        TierReview.objects.filter(completed_at__isnull=False, period__gt=quarter.key)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    if later:
+        return _("The %(later)s review is applied already; an earlier quarter can no longer be applied.") % {
+            "later": later
+        }
+    return None
 
 
 def _reviewed_partners():
@@ -74,11 +151,23 @@ def _reviewed_partners():
     )
 
 
-def propose(*, partners, on: date, review: TierReview | None = None) -> list[Proposal]:
-    """What the review would do for each partner; reads only, a fixed number of queries per chunk."""
+def _one_below(tiers, tier):
+    lower = [t for t in tiers if t.rank < tier.rank]
+    return max(lower, key=lambda t: t.rank) if lower else tier
+
+
+def propose(*, partners, quarter: Period, review: TierReview | None = None) -> list[Proposal]:
+    """What the review of `quarter` would do for each partner; reads only, a fixed number of queries per chunk."""
     tiers = tier_engine.ranked_tiers()
     by_id = {tier.pk: tier for tier in tiers}
     metrics = tier_engine.measured_metrics(tiers)
+    # Only the previous quarter's flags are due: a partner flagged at review Q is demoted by review Q+1.
+    due_flag = (
+        TierReview.objects.filter(period=previous_quarter(quarter).key, completed_at__isnull=False)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    on = measured_on(quarter)
     partners = list(partners)
     proposals: list[Proposal] = []
     for start in range(0, len(partners), tier_engine.CHUNK):
@@ -94,18 +183,18 @@ def propose(*, partners, on: date, review: TierReview | None = None) -> list[Pro
             current = by_id[partner.tier_id]
             qualified = tier_engine.qualifying_tier(tiers, values[partner.pk])
             hold = holds.get(partner.pk)
-            was_at_risk = partner.at_risk_review_id is not None and (
+            flagged = partner.at_risk_review_id is not None and (
                 review is None or partner.at_risk_review_id != review.pk
             )
             if qualified.rank > current.rank:
                 action, to_tier = ReviewAction.PROMOTE, qualified
             elif qualified.rank == current.rank:
-                action = ReviewAction.RECOVERED if was_at_risk else ReviewAction.KEEP
+                action = ReviewAction.RECOVERED if flagged else ReviewAction.KEEP
                 to_tier = current
             elif hold is not None:
                 action, to_tier = ReviewAction.OVERRIDDEN, current
-            elif was_at_risk:
-                action, to_tier = ReviewAction.DEMOTE, qualified
+            elif due_flag is not None and partner.at_risk_review_id == due_flag:
+                action, to_tier = ReviewAction.DEMOTE, _one_below(tiers, current)
             else:
                 action, to_tier = ReviewAction.FLAG_AT_RISK, current
             proposals.append(
@@ -123,28 +212,57 @@ def propose(*, partners, on: date, review: TierReview | None = None) -> list[Pro
 
 
 def preview_tier_review(*, period: str | None = None, on: date | None = None) -> dict:
-    """Every proposed change of the review, without writing anything (the program admin's preview)."""
+    """Every proposed change of the review, without writing anything (the program admin's preview).
+    `period` defaults to default_preview_period; `on` is today."""
     on = on or timezone.localdate()
-    key = period_key(period, on)
-    review = TierReview.objects.filter(period=key).first()
-    proposals = [] if review and review.completed_at else propose(partners=_reviewed_partners(), on=on, review=review)
-    return {"period": key, "review": review, "proposals": proposals, "evaluated_on": on}
+    quarter = _quarter(period or default_preview_period(on))
+    review = TierReview.objects.filter(period=quarter.key).first()
+    completed = bool(review and review.completed_at)
+    proposals = [] if completed else propose(partners=_reviewed_partners(), quarter=quarter, review=review)
+    return {
+        "period": quarter.key,
+        "review": review,
+        "proposals": proposals,
+        "evaluated_on": measured_on(quarter),
+        "applicable_from": applicable_from(quarter),
+        "refusal": None if completed else refusal(quarter, on),
+    }
+
+
+def _unmet(tier: Tier, proposal: Proposal) -> list[dict]:
+    values = {metric: Decimal(v) for metric, v in proposal.measurements.items()}
+    return [
+        {"metric": row["metric"], "required": str(row["required"]), "actual": str(row["actual"])}
+        for row in tier_engine.requirement_rows(tier, values)
+        if not row["met"]
+    ]
 
 
 def run_tier_review(*, period: str | None = None, actor: User | None = None, on: date | None = None) -> TierReview:
-    """Apply the review for a quarter once: promotions, at-risk flags, demotions, history and events."""
+    """Apply the review of a quarter once (default: the last quarter that ended before `on`, today):
+    promotions, at-risk flags, one-step demotions, history and events."""
     from partners.services import change_partner_tier
 
     if actor is not None and actor.role != Role.PROGRAM_ADMIN:
         raise PermissionDenied(_("Only program admins run the tier review."))
     on = on or timezone.localdate()
-    key = period_key(period, on)
-    review, _created = TierReview.objects.get_or_create(period=key, defaults={"evaluated_on": on, "started_by": actor})
+    quarter = _quarter(period_key(period, on))
+    key = quarter.key
+    done = TierReview.objects.filter(period=key, completed_at__isnull=False).first()
+    if done is not None:
+        return done  # idempotent: the quarter was reviewed already
+    reason = refusal(quarter, on)
+    if reason:
+        raise ValidationError({"period": reason})
+    next_review_on = applicable_from(next_quarter(quarter))
+    review, _created = TierReview.objects.get_or_create(
+        period=key, defaults={"evaluated_on": measured_on(quarter), "started_by": actor}
+    )
     with transaction.atomic():
         review = TierReview.objects.select_for_update().get(pk=review.pk)
         if review.completed_at is not None:
-            return review  # idempotent: the quarter was reviewed already
-        proposals = propose(partners=_reviewed_partners(), on=review.evaluated_on, review=review)
+            return review
+        proposals = propose(partners=_reviewed_partners(), quarter=quarter, review=review)
         flag_ids, clear_ids = [], []
         for proposal in proposals:
             partner = proposal.partner
@@ -161,9 +279,10 @@ def run_tier_review(*, period: str | None = None, actor: User | None = None, on:
                     partner=partner,
                     tier=proposal.to_tier,
                     reason=f"Tier review {key}: still short of the {proposal.from_tier.name} requirements "
-                    f"after being flagged at risk at the previous review.",
+                    f"after being flagged at risk at the previous review; one tier down.",
                 )
-            if proposal.action == ReviewAction.FLAG_AT_RISK:
+            at_risk_of = proposal.at_risk_tier
+            if at_risk_of is not None:
                 flag_ids.append(partner.pk)
                 record_event(
                     "partner.tier_at_risk",
@@ -172,16 +291,18 @@ def run_tier_review(*, period: str | None = None, actor: User | None = None, on:
                     payload={
                         "partner_id": partner.pk,
                         "partner_name": partner.name,
-                        "tier": proposal.from_tier.name,
+                        "tier": at_risk_of.name,
                         "qualified_tier": proposal.qualified_tier.name,
                         "period": key,
                         "channel_manager_id": partner.channel_manager_id,
+                        "unmet": _unmet(at_risk_of, proposal),
+                        "next_review_on": next_review_on.isoformat(),
                     },
                 )
             elif partner.at_risk_review_id is not None:
                 clear_ids.append(partner.pk)
         if flag_ids:
-            Partner.objects.filter(pk__in=flag_ids).update(at_risk_since=review.evaluated_on, at_risk_review=review)
+            Partner.objects.filter(pk__in=flag_ids).update(at_risk_since=on, at_risk_review=review)
         if clear_ids:
             Partner.objects.filter(pk__in=clear_ids).update(at_risk_since=None, at_risk_review=None)
         used = [p.override.pk for p in proposals if p.override is not None]
@@ -203,9 +324,10 @@ def run_tier_review(*, period: str | None = None, actor: User | None = None, on:
             batch_size=1000,
         )
         review.completed_at = timezone.now()
+        review.evaluated_on = measured_on(quarter)
         if actor is not None and review.started_by_id is None:
             review.started_by = actor
-        review.save(update_fields=["completed_at", "started_by"])
+        review.save(update_fields=["completed_at", "evaluated_on", "started_by"])
         record_audit(
             actor=actor,
             obj=review,
@@ -214,6 +336,28 @@ def run_tier_review(*, period: str | None = None, actor: User | None = None, on:
             changes={action: sum(1 for p in proposals if p.action == action) for action in ReviewAction.values},
         )
     return review
+
+
+def at_risk_status(partner: Partner, *, on: date | None = None, tiers=None) -> dict | None:
+    """What a partner flagged at risk sees: the tier at risk, its requirements measured now (the unmet ones
+    apart), the review that flagged it and the date of the review that decides. None when not at risk."""
+    if partner.at_risk_review_id is None:
+        return None
+    on = on or timezone.localdate()
+    tiers = list(tiers) if tiers is not None else tier_engine.ranked_tiers()
+    current = next(tier for tier in tiers if tier.pk == partner.tier_id)
+    flagged_in = TierReview.objects.filter(pk=partner.at_risk_review_id).values_list("period", flat=True).first()
+    flagging = _quarter(flagged_in) if flagged_in else last_ended_quarter(partner.at_risk_since or on)
+    metrics = [requirement.metric for requirement in current.requirements.all()]
+    rows = tier_engine.requirement_rows(current, tier_engine.measure_all([partner.pk], on, metrics)[partner.pk])
+    return {
+        "tier": current,
+        "flagged_in": flagging.key,
+        "since": partner.at_risk_since,
+        "next_review_on": applicable_from(next_quarter(flagging)),
+        "requirements": rows,
+        "unmet": [row for row in rows if not row["met"]],
+    }
 
 
 def override_tier(

@@ -472,7 +472,7 @@ class TierReviewPreviewView(RoleRequiredMixin, View):
     ]
 
     def get(self, request):
-        form = TierReviewForm(request.GET or None, initial={"period": quarter_of(timezone.localdate()).key})
+        form = TierReviewForm(request.GET or None, initial={"period": tier_review.default_preview_period()})
         period = form.cleaned_data["period"] if form.is_bound and form.is_valid() else None
         try:
             preview = tier_review.preview_tier_review(period=period)

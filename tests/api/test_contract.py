@@ -264,7 +264,7 @@ READS = [
     ("/api/v1/applications/{application}/", INTERNAL, APPLICATION_FIELDS),
     ("/api/v1/partners/", EVERYONE, PARTNER_FIELDS),
     ("/api/v1/partners/{partner}/", EVERYONE, PARTNER_FIELDS),
-    ("/api/v1/partners/{partner}/tier-progress/", EVERYONE, {"tier", "next_tier", "requirements"}),
+    ("/api/v1/partners/{partner}/tier-progress/", EVERYONE, {"tier", "next_tier", "requirements", "at_risk"}),
     ("/api/v1/tiers/", EVERYONE, {"id", "name", "rank", "requirements", "benefits"}),
     ("/api/v1/deals/", EVERYONE, DEAL_FIELDS),
     ("/api/v1/deals/{deal}/", EVERYONE, DEAL_FIELDS),

@@ -51,3 +51,20 @@ GOLD = {
     "reference_implementations": 1,
     "scorecard_score": 65,
 }
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Freeze the local date: today(date(2027, 1, 1)). Every `timezone.localdate()` without an argument
+    (services, selectors, the scheduled task) answers that day; a call with a value converts it as usual."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+
+    def freeze(day):
+        monkeypatch.setattr(
+            timezone, "localdate", lambda value=None, timezone=None: day if value is None else real(value, timezone)
+        )
+        return day
+
+    return freeze

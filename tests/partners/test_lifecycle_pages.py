@@ -1,5 +1,7 @@
 """Lifecycle pages: the public form, the recruit queue and scoring page, panels, plans, tier review, roles."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -249,7 +251,8 @@ def test_partners_cannot_override_or_record_references(client_for, partner_admin
     assert response.status_code == 403
 
 
-def test_program_admin_previews_then_applies_the_review(client_for, program_admin, fake_metrics):
+def test_program_admin_previews_then_applies_the_review(client_for, program_admin, fake_metrics, today):
+    today(date(2027, 1, 4))  # 2026-Q4 has ended: its review can be applied (docs/tiers.md)
     rising = PartnerFactory(tier=tier("Registered"), name="Rising Star")
     fake_metrics({rising.pk: GOLD})
     client = client_for(program_admin)
