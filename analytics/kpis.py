@@ -14,7 +14,7 @@ Definitions (period = a month, "2026-11", or a fiscal quarter, "2026-Q4"):
   record's date for that figure, the same date that puts it in a period (close date for bookings and
   lost deals, submitted_at for registrations, decided_at for pipeline and MDF commitments, paid_at for
   claims and paid commissions, earned_on for owed commissions, the fund's period start, the influence's
-  created_at for influenced pipeline), rounded half-up to cents per record (fx.services.converted: an
+  created_at for influenced pipeline), rounded half-up to cents per record (fx.selectors.converted: an
   indexed as-of lookup inside the same INSERT ... SELECT, evaluated only for rows not in the program
   currency). A record whose currency has no rate on that date is left out of every figure (amounts AND
   counts, so the figures stay consistent with each other) and counted in `other_currency_records`.
@@ -169,7 +169,7 @@ def _in_program_currency():
 
 def _money(amount: str, day: str, currency: str = "currency"):
     """The record's amount in the program currency at the rate of `day` (NULL without a rate: Sum skips it)."""
-    from fx.services import converted
+    from fx.selectors import converted
 
     return converted(amount, currency, day)
 
@@ -177,7 +177,7 @@ def _money(amount: str, day: str, currency: str = "currency"):
 def _counted(day: str, currency: str = "currency") -> Q:
     """The record is in the program currency or has a rate on `day`: it counts; otherwise it is an
     other-currency record."""
-    from fx.services import convertible
+    from fx.selectors import convertible
 
     return convertible(currency, day)
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Count
 
 from deals.models import DealRegistration, DealSource, DealStatus
-from fx.services import program_sum
+from fx.selectors import program_sum
 from partners.tier_engine import provides
 
 

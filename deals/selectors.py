@@ -20,7 +20,7 @@ from deals.models import (
     Lead,
     LeadStatus,
 )
-from fx.services import program_sum
+from fx.selectors import program_sum
 from prm.audit import history_of
 
 CANDIDATE_LIMIT = 200

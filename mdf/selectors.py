@@ -11,7 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from deals.models import DealRegistration, DealStatus
-from fx.services import program_sum
+from fx.selectors import program_sum
 from mdf.models import (
     AWAITING_PAYMENT,
     ClaimStatus,
