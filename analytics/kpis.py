@@ -32,6 +32,10 @@ Definitions (period = a month, "2026-11", or a fiscal quarter, "2026-Q4"):
   still open or were since won, lost or expired (pipeline created in the period).
 - influenced_bookings: won deals of another partner, or direct deals, that the partner has at least one
   Influence row on, by the deal's close_date (a deal counts once whatever the number of influence kinds).
+- program_influenced_bookings: the same deals counted once for the whole program: each at its first
+  eligible influence (lowest Influence id not by the deal's own sourcing partner). Program figures (totals,
+  trend, groups) sum this column, so a direct deal of 75,000 influenced by two partners is 75,000 of
+  program influenced business while each partner's influenced_bookings still credits it in full.
 - influenced_pipeline: approved (open) deals of another partner, or direct, by the partner's first
   influence's created_at.
 - certified_people: distinct people of the partner holding a certificate (not revoked) issued before
@@ -74,6 +78,7 @@ TENTH = Decimal("0.1")
 MONEY_FIELDS = (
     "sourced_bookings",
     "influenced_bookings",
+    "program_influenced_bookings",
     "sourced_pipeline",
     "influenced_pipeline",
     "new_bookings",
@@ -268,10 +273,20 @@ def _first_influences(partner_ids):
     earlier = Influence.objects.filter(
         deal_id=OuterRef("deal_id"), partner_id=OuterRef("partner_id"), pk__lt=OuterRef("pk")
     )
-    influences = Influence.objects.filter(~Exists(earlier)).filter(
-        Q(deal__partner__isnull=True) | ~Q(deal__partner_id=F("partner_id"))
-    )
-    return _scope(influences, partner_ids)
+    return _scope(_eligible(Influence.objects.filter(~Exists(earlier))), partner_ids)
+
+
+def _eligible(influences):
+    """Influences that count: never the deal's own sourcing partner's."""
+    return influences.filter(Q(deal__partner__isnull=True) | ~Q(deal__partner_id=F("partner_id")))
+
+
+def _first_on_deal() -> Q:
+    """The influence row is the deal's first eligible one (the deal's program-level credit goes there)."""
+    from deals.models import Influence
+
+    earlier = _eligible(Influence.objects.filter(deal_id=OuterRef("deal_id"), pk__lt=OuterRef("pk")))
+    return ~Q(Exists(earlier))
 
 
 def _influence_sources(horizon: Horizon, partner_ids):
@@ -283,13 +298,16 @@ def _influence_sources(horizon: Horizon, partner_ids):
         .values("partner_id", bucket=TruncMonth("deal__close_date"))
     )
     counted = _counted("deal__close_date", "deal__currency")
+    amount = _money("deal__amount", "deal__close_date", "deal__currency")
     yield (
         won.annotate(
-            k_value=Sum(_money("deal__amount", "deal__close_date", "deal__currency"), filter=counted),
+            k_value=Sum(amount, filter=counted),
+            k_program=Sum(amount, filter=counted & _first_on_deal()),
             k_other=Count("id", filter=~counted),
         ),
         {
             "influenced_bookings": "k_value",
+            "program_influenced_bookings": "k_program",
             "other_currency_records": "k_other",
         },
     )
