@@ -183,3 +183,49 @@ def program_sum(amount: str, day: str, currency: str = "currency", **options):
 def unconverted_count(day: str, currency: str = "currency"):
     """Count(...) of the records in another currency with no rate on `day` (left out of `program_sum`)."""
     return Count("id", filter=~convertible(currency, day))
+
+
+def unconverted(queryset, amount: str, day: str, currency: str = "currency", to: str | None = None) -> list[dict]:
+    """The records of `queryset` that cannot be converted into `to` (default the program currency) on
+    their `day`: one row per currency, `{"currency", "records", "amount"}` with the amount in that
+    currency (one grouped query). Pages show these as an "unconverted" line instead of dropping them."""
+    rows = (
+        queryset.filter(~convertible(currency, day, to))
+        .order_by()
+        .values(currency)
+        .annotate(records=Count("id"), total=Sum(amount))
+        .order_by(currency)
+    )
+    return [
+        {
+            "currency": row[currency],
+            "records": row["records"],
+            "amount": Decimal(row["total"] or 0).quantize(CENT),
+        }
+        for row in rows
+    ]
+
+
+def missing_rates(queryset, day: str, currency: str = "currency", to: str | None = None) -> dict[str, date]:
+    """{currency: the earliest `day` on which a record of `queryset` cannot be converted into `to`} (one
+    grouped query, two when `to` is not the program currency): what finance is alerted about
+    (fx.services.report_missing_rates). When `to` itself has no rate, `to` is reported too."""
+    from django.db.models import Min
+
+    to = to or program_currency()
+    rows = (
+        queryset.filter(~convertible(currency, day, to))
+        .order_by()
+        .values(currency)
+        .annotate(since=Min(day))
+        .values_list(currency, "since")
+    )
+    missing: dict[str, date] = {}
+    for code, since in rows:
+        if since is None:
+            continue
+        if rate_on(code, since) is None:
+            missing[code] = min(since, missing.get(code, since))
+        if rate_on(to, since) is None:
+            missing[to] = min(since, missing.get(to, since))
+    return missing

@@ -7,9 +7,11 @@ the rule; this module only writes.
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,8 +20,10 @@ from accounts.models import Role
 from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate
 from fx.selectors import program_currency
 from prm.audit import record_audit
+from prm.events import record_event, register_event_type
 from prm.guards import require_role
 from prm.money import is_currency
+from prm.notifications import Notice, notice_for
 
 FINANCE = {Role.FINANCE}
 EARLIEST = date(2000, 1, 1)
@@ -151,3 +155,53 @@ def _queue_rollups(currency: str) -> None:
     from analytics.services import mark_dirty
 
     mark_dirty(partner_ids=partners_with_currency(currency))
+
+
+# --- missing rates: finance hears about them ---------------------------------------------------------
+
+register_event_type(
+    "fx.rate_missing",
+    category="analytics",
+    description="Amounts in a currency with no exchange rate for their date are shown unconverted.",
+    public=False,
+)
+
+
+def report_missing_rates(missing: dict, *, where: str):
+    """Alert finance about currencies without a rate (`missing`: {currency: earliest day needing one},
+    e.g. from fx.selectors.missing_rates): one `fx.rate_missing` event per currency, not repeated while
+    an earlier alert for that currency (since its latest recorded rate) already covers the day. Pages keep
+    showing the amounts as unconverted meanwhile (docs/fx.md: Missing rates). Returns the new events."""
+    from prm.models import DomainEvent
+
+    events = []
+    for currency, since in sorted(missing.items()):
+        latest = (
+            ExchangeRate.objects.filter(currency=currency).order_by("-created_at").values_list("created_at", flat=True)
+        ).first()
+        told = DomainEvent.objects.filter(name="fx.rate_missing", payload__currency=currency)
+        if latest is not None:
+            told = told.filter(created_at__gte=latest)
+        if any(date.fromisoformat(day) <= since for day in told.values_list("payload__since", flat=True)):
+            continue
+        events.append(
+            record_event("fx.rate_missing", payload={"currency": currency, "since": since.isoformat(), "where": where})
+        )
+    return events
+
+
+@notice_for("fx.rate_missing")
+def _rate_missing_notice(event):
+    from accounts.models import User
+
+    currency, since = event.payload.get("currency", ""), event.payload.get("since", "")
+    yield Notice(
+        users=User.objects.filter(role=Role.FINANCE, is_active=True),
+        title=_("No exchange rate for %(currency)s on %(date)s") % {"currency": currency, "date": since},
+        body=_(
+            "Amounts in %(currency)s dated from %(date)s on cannot be converted (%(where)s): they are shown "
+            "unconverted until you record a rate."
+        )
+        % {"currency": currency, "date": since, "where": event.payload.get("where", "")},
+        url=reverse("fx:rate_new") + "?" + urlencode({"currency": currency, "effective_from": since}),
+    )

@@ -100,6 +100,18 @@ def totals(funds_queryset) -> dict:
     )
 
 
+def balances_by_currency(user, partner_id: int) -> list[dict]:
+    """A partner's fund figures summed per currency (currency order), never across currencies (one query)."""
+    return [
+        _cents(row)
+        for row in fund_list(user)
+        .filter(partner_id=partner_id)
+        .values("currency")
+        .annotate(**{name: Coalesce(Sum(name), Value(ZERO), output_field=MONEY) for name in FIGURES})
+        .order_by("currency")
+    ]
+
+
 def partner_overview_balance(user) -> dict | None:
     """The figures of the partner's main currency (the one with the most money), or None (one query)."""
     rows = [
