@@ -125,7 +125,7 @@ def record_rate(*, user, currency, rate, effective_from, note: str = "") -> Exch
         reason=note,
         changes=changes,
     )
-    transaction.on_commit(lambda: _queue_rollups(row.currency))
+    transaction.on_commit(lambda: _queue_rollups(row.currency, row.effective_from))
     return row
 
 
@@ -151,10 +151,14 @@ def partners_with_currency(currency: str) -> set[int]:
     return ids
 
 
-def _queue_rollups(currency: str) -> None:
+def _queue_rollups(currency: str, since: date | None = None) -> None:
     from analytics.services import mark_dirty
+    from commissions.services import reconsider_spiffs
 
     mark_dirty(partner_ids=partners_with_currency(currency))
+    if since is not None:
+        # Won deals a spiff could not decide without this rate are decided now (docs/fx.md: Incentives).
+        reconsider_spiffs(currency=currency, since=since)
 
 
 # --- missing rates: finance hears about them ---------------------------------------------------------
