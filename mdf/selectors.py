@@ -28,7 +28,7 @@ from partners.models import Tier
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
-FIGURES = ("accrued", "allocated", "committed", "claimed", "paid", "expired", "available")
+FIGURES = ("accrued", "allocated", "committed", "claimed", "paid", "expired", "available", "recovery_owed")
 
 
 def _cents(row: dict) -> dict:
@@ -79,16 +79,19 @@ def ledger_figures(fund_ids) -> dict[int, dict]:
         FundEntry.objects.filter(fund_id__in=list(fund_ids))
         .values("fund_id")
         .annotate(
-            accrued=_signed({EntryKind.ACCRUAL: 1, EntryKind.ACCRUAL_REVERSAL: -1}),
+            accrued=_signed({EntryKind.ACCRUAL: 1, EntryKind.ACCRUAL_REVERSAL: -1, EntryKind.RECOVERY_OWED: -1}),
             allocated=_signed({EntryKind.ALLOCATION: 1}),
             committed=_signed({EntryKind.COMMITMENT: 1, EntryKind.RELEASE: -1, EntryKind.PAYMENT: -1}),
             paid=_signed({EntryKind.PAYMENT: 1}),
             expired=_signed({EntryKind.EXPIRY: 1}),
+            recovery_owed=_signed({EntryKind.RECOVERY_OWED: 1, EntryKind.RECOVERY: -1}),
         )
     )
     result = {}
     for row in rows:
-        row["available"] = row["accrued"] + row["allocated"] - row["committed"] - row["paid"] - row["expired"]
+        row["available"] = (
+            row["accrued"] + row["allocated"] + row["recovery_owed"] - row["committed"] - row["paid"] - row["expired"]
+        )
         result[row.pop("fund_id")] = _cents(row)
     return result
 
