@@ -429,6 +429,48 @@ def _commission_sources(horizon: Horizon, partner_ids):
     )
 
 
+def missing_rates(horizon: Horizon, partner_ids) -> dict:
+    """{currency: earliest day} of the horizon's records the rollup could not convert (no rate for the
+    record's date): won and registered deals, MDF requests, claims and funds, commission entries. Finance
+    is alerted about them after each rollup (fx.services.report_missing_rates; docs/fx.md)."""
+    from commissions.models import CommissionEntry
+    from deals.models import DealRegistration, DealStatus
+    from fx.selectors import missing_rates as missing_in
+    from mdf.models import Fund, MdfClaim, MdfRequest
+
+    start_at = _aware(horizon.start)
+    deals = DealRegistration.objects.all()
+    if partner_ids is not None:
+        # A partner's influenced deals are other partners' or direct ones: include them.
+        deals = deals.filter(Q(partner_id__in=list(partner_ids)) | Q(influences__partner_id__in=list(partner_ids)))
+    sources = [
+        (deals.filter(status=DealStatus.WON, close_date__gte=horizon.start), "close_date"),
+        (
+            _scope(DealRegistration.objects, partner_ids)
+            .filter(submitted_at__gte=start_at)
+            .alias(fx_day=TruncDate("submitted_at")),
+            "fx_day",
+        ),
+        (
+            _scope(MdfRequest.objects, partner_ids)
+            .filter(decided_at__gte=start_at)
+            .alias(fx_day=TruncDate("decided_at")),
+            "fx_day",
+        ),
+        (
+            _scope(MdfClaim.objects, partner_ids).filter(paid_at__gte=start_at).alias(fx_day=TruncDate("paid_at")),
+            "fx_day",
+        ),
+        (_scope(Fund.objects, partner_ids).filter(period_start__gte=horizon.start), "period_start"),
+        (_scope(CommissionEntry.objects, partner_ids).filter(earned_on__gte=horizon.start), "earned_on"),
+    ]
+    missing: dict = {}
+    for queryset, day in sources:
+        for currency, since in missing_in(queryset, day).items():
+            missing[currency] = min(since, missing.get(currency, since))
+    return missing
+
+
 SOURCES = (_deal_sources, _influence_sources, _lead_sources, _enablement_sources, _mdf_sources, _commission_sources)
 ACCUMULATED = MONEY_FIELDS + COUNT_FIELDS + ("certified_people",)
 # Progress steps of a rebuild: started (outside the transaction), months written, quarters written.

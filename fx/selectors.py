@@ -185,19 +185,23 @@ def unconverted_count(day: str, currency: str = "currency"):
     return Count("id", filter=~convertible(currency, day))
 
 
-def unconverted(queryset, amount: str, day: str, currency: str = "currency", to: str | None = None) -> list[dict]:
+def unconverted(
+    queryset, amount: str, day: str, currency: str = "currency", to: str | None = None, group: tuple = ()
+) -> list[dict]:
     """The records of `queryset` that cannot be converted into `to` (default the program currency) on
-    their `day`: one row per currency, `{"currency", "records", "amount"}` with the amount in that
-    currency (one grouped query). Pages show these as an "unconverted" line instead of dropping them."""
+    their `day`: one row per currency (and per `group` field, e.g. ("partner_id",)), `{"currency",
+    "records", "amount", *group}` with the amount in that currency (one grouped query). Pages show these
+    as an "unconverted" line instead of dropping them."""
     rows = (
         queryset.filter(~convertible(currency, day, to))
         .order_by()
-        .values(currency)
+        .values(*group, currency)
         .annotate(records=Count("id"), total=Sum(amount))
-        .order_by(currency)
+        .order_by(*group, currency)
     )
     return [
         {
+            **{name: row[name] for name in group},
             "currency": row[currency],
             "records": row["records"],
             "amount": Decimal(row["total"] or 0).quantize(CENT),

@@ -19,6 +19,9 @@ from partners.models import RequirementMetric
 Provider = Callable[[list[int], date, date], dict[int, Decimal]]
 
 _PROVIDERS: dict[str, Provider] = {}
+# Money metrics also say what they could not convert (no exchange rate for the day): {partner_id: [rows
+# {"currency", "records", "amount"}]}; shown beside the figure, never silently left out (docs/fx.md).
+_UNCONVERTED: dict[str, Callable[[list[int], date, date], dict[int, list[dict]]]] = {}
 
 
 def register_provider(metric: str, provider: Provider) -> Provider:
@@ -36,6 +39,22 @@ def provides(metric: str):
         return register_provider(metric, provider)
 
     return register
+
+
+def reports_unconverted(metric: str):
+    """Register the function that lists, per partner, the amounts `metric` could not convert."""
+
+    def register(reporter):
+        _UNCONVERTED[metric] = reporter
+        return reporter
+
+    return register
+
+
+def unconverted(metric: str, partner_ids: Iterable[int], since: date, until: date) -> dict[int, list[dict]]:
+    """{partner_id: rows} of the amounts the metric left unconverted (empty for other metrics)."""
+    reporter = _UNCONVERTED.get(metric)
+    return reporter(list(partner_ids), since, until) if reporter else {}
 
 
 def measure(metric: str, partner_ids: Iterable[int], since: date, until: date) -> dict[int, Decimal]:
@@ -102,8 +121,11 @@ def tier_progress(partner, on: date | None = None, tiers=None) -> dict:
     target = next_tier or current
     metrics = [requirement.metric for requirement in target.requirements.all()]
     values = measure_all([partner.pk], on, metrics)[partner.pk]
+    since, until = window(on)
+    missing = {metric: unconverted(metric, [partner.pk], since, until).get(partner.pk, []) for metric in metrics}
     requirements = [
         {
+            "unconverted": missing.get(requirement.metric, []),
             "metric": requirement.metric,
             "name": requirement.get_metric_display(),
             "required": requirement.minimum,

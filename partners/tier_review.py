@@ -74,6 +74,16 @@ def _reviewed_partners():
     )
 
 
+def _measurements(values: dict, missing: dict, partner_id: int) -> dict:
+    """The measured values as text, and per money metric what it left unconverted ("1200.00 CHF")."""
+    measured = {metric: str(value) for metric, value in values.items()}
+    for metric, by_partner in missing.items():
+        if by_partner.get(partner_id):
+            rows = by_partner[partner_id]
+            measured[f"{metric}_unconverted"] = ", ".join(f"{row['amount']} {row['currency']}" for row in rows)
+    return measured
+
+
 def propose(*, partners, on: date, review: TierReview | None = None) -> list[Proposal]:
     """What the review would do for each partner; reads only, a fixed number of queries per chunk."""
     tiers = tier_engine.ranked_tiers()
@@ -85,6 +95,9 @@ def propose(*, partners, on: date, review: TierReview | None = None) -> list[Pro
         chunk = partners[start : start + tier_engine.CHUNK]
         ids = [p.pk for p in chunk]
         values = tier_engine.measure_all(ids, on, metrics)
+        since, until = tier_engine.window(on)
+        # Amounts a money metric could not convert are recorded with the measurements (docs/fx.md).
+        missing = {metric: tier_engine.unconverted(metric, ids, since, until) for metric in metrics}
         holds = {}
         for override in TierOverride.objects.filter(
             partner_id__in=ids, decision=TierOverrideDecision.KEEP_TIER, used_by_review__isnull=True
@@ -115,7 +128,14 @@ def propose(*, partners, on: date, review: TierReview | None = None) -> list[Pro
                     qualified_tier=qualified,
                     to_tier=to_tier,
                     action=action,
-                    measurements={metric: str(v) for metric, v in values[partner.pk].items()},
+                    measurements={metric: str(v) for metric, v in values[partner.pk].items()}
+                    | {
+                        f"{metric}_unconverted": ", ".join(
+                            f"{row['amount']} {row['currency']}" for row in rows[partner.pk]
+                        )
+                        for metric, rows in missing.items()
+                        if rows.get(partner.pk)
+                    },
                     override=hold,
                 )
             )
