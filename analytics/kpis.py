@@ -14,7 +14,7 @@ Definitions (period = a month, "2026-11", or a fiscal quarter, "2026-Q4"):
   record's date for that figure, the same date that puts it in a period (close date for bookings and
   lost deals, submitted_at for registrations, decided_at for pipeline and MDF commitments, paid_at for
   claims and paid commissions, earned_on for owed commissions, the fund's period start, the influence's
-  created_at for influenced pipeline), rounded half-up to cents per record (fx.services.converted: an
+  created_at for influenced pipeline), rounded half-up to cents per record (fx.selectors.converted: an
   indexed as-of lookup inside the same INSERT ... SELECT, evaluated only for rows not in the program
   currency). A record whose currency has no rate on that date is left out of every figure (amounts AND
   counts, so the figures stay consistent with each other) and counted in `other_currency_records`.
@@ -32,6 +32,10 @@ Definitions (period = a month, "2026-11", or a fiscal quarter, "2026-Q4"):
   still open or were since won, lost or expired (pipeline created in the period).
 - influenced_bookings: won deals of another partner, or direct deals, that the partner has at least one
   Influence row on, by the deal's close_date (a deal counts once whatever the number of influence kinds).
+- program_influenced_bookings: the same deals counted once for the whole program: each at its first
+  eligible influence (lowest Influence id not by the deal's own sourcing partner). Program figures (totals,
+  trend, groups) sum this column, so a direct deal of 75,000 influenced by two partners is 75,000 of
+  program influenced business while each partner's influenced_bookings still credits it in full.
 - influenced_pipeline: approved (open) deals of another partner, or direct, by the partner's first
   influence's created_at.
 - certified_people: distinct people of the partner holding a certificate (not revoked) issued before
@@ -74,6 +78,7 @@ TENTH = Decimal("0.1")
 MONEY_FIELDS = (
     "sourced_bookings",
     "influenced_bookings",
+    "program_influenced_bookings",
     "sourced_pipeline",
     "influenced_pipeline",
     "new_bookings",
@@ -169,7 +174,7 @@ def _in_program_currency():
 
 def _money(amount: str, day: str, currency: str = "currency"):
     """The record's amount in the program currency at the rate of `day` (NULL without a rate: Sum skips it)."""
-    from fx.services import converted
+    from fx.selectors import converted
 
     return converted(amount, currency, day)
 
@@ -177,7 +182,7 @@ def _money(amount: str, day: str, currency: str = "currency"):
 def _counted(day: str, currency: str = "currency") -> Q:
     """The record is in the program currency or has a rate on `day`: it counts; otherwise it is an
     other-currency record."""
-    from fx.services import convertible
+    from fx.selectors import convertible
 
     return convertible(currency, day)
 
@@ -268,10 +273,20 @@ def _first_influences(partner_ids):
     earlier = Influence.objects.filter(
         deal_id=OuterRef("deal_id"), partner_id=OuterRef("partner_id"), pk__lt=OuterRef("pk")
     )
-    influences = Influence.objects.filter(~Exists(earlier)).filter(
-        Q(deal__partner__isnull=True) | ~Q(deal__partner_id=F("partner_id"))
-    )
-    return _scope(influences, partner_ids)
+    return _scope(_eligible(Influence.objects.filter(~Exists(earlier))), partner_ids)
+
+
+def _eligible(influences):
+    """Influences that count: never the deal's own sourcing partner's."""
+    return influences.filter(Q(deal__partner__isnull=True) | ~Q(deal__partner_id=F("partner_id")))
+
+
+def _first_on_deal() -> Q:
+    """The influence row is the deal's first eligible one (the deal's program-level credit goes there)."""
+    from deals.models import Influence
+
+    earlier = _eligible(Influence.objects.filter(deal_id=OuterRef("deal_id"), pk__lt=OuterRef("pk")))
+    return ~Q(Exists(earlier))
 
 
 def _influence_sources(horizon: Horizon, partner_ids):
@@ -283,13 +298,16 @@ def _influence_sources(horizon: Horizon, partner_ids):
         .values("partner_id", bucket=TruncMonth("deal__close_date"))
     )
     counted = _counted("deal__close_date", "deal__currency")
+    amount = _money("deal__amount", "deal__close_date", "deal__currency")
     yield (
         won.annotate(
-            k_value=Sum(_money("deal__amount", "deal__close_date", "deal__currency"), filter=counted),
+            k_value=Sum(amount, filter=counted),
+            k_program=Sum(amount, filter=counted & _first_on_deal()),
             k_other=Count("id", filter=~counted),
         ),
         {
             "influenced_bookings": "k_value",
+            "program_influenced_bookings": "k_program",
             "other_currency_records": "k_other",
         },
     )
@@ -409,6 +427,48 @@ def _commission_sources(horizon: Horizon, partner_ids):
         ),
         {"commission_owed": "k_value", "other_currency_records": "k_other"},
     )
+
+
+def missing_rates(horizon: Horizon, partner_ids) -> dict:
+    """{currency: earliest day} of the horizon's records the rollup could not convert (no rate for the
+    record's date): won and registered deals, MDF requests, claims and funds, commission entries. Finance
+    is alerted about them after each rollup (fx.services.report_missing_rates; docs/fx.md)."""
+    from commissions.models import CommissionEntry
+    from deals.models import DealRegistration, DealStatus
+    from fx.selectors import missing_rates as missing_in
+    from mdf.models import Fund, MdfClaim, MdfRequest
+
+    start_at = _aware(horizon.start)
+    deals = DealRegistration.objects.all()
+    if partner_ids is not None:
+        # A partner's influenced deals are other partners' or direct ones: include them.
+        deals = deals.filter(Q(partner_id__in=list(partner_ids)) | Q(influences__partner_id__in=list(partner_ids)))
+    sources = [
+        (deals.filter(status=DealStatus.WON, close_date__gte=horizon.start), "close_date"),
+        (
+            _scope(DealRegistration.objects, partner_ids)
+            .filter(submitted_at__gte=start_at)
+            .alias(fx_day=TruncDate("submitted_at")),
+            "fx_day",
+        ),
+        (
+            _scope(MdfRequest.objects, partner_ids)
+            .filter(decided_at__gte=start_at)
+            .alias(fx_day=TruncDate("decided_at")),
+            "fx_day",
+        ),
+        (
+            _scope(MdfClaim.objects, partner_ids).filter(paid_at__gte=start_at).alias(fx_day=TruncDate("paid_at")),
+            "fx_day",
+        ),
+        (_scope(Fund.objects, partner_ids).filter(period_start__gte=horizon.start), "period_start"),
+        (_scope(CommissionEntry.objects, partner_ids).filter(earned_on__gte=horizon.start), "earned_on"),
+    ]
+    missing: dict = {}
+    for queryset, day in sources:
+        for currency, since in missing_in(queryset, day).items():
+            missing[currency] = min(since, missing.get(currency, since))
+    return missing
 
 
 SOURCES = (_deal_sources, _influence_sources, _lead_sources, _enablement_sources, _mdf_sources, _commission_sources)

@@ -67,6 +67,9 @@ class KpiSnapshot(models.Model):
     # Bookings (won deals by close date) and pipeline (open registrations created in the period).
     sourced_bookings = MoneyField(default=0)
     influenced_bookings = MoneyField(default=0)
+    # The partner's part of the program's influenced bookings: a deal influenced by several partners is
+    # counted once, at its first influencer (docs/fx.md: Program influenced bookings).
+    program_influenced_bookings = MoneyField(default=0)
     sourced_pipeline = MoneyField(default=0)
     influenced_pipeline = MoneyField(default=0)
     new_bookings = MoneyField(default=0)

@@ -8,8 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -131,11 +130,12 @@ def _float(value) -> float:
 
 def joint_dashboard(user, partner: Partner) -> dict:
     """Everything the joint dashboard shows, read from snapshots and a handful of grouped queries."""
-    from commissions.models import CommissionEntry, EntryStatus
+    from commissions import selectors as commission_selectors
+    from deals import selectors as deal_selectors
     from deals.models import DealRegistration, DealStatus
     from enablement.models import Certificate, CertificateStatus
-    from mdf.models import Fund
-    from mdf.selectors import FIGURES, MONEY, ZERO
+    from mdf import selectors as mdf_selectors
+    from mdf.selectors import ZERO
     from partners import selectors as partner_selectors
     from partners.models import JointBusinessPlan, PlanCheckIn
 
@@ -257,36 +257,13 @@ def joint_dashboard(user, partner: Partner) -> dict:
         certificates.filter(expires_at__lte=soon).select_related("user", "certification").order_by("expires_at")[:10]
     )
 
-    balances = [
-        row
-        for row in Fund.objects.visible_to(user)
-        .filter(partner=partner)
-        .values("currency")
-        .annotate(**{name: Coalesce(Sum(name), Value(ZERO), output_field=MONEY) for name in FIGURES})
-        .order_by("currency")
-    ]
-    mdf_balance = max(balances, key=lambda row: row["accrued"] + row["allocated"]) if balances else None
-    if mdf_balance:
-        mdf_balance = {k: v.quantize(Decimal("0.01")) if isinstance(v, Decimal) else v for k, v in mdf_balance.items()}
-
+    # Money in several currencies is shown per currency, never added up (docs/fx.md: Joint dashboard).
+    mdf_balances = mdf_selectors.balances_by_currency(user, partner.pk)
+    # Won deals the snapshot could not convert (no rate for the close date): shown, never dropped.
+    unconverted = deal_selectors.won_unconverted(user, partner_id=partner.pk, start=quarter.start, end=quarter.end)
     earnings = None
     if user.role != Role.PARTNER_USER:  # earnings are the partner admins' and finance's (DESIGN.md)
-        by_status = dict(
-            CommissionEntry.objects.visible_to(user)
-            .filter(partner=partner)
-            .order_by()
-            .values_list("status")
-            .annotate(total=Sum("amount"))
-            .values_list("status", "total")
-        )
-        money = Decimal("0.01")
-        earnings = {
-            "pending": (by_status.get(EntryStatus.PENDING) or ZERO).quantize(money),
-            "approved": (
-                (by_status.get(EntryStatus.APPROVED) or ZERO) + (by_status.get(EntryStatus.BATCHED) or ZERO)
-            ).quantize(money),
-            "paid": (by_status.get(EntryStatus.PAID) or ZERO).quantize(money),
-        }
+        earnings = commission_selectors.totals_by_currency(user, partner.pk)
 
     return {
         "partner": partner,
@@ -303,7 +280,8 @@ def joint_dashboard(user, partner: Partner) -> dict:
         "stage_chart": stage_chart,
         "certs": cert_counts,
         "expiring": expiring,
-        "mdf_balance": mdf_balance,
+        "mdf_balances": mdf_balances,
+        "unconverted": unconverted,
         "earnings": earnings,
         "program_currency": settings.DEFAULT_CURRENCY,
         "open_alerts": list(Alert.objects.filter(partner=partner, resolved_at__isnull=True).select_related("rule"))

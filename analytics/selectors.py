@@ -26,8 +26,14 @@ def _sums():
     return {name: Sum(name) for name in SUMMED} | {"partners": Count("id")}
 
 
-def _finish(row: dict) -> dict:
-    """Zero the missing sums and recompute the group's rates from its summed counts (never averaged)."""
+def _finish(row: dict, program: bool = False) -> dict:
+    """Zero the missing sums and recompute the group's rates from its summed counts (never averaged).
+
+    `program`: the row sums several partners, so its influenced bookings are the program's (each deal
+    once, at its first influencer: kpis.program_influenced_bookings), not the sum of every partner's
+    credit; a single partner's row keeps its full credit."""
+    if program and "program_influenced_bookings" in row:
+        row["influenced_bookings"] = row["program_influenced_bookings"]
     for name in SUMMED:
         if name in kpis.MONEY_FIELDS:
             row[name] = Decimal(row.get(name) or 0).quantize(kpis.CENT)
@@ -67,7 +73,7 @@ def grouped(rows, key: str, name_field: str | None = None) -> list[dict]:
     fields = [key] + ([name_field] if name_field else [])
     result = []
     for row in rows.values(*fields).annotate(**_sums()).order_by(key):
-        row = _finish(row)
+        row = _finish(row, program=True)
         row["key"] = row[key]
         row["name"] = row[name_field] if name_field else row[key]
         result.append(row)
@@ -106,9 +112,7 @@ def snapshot_version() -> str:
 def _program_figures(*, period: Period, tier, partner_type, region, manager) -> dict:
     base = filtered_snapshots(tier=tier, partner_type=partner_type, region=region, manager=manager)
     quarters = quarters_ending(period)
-    trend_rows = {
-        row["period"]: _finish(row) for row in grouped(base.filter(period__in=[q.key for q in quarters]), "period")
-    }
+    trend_rows = {row["period"]: row for row in grouped(base.filter(period__in=[q.key for q in quarters]), "period")}
     trend = [trend_rows.get(q.key) or _finish({"period": q.key, "key": q.key, "name": q.key}) for q in quarters]
     for row, quarter in zip(trend, quarters, strict=True):
         row["name"] = row["key"] = quarter.key
@@ -136,7 +140,7 @@ def _program_figures(*, period: Period, tier, partner_type, region, manager) -> 
         output_field=IntegerField(),
     )
     by_certs = [
-        _finish(row) | {"key": row["bucket"], "name": f"{row['bucket']} certified"}
+        _finish(row, program=True) | {"key": row["bucket"], "name": f"{row['bucket']} certified"}
         for row in current.annotate(bucket=bucket, bucket_order=order)
         .values("bucket", "bucket_order")
         .annotate(**_sums())

@@ -75,6 +75,12 @@ def rebuild_kpis(*, partner_ids=None, run: RollupRun | None = None, today=None) 
             progress(2)
         kpis.write_quarters(connection, horizon, ids, now)
     bump_snapshot_version()
+    # Records left out for want of a rate are counted in the snapshots; finance is told which currencies.
+    missing = kpis.missing_rates(horizon, ids)
+    if missing:
+        from fx.services import report_missing_rates
+
+        report_missing_rates(missing, where="KPI rollup")
     if ids is None and connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics for the dashboards' plans
             cursor.execute(f"ANALYZE {connection.ops.quote_name(KpiSnapshot._meta.db_table)}")

@@ -24,6 +24,8 @@ from commissions.models import (
     SpiffKind,
 )
 from deals.models import DealRegistration, DealStatus
+from fx.selectors import RateBook
+from fx.services import report_missing_rates
 from partners.models import Partner, Tier
 from prm.money import to_money
 from prm.periods import month_of, quarter_of
@@ -73,10 +75,13 @@ def rule_applies(rule: CommissionRule, deal: WonDeal, ranks: dict[int, int]) -> 
     return not names_money or rule.currency == deal.currency
 
 
-def spiff_applies(spiff: Spiff, deal: WonDeal, ranks: dict[int, int]) -> bool:
+def spiff_applies(spiff: Spiff, deal: WonDeal, ranks: dict[int, int], amount: Decimal | None) -> bool:
     """Eligibility (DESIGN.md: Spiffs): closed inside the window, tier, partner type, product, minimum size.
-    A spiff names money (minimum size, flat amount) in its currency, so it applies to deals in that currency."""
-    if not (spiff.starts_on <= deal.close_date <= spiff.ends_on) or spiff.currency != deal.currency:
+    A spiff names money (minimum size, flat amount) in its currency: `amount` is the deal's amount in the
+    spiff's currency at the close date's rate (fx.selectors; docs/fx.md: Incentives), None without a rate
+    (the deal is then not decided yet: finance is alerted and the deal is reconsidered when the rate
+    arrives)."""
+    if not (spiff.starts_on <= deal.close_date <= spiff.ends_on) or amount is None:
         return False
     if spiff.min_tier_id is not None and deal.tier_rank < ranks[spiff.min_tier_id]:
         return False
@@ -84,7 +89,7 @@ def spiff_applies(spiff: Spiff, deal: WonDeal, ranks: dict[int, int]) -> bool:
         return False
     if spiff.products and deal.product.strip().casefold() not in {p.strip().casefold() for p in spiff.products}:
         return False
-    return deal.amount >= spiff.min_deal_amount
+    return amount >= spiff.min_deal_amount
 
 
 def billing_periods_due(rule: CommissionRule, close_date: date, today: date):
@@ -166,6 +171,8 @@ def _compute_chunk(deal_ids, rules_by_type, spiffs, ranks, today) -> int:
             .iterator(chunk_size=5000)
         )
         used = _cap_usage(capped, {deal.partner_id for deal in deals})
+        # Deal amounts in each spiff's currency at the close date's rate: one rate query per chunk.
+        book = RateBook({deal.currency for deal in deals} | {spiff.currency for spiff in spiffs})
         entries = []
         for deal in deals:
             cycle = cycles.get(deal.id, 0)
@@ -178,12 +185,16 @@ def _compute_chunk(deal_ids, rules_by_type, spiffs, ranks, today) -> int:
                     if _apply_caps(rule, entry, used):
                         entries.append(entry)
             for spiff in spiffs:
-                if (deal.id, EntryKind.SPIFF, None, spiff.id, "", cycle) in existing or not spiff_applies(
-                    spiff, deal, ranks
-                ):
+                if (deal.id, EntryKind.SPIFF, None, spiff.id, "", cycle) in existing:
                     continue
-                entries.append(_spiff_entry(spiff, deal, cycle))
+                if not (spiff.starts_on <= deal.close_date <= spiff.ends_on):
+                    continue  # no conversion (nor missing-rate alert) for deals outside the window
+                amount = book.convert(deal.amount, deal.currency, deal.close_date, to=spiff.currency)
+                if spiff_applies(spiff, deal, ranks, amount):
+                    entries.append(_spiff_entry(spiff, deal, cycle, amount))
         CommissionEntry.objects.bulk_create(entries, batch_size=2000, ignore_conflicts=True)
+        if book.missing:
+            report_missing_rates(book.missing, where="spiffs")
         return len(entries)
 
 
@@ -229,11 +240,14 @@ def _rule_entries(rule: CommissionRule, deal: WonDeal, today: date, cycle: int):
             )
 
 
-def _spiff_entry(spiff: Spiff, deal: WonDeal, cycle: int) -> CommissionEntry:
+def _spiff_entry(spiff: Spiff, deal: WonDeal, cycle: int, base: Decimal) -> CommissionEntry:
+    """The spiff's entry in the spiff's currency; `base` is the deal amount converted into it."""
     if spiff.kind == SpiffKind.EXTRA_RATE:
-        amount, rate, what = to_money(deal.amount * spiff.rate), spiff.rate, f"+{spiff.rate * 100:.2f} %"
+        amount, rate, what = to_money(base * spiff.rate), spiff.rate, f"+{spiff.rate * 100:.2f} %"
     else:
         amount, rate, what = to_money(spiff.flat_amount), None, "flat bonus"
+    if deal.currency != spiff.currency:
+        what += f" of {deal.amount} {deal.currency} = {base} {spiff.currency} at the rate of {deal.close_date}"
     return CommissionEntry(
         partner_id=deal.partner_id,
         deal_id=deal.id,
@@ -241,11 +255,11 @@ def _spiff_entry(spiff: Spiff, deal: WonDeal, cycle: int) -> CommissionEntry:
         spiff_id=spiff.id,
         cycle=cycle,
         earned_on=deal.close_date,
-        base_amount=deal.amount,
+        base_amount=base,
         rate=rate,
         amount=amount,
-        currency=deal.currency,
-        description=f"Spiff {spiff.name}: {what}",
+        currency=spiff.currency,
+        description=f"Spiff {spiff.name}: {what}"[:255],
     )
 
 

@@ -75,6 +75,31 @@ def statement(user, *, partner_id=None, period_key: str, currency: str = "") -> 
     return Statement(partner=partner, period=period, currency=currency.upper(), lines=lines, currencies=currencies)
 
 
+def totals_by_currency(user, partner_id: int) -> list[dict]:
+    """A partner's commission totals by status, one row per currency (currency order), never summed
+    across currencies: pending, approved (approved or batched, to be paid) and paid (one query)."""
+    totals: dict[str, dict] = {}
+    rows = (
+        CommissionEntry.objects.visible_to(user)
+        .filter(partner_id=partner_id)
+        .order_by()
+        .values_list("status", "currency")
+        .annotate(total=Sum("amount"))
+        .values_list("status", "currency", "total")
+    )
+    for status, currency, total in rows:
+        row = totals.setdefault(currency, {"currency": currency, "pending": ZERO, "approved": ZERO, "paid": ZERO})
+        key = {EntryStatus.PENDING: "pending", EntryStatus.PAID: "paid"}.get(status)
+        if key is None and status in (EntryStatus.APPROVED, EntryStatus.BATCHED):
+            key = "approved"
+        if key is not None:
+            row[key] += total or ZERO
+    for row in totals.values():
+        for key in ("pending", "approved", "paid"):
+            row[key] = row[key].quantize(Decimal("0.01"))
+    return [totals[currency] for currency in sorted(totals)]
+
+
 def earnings(user) -> dict:
     """The partner admin's earnings page: totals by status, paid and earned by month, by deal, next payout."""
     entries = CommissionEntry.objects.visible_to(user).filter(partner_id=user.partner_id)

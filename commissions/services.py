@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,10 +28,13 @@ from commissions.models import (
     EntryStatus,
     PayoutBatch,
     RuleKind,
+    Spiff,
 )
 from commissions.payouts import get_backend
 from commissions.rules import compute_entries_for_deals
 from deals.models import DealRegistration, DealStatus
+from fx.selectors import converted, missing_rates, unconverted
+from fx.services import report_missing_rates
 from partners.models import Partner
 from prm.audit import record_audit
 from prm.events import record_event
@@ -51,6 +54,22 @@ PLAN_EDITORS = {Role.PROGRAM_ADMIN}
 def record_won_deal(*, deal_id: int) -> int:
     """deal.won: one entry per applicable rule and spiff (the same set-based path as the bulk one)."""
     return compute_entries_for_deals([deal_id])
+
+
+def reconsider_spiffs(*, currency: str, since) -> int:
+    """A rate for `currency` from `since` on was recorded: compute the spiff entries of the won deals it
+    lets convert (deals in that currency, or any deal when a spiff is in that currency, closed on or after
+    `since` inside an active spiff's window). Idempotent like every computation of the engine."""
+    spiffs = Spiff.objects.filter(active=True, ends_on__gte=since)
+    if not spiffs.exists():
+        return 0
+    deals = DealRegistration.objects.filter(status=DealStatus.WON, partner__isnull=False, close_date__gte=since)
+    if not spiffs.filter(currency=currency).exists():
+        deals = deals.filter(currency=currency)
+    windows = Q()
+    for starts_on, ends_on in spiffs.values_list("starts_on", "ends_on"):
+        windows |= Q(close_date__gte=starts_on, close_date__lte=ends_on)
+    return compute_entries_for_deals(list(deals.filter(windows).values_list("pk", flat=True)))
 
 
 def accrue_recurring(*, today=None) -> int:
@@ -368,27 +387,55 @@ def run_payout(*, batch_id: int, chunk_size: int | None = None) -> PayoutBatch |
 # --- contests ----------------------------------------------------------------------------------------
 
 
+def _contest_deals(contest: Contest, period):
+    return DealRegistration.objects.filter(
+        status=DealStatus.WON, partner__isnull=False, close_date__gte=period.start, close_date__lt=period.end
+    )
+
+
 def leaderboard(contest: Contest):
-    """Partners by qualifying won deals closed in the contest's period (most first)."""
+    """Partners by qualifying won deals closed in the contest's period (most first). A deal qualifies when
+    its amount in the contest's currency, at the rate of its close date, is at least the minimum
+    (fx.selectors.converted; docs/fx.md: Incentives); deals with no rate are in `contest_unconverted`."""
     period = parse_period(contest.period)
     return (
-        DealRegistration.objects.filter(
-            status=DealStatus.WON,
-            partner__isnull=False,
-            close_date__gte=period.start,
-            close_date__lt=period.end,
-            amount__gte=contest.min_deal_amount,
-            currency=contest.currency,
-        )
+        _contest_deals(contest, period)
+        .alias(in_contest_currency=converted("amount", "currency", "close_date", to=contest.currency))
+        .filter(in_contest_currency__gte=contest.min_deal_amount)
         .values("partner_id", "partner__name")
         .annotate(deals=Count("pk"))
         .order_by("-deals", "partner__name")
     )
 
 
+def contest_unconverted(contest: Contest) -> list[dict]:
+    """The period's won deals that cannot be converted into the contest's currency yet, per currency."""
+    return unconverted(
+        _contest_deals(contest, parse_period(contest.period)), "amount", "close_date", to=contest.currency
+    )
+
+
+def _contest_missing_rates(contest: Contest, period) -> dict:
+    """{currency: earliest day} without a rate among the contest's deals and its winners' possible bases."""
+    missing = missing_rates(_contest_deals(contest, period), "close_date", to=contest.currency)
+    entries = CommissionEntry.objects.filter(
+        rule__isnull=False,
+        kind__in=[EntryKind.COMMISSION, EntryKind.CLAWBACK],
+        earned_on__gte=period.start,
+        earned_on__lt=period.end,
+    )
+    for currency, since in missing_rates(entries, "earned_on", to=contest.currency).items():
+        missing[currency] = min(since, missing.get(currency, since))
+    return missing
+
+
 def resolve_contest(*, contest_id: int, today=None) -> Contest:
     """After the period: the partner(s) with the most qualifying deals win. Ties: every tied partner wins.
-    Each winner earns bonus_rate x its commissions earned in the period (net of clawbacks), once."""
+    Each winner earns bonus_rate x its commissions earned in the period (net of clawbacks), once; entries
+    in other currencies count at the rate of their earned_on day, in the contest's currency.
+
+    A deal or commission of the period in a currency with no rate for its date would change the result:
+    the contest waits (409, finance is alerted) and resolves on a later run, once finance has the rate."""
     today = today or timezone.localdate()
     with transaction.atomic():
         contest = Contest.objects.select_for_update().get(pk=contest_id)
@@ -397,6 +444,17 @@ def resolve_contest(*, contest_id: int, today=None) -> Contest:
         period = parse_period(contest.period)
         if today < period.end:
             raise Conflict(_("The contest's period has not closed yet."), code="contest_open")
+        missing = _contest_missing_rates(contest, period)
+    if missing:
+        report_missing_rates(missing, where=f"contest {contest.name}")
+        raise Conflict(
+            _("The contest waits for exchange rates: %(currencies)s.") % {"currencies": ", ".join(sorted(missing))},
+            code="contest_waits_for_rates",
+        )
+    with transaction.atomic():
+        contest = Contest.objects.select_for_update().get(pk=contest_id)
+        if contest.status == ContestStatus.RESOLVED:
+            return contest
         board = list(leaderboard(contest))
         top = board[0]["deals"] if board else 0
         for row in board:
@@ -405,12 +463,13 @@ def resolve_contest(*, contest_id: int, today=None) -> Contest:
             ContestWinner.objects.get_or_create(contest=contest, partner_id=row["partner_id"], defaults={"deals": top})
             base = CommissionEntry.objects.filter(
                 partner_id=row["partner_id"],
-                currency=contest.currency,
                 rule__isnull=False,
                 kind__in=[EntryKind.COMMISSION, EntryKind.CLAWBACK],
                 earned_on__gte=period.start,
                 earned_on__lt=period.end,
-            ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+            ).aggregate(total=Sum(converted("amount", "currency", "earned_on", to=contest.currency)))[
+                "total"
+            ] or Decimal("0.00")
             if base <= 0:
                 continue
             CommissionEntry.objects.get_or_create(

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from commissions import services
+from prm.exceptions import Conflict
 
 
 @shared_task(acks_late=True)
@@ -24,7 +25,16 @@ def accrue_recurring() -> int:
 
 @shared_task
 def resolve_due_contests() -> int:
-    return sum(1 for pk in services.contests_due() if services.resolve_contest(contest_id=pk))
+    """Resolve every contest whose period has closed; one still waiting for exchange rates (finance was
+    alerted) stays open and is tried again on the next run."""
+    resolved = 0
+    for pk in services.contests_due():
+        try:
+            services.resolve_contest(contest_id=pk)
+        except Conflict:
+            continue
+        resolved += 1
+    return resolved
 
 
 @shared_task

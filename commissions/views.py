@@ -272,7 +272,13 @@ class ContestView(RoleRequiredMixin, View):
             name = row["partner__name"] if request.user.is_internal or mine else _("Another partner")
             rows.append({"rank": rank, "name": name, "deals": row["deals"], "mine": mine})
         winners = contest.winners.select_related("partner")
-        return render(request, "commissions/contest.html", {"contest": contest, "rows": rows, "winners": winners})
+        context = {
+            "contest": contest,
+            "rows": rows,
+            "winners": winners,
+            "unconverted": services.contest_unconverted(contest),
+        }
+        return render(request, "commissions/contest.html", context)
 
 
 # --- program admins: spiffs, contests, rates ---------------------------------------------------------

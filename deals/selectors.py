@@ -20,7 +20,7 @@ from deals.models import (
     Lead,
     LeadStatus,
 )
-from fx.services import program_sum
+from fx.selectors import program_sum, unconverted
 from prm.audit import history_of
 
 CANDIDATE_LIMIT = 200
@@ -236,3 +236,12 @@ def internal_panel(user) -> dict:
         "oldest_sla": sla_state(oldest) if oldest else None,
         "returned_leads": Lead.objects.visible_to(user).filter(status=LeadStatus.RETURNED).count(),
     }
+
+
+def won_unconverted(user, *, partner_id: int, start: date, end: date) -> list[dict]:
+    """The partner's deals won (close date in [start, end)) whose currency has no rate on the close date:
+    per currency, how many and how much in their own currency (fx.selectors.unconverted)."""
+    deals = DealRegistration.objects.visible_to(user).filter(
+        partner_id=partner_id, status=DealStatus.WON, close_date__gte=start, close_date__lt=end
+    )
+    return unconverted(deals, "amount", "close_date")

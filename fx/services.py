@@ -1,38 +1,32 @@
 """Exchange rates: recording a rate (finance), the rate in force on a day, and conversion.
 
 - `record_rate` is the only writer of ExchangeRate (append-only; a same-day correction is a new row).
-- `rate_on(currency, day)` / `convert(amount, currency, day)`: one lookup, for pages and services.
-- `rate_in_force(currency, day)` / `converted(amount, currency, day)`: the same rule as ORM expressions,
-  for set-based queries (analytics.kpis uses them inside its INSERT ... SELECT): a correlated, indexed
-  as-of lookup evaluated only for rows that are not already in the program currency.
+Rates in force and every conversion are reads: they live in fx.selectors (docs/fx.md), the one home of
+the rule; this module only writes.
 """
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquery, When
-from django.db.models.functions import Round
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate
+from fx.selectors import program_currency
 from prm.audit import record_audit
+from prm.events import record_event, register_event_type
 from prm.guards import require_role
-from prm.money import CENT, is_currency
+from prm.money import is_currency
+from prm.notifications import Notice, notice_for
 
 FINANCE = {Role.FINANCE}
 EARLIEST = date(2000, 1, 1)
-RATE_FIELD = DecimalField(max_digits=RATE_MAX_DIGITS, decimal_places=RATE_DECIMAL_PLACES)
-CONVERTED_FIELD = DecimalField(max_digits=24, decimal_places=2)
-
-
-def program_currency() -> str:
-    return settings.DEFAULT_CURRENCY
 
 
 # --- writes ------------------------------------------------------------------------------------------
@@ -131,7 +125,7 @@ def record_rate(*, user, currency, rate, effective_from, note: str = "") -> Exch
         reason=note,
         changes=changes,
     )
-    transaction.on_commit(lambda: _queue_rollups(row.currency))
+    transaction.on_commit(lambda: _queue_rollups(row.currency, row.effective_from))
     return row
 
 
@@ -157,86 +151,61 @@ def partners_with_currency(currency: str) -> set[int]:
     return ids
 
 
-def _queue_rollups(currency: str) -> None:
+def _queue_rollups(currency: str, since: date | None = None) -> None:
     from analytics.services import mark_dirty
+    from commissions.services import reconsider_spiffs
 
     mark_dirty(partner_ids=partners_with_currency(currency))
+    if since is not None:
+        # Won deals a spiff could not decide without this rate are decided now (docs/fx.md: Incentives).
+        reconsider_spiffs(currency=currency, since=since)
 
 
-# --- reads -------------------------------------------------------------------------------------------
+# --- missing rates: finance hears about them ---------------------------------------------------------
+
+register_event_type(
+    "fx.rate_missing",
+    category="analytics",
+    description="Amounts in a currency with no exchange rate for their date are shown unconverted.",
+    public=False,
+)
 
 
-def rate_on(currency: str, day: date) -> Decimal | None:
-    """The rate in force for `currency` on `day` (latest effective_from <= day, latest correction of that
-    day); 1 for the program currency; None when finance has no rate for that day."""
-    if currency == program_currency():
-        return Decimal(1)
-    return (
-        ExchangeRate.objects.filter(currency=currency, effective_from__lte=day)
-        .in_force_order()
-        .values_list("rate", flat=True)
-        .first()
+def report_missing_rates(missing: dict, *, where: str):
+    """Alert finance about currencies without a rate (`missing`: {currency: earliest day needing one},
+    e.g. from fx.selectors.missing_rates): one `fx.rate_missing` event per currency, not repeated while
+    an earlier alert for that currency (since its latest recorded rate) already covers the day. Pages keep
+    showing the amounts as unconverted meanwhile (docs/fx.md: Missing rates). Returns the new events."""
+    from prm.models import DomainEvent
+
+    events = []
+    for currency, since in sorted(missing.items()):
+        latest = (
+            ExchangeRate.objects.filter(currency=currency).order_by("-created_at").values_list("created_at", flat=True)
+        ).first()
+        told = DomainEvent.objects.filter(name="fx.rate_missing", payload__currency=currency)
+        if latest is not None:
+            told = told.filter(created_at__gte=latest)
+        if any(date.fromisoformat(day) <= since for day in told.values_list("payload__since", flat=True)):
+            continue
+        events.append(
+            record_event("fx.rate_missing", payload={"currency": currency, "since": since.isoformat(), "where": where})
+        )
+    return events
+
+
+@notice_for("fx.rate_missing")
+def _rate_missing_notice(event):
+    from accounts.models import User
+
+    currency, since = event.payload.get("currency", ""), event.payload.get("since", "")
+    yield Notice(
+        users=User.objects.filter(role=Role.FINANCE, is_active=True),
+        title=_("No exchange rate for %(currency)s on %(date)s") % {"currency": currency, "date": since},
+        body=_(
+            "Amounts in %(currency)s dated from %(date)s on cannot be converted (%(where)s): they are shown "
+            "unconverted until you record a rate."
+        )
+        % {"currency": currency, "date": since, "where": event.payload.get("where", "")},
+        url=reverse("fx:rate_new") + "?" + urlencode({"currency": currency, "effective_from": since}),
     )
-
-
-def convert(amount, currency: str, day: date) -> Decimal | None:
-    """`amount` of `currency` in the program currency at the rate of `day`, half-up to cents; None without
-    a rate."""
-    rate = rate_on(currency, day)
-    if rate is None or amount is None:
-        return None
-    return (Decimal(amount) * rate).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def current_rates(day: date | None = None) -> dict[str, ExchangeRate]:
-    """The row in force on `day` (default today) for each currency that has one (one query)."""
-    from fx.selectors import in_force_ids
-
-    rows = ExchangeRate.objects.filter(pk__in=in_force_ids(day)).order_by("currency")
-    return {row.currency: row for row in rows}
-
-
-def rate_in_force(currency: str, day: str):
-    """ORM expression: the rate of the outer row's `currency` (a field path) in force on its `day` (a date
-    field or annotation); NULL without one. A correlated as-of lookup on the (currency, effective_from,
-    created_at) index: the latest effective_from on or before the day, the latest correction of that day."""
-    rates = (
-        ExchangeRate.objects.filter(currency=OuterRef(currency), effective_from__lte=OuterRef(day))
-        .order_by("-effective_from", "-created_at", "-id")
-        .values("rate")[:1]
-    )
-    return Subquery(rates, output_field=RATE_FIELD)
-
-
-def converted(amount: str, currency: str, day: str):
-    """ORM expression: the field `amount` in the program currency, rounded half-up to cents per record, at
-    the rate in force on `day`; NULL when the record's currency (field path `currency`) has no rate on that
-    day. Rows already in the program currency are taken as they are (no lookup is evaluated for them)."""
-    return Case(
-        When(Q(**{currency: program_currency()}), then=F(amount)),
-        default=Round(F(amount) * rate_in_force(currency, day), 2),
-        output_field=CONVERTED_FIELD,
-    )
-
-
-def convertible(currency: str, day: str) -> Q:
-    """Q: the record is in the program currency or has a rate on `day`: it is counted and summed. Its
-    negation is what `other_currency_records` counts."""
-    has_rate = Exists(ExchangeRate.objects.filter(currency=OuterRef(currency), effective_from__lte=OuterRef(day)))
-    return Q(**{currency: program_currency()}) | Q(has_rate)
-
-
-def program_sum(amount: str, day: str, currency: str = "currency", **options):
-    """Sum(...) of `amount` converted into the program currency at the rates of `day` (records without a
-    rate are skipped: count them with `unconverted_count`). For grouped queries of other apps' program
-    totals, e.g. `funds.values("partner__tier_id").annotate(paid=program_sum("paid", "period_start"))`."""
-    from django.db.models import Sum
-
-    return Sum(converted(amount, currency, day), **options)
-
-
-def unconverted_count(day: str, currency: str = "currency"):
-    """Count(...) of the records in another currency with no rate on `day` (left out of `program_sum`)."""
-    from django.db.models import Count
-
-    return Count("id", filter=~convertible(currency, day))

@@ -85,7 +85,9 @@ class RateCreateView(RoleRequiredMixin, View):
         return render(request, self.template_name, context, status=status)
 
     def get(self, request):
-        return self.render_form(request, ExchangeRateForm())
+        # A missing-rate alert links here with the currency and day to fill in (docs/fx.md: Missing rates).
+        initial = {key: request.GET[key][:10] for key in ("currency", "effective_from") if request.GET.get(key)}
+        return self.render_form(request, ExchangeRateForm(initial=initial))
 
     def post(self, request):
         form = ExchangeRateForm(request.POST)

@@ -56,6 +56,7 @@ class MdfFundSerializer(serializers.ModelSerializer):
             "paid",
             "expired",
             "available",
+            "recovery_owed",
             "expires_at",
             "status",
         ]

@@ -25,7 +25,7 @@ register_event_type("mdf.fund.expiring", category="mdf", description="Unspent MD
 register_event_type(
     "mdf.accrual.shortfall",
     category="mdf",
-    description="A reopened deal's accrual could not be fully reversed (already committed or spent).",
+    description="A reopened deal's accrual was partly committed or spent: the fund is owed a recovery.",
     public=False,
 )
 
@@ -207,7 +207,10 @@ def _shortfall(event):
             users=finance_people(),
             title=gettext("MDF reversal short by %(amount)s %(currency)s")
             % {"amount": p["unrecovered"], "currency": p["currency"]},
-            body=gettext("Deal %(deal)s was reopened after its MDF had been committed or spent.")
+            body=gettext(
+                "Deal %(deal)s was reopened after its MDF had been committed or spent: the fund shows the "
+                "amount as a recovery owed, taken back from money released or added to it later."
+            )
             % {"deal": p["deal_id"]},
         )
     ]

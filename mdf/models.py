@@ -59,6 +59,9 @@ class Fund(models.Model):
     paid = MoneyField(default=0)
     expired = MoneyField(default=0)
     available = MoneyField(default=0)
+    # What a reversed accrual could not take back because it was already committed or spent: owed back to
+    # the fund, settled from money later released or added to it (docs/fx.md: MDF reversals).
+    recovery_owed = MoneyField(default=0)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -70,12 +73,26 @@ class Fund(models.Model):
             models.UniqueConstraint(fields=["partner", "period", "currency"], name="mdf_one_fund_per_period"),
             models.CheckConstraint(condition=Q(available__gte=0), name="mdf_fund_available_not_negative"),
             models.CheckConstraint(
-                condition=Q(committed__gte=0, claimed__gte=0, paid__gte=0, expired__gte=0, allocated__gte=0),
+                condition=Q(
+                    committed__gte=0,
+                    claimed__gte=0,
+                    paid__gte=0,
+                    expired__gte=0,
+                    allocated__gte=0,
+                    recovery_owed__gte=0,
+                ),
                 name="mdf_fund_figures_not_negative",
             ),
             models.CheckConstraint(condition=Q(claimed__lte=F("committed")), name="mdf_fund_claimed_within_committed"),
             models.CheckConstraint(
-                condition=Q(available=F("accrued") + F("allocated") - F("committed") - F("paid") - F("expired")),
+                condition=Q(
+                    available=F("accrued")
+                    + F("allocated")
+                    + F("recovery_owed")
+                    - F("committed")
+                    - F("paid")
+                    - F("expired")
+                ),
                 name="mdf_fund_available_is_its_definition",
             ),
         ]
@@ -97,6 +114,8 @@ class EntryKind(models.TextChoices):
     RELEASE = "release", _("Release")
     PAYMENT = "payment", _("Payment")
     EXPIRY = "expiry", _("Expiry")
+    RECOVERY_OWED = "recovery_owed", _("Recovery owed")
+    RECOVERY = "recovery", _("Recovery")
 
 
 # How each kind moves the running figures: {figure: sign}.
@@ -108,6 +127,11 @@ ENTRY_EFFECTS = {
     EntryKind.RELEASE: {"committed": -1, "available": 1},
     EntryKind.PAYMENT: {"committed": -1, "paid": 1},
     EntryKind.EXPIRY: {"expired": 1, "available": -1},
+    # A reversed accrual whose money is already committed or spent: the accrual is taken back in full
+    # (accrued falls) and the part that was not available is owed to the fund instead of overdrawing it.
+    EntryKind.RECOVERY_OWED: {"accrued": -1, "recovery_owed": 1},
+    # Money that becomes available in a fund that is owed a recovery settles the debt first.
+    EntryKind.RECOVERY: {"recovery_owed": -1, "available": -1},
 }
 
 

@@ -11,7 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from deals.models import DealRegistration, DealStatus
-from fx.services import program_sum
+from fx.selectors import program_sum
 from mdf.models import (
     AWAITING_PAYMENT,
     ClaimStatus,
@@ -28,7 +28,7 @@ from partners.models import Tier
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
-FIGURES = ("accrued", "allocated", "committed", "claimed", "paid", "expired", "available")
+FIGURES = ("accrued", "allocated", "committed", "claimed", "paid", "expired", "available", "recovery_owed")
 
 
 def _cents(row: dict) -> dict:
@@ -79,16 +79,19 @@ def ledger_figures(fund_ids) -> dict[int, dict]:
         FundEntry.objects.filter(fund_id__in=list(fund_ids))
         .values("fund_id")
         .annotate(
-            accrued=_signed({EntryKind.ACCRUAL: 1, EntryKind.ACCRUAL_REVERSAL: -1}),
+            accrued=_signed({EntryKind.ACCRUAL: 1, EntryKind.ACCRUAL_REVERSAL: -1, EntryKind.RECOVERY_OWED: -1}),
             allocated=_signed({EntryKind.ALLOCATION: 1}),
             committed=_signed({EntryKind.COMMITMENT: 1, EntryKind.RELEASE: -1, EntryKind.PAYMENT: -1}),
             paid=_signed({EntryKind.PAYMENT: 1}),
             expired=_signed({EntryKind.EXPIRY: 1}),
+            recovery_owed=_signed({EntryKind.RECOVERY_OWED: 1, EntryKind.RECOVERY: -1}),
         )
     )
     result = {}
     for row in rows:
-        row["available"] = row["accrued"] + row["allocated"] - row["committed"] - row["paid"] - row["expired"]
+        row["available"] = (
+            row["accrued"] + row["allocated"] + row["recovery_owed"] - row["committed"] - row["paid"] - row["expired"]
+        )
         result[row.pop("fund_id")] = _cents(row)
     return result
 
@@ -98,6 +101,18 @@ def totals(funds_queryset) -> dict:
     return _cents(
         funds_queryset.aggregate(**{name: Coalesce(Sum(name), Value(ZERO), output_field=MONEY) for name in FIGURES})
     )
+
+
+def balances_by_currency(user, partner_id: int) -> list[dict]:
+    """A partner's fund figures summed per currency (currency order), never across currencies (one query)."""
+    return [
+        _cents(row)
+        for row in fund_list(user)
+        .filter(partner_id=partner_id)
+        .values("currency")
+        .annotate(**{name: Coalesce(Sum(name), Value(ZERO), output_field=MONEY) for name in FIGURES})
+        .order_by("currency")
+    ]
 
 
 def partner_overview_balance(user) -> dict | None:

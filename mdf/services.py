@@ -182,6 +182,9 @@ def _post(fund: Fund, kind: str, amount: Decimal, *, actor=None, **refs) -> Fund
     Fund.objects.filter(pk=fund.pk).update(**{name: F(name) + sign * amount for name, sign in effects.items()})
     for name, sign in effects.items():
         setattr(fund, name, getattr(fund, name) + sign * amount)
+    if effects.get("available", 0) > 0 and fund.recovery_owed > 0 and fund.available > 0:
+        # A recovery owed by the fund (a reversed accrual that had been committed) is settled first.
+        _post(fund, EntryKind.RECOVERY, min(fund.available, fund.recovery_owed), actor=actor, note="Recovery")
     return entry
 
 
@@ -309,18 +312,26 @@ def accrue_for_won_deal(*, event) -> FundEntry | None:
 
 
 def reverse_deal_accrual(*, event) -> list[FundEntry]:
-    """A reopened deal gives back what it accrued: new accrual_reversal entries, never edits.
+    """A reopened deal gives back what it accrued, in full: new entries, never edits.
 
-    Money already committed or spent cannot be taken back without overdrawing: the reversal takes what
-    the partner's funds have available (the accrual's own fund first) and reports any shortfall.
+    The reversal takes what the partner's funds have available (the accrual's own fund first, then the
+    other open funds in expiry order: accrual_reversal entries). What was already committed or spent
+    cannot be taken without overdrawing: that part becomes a `recovery_owed` entry on the accrual's own
+    fund (accrued falls by it, the fund shows it as owed, available never goes below zero), settled from
+    money later released or added to that fund (`recovery` entries). Finance hears about it
+    (mdf.accrual.shortfall). docs/fx.md: MDF reversals.
     """
     payload = event.payload
     deal_id = payload.get("deal_id")
     reference = f"deal.reopened:{event.pk}"
-    if FundEntry.objects.filter(kind=EntryKind.ACCRUAL_REVERSAL, reference=reference).exists():
+    if FundEntry.objects.filter(
+        kind__in=[EntryKind.ACCRUAL_REVERSAL, EntryKind.RECOVERY_OWED], reference=reference
+    ).exists():
         return []
     net = (
-        FundEntry.objects.filter(deal_id=deal_id, kind__in=[EntryKind.ACCRUAL, EntryKind.ACCRUAL_REVERSAL])
+        FundEntry.objects.filter(
+            deal_id=deal_id, kind__in=[EntryKind.ACCRUAL, EntryKind.ACCRUAL_REVERSAL, EntryKind.RECOVERY_OWED]
+        )
         .values("fund_id", "fund__partner_id", "fund__currency")
         .annotate(
             net=Sum(
@@ -337,29 +348,45 @@ def reverse_deal_accrual(*, event) -> list[FundEntry]:
         return []
     first = next(iter(by_fund.values()))
     entries = []
+    refs = {"reference": reference, "deal_id": deal_id}
     with transaction.atomic():
         funds = _lock_open_funds(first["fund__partner_id"], first["fund__currency"], include=by_fund)
         outstanding = sum(row["net"] for row in by_fund.values())
+        room = {pk: row["net"] for pk, row in by_fund.items()}  # what each own fund may still give back
         # The accrual's own funds first, then the others, each in expiry order.
         for fund in sorted(funds, key=lambda f: (f.pk not in by_fund, f.expires_at, f.pk)):
             take = min(outstanding, fund.available)
             if take > 0:
+                entries.append(_post(fund, EntryKind.ACCRUAL_REVERSAL, take, note=f"Deal {deal_id} reopened", **refs))
+                outstanding -= take
+                if fund.pk in room:
+                    room[fund.pk] -= take
+        owed = outstanding
+        for fund in sorted(funds, key=lambda f: (f.expires_at, f.pk)):
+            if outstanding <= 0:
+                break
+            part = min(outstanding, room.get(fund.pk, ZERO))
+            if part > 0:
                 entries.append(
                     _post(
                         fund,
-                        EntryKind.ACCRUAL_REVERSAL,
-                        take,
-                        reference=reference,
-                        deal_id=deal_id,
-                        note=f"Deal {deal_id} reopened",
+                        EntryKind.RECOVERY_OWED,
+                        part,
+                        note=f"Deal {deal_id} reopened: already committed or spent",
+                        **refs,
                     )
                 )
-                outstanding -= take
-        if outstanding > 0:
+                outstanding -= part
+        if owed > 0:
             record_event(
                 "mdf.accrual.shortfall",
                 partner=Partner.objects.get(pk=first["fund__partner_id"]),
-                payload={"deal_id": deal_id, "unrecovered": str(outstanding), "currency": first["fund__currency"]},
+                payload={
+                    "deal_id": deal_id,
+                    "unrecovered": str(owed),
+                    "recovery_owed": str(owed),
+                    "currency": first["fund__currency"],
+                },
             )
     return entries
 

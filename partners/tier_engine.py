@@ -19,6 +19,9 @@ from partners.models import RequirementMetric
 Provider = Callable[[list[int], date, date], dict[int, Decimal]]
 
 _PROVIDERS: dict[str, Provider] = {}
+# Money metrics also say what they could not convert (no exchange rate for the day): {partner_id: [rows
+# {"currency", "records", "amount"}]}; shown beside the figure, never silently left out (docs/fx.md).
+_UNCONVERTED: dict[str, Callable[[list[int], date, date], dict[int, list[dict]]]] = {}
 
 
 def register_provider(metric: str, provider: Provider) -> Provider:
@@ -36,6 +39,22 @@ def provides(metric: str):
         return register_provider(metric, provider)
 
     return register
+
+
+def reports_unconverted(metric: str):
+    """Register the function that lists, per partner, the amounts `metric` could not convert."""
+
+    def register(reporter):
+        _UNCONVERTED[metric] = reporter
+        return reporter
+
+    return register
+
+
+def unconverted(metric: str, partner_ids: Iterable[int], since: date, until: date) -> dict[int, list[dict]]:
+    """{partner_id: rows} of the amounts the metric left unconverted (empty for other metrics)."""
+    reporter = _UNCONVERTED.get(metric)
+    return reporter(list(partner_ids), since, until) if reporter else {}
 
 
 def measure(metric: str, partner_ids: Iterable[int], since: date, until: date) -> dict[int, Decimal]:
@@ -92,10 +111,13 @@ def qualifying_tier(tiers, values: dict[str, Decimal]):
     return best
 
 
-def requirement_rows(tier, values: dict[str, Decimal]) -> list[dict]:
-    """Each requirement of `tier` against measured values: metric, name, required, actual, met."""
+def requirement_rows(tier, values: dict[str, Decimal], missing: dict | None = None) -> list[dict]:
+    """Each requirement of `tier` against measured values: metric, name, required, actual, met, and what the
+    measurement could not convert into the program currency (`missing`: metric -> rows; docs/fx.md)."""
+    missing = missing or {}
     return [
         {
+            "unconverted": missing.get(requirement.metric, []),
             "metric": requirement.metric,
             "name": requirement.get_metric_display(),
             "required": requirement.minimum,
@@ -120,7 +142,10 @@ def tier_progress(partner, on: date | None = None, tiers=None) -> dict:
     next_tier = next((tier for tier in tiers if tier.rank > current.rank), None)
     target = next_tier or current
     metrics = [requirement.metric for requirement in target.requirements.all()]
-    requirements = requirement_rows(target, measure_all([partner.pk], on, metrics)[partner.pk])
+    values = measure_all([partner.pk], on, metrics)[partner.pk]
+    since, until = window(on)
+    missing = {metric: unconverted(metric, [partner.pk], since, until).get(partner.pk, []) for metric in metrics}
+    requirements = requirement_rows(target, values, missing)
     return {
         "tier": current,
         "next_tier": next_tier,

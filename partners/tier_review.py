@@ -174,6 +174,9 @@ def propose(*, partners, quarter: Period, review: TierReview | None = None) -> l
         chunk = partners[start : start + tier_engine.CHUNK]
         ids = [p.pk for p in chunk]
         values = tier_engine.measure_all(ids, on, metrics)
+        since, until = tier_engine.window(on)
+        # Amounts a money metric could not convert are recorded with the measurements (docs/fx.md).
+        missing = {metric: tier_engine.unconverted(metric, ids, since, until) for metric in metrics}
         holds = {}
         for override in TierOverride.objects.filter(
             partner_id__in=ids, decision=TierOverrideDecision.KEEP_TIER, used_by_review__isnull=True
@@ -204,7 +207,14 @@ def propose(*, partners, quarter: Period, review: TierReview | None = None) -> l
                     qualified_tier=qualified,
                     to_tier=to_tier,
                     action=action,
-                    measurements={metric: str(v) for metric, v in values[partner.pk].items()},
+                    measurements={metric: str(v) for metric, v in values[partner.pk].items()}
+                    | {
+                        f"{metric}_unconverted": ", ".join(
+                            f"{row['amount']} {row['currency']}" for row in rows[partner.pk]
+                        )
+                        for metric, rows in missing.items()
+                        if rows.get(partner.pk)
+                    },
                     override=hold,
                 )
             )

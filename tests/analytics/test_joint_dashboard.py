@@ -128,3 +128,29 @@ def test_the_profile_and_partner_home_link_to_the_dashboard(client_for, partner_
     client = client_for(partner_admin)
     assert url(partner) in client.get(reverse("partners:detail", args=[partner.pk])).content.decode()
     assert url(partner) in client.get(reverse("home")).content.decode()
+
+
+def test_money_in_several_currencies_is_shown_per_currency_and_never_added_up(client_for, partner_admin, partner):
+    # Approved, to be paid: 100,000 USD, 20,000 EUR and 8,700 GBP - the old card showed 128,700.00.
+    for amount, currency in (("100000.00", "USD"), ("20000.00", "EUR"), ("8700.00", "GBP")):
+        EntryFactory(partner=partner, amount=Decimal(amount), currency=currency, status="approved")
+    EntryFactory(partner=partner, amount=Decimal("500.00"), currency="EUR", status="pending")
+    # A won deal of this quarter in a currency finance has no rate for.
+    DealFactory(
+        partner=partner,
+        status=DealStatus.WON,
+        amount=Decimal("12000.00"),
+        currency="CHF",
+        close_date=timezone.localdate(),
+    )
+    response = client_for(partner_admin).get(url(partner))
+    earnings = {row["currency"]: row for row in response.context["earnings"]}
+    assert {c: (r["pending"], r["approved"]) for c, r in earnings.items()} == {
+        "EUR": (Decimal("500.00"), Decimal("20000.00")),
+        "GBP": (Decimal("0.00"), Decimal("8700.00")),
+        "USD": (Decimal("0.00"), Decimal("100000.00")),
+    }
+    body = response.content.decode()
+    assert "128700.00" not in body.replace(",", "")
+    assert response.context["unconverted"] == [{"currency": "CHF", "records": 1, "amount": Decimal("12000.00")}]
+    assert 'data-testid="joint-unconverted"' in body

@@ -205,7 +205,7 @@ def test_spiff_extra_rate_and_flat_amount():
         ({"window": (1, 5)}, {}, False),  # starts the day after the close date
         ({"window": (-5, -1)}, {}, False),  # ended the day before
         ({"active": False}, {}, False),
-        ({"currency": "EUR"}, {}, False),
+        ({"currency": "EUR"}, {}, False),  # no EUR rate yet: the USD deal cannot be converted (not decided)
     ],
 )
 def test_spiff_eligibility_edges(overrides, deal_overrides, earns):

@@ -10,7 +10,7 @@ from analytics import services as analytics_services
 from analytics.models import KpiSnapshot
 from commissions.models import EntryStatus
 from deals.models import DealStatus, DealType, Influence
-from fx import services
+from fx import selectors
 from fx.models import ExchangeRate
 from prm.periods import month_of, quarter_of
 from tests.analytics.kpi_fixture import at, build, deal, fixture_month
@@ -33,16 +33,16 @@ def test_rate_on_takes_the_latest_rate_in_force_and_the_latest_correction_of_a_d
     rate("EUR", "1.10000000", d0 - timedelta(days=30))
     rate("EUR", "1.20000000", d0)
     corrected = rate("EUR", "1.25000000", d0)
-    assert services.rate_on("EUR", d0 - timedelta(days=31)) is None
-    assert services.rate_on("EUR", d0 - timedelta(days=30)) == Decimal("1.1")
-    assert services.rate_on("EUR", d0 - timedelta(days=1)) == Decimal("1.1")
-    assert services.rate_on("EUR", d0) == corrected.rate == Decimal("1.25")
-    assert services.rate_on("EUR", d0 + timedelta(days=400)) == Decimal("1.25")
-    assert services.rate_on("GBP", d0) is None
-    assert services.rate_on("USD", d0) == Decimal(1)
-    assert services.convert(Decimal("1234.57"), "EUR", d0 - timedelta(days=2)) == Decimal("1358.03")
-    assert services.convert(Decimal("10"), "GBP", d0) is None
-    assert services.current_rates(d0)["EUR"].pk == corrected.pk
+    assert selectors.rate_on("EUR", d0 - timedelta(days=31)) is None
+    assert selectors.rate_on("EUR", d0 - timedelta(days=30)) == Decimal("1.1")
+    assert selectors.rate_on("EUR", d0 - timedelta(days=1)) == Decimal("1.1")
+    assert selectors.rate_on("EUR", d0) == corrected.rate == Decimal("1.25")
+    assert selectors.rate_on("EUR", d0 + timedelta(days=400)) == Decimal("1.25")
+    assert selectors.rate_on("GBP", d0) is None
+    assert selectors.rate_on("USD", d0) == Decimal(1)
+    assert selectors.convert(Decimal("1234.57"), "EUR", d0 - timedelta(days=2)) == Decimal("1358.03")
+    assert selectors.convert(Decimal("10"), "GBP", d0) is None
+    assert selectors.rates_in_force(d0)["EUR"].pk == corrected.pk
 
 
 def test_eur_and_gbp_deals_convert_at_the_rate_of_their_close_date(partner):
@@ -206,7 +206,7 @@ def test_program_sum_helpers_convert_in_grouped_queries(partner, other_partner):
     rows = {
         row["partner_id"]: row
         for row in DealRegistration.objects.values("partner_id").annotate(
-            total=services.program_sum("amount", "close_date"), left_out=services.unconverted_count("close_date")
+            total=selectors.program_sum("amount", "close_date"), left_out=selectors.unconverted_count("close_date")
         )
     }
     assert rows[partner.pk]["total"] == Decimal("160.00") and rows[partner.pk]["left_out"] == 0

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from analytics.models import DirtyPartner
 from deals.models import DealStatus
-from fx import services
+from fx import selectors, services
 from fx.models import ExchangeRate
 from prm.models import AuditEntry
 from tests.analytics.kpi_fixture import deal
@@ -41,7 +41,7 @@ def test_a_same_day_correction_is_a_new_row_that_wins(finance_user):
     first = record(finance_user, rate="1.20000000")
     second = record(finance_user, rate="1.02000000", note="typo")
     assert ExchangeRate.objects.count() == 2
-    assert services.rate_on("EUR", date(2026, 1, 1)) == Decimal("1.02")
+    assert selectors.rate_on("EUR", date(2026, 1, 1)) == Decimal("1.02")
     audit = AuditEntry.objects.get(object_id=second.pk)
     assert audit.action == "fx.rate_corrected" and audit.changes["supersedes"]["id"] == first.pk
 

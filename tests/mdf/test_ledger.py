@@ -93,6 +93,36 @@ def test_reversal_never_overdraws_committed_money_and_tells_finance(
     assert_ledger_matches(fund)
 
 
+def test_a_reversal_takes_back_the_full_accrual_and_the_committed_part_is_owed_then_recovered(
+    partner, channel_manager, program_admin, django_capture_on_commit_callbacks
+):
+    # Gold: 3 % of 10,000 = 300.00 accrued; 250.00 of it committed to an approved request.
+    deal = win(DealFactory(partner=partner), channel_manager, "10000", django_capture_on_commit_callbacks)
+    approved_request(partner, manager=channel_manager, total_cost=Decimal("500"), requested_amount=Decimal("250"))
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_services.reopen_deal(deal=deal, actor=channel_manager, reason="Cancelled")
+    fund = Fund.objects.get(partner=partner)
+    reversal = dict(fund.entries.filter(deal=deal).exclude(kind=EntryKind.ACCRUAL).values_list("kind", "amount"))
+    # The whole 300.00 is reversed: 50.00 taken from what was available, 250.00 owed by the fund.
+    assert reversal == {EntryKind.ACCRUAL_REVERSAL: Decimal("50.00"), EntryKind.RECOVERY_OWED: Decimal("250.00")}
+    assert (fund.accrued, fund.available, fund.committed, fund.recovery_owed) == (
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("250.00"),
+        Decimal("250.00"),
+    )
+    assert_ledger_matches(fund)
+    # Money added to the fund later settles the debt first: 100.00 allocated -> 100.00 recovered.
+    services.allocate_funds(partner=partner, actor=program_admin, amount="100", reason="Top-up")
+    fund.refresh_from_db()
+    assert (fund.available, fund.recovery_owed) == (Decimal("0.00"), Decimal("150.00"))
+    assert fund.entries.get(kind=EntryKind.RECOVERY).amount == Decimal("100.00")
+    assert_ledger_matches(fund)
+    # A replayed reopen event reverses nothing more.
+    event = DomainEvent.objects.get(name="deal.reopened", object_id=deal.pk)
+    assert services.reverse_deal_accrual(event=event) == []
+
+
 def test_program_admin_allocates_with_a_reason_and_it_is_audited(partner, program_admin, partner_admin):
     entry = services.allocate_funds(partner=partner, actor=program_admin, amount="750", reason="Launch")
     assert entry.kind == EntryKind.ALLOCATION and entry.fund.allocated == Decimal("750.00")
