@@ -116,7 +116,9 @@ def test_the_default_incumbency_is_a_year():
     assert current_policy().incumbency_days == 365
 
 
-def test_the_review_queue_lists_an_incumbent_registration(client_for, partner_user, other_partner_user, channel_manager):
+def test_the_review_queue_lists_an_incumbent_registration(
+    client_for, partner_user, other_partner_user, channel_manager
+):
     won_by(partner_user)
     deal = services.register_deal(user=other_partner_user, data=registration())
     assert DealRegistration.objects.awaiting_review().filter(pk=deal.pk).exists()

@@ -108,9 +108,7 @@ def test_a_lapse_counts_when_the_customer_was_free(channel_manager, partner):
     assert lead_figures(partner) == (1, 0, 1)
 
 
-def test_a_customer_protected_after_assignment_also_excuses_the_lapse(
-    channel_manager, partner, other_partner_user
-):
+def test_a_customer_protected_after_assignment_also_excuses_the_lapse(channel_manager, partner, other_partner_user):
     lead = services.create_lead(actor=channel_manager, data=HOOLI, partner=partner)
     assert not lead.customer_protected
     services.register_deal(
@@ -119,9 +117,7 @@ def test_a_customer_protected_after_assignment_also_excuses_the_lapse(
     assert lapse(lead).lapse_excused
 
 
-def test_an_excused_miss_stays_uncounted_after_the_lead_moves_on(
-    channel_manager, partner, other_partner, protected
-):
+def test_an_excused_miss_stays_uncounted_after_the_lead_moves_on(channel_manager, partner, other_partner, protected):
     lead = lapse(services.create_lead(actor=channel_manager, data=HOOLI, partner=partner))
     services.assign_lead(lead=lead, actor=channel_manager, partner=other_partner)
     assert lead_figures(partner) == (0, 0, 0)
