@@ -304,9 +304,9 @@ class Lead(models.Model):
     # The customer was protected by a partner's registration when the lead was assigned, so the partner
     # could not accept it; a lapse then never counts against the partner (docs/policy.md, "Leads for
     # protected customers"). Set at each assignment.
-    customer_protected = models.BooleanField(default=False)
+    customer_protected = models.BooleanField(default=False, db_default=False)
     # The current assignment lapsed while the partner could not accept the lead: not counted against it.
-    lapse_excused = models.BooleanField(default=False)
+    lapse_excused = models.BooleanField(default=False, db_default=False)
     deal = models.OneToOneField(DealRegistration, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -336,7 +336,7 @@ class LeadReturn(models.Model):
     returned_at = models.DateTimeField(default=timezone.now)
     # The customer was protected by a partner's registration, so the lead could not be accepted: the miss
     # is kept for the record but never counted against the partner (docs/policy.md).
-    excused = models.BooleanField(default=False)
+    excused = models.BooleanField(default=False, db_default=False)
 
     objects = TenantManager()
 

@@ -50,7 +50,7 @@ class RoePolicy(models.Model):
     approval_sla_business_days = models.PositiveSmallIntegerField(default=2)
     # For this many days after a partner wins a customer, another partner's registration of it goes to
     # review as `incumbent` (docs/policy.md, "Incumbency"); 0 switches the rule off.
-    incumbency_days = models.PositiveSmallIntegerField(default=365)
+    incumbency_days = models.PositiveSmallIntegerField(default=365, db_default=365)
     effective_from = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
