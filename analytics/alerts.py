@@ -134,6 +134,8 @@ def leads_not_accepted(threshold: int, now) -> dict[int, Breach]:
             accept_by__lt=now,
             status__in=[LeadStatus.ASSIGNED, LeadStatus.RETURNED],
         )
+        # Leads the partner could not accept (the customer was protected) are not its misses (docs/policy.md).
+        .exclude(Q(lapse_excused=True) | Q(status=LeadStatus.ASSIGNED, customer_protected=True))
         .values("partner_id")
         .annotate(n=Count("id"))
         .filter(n__gte=threshold)

@@ -54,7 +54,9 @@ Definitions (period = a month, "2026-11", or a fiscal quarter, "2026-Q4"):
 - leads_assigned / leads_accepted / leads_expired: leads passed (assigned_at) to the partner in the
   period, the ones it accepted, and the ones returned for missing the SLA - including leads that were
   assigned to another partner since (deals.LeadReturn keeps the miss with the partner that missed it);
-  lead_acceptance_rate = accepted / assigned (None when none).
+  lead_acceptance_rate = accepted / assigned (None when none). A lead whose customer a partner's
+  registration protected (it could not be accepted) is left out of all three while it waits and once
+  it lapsed (docs/policy.md, "Leads for protected customers").
 
 The history horizon is settings.ANALYTICS_HISTORY_MONTHS (default 24) months before the current one,
 widened to the start of that quarter, plus the running month and quarter.
@@ -333,7 +335,14 @@ def _influence_sources(horizon: Horizon, partner_ids):
 def _lead_sources(horizon: Horizon, partner_ids):
     from deals.models import Lead, LeadReturn, LeadStatus
 
-    leads = _scope(Lead.objects.filter(partner__isnull=False, assigned_at__gte=_aware(horizon.start)), partner_ids)
+    # A lead for a customer a partner's registration protects cannot be accepted (deals.services.accept_lead):
+    # while it waits and once it lapsed, it never counts against the partner (docs/policy.md).
+    leads = _scope(
+        Lead.objects.filter(partner__isnull=False, assigned_at__gte=_aware(horizon.start)).exclude(
+            Q(lapse_excused=True) | Q(status=LeadStatus.ASSIGNED, customer_protected=True)
+        ),
+        partner_ids,
+    )
     yield (
         leads.values("partner_id", bucket=TruncMonth("assigned_at")).annotate(
             k_assigned=Count("id"),
@@ -344,9 +353,9 @@ def _lead_sources(horizon: Horizon, partner_ids):
     )
     # Misses of leads that have since been assigned to someone else (deals.LeadReturn): the lead row now
     # describes its new assignment, so the earlier partner's miss would otherwise vanish.
-    superseded = _scope(LeadReturn.objects.filter(assigned_at__gte=_aware(horizon.start)), partner_ids).exclude(
-        lead__partner_id=F("partner_id"), lead__assigned_at=F("assigned_at")
-    )
+    superseded = _scope(
+        LeadReturn.objects.filter(assigned_at__gte=_aware(horizon.start), excused=False), partner_ids
+    ).exclude(lead__partner_id=F("partner_id"), lead__assigned_at=F("assigned_at"))
     yield (
         superseded.values("partner_id", bucket=TruncMonth("assigned_at")).annotate(k_missed=Count("id")),
         {"leads_assigned": "k_missed", "leads_expired": "k_missed"},

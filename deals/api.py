@@ -354,6 +354,20 @@ class LeadSerializer(serializers.ModelSerializer):
         ]
 
 
+class LeadWarningsSerializer(LeadSerializer):
+    """The answer to creating or assigning a lead (docs/policy.md, "Leads for protected customers"): the lead
+    and what the channel manager must know, e.g. that a partner's registration protects the customer."""
+
+    customer_protected = serializers.BooleanField(read_only=True)
+    warnings = serializers.SerializerMethodField()
+
+    class Meta(LeadSerializer.Meta):
+        fields = [*LeadSerializer.Meta.fields, "customer_protected", "warnings"]
+
+    def get_warnings(self, lead) -> list[str]:
+        return [str(w) for w in getattr(lead, "warnings", ())]
+
+
 class LeadCreateSerializer(serializers.Serializer):
     partner = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
     customer_name = serializers.CharField(max_length=200)
@@ -389,22 +403,23 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             raise serializers.ValidationError({"partner": [_("No such partner.")]})
         return partner
 
-    @extend_schema(request=LeadCreateSerializer, responses={201: LeadSerializer})
+    @extend_schema(request=LeadCreateSerializer, responses={201: LeadWarningsSerializer})
     def create(self, request):
         body = _body(LeadCreateSerializer, request)
         partner_id = body.pop("partner", None)
         services.require_role(request.user, services.MANAGER_ROLES, gettext_lazy("create leads"))
         partner = self._partner(partner_id) if partner_id else None
         lead = services.create_lead(actor=request.user, data=body, partner=partner)
-        return Response(LeadSerializer(lead).data, status=status.HTTP_201_CREATED)
+        return Response(LeadWarningsSerializer(lead).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AssignSerializer, responses=LeadSerializer)
+    @extend_schema(request=AssignSerializer, responses=LeadWarningsSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         lead = self._lead()
         require_role(request.user, services.MANAGER_ROLES, gettext_lazy("assign leads"))  # 403 before the body's 400
         partner = self._partner(_body(AssignSerializer, request)["partner"])
-        return Response(LeadSerializer(services.assign_lead(lead=lead, actor=request.user, partner=partner)).data)
+        lead = services.assign_lead(lead=lead, actor=request.user, partner=partner)
+        return Response(LeadWarningsSerializer(lead).data)
 
     @extend_schema(request=None, responses=RegistrationOutcomeSerializer)
     @action(detail=True, methods=["post"])

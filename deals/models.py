@@ -96,6 +96,8 @@ class DealReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate of your own registration")
     DIRECT_ACCOUNT = "direct_account", _("Existing direct customer or opportunity")
     POSSIBLE_MATCH = "possible_match", _("Possible match with a registered customer")
+    # Another partner won the customer recently (docs/policy.md, "Incumbency"); the partner is never told who.
+    INCUMBENT = "incumbent", _("An existing customer relationship is being checked")
     REVIEW_REJECTED = "review_rejected", _("Rejected by the channel manager")
     INFLUENCE_ONLY = "influence_only", _("Accepted as influence only")
     LEAD = "lead", _("Lead passed by the vendor")
@@ -299,6 +301,12 @@ class Lead(models.Model):
     assigned_at = models.DateTimeField(null=True, blank=True)
     accept_by = models.DateTimeField(null=True, blank=True, db_index=True)
     decline_reason = models.TextField(blank=True)
+    # The customer was protected by a partner's registration when the lead was assigned, so the partner
+    # could not accept it; a lapse then never counts against the partner (docs/policy.md, "Leads for
+    # protected customers"). Set at each assignment.
+    customer_protected = models.BooleanField(default=False, db_default=False)
+    # The current assignment lapsed while the partner could not accept the lead: not counted against it.
+    lapse_excused = models.BooleanField(default=False, db_default=False)
     deal = models.OneToOneField(DealRegistration, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -326,6 +334,9 @@ class LeadReturn(models.Model):
     partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="lead_returns")
     assigned_at = models.DateTimeField()
     returned_at = models.DateTimeField(default=timezone.now)
+    # The customer was protected by a partner's registration, so the lead could not be accepted: the miss
+    # is kept for the record but never counted against the partner (docs/policy.md).
+    excused = models.BooleanField(default=False, db_default=False)
 
     objects = TenantManager()
 

@@ -220,6 +220,27 @@ def _expire_stale_holders(account_ids, today: date) -> None:
 # --- registration (rules 1-5, 7) --------------------------------------------------------------------
 
 
+def recent_wins(account_ids, *, policy, today: date) -> dict:
+    """{account_id: [engine.Win]}: partner registrations of the accounts won (close date) within the
+    version's incumbency days before `today` (docs/policy.md, "Incumbency")."""
+    days = policy.incumbency_days if policy else 0
+    if not days or not account_ids:
+        return {}
+    wins: dict[int, list] = {}
+    rows = DealRegistration.objects.filter(
+        account_id__in=list(account_ids),
+        status=DealStatus.WON,
+        partner__isnull=False,
+        close_date__gte=today - timedelta(days=days),
+        close_date__lte=today,
+    ).values_list("pk", "partner_id", "account_id", "close_date")
+    for pk, partner_id, account_id, close_date in rows:
+        wins.setdefault(account_id, []).append(
+            engine.Win(deal_id=pk, partner_id=partner_id, account_id=account_id, won_on=close_date)
+        )
+    return wins
+
+
 def approval_sla_days(deal: DealRegistration) -> int:
     """The approval SLA (business days) of the version the registration was decided under."""
     policy = deal.policy_version if deal.policy_version_id else policy_at(deal.submitted_at or timezone.now())
@@ -239,6 +260,11 @@ def outcome_message(deal: DealRegistration) -> str:
             "This customer is already an account of %(vendor)s's direct sales team. A channel manager "
             "will review your registration and approve it, accept it as influence, or reject it; you will be notified."
         ) % {"vendor": settings.VENDOR_NAME}
+    if status == DealStatus.PENDING_REVIEW and reason == DealReason.INCUMBENT:
+        return _(
+            "An existing customer relationship is being checked. A channel manager will review your registration "
+            "within %(sla)s business days and approve or reject it; you will be notified."
+        ) % {"sla": approval_sla_days(deal)}
     if status == DealStatus.PENDING_REVIEW:
         return _(
             "This customer may be one that is already registered. A channel manager will compare the two and "
@@ -342,6 +368,7 @@ def register_deal(*, user, data) -> DealRegistration:
             policy=policy,
             partner_id=partner.pk,
             today=today,
+            wins=recent_wins(ids, policy=policy, today=today),
         )
         fields = {
             "status": decision.status,
@@ -880,7 +907,69 @@ def clean_lead(data) -> dict:
     return cleaned
 
 
+def _lead_keys(lead: Lead):
+    name = matching.normalise_company_name(lead.customer_name)
+    domain = matching.normalise_domain(lead.customer_domain)
+    return (
+        name,
+        domain,
+        matching.blocking_keys(normalised_name=name.value, domain=domain, country=lead.customer_country),
+    )
+
+
+def _lead_matches(lead: Lead, policy) -> list:
+    """The accounts matching the lead's customer under `policy` (MatchEvidence, best first)."""
+    name, domain, keys = _lead_keys(lead)
+    return [
+        e
+        for e in engine.classify(
+            name=name,
+            domain=domain,
+            country=lead.customer_country,
+            candidates=selectors.candidate_accounts(keys),
+            policy=policy,
+        )
+        if e.verdict == "match"
+    ]
+
+
+def lead_customer_holder(lead: Lead) -> DealRegistration | None:
+    """The partner registration that protects the lead's customer right now (submitted, in review, or
+    approved and not past its protection), or None. While there is one, no partner can accept the lead
+    (`accept_lead` refuses it): docs/policy.md, "Leads for protected customers"."""
+    evidence = _lead_matches(lead, policy_at(timezone.now()))
+    if not evidence:
+        return None
+    today = timezone.localdate()
+    return (
+        DealRegistration.objects.holding()
+        .filter(account_id__in=[e.account_id for e in evidence])
+        .exclude(status=DealStatus.APPROVED, protected_until__lt=today)
+        .select_related("partner")
+        .order_by("pk")
+        .first()
+    )
+
+
+def lead_warnings(lead: Lead, holder: DealRegistration | None) -> list[str]:
+    """What the channel manager is told when creating or assigning a lead whose customer is protected."""
+    if holder is None:
+        return []
+    until = holder.protected_until or engine.approval_protected_until(
+        policy_at(timezone.now()), holder.partner.tier_id, timezone.localdate()
+    )
+    return [
+        _(
+            "%(customer)s is protected for partner %(partner)s (deal #%(deal)s) until %(until)s: no partner can "
+            "accept this lead until then. If the lead lapses meanwhile, it does not count against the partner."
+        )
+        % {"customer": lead.customer_name, "partner": holder.partner.name, "deal": holder.pk, "until": until}
+    ]
+
+
 def create_lead(*, actor, data, partner=None) -> Lead:
+    """Create a lead (and assign it when `partner` is given). `lead.warnings` lists what the manager must know,
+    e.g. that another partner protects the customer (docs/policy.md)."""
     require_role(actor, MANAGER_ROLES, gettext_lazy("create leads"))
     cleaned = clean_lead(data)
     with transaction.atomic():
@@ -888,24 +977,39 @@ def create_lead(*, actor, data, partner=None) -> Lead:
         record_audit(actor=actor, obj=lead, action="create", to_state=lead.status)
         if partner is not None:
             lead = assign_lead(lead=lead, actor=actor, partner=partner)
+        else:
+            lead.warnings = lead_warnings(lead, lead_customer_holder(lead))
     return lead
 
 
 def assign_lead(*, lead: Lead, actor, partner) -> Lead:
+    """Pass the lead to a partner. When a partner's registration protects the customer, the lead is marked
+    `customer_protected` and `lead.warnings` says so: the manager is warned, the partner is not blamed."""
     require_role(actor, MANAGER_ROLES, gettext_lazy("assign leads"))
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        holder = lead_customer_holder(lead)
         lead.partner = partner
         lead.assigned_at = timezone.now()
         lead.accept_by = lead.assigned_at + timedelta(hours=settings.LEAD_ACCEPT_SLA_HOURS)
         lead.decline_reason = ""
+        lead.customer_protected, lead.lapse_excused = holder is not None, False
         LEAD_WORKFLOW.apply(
             lead,
             LeadStatus.ASSIGNED,
             actor=actor,
             action="assign",
-            extra_fields=["partner", "assigned_at", "accept_by", "decline_reason"],
+            reason="Customer protected by another registration." if holder is not None else "",
+            extra_fields=[
+                "partner",
+                "assigned_at",
+                "accept_by",
+                "decline_reason",
+                "customer_protected",
+                "lapse_excused",
+            ],
         )
+        lead.warnings = lead_warnings(lead, holder)
         record_event(
             "lead.assigned",
             actor=actor,
@@ -926,22 +1030,9 @@ def accept_lead(*, lead: Lead, actor) -> DealRegistration:
             raise TransitionNotAllowed(
                 _("This lead was not accepted in time and goes back to the vendor."), code="lead_overdue"
             )
-        name = matching.normalise_company_name(lead.customer_name)
-        domain = matching.normalise_domain(lead.customer_domain)
-        keys = matching.blocking_keys(normalised_name=name.value, domain=domain, country=lead.customer_country)
-        lock_customer_keys(keys)
+        lock_customer_keys(_lead_keys(lead)[2])
         policy = policy_at(timezone.now())
-        evidence = [
-            e
-            for e in engine.classify(
-                name=name,
-                domain=domain,
-                country=lead.customer_country,
-                candidates=selectors.candidate_accounts(keys),
-                policy=policy,
-            )
-            if e.verdict == "match"
-        ]
+        evidence = _lead_matches(lead, policy)
         ids = [e.account_id for e in evidence]
         _expire_stale_holders(ids, timezone.localdate())
         if DealRegistration.objects.holding().filter(account_id__in=ids).exists():
@@ -1029,12 +1120,25 @@ def return_lead_if_overdue(*, lead_id: int, now: datetime | None = None) -> bool
         )
         if lead is None:
             return False
+        # A partner cannot accept a lead for a customer a registration protects (accept_lead): such a lapse is
+        # recorded but never counted against it (docs/policy.md, "Leads for protected customers").
+        excused = lead.customer_protected or lead_customer_holder(lead) is not None
+        lead.lapse_excused = excused
         LEAD_WORKFLOW.apply(
-            lead, LeadStatus.RETURNED, actor=None, action="return", reason="Not accepted within the SLA."
+            lead,
+            LeadStatus.RETURNED,
+            actor=None,
+            action="return",
+            reason="Not accepted within the SLA; the customer was protected."
+            if excused
+            else "Not accepted within the SLA.",
+            extra_fields=["lapse_excused"],
         )
         # The miss stays with this partner when the lead is assigned to another one (responsiveness).
         LeadReturn.objects.get_or_create(
-            lead=lead, assigned_at=lead.assigned_at, defaults={"partner_id": lead.partner_id, "returned_at": now}
+            lead=lead,
+            assigned_at=lead.assigned_at,
+            defaults={"partner_id": lead.partner_id, "returned_at": now, "excused": excused},
         )
         record_event(
             "lead.returned",

@@ -297,6 +297,8 @@ def lead_create(request):
         lead = run_form_service(form, services.create_lead, actor=request.user, data=data, partner=partner)
         if lead is not None:
             messages.success(request, _("Lead created."))
+            for warning in getattr(lead, "warnings", ()):
+                messages.warning(request, warning)
             return redirect("deals:leads")
     _form_errors(request, form)
     return redirect("deals:leads")
@@ -328,7 +330,7 @@ def lead_action(request, pk, action):
     elif action == "assign":
         form = AssignForm(request.POST)
         if form.is_valid():
-            run_service(
+            ok, assigned = run_service(
                 request,
                 services.assign_lead,
                 lead=lead,
@@ -336,6 +338,8 @@ def lead_action(request, pk, action):
                 partner=form.cleaned_data["partner"],
                 success=_("Lead assigned."),
             )
+            for warning in getattr(assigned, "warnings", ()) if ok else ():
+                messages.warning(request, warning)
         else:
             _form_errors(request, form)
     else:

@@ -3,7 +3,8 @@
 Steps of the default kinds tick themselves: the agreement when a partner admin accepts it, the profile
 when its required fields are filled, the team when a colleague joins (`user.joined`), the course on
 `course.completed` of an onboarding course, the plan when one is submitted, the first deal on
-`deal.submitted`. `Partner.onboarding_progress` is recomputed in the same transaction as each tick.
+the first accepted registration (a `deal.submitted` not refused at once, or `deal.approved`).
+`Partner.onboarding_progress` is recomputed in the same transaction as each tick.
 """
 
 from datetime import timedelta
@@ -214,11 +215,20 @@ def send_stalled_onboarding_reminders(*, now=None) -> int:
 # --- Steps other apps complete (subscribers run after commit, once per event) -----------------------
 
 
-@on_event("deal.submitted")
+# Registration outcomes that accept the registration (docs/policy.md, "Onboarding: first deal"): refused at
+# once (a conflict, a duplicate, a rejected direct account) does not count as the partner's first deal.
+ACCEPTED_REGISTRATION_STATUSES = frozenset({"submitted", "pending_review", "approved"})
+
+
+@on_event("deal.submitted", "deal.approved")
 def tick_first_deal(event) -> None:
+    """The first accepted registration ticks the step: one submitted or held for review, or a lead accepted
+    (an approved registration without a deal.submitted)."""
+    if (event.payload or {}).get("status") not in ACCEPTED_REGISTRATION_STATUSES:
+        return
     partner = Partner.objects.filter(pk=event.partner_id).first() if event.partner_id else None
     if partner is not None:
-        complete_step(partner=partner, kind=OnboardingStepKind.FIRST_DEAL, actor=event.actor, source="deal.submitted")
+        complete_step(partner=partner, kind=OnboardingStepKind.FIRST_DEAL, actor=event.actor, source=event.name)
 
 
 @on_event("course.completed")

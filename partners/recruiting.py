@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from partners.models import (
 )
 from prm.audit import record_audit
 from prm.events import record_event
-from prm.exceptions import TransitionNotAllowed
+from prm.exceptions import Conflict, TransitionNotAllowed
 from prm.notifications import send_email
 from prm.workflow import Workflow
 
@@ -266,6 +266,28 @@ def score_partner(*, actor: User, partner: Partner, values: dict) -> PartnerOppA
 # --- Decisions ---------------------------------------------------------------------------------------
 
 
+def _refuse_second_partner(domain: str) -> None:
+    """One partner per web domain (docs/policy.md, "One partner per domain"): approving a second application
+    of a domain that already has a partner is refused with that partner named, instead of creating a twin.
+    Two approvals of the same domain at once are serialised on the domain (PostgreSQL advisory lock)."""
+    if not domain:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"partner-domain:{domain.lower()}"])
+    existing = Partner.objects.filter(website_domain__iexact=domain).order_by("pk").first()
+    if existing is not None:
+        raise Conflict(
+            _(
+                "%(domain)s is already the domain of partner %(partner)s (#%(id)s): reject this application, or add "
+                "its people to that partner."
+            )
+            % {"domain": domain, "partner": existing.name, "id": existing.pk},
+            code="partner_domain_exists",
+            data={"partner": {"id": existing.pk, "name": existing.name}},
+        )
+
+
 def approve_application(
     *,
     actor: User,
@@ -282,6 +304,7 @@ def approve_application(
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         APPLICATION_WORKFLOW.check(application, ApplicationStatus.APPROVED)
+        _refuse_second_partner(application.website_domain)
         if channel_manager is None and actor.role == Role.CHANNEL_MANAGER:
             channel_manager = actor
         partner = create_partner(

@@ -61,6 +61,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "possible_match_threshold",
             "direct_account_handling",
             "approval_sla_business_days",
+            "incumbency_days",
             "effective_from",
             "created_at",
             "published_at",

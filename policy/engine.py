@@ -9,6 +9,8 @@ DESIGN.md, rules of engagement:
 - a match held by another partner is a conflict, protected until the holder's end of protection (rule 2);
 - a match that is a direct account follows the version's direct-account handling (rule 3);
 - a possible match with a held or direct account goes to manual review (rule 5);
+- a match with a customer another partner won in the version's incumbency days goes to review as
+  `incumbent` (docs/policy.md, "Incumbency"): never a clean registration bulk approval could accept;
 - anything else is submitted, for a channel manager to approve.
 """
 
@@ -21,6 +23,7 @@ from deals import matching
 
 SUBMITTED, PENDING_REVIEW, REJECTED = "submitted", "pending_review", "rejected"
 CONFLICT, DUPLICATE, DIRECT_ACCOUNT, POSSIBLE_MATCH = "conflict", "duplicate", "direct_account", "possible_match"
+INCUMBENT = "incumbent"
 APPROVED = "approved"  # a submitted registration a channel manager approved (the simulation's approvals)
 
 OUTCOME_LABELS = {
@@ -28,6 +31,7 @@ OUTCOME_LABELS = {
     APPROVED: _("Approved"),
     f"{PENDING_REVIEW}:{DIRECT_ACCOUNT}": _("Review: direct account"),
     f"{PENDING_REVIEW}:{POSSIBLE_MATCH}": _("Review: possible match"),
+    f"{PENDING_REVIEW}:{INCUMBENT}": _("Review: existing customer of another partner"),
     f"{REJECTED}:{CONFLICT}": _("Rejected: conflict"),
     f"{REJECTED}:{DUPLICATE}": _("Rejected: duplicate"),
     f"{REJECTED}:{DIRECT_ACCOUNT}": _("Rejected: direct account"),
@@ -52,6 +56,32 @@ class Holder:
     account_id: int
     tier_id: int | None = None
     protected_until: date | None = None  # None while it waits for a decision
+
+
+@dataclass(frozen=True)
+class Win:
+    """A partner's won registration of an account: the partner is the customer's incumbent for the
+    version's incumbency days after `won_on` (the close date)."""
+
+    deal_id: int
+    partner_id: int
+    account_id: int
+    won_on: date
+
+
+def incumbent_wins(wins, account_ids, *, policy, partner_id: int, today: date) -> list:
+    """The wins by other partners of `account_ids` that still make them the incumbent on `today`, newest
+    first. `wins`: {account_id: [Win, ...]}; an incumbency of 0 days switches the rule off."""
+    days = int(getattr(policy, "incumbency_days", 0) or 0)
+    if not days or not wins:
+        return []
+    found = [
+        win
+        for account_id in account_ids
+        for win in wins.get(account_id, ())
+        if win.partner_id != partner_id and win.won_on <= today and (today - win.won_on).days <= days
+    ]
+    return sorted(found, key=lambda w: (w.won_on, w.deal_id), reverse=True)
 
 
 @dataclass(frozen=True)
@@ -99,12 +129,14 @@ def decide(
     policy,
     partner_id: int,
     today: date,
+    wins=None,
 ) -> Decision:
     """Decide one registration.
 
     evidence: MatchEvidence of the candidates, classified under `policy` (`classify`), best first;
     holders: {account_id: Holder} of the candidates that are held right now;
-    direct_account_ids: the candidates that are direct customers or open direct opportunities.
+    direct_account_ids: the candidates that are direct customers or open direct opportunities;
+    wins: {account_id: [Win]} of the candidates that partners won (the incumbency rule).
     """
     handling = policy.direct_account_handling
     direct_ids = set(direct_account_ids) if handling != "allow" else set()
@@ -121,7 +153,18 @@ def decide(
         if e.account_id in holders and holders[e.account_id].partner_id != partner_id
     ]
     direct = [e.account_id for e in matches if e.account_id in direct_ids]
-    relevant_possibles = [e for e in possibles if e.account_id in holders or e.account_id in direct_ids]
+    incumbents = incumbent_wins(
+        wins, [e.account_id for e in matches], policy=policy, partner_id=partner_id, today=today
+    )
+    incumbent_ids = {
+        w.account_id
+        for w in incumbent_wins(
+            wins, [e.account_id for e in possibles], policy=policy, partner_id=partner_id, today=today
+        )
+    }
+    relevant_possibles = [
+        e for e in possibles if e.account_id in holders or e.account_id in direct_ids or e.account_id in incumbent_ids
+    ]
     kept = matches + relevant_possibles
     account_id = matches[0].account_id if matches else None
 
@@ -142,6 +185,12 @@ def decide(
     if direct:
         status = REJECTED if handling == "reject" else PENDING_REVIEW
         return Decision(status, DIRECT_ACCOUNT, account_id=direct[0], evidence=kept)
+    if incumbents:
+        # The won deal is kept for the channel manager (internal only: the partner is never told who).
+        win = incumbents[0]
+        return Decision(
+            PENDING_REVIEW, INCUMBENT, account_id=win.account_id, conflict_with_id=win.deal_id, evidence=kept
+        )
     if relevant_possibles and account_id is None:
         first = holders.get(relevant_possibles[0].account_id)
         return Decision(

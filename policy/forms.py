@@ -35,6 +35,13 @@ class PolicyForm(forms.Form):
     approval_sla_business_days = _number(
         _("Approval SLA (business days)"), _("How long a registration may wait for a decision."), 1, 60
     )
+    incumbency_days = _number(
+        _("Incumbency (days)"),
+        _(
+            "For this many days after a partner wins a customer, another partner's registration of it goes to "
+            "review. 0 switches the rule off."
+        ),
+    )
     notes = forms.CharField(
         label=_("Notes"),
         required=False,

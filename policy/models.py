@@ -1,7 +1,8 @@
 """Rules of engagement as versioned policy (issue 12, item 3).
 
 One RoePolicy row is one version of the rules DESIGN.md lists as settings: protection days per tier,
-the extension, the match thresholds, how direct accounts are handled and the approval SLA. A program
+the extension, the match thresholds, how direct accounts are handled, the approval SLA and the
+incumbency after a partner's win (docs/policy.md). A program
 admin edits a draft, simulates it against the last 12 months of registrations, and publishes it with
 an effective date. Published versions are never edited again; every registration decision records the
 version it was decided under (deals.DealRegistration.policy_version), so a new version never rewrites
@@ -47,6 +48,9 @@ class RoePolicy(models.Model):
         max_length=10, choices=DirectAccountHandling.choices, default=DirectAccountHandling.REVIEW
     )
     approval_sla_business_days = models.PositiveSmallIntegerField(default=2)
+    # For this many days after a partner wins a customer, another partner's registration of it goes to
+    # review as `incumbent` (docs/policy.md, "Incumbency"); 0 switches the rule off.
+    incumbency_days = models.PositiveSmallIntegerField(default=365, db_default=365)
     effective_from = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -99,6 +103,7 @@ class RoePolicy(models.Model):
             "possible_match_threshold": self.possible_match_threshold,
             "direct_account_handling": self.direct_account_handling,
             "approval_sla_business_days": self.approval_sla_business_days,
+            "incumbency_days": self.incumbency_days,
         }
 
     def fingerprint(self) -> str:

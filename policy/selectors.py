@@ -99,6 +99,7 @@ def diff(policy, base) -> list[dict]:
         "possible_match_threshold",
         "direct_account_handling",
         "approval_sla_business_days",
+        "incumbency_days",
     ):
         if mine[key] != theirs[key]:
             rows.append({"key": key, "rule": key, "base": theirs[key], "value": mine[key]})

@@ -30,6 +30,7 @@ LIMITS = {
     "match_threshold": (1, 100),
     "possible_match_threshold": (1, 100),
     "approval_sla_business_days": (1, 60),
+    "incumbency_days": (0, 3650),
 }
 PROTECTION_LIMITS = (1, 3650)
 # A publication a minute in the past (the form's "now") is still "now".

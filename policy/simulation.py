@@ -15,7 +15,10 @@ account until when under the draft. What the replay assumes:
   it is assumed approved when the draft's approval SLA runs out;
 - registrations submitted before the window keep their actual holds;
 - registrations that came from leads are not re-decided (a lead is the vendor's decision), but hold
-  their accounts as in reality with the draft's protection days.
+  their accounts as in reality with the draft's protection days;
+- wins are taken as they happened (a deal the replay decides differently is still won when it was in
+  reality): a win counts for the draft's incumbency rule from the moment it was marked won, for the
+  draft's incumbency days after its close date.
 
 The result is compared with the actual decision (status and reason at registration, and the protection
 length the deciding version granted the partner's tier at approval); each difference is stored as a
@@ -132,6 +135,7 @@ class Replay:
         self.tiers = dict(Partner.objects.values_list("pk", "tier_id"))
         self.deal_type = ContentType.objects.get_for_model(DealRegistration)
         self.versions: dict | None = None
+        self.wins: dict[int, list[tuple[datetime, engine.Win]]] | None = None
 
     # --- reading -------------------------------------------------------------------------------------
 
@@ -229,7 +233,7 @@ class Replay:
         reason = row["reason"]
         if reason in (DealReason.CONFLICT, DealReason.DUPLICATE):
             return engine.outcome_key(engine.REJECTED, reason)
-        if reason in (DealReason.DIRECT_ACCOUNT, DealReason.POSSIBLE_MATCH):
+        if reason in (DealReason.DIRECT_ACCOUNT, DealReason.POSSIBLE_MATCH, DealReason.INCUMBENT):
             status = engine.REJECTED if row["status"] == DealStatus.REJECTED else engine.PENDING_REVIEW
             return engine.outcome_key(status, reason)
         return engine.SUBMITTED
@@ -272,6 +276,43 @@ class Replay:
         if row["status"] == DealStatus.REJECTED and row["reason"] in REVIEW_DECISIONS:
             return row["decided_at"] or row["updated_at"]
         return None
+
+    def load_wins(self) -> None:
+        """The partner wins that can make an incumbent in the window: {account_id: [(known_at, Win)]}."""
+        self.wins = defaultdict(list)
+        days = int(self.policy.incumbency_days or 0)
+        if not days:
+            return
+        rows = list(
+            DealRegistration.objects.filter(
+                status=DealStatus.WON,
+                partner__isnull=False,
+                close_date__gte=_local(self.window_start) - timedelta(days=days),
+                submitted_at__lt=self.window_end,
+            ).values("id", "partner_id", "account_id", "close_date")
+        )
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            audits = self.audits(r["id"] for r in chunk)
+            for row in chunk:
+                won = audits.get(row["id"], {}).get("mark_won")
+                known_at = won["created_at"] if won else _end_of_day(row["close_date"]) - timedelta(microseconds=1)
+                win = engine.Win(
+                    deal_id=row["id"],
+                    partner_id=row["partner_id"],
+                    account_id=row["account_id"],
+                    won_on=row["close_date"],
+                )
+                self.wins[row["account_id"]].append((known_at, win))
+
+    def wins_at(self, account_ids, moment: datetime) -> dict:
+        """The wins known at `moment` of the accounts (engine.decide applies the draft's incumbency days)."""
+        found = {}
+        for account_id in account_ids:
+            known = [win for known_at, win in (self.wins or {}).get(account_id, ()) if known_at <= moment]
+            if known:
+                found[account_id] = known
+        return found
 
     # --- the simulated world ---------------------------------------------------------------------------
 
@@ -344,6 +385,7 @@ class Replay:
             policy=self.policy,
             partner_id=row["partner_id"],
             today=_local(moment),
+            wins=self.wins_at(ids, moment),
         )
         simulated_open = decision.status in (engine.SUBMITTED, engine.PENDING_REVIEW)
         if simulated_open:
@@ -358,6 +400,7 @@ class Replay:
     def run(self, progress=None):
         """Yield every re-decided registration, in submission order; `progress(done, total)` now and then."""
         self.seed()
+        self.load_wins()
         queryset = self.registrations()
         total = queryset.count()
         done = 0

@@ -63,6 +63,7 @@ class PolicyListView(FilteredListView):
         ("Possible-match threshold", "possible_match_threshold"),
         ("Direct accounts", "direct_account_handling"),
         ("Approval SLA (business days)", "approval_sla_business_days"),
+        ("Incumbency days", "incumbency_days"),
         ("Notes", "notes"),
     ]
 

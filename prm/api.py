@@ -157,7 +157,7 @@ def exception_handler(exc, context):
     if _is_body_too_deep(exc):
         exc = exceptions.ParseError(_("Malformed request body: nested too deeply."))
     if isinstance(exc, DomainError):
-        return Response({"detail": exc.message, "code": exc.code}, status=exc.status_code)
+        return Response({**exc.data, "detail": exc.message, "code": exc.code}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     refusal = standing_refusal_body(exc)  # docs/partner-status.md: 403 with the code and the sentence

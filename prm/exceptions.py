@@ -7,10 +7,11 @@ class DomainError(Exception):
     status_code = 400
     default_code = "domain_error"
 
-    def __init__(self, message: str, *, code: str | None = None):
+    def __init__(self, message: str, *, code: str | None = None, data: dict | None = None):
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code
+        self.data = data or {}  # extra keys of the API body next to detail and code (docs/api.md, Errors)
 
 
 class TransitionNotAllowed(DomainError):

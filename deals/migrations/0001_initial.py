@@ -9,189 +9,458 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partners', '0004_lifecycle_defaults'),
+        ("partners", "0004_lifecycle_defaults"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('normalised_name', models.CharField(db_index=True, max_length=200)),
-                ('domain', models.CharField(blank=True, db_index=True, help_text='Normalised domain.', max_length=253)),
-                ('country', models.CharField(max_length=2)),
-                ('kind', models.CharField(choices=[('prospect', 'Prospect'), ('direct_customer', 'Direct customer'), ('direct_opportunity', 'Open direct opportunity')], default='prospect', max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('direct_owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_accounts', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("normalised_name", models.CharField(db_index=True, max_length=200)),
+                ("domain", models.CharField(blank=True, db_index=True, help_text="Normalised domain.", max_length=253)),
+                ("country", models.CharField(max_length=2)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("prospect", "Prospect"),
+                            ("direct_customer", "Direct customer"),
+                            ("direct_opportunity", "Open direct opportunity"),
+                        ],
+                        default="prospect",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "direct_owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_accounts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AccountImport',
+            name="AccountImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(blank=True, max_length=255)),
-                ('content', models.TextField()),
-                ('dry_run', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('processed_rows', models.PositiveIntegerField(default=0)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file_name", models.CharField(blank=True, max_length=255)),
+                ("content", models.TextField()),
+                ("dry_run", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("processed_rows", models.PositiveIntegerField(default=0)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AccountKey',
+            name="AccountKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='deals.account')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=200)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="keys", to="deals.account"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DealRegistration',
+            name="DealRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('partner', 'Partner-sourced'), ('direct', 'Direct')], default='partner', max_length=10)),
-                ('customer_name', models.CharField(max_length=200)),
-                ('customer_domain', models.CharField(blank=True, max_length=253)),
-                ('customer_country', models.CharField(max_length=2)),
-                ('contact_name', models.CharField(blank=True, max_length=200)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('product', models.CharField(blank=True, max_length=200)),
-                ('deal_type', models.CharField(choices=[('new_business', 'New business'), ('expansion', 'Expansion'), ('renewal', 'Renewal')], default='new_business', max_length=20)),
-                ('amount', prm.money.MoneyField(decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('currency', prm.money.CurrencyField(default=prm.money.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use a three-letter ISO 4217 currency code, e.g. USD.')])),
-                ('expected_close_date', models.DateField(blank=True, null=True)),
-                ('close_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('pending_review', 'Pending review'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('won', 'Won'), ('lost', 'Lost'), ('expired', 'Expired')], db_index=True, default='draft', max_length=20)),
-                ('reason', models.CharField(blank=True, choices=[('conflict', 'Another registration holds this customer'), ('duplicate', 'Duplicate of your own registration'), ('direct_account', 'Existing direct customer or opportunity'), ('possible_match', 'Possible match with a registered customer'), ('review_rejected', 'Rejected by the channel manager'), ('influence_only', 'Accepted as influence only'), ('lead', 'Lead passed by the vendor')], max_length=20)),
-                ('decision_note', models.TextField(blank=True)),
-                ('lost_reason', models.TextField(blank=True)),
-                ('protected_until', models.DateField(blank=True, db_index=True, null=True)),
-                ('match_evidence', models.JSONField(blank=True, default=list)),
-                ('extension_status', models.CharField(choices=[('none', 'Not requested'), ('requested', 'Requested'), ('approved', 'Approved'), ('rejected', 'Declined')], default='none', max_length=10)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='deals.account')),
-                ('conflict_with', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='deals.dealregistration')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='deals.dealregistration')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deal_registrations', to='partners.partner')),
-                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("partner", "Partner-sourced"), ("direct", "Direct")], default="partner", max_length=10
+                    ),
+                ),
+                ("customer_name", models.CharField(max_length=200)),
+                ("customer_domain", models.CharField(blank=True, max_length=253)),
+                ("customer_country", models.CharField(max_length=2)),
+                ("contact_name", models.CharField(blank=True, max_length=200)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("product", models.CharField(blank=True, max_length=200)),
+                (
+                    "deal_type",
+                    models.CharField(
+                        choices=[("new_business", "New business"), ("expansion", "Expansion"), ("renewal", "Renewal")],
+                        default="new_business",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "amount",
+                    prm.money.MoneyField(
+                        decimal_places=2, max_digits=14, validators=[django.core.validators.MinValueValidator(0)]
+                    ),
+                ),
+                (
+                    "currency",
+                    prm.money.CurrencyField(
+                        default=prm.money.default_currency,
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{3}$", "Use a three-letter ISO 4217 currency code, e.g. USD."
+                            )
+                        ],
+                    ),
+                ),
+                ("expected_close_date", models.DateField(blank=True, null=True)),
+                ("close_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("pending_review", "Pending review"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("won", "Won"),
+                            ("lost", "Lost"),
+                            ("expired", "Expired"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("conflict", "Another registration holds this customer"),
+                            ("duplicate", "Duplicate of your own registration"),
+                            ("direct_account", "Existing direct customer or opportunity"),
+                            ("possible_match", "Possible match with a registered customer"),
+                            ("review_rejected", "Rejected by the channel manager"),
+                            ("influence_only", "Accepted as influence only"),
+                            ("lead", "Lead passed by the vendor"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("decision_note", models.TextField(blank=True)),
+                ("lost_reason", models.TextField(blank=True)),
+                ("protected_until", models.DateField(blank=True, db_index=True, null=True)),
+                ("match_evidence", models.JSONField(blank=True, default=list)),
+                (
+                    "extension_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "Not requested"),
+                            ("requested", "Requested"),
+                            ("approved", "Approved"),
+                            ("rejected", "Declined"),
+                        ],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="registrations", to="deals.account"
+                    ),
+                ),
+                (
+                    "conflict_with",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="deals.dealregistration",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="deals.dealregistration",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deal_registrations",
+                        to="partners.partner",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deal',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "deal",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DealReminder',
+            name="DealReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('days_before', models.PositiveSmallIntegerField()),
-                ('protected_until', models.DateField(help_text='The protection end the reminder was about.')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='deals.dealregistration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("days_before", models.PositiveSmallIntegerField()),
+                ("protected_until", models.DateField(help_text="The protection end the reminder was about.")),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="deals.dealregistration",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Influence',
+            name="Influence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('endorsement', 'Endorsement'), ('integration_requirement', 'Integration requirement'), ('active_in_sale', 'Active in sale')], max_length=30)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='influences', to='deals.dealregistration')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='influences', to='partners.partner')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("endorsement", "Endorsement"),
+                            ("integration_requirement", "Integration requirement"),
+                            ("active_in_sale", "Active in sale"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="influences",
+                        to="deals.dealregistration",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="influences", to="partners.partner"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Lead',
+            name="Lead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_name', models.CharField(max_length=200)),
-                ('customer_domain', models.CharField(blank=True, max_length=253)),
-                ('customer_country', models.CharField(max_length=2)),
-                ('contact_name', models.CharField(blank=True, max_length=200)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('product', models.CharField(blank=True, max_length=200)),
-                ('amount', prm.money.MoneyField(decimal_places=2, default=0, max_digits=14, validators=[django.core.validators.MinValueValidator(0)])),
-                ('currency', prm.money.CurrencyField(default=prm.money.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use a three-letter ISO 4217 currency code, e.g. USD.')])),
-                ('notes', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('new', 'New'), ('assigned', 'Assigned'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('returned', 'Returned (SLA missed)')], db_index=True, default='new', max_length=10)),
-                ('assigned_at', models.DateTimeField(blank=True, null=True)),
-                ('accept_by', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('decline_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deal', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lead', to='deals.dealregistration')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='leads', to='partners.partner')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("customer_name", models.CharField(max_length=200)),
+                ("customer_domain", models.CharField(blank=True, max_length=253)),
+                ("customer_country", models.CharField(max_length=2)),
+                ("contact_name", models.CharField(blank=True, max_length=200)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("product", models.CharField(blank=True, max_length=200)),
+                (
+                    "amount",
+                    prm.money.MoneyField(
+                        decimal_places=2,
+                        default=0,
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                    ),
+                ),
+                (
+                    "currency",
+                    prm.money.CurrencyField(
+                        default=prm.money.default_currency,
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{3}$", "Use a three-letter ISO 4217 currency code, e.g. USD."
+                            )
+                        ],
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("assigned", "Assigned"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("returned", "Returned (SLA missed)"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        max_length=10,
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(blank=True, null=True)),
+                ("accept_by", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("decline_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "deal",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lead",
+                        to="deals.dealregistration",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leads",
+                        to="partners.partner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['country', 'normalised_name'], name='deals_account_country_name'),
+            model_name="account",
+            index=models.Index(fields=["country", "normalised_name"], name="deals_account_country_name"),
         ),
         migrations.AddConstraint(
-            model_name='accountkey',
-            constraint=models.UniqueConstraint(fields=('key', 'account'), name='deals_accountkey_key_account'),
+            model_name="accountkey",
+            constraint=models.UniqueConstraint(fields=("key", "account"), name="deals_accountkey_key_account"),
         ),
         migrations.AddIndex(
-            model_name='dealregistration',
-            index=models.Index(fields=['partner', 'status'], name='deals_reg_partner_status'),
+            model_name="dealregistration",
+            index=models.Index(fields=["partner", "status"], name="deals_reg_partner_status"),
         ),
         migrations.AddIndex(
-            model_name='dealregistration',
-            index=models.Index(fields=['account', 'status'], name='deals_reg_account_status'),
+            model_name="dealregistration",
+            index=models.Index(fields=["account", "status"], name="deals_reg_account_status"),
         ),
         migrations.AddConstraint(
-            model_name='dealregistration',
-            constraint=models.UniqueConstraint(condition=models.Q(('partner__isnull', False), ('status__in', ['submitted', 'pending_review', 'approved'])), fields=('account',), name='deals_one_active_holder_per_account'),
+            model_name="dealregistration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("partner__isnull", False), ("status__in", ["submitted", "pending_review", "approved"])
+                ),
+                fields=("account",),
+                name="deals_one_active_holder_per_account",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dealregistration',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='deals_amount_not_negative'),
+            model_name="dealregistration",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gte", 0)), name="deals_amount_not_negative"),
         ),
         migrations.AddConstraint(
-            model_name='dealregistration',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('partner__isnull', True), ('source', 'direct')), models.Q(('partner__isnull', False), ('source', 'partner')), _connector='OR'), name='deals_partner_iff_partner_sourced'),
+            model_name="dealregistration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("partner__isnull", True), ("source", "direct")),
+                    models.Q(("partner__isnull", False), ("source", "partner")),
+                    _connector="OR",
+                ),
+                name="deals_partner_iff_partner_sourced",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dealreminder',
-            constraint=models.UniqueConstraint(fields=('deal', 'days_before', 'protected_until'), name='deals_reminder_once'),
+            model_name="dealreminder",
+            constraint=models.UniqueConstraint(
+                fields=("deal", "days_before", "protected_until"), name="deals_reminder_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='influence',
-            constraint=models.UniqueConstraint(fields=('deal', 'partner', 'kind'), name='deals_influence_once'),
+            model_name="influence",
+            constraint=models.UniqueConstraint(fields=("deal", "partner", "kind"), name="deals_influence_once"),
         ),
         migrations.AddConstraint(
-            model_name='lead',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='deals_lead_amount_not_negative'),
+            model_name="lead",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="deals_lead_amount_not_negative"
+            ),
         ),
     ]

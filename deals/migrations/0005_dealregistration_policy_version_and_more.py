@@ -5,21 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deals', '0004_dealregistration_external_id'),
-        ('policy', '0001_initial'),
+        ("deals", "0004_dealregistration_external_id"),
+        ("policy", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dealregistration',
-            name='policy_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='policy.roepolicy'),
+            model_name="dealregistration",
+            name="policy_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="decisions",
+                to="policy.roepolicy",
+            ),
         ),
         migrations.AlterField(
-            model_name='dealregistration',
-            name='reason',
-            field=models.CharField(blank=True, choices=[('conflict', 'Another registration holds this customer'), ('duplicate', 'Duplicate of your own registration'), ('direct_account', 'Existing direct customer or opportunity'), ('possible_match', 'Possible match with a registered customer'), ('review_rejected', 'Rejected by the channel manager'), ('influence_only', 'Accepted as influence only'), ('lead', 'Lead passed by the vendor'), ('dispute_reversed', 'Reversed on a dispute')], max_length=20),
+            model_name="dealregistration",
+            name="reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("conflict", "Another registration holds this customer"),
+                    ("duplicate", "Duplicate of your own registration"),
+                    ("direct_account", "Existing direct customer or opportunity"),
+                    ("possible_match", "Possible match with a registered customer"),
+                    ("review_rejected", "Rejected by the channel manager"),
+                    ("influence_only", "Accepted as influence only"),
+                    ("lead", "Lead passed by the vendor"),
+                    ("dispute_reversed", "Reversed on a dispute"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

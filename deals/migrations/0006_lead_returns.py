@@ -10,7 +10,12 @@ def backfill(apps, schema_editor):
     Lead = apps.get_model("deals", "Lead")
     LeadReturn = apps.get_model("deals", "LeadReturn")
     rows = [
-        LeadReturn(lead_id=lead.pk, partner_id=lead.partner_id, assigned_at=lead.assigned_at, returned_at=lead.accept_by or lead.assigned_at)
+        LeadReturn(
+            lead_id=lead.pk,
+            partner_id=lead.partner_id,
+            assigned_at=lead.assigned_at,
+            returned_at=lead.accept_by or lead.assigned_at,
+        )
         for lead in Lead.objects.filter(status="returned", partner__isnull=False, assigned_at__isnull=False)
         .only("pk", "partner_id", "assigned_at", "accept_by")
         .iterator()
@@ -19,26 +24,37 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deals', '0005_dealregistration_policy_version_and_more'),
-        ('partners', '0004_lifecycle_defaults'),
+        ("deals", "0005_dealregistration_policy_version_and_more"),
+        ("partners", "0004_lifecycle_defaults"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LeadReturn',
+            name="LeadReturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assigned_at', models.DateTimeField()),
-                ('returned_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('lead', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returns', to='deals.lead')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lead_returns', to='partners.partner')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("assigned_at", models.DateTimeField()),
+                ("returned_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="returns", to="deals.lead"
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lead_returns", to="partners.partner"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-returned_at', '-id'],
-                'indexes': [models.Index(fields=['partner', 'assigned_at'], name='deals_leadreturn_partner')],
-                'constraints': [models.UniqueConstraint(fields=('lead', 'assigned_at'), name='deals_leadreturn_once_per_assignment')],
+                "ordering": ["-returned_at", "-id"],
+                "indexes": [models.Index(fields=["partner", "assigned_at"], name="deals_leadreturn_partner")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("lead", "assigned_at"), name="deals_leadreturn_once_per_assignment")
+                ],
             },
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),

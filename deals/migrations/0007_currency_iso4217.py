@@ -5,20 +5,23 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deals', '0006_lead_returns'),
+        ("deals", "0006_lead_returns"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dealregistration',
-            name='currency',
-            field=prm.money.CurrencyField(default=prm.money.default_currency, max_length=3, validators=[prm.money.validate_currency]),
+            model_name="dealregistration",
+            name="currency",
+            field=prm.money.CurrencyField(
+                default=prm.money.default_currency, max_length=3, validators=[prm.money.validate_currency]
+            ),
         ),
         migrations.AlterField(
-            model_name='lead',
-            name='currency',
-            field=prm.money.CurrencyField(default=prm.money.default_currency, max_length=3, validators=[prm.money.validate_currency]),
+            model_name="lead",
+            name="currency",
+            field=prm.money.CurrencyField(
+                default=prm.money.default_currency, max_length=3, validators=[prm.money.validate_currency]
+            ),
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,30 +15,80 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='RoePolicy',
+            name="RoePolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=10)),
-                ('notes', models.TextField(blank=True)),
-                ('protection_days_by_tier', models.JSONField(blank=True, default=dict)),
-                ('default_protection_days', models.PositiveSmallIntegerField(default=90)),
-                ('extension_days', models.PositiveSmallIntegerField(default=30)),
-                ('match_threshold', models.PositiveSmallIntegerField(default=90)),
-                ('possible_match_threshold', models.PositiveSmallIntegerField(default=80)),
-                ('direct_account_handling', models.CharField(choices=[('review', 'Send to a channel manager for review'), ('reject', 'Reject the registration'), ('allow', 'Treat like any other customer')], default='review', max_length=10)),
-                ('approval_sla_business_days', models.PositiveSmallIntegerField(default=2)),
-                ('effective_from', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField(unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published"), ("archived", "Archived")],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("protection_days_by_tier", models.JSONField(blank=True, default=dict)),
+                ("default_protection_days", models.PositiveSmallIntegerField(default=90)),
+                ("extension_days", models.PositiveSmallIntegerField(default=30)),
+                ("match_threshold", models.PositiveSmallIntegerField(default=90)),
+                ("possible_match_threshold", models.PositiveSmallIntegerField(default=80)),
+                (
+                    "direct_account_handling",
+                    models.CharField(
+                        choices=[
+                            ("review", "Send to a channel manager for review"),
+                            ("reject", "Reject the registration"),
+                            ("allow", "Treat like any other customer"),
+                        ],
+                        default="review",
+                        max_length=10,
+                    ),
+                ),
+                ("approval_sla_business_days", models.PositiveSmallIntegerField(default=2)),
+                ("effective_from", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rules of engagement policy',
-                'verbose_name_plural': 'rules of engagement policies',
-                'ordering': ['-version'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('possible_match_threshold__lte', models.F('match_threshold'))), name='policy_possible_below_match'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('effective_from__isnull', False), _connector='OR'), name='policy_published_has_effective_date')],
+                "verbose_name": "rules of engagement policy",
+                "verbose_name_plural": "rules of engagement policies",
+                "ordering": ["-version"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("possible_match_threshold__lte", models.F("match_threshold"))),
+                        name="policy_possible_below_match",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "published"), _negated=True),
+                            ("effective_from__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="policy_published_has_effective_date",
+                    ),
+                ],
             },
         ),
     ]

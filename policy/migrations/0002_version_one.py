@@ -29,9 +29,9 @@ def seed_version_one(apps, schema_editor):
             effective_from=BEGINNING,
             published_at=BEGINNING,
         )
-    DealRegistration.objects.filter(
-        policy_version__isnull=True, partner__isnull=False
-    ).exclude(status="draft").update(policy_version=policy)
+    DealRegistration.objects.filter(policy_version__isnull=True, partner__isnull=False).exclude(status="draft").update(
+        policy_version=policy
+    )
 
 
 class Migration(migrations.Migration):

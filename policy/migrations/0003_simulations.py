@@ -7,58 +7,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deals', '0005_dealregistration_policy_version_and_more'),
-        ('partners', '0004_lifecycle_defaults'),
-        ('policy', '0002_version_one'),
+        ("deals", "0005_dealregistration_policy_version_and_more"),
+        ("partners", "0004_lifecycle_defaults"),
+        ("policy", "0002_version_one"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PolicySimulation',
+            name="PolicySimulation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], db_index=True, default='queued', max_length=10)),
-                ('fingerprint', models.CharField(blank=True, max_length=16)),
-                ('window_start', models.DateTimeField(blank=True, null=True)),
-                ('window_end', models.DateTimeField(blank=True, null=True)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('changed', models.PositiveIntegerField(default=0)),
-                ('partners_affected', models.PositiveIntegerField(default=0)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='simulations', to='policy.roepolicy')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("fingerprint", models.CharField(blank=True, max_length=16)),
+                ("window_start", models.DateTimeField(blank=True, null=True)),
+                ("window_end", models.DateTimeField(blank=True, null=True)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("changed", models.PositiveIntegerField(default=0)),
+                ("partners_affected", models.PositiveIntegerField(default=0)),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="simulations", to="policy.roepolicy"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy simulation',
-                'verbose_name_plural': 'policy simulations',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "policy simulation",
+                "verbose_name_plural": "policy simulations",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PolicySimulationChange',
+            name="PolicySimulationChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_at', models.DateTimeField()),
-                ('actual_outcome', models.CharField(max_length=40)),
-                ('actual_protection_days', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('simulated_outcome', models.CharField(db_index=True, max_length=40)),
-                ('simulated_protection_days', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('why', models.TextField(blank=True)),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='deals.dealregistration')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partners.partner')),
-                ('simulation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='policy.policysimulation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("submitted_at", models.DateTimeField()),
+                ("actual_outcome", models.CharField(max_length=40)),
+                ("actual_protection_days", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("simulated_outcome", models.CharField(db_index=True, max_length=40)),
+                ("simulated_protection_days", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("why", models.TextField(blank=True)),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="deals.dealregistration"
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="partners.partner"
+                    ),
+                ),
+                (
+                    "simulation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="policy.policysimulation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['submitted_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('simulation', 'deal'), name='policy_simulation_change_once')],
+                "ordering": ["submitted_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("simulation", "deal"), name="policy_simulation_change_once")
+                ],
             },
         ),
     ]

@@ -131,6 +131,21 @@ def test_leads_not_accepted_counts_overdue_and_returned_leads(managed, channel_m
     assert open_alerts(managed, AlertKind.LEADS_NOT_ACCEPTED).get().value == 2
 
 
+def test_leads_not_accepted_leaves_out_leads_for_protected_customers(managed, channel_manager, quiet):
+    """docs/policy.md, "Leads for protected customers": the partner could not accept them, so they are no misses."""
+    only(AlertKind.LEADS_NOT_ACCEPTED)
+    excused = _lead(managed, channel_manager, status=LeadStatus.RETURNED)
+    waiting = _lead(managed, channel_manager, status=LeadStatus.ASSIGNED)
+    Lead.objects.filter(pk=excused.pk).update(lapse_excused=True)
+    Lead.objects.filter(pk=waiting.pk).update(customer_protected=True)
+    quiet()
+    assert not Alert.objects.exists()
+    Lead.objects.filter(pk=excused.pk).update(lapse_excused=False)
+    Lead.objects.filter(pk=waiting.pk).update(customer_protected=False)
+    quiet()
+    assert open_alerts(managed, AlertKind.LEADS_NOT_ACCEPTED).get().value == 2
+
+
 def test_the_manager_is_notified_exactly_once_resolved_when_cleared_and_again_when_it_recurs(
     managed, channel_manager, program_admin, quiet
 ):

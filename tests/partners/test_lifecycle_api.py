@@ -122,3 +122,20 @@ def test_internal_users_see_any_partners_tier_progress_and_the_top_tier_has_no_n
     body = api_for(channel_manager).get(f"/api/v1/partners/{top.pk}/tier-progress/").json()
     assert body["tier"] == "Platinum" and body["next_tier"] is None
     assert not all(r["met"] for r in body["requirements"])
+
+
+def test_a_second_partner_for_a_domain_is_refused_with_409_naming_the_existing_one(api_for, channel_manager):
+    first = ApplicationFactory(website_domain="initech.example")
+    second = ApplicationFactory(website_domain="initech.example")
+    assert api_for(channel_manager).post(f"{URL}{first.pk}/approve/").status_code == 200
+    first.refresh_from_db()
+
+    response = api_for(channel_manager).post(f"{URL}{second.pk}/approve/")
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "partner_domain_exists"
+    assert body["partner"] == {"id": first.partner_id, "name": first.partner.name}
+    assert first.partner.name in body["detail"]
+    second.refresh_from_db()
+    assert second.status == ApplicationStatus.SUBMITTED

@@ -304,3 +304,19 @@ def test_program_admin_edits_criteria_and_steps(client_for, program_admin):
     from partners.models import OnboardingStep
 
     assert OnboardingStep.objects.get(title="Kick-off call").partner_types == ["msp"]
+
+
+def test_approving_a_second_application_of_a_domain_shows_the_existing_partner(client_for, channel_manager):
+    first = ApplicationFactory(website_domain="initech.example")
+    second = ApplicationFactory(website_domain="initech.example")
+    client = client_for(channel_manager)
+    form = {"partner_type": "msp", "region": "na", "channel_manager": ""}
+    client.post(f"/applications/{first.pk}/approve/", form)
+    first.refresh_from_db()
+
+    response = client.post(f"/applications/{second.pk}/approve/", form, follow=True)
+
+    second.refresh_from_db()
+    assert second.status != ApplicationStatus.APPROVED and second.partner_id is None
+    assert first.partner.name in response.content.decode()
+    assert Partner.objects.filter(website_domain="initech.example").count() == 1

@@ -66,6 +66,36 @@ def test_a_submitted_deal_ticks_the_first_deal_step(new_partner, django_capture_
     assert new_partner.onboarding_progress == 17  # 1 of 6
 
 
+def test_a_conflict_does_not_tick_the_first_deal_step_the_first_accepted_registration_does(
+    new_partner, other_partner, django_capture_on_commit_callbacks
+):
+    """Through the deal services: a registration refused at once as a conflict is no first deal; the partner's
+    first registration that is accepted (submitted for approval) is."""
+    from deals import services as deals_services
+    from tests.deals.factories import registration
+
+    user = UserFactory(partner=new_partner, role=Role.PARTNER_USER)
+    holder = UserFactory(partner=other_partner, role=Role.PARTNER_USER)
+    with django_capture_on_commit_callbacks(execute=True):
+        deals_services.register_deal(user=holder, data=registration())
+    with django_capture_on_commit_callbacks(execute=True):
+        conflict = deals_services.register_deal(user=user, data=registration())
+    assert conflict.reason == "conflict"
+    assert "first_deal" not in done_kinds(new_partner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deals_services.register_deal(
+            user=user, data=registration(customer_name="Umbrella Corporation", customer_domain="umbrella.example")
+        )
+    assert "first_deal" in done_kinds(new_partner)
+
+
+def test_an_accepted_lead_ticks_the_first_deal_step(new_partner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        record_event("deal.approved", partner=new_partner, payload={**DEAL_PAYLOAD, "status": "approved"})
+    assert done_kinds(new_partner) == {"first_deal"}
+
+
 def test_the_same_event_twice_ticks_once(new_partner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         record_event("deal.submitted", partner=new_partner, payload=DEAL_PAYLOAD)

@@ -17,7 +17,7 @@ from partners.models import (
     Quadrant,
     TierChange,
 )
-from prm.exceptions import TransitionNotAllowed
+from prm.exceptions import Conflict, TransitionNotAllowed
 from prm.models import AuditEntry, DomainEvent, Notification
 from tests.partners.factories import ApplicationFactory, application_data
 
@@ -245,3 +245,32 @@ def test_region_follows_the_country():
 
 def test_domains_are_normalised():
     assert recruiting.normalise_domain("HTTPS://www.Example.com:8443/path?q=1") == "example.com"
+
+
+def test_approving_a_second_application_of_a_domain_is_refused_naming_the_partner(channel_manager):
+    """One partner per web domain: the second approval is a conflict that names the existing partner, and
+    nothing of it is saved (no second partner, no invitation, the application stays open)."""
+    first = ApplicationFactory(website_domain="initech.example", contact_email="a@initech.example")
+    second = ApplicationFactory(website_domain="initech.example", contact_email="b@initech.example")
+    recruiting.approve_application(actor=channel_manager, application=first)
+    first.refresh_from_db()
+
+    with pytest.raises(Conflict) as refused:
+        recruiting.approve_application(actor=channel_manager, application=second)
+
+    assert refused.value.code == "partner_domain_exists"
+    assert first.partner.name in refused.value.message
+    assert refused.value.data == {"partner": {"id": first.partner_id, "name": first.partner.name}}
+    second.refresh_from_db()
+    assert second.status == ApplicationStatus.SUBMITTED and second.partner_id is None
+    assert Partner.objects.filter(website_domain="initech.example").count() == 1
+    assert not Invitation.objects.filter(email="b@initech.example").exists()
+
+
+def test_an_application_of_an_existing_partners_domain_cannot_be_approved(channel_manager, partner):
+    partner.website_domain = "Hooli.example"
+    partner.save(update_fields=["website_domain"])
+    application = ApplicationFactory(website_domain="hooli.example")
+    with pytest.raises(Conflict):
+        recruiting.approve_application(actor=channel_manager, application=application)
+    assert Partner.objects.filter(website_domain__iexact="hooli.example").count() == 1

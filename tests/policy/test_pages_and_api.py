@@ -178,3 +178,18 @@ def test_api_list_runs_a_bounded_number_of_queries(api_for, program_admin, djang
         PolicySimulation.objects.create(policy=policy)
     with django_assert_max_num_queries(10):
         assert api_for(program_admin).get(API).status_code == 200
+
+
+def test_incumbency_days_are_edited_shown_and_served(client_for, api_for, program_admin, channel_manager, draft):
+    client = client_for(program_admin)
+    form = client.get(f"/policy/{draft.pk}/edit/")
+    data = {name: value for name, value in form.context["form"].initial.items() if name != "protection_days_by_tier"}
+    bad = client.post(f"/policy/{draft.pk}/edit/", {**data, "incumbency_days": "-5"})
+    assert bad.status_code == 400 and "incumbency_days" in bad.context["form"].errors
+    assert client.post(f"/policy/{draft.pk}/edit/", {**data, "incumbency_days": "180"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.incumbency_days == 180
+    detail = client.get(f"/policy/{draft.pk}/").content.decode()
+    assert 'data-testid="incumbency-days">180<' in detail
+    assert "Incumbency (days)" in detail  # and in the diff against the version in force
+    assert api_for(channel_manager).get(f"{API}{draft.pk}/").json()["incumbency_days"] == 180

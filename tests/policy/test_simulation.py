@@ -316,3 +316,49 @@ def test_reviews_and_leads_record_the_version_in_force(program_admin, partner_us
     assert deal.protected_until == timezone.localdate() + timedelta(
         days=policy.protection_days_for(deal.partner.tier_id)
     )
+
+
+# --- incumbency (docs/policy.md, "Incumbency") --------------------------------------------------------
+
+
+def test_the_simulation_counts_incumbent_decisions(
+    django_capture_on_commit_callbacks, partner_user, other_partner_user, channel_manager, program_admin
+):
+    """Version 1 without the rule lets another partner register a customer just won; a draft with a year of
+    incumbency sends that registration to review, and the simulation counts it as `incumbent`."""
+    RoePolicy.objects.filter(pk=current_policy().pk).update(incumbency_days=0)
+    won = deals.register_deal(user=partner_user, data=registration())
+    won = deals.approve_deal(deal=won, actor=channel_manager)
+    deals.mark_won(deal=won, actor=partner_user, amount="1000.00", close_date=timezone.localdate().isoformat())
+    later = deals.register_deal(user=other_partner_user, data=registration())
+    assert (later.status, later.reason) == ("submitted", "")
+
+    draft = services.create_draft(actor=program_admin)
+    assert draft.incumbency_days == 0
+    draft = services.update_draft(policy=draft, actor=program_admin, data={"incumbency_days": 365})
+    result = run(draft, program_admin, django_capture_on_commit_callbacks)
+
+    assert result.status == SimulationStatus.DONE
+    change = result.changes.get()
+    assert (change.deal_id, change.actual_outcome, change.simulated_outcome) == (
+        later.pk,
+        "submitted",
+        "pending_review:incumbent",
+    )
+    assert "existing customer of another partner" in change.why
+    assert result.summary["outcomes"]["pending_review:incumbent"] == 1
+    assert result.partners_affected == 1
+    # Switching the rule off again changes nothing of what happened under version 1.
+    off = services.create_draft(actor=program_admin)
+    assert run(off, program_admin, django_capture_on_commit_callbacks).changed == 0
+
+
+def test_incumbency_days_are_a_validated_rule_of_the_version(program_admin):
+    policy = services.create_draft(actor=program_admin)
+    assert policy.rules()["incumbency_days"] == 365
+    with pytest.raises(ValidationError) as error:
+        services.update_draft(policy=policy, actor=program_admin, data={"incumbency_days": "-1"})
+    assert set(error.value.message_dict) == {"incumbency_days"}
+    fingerprint = policy.fingerprint()
+    policy = services.update_draft(policy=policy, actor=program_admin, data={"incumbency_days": 180})
+    assert policy.incumbency_days == 180 and policy.fingerprint() != fingerprint

@@ -93,6 +93,24 @@ def test_a_conflict_receipt_never_names_the_partner_holding_the_customer(
     assert receipt.body["deal_id"] == conflict.pk
 
 
+def test_an_incumbent_registration_gets_a_signed_receipt_of_its_review(
+    approved, partner_user, other_partner_user, other_partner, django_capture_on_commit_callbacks
+):
+    """docs/policy.md, "Incumbency": the receipt records the outcome like any other decision, signed, and
+    names no one but the registering partner."""
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_services.mark_won(
+            deal=approved, actor=partner_user, amount="1000.00", close_date=timezone.localdate().isoformat()
+        )
+        incumbent = deal_services.register_deal(user=other_partner_user, data=registration(customer_name="INITECH"))
+    assert incumbent.reason == "incumbent"
+    receipt = _receipt(incumbent, "submitted")
+    assert (receipt.body["outcome"], receipt.body["reason"]) == ("pending_review", "incumbent")
+    assert receipt.body["partner"] == {"id": other_partner.pk, "name": other_partner.name}
+    assert approved.partner.name not in json.dumps(receipt.envelope)
+    assert verify_envelope(receipt.envelope)
+
+
 def test_a_redelivered_event_issues_no_second_receipt(submitted):
     event = DomainEvent.objects.get(name="deal.submitted", object_id=submitted.pk)
     assert Receipt.objects.filter(source_event_id=event.pk).count() == 1
