@@ -11,6 +11,7 @@ from deals.models import DealSource, DealStatus
 from fx.models import ExchangeRate
 from partners import tier_engine, tier_review
 from prm.models import DomainEvent
+from prm.periods import quarter_of
 from tests.deals.factories import DealFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,10 @@ def test_sourced_bookings_convert_and_list_what_has_no_rate(partner, mixed_deals
 def test_the_tier_panel_and_the_review_show_the_unconverted_amounts(partner, mixed_deals):
     rows = {r["metric"]: r for r in tier_engine.tier_progress(partner)["requirements"]}
     assert rows["sourced_bookings"]["unconverted"] == [{"currency": "CHF", "records": 2, "amount": D("25000.00")}]
-    proposal = next(p for p in tier_review.propose(partners=[partner], on=timezone.localdate()) if p.partner == partner)
+    proposal = next(
+        p
+        for p in tier_review.propose(partners=[partner], quarter=quarter_of(timezone.localdate()))
+        if p.partner == partner
+    )
     assert proposal.measurements["sourced_bookings"] == "155000.00"
     assert proposal.measurements["sourced_bookings_unconverted"] == "25000.00 CHF"
