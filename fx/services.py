@@ -22,6 +22,7 @@ from fx.selectors import program_currency
 from prm.audit import record_audit
 from prm.events import record_event, register_event_type
 from prm.guards import require_role
+from prm.inputs import parse_iso_date
 from prm.money import is_currency
 from prm.notifications import Notice, notice_for
 
@@ -186,7 +187,7 @@ def report_missing_rates(missing: dict, *, where: str):
         told = DomainEvent.objects.filter(name="fx.rate_missing", payload__currency=currency)
         if latest is not None:
             told = told.filter(created_at__gte=latest)
-        if any(date.fromisoformat(day) <= since for day in told.values_list("payload__since", flat=True)):
+        if any(parse_iso_date(day) <= since for day in told.values_list("payload__since", flat=True)):
             continue
         events.append(
             record_event("fx.rate_missing", payload={"currency": currency, "since": since.isoformat(), "where": where})

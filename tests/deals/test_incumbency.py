@@ -25,6 +25,10 @@ def won_by(partner_user, *, days_ago=0, **overrides):
         account__domain="initech.example",
         **overrides,
     )
+    # Registered before it was won: a close date lies between the registration and today (docs/commissions-rules.md).
+    registered = timezone.now() - timedelta(days=days_ago + 1)
+    type(deal).objects.filter(pk=deal.pk).update(submitted_at=registered, created_at=registered)
+    deal.refresh_from_db()
     services.mark_won(
         deal=deal,
         actor=partner_user,
