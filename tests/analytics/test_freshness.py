@@ -24,9 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def sourced(partner) -> Decimal | None:
     period = timezone.localdate().strftime("%Y-%m")
-    return (
-        KpiSnapshot.objects.filter(partner=partner, period=period).values_list("sourced_bookings", flat=True).first()
-    )
+    return KpiSnapshot.objects.filter(partner=partner, period=period).values_list("sourced_bookings", flat=True).first()
 
 
 def win(target, actor, capture):
@@ -73,8 +71,7 @@ def test_a_burst_of_events_queues_one_debounced_rollup_that_takes_every_marked_p
     partner, other_partner, channel_manager, recorder, django_capture_on_commit_callbacks
 ):
     deals = [
-        deal(partner, status=DealStatus.APPROVED, amount=f"{n}000", submitted=timezone.localdate())
-        for n in range(1, 6)
+        deal(partner, status=DealStatus.APPROVED, amount=f"{n}000", submitted=timezone.localdate()) for n in range(1, 6)
     ]
     deals.append(deal(other_partner, status=DealStatus.APPROVED, amount="9000", submitted=timezone.localdate()))
     services.rebuild_kpis()
