@@ -219,9 +219,9 @@ def _queue_prompt_rollup() -> None:
 
     try:
         prompt_rollup.apply_async(countdown=delay)
-    except Exception:  # broker unreachable: the marks wait for the beat's incremental rollup
+    except Exception:  # broker unreachable (or, eager, the inline run failed): the marks wait for the sweeper
         cache.delete(PROMPT_ROLLUP_KEY)
-        log.warning("could not queue the prompt KPI rollup; the periodic one will take the marks", exc_info=True)
+        log.warning("the prompt KPI rollup did not run; the periodic one will take the marks", exc_info=True)
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from analytics import services, tasks
 from analytics.models import DirtyPartner, KpiSnapshot, RollupKind, RollupRun, RollupStatus
 from deals import services as deal_services
 from deals.models import DealStatus
+from prm.celery import app
 from tests.analytics.kpi_fixture import deal
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,12 @@ class Recorder:
         if self.fail:
             raise ConnectionError("broker unreachable")
         self.calls.append(kwargs)
+
+
+@pytest.fixture
+def eager_retries(monkeypatch):
+    """Eager Celery runs a task's retries at once, in apply(), when failures are not propagated."""
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
 
 
 @pytest.fixture
@@ -146,3 +153,36 @@ def test_an_incremental_rollup_does_not_start_while_another_rollup_writes(partne
         thread.join()
     run, ids = services.run_incremental()
     assert ids == [partner.pk] and run.status == RollupStatus.DONE
+
+
+def test_the_prompt_rollup_tries_again_while_another_rollup_writes(partner, monkeypatch, eager_retries):
+    services.mark_dirty(partner_ids=[partner.pk])
+    real, attempts = services.run_incremental, []
+
+    def busy_twice():
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise services.RollupBusy
+        return real()
+
+    monkeypatch.setattr(services, "run_incremental", busy_twice)
+    result = tasks.prompt_rollup.apply()  # eager: each retry runs at once instead of after the debounce delay
+    assert len(attempts) == 3 and result.get() > 0
+    assert not DirtyPartner.objects.exists()
+
+
+def test_a_prompt_rollup_that_keeps_finding_the_lock_taken_gives_up_and_leaves_the_marks(
+    partner, monkeypatch, eager_retries
+):
+    services.mark_dirty(partner_ids=[partner.pk])
+    attempts = []
+
+    def always_busy():
+        attempts.append(1)
+        raise services.RollupBusy
+
+    monkeypatch.setattr(services, "run_incremental", always_busy)
+    result = tasks.prompt_rollup.apply()
+    assert result.failed() and isinstance(result.result, services.RollupBusy)
+    assert len(attempts) == tasks.PROMPT_ROLLUP_TRIES + 1
+    assert DirtyPartner.objects.filter(partner=partner).exists()  # for the periodic incremental rollup
