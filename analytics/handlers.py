@@ -1,6 +1,7 @@
-"""Event subscribers of analytics: mark the partners an event touched for the next incremental rollup."""
+"""Event subscribers of analytics: mark the partners an event touched and queue their prompt rollup
+(docs/analytics.md: Freshness)."""
 
-from analytics.services import mark_dirty
+from analytics.services import mark_dirty, schedule_prompt_rollup
 from prm.events import on_event
 
 # Events whose partner's KPIs may change (the names registered in each app's events.py).
@@ -27,3 +28,4 @@ def mark_partners_dirty(event) -> None:
             partner_ids |= set(Influence.objects.filter(deal_id=deal_id).values_list("partner_id", flat=True))
             partner_ids |= set(DealRegistration.objects.filter(pk=deal_id).values_list("partner_id", flat=True))
     mark_dirty(partner_ids=partner_ids)
+    schedule_prompt_rollup()

@@ -2,14 +2,17 @@
 
 `rebuild_kpis` is the only writer of KpiSnapshot. A full rebuild and an incremental one for some
 partners run the same computation (analytics.kpis.compute) and replace the same rows, so they agree.
+Partners an event touched are rolled up within seconds by one debounced task (docs/analytics.md: Freshness).
 """
 
 import logging
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +31,12 @@ STALE_AFTER = timedelta(hours=2)
 # pg_advisory_xact_lock key serialising snapshot writers ("KPI" in ASCII).
 WRITE_LOCK = 0x4B5049
 ROLLUP_WORK_MEM = "256MB"
+# Cache key held while a prompt incremental rollup is queued: marks made meanwhile join that rollup.
+PROMPT_ROLLUP_KEY = "analytics:prompt-rollup"
+
+
+class RollupBusy(Exception):
+    """Another rollup is writing snapshots right now: the incremental one tries again later."""
 
 
 def _progress(run: RollupRun | None):
@@ -191,14 +200,65 @@ def execute_run(*, run_id: int, partner_ids=None, resume: bool = False) -> Rollu
     return run
 
 
-def run_incremental() -> tuple[RollupRun | None, list[int]]:
-    """Rebuild the partners events touched since the last run: (run, partner ids); (None, []) when none."""
-    ids = drain_dirty_partners()
-    if not ids:
-        return None, []
-    run = RollupRun.objects.create(kind=RollupKind.INCREMENTAL, total_steps=kpis.STEPS)
+def schedule_prompt_rollup() -> None:
+    """After the current transaction commits, make sure an incremental rollup runs within the debounce delay.
+
+    The first mark of a quiet period queues one task with a countdown (ANALYTICS_ROLLUP_DEBOUNCE_SECONDS) and
+    holds PROMPT_ROLLUP_KEY; every mark until that task starts finds the key and joins it, so a burst of events
+    gives one rollup. The task clears the key before it drains the marks (run_incremental), so a later mark
+    queues the next one. See docs/analytics.md: Freshness."""
+    transaction.on_commit(_queue_prompt_rollup)
+
+
+def _queue_prompt_rollup() -> None:
+    delay = settings.ANALYTICS_ROLLUP_DEBOUNCE_SECONDS
+    # The key outlives the countdown by a margin: if the task is lost or held up, a later mark queues another.
+    if not cache.add(PROMPT_ROLLUP_KEY, timezone.now().isoformat(), timeout=delay + 60):
+        return
+    from analytics.tasks import prompt_rollup
+
     try:
-        return execute_run(run_id=run.pk, partner_ids=ids), ids
-    except Exception:
-        mark_dirty(partner_ids=ids)  # not lost: the next run takes them again
-        raise
+        prompt_rollup.apply_async(countdown=delay)
+    except Exception:  # broker unreachable (or, eager, the inline run failed): the marks wait for the sweeper
+        cache.delete(PROMPT_ROLLUP_KEY)
+        log.warning("the prompt KPI rollup did not run; the periodic one will take the marks", exc_info=True)
+
+
+@contextmanager
+def _writer_slot():
+    """Take the snapshot writers' lock without waiting (a session-level advisory lock on WRITE_LOCK, which
+    rebuild_kpis then re-enters); RollupBusy if a full rebuild or another incremental run holds it. A lock of a
+    dead worker goes with its connection, so there is nothing stale to release."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [WRITE_LOCK])
+        if not cursor.fetchone()[0]:
+            raise RollupBusy
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [WRITE_LOCK])
+        except DatabaseError:  # the connection is gone, and its lock with it; keep the original error
+            log.warning("could not release the KPI writers' lock", exc_info=True)
+
+
+def run_incremental() -> tuple[RollupRun | None, list[int]]:
+    """Rebuild the partners events touched since the last run: (run, partner ids); (None, []) when none.
+
+    Runs only while holding the writers' lock, taken without waiting: RollupBusy (nothing drained) when another
+    rollup is writing, so two rollups never run for a partner at the same time and no worker sits blocked."""
+    with _writer_slot():
+        cache.delete(PROMPT_ROLLUP_KEY)  # before draining: a mark made after this queues the next prompt rollup
+        ids = drain_dirty_partners()
+        if not ids:
+            return None, []
+        run = RollupRun.objects.create(kind=RollupKind.INCREMENTAL, total_steps=kpis.STEPS)
+        try:
+            return execute_run(run_id=run.pk, partner_ids=ids), ids
+        except Exception:
+            mark_dirty(partner_ids=ids)  # not lost: the next run takes them again
+            raise

@@ -41,15 +41,46 @@ def nightly_rollup(self) -> int:
     return done.rows if done else 0
 
 
-@shared_task
-def incremental_rollup() -> int:
-    """Rebuild the partners that events marked dirty (beat: every few minutes), then their scorecards."""
+def _roll_up_dirty_partners() -> int:
     from analytics import services
 
     run, partner_ids = services.run_incremental()
     if partner_ids:
         _compute_scorecards(partner_ids=partner_ids)
     return run.rows if run else 0
+
+
+@shared_task
+def incremental_rollup() -> int:
+    """Rebuild the partners marked dirty, then their scorecards (beat: every few minutes). The sweeper behind
+    prompt_rollup: it takes marks whose prompt task could not be queued. While another rollup writes, it
+    does nothing; the next beat or prompt rollup takes the marks."""
+    from analytics.services import RollupBusy
+
+    try:
+        return _roll_up_dirty_partners()
+    except RollupBusy:
+        return 0
+
+
+# A prompt rollup that keeps finding another rollup writing (a long full rebuild) gives up after about this
+# many tries; its marks stay for the periodic incremental rollup.
+PROMPT_ROLLUP_TRIES = 60
+
+
+@shared_task(bind=True, max_retries=PROMPT_ROLLUP_TRIES)
+def prompt_rollup(self) -> int:
+    """Rebuild the partners events marked dirty, a few seconds after the first mark (debounced, queued by
+    analytics.services.schedule_prompt_rollup; docs/analytics.md: Freshness). Safe to run twice: a second run
+    finds no marks. While another rollup writes, it tries again after the debounce delay."""
+    from django.conf import settings
+
+    from analytics.services import RollupBusy
+
+    try:
+        return _roll_up_dirty_partners()
+    except RollupBusy as busy:
+        raise self.retry(countdown=settings.ANALYTICS_ROLLUP_DEBOUNCE_SECONDS, exc=busy) from None
 
 
 @shared_task(bind=True)

@@ -248,6 +248,7 @@ CELERY_BEAT_SCHEDULE = {
     # Analytics (issue 9): the nightly full KPI rollup, incremental rollups of partners events touched, and
     # scorecards + alerts after the nightly rollup.
     "analytics-nightly-rollup": {"task": "analytics.tasks.nightly_rollup", "schedule": crontab(minute=0, hour=1)},
+    # (the sweeper: events queue a prompt rollup themselves, ANALYTICS_ROLLUP_DEBOUNCE_SECONDS below)
     "analytics-incremental-rollup": {
         "task": "analytics.tasks.incremental_rollup",
         "schedule": timedelta(minutes=5),
@@ -259,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
     },
 }
+
+# Analytics (docs/analytics.md: Freshness): an event's partners are rolled up this many seconds after the first
+# event of a burst, so a won deal shows in the KPIs within 30 seconds.
+ANALYTICS_ROLLUP_DEBOUNCE_SECONDS = env.int("ANALYTICS_ROLLUP_DEBOUNCE_SECONDS", default=10)
 
 # --- Auth, allauth, MFA -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
