@@ -19,6 +19,7 @@ from mdf.models import (
     Fund,
     FundEntry,
     FundStatus,
+    MdfAccrualRate,
     MdfClaim,
     MdfRequest,
     ProofFile,
@@ -28,6 +29,22 @@ from partners.models import Tier
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def accrual_rates() -> dict[int, Decimal]:
+    """{tier id: share of a won deal accrued as MDF}; tiers without a rate accrue nothing."""
+    return {tier_id: Decimal(rate) for tier_id, rate in MdfAccrualRate.objects.values_list("tier_id", "rate")}
+
+
+def accrual_rate(tier_id) -> Decimal:
+    """The share of a won deal's amount that accrues as MDF for a partner of this tier: the rate the accrual
+    service applies when a deal is won and the rate the program pages show (docs/program-terms.md)."""
+    if tier_id is None:
+        return Decimal("0")
+    rate = MdfAccrualRate.objects.filter(tier_id=tier_id).values_list("rate", flat=True).first()
+    return Decimal(rate) if rate is not None else Decimal("0")
+
+
 FIGURES = ("accrued", "allocated", "committed", "claimed", "paid", "expired", "available", "recovery_owed")
 
 

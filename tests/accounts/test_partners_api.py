@@ -210,7 +210,9 @@ def test_tiers_carry_requirements_and_benefits(api_for, partner_user):
     assert gold["requirements"], "Gold has requirements"
     assert {"metric", "name", "minimum"} <= set(gold["requirements"][0])
     assert gold["benefits"]["mdf_accrual_rate"] == "0.0300"
-    assert gold["benefits"]["commission_rate"] == "0.1500"
+    # The caller's own type (a reseller): the reseller plan's rate at Gold (docs/program-terms.md).
+    assert gold["benefits"]["commission_rate"] == "0.3000"
+    assert {c["partner_type"] for c in gold["benefits"]["commissions"]} == set(PartnerType.values)
     assert {"protection_days", "content_access", "advisory_board_eligible", "extra"} <= set(gold["benefits"])
 
 
