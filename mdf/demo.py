@@ -17,7 +17,7 @@ from deals.models import DealRegistration, DealStatus
 from mdf import services
 from mdf.models import ActivityType, EntryKind, Fund, FundEntry, MdfRequest
 from mdf.selectors import accrual_rates
-from partners.models import Partner, PartnerStatus
+from partners.models import Partner, PartnerStatus, Tier
 from prm.money import to_money
 
 FULL_PARTNERS = 3
@@ -55,7 +55,8 @@ def seed(*, seed: int, partners: int, stdout) -> None:
 def _bulk_accruals() -> int:
     """Accrue the demo's won deals that have no accrual yet (bulk-created deals emit no events)."""
     today = timezone.localdate()
-    rates = accrual_rates()  # the rates the accrual service applies (docs/program-terms.md)
+    # The rates the accrual service applies (docs/program-terms.md).
+    rates = accrual_rates(Tier.objects.values_list("pk", flat=True))
     deals = list(
         DealRegistration.objects.filter(
             status=DealStatus.WON, partner__tier_id__in=[tier for tier, rate in rates.items() if rate > 0]

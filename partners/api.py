@@ -207,7 +207,12 @@ class TierSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         partner = getattr(user, "partner", None) if getattr(user, "is_partner_user", False) else None
-        terms = program_terms.tier_terms(tier)
+        # One computation per response, for every tier (a bounded number of queries, however many tiers).
+        by_tier = self.context.get("program_terms")
+        if by_tier is None:
+            by_tier = {t.tier.pk: t for t in program_terms.program_terms()}
+            self.context["program_terms"] = by_tier
+        terms = by_tier.get(tier.pk) or program_terms.tier_terms(tier)
         return TierBenefitsSerializer(terms.as_benefits(partner.partner_type if partner else None)).data
 
 
