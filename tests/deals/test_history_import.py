@@ -15,8 +15,8 @@ from commissions.models import CommissionEntry
 from deals.history_import import import_historical_deal
 from deals.models import Account, DealRegistration
 from mdf.models import FundEntry
-from prm.models import AuditEntry, DomainEvent, ImportJob
 from policy.selectors import policy_at
+from prm.models import AuditEntry, DomainEvent, ImportJob
 from tests.deals.factories import DealFactory
 
 HEADER = [
