@@ -6,4 +6,7 @@ class CommissionsConfig(AppConfig):
     verbose_name = "Commissions"
 
     def ready(self):
-        from commissions import events  # noqa: F401 - registers event types, subscribers and notices
+        from commissions import (
+            events,  # noqa: F401 - registers event types, subscribers and notices
+            providers,  # noqa: F401 - registers its program terms (docs/program-terms.md)
+        )

@@ -1,6 +1,8 @@
 """Demo data of commissions, called by `seed_demo` after the deals, enablement and MDF demos.
 
-Plans come from the data migration. This adds a running spiff and a contest for the current quarter
+Plans come from the data migration (the DESIGN defaults: referral, reseller, affiliate, OEM); the demo adds
+a plan for every other partner type (DEMO_PLANS, docs/program-terms.md), so every demo partner earns what
+its pages promise. This adds a running spiff and a contest for the current quarter
 (its leaderboard is live from the demo's won deals), computes the ledger of every won deal that has no
 entries yet (the same set-based path as deal.won), and on the first run shapes the ledger through the
 real services: older entries approved by finance@example.com, payout batches created (and so submitted) by
@@ -15,7 +17,7 @@ shaping runs only while no batch by finance@example.com exists. Quick for --part
 computed in bulk and at most MAX_BATCHES batches go through the services.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
@@ -23,10 +25,21 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from commissions import services, tasks
-from commissions.models import CommissionEntry, Contest, EntryKind, EntryStatus, PayoutBatch, Spiff, SpiffKind
+from commissions.models import (
+    CommissionEntry,
+    CommissionPlan,
+    CommissionRule,
+    Contest,
+    EntryKind,
+    EntryStatus,
+    PayoutBatch,
+    RuleKind,
+    Spiff,
+    SpiffKind,
+)
 from commissions.rules import compute_entries_for_deals
 from deals.models import DealRegistration, DealStatus
-from partners.models import Partner
+from partners.models import Partner, Tier
 from prm.exceptions import DomainError
 from prm.periods import quarter_of
 
@@ -35,6 +48,19 @@ CONTEST_NAME = "Big-deal race: most deals over $50,000 this quarter wins +5 % on
 PENDING_DAYS = 14  # entries earned in the last two weeks still wait for finance
 MAX_PAID_BATCHES = 10
 MAX_BATCHES = 12
+# Plans of the partner types DESIGN leaves open, all of first-year contract value (docs/program-terms.md):
+# (partner type, plan, [(rule, rate, lowest tier, highest tier)]).
+DEMO_PLANS = [
+    (
+        "systems_integrator",
+        "Systems integrator plan",
+        [("Integrator fee", "0.1500", None, "Silver"), ("Integrator fee, Gold and up", "0.2000", "Gold", None)],
+    ),
+    ("msp", "MSP plan", [("MSP margin", "0.2000", None, "Gold"), ("MSP margin, Platinum", "0.2500", "Platinum", None)]),
+    ("isv", "ISV / technology plan", [("Technology partner fee", "0.1000", None, None)]),
+    ("cloud_marketplace", "Cloud / marketplace plan", [("Marketplace commission", "0.2000", None, None)]),
+]
+PLANS_FROM = date(2020, 1, 1)
 ADJUSTMENT_REASON = "Co-sell bonus agreed at the quarterly business review (Northwind Platform rollout)."
 
 
@@ -48,6 +74,7 @@ def seed(*, seed: int, partners: int, stdout) -> None:
     if admin is None or finance is None or finance2 is None:
         stdout.write("  commissions: the demo's program admin and two finance users are missing, skipped")
         return
+    plans = _plans_for_every_type()
     today = timezone.localdate()
     quarter = quarter_of(today)
     spiff = _spiff(admin, quarter)
@@ -76,7 +103,7 @@ def seed(*, seed: int, partners: int, stdout) -> None:
     leaders = list(services.leaderboard(contest)[:1])
     leader = f"{leaders[0]['partner__name']} leads with {leaders[0]['deals']}" if leaders else "no qualifying deals yet"
     stdout.write(
-        f"  commissions: spiff {spiff.name!r}; contest {contest.period} ({leader}); "
+        f"  commissions: {plans} demo plans added; spiff {spiff.name!r}; contest {contest.period} ({leader}); "
         f"{written} entries from {len(todo)} won deals{summary}"
     )
 
@@ -233,3 +260,26 @@ def _clawback(paid_partner_ids, acme) -> int:
         return 0
     services.claw_back_deal(deal_id=entry.deal_id, reason=reason, actor=manager)  # no-op once the event has run
     return CommissionEntry.objects.filter(deal_id=entry.deal_id, kind=EntryKind.CLAWBACK).count()
+
+
+def _plans_for_every_type() -> int:
+    """The DEMO_PLANS whose partner type has no plan yet; a plan that exists is left as it is."""
+    tiers = {tier.name: tier for tier in Tier.objects.all()}
+    added = 0
+    for partner_type, name, rules in DEMO_PLANS:
+        plan, _ = CommissionPlan.objects.get_or_create(partner_type=partner_type, defaults={"name": name})
+        if plan.rules.exists():
+            continue
+        for rule_name, rate, low, high in rules:
+            CommissionRule.objects.create(
+                plan=plan,
+                name=rule_name,
+                kind=RuleKind.FIRST_YEAR,
+                rate=Decimal(rate),
+                min_tier=tiers.get(low) if low else None,
+                max_tier=tiers.get(high) if high else None,
+                currency="USD",
+                valid_from=PLANS_FROM,
+            )
+        added += 1
+    return added

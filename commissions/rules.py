@@ -63,13 +63,21 @@ class WonDeal:
     product: str
 
 
+def rule_covers(rule: CommissionRule, *, tier_rank: int, day: date, ranks: dict[int, int]) -> bool:
+    """In force on `day` and for a partner of this tier rank: the test the engine applies to a won deal and the
+    commission selector applies to the terms the pages show (docs/program-terms.md)."""
+    if not rule.in_force_on(day):
+        return False
+    if rule.min_tier_id is not None and tier_rank < ranks[rule.min_tier_id]:
+        return False
+    if rule.max_tier_id is not None and tier_rank > ranks[rule.max_tier_id]:
+        return False
+    return True
+
+
 def rule_applies(rule: CommissionRule, deal: WonDeal, ranks: dict[int, int]) -> bool:
     """In force at the close date, for the partner's tier, and in the rule's currency when it names money."""
-    if not rule.in_force_on(deal.close_date):
-        return False
-    if rule.min_tier_id is not None and deal.tier_rank < ranks[rule.min_tier_id]:
-        return False
-    if rule.max_tier_id is not None and deal.tier_rank > ranks[rule.max_tier_id]:
+    if not rule_covers(rule, tier_rank=deal.tier_rank, day=deal.close_date, ranks=ranks):
         return False
     names_money = rule.kind == RuleKind.BOUNTY or rule.cap_per_entry is not None or rule.cap_per_partner_period
     return not names_money or rule.currency == deal.currency

@@ -208,3 +208,68 @@ def finance_panel(user) -> dict:
             .order_by("currency")
         ],
     }
+
+
+# --- Program terms: the commission a partner type earns at a tier (docs/program-terms.md) -------------
+
+
+@dataclass
+class CommissionTerms:
+    """What a partner of `partner_type` at `tier` earns on a deal won on `day`: the rules of the type's
+    active plan that the engine would apply (commissions.rules.rule_covers), or why there are none."""
+
+    partner_type: str
+    tier_id: int
+    day: date
+    plan_name: str = ""
+    rules: list = field(default_factory=list)
+    # Why nothing is earned: "no_plan" (no plan for the type), "plan_inactive", "no_rule" (the plan has no
+    # rule in force for this tier on that day); "" when rules apply.
+    reason: str = ""
+
+    @property
+    def rate(self) -> Decimal:
+        """The share of a won deal's first-year contract value the partner earns (the rate of the ledger entry
+        the engine writes); 0 when no percentage rule applies."""
+        from commissions.models import RuleKind
+
+        return sum((rule.rate for rule in self.rules if rule.kind == RuleKind.FIRST_YEAR), Decimal("0"))
+
+    @property
+    def earns(self) -> bool:
+        return bool(self.rules)
+
+
+def commission_terms_table(partner_types, tiers, on: date | None = None) -> dict:
+    """{(partner type, tier id): CommissionTerms} for every pair, with one query for plans and rules."""
+    from commissions.models import CommissionPlan
+    from commissions.rules import rule_covers
+    from partners.models import Tier
+
+    day = on or timezone.localdate()
+    ranks = dict(Tier.objects.values_list("id", "rank"))
+    plans = {plan.partner_type: plan for plan in CommissionPlan.objects.prefetch_related("rules")}
+    table = {}
+    for partner_type in partner_types:
+        plan = plans.get(partner_type)
+        for tier in tiers:
+            terms = CommissionTerms(partner_type=partner_type, tier_id=tier.pk, day=day)
+            if plan is None:
+                terms.reason = "no_plan"
+            elif not plan.active:
+                terms.plan_name, terms.reason = plan.name, "plan_inactive"
+            else:
+                terms.plan_name = plan.name
+                terms.rules = [
+                    rule
+                    for rule in sorted(plan.rules.all(), key=lambda r: (r.kind, r.valid_from, r.pk))
+                    if rule_covers(rule, tier_rank=ranks[tier.pk], day=day, ranks=ranks)
+                ]
+                terms.reason = "" if terms.rules else "no_rule"
+            table[(partner_type, tier.pk)] = terms
+    return table
+
+
+def commission_terms(partner_type: str, tier, on: date | None = None) -> CommissionTerms:
+    """The commission rate for a partner type and tier on a date (default today), as the engine applies it."""
+    return commission_terms_table([partner_type], [tier], on)[(partner_type, tier.pk)]

@@ -237,7 +237,9 @@ class DealRegistration(models.Model):
         protection it would get if approved today."""
         if self.protected_until:
             return self.protected_until
-        return timezone.localdate() + timedelta(days=self.partner.tier.protection_days)
+        from policy.selectors import protection_days
+
+        return timezone.localdate() + timedelta(days=protection_days(self.partner.tier_id))
 
 
 class DealReminder(models.Model):

@@ -215,10 +215,12 @@ def uphold_dispute(*, dispute: Dispute, actor, note: str) -> Dispute:
 
 
 def protection_days_for(partner, policy) -> int:
-    """Protection days of the partner's tier under a rules-of-engagement version (the tier's own days
-    when no version is published yet)."""
+    """Protection days of the partner's tier under a rules-of-engagement version (the version in force
+    when none is given)."""
     if policy is None:
-        return partner.tier.protection_days
+        from policy.selectors import current_policy
+
+        policy = current_policy()
     return policy.protection_days_for(partner.tier_id)
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from mdf.models import ActivityType, Fund, FundEntry, MdfClaim, MdfRequest, ProofFile
+from mdf.models import ActivityType, Fund, FundEntry, MdfAccrualRate, MdfClaim, MdfRequest, ProofFile
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -54,3 +54,12 @@ class MdfClaimAdmin(ReadOnlyAdmin):
 @admin.register(ProofFile)
 class ProofFileAdmin(ReadOnlyAdmin):
     list_display = ["pk", "claim", "name", "content_type", "size"]
+
+
+@admin.register(MdfAccrualRate)
+class MdfAccrualRateAdmin(admin.ModelAdmin):
+    """The MDF accrual rate per tier: what won deals accrue and what the program pages show
+    (docs/program-terms.md)."""
+
+    list_display = ["tier", "rate"]
+    ordering = ["tier__rank"]

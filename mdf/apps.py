@@ -6,4 +6,7 @@ class MdfConfig(AppConfig):
     verbose_name = "Market development funds"
 
     def ready(self):
-        from mdf import events  # noqa: F401 - registers event types, notices and the deal.won/reopened subscribers
+        from mdf import (
+            events,  # noqa: F401 - registers event types, notices and the deal.won/reopened subscribers
+            providers,  # noqa: F401 - registers its program terms (docs/program-terms.md)
+        )

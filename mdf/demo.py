@@ -16,7 +16,8 @@ from accounts.models import Role, User
 from deals.models import DealRegistration, DealStatus
 from mdf import services
 from mdf.models import ActivityType, EntryKind, Fund, FundEntry, MdfRequest
-from partners.models import Partner, PartnerStatus
+from mdf.selectors import accrual_rates
+from partners.models import Partner, PartnerStatus, Tier
 from prm.money import to_money
 
 FULL_PARTNERS = 3
@@ -34,7 +35,7 @@ def seed(*, seed: int, partners: int, stdout) -> None:
         stdout.write(f"  mdf: {accrued} accruals; no internal users or activity menu, flows skipped")
         return
     candidates = (
-        Partner.objects.filter(tier__mdf_accrual_rate__gt=0)
+        Partner.objects.filter(tier__mdf_accrual__rate__gt=0)
         .filter(status__in=[PartnerStatus.ACTIVE, PartnerStatus.ONBOARDING])  # docs/partner-status.md
         .filter(Exists(User.objects.filter(partner=OuterRef("pk"), role=Role.PARTNER_ADMIN, is_active=True)))
         .order_by("pk")
@@ -54,10 +55,14 @@ def seed(*, seed: int, partners: int, stdout) -> None:
 def _bulk_accruals() -> int:
     """Accrue the demo's won deals that have no accrual yet (bulk-created deals emit no events)."""
     today = timezone.localdate()
+    # The rates the accrual service applies (docs/program-terms.md).
+    rates = accrual_rates(Tier.objects.values_list("pk", flat=True))
     deals = list(
-        DealRegistration.objects.filter(status=DealStatus.WON, partner__tier__mdf_accrual_rate__gt=0)
+        DealRegistration.objects.filter(
+            status=DealStatus.WON, partner__tier_id__in=[tier for tier, rate in rates.items() if rate > 0]
+        )
         .exclude(Exists(FundEntry.objects.filter(deal=OuterRef("pk"), kind=EntryKind.ACCRUAL)))
-        .values("pk", "partner_id", "amount", "currency", "partner__tier__mdf_accrual_rate")
+        .values("pk", "partner_id", "amount", "currency", "partner__tier_id")
     )
     if not deals:
         return 0
@@ -86,7 +91,8 @@ def _bulk_accruals() -> int:
         }
         entries = []
         for deal in deals:
-            amount = to_money(deal["amount"] * deal["partner__tier__mdf_accrual_rate"])
+            rate = rates[deal["partner__tier_id"]]
+            amount = to_money(deal["amount"] * rate)
             if amount <= 0:
                 continue
             fund = funds[(deal["partner_id"], deal["currency"])]
@@ -98,7 +104,7 @@ def _bulk_accruals() -> int:
                     currency=fund.currency,
                     deal_id=deal["pk"],
                     reference=f"demo:deal:{deal['pk']}",
-                    note=f"{deal['partner__tier__mdf_accrual_rate'] * 100:.2f} % of a won deal",
+                    note=f"{rate * 100:.2f} % of a won deal",
                 )
             )
             fund.accrued += amount

@@ -8,6 +8,7 @@ Aggregate roots and their states:
 - `MdfClaim`: submitted > approved | rejected | info_requested; info_requested > submitted;
   approved > paid.
 - `PartnerMdfAccess`: one per partner at most, who of its users request and claim MDF (everyone by default).
+- `MdfAccrualRate`: per tier, the share of won deals accrued as MDF (the one rate applied and shown).
 
 Ledger signs: every `FundEntry.amount` is positive; the kind says which way it moves money:
   accrued   = accrual - accrual_reversal          allocated = allocation
@@ -215,6 +216,28 @@ class PartnerMdfAccess(models.Model):
 
     def __str__(self):
         return f"{self.partner_id}: {self.requesters}"
+
+
+class MdfAccrualRate(models.Model):
+    """The share of a won deal's amount that accrues as MDF for partners of one tier (docs/program-terms.md).
+
+    The accrual service (`mdf.services.accrue_for_won_deal`) reads it through `mdf.selectors.accrual_rate`,
+    and so do the pages that tell partners their MDF: one number, applied and shown. A tier without a row
+    accrues nothing."""
+
+    tier = models.OneToOneField("partners.Tier", on_delete=models.CASCADE, related_name="mdf_accrual")
+    rate = RateField(
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Share of won deal amounts accrued as MDF (0.0300 = 3 %)."),
+    )
+
+    class Meta:
+        verbose_name = _("MDF accrual rate")
+        constraints = [models.CheckConstraint(condition=Q(rate__gte=0, rate__lte=1), name="mdf_accrual_rate_fraction")]
+
+    def __str__(self):
+        return f"{self.tier_id}: {self.rate}"
 
 
 def default_reimbursement_rate():

@@ -19,6 +19,7 @@ from mdf.models import (
     Fund,
     FundEntry,
     FundStatus,
+    MdfAccrualRate,
     MdfClaim,
     MdfRequest,
     ProofFile,
@@ -28,6 +29,22 @@ from partners.models import Tier
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def accrual_rates(tier_ids) -> dict[int, Decimal]:
+    """{tier id: share of a won deal's amount that accrues as MDF} for these tiers, in one query: the rates
+    the accrual service applies when a deal is won (through `accrual_rate`) and the program pages show
+    (docs/program-terms.md). A tier without a rate accrues nothing (0)."""
+    tier_ids = [tier_id for tier_id in tier_ids if tier_id is not None]
+    found = dict(MdfAccrualRate.objects.filter(tier_id__in=tier_ids).values_list("tier_id", "rate"))
+    return {tier_id: Decimal(found.get(tier_id, 0)) for tier_id in tier_ids}
+
+
+def accrual_rate(tier_id) -> Decimal:
+    """The MDF accrual rate of one tier (see `accrual_rates`)."""
+    return accrual_rates([tier_id]).get(tier_id, Decimal("0"))
+
+
 FIGURES = ("accrued", "allocated", "committed", "claimed", "paid", "expired", "available", "recovery_owed")
 
 

@@ -285,12 +285,16 @@ def _reason(reason, field="reason") -> str:
 
 
 def accrue_for_won_deal(*, event) -> FundEntry | None:
-    """Tier rate x won amount into the current period's fund; nothing for tiers without MDF. Once per event."""
+    """Tier rate x won amount into the current period's fund; nothing for tiers without MDF. Once per event.
+
+    The rate is `mdf.selectors.accrual_rate`, the one the program pages show (docs/program-terms.md)."""
+    from mdf.selectors import accrual_rate
+
     payload = event.payload
-    partner = Partner.objects.select_related("tier").filter(pk=payload.get("partner_id")).first()
-    if partner is None or not partner.tier.mdf_accrual_rate:
+    partner = Partner.objects.filter(pk=payload.get("partner_id")).first()
+    rate = accrual_rate(partner.tier_id) if partner is not None else Decimal("0")
+    if not rate:
         return None
-    rate = partner.tier.mdf_accrual_rate
     amount = to_money(Decimal(payload["amount"]) * rate)
     if amount <= 0:
         return None

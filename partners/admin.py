@@ -10,7 +10,7 @@ class TierRequirementInline(admin.TabularInline):
 
 @admin.register(Tier)
 class TierAdmin(admin.ModelAdmin):
-    list_display = ["name", "rank", "commission_rate", "mdf_accrual_rate", "protection_days"]
+    list_display = ["name", "rank", "advisory_board_eligible"]
     inlines = [TierRequirementInline]
 
 

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext as _
 from django_countries import countries
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -73,11 +73,35 @@ class TierAtRiskSerializer(serializers.Serializer):
     requirements = TierProgressRequirementSerializer(many=True)
 
 
+class TierCommissionSerializer(serializers.Serializer):
+    partner_type = serializers.CharField()
+    rate = serializers.CharField(help_text="Share of first-year contract value, a fraction (0.3000 = 30 %).")
+    earns_commission = serializers.BooleanField()
+    plan = serializers.CharField()
+    note = serializers.CharField(help_text="Why this type earns nothing at this tier; empty when it earns.")
+
+
+class TierBenefitsSerializer(serializers.Serializer):
+    """Benefits as applied (docs/program-terms.md): commission from the plans, MDF from the accrual rate, protection
+    from the rules-of-engagement version in force. `commission_rate` is the caller's partner type's rate (null
+    for internal users); `commissions` lists every partner type."""
+
+    commission_rate = serializers.CharField(allow_null=True)
+    commission_note = serializers.CharField()
+    commissions = TierCommissionSerializer(many=True)
+    mdf_accrual_rate = serializers.CharField()
+    protection_days = serializers.IntegerField()
+    content_access = serializers.CharField()
+    advisory_board_eligible = serializers.BooleanField()
+    extra = serializers.ListField(child=serializers.CharField())
+
+
 class TierProgressSerializer(serializers.Serializer):
     tier = serializers.CharField(source="tier.name")
     next_tier = serializers.CharField(source="next_tier.name", allow_null=True, default=None)
     requirements = TierProgressRequirementSerializer(many=True)
     at_risk = TierAtRiskSerializer(allow_null=True, source="tier_at_risk", default=None)
+    benefits = TierBenefitsSerializer(help_text="The partner's own benefits, as applied (docs/program-terms.md).")
 
 
 class PartnerApiFilter(PartnerFilter):
@@ -119,10 +143,17 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=TierProgressSerializer, summary="What the partner needs for its next tier")
     @action(detail=True, methods=["get"], url_path="tier-progress", filterset_class=None, pagination_class=None)
     def tier_progress(self, request, pk=None):
+        from partners import program_terms
         from partners.selectors import tier_panel
 
-        panel = tier_panel(self.get_object())
-        return Response(TierProgressSerializer({**panel["tier_progress"], "tier_at_risk": panel["tier_at_risk"]}).data)
+        partner = self.get_object()
+        panel = tier_panel(partner)
+        benefits = program_terms.partner_terms(partner).as_benefits(partner.partner_type)
+        return Response(
+            TierProgressSerializer(
+                {**panel["tier_progress"], "tier_at_risk": panel["tier_at_risk"], "benefits": benefits}
+            ).data
+        )
 
     # Standing (docs/partner-status.md): channel managers and program admins; each change is audited and
     # the partner's status history is its audit trail. 409 for a change the status forbids.
@@ -161,22 +192,28 @@ class TierRequirementSerializer(serializers.Serializer):
     minimum = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class TierBenefitsSerializer(serializers.Serializer):
-    commission_rate = serializers.CharField()
-    mdf_accrual_rate = serializers.CharField()
-    protection_days = serializers.IntegerField()
-    content_access = serializers.CharField()
-    advisory_board_eligible = serializers.BooleanField()
-    extra = serializers.ListField(child=serializers.CharField())
-
-
 class TierSerializer(serializers.ModelSerializer):
     requirements = TierRequirementSerializer(many=True, read_only=True)
-    benefits = TierBenefitsSerializer(read_only=True)
+    benefits = serializers.SerializerMethodField()
 
     class Meta:
         model = Tier
         fields = ["id", "name", "rank", "description", "requirements", "benefits"]
+
+    @extend_schema_field(TierBenefitsSerializer)
+    def get_benefits(self, tier) -> dict:
+        from partners import program_terms
+
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        partner = getattr(user, "partner", None) if getattr(user, "is_partner_user", False) else None
+        # One computation per response, for every tier (a bounded number of queries, however many tiers).
+        by_tier = self.context.get("program_terms")
+        if by_tier is None:
+            by_tier = {t.tier.pk: t for t in program_terms.program_terms()}
+            self.context["program_terms"] = by_tier
+        terms = by_tier.get(tier.pk) or program_terms.tier_terms(tier)
+        return TierBenefitsSerializer(terms.as_benefits(partner.partner_type if partner else None)).data
 
 
 class TierApiFilter(django_filters.FilterSet):

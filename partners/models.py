@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from prm.money import CurrencyField, MoneyField, RateField
+from prm.money import CurrencyField, MoneyField
 from prm.tenancy import TenantManager, TenantQuerySet
 
 
@@ -68,10 +68,8 @@ class Tier(models.Model):
     name = models.CharField(max_length=50, unique=True)
     rank = models.PositiveSmallIntegerField(unique=True, help_text=_("0 is the entry tier; higher is better."))
     description = models.TextField(blank=True)
-    # Benefits (DESIGN.md: Tiers)
-    commission_rate = RateField(default=0, help_text=_("Referral / commission rate, a fraction (0.1000 = 10 %)."))
-    mdf_accrual_rate = RateField(default=0, help_text=_("Share of won deal amounts accrued as MDF (0.0300 = 3 %)."))
-    protection_days = models.PositiveSmallIntegerField(default=90, help_text=_("Deal registration protection."))
+    # Benefits (DESIGN.md: Tiers). The tier holds no copies of commission, MDF or protection: those are
+    # derived from the rules that apply them (partners/program_terms.py, docs/program-terms.md).
     advisory_board_eligible = models.BooleanField(default=False)
     extra_benefits = models.JSONField(default=list, blank=True, help_text=_("Further benefits as short phrases."))
 
@@ -82,17 +80,6 @@ class Tier(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def benefits(self) -> dict:
-        return {
-            "commission_rate": f"{self.commission_rate:.4f}",
-            "mdf_accrual_rate": f"{self.mdf_accrual_rate:.4f}",
-            "protection_days": self.protection_days,
-            "content_access": f"{self.name} and below",
-            "advisory_board_eligible": self.advisory_board_eligible,
-            "extra": list(self.extra_benefits),
-        }
 
 
 class RequirementMetric(models.TextChoices):

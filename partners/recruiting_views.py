@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import INTERNAL_ROLES, Role
-from partners import recruiting, selectors
+from partners import program_terms, recruiting, selectors
 from partners.filters import ApplicationFilter
 from partners.forms import ApplicationForm, ApproveForm, RejectForm, ScoreForm
 from partners.models import Application, OppScore, Tier
@@ -35,8 +35,8 @@ class PartnerWithUsView(View):
     template_name = "partners/partner_with_us.html"
 
     def render_page(self, request, form, status=200, **extra):
-        tiers = Tier.objects.ranked().prefetch_related("requirements")
-        return render(request, self.template_name, {"form": form, "tiers": tiers, **extra}, status=status)
+        terms = program_terms.page_context(Tier.objects.ranked())  # as applied (docs/program-terms.md)
+        return render(request, self.template_name, {"form": form, **terms, **extra}, status=status)
 
     def get(self, request):
         return self.render_page(request, ApplicationForm())

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 
 from accounts.models import Invitation, Role, User
+from partners import program_terms
 from partners.models import Partner, PartnerStatus, PartnerType, Region, Tier, TierChange
 from prm.audit import history_of
 from prm.models import Notification
@@ -22,6 +23,7 @@ def partner_home(user) -> dict:
         **plan_panel(partner),
         **sla_partner_panel(user),
         "partner": partner,
+        "partner_terms": program_terms.partner_terms(partner),  # as applied (docs/program-terms.md)
         "next_tier": next_tier,
         "team": User.objects.visible_to(user).filter(partner=partner, is_active=True).order_by("first_name")[:12],
         "team_size": User.objects.visible_to(user).filter(partner=partner, is_active=True).count(),
@@ -161,6 +163,7 @@ def profile_extras(user, partner: Partner) -> dict:
     from partners.models import ReferenceImplementation, TierOverride
 
     return {
+        "partner_terms": program_terms.partner_terms(partner),  # as applied (docs/program-terms.md)
         "references": ReferenceImplementation.objects.visible_to(user).filter(partner=partner)[:10],
         "overrides": TierOverride.objects.visible_to(user)
         .filter(partner=partner)

@@ -7,4 +7,7 @@ class PolicyConfig(AppConfig):
     verbose_name = _("Rules of engagement policy")
 
     def ready(self):
-        from policy import events  # noqa: F401 - registers the policy event types and notices
+        from policy import (
+            events,  # noqa: F401 - registers the policy event types and notices
+            providers,  # noqa: F401 - registers its program terms (docs/program-terms.md)
+        )

@@ -22,6 +22,12 @@ def policy_at(when=None) -> RoePolicy:
     return found or _version_one()
 
 
+# The protection days version 1 gave the default tiers (migration partners 0002 seeded them, policy 0002
+# copied them into version 1); later versions are the program admin's.
+VERSION_ONE_DAYS = {"Registered": 90, "Silver": 90, "Gold": 90, "Platinum": 120}
+VERSION_ONE_DEFAULT_DAYS = 90
+
+
 def _version_one() -> RoePolicy:
     """Version 1 from the settings, as migration policy 0002 seeds it; only for a database whose rows were
     flushed after migrating (a test database without serialized rollback)."""
@@ -39,7 +45,10 @@ def _version_one() -> RoePolicy:
                 version=1,
                 defaults={
                     "status": PolicyStatus.PUBLISHED,
-                    "protection_days_by_tier": {str(t.pk): t.protection_days for t in Tier.objects.all()},
+                    "protection_days_by_tier": {
+                        str(t.pk): VERSION_ONE_DAYS.get(t.name, VERSION_ONE_DEFAULT_DAYS) for t in Tier.objects.all()
+                    },
+                    "default_protection_days": VERSION_ONE_DEFAULT_DAYS,
                     "extension_days": settings.DEAL_EXTENSION_DAYS,
                     "match_threshold": settings.DEAL_MATCH_THRESHOLD,
                     "possible_match_threshold": settings.DEAL_POSSIBLE_MATCH_THRESHOLD,
@@ -55,6 +64,13 @@ def _version_one() -> RoePolicy:
 
 def current_policy() -> RoePolicy:
     return policy_at(timezone.now())
+
+
+def protection_days(tier_id, when=None) -> int:
+    """Days of protection an approved registration of a partner of this tier gets under the version in force
+    at `when` (default now): what the engine applies and what the program pages show
+    (docs/program-terms.md)."""
+    return policy_at(when).protection_days_for(tier_id)
 
 
 def latest_simulation(policy):

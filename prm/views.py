@@ -167,9 +167,10 @@ def run_form_service(form, service, **kwargs):
 def landing(request):
     if request.user.is_authenticated:
         return home(request)
+    from partners import program_terms
     from partners.models import Tier
 
-    return render(request, "prm/landing.html", {"tiers": Tier.objects.ranked().prefetch_related("requirements")})
+    return render(request, "prm/landing.html", program_terms.page_context(Tier.objects.ranked()))
 
 
 def home(request):

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.services import create_api_token
-from partners.models import Partner, PartnerType, Region
+from partners.models import Partner, PartnerType, Region, Tier
 from prm.api import StandardPagination
 from tests.factories import InternalUserFactory, PartnerFactory, tier
 
@@ -210,7 +210,9 @@ def test_tiers_carry_requirements_and_benefits(api_for, partner_user):
     assert gold["requirements"], "Gold has requirements"
     assert {"metric", "name", "minimum"} <= set(gold["requirements"][0])
     assert gold["benefits"]["mdf_accrual_rate"] == "0.0300"
-    assert gold["benefits"]["commission_rate"] == "0.1500"
+    # The caller's own type (a reseller): the reseller plan's rate at Gold (docs/program-terms.md).
+    assert gold["benefits"]["commission_rate"] == "0.3000"
+    assert {c["partner_type"] for c in gold["benefits"]["commissions"]} == set(PartnerType.values)
     assert {"protection_days", "content_access", "advisory_board_eligible", "extra"} <= set(gold["benefits"])
 
 
@@ -226,8 +228,15 @@ def test_tiers_need_credentials(api_client):
 
 def test_tier_list_uses_a_bounded_number_of_queries(api_for, partner_user, django_assert_max_num_queries):
     api = api_for(partner_user)
-    with django_assert_max_num_queries(3):  # the page's count, the tiers, their requirements
+    # The page's count, the tiers, their requirements; the caller's partner; and the benefits as applied,
+    # computed once per response (docs/program-terms.md): the tiers, the policy in force, the MDF rates, the
+    # tier ranks, the plans and their rules.
+    with django_assert_max_num_queries(10):
         api.get(TIERS_URL)
+    for rank in (4, 5, 6):  # more tiers, no more queries
+        Tier.objects.create(name=f"Extra {rank}", rank=rank)
+    with django_assert_max_num_queries(10):
+        assert len(api.get(TIERS_URL).json()["results"]) == 7
 
 
 @pytest.mark.parametrize("value", ["99999999999999999999999999", "²", "Gold'; --", "", " 2 "])

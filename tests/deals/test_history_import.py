@@ -15,6 +15,7 @@ from commissions.models import CommissionEntry
 from deals.history_import import import_historical_deal
 from deals.models import Account, DealRegistration
 from mdf.models import FundEntry
+from policy.selectors import policy_at
 from prm.models import AuditEntry, DomainEvent, ImportJob
 from tests.deals.factories import DealFactory
 
@@ -144,7 +145,8 @@ def test_good_rows_go_in_in_their_final_state_and_bad_rows_are_reported(
     assert won.account.domain == "initech.example" and won.account.normalised_name == "initech"
     assert won.submitted_at.date().isoformat() == "2024-02-12" and won.registered_by is None
     approved = DealRegistration.objects.get(external_id="OPP-3")
-    assert approved.protected_until == approved.submitted_at.date() + timedelta(days=partner.tier.protection_days)
+    days = policy_at(approved.submitted_at).protection_days_for(partner.tier_id)  # the version in force then
+    assert approved.protected_until == approved.submitted_at.date() + timedelta(days=days)
     assert DealRegistration.objects.get(external_id="OPP-2").partner == other_partner
     assert DealRegistration.objects.filter(customer_domain="stark.example", status="expired").exists()
     # Nothing half-written: no account or deal for the bad rows.
