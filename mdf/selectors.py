@@ -1,7 +1,7 @@
 """MDF reads, already scoped to the user (tenancy through visible_to)."""
 
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
@@ -37,6 +37,32 @@ def _cents(row: dict) -> dict:
         if isinstance(value, Decimal):
             row[key] = value.quantize(Decimal("0.01"))
     return row
+
+
+RATE = Decimal("0.0001")
+
+
+def utilisation(*, committed, paid, accrued, allocated, places: Decimal = RATE) -> Decimal | None:
+    """MDF utilisation, the one definition (docs/figures.md): what was invested of what was earned,
+    (committed + paid) / (accrued + allocated), a fraction rounded half-up to `places`; None when nothing
+    was earned. Analytics' mdf_utilisation KPI mirrors it in SQL over the same fund columns."""
+    earned = Decimal(accrued or 0) + Decimal(allocated or 0)
+    if not earned:
+        return None
+    invested = Decimal(committed or 0) + Decimal(paid or 0)
+    return (invested / earned).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def utilisation_of(funds) -> Decimal | None:
+    """`utilisation` of a set of funds, their figures in the program currency at finance's rates of each
+    fund's period start (fx), as the KPI rollup converts them (one aggregate query)."""
+    sums = funds.aggregate(
+        **{
+            name: Coalesce(program_sum(name, "period_start"), Value(ZERO), output_field=MONEY)
+            for name in ("committed", "paid", "accrued", "allocated")
+        }
+    )
+    return utilisation(**_cents(sums))
 
 
 def fund_list(user):
@@ -257,6 +283,13 @@ def program_view(user) -> dict:
         earned = figures.get("accrued", ZERO) + figures.get("allocated", ZERO)
         spent = figures.get("paid", ZERO)
         invested = spent + figures.get("committed", ZERO)
+        ratio = utilisation(
+            committed=figures.get("committed", ZERO),
+            paid=spent,
+            accrued=figures.get("accrued", ZERO),
+            allocated=figures.get("allocated", ZERO),
+            places=Decimal("0.001"),
+        )
         rows.append(
             {
                 "tier": tier.name,
@@ -265,7 +298,7 @@ def program_view(user) -> dict:
                 "paid": spent,
                 "expired": figures.get("expired", ZERO),
                 "available": figures.get("available", ZERO),
-                "utilisation": (invested / earned * 100).quantize(Decimal("0.1")) if earned else None,
+                "utilisation": None if ratio is None else (ratio * 100).quantize(Decimal("0.1")),
                 "pipeline": deals.get("pipeline", ZERO),
                 "bookings": deals.get("bookings", ZERO),
                 "deals": deals.get("deals", 0),
