@@ -40,17 +40,20 @@ def _cents(row: dict) -> dict:
 
 
 RATE = Decimal("0.0001")
+# A fund whose accrual was mostly recovered can have paid out far more than it still counts as earned:
+# the ratio is capped at 999.9999 (what a KPI snapshot stores).
+UTILISATION_CAP = Decimal("999.9999")
 
 
 def utilisation(*, committed, paid, accrued, allocated, places: Decimal = RATE) -> Decimal | None:
     """MDF utilisation, the one definition (docs/figures.md): what was invested of what was earned,
-    (committed + paid) / (accrued + allocated), a fraction rounded half-up to `places`; None when nothing
-    was earned. Analytics' mdf_utilisation KPI mirrors it in SQL over the same fund columns."""
+    (committed + paid) / (accrued + allocated), a fraction rounded half-up to `places` and capped at
+    UTILISATION_CAP; None when nothing (or less than nothing) was earned. Analytics' mdf_utilisation KPI mirrors it in SQL over the same fund columns."""
     earned = Decimal(accrued or 0) + Decimal(allocated or 0)
-    if not earned:
+    if earned <= 0:
         return None
     invested = Decimal(committed or 0) + Decimal(paid or 0)
-    return (invested / earned).quantize(places, rounding=ROUND_HALF_UP)
+    return min((invested / earned).quantize(places, rounding=ROUND_HALF_UP), UTILISATION_CAP)
 
 
 def utilisation_of(funds) -> Decimal | None:
