@@ -11,16 +11,15 @@ from enablement.selectors import valid_at
 from partners.tier_engine import provides
 
 
-def certified_people(kind: str, partner_ids: list[int], since: date, until: date) -> dict[int, Decimal]:
-    """Distinct people per partner holding a certificate of `kind` valid at the window's end (the end of its
-    last day: enablement.selectors.valid_at, the same test as the KPI snapshots); one aggregate query."""
+def certified_people(kind: str | None, partner_ids: list[int], since: date, until: date) -> dict[int, Decimal]:
+    """Distinct people per partner holding a certificate of `kind` (None: any kind, each person once) valid
+    at the window's end (the end of its last day: enablement.selectors.valid_at, the same test as the KPI
+    snapshots' certified_people and sales_certified_people); one aggregate query."""
     end = timezone.make_aware(datetime.combine(until, time.min))
-    rows = (
-        Certificate.objects.filter(valid_at(end), partner_id__in=partner_ids, certification__kind=kind)
-        .values("partner_id")
-        .annotate(people=Count("user_id", distinct=True))
-        .order_by()
-    )
+    certificates = Certificate.objects.filter(valid_at(end), partner_id__in=partner_ids)
+    if kind is not None:
+        certificates = certificates.filter(certification__kind=kind)
+    rows = certificates.values("partner_id").annotate(people=Count("user_id", distinct=True)).order_by()
     return {row["partner_id"]: Decimal(row["people"]) for row in rows}
 
 

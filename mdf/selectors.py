@@ -48,7 +48,8 @@ UTILISATION_CAP = Decimal("999.9999")
 def utilisation(*, committed, paid, accrued, allocated, places: Decimal = RATE) -> Decimal | None:
     """MDF utilisation, the one definition (docs/figures.md): what was invested of what was earned,
     (committed + paid) / (accrued + allocated), a fraction rounded half-up to `places` and capped at
-    UTILISATION_CAP; None when nothing (or less than nothing) was earned. Analytics' mdf_utilisation KPI mirrors it in SQL over the same fund columns."""
+    UTILISATION_CAP; None when nothing (or less than nothing) was earned. Analytics' mdf_utilisation KPI
+    mirrors it in SQL over the same fund columns."""
     earned = Decimal(accrued or 0) + Decimal(allocated or 0)
     if earned <= 0:
         return None
