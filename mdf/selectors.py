@@ -249,10 +249,14 @@ def claim_queue_summary(user) -> dict:
 
 def program_view(user) -> dict:
     """Utilisation by tier and MDF return (pipeline and bookings per MDF dollar), from a few grouped queries."""
-    funds = fund_list(user)
+    from partners.selectors import tier_held_on
+
+    # By the tier each partner held then (docs/figures.md): a fund at its period's end, a deal on its close
+    # date (or the day it was submitted or created, while open), so a promotion does not move history.
+    funds = fund_list(user).annotate(held_tier=tier_held_on("partner_id", "period_end", "partner__tier_id"))
     by_tier = {
-        row["partner__tier_id"]: _cents(row)
-        for row in funds.values("partner__tier_id").annotate(
+        row["held_tier"]: _cents(row)
+        for row in funds.values("held_tier").annotate(
             # Funds and deals keep their currency; program figures convert at finance's rates (fx).
             **{name: Coalesce(program_sum(name, "period_start"), Value(ZERO), output_field=MONEY) for name in FIGURES}
         )
@@ -261,10 +265,12 @@ def program_view(user) -> dict:
         DealRegistration.objects.visible_to(user)
         .filter(mdf_request__isnull=False)
         .alias(fx_day=Coalesce(TruncDate("submitted_at"), TruncDate("created_at")))
+        .annotate(held_day=Coalesce("close_date", TruncDate("submitted_at"), TruncDate("created_at")))
+        .annotate(held_tier=tier_held_on("partner_id", "held_day", "partner__tier_id"))
     )
     deals_by_tier = {
-        row["partner__tier_id"]: _cents(row)
-        for row in sourced.values("partner__tier_id").annotate(
+        row["held_tier"]: _cents(row)
+        for row in sourced.values("held_tier").annotate(
             pipeline=Coalesce(
                 program_sum(
                     "amount",

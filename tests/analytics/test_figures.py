@@ -91,6 +91,24 @@ def test_a_promotion_leaves_past_quarters_in_the_tier_they_were_earned_in(partne
     dashboard = selectors.program_dashboard(period=before_q, tier=silver)
     assert dashboard["totals"]["sourced_bookings"] == Decimal("14000.00")
 
+    # The MDF program view groups by the tier held then as well: last quarter's fund is Silver's.
+    from mdf.selectors import program_view
+
+    Fund.objects.create(
+        partner=partner,
+        period=before_q.key,
+        period_start=before_q.start,
+        period_end=before_q.end - timedelta(days=1),
+        expires_at=before_q.end + timedelta(days=90),
+        currency="USD",
+        accrued=Decimal("1000"),
+        paid=Decimal("500"),
+        available=Decimal("500"),
+    )
+    rows = {r["tier"]: r for r in program_view(InternalUserFactory(role="program_admin"))["tier_rows"]}
+    assert (rows["Silver"]["earned"], rows["Silver"]["utilisation"]) == (Decimal("1000.00"), Decimal("50.0"))
+    assert rows["Gold"]["earned"] == 0 and rows["Gold"]["utilisation"] is None
+
     # Incremental equals full with tier history too.
     full = {(r["partner_id"], r["period"]): r for r in KpiSnapshot.objects.values("partner_id", "period", "tier_id")}
     rebuild_kpis(partner_ids=[partner.pk])
@@ -118,12 +136,24 @@ def test_before_its_first_recorded_change_a_partner_holds_the_tier_that_change_l
     assert snapshot(partner, month.key).tier_id == gold.pk
     assert snapshot(partner, month_of(running.start - timedelta(days=1)).key).tier_id == gold.pk
     assert snapshot(partner, running.key).tier_id == registered.pk
+    # The SQL mirror equals partners' definition (partners.selectors.tier_held_on) for every row.
+    from django.db.models import DateField, Value
+
+    from partners.models import Partner
+    from partners.selectors import tier_held_on
+    from prm.periods import parse_period
+
+    rows = list(KpiSnapshot.objects.filter(partner=partner))
+    assert len(rows) > 20
+    for row in rows:
+        last_day = Value(parse_period(row.period).end - timedelta(days=1), output_field=DateField())
+        held = Partner.objects.annotate(held=tier_held_on("pk", last_day, "tier_id")).get(pk=partner.pk).held
+        assert row.tier_id == held, row.period
 
 
 def test_a_tier_change_queues_the_partner_for_the_next_incremental_rollup(partner, program_admin):
     from analytics.models import DirtyPartner
     from partners.services import change_partner_tier
-
     from prm.events import dispatch
     from prm.models import DomainEvent
 
