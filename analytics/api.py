@@ -40,7 +40,7 @@ class KpiFieldsSerializer(serializers.Serializer):
     influenced_bookings = _money()
     sourced_pipeline = _money()
     influenced_pipeline = _money()
-    registered_deals = serializers.IntegerField()
+    registered_deals = serializers.IntegerField(help_text="Registrations the vendor accepted in the period.")
     registered_value = _money()
     win_rate = _rate(help_text="won / (won + lost) closed in the period; null when none closed.")
     sales_cycle_days = serializers.DecimalField(
@@ -48,7 +48,7 @@ class KpiFieldsSerializer(serializers.Serializer):
     )
     average_deal_size = _money(allow_null=True)
     certified_people = serializers.IntegerField()
-    mdf_utilisation = _rate(help_text="MDF spent / committed in the period.")
+    mdf_utilisation = _rate(help_text="(committed + paid) / (accrued + allocated) of the period's MDF funds.")
     pipeline_per_mdf_dollar = _money(allow_null=True, help_text="MDF-sourced pipeline per MDF dollar spent.")
     commission_paid = _money()
     commission_owed = _money()

@@ -5,7 +5,17 @@ from analytics.services import mark_dirty, schedule_prompt_rollup
 from prm.events import on_event
 
 # Events whose partner's KPIs may change (the names registered in each app's events.py).
-KPI_EVENT_PREFIXES = ("deal.", "lead.", "certification.", "course.completed", "mdf.", "commission.")
+# A tier change moves the running period's rows to the new tier (snapshots carry the tier held at each
+# period's end; docs/figures.md).
+KPI_EVENT_PREFIXES = (
+    "deal.",
+    "lead.",
+    "certification.",
+    "course.completed",
+    "mdf.",
+    "commission.",
+    "partner.tier_changed",
+)
 
 
 @on_event("*")

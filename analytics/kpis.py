@@ -18,6 +18,13 @@ Definitions (period = a month, "2026-11", or a fiscal quarter, "2026-Q4"):
   indexed as-of lookup inside the same INSERT ... SELECT, evaluated only for rows not in the program
   currency). A record whose currency has no rate on that date is left out of every figure (amounts AND
   counts, so the figures stay consistent with each other) and counted in `other_currency_records`.
+Every definition below is listed once in docs/figures.md with the app that owns it; where this module
+mirrors another app's selector in SQL, a test proves the two equal (tests/analytics/test_figures.py).
+
+- Dimensions: tier_id is the tier the partner held at the period's end (partners.TierChange history; the
+  partner's current tier when it has none), so history stays in the tier it was earned in.
+- Partner-sourced deals are deals.DealRegistration.objects.partner_sourced(): the partner's own
+  registrations, never a deal made by accepting a lead the vendor passed (vendor-sourced, partner-worked).
 - sourced_bookings: amounts of partner-sourced deals won with close_date in the period; won_deals is
   their number; new_bookings (deal_type new_business) + expansion_bookings (expansion AND renewal:
   a renewal is business with an existing customer, so it counts as expansion) = sourced_bookings.
@@ -27,9 +34,10 @@ Definitions (period = a month, "2026-11", or a fiscal quarter, "2026-Q4"):
 - sales_cycle_days = cycle_days_total / won_deals, where a won deal's cycle is close_date minus the day
   it was submitted (created, for one never submitted), never below 0; None without won deals.
 - average_deal_size = sourced_bookings / won_deals; None without won deals.
-- registered_deals / registered_value: registrations submitted (submitted_at) in the period, any outcome.
-- sourced_pipeline: amounts of the partner's registrations approved (decided_at) in the period that are
-  still open or were since won, lost or expired (pipeline created in the period).
+- registered_deals / registered_value: registrations the vendor accepted (decided_at) in the period, still
+  open or since won, lost or expired (DealRegistration.objects.registered(), the rows the tier engine's
+  registered_deals provider counts); rejected ones (conflicts, duplicates) never count.
+- sourced_pipeline: amounts of those registered deals (pipeline created in the period; = registered_value).
 - influenced_bookings: won deals of another partner, or direct deals, that the partner has at least one
   Influence row on, by the deal's close_date (a deal counts once whatever the number of influence kinds).
 - program_influenced_bookings: the same deals counted once for the whole program: each at its first
@@ -38,14 +46,18 @@ Definitions (period = a month, "2026-11", or a fiscal quarter, "2026-Q4"):
   program influenced business while each partner's influenced_bookings still credits it in full.
 - influenced_pipeline: approved (open) deals of another partner, or direct, by the partner's first
   influence's created_at.
-- certified_people: distinct people of the partner holding a certificate (not revoked) issued before
-  and expiring after the period's end (or now, for the running period); a quarter takes its last month's.
+- certified_people: distinct people of the partner holding a certificate valid at the period's end (or now,
+  for the running period; enablement.selectors.valid_at); a quarter takes its last month's.
+  sales_certified_people: the same for sales certifications only (the tier requirement and the scorecard's
+  sales expertise).
 - certified_target: certified_people_target of the partner's JointBusinessPlan for the quarter (a
   month shows its quarter's target).
 - MDF: mdf_committed = approved amounts of MDF requests approved (decided_at) in the period, whatever
   became of them since (approved, completed, lapsed); mdf_spent = approved amounts of claims paid
   (paid_at) in the period; mdf_available = what is still available on the funds of the period (funds
-  whose period starts in it); mdf_utilisation = mdf_spent / mdf_committed; mdf_pipeline = the part of
+  whose period starts in it); mdf_earned = accrued + allocated and mdf_invested = committed + paid of
+  those funds; mdf_utilisation = mdf_invested / mdf_earned (mdf.selectors.utilisation, the one definition
+  the MDF program view uses too); mdf_pipeline = the part of
   sourced_pipeline whose deals name the MDF request that sourced them; pipeline_per_mdf_dollar =
   mdf_pipeline / mdf_spent (None when nothing was spent).
 - commission_paid: ledger entries paid (paid_at) in the period; commission_owed: entries earned
@@ -90,6 +102,8 @@ MONEY_FIELDS = (
     "mdf_spent",
     "mdf_available",
     "mdf_pipeline",
+    "mdf_earned",
+    "mdf_invested",
     "commission_paid",
     "commission_owed",
 )
@@ -104,7 +118,9 @@ COUNT_FIELDS = (
     "other_currency_records",
 )
 # Point-in-time figures: a quarter takes its last month's value.
-LEVEL_FIELDS = ("certified_people", "certified_target")
+LEVEL_FIELDS = ("certified_people", "sales_certified_people", "certified_target")
+# Month rows of these come from one member per month (the set valid at each month's end differs).
+CERTIFICATE_FIELDS = ("certified_people", "sales_certified_people")
 DERIVED_FIELDS = (
     "win_rate",
     "sales_cycle_days",
@@ -194,10 +210,12 @@ def _scope(queryset, partner_ids, field="partner_id"):
 
 
 def _deal_sources(horizon: Horizon, partner_ids):
-    from deals.models import DealRegistration, DealSource, DealStatus, DealType
+    from deals.models import DealRegistration, DealStatus, DealType
 
     start, start_at = horizon.start, _aware(horizon.start)
-    deals = _scope(DealRegistration.objects.filter(source=DealSource.PARTNER, partner__isnull=False), partner_ids)
+    # Partner-sourced deals only (deals' DealRegistration.objects.partner_sourced, docs/figures.md): a deal
+    # made by accepting a vendor's lead is vendor-sourced and partner-worked.
+    deals = _scope(DealRegistration.objects.partner_sourced(), partner_ids)
     won = deals.filter(status=DealStatus.WON, close_date__gte=start).values(
         "partner_id", bucket=TruncMonth("close_date")
     )
@@ -234,36 +252,30 @@ def _deal_sources(horizon: Horizon, partner_ids):
             "other_currency_records": "k_other",
         },
     )
+    # Registered deals = the registrations the vendor accepted, by the decision's date: the rows of
+    # deals.providers.registered_deals (DealRegistration.objects.registered); their value is the pipeline
+    # they created.
     registered = (
-        deals.filter(submitted_at__gte=start_at)
-        .alias(fx_day=TruncDate("submitted_at"))
-        .values("partner_id", bucket=TruncMonth("submitted_at"))
-    )
-    counted = _counted("fx_day")
-    yield (
-        registered.annotate(
-            k_n=Count("id", filter=counted),
-            k_value=Sum(_money("amount", "fx_day"), filter=counted),
-            k_other=Count("id", filter=~counted),
-        ),
-        {"registered_deals": "k_n", "registered_value": "k_value", "other_currency_records": "k_other"},
-    )
-    pipeline = (
-        deals.filter(
-            decided_at__gte=start_at,
-            status__in=[DealStatus.APPROVED, DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED],
-        )
+        _scope(DealRegistration.objects.registered(), partner_ids)
+        .filter(decided_at__gte=start_at)
         .alias(fx_day=TruncDate("decided_at"))
         .values("partner_id", bucket=TruncMonth("decided_at"))
     )
     counted, amount = _counted("fx_day"), _money("amount", "fx_day")
     yield (
-        pipeline.annotate(
+        registered.annotate(
+            k_n=Count("id", filter=counted),
             k_value=Sum(amount, filter=counted),
             k_mdf=Sum(amount, filter=counted & Q(mdf_request__isnull=False)),
             k_other=Count("id", filter=~counted),
         ),
-        {"sourced_pipeline": "k_value", "mdf_pipeline": "k_mdf", "other_currency_records": "k_other"},
+        {
+            "registered_deals": "k_n",
+            "registered_value": "k_value",
+            "sourced_pipeline": "k_value",
+            "mdf_pipeline": "k_mdf",
+            "other_currency_records": "k_other",
+        },
     )
 
 
@@ -364,18 +376,22 @@ def _lead_sources(horizon: Horizon, partner_ids):
 
 def _enablement_sources(horizon: Horizon, partner_ids):
     """One grouped member per month of the horizon (the valid-at-month-end set differs per month)."""
-    from enablement.models import Certificate, CertificateStatus
+    from enablement.models import Certificate, CertificationKind
+    from enablement.selectors import valid_at
 
     now = timezone.now()
-    certificates = _scope(Certificate.objects.exclude(status=CertificateStatus.REVOKED), partner_ids)
+    certificates = _scope(Certificate.objects.all(), partner_ids)
     for month in horizon.months:
         at = min(_aware(month.end), now)
         rows = (
-            certificates.filter(issued_at__lte=at, expires_at__gt=at)
+            certificates.filter(valid_at(at))
             .values("partner_id")
-            .annotate(k_people=Count("user_id", distinct=True))
+            .annotate(
+                k_people=Count("user_id", distinct=True),
+                k_sales=Count("user_id", distinct=True, filter=Q(certification__kind=CertificationKind.SALES)),
+            )
         )
-        yield rows, {"certified_people": "k_people", "bucket": month.start}
+        yield rows, {"certified_people": "k_people", "sales_certified_people": "k_sales", "bucket": month.start}
 
 
 def _mdf_sources(horizon: Horizon, partner_ids):
@@ -406,11 +422,27 @@ def _mdf_sources(horizon: Horizon, partner_ids):
     )
     funds = _scope(Fund.objects, partner_ids).filter(period_start__gte=horizon.start, period_start__lt=horizon.end)
     counted = _counted("period_start")
+
+    def money(*names):
+        total = _money(names[0], "period_start")
+        for name in names[1:]:
+            total = total + _money(name, "period_start")
+        return Sum(total, filter=counted)
+
+    # mdf_earned / mdf_invested: the parts of MDF utilisation (mdf.selectors.utilisation, docs/figures.md).
     yield (
         funds.values("partner_id", bucket=TruncMonth("period_start")).annotate(
-            k_value=Sum(_money("available", "period_start"), filter=counted), k_other=Count("id", filter=~counted)
+            k_value=money("available"),
+            k_earned=money("accrued", "allocated"),
+            k_invested=money("committed", "paid"),
+            k_other=Count("id", filter=~counted),
         ),
-        {"mdf_available": "k_value", "other_currency_records": "k_other"},
+        {
+            "mdf_available": "k_value",
+            "mdf_earned": "k_earned",
+            "mdf_invested": "k_invested",
+            "other_currency_records": "k_other",
+        },
     )
 
 
@@ -455,9 +487,9 @@ def missing_rates(horizon: Horizon, partner_ids) -> dict:
     sources = [
         (deals.filter(status=DealStatus.WON, close_date__gte=horizon.start), "close_date"),
         (
-            _scope(DealRegistration.objects, partner_ids)
-            .filter(submitted_at__gte=start_at)
-            .alias(fx_day=TruncDate("submitted_at")),
+            _scope(DealRegistration.objects.registered(), partner_ids)
+            .filter(decided_at__gte=start_at)
+            .alias(fx_day=TruncDate("decided_at")),
             "fx_day",
         ),
         (
@@ -481,7 +513,7 @@ def missing_rates(horizon: Horizon, partner_ids) -> dict:
 
 
 SOURCES = (_deal_sources, _influence_sources, _lead_sources, _enablement_sources, _mdf_sources, _commission_sources)
-ACCUMULATED = MONEY_FIELDS + COUNT_FIELDS + ("certified_people",)
+ACCUMULATED = MONEY_FIELDS + COUNT_FIELDS + CERTIFICATE_FIELDS
 # Progress steps of a rebuild: started (outside the transaction), months written, quarters written.
 STEPS = 3
 
@@ -492,13 +524,20 @@ def _ratio(numerator, denominator, places=RATE):
     return (Decimal(numerator) / Decimal(denominator)).quantize(places, rounding=ROUND_HALF_UP)
 
 
+def _utilisation(row: dict):
+    from mdf.selectors import utilisation
+
+    # The parts are already summed: invested = committed + paid, earned = accrued + allocated.
+    return utilisation(committed=row.get("mdf_invested", 0), paid=0, accrued=row.get("mdf_earned", 0), allocated=0)
+
+
 def derive(row: dict) -> dict:
     """The rates and averages of a group of rows from its summed parts (program dashboard and API)."""
     won, lost = row.get("won_deals", 0), row.get("lost_deals", 0)
     row["win_rate"] = _ratio(won, won + lost)
     row["sales_cycle_days"] = _ratio(row.get("cycle_days_total", 0), won, TENTH)
     row["average_deal_size"] = _ratio(row.get("sourced_bookings", 0), won, CENT)
-    row["mdf_utilisation"] = _ratio(row.get("mdf_spent", 0), row.get("mdf_committed", 0))
+    row["mdf_utilisation"] = _utilisation(row)
     row["pipeline_per_mdf_dollar"] = _ratio(row.get("mdf_pipeline", 0), row.get("mdf_spent", 0), CENT)
     row["lead_acceptance_rate"] = _ratio(row.get("leads_accepted", 0), row.get("leads_assigned", 0))
     return row
@@ -520,10 +559,16 @@ def _derived_sql(col, vendor: str) -> dict[str, str]:
         "win_rate": ratio(won, f"{won} + {lost}", 4),
         "sales_cycle_days": ratio(col("cycle_days_total"), won, 1, "999999.9"),
         "average_deal_size": ratio(col("sourced_bookings"), won, 2),
-        "mdf_utilisation": ratio(col("mdf_spent"), col("mdf_committed"), 4, "999.9999"),
+        # mdf.selectors.utilisation: (committed + paid) / (accrued + allocated) of the period's funds.
+        "mdf_utilisation": ratio(col("mdf_invested"), col("mdf_earned"), 4, "999.9999"),
         "pipeline_per_mdf_dollar": ratio(col("mdf_pipeline"), col("mdf_spent"), 2, "999999999999.99"),
         "lead_acceptance_rate": ratio(col("leads_accepted"), col("leads_assigned"), 4, "1"),
     }
+
+
+def _timestamp(connection, day: date):
+    """The start of `day` (local time) as a timestamp parameter."""
+    return connection.ops.adapt_datetimefield_value(_aware(day))
 
 
 def _as_date(connection, sql: str) -> str:
@@ -564,6 +609,32 @@ def _partners_sql(connection, partner_ids) -> tuple[str, list]:
     return sql, list(params)
 
 
+def _tier_ranges_sql(connection, partner_ids) -> tuple[str, list]:
+    """The partners' tier history (partners.TierChange) as ranges [valid_from, valid_to) of one tier each:
+    every change opens a range closed by the next one, and the time before the first change holds the
+    tier that change left (its from_tier; its to_tier for an initial assignment). Ranges never overlap, so
+    a timestamp falls in at most one range per partner; a partner without changes has none (its current
+    tier applies)."""
+    from partners.models import TierChange
+
+    table = connection.ops.quote_name(TierChange._meta.db_table)
+    scope, params = "", []
+    if partner_ids is not None:
+        ids = list(partner_ids)
+        scope = f" WHERE c.partner_id IN ({', '.join(['%s'] * len(ids))})" if ids else " WHERE 1 = 0"
+        params = ids
+    order = "PARTITION BY c.partner_id ORDER BY c.created_at, c.id"
+    sql = (
+        f"SELECT c.partner_id, c.to_tier_id AS tier_id, c.created_at AS valid_from, "  # noqa: S608 - identifiers
+        f"LEAD(c.created_at) OVER ({order}) AS valid_to FROM {table} c{scope} "
+        "UNION ALL "
+        "SELECT f.partner_id, COALESCE(f.from_tier_id, f.to_tier_id), NULL, f.created_at FROM ("
+        f"SELECT c.partner_id, c.from_tier_id, c.to_tier_id, c.created_at, ROW_NUMBER() OVER ({order}) AS n "
+        f"FROM {table} c{scope}) f WHERE f.n = 1"
+    )
+    return sql, params + params
+
+
 def _joined_quarter_sql() -> str:
     """The fiscal quarter key of p.joined, as prm.periods.quarter_of computes it."""
     offset = settings.FISCAL_YEAR_START_MONTH - 1
@@ -585,13 +656,14 @@ def write_months(connection, horizon: Horizon, partner_ids, computed_at) -> int:
     Each source's grouped query (one row per partner and month) is a CTE, LEFT JOINed to the grid of
     partners x months; the certificate counts of the months are one UNION ALL. A partner gets a row for
     every month from the one it joined in (or was created in) onwards, and for any earlier month it has
-    activity in.
+    activity in. The row's tier is the one the partner held at the month's end (its TierChange history,
+    `_tier_ranges_sql`), so a promotion never moves past months to the new tier (docs/figures.md).
     """
     ctes, params, sources, certificates, certificate_params = [], [], [], [], []
     for source in SOURCES:
         for queryset, mapping in source(horizon, partner_ids):
             sql, member_params, names = _member(connection, queryset, mapping)
-            if names == ["certified_people"]:
+            if set(names) <= set(CERTIFICATE_FIELDS):
                 certificates.append(sql)
                 certificate_params += member_params
                 continue
@@ -602,15 +674,19 @@ def write_months(connection, horizon: Horizon, partner_ids, computed_at) -> int:
     if certificates:
         ctes.append(f"certs AS ({' UNION ALL '.join(certificates)})")
         params += certificate_params
-        sources.append(("certs", ["certified_people"]))
+        sources.append(("certs", list(CERTIFICATE_FIELDS)))
     date = connection.ops.adapt_datefield_value
     months_sql, months_params = _values_table(
         connection,
         "months",
-        ["month_start", "period", "quarter_key", "period_end"],
-        [(date(m.start), m.key, quarter_of(m.start).key, date(m.end)) for m in horizon.months],
+        ["month_start", "period", "quarter_key", "period_end", "period_until"],
+        [
+            (date(m.start), m.key, quarter_of(m.start).key, date(m.end), _timestamp(connection, m.end))
+            for m in horizon.months
+        ],
     )
     partners_sql, partners_params = _partners_sql(connection, partner_ids)
+    tiers_sql, tiers_params = _tier_ranges_sql(connection, partner_ids)
     figures = {}
     for name in ACCUMULATED:
         parts = [f"COALESCE({alias}.{name}, 0)" for alias, names in sources if name in names]
@@ -622,7 +698,7 @@ def write_months(connection, horizon: Horizon, partner_ids, computed_at) -> int:
         "channel_manager_id", "joined_quarter", "currency", *ACCUMULATED, "certified_target", *derived, "computed_at",
     ]  # fmt: skip
     select = [
-        "p.id", "m.period", "'month'", "m.month_start", "p.tier_id", "p.partner_type", "p.region",
+        "p.id", "m.period", "'month'", "m.month_start", "COALESCE(t.tier_id, p.tier_id)", "p.partner_type", "p.region",
         "p.channel_manager_id", _joined_quarter_sql(), "%s", *(figures[name] for name in ACCUMULATED),
         "COALESCE(j.target, 0)", *derived.values(), "%s",
     ]  # fmt: skip
@@ -632,9 +708,11 @@ def write_months(connection, horizon: Horizon, partner_ids, computed_at) -> int:
     active = " OR ".join(f"{alias}.partner_id IS NOT NULL" for alias, _ in sources)
     table = connection.ops.quote_name("analytics_kpisnapshot")
     sql = (
-        f"WITH {', '.join(ctes)}, {months_sql}, ptn AS ({partners_sql}) "  # noqa: S608 - identifiers and compiled SQL
+        f"WITH {', '.join(ctes)}, {months_sql}, ptn AS ({partners_sql}), tiers AS ({tiers_sql}) "  # noqa: S608
         f"INSERT INTO {table} ({', '.join(columns)}) "
         f"SELECT {', '.join(select)} FROM ptn p CROSS JOIN months m {joins} "
+        "LEFT JOIN tiers t ON t.partner_id = p.id AND (t.valid_from IS NULL OR t.valid_from < m.period_until) "
+        "AND (t.valid_to IS NULL OR t.valid_to >= m.period_until) "
         "LEFT JOIN (SELECT partner_id, period, MAX(certified_people_target) AS target "
         "FROM partners_jointbusinessplan GROUP BY partner_id, period) j "
         "ON j.partner_id = p.id AND j.period = m.quarter_key "
@@ -644,6 +722,7 @@ def write_months(connection, horizon: Horizon, partner_ids, computed_at) -> int:
         *params,
         *months_params,
         *partners_params,
+        *tiers_params,
         settings.DEFAULT_CURRENCY,
         connection.ops.adapt_datetimefield_value(computed_at),
     ]
@@ -654,7 +733,8 @@ def write_months(connection, horizon: Horizon, partner_ids, computed_at) -> int:
 
 def write_quarters(connection, horizon: Horizon, partner_ids, computed_at) -> int:
     """INSERT ... SELECT of the quarter rows from the month rows just written: sums of the months' sums,
-    counts and cycle days; rates from those sums; certified people at the quarter's last month."""
+    counts and cycle days; rates from those sums; certified people and the tier held at the quarter's last
+    month."""
     date = connection.ops.adapt_datefield_value
     last = {}
     for month in horizon.months:
@@ -674,18 +754,21 @@ def write_quarters(connection, horizon: Horizon, partner_ids, computed_at) -> in
         return f"SUM(k.{name})"
 
     derived = _derived_sql(col, connection.vendor)
-    summed = [name for name in ACCUMULATED if name != "certified_people"]
+    summed = [name for name in ACCUMULATED if name not in CERTIFICATE_FIELDS]
+    # The tier at the quarter's end: its last month's (a quarter without that month row - activity before
+    # the partner joined - takes the highest id among its months' tiers, an arbitrary but stable choice).
+    last_tier = "COALESCE(MAX(CASE WHEN m.is_last = 1 THEN k.tier_id END), MAX(k.tier_id))"
     columns = [
         "partner_id", "period", "period_kind", "period_start", "tier_id", "partner_type", "region",
-        "channel_manager_id", "joined_quarter", "currency", *summed, "certified_people", "certified_target",
+        "channel_manager_id", "joined_quarter", "currency", *summed, *CERTIFICATE_FIELDS, "certified_target",
         *derived, "computed_at",
     ]  # fmt: skip
     select = [
-        "k.partner_id", "m.quarter_key", "'quarter'", "m.quarter_start", "MAX(k.tier_id)", "MAX(k.partner_type)",
+        "k.partner_id", "m.quarter_key", "'quarter'", "m.quarter_start", last_tier, "MAX(k.partner_type)",
         "MAX(k.region)", "MAX(k.channel_manager_id)", "MAX(k.joined_quarter)", "MAX(k.currency)",
         *(col(name) for name in summed),
-        "SUM(CASE WHEN m.is_last = 1 THEN k.certified_people ELSE 0 END)", "MAX(k.certified_target)",
-        *derived.values(), "%s",
+        *(f"SUM(CASE WHEN m.is_last = 1 THEN k.{name} ELSE 0 END)" for name in CERTIFICATE_FIELDS),
+        "MAX(k.certified_target)", *derived.values(), "%s",
     ]  # fmt: skip
     scope, scope_params = "", []
     if partner_ids is not None:

@@ -25,9 +25,10 @@ class PeriodKind(models.TextChoices):
 class KpiSnapshot(models.Model):
     """The KPI set of one partner for one month or fiscal quarter, as the last rollup computed it.
 
-    The partner's tier, type, region and channel manager are copied from the partner at rollup time so
-    the program dashboard groups by them without joins (and a period keeps the tier it was earned in
-    once it is closed and no longer rebuilt).
+    The partner's type, region and channel manager are copied from the partner at rollup time so the
+    program dashboard groups by them without joins; the tier is the one the partner held at the period's
+    end (its TierChange history), so past periods stay with the tier they were earned in after a
+    promotion (docs/figures.md).
     """
 
     TENANT_PATH = "partner_id"
@@ -84,11 +85,16 @@ class KpiSnapshot(models.Model):
     average_deal_size = MoneyField(null=True, blank=True)
     # Enablement: people holding a valid certification at the period's end, and the plan's target.
     certified_people = models.PositiveIntegerField(default=0)
+    sales_certified_people = models.PositiveIntegerField(default=0)
     certified_target = models.PositiveIntegerField(default=0)
     # MDF: approved (committed) funds of the period, paid claims, pipeline of MDF-sourced deals.
     mdf_committed = MoneyField(default=0)
     mdf_spent = MoneyField(default=0)
     mdf_available = MoneyField(default=0)
+    # The parts of MDF utilisation (mdf.selectors.utilisation): accrued + allocated, committed + paid of
+    # the funds whose period starts in the period.
+    mdf_earned = MoneyField(default=0)
+    mdf_invested = MoneyField(default=0)
     mdf_utilisation = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
     mdf_pipeline = MoneyField(default=0)
     pipeline_per_mdf_dollar = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)

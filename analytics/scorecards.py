@@ -14,6 +14,8 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import DateField
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from analytics.models import CriterionSource, KpiSnapshot, Scorecard, ScorecardCriterion, ScorecardRating
@@ -124,9 +126,25 @@ def _partner_ids(partner_ids, quarter_keys) -> list[int]:
     return sorted(live | snapped)
 
 
+def _joined(ids) -> dict[int, object]:
+    """{partner_id: the day the partner joined (or was created)}, the start the KPI rollup uses too."""
+    joined = {}
+    for chunk in _chunks(ids):
+        joined.update(
+            Partner.objects.filter(pk__in=chunk)
+            .annotate(day=Coalesce("joined_at", TruncDate("created_at"), output_field=DateField()))
+            .values_list("pk", "day")
+        )
+    return joined
+
+
 def compute_scorecards(*, periods=None, partner_ids=None) -> int:
     """(Re)compute the scorecards of `periods` (quarter keys; None: the current and previous quarter) for
-    `partner_ids` (None: all live partners). Idempotent; returns the number of Scorecard rows written."""
+    `partner_ids` (None: all live partners). Idempotent; returns the number of Scorecard rows written.
+
+    A partner is scored from its first quarter (the one it joined, or was created, in) on: never for a
+    quarter that ended before it existed, and a scorecard an earlier run wrote for such a quarter is
+    removed (docs/figures.md)."""
     quarters = sorted({quarter(key) for key in (periods or default_periods())}, key=lambda p: p.start)
     if not quarters:
         return 0
@@ -138,6 +156,7 @@ def compute_scorecards(*, periods=None, partner_ids=None) -> int:
     if not ids:
         return 0
     whole_program = partner_ids is None
+    joined = _joined(ids)
 
     # One query for the snapshots of all the quarters (a partner id filter only when ids were given).
     snapshots: dict[tuple[int, str], dict] = {}
@@ -164,7 +183,10 @@ def compute_scorecards(*, periods=None, partner_ids=None) -> int:
             latest[partner_id][criterion_id] = (rating, rated_in)
             position += 1
         rows = []
+        too_early = {partner_id for partner_id in ids if joined.get(partner_id) and joined[partner_id] >= period.end}
         for partner_id in ids:
+            if partner_id in too_early:
+                continue
             total, entries = score_partner(
                 criteria, snapshots.get((partner_id, period.key)), latest.get(partner_id, {})
             )
@@ -179,6 +201,8 @@ def compute_scorecards(*, periods=None, partner_ids=None) -> int:
                 )
             )
         with transaction.atomic():
+            for chunk in _chunks(too_early):
+                Scorecard.objects.filter(period=period.key, partner_id__in=chunk).delete()
             Scorecard.objects.bulk_create(
                 rows,
                 batch_size=BATCH,

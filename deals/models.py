@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +89,9 @@ class DealStatus(models.TextChoices):
 HOLDING_STATUSES = (DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW, DealStatus.APPROVED)
 REVIEW_STATUSES = (DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW)
 CLOSED_STATUSES = (DealStatus.REJECTED, DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED)
+# The registrations the vendor accepted, whatever became of them since: a "registered deal" everywhere
+# (docs/figures.md). Rejected ones (conflicts, duplicates, review rejections) never count.
+ACCEPTED_STATUSES = (DealStatus.APPROVED, DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED)
 
 
 class DealReason(models.TextChoices):
@@ -139,6 +142,16 @@ class DealRegistrationQuerySet(TenantQuerySet):
 
     def awaiting_review(self):
         return self.filter(status__in=REVIEW_STATUSES, source=DealSource.PARTNER)
+
+    def partner_sourced(self):
+        """Deals the partner found itself: its registrations, never a deal made by accepting a lead the
+        vendor passed (vendor-sourced, partner-worked; docs/figures.md). Every sourced figure starts here."""
+        return self.filter(~Exists(Lead.objects.filter(deal_id=OuterRef("pk"))), source=DealSource.PARTNER)
+
+    def registered(self):
+        """Registered deals: partner-sourced registrations the vendor accepted (approved, won, lost,
+        expired), dated by the decision (decided_at; docs/figures.md)."""
+        return self.partner_sourced().filter(status__in=ACCEPTED_STATUSES)
 
 
 class DealRegistration(models.Model):

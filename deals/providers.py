@@ -5,16 +5,16 @@ from decimal import Decimal
 
 from django.db.models import Count
 
-from deals.models import DealRegistration, DealSource, DealStatus
+from deals.models import DealRegistration, DealStatus
 from fx.selectors import missing_rates, program_sum, unconverted
 from fx.services import report_missing_rates
 from partners.tier_engine import provides, reports_unconverted
 
 
 def _won(partner_ids: list[int], since: date, until: date):
-    return DealRegistration.objects.filter(
+    # Partner-sourced only: a deal made by accepting a vendor's lead is not the partner's sourcing.
+    return DealRegistration.objects.partner_sourced().filter(
         partner_id__in=partner_ids,
-        source=DealSource.PARTNER,
         status=DealStatus.WON,
         close_date__gte=since,
         close_date__lt=until,
@@ -43,15 +43,11 @@ def sourced_bookings_unconverted(partner_ids: list[int], since: date, until: dat
 
 @provides("registered_deals")
 def registered_deals(partner_ids: list[int], since: date, until: date) -> dict[int, Decimal]:
-    """Registrations approved in [since, until), whatever became of them since (won, lost, expired)."""
+    """Registered deals (docs/figures.md): registrations the vendor accepted in [since, until), whatever
+    became of them since (won, lost, expired); analytics' registered_deals KPI counts the same rows."""
     rows = (
-        DealRegistration.objects.filter(
-            partner_id__in=partner_ids,
-            source=DealSource.PARTNER,
-            decided_at__date__gte=since,
-            decided_at__date__lt=until,
-            status__in=[DealStatus.APPROVED, DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED],
-        )
+        DealRegistration.objects.registered()
+        .filter(partner_id__in=partner_ids, decided_at__date__gte=since, decided_at__date__lt=until)
         .values("partner_id")
         .annotate(n=Count("id"))
     )

@@ -1,32 +1,25 @@
 """Tier engine providers (partners.tier_engine): certified people per partner, set-based."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db.models import Count
 from django.utils import timezone
 
-from enablement.models import Certificate, CertificateStatus, CertificationKind
+from enablement.models import Certificate, CertificationKind
+from enablement.selectors import valid_at
 from partners.tier_engine import provides
 
 
-def certified_people(kind: str, partner_ids: list[int], since: date, until: date) -> dict[int, Decimal]:
-    """Distinct people per partner holding a certificate of `kind` that is valid on the window's last day
-    (not revoked, issued before the window ends, not expired by then); one aggregate query."""
-    last_day = until - timedelta(days=1)
+def certified_people(kind: str | None, partner_ids: list[int], since: date, until: date) -> dict[int, Decimal]:
+    """Distinct people per partner holding a certificate of `kind` (None: any kind, each person once) valid
+    at the window's end (the end of its last day: enablement.selectors.valid_at, the same test as the KPI
+    snapshots' certified_people and sales_certified_people); one aggregate query."""
     end = timezone.make_aware(datetime.combine(until, time.min))
-    rows = (
-        Certificate.objects.filter(
-            partner_id__in=partner_ids,
-            certification__kind=kind,
-            issued_at__lt=end,
-            expires_at__gt=timezone.make_aware(datetime.combine(last_day, time.min)),
-        )
-        .exclude(status=CertificateStatus.REVOKED)
-        .values("partner_id")
-        .annotate(people=Count("user_id", distinct=True))
-        .order_by()
-    )
+    certificates = Certificate.objects.filter(valid_at(end), partner_id__in=partner_ids)
+    if kind is not None:
+        certificates = certificates.filter(certification__kind=kind)
+    rows = certificates.values("partner_id").annotate(people=Count("user_id", distinct=True)).order_by()
     return {row["partner_id"]: Decimal(row["people"]) for row in rows}
 
 

@@ -22,6 +22,13 @@ from enablement.models import (
 )
 
 
+def valid_at(at) -> Q:
+    """A certificate that counts at the instant `at`: not revoked, issued by then and not expired by then.
+    The one definition of "certified" for every figure (tier requirements, KPI snapshots, scorecards;
+    docs/figures.md)."""
+    return ~Q(status=CertificateStatus.REVOKED) & Q(issued_at__lte=at, expires_at__gt=at)
+
+
 def catalogue(user):
     """Courses the user may take, with lesson counts and (for partner users) their own enrolment status."""
     courses = Course.objects.visible_to(user).select_related("min_tier").annotate(lesson_count=Count("lessons"))

@@ -1,7 +1,7 @@
 """MDF reads, already scoped to the user (tenancy through visible_to)."""
 
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
@@ -54,6 +54,36 @@ def _cents(row: dict) -> dict:
         if isinstance(value, Decimal):
             row[key] = value.quantize(Decimal("0.01"))
     return row
+
+
+RATE = Decimal("0.0001")
+# A fund whose accrual was mostly recovered can have paid out far more than it still counts as earned:
+# the ratio is capped at 999.9999 (what a KPI snapshot stores).
+UTILISATION_CAP = Decimal("999.9999")
+
+
+def utilisation(*, committed, paid, accrued, allocated, places: Decimal = RATE) -> Decimal | None:
+    """MDF utilisation, the one definition (docs/figures.md): what was invested of what was earned,
+    (committed + paid) / (accrued + allocated), a fraction rounded half-up to `places` and capped at
+    UTILISATION_CAP; None when nothing (or less than nothing) was earned. Analytics' mdf_utilisation KPI
+    mirrors it in SQL over the same fund columns."""
+    earned = Decimal(accrued or 0) + Decimal(allocated or 0)
+    if earned <= 0:
+        return None
+    invested = Decimal(committed or 0) + Decimal(paid or 0)
+    return min((invested / earned).quantize(places, rounding=ROUND_HALF_UP), UTILISATION_CAP)
+
+
+def utilisation_of(funds) -> Decimal | None:
+    """`utilisation` of a set of funds, their figures in the program currency at finance's rates of each
+    fund's period start (fx), as the KPI rollup converts them (one aggregate query)."""
+    sums = funds.aggregate(
+        **{
+            name: Coalesce(program_sum(name, "period_start"), Value(ZERO), output_field=MONEY)
+            for name in ("committed", "paid", "accrued", "allocated")
+        }
+    )
+    return utilisation(**_cents(sums))
 
 
 def fund_list(user):
@@ -236,10 +266,14 @@ def claim_queue_summary(user) -> dict:
 
 def program_view(user) -> dict:
     """Utilisation by tier and MDF return (pipeline and bookings per MDF dollar), from a few grouped queries."""
-    funds = fund_list(user)
+    from partners.selectors import tier_held_on
+
+    # By the tier each partner held then (docs/figures.md): a fund at its period's end, a deal on its close
+    # date (or the day it was submitted or created, while open), so a promotion does not move history.
+    funds = fund_list(user).annotate(held_tier=tier_held_on("partner_id", "period_end", "partner__tier_id"))
     by_tier = {
-        row["partner__tier_id"]: _cents(row)
-        for row in funds.values("partner__tier_id").annotate(
+        row["held_tier"]: _cents(row)
+        for row in funds.values("held_tier").annotate(
             # Funds and deals keep their currency; program figures convert at finance's rates (fx).
             **{name: Coalesce(program_sum(name, "period_start"), Value(ZERO), output_field=MONEY) for name in FIGURES}
         )
@@ -248,10 +282,12 @@ def program_view(user) -> dict:
         DealRegistration.objects.visible_to(user)
         .filter(mdf_request__isnull=False)
         .alias(fx_day=Coalesce(TruncDate("submitted_at"), TruncDate("created_at")))
+        .annotate(held_day=Coalesce("close_date", TruncDate("submitted_at"), TruncDate("created_at")))
+        .annotate(held_tier=tier_held_on("partner_id", "held_day", "partner__tier_id"))
     )
     deals_by_tier = {
-        row["partner__tier_id"]: _cents(row)
-        for row in sourced.values("partner__tier_id").annotate(
+        row["held_tier"]: _cents(row)
+        for row in sourced.values("held_tier").annotate(
             pipeline=Coalesce(
                 program_sum(
                     "amount",
@@ -274,6 +310,13 @@ def program_view(user) -> dict:
         earned = figures.get("accrued", ZERO) + figures.get("allocated", ZERO)
         spent = figures.get("paid", ZERO)
         invested = spent + figures.get("committed", ZERO)
+        ratio = utilisation(
+            committed=figures.get("committed", ZERO),
+            paid=spent,
+            accrued=figures.get("accrued", ZERO),
+            allocated=figures.get("allocated", ZERO),
+            places=Decimal("0.001"),
+        )
         rows.append(
             {
                 "tier": tier.name,
@@ -282,7 +325,7 @@ def program_view(user) -> dict:
                 "paid": spent,
                 "expired": figures.get("expired", ZERO),
                 "available": figures.get("available", ZERO),
-                "utilisation": (invested / earned * 100).quantize(Decimal("0.1")) if earned else None,
+                "utilisation": None if ratio is None else (ratio * 100).quantize(Decimal("0.1")),
                 "pipeline": deals.get("pipeline", ZERO),
                 "bookings": deals.get("bookings", ZERO),
                 "deals": deals.get("deals", 0),

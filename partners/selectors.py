@@ -1,6 +1,7 @@
 """Reads about partners, scoped to the user (DESIGN.md: selectors)."""
 
-from django.db.models import Count, Q
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import Invitation, Role, User
 from partners import program_terms
@@ -188,4 +189,24 @@ def payouts_held_partner_ids() -> set[int]:
         Partner.objects.filter(status__in=[PartnerStatus.SUSPENDED, PartnerStatus.TERMINATED]).values_list(
             "pk", flat=True
         )
+    )
+
+
+def tier_held_on(partner: str, day, current: str):
+    """ORM expression: the id of the tier the partner (field path `partner`, an id) held at the end of `day`
+    (a date field path, or a date expression): the latest TierChange up to that day; before its first
+    change, the tier that change left (from_tier, or to_tier for an initial assignment); the partner's
+    current tier (field path `current`) when it has no history. The one definition of "the tier of a
+    period" (docs/figures.md); analytics' KPI rollup mirrors it in SQL (analytics.kpis._tier_ranges_sql)."""
+    day = OuterRef(day) if isinstance(day, str) else day
+    changes = TierChange.objects.filter(partner_id=OuterRef(partner))
+    latest = changes.filter(created_at__date__lte=day).order_by("-created_at", "-id").values("to_tier_id")[:1]
+    before = (
+        changes.order_by("created_at", "id")
+        .annotate(left=Coalesce("from_tier_id", "to_tier_id", output_field=BigIntegerField()))
+        .values("left")[:1]
+    )
+    ids = BigIntegerField()
+    return Coalesce(
+        Subquery(latest, output_field=ids), Subquery(before, output_field=ids), F(current), output_field=ids
     )

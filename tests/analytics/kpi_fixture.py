@@ -9,7 +9,7 @@ from accounts.models import Role
 from commissions.models import BatchStatus, CommissionEntry, EntryKind, EntryStatus, PayoutBatch
 from deals.models import DealSource, DealStatus, DealType, Influence, Lead, LeadStatus
 from enablement.models import Certificate, CertificateStatus
-from mdf.models import ClaimStatus, MdfClaim, MdfRequest, RequestStatus
+from mdf.models import ClaimStatus, Fund, MdfClaim, MdfRequest, RequestStatus
 from partners.models import JointBusinessPlan
 from prm.periods import _add_months, month_of, quarter_of
 from tests.deals.factories import DealFactory
@@ -77,6 +77,20 @@ def build(partner, other_partner):
         decided_by=manager,
         decided_at=at(d0 + timedelta(days=3)),
         paid_at=at(d0 + timedelta(days=4)),
+    )
+    # The month's fund: 5,000 accrued + 3,000 allocated earned; 2,000 still committed + 2,000 paid invested.
+    Fund.objects.create(
+        partner=partner,
+        period=month.key,
+        period_start=d0,
+        period_end=month.end - timedelta(days=1),
+        expires_at=month.end + timedelta(days=90),
+        currency="USD",
+        accrued=Decimal("5000"),
+        allocated=Decimal("3000"),
+        committed=Decimal("2000"),
+        paid=Decimal("2000"),
+        available=Decimal("4000"),
     )
     won_a = deal(
         partner,

@@ -38,7 +38,7 @@ HAND_KPIS = {
     "influenced_bookings": Decimal("300000.00"),  # capped at 100 x 8
     "registered_deals": 5,  # / 10 -> 50 x 10
     "win_rate": Decimal("0.2500"),  # / 0.5 -> 50 x 10
-    "certified_people": 5,  # / 5 -> 100 x 8
+    "sales_certified_people": 5,  # / 5 -> 100 x 8 (sales certifications only)
     "mdf_utilisation": None,  # no value -> 0 x 7
     "lead_acceptance_rate": Decimal("0.9000"),  # / 0.9 -> 100 x 8
 }

@@ -51,7 +51,9 @@ def test_registered_deals_and_pipeline(partner, program):
     row = snapshot(partner, program["month"].key)
     assert row.registered_deals == 3 and row.registered_value == Decimal("45000.00")
     assert row.sourced_pipeline == Decimal("45000.00")  # approved in the month, whatever became of them
-    assert row.other_currency_records == 2  # the EUR deal: once won, once registered
+    # The EUR deal (no rate): counted once, as won; it was never accepted (no decision), so it is not a
+    # registered deal and not counted a second time.
+    assert row.other_currency_records == 1
 
 
 def test_leads_certifications_mdf_and_commissions(partner, program):
@@ -61,7 +63,10 @@ def test_leads_certifications_mdf_and_commissions(partner, program):
     assert row.certified_people == 2
     assert row.certified_target == 5
     assert row.mdf_committed == Decimal("4000.00") and row.mdf_spent == Decimal("2000.00")
-    assert row.mdf_utilisation == Decimal("0.5000")
+    # Utilisation (mdf.selectors.utilisation) is of the month's fund: (2,000 committed + 2,000 paid) /
+    # (5,000 accrued + 3,000 allocated) - not claims paid / requests approved (2,000 / 4,000, also 0.5).
+    assert row.mdf_earned == Decimal("8000.00") and row.mdf_invested == Decimal("4000.00")
+    assert row.mdf_utilisation == Decimal("0.5000") and row.mdf_available == Decimal("4000.00")
     assert row.mdf_pipeline == Decimal("10000.00")
     assert row.pipeline_per_mdf_dollar == Decimal("5.00")
     assert row.commission_paid == Decimal("1000.00")
@@ -88,36 +93,22 @@ def test_a_period_without_activity_is_zero(partner, program):
 
 
 def test_a_month_paying_claims_against_a_tiny_commitment_does_not_overflow(partner):
-    from mdf.models import ClaimStatus, MdfClaim, MdfRequest, RequestStatus
-    from tests.analytics.kpi_fixture import at, fixture_month
-    from tests.factories import UserFactory
-    from tests.mdf.factories import ActivityTypeFactory
+    from mdf.models import Fund
+    from tests.analytics.kpi_fixture import fixture_month
 
-    d0 = fixture_month().start
-    user = UserFactory(partner=partner)
-    request = MdfRequest.objects.create(
+    month = fixture_month()
+    # Accrued 90,000.01, then 90,000 of it owed back (recovery): 0.01 still earned, 90,000 paid out.
+    Fund.objects.create(
         partner=partner,
-        activity_type=ActivityTypeFactory(),
-        title="Tiny",
-        start_date=d0,
-        end_date=d0,
-        total_cost=Decimal("2"),
-        requested_amount=Decimal("1"),
-        approved_amount=Decimal("0.01"),
-        status=RequestStatus.COMPLETED,
-        requested_by=user,
-        decided_at=at(d0),
-    )
-    MdfClaim.objects.create(
-        request=request,
-        partner=partner,
-        actual_cost=Decimal("90000"),
-        claimed_amount=Decimal("90000"),
-        approved_amount=Decimal("90000"),
-        status=ClaimStatus.PAID,
-        payment_reference="P",
-        submitted_by=user,
-        paid_at=at(d0),
+        period=month.key,
+        period_start=month.start,
+        period_end=month.end,
+        expires_at=month.end,
+        currency="USD",
+        accrued=Decimal("0.01"),
+        recovery_owed=Decimal("90000"),
+        paid=Decimal("90000"),
+        available=Decimal("0.01"),
     )
     rebuild_kpis()
     assert snapshot(partner, fixture_month().key).mdf_utilisation == Decimal("999.9999")

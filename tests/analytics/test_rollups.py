@@ -14,11 +14,12 @@ from analytics import services, tasks
 from analytics.models import DirtyPartner, KpiSnapshot, RollupKind, RollupRun, RollupStatus
 from deals import services as deal_services
 from deals.models import DealRegistration, DealStatus, Influence
+from partners.models import TierChange
 from prm.events import dispatch
 from prm.exceptions import DomainError
 from prm.models import DomainEvent
 from tests.analytics.kpi_fixture import at, build, deal, fixture_month
-from tests.factories import PartnerFactory
+from tests.factories import PartnerFactory, tier
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,16 @@ def test_incremental_rebuilds_agree_with_a_full_rebuild_after_random_changes(par
     DealRegistration.objects.filter(pk=existing.pk).update(status=DealStatus.WON, close_date=d0)
     touched |= {other_partner.pk, *Influence.objects.filter(deal=existing).values_list("partner_id", flat=True)}
 
+    # Tier history: a partner promoted mid-horizon (its earlier periods keep the old tier, both ways).
+    promoted = extra[0]
+    promoted.joined_at, promoted.tier = d0 - timedelta(days=400), tier("Gold")
+    promoted.save(update_fields=["joined_at", "tier"])
+    change = TierChange.objects.create(
+        partner=promoted, from_tier=tier("Registered"), to_tier=tier("Gold"), kind="promotion"
+    )
+    TierChange.objects.filter(pk=change.pk).update(created_at=at(d0 - timedelta(days=40)))
+    touched.add(promoted.pk)
+
     services.rebuild_kpis(partner_ids=touched)
     incremental = table()
     services.rebuild_kpis()
@@ -69,6 +80,7 @@ def test_incremental_rebuilds_agree_with_a_full_rebuild_after_random_changes(par
     for key, row in full.items():
         assert incremental[key] == row, key
     assert any(row["influenced_bookings"] for row in full.values())
+    assert len({row["tier_id"] for key, row in full.items() if key[0] == promoted.pk}) == 2
 
 
 def test_an_incremental_rebuild_leaves_other_partners_rows_alone(partner, other_partner):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.models import Alert, AlertKind, AlertRule, Scorecard, ScorecardCriterion, ScorecardRating
-from analytics.scorecards import compute_scorecards, current_quarter, previous_quarter
+from analytics.scorecards import compute_scorecards, current_quarter, previous_quarter, quarter
 from prm.periods import quarter_of
 from tests.analytics.scorecard_helpers import HAND_KPIS, HAND_RATINGS, HAND_TOTAL, rate, snapshot
 from tests.factories import InternalUserFactory, PartnerFactory
@@ -49,6 +49,10 @@ def _grid_post(partner, criterion_key, rating, note="", period=NOW):
 
 
 def test_the_list_shows_this_and_last_quarters_scores_and_the_change(client_for, book, other_partner, channel_manager):
+    # Both partners existed last quarter (scorecards start at a partner's first quarter).
+    for p in (book, other_partner):
+        p.joined_at = quarter(BEFORE).start
+        p.save(update_fields=["joined_at"])
     snapshot(book, NOW, **HAND_KPIS)
     for key, value in HAND_RATINGS.items():
         rate(book, NOW, key, value)

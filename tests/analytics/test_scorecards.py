@@ -22,6 +22,17 @@ NOW = current_quarter().key
 BEFORE = previous_quarter(NOW).key
 
 
+@pytest.fixture
+def established(partner, other_partner):
+    """Both partners joined three years ago, so every quarter these tests score is after they existed
+    (scorecards start at a partner's first quarter)."""
+    joined = timezone.localdate().replace(day=1, year=timezone.localdate().year - 3)
+    for p in (partner, other_partner):
+        p.joined_at = joined
+        p.save(update_fields=["joined_at"])
+    return partner, other_partner
+
+
 def test_the_twelve_criteria_are_seeded_with_weights_adding_up_to_100():
     criteria = list(ScorecardCriterion.objects.all())
     assert len(criteria) == 12
@@ -68,7 +79,7 @@ def test_a_criterion_not_rated_this_quarter_carries_the_latest_earlier_rating(pa
     assert "not_rated" not in entry
 
 
-def test_a_rating_of_a_later_quarter_does_not_leak_into_an_earlier_one(partner):
+def test_a_rating_of_a_later_quarter_does_not_leak_into_an_earlier_one(partner, established):
     rate(partner, NOW, "delivery_quality", 5)
     compute_scorecards(periods=[BEFORE, NOW], partner_ids=[partner.pk])
     before = next(
@@ -87,7 +98,7 @@ def test_recomputing_updates_the_row_in_place(partner):
     assert Scorecard.objects.get(partner=partner, period=NOW).total == HAND_TOTAL
 
 
-def test_by_default_the_current_and_previous_quarter_of_every_live_partner_are_scored(partner, other_partner):
+def test_by_default_the_current_and_previous_quarter_of_every_live_partner_are_scored(established):
     assert default_periods() == [BEFORE, NOW]
     assert compute_scorecards() == 4
     assert set(Scorecard.objects.values_list("period", flat=True)) == {BEFORE, NOW}
@@ -173,7 +184,7 @@ def test_only_program_admins_change_weights(role, request):
 # --- Demo data ---------------------------------------------------------------------------------------
 
 
-def test_the_demo_rates_eight_quarters_scores_them_and_is_idempotent(partner, other_partner, channel_manager):
+def test_the_demo_rates_eight_quarters_scores_them_and_is_idempotent(partner, established, channel_manager):
     import io
 
     from analytics import scorecard_demo
