@@ -51,8 +51,10 @@ FULL_SQL = """
 WITH months (month_start, period, period_end, quarter_key, quarter_start, is_last, certified_at) AS (
     VALUES %(months)s
 ),
-deals AS (
-    SELECT * FROM deals_dealregistration WHERE source = 'partner' AND partner_id IS NOT NULL
+deals AS (  -- partner-sourced: never a deal made by accepting a lead the vendor passed (docs/figures.md)
+    SELECT * FROM deals_dealregistration d
+     WHERE source = 'partner' AND partner_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM deals_lead l WHERE l.deal_id = d.id)
 ),
 won AS (  -- won deals by close date: bookings, count, new/expansion split, cycle days
     SELECT partner_id, date_trunc('month', close_date)::date AS month,
@@ -75,13 +77,13 @@ lost AS (  -- lost deals by close date, or the day they were marked lost
      WHERE status = 'lost' AND COALESCE(close_date, (updated_at AT TIME ZONE %(tz)s)::date) >= %(start)s
      GROUP BY 1, 2
 ),
-registered AS (  -- registrations by submission, any outcome
-    SELECT partner_id, date_trunc('month', submitted_at AT TIME ZONE %(tz)s)::date AS month,
+registered AS (  -- registrations the vendor accepted, by the decision's month (docs/figures.md)
+    SELECT partner_id, date_trunc('month', decided_at AT TIME ZONE %(tz)s)::date AS month,
            COUNT(*) FILTER (WHERE currency = %(cur)s) AS registered_deals,
            SUM(amount) FILTER (WHERE currency = %(cur)s) AS registered_value,
            COUNT(*) FILTER (WHERE currency <> %(cur)s) AS other
       FROM deals
-     WHERE submitted_at >= %(start_at)s
+     WHERE decided_at >= %(start_at)s AND status IN ('approved', 'won', 'lost', 'expired')
      GROUP BY 1, 2
 ),
 pipeline AS (  -- registrations approved in the month (open, or since won, lost or expired)
@@ -210,7 +212,7 @@ month_rows AS (
            COALESCE(leads.leads_accepted, 0) AS leads_accepted,
            COALESCE(leads.leads_expired, 0) AS leads_expired,
            COALESCE(won.other, 0) + COALESCE(lost.other, 0) + COALESCE(registered.other, 0)
-               + COALESCE(pipeline.other, 0) + COALESCE(influenced_won.other, 0) + COALESCE(influenced_open.other, 0)
+               + COALESCE(influenced_won.other, 0) + COALESCE(influenced_open.other, 0)
                + COALESCE(mdf_committed.other, 0) + COALESCE(mdf_spent.other, 0) + COALESCE(mdf_available.other, 0)
                + COALESCE(commission_paid.other, 0) + COALESCE(commission_owed.other, 0) AS other_currency_records,
            COALESCE(certified.certified_people, 0) AS certified_people,

@@ -98,7 +98,16 @@ def test_eur_and_gbp_deals_convert_at_the_rate_of_their_close_date(partner):
 def test_a_record_without_a_rate_is_left_out_of_amounts_and_counts_and_counted(partner):
     month = fixture_month()
     d0 = month.start
-    deal(partner, status=DealStatus.WON, amount="900.00", currency="CAD", close=d0 + timedelta(days=3), submitted=d0)
+    # Registered = accepted by the vendor, dated by the decision (docs/figures.md).
+    deal(
+        partner,
+        status=DealStatus.WON,
+        amount="900.00",
+        currency="CAD",
+        close=d0 + timedelta(days=3),
+        submitted=d0,
+        decided=d0,
+    )
     deal(partner, status=DealStatus.LOST, amount="100.00", currency="CAD", close=d0 + timedelta(days=4))
     analytics_services.rebuild_kpis()
     row = snapshot(partner, month)
