@@ -68,7 +68,7 @@ class Tier(models.Model):
     name = models.CharField(max_length=50, unique=True)
     rank = models.PositiveSmallIntegerField(unique=True, help_text=_("0 is the entry tier; higher is better."))
     description = models.TextField(blank=True)
-    # Benefits (DESIGN.md: Tiers). The tier holds no copies of commission, MDF or protection: those are
+    # Benefits (docs/program-terms.md). The tier holds no copies of commission, MDF or protection: those are
     # derived from the rules that apply them (partners/program_terms.py, docs/program-terms.md).
     advisory_board_eligible = models.BooleanField(default=False)
     extra_benefits = models.JSONField(default=list, blank=True, help_text=_("Further benefits as short phrases."))

@@ -1,4 +1,4 @@
-"""The quarterly tier review (DESIGN.md: Tiers; the rules are in docs/tiers.md).
+"""The quarterly tier review (the rules are in docs/tiers.md).
 
 Every rule of the review lives here:
 - The review of quarter Q measures Q's complete data whenever it runs: the 12 months ending on Q's last day.

@@ -21,7 +21,7 @@ from prm.guards import standing_refusal_body
 
 
 class StandardPagination(PageNumberPagination):
-    """API.md: {count, next, previous, results}; ?page= and ?page_size= (capped at 200). A page_size that is
+    """docs/api.md: {count, next, previous, results}; ?page= and ?page_size= (capped at 200). A page_size that is
     not a whole number from 1 up is a 400 on the field, not silently the default."""
 
     page_size = 50
@@ -39,7 +39,7 @@ class StandardPagination(PageNumberPagination):
 
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, with true/false filters that refuse other values: `?active=maybe` is a 400 on the
-    field, where django-filter would ignore it and return everything (API.md: Errors)."""
+    field, where django-filter would ignore it and return everything (docs/api.md: Errors)."""
 
     BOOLEAN_VALUES = frozenset({"true", "false", "1", "0"})
 
@@ -73,7 +73,7 @@ class ClientAddressThrottle(SimpleRateThrottle):
 
 
 class UserApiThrottle(ClientAddressThrottle, UserRateThrottle):
-    """600 calls a minute per token or session user (API.md); anonymous callers by address."""
+    """600 calls a minute per token or session user (docs/api.md); anonymous callers by address."""
 
     scope = "user"
 
@@ -87,7 +87,7 @@ class UserApiThrottle(ClientAddressThrottle, UserRateThrottle):
 
 
 class AnonymousFormThrottle(ClientAddressThrottle):
-    """Public forms: 20 an hour per address (API.md)."""
+    """Public forms: 20 an hour per address (docs/api.md)."""
 
     scope = "anon_form"
 
@@ -128,7 +128,7 @@ def validation_error_detail(error: DjangoValidationError):
 
 def _is_body_too_deep(exc) -> bool:
     """Deeply nested JSON makes the parser recurse until Python gives up: that is bad input (400), not a 500
-    (API.md: no input, however malformed, yields a 500)."""
+    (docs/api.md: no input, however malformed, yields a 500)."""
     if not isinstance(exc, RecursionError):
         return False
     parser_files = ("json/decoder.py", "json/__init__.py", "rest_framework/parsers.py")

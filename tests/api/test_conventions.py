@@ -1,4 +1,4 @@
-"""API.md: Conventions that hold for every endpoint: JSON 404s, strict list parameters, the public receipt
+"""docs/api.md: Conventions that hold for every endpoint: JSON 404s, strict list parameters, the public receipt
 check's empty body, Idempotency-Key for anonymous callers, and a schema that says what validation does."""
 
 import json

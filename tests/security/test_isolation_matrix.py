@@ -6,7 +6,7 @@ kwargs and the outcome each role gets for an object of its own partner and of an
     ok     any 2xx/3xx that is not a redirect to the login (or MFA set-up) page, or 400/405/409
            ("allowed, but the empty input is wrong");
     login  a page redirects to /accounts/login/, the API answers 401;
-    403    the role may not act (DESIGN.md, API.md);
+    403    the role may not act (DESIGN.md, docs/api.md);
     404    the object is outside the caller's tenancy (never 403, so ids leak nothing).
 
 Roles: anonymous, Acme's partner admin and partner user, Globex's admin ("other_admin"), the channel manager
@@ -394,7 +394,7 @@ ROUTES.update(
         "lead-accept": _api_post("login ok ok ok 403 403 403", "login 404 404 404 403 403 403", pk("lead")),
         "lead-assign": _api_post("login 403 403 403 ok 403 403", "login 404 404 404 ok 403 403", pk("lead")),
         "lead-decline": _api_post("login ok ok ok 403 403 403", "login 404 404 404 403 403 403", pk("lead")),
-        # Enrolled users only (API.md: 403 not_enrolled otherwise); the world enrols each partner's admin.
+        # Enrolled users only (docs/api.md: 403 not_enrolled otherwise); the world enrols each partner's admin.
         "lesson-complete": _api_post(ENROLLED, kwargs=shared("lesson")),
         "course-list": _api(ANY_USER),
         "course-detail": _api(ANY_USER, kwargs=shared("course")),
@@ -688,7 +688,7 @@ def outside_tenancy(route: Route, role: str, own: bool) -> list[str]:
 
 
 def test_partner_roles_get_404_never_403_for_objects_outside_their_tenancy():
-    """API.md, Errors: an object outside the caller's tenancy is a 404 whatever the action (ids leak nothing); a
+    """docs/api.md, Errors: an object outside the caller's tenancy is a 404 whatever the action (ids leak nothing); a
     403 is only for an object the caller can see. The matrix proves each route answers its expectation; this
     proves no expectation of a partner role on such an object is a 403."""
     wrong = []
