@@ -1,4 +1,4 @@
-"""Commissions API (API.md: Commissions). Thin: parse, call a service or selector, serialise."""
+"""Commissions API (docs/api.md: Commissions). Thin: parse, call a service or selector, serialise."""
 
 import django_filters
 from django.core.exceptions import PermissionDenied

@@ -177,7 +177,7 @@ class Contest(models.Model):
 
 
 class PartnerAdminQuerySet(TenantQuerySet):
-    """Earnings are the partner admins' (API.md: partner admin own): other partner users see none."""
+    """Earnings are the partner admins' (docs/api.md: partner admin own): other partner users see none."""
 
     def visible_to(self, user):
         if user is not None and getattr(user, "is_authenticated", False) and user.role == Role.PARTNER_USER:

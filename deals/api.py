@@ -1,4 +1,4 @@
-"""Deals API (API.md: Deals). Thin: parse, call a service or selector, serialise."""
+"""Deals API (docs/api.md: Deals). Thin: parse, call a service or selector, serialise."""
 
 import django_filters
 from django import forms
@@ -83,7 +83,7 @@ class InternalDealSerializer(DealSerializer):
 
 
 class RegistrationSerializer(serializers.Serializer):
-    """API.md body of POST /deals/; business rules are checked by deals.services.clean_registration."""
+    """docs/api.md body of POST /deals/; business rules are checked by deals.services.clean_registration."""
 
     customer_name = inputs.ApiSingleLineCharField(max_length=200)
     customer_domain = serializers.CharField(max_length=253, required=False, allow_blank=True, default="")
@@ -156,7 +156,7 @@ class InfluenceOutSerializer(serializers.Serializer):
 
 
 def filter_visible_partner(queryset, request, value):
-    """API.md: a ?partner= naming another partner is a 404 for partner users, like any object outside."""
+    """docs/api.md: a ?partner= naming another partner is a 404 for partner users, like any object outside."""
     get_visible_or_404(Partner, request.user, pk=value)
     return queryset.filter(partner_id=value)
 

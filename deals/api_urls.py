@@ -1,4 +1,4 @@
-"""Deal registration API routes (API.md: Deals)."""
+"""Deal registration API routes (docs/api.md: Deals)."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter

@@ -330,7 +330,7 @@ def deal_payload(deal: DealRegistration, **extra) -> dict:
 
 
 def register_deal(*, user, data) -> DealRegistration:
-    """Register a customer for the user's partner; the outcome is one of API.md's registration outcomes."""
+    """Register a customer for the user's partner; the outcome is one of docs/api.md's registration outcomes."""
     require_role(user, PARTNER_ROLES, gettext_lazy("register deals"))
     if not user.partner_id:
         raise PermissionDenied(_("You do not belong to a partner."))

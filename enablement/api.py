@@ -1,4 +1,4 @@
-"""Enablement API (API.md: Enablement). Thin: parse, call a service or selector, serialise.
+"""Enablement API (docs/api.md: Enablement). Thin: parse, call a service or selector, serialise.
 
 Correct answers never leave the server: no read serializer here has an `is_correct` field; the quiz
 authoring serializer takes it write-only.

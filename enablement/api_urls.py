@@ -1,4 +1,4 @@
-"""Enablement API routes (API.md: Enablement)."""
+"""Enablement API routes (docs/api.md: Enablement)."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter

@@ -51,7 +51,7 @@ from prm.guards import require_role
 
 log = logging.getLogger(__name__)
 
-# API.md: Webhooks. The events a subscriber may choose; every other event stays inside the portal.
+# docs/api.md: Webhooks. The events a subscriber may choose; every other event stays inside the portal.
 WEBHOOK_EVENTS = (
     "application.submitted",
     "partner.tier_changed",

@@ -1,4 +1,4 @@
-"""MDF API (API.md: MDF). Thin: parse, call a service or selector, serialise."""
+"""MDF API (docs/api.md: MDF). Thin: parse, call a service or selector, serialise."""
 
 import django_filters
 from django.core.exceptions import PermissionDenied

@@ -455,7 +455,7 @@ def save_activity_type(*, actor, data: dict, activity_type: ActivityType | None 
 
 
 def submit_request(*, user, data: dict) -> MdfRequest:
-    """A partner asks for pre-approval of an activity (API.md: dates may be past or future)."""
+    """A partner asks for pre-approval of an activity (docs/api.md: dates may be past or future)."""
     if not user.partner_id:
         raise PermissionDenied(gettext("You do not belong to a partner."))
     _require_requester(user, user.partner_id)

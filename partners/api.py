@@ -1,4 +1,4 @@
-"""Partners and tiers (API.md: Partners)."""
+"""Partners and tiers (docs/api.md: Partners)."""
 
 import django_filters
 from django.utils.translation import gettext as _
@@ -230,7 +230,7 @@ class TierApiFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="One tier with its requirements and benefits"),
 )
 class TierViewSet(viewsets.ReadOnlyModelViewSet):
-    """API.md: lists are paginated, tiers too (`{count, next, previous, results}`)."""
+    """docs/api.md: lists are paginated, tiers too (`{count, next, previous, results}`)."""
 
     serializer_class = TierSerializer
     filterset_class = TierApiFilter
@@ -239,7 +239,7 @@ class TierViewSet(viewsets.ReadOnlyModelViewSet):
         return Tier.objects.ranked().prefetch_related("requirements")
 
 
-# --- Recruiting (API.md: Partners) ---------------------------------------------------------------------
+# --- Recruiting (docs/api.md: Partners) ---------------------------------------------------------------------
 
 
 class ApplicationCreateSerializer(serializers.Serializer):

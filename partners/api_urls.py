@@ -1,4 +1,4 @@
-"""Partner API routes (API.md: Partners)."""
+"""Partner API routes (docs/api.md: Partners)."""
 
 from rest_framework.routers import DefaultRouter
 

@@ -1,4 +1,4 @@
-"""Rules-of-engagement policy API (issue 12; additive to API.md). Thin: parse, call a service, serialise."""
+"""Rules-of-engagement policy API (issue 12; additive to docs/api.md). Thin: parse, call a service, serialise."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets

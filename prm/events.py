@@ -26,7 +26,7 @@ class EventType:
     name: str
     category: str
     description: str
-    public: bool  # offered to webhook subscribers (API.md: Webhooks)
+    public: bool  # offered to webhook subscribers (docs/api.md: Webhooks)
 
 
 EVENT_TYPES: dict[str, EventType] = {}

@@ -55,7 +55,7 @@ def ping() -> str:
 
 @shared_task(ignore_result=True)
 def purge_idempotency_keys() -> int:
-    """Forget Idempotency-Keys older than 24 hours (API.md)."""
+    """Forget Idempotency-Keys older than 24 hours (docs/api.md)."""
     from prm.idempotency import purge_expired_keys
 
     return purge_expired_keys()

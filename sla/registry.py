@@ -121,7 +121,7 @@ KINDS: dict[str, Kind] = {
         decided_field="approved_at",
         # A batch waits for the second finance user's (four-eyes) approval while it is a draft.
         open_filter=Q(status="draft"),
-        # Earnings are the partner admins' and finance's (API.md); channel managers do not see payout batches.
+        # Earnings are the partner admins' and finance's (docs/api.md); channel managers do not see payout batches.
         internal_roles=frozenset({Role.FINANCE, Role.PROGRAM_ADMIN}),
         partner_roles=frozenset({Role.PARTNER_ADMIN}),
         url_name="commissions:batch",

@@ -1,4 +1,4 @@
-"""Partners and tiers API (API.md: Partners): tenancy, roles, filters, pagination and query counts."""
+"""Partners and tiers API (docs/api.md: Partners): tenancy, roles, filters, pagination and query counts."""
 
 import pytest
 
@@ -198,7 +198,7 @@ def test_any_user_lists_the_four_tiers_lowest_first(request, api_for, role_fixtu
     user = request.getfixturevalue(role_fixture)
     response = api_for(user).get(TIERS_URL)
     assert response.status_code == 200
-    tiers = response.json()["results"]  # API.md: lists are paginated
+    tiers = response.json()["results"]  # docs/api.md: lists are paginated
     assert [t["name"] for t in tiers] == ["Registered", "Silver", "Gold", "Platinum"]
     assert [t["rank"] for t in tiers] == [0, 1, 2, 3]
     for row in tiers:

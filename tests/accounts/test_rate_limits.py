@@ -1,4 +1,4 @@
-"""API.md: 600 API calls a minute per token or session user; beyond that 429 with Retry-After (seconds)."""
+"""docs/api.md: 600 API calls a minute per token or session user; beyond that 429 with Retry-After (seconds)."""
 
 import pytest
 from rest_framework.test import APIClient

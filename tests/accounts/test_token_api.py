@@ -1,4 +1,4 @@
-"""Identity and tokens (API.md): POST /auth/token/, GET /me/, /tokens/."""
+"""Identity and tokens (docs/api.md): POST /auth/token/, GET /me/, /tokens/."""
 
 import pytest
 from rest_framework.test import APIClient

@@ -1,4 +1,4 @@
-"""GET /api/v1/analytics/kpis/ and /api/v1/analytics/program/ (API.md: Analytics)."""
+"""GET /api/v1/analytics/kpis/ and /api/v1/analytics/program/ (docs/api.md: Analytics)."""
 
 import pytest
 

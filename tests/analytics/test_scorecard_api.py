@@ -1,4 +1,4 @@
-"""GET /api/v1/analytics/scorecards/ (API.md: Analytics): fields, roles, tenancy and bad input."""
+"""GET /api/v1/analytics/scorecards/ (docs/api.md: Analytics): fields, roles, tenancy and bad input."""
 
 import pytest
 

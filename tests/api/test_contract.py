@@ -1,4 +1,4 @@
-"""The REST contract of API.md, row by row: each path resolves, the roles it names get 2xx with the listed fields,
+"""The REST contract of docs/api.md, row by row: each path resolves, the roles it names get 2xx with the listed fields,
 other roles 403, other partners 404 (also through `?partner=`), and the shared conventions hold (pagination
 and its cap, error shapes, money and rate strings, filters, read-only tokens, the OpenAPI schema).
 
@@ -32,7 +32,7 @@ PARTNER = (Role.PARTNER_ADMIN, Role.PARTNER_USER)
 INTERNAL = (Role.CHANNEL_MANAGER, Role.FINANCE, Role.PROGRAM_ADMIN)
 EVERYONE = PARTNER + INTERNAL
 
-# API.md, every row: (method, path). `{x}` is an id.
+# docs/api.md, every row: (method, path). `{x}` is an id.
 API_MD_ROWS = [
     ("POST", "/api/v1/auth/token/"),
     ("GET", "/api/v1/me/"),

@@ -262,7 +262,7 @@ def test_every_operation_as_every_role(fuzz_api):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_malformed_input_never_yields_a_server_error(fuzz_api):
-    """Invalid requests (wrong types, missing fields, out-of-range values): never a 500 (API.md: Errors)."""
+    """Invalid requests (wrong types, missing fields, out-of-range values): never a 500 (docs/api.md: Errors)."""
     failures = fuzz_api(mode=GenerationMode.NEGATIVE, examples=NEGATIVE_EXAMPLES, checks=NEGATIVE_CHECKS)
     assert not failures, f"{len(failures)} failing operations:\n\n" + "\n\n".join(failures)
 

@@ -1,4 +1,4 @@
-"""API (API.md: Commissions) and pages: roles (403), tenancy (404), idempotency, statements as page/CSV/PDF."""
+"""API (docs/api.md: Commissions) and pages: roles (403), tenancy (404), idempotency, statements as page/CSV/PDF."""
 
 from decimal import Decimal
 

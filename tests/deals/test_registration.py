@@ -1,4 +1,4 @@
-"""Registration outcomes (API.md: registration outcome) and the rules of engagement behind them."""
+"""Registration outcomes (docs/api.md: registration outcome) and the rules of engagement behind them."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""API.md: Webhooks. Program admins only; create/list/delete, the delivery log, redelivery, idempotency."""
+"""docs/api.md: Webhooks. Program admins only; create/list/delete, the delivery log, redelivery, idempotency."""
 
 import pytest
 from rest_framework.test import APIClient

@@ -1,4 +1,4 @@
-"""MDF API contract (API.md: MDF): fields, roles (403), tenancy (404), state (409), field errors (400)."""
+"""MDF API contract (docs/api.md: MDF): fields, roles (403), tenancy (404), state (409), field errors (400)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""API.md: Partners: applications (public create, internal reads, decisions) and tier progress."""
+"""docs/api.md: Partners: applications (public create, internal reads, decisions) and tier progress."""
 
 import pytest
 from django.core import mail

@@ -1,4 +1,4 @@
-"""Idempotency-Key on API POSTs (API.md: Conventions)."""
+"""Idempotency-Key on API POSTs (docs/api.md: Conventions)."""
 
 from datetime import timedelta
 
