@@ -10,3 +10,6 @@ class AccountsConfig(AppConfig):
             events,  # noqa: F401  (registers the account event types)
             signals,  # noqa: F401  (the login rule's allauth receivers, docs/login.md)
         )
+        from accounts.access import autodiscover
+
+        autodiscover()  # every app's access.py declares its named permissions

@@ -17,7 +17,7 @@ from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
 from prm import clientip, inputs
 from prm.exceptions import DomainError
-from prm.guards import standing_refusal_body
+from prm.guards import Refusal, standing_refusal_body
 
 
 class StandardPagination(PageNumberPagination):
@@ -165,6 +165,8 @@ def exception_handler(exc, context):
         return Response(refusal, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DjangoPermissionDenied | exceptions.PermissionDenied) and _refused_object_is_hidden(context):
         exc = exceptions.NotFound()  # docs/api.md, Errors: outside the caller's tenancy is 404, never 403
+    elif isinstance(exc, Refusal):
+        return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):

@@ -20,15 +20,26 @@ from django.utils.translation import gettext as _
 SUSPENDED, TERMINATED = "suspended", "terminated"
 
 
-class PartnerStandingDenied(PermissionDenied):
+class Refusal(PermissionDenied):
+    """A refused action (403) that says why: `message` for people, `code` for machines. Pages show the
+    sentence on the 403 page, the API answers `{detail, code}` (prm.api.exception_handler)."""
+
+    code = "permission_denied"
+
+    def __init__(self, message: str = "", code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class PartnerStandingDenied(Refusal):
     """The caller's partner organisation may not act (403); `code` and `message` say why."""
 
     code = "partner_standing"
 
     def __init__(self, message: str = ""):
-        message = message or self.default_message()
-        super().__init__(message)
-        self.message = message
+        super().__init__(message or self.default_message())
 
     @staticmethod
     def default_message() -> str:  # pragma: no cover - the subclasses say it

@@ -348,14 +348,12 @@ def permission_denied(request, exception=None):
     from django.contrib.auth.views import redirect_to_login
     from django.views.defaults import permission_denied as default_permission_denied
 
-    from prm.guards import PartnerStandingDenied
+    from prm.guards import PartnerStandingDenied, Refusal
 
     if isinstance(exception, PartnerStandingDenied):
         # The partner's standing refused the request (docs/partner-status.md): say why, logged in or not
         # (a terminated partner's session has just ended and its login is refused).
-        response = render(request, "403.html", {"standing_message": exception.message}, status=403)
-        response["X-Refusal-Code"] = exception.code
-        return response
+        return _refusal_page(request, exception)
     user = getattr(request, "user", None)
     if user is not None and not user.is_authenticated and not request.path.startswith("/api/"):
         return redirect_to_login(request.get_full_path() if request.method == "GET" else "/")
@@ -363,7 +361,15 @@ def permission_denied(request, exception=None):
         from django.views.defaults import page_not_found
 
         return page_not_found(request, Http404())
+    if isinstance(exception, Refusal):  # a named permission (accounts/access.py) says who may do it
+        return _refusal_page(request, exception)
     return default_permission_denied(request, exception)
+
+
+def _refusal_page(request, refusal):
+    response = render(request, "403.html", {"standing_message": refusal.message}, status=403)
+    response["X-Refusal-Code"] = refusal.code
+    return response
 
 
 def _refused_object_is_hidden(request, user) -> bool:
