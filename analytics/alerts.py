@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from analytics.models import Alert, AlertKind, AlertRule, Scorecard
-from analytics.scorecards import quarters_ending
+from analytics.scorecards.scoring import quarters_ending
 from partners.models import Partner, PartnerStatus
 from prm.audit import record_audit
 from prm.events import record_event, register_event_type

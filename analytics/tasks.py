@@ -1,18 +1,15 @@
-"""Celery tasks of analytics: they only call services (DESIGN.md) and are idempotent."""
+"""Celery tasks of analytics: they only call services (docs/architecture.md) and are idempotent."""
 
 from celery import shared_task
+
+from analytics.scorecards.scoring import compute_scorecards
 
 # --- KPI rollups -------------------------------------------------------------------------------------
 
 
 def _compute_scorecards(partner_ids=None) -> None:
-    """Scorecards read the quarterly snapshots: refresh them after a rollup, when that module is there."""
-    try:
-        from analytics import scorecards
-    except ImportError:
-        return
-    if hasattr(scorecards, "compute_scorecards"):
-        scorecards.compute_scorecards(periods=None, partner_ids=partner_ids)
+    """Scorecards read the quarterly snapshots: refresh them after a rollup."""
+    compute_scorecards(periods=None, partner_ids=partner_ids)
 
 
 def _redelivered(task) -> bool:
@@ -101,8 +98,6 @@ def run_rollup(self, run_id: int) -> int:
 @shared_task
 def recompute_scorecards(periods=None, partner_ids=None) -> int:
     """Recompute scorecards (default: the current and previous quarter, every partner)."""
-    from analytics.scorecards import compute_scorecards
-
     return compute_scorecards(periods=periods, partner_ids=partner_ids)
 
 

@@ -2,7 +2,8 @@
 
 from django.urls import path  # noqa: F401
 
-from analytics import scorecard_views, views
+from analytics import views
+from analytics.scorecards import views as scorecard_views
 
 app_name = "analytics"
 

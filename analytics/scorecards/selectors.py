@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from accounts.models import Role
 from analytics.models import Alert, CriterionSource, KpiSnapshot, PeriodKind, Scorecard, ScorecardCriterion
 from analytics.models import ScorecardRating as Rating
-from analytics.scorecards import current_quarter, previous_quarter, quarters_ending
+from analytics.scorecards.scoring import current_quarter, previous_quarter, quarters_ending
 from partners.models import Partner
 
 TREND_QUARTERS = 8

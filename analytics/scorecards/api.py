@@ -14,7 +14,7 @@ from accounts.models import INTERNAL_ROLES, Role
 from accounts.permissions import role_permission
 from analytics.api import partner_param, requested_partner
 from analytics.models import Scorecard, ScorecardCriterion
-from analytics.scorecards import compute_scorecards, quarter
+from analytics.scorecards.scoring import compute_scorecards, quarter
 
 ScorecardReaders = role_permission(Role.PARTNER_ADMIN, *INTERNAL_ROLES)
 

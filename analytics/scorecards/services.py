@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from analytics.models import CriterionSource, ScorecardCriterion, ScorecardRating
-from analytics.scorecards import compute_scorecards, current_quarter, quarter
+from analytics.scorecards.scoring import compute_scorecards, current_quarter, quarter
 from partners.models import Partner
 from prm.audit import record_audit
 from prm.guards import require_role
