@@ -16,15 +16,14 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from accounts import access
 from accounts.models import Role, User
 from analytics.models import Alert, AlertKind, AlertRule, Scorecard
 from analytics.scorecards.scoring import quarters_ending
 from partners.models import Partner, PartnerStatus
 from prm.audit import record_audit
 from prm.events import record_event, register_event_type
-from prm.guards import require_role
 from prm.notifications import Notice, notice_for
 from prm.periods import quarter_of
 
@@ -233,7 +232,7 @@ def update_alert_rule(*, user, rule: AlertRule, threshold: int, active: bool) ->
     """Change a rule's threshold or switch it on/off (audited); the next evaluation applies it."""
     from django.core.exceptions import ValidationError
 
-    require_role(user, {Role.PROGRAM_ADMIN}, gettext_lazy("change alert thresholds"))
+    access.require(user, "analytics.edit_alert_rules")
     try:
         threshold = int(threshold)
     except (TypeError, ValueError):

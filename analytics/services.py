@@ -15,14 +15,12 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
+from accounts import access
 from analytics import kpis
 from analytics.models import DirtyPartner, KpiSnapshot, RollupKind, RollupRun, RollupStatus
 from analytics.selectors import SNAPSHOT_VERSION_KEY, default_quarter, program_dashboard
 from prm.exceptions import DomainError
-from prm.guards import require_role
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +161,7 @@ def start_run(*, kind: str, user=None) -> RollupRun:
 
 def request_rollup(*, user) -> RollupRun:
     """A program admin asks for a full rebuild now: the run is queued and its progress can be followed."""
-    require_role(user, {Role.PROGRAM_ADMIN}, gettext_lazy("rebuild the KPI rollups"))
+    access.require(user, "analytics.rebuild_rollups")
     run = start_run(kind=RollupKind.FULL, user=user)
     transaction.on_commit(lambda: _enqueue(run.pk))
     return run

@@ -35,7 +35,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-from accounts.models import Role
+from accounts import access
 from integrations.models import (
     OUTSTANDING,
     DeliveryStatus,
@@ -47,7 +47,6 @@ from integrations.models import (
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import TransitionNotAllowed
-from prm.guards import require_role
 
 log = logging.getLogger(__name__)
 
@@ -274,14 +273,10 @@ def validate_events(events) -> list[str]:
     return [name for name in WEBHOOK_EVENTS if name in names]
 
 
-def _require_program_admin(user, what: str) -> None:
-    require_role(user, {Role.PROGRAM_ADMIN}, what)
-
-
 def create_subscription(*, user, url: str, events, secret: str = "", description: str = ""):
     """Subscribe `url` to `events`. Returns (subscription, secret); a blank secret is generated, and the
     secret is shown to the caller this once."""
-    _require_program_admin(user, _("manage webhooks"))
+    access.require(user, "integrations.manage_webhooks")
     errors = {}
     try:
         url = validate_webhook_url(url)
@@ -315,7 +310,7 @@ def generate_secret() -> str:
 
 
 def delete_subscription(*, user, subscription: WebhookSubscription) -> None:
-    _require_program_admin(user, _("manage webhooks"))
+    access.require(user, "integrations.manage_webhooks")
     with transaction.atomic():
         record_audit(actor=user, obj=subscription, action="webhook_deleted", from_state=subscription.status)
         subscription.delete()
@@ -323,7 +318,7 @@ def delete_subscription(*, user, subscription: WebhookSubscription) -> None:
 
 def pause_subscription(*, user, subscription: WebhookSubscription) -> WebhookSubscription:
     """Stop sending; deliveries still waiting are abandoned (they can be redelivered by hand)."""
-    _require_program_admin(user, _("manage webhooks"))
+    access.require(user, "integrations.manage_webhooks")
     with transaction.atomic():
         if not _pause(subscription, now=timezone.now()):
             raise TransitionNotAllowed(_("This webhook is already paused."), code="webhook_paused")
@@ -333,7 +328,7 @@ def pause_subscription(*, user, subscription: WebhookSubscription) -> WebhookSub
 
 
 def resume_subscription(*, user, subscription: WebhookSubscription) -> WebhookSubscription:
-    _require_program_admin(user, _("manage webhooks"))
+    access.require(user, "integrations.manage_webhooks")
     with transaction.atomic():
         resumed = WebhookSubscription.objects.filter(pk=subscription.pk, status=SubscriptionStatus.PAUSED).update(
             status=SubscriptionStatus.ACTIVE, paused_at=None, failing_since=None
@@ -406,7 +401,7 @@ def fan_out_event(*, event) -> list[WebhookDelivery]:
 
 def redeliver(*, user, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a delivery's body again as a new delivery row (the log keeps the original as it was)."""
-    _require_program_admin(user, _("redeliver webhooks"))
+    access.require(user, "integrations.redeliver_webhooks")
     with transaction.atomic():
         subscription = WebhookSubscription.objects.select_for_update().get(pk=delivery.subscription_id)
         if subscription.status != SubscriptionStatus.ACTIVE:

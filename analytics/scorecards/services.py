@@ -6,16 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
+from accounts import access
 from analytics.models import CriterionSource, ScorecardCriterion, ScorecardRating
 from analytics.scorecards.scoring import compute_scorecards, current_quarter, quarter
 from partners.models import Partner
 from prm.audit import record_audit
-from prm.guards import require_role
 
-RATERS = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
 WEIGHT_TOTAL = 100
 
 
@@ -35,7 +32,7 @@ def rate_partners(*, user, period: str, ratings: list[dict]) -> int:
     A channel manager rates only the partners in their book (PermissionDenied otherwise); program admins
     rate any partner. Returns the number of ratings saved or cleared.
     """
-    require_role(user, RATERS, gettext_lazy("rate partners"))
+    access.require(user, "analytics.rate_partners")
     try:
         period_key = quarter(period).key
     except ValueError as error:
@@ -50,7 +47,7 @@ def rate_partners(*, user, period: str, ratings: list[dict]) -> int:
         partner = partners.get(int(row["partner_id"]))
         if partner is None:
             raise ValidationError(_("One of the partners no longer exists."))
-        if user.role == Role.CHANNEL_MANAGER and partner.channel_manager_id != user.pk:
+        if not access.can(user, "analytics.rate_partner", partner):
             raise PermissionDenied(
                 _("%(partner)s is not in your book: only its channel manager rates it.") % {"partner": partner.name}
             )
@@ -135,7 +132,7 @@ def update_criteria(*, user, changes: dict[str, dict]) -> list[ScorecardCriterio
     `changes`: {criterion key: {"weight": int, "target": Decimal | None}}. Audited per criterion; the
     current quarter's scorecards are recomputed by a Celery task after commit.
     """
-    require_role(user, {Role.PROGRAM_ADMIN}, gettext_lazy("change scorecard weights"))
+    access.require(user, "analytics.edit_weights")
     with transaction.atomic():
         criteria = list(ScorecardCriterion.objects.select_for_update().order_by("position", "id"))
         errors = {}

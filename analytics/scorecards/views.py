@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import INTERNAL_ROLES, Role
+from accounts import access
 from analytics import alerts
 from analytics.models import AlertRule
 from analytics.scorecards import selectors, services
@@ -21,11 +21,11 @@ from analytics.scorecards.forms import (
     WeightsForm,
 )
 from analytics.scorecards.scoring import current_quarter, previous_quarter, quarter, quarters_ending
+from analytics.views import PermissionRequiredMixin
 from partners.models import Partner
 from prm.tenancy import get_visible_or_404
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service
 
-RATERS = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
 GRID_PAGE = 20  # partners per page of the rating grid
 GRID_MAX = 100  # partners one POST may rate
 
@@ -42,8 +42,8 @@ def recent_quarters() -> list[str]:
     return [q.key for q in reversed(quarters_ending(current_quarter().key, 8))]
 
 
-class ScorecardListView(FilteredListView):
-    allowed_roles = INTERNAL_ROLES
+class ScorecardListView(PermissionRequiredMixin, FilteredListView):
+    permission = "analytics.view_scorecards"
     template_name = "analytics/scorecards.html"
     filterset_class = ScorecardFilter
     export_filename = "scorecards.csv"
@@ -74,8 +74,8 @@ class ScorecardListView(FilteredListView):
         return context
 
 
-class ScorecardDetailView(RoleRequiredMixin, View):
-    allowed_roles = INTERNAL_ROLES
+class ScorecardDetailView(PermissionRequiredMixin, View):
+    permission = "analytics.view_scorecards"
     tenancy_model = Partner  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     tenancy_url_kwarg = "partner_id"
 
@@ -83,20 +83,14 @@ class ScorecardDetailView(RoleRequiredMixin, View):
         partner = get_object_or_404(Partner.objects.select_related("tier", "channel_manager"), pk=partner_id)
         period = period_from(request)
         context = selectors.partner_scorecard(partner, period)
-        context.update(quarters=recent_quarters(), may_rate=_may_rate(request.user, partner))
+        context.update(quarters=recent_quarters(), may_rate=access.can(request.user, "analytics.rate_partner", partner))
         return render(request, "analytics/scorecard_detail.html", context)
 
 
-def _may_rate(user, partner) -> bool:
-    return user.role == Role.PROGRAM_ADMIN or (
-        user.role == Role.CHANNEL_MANAGER and partner.channel_manager_id == user.pk
-    )
-
-
-class RatingGridView(RoleRequiredMixin, View):
+class RatingGridView(PermissionRequiredMixin, View):
     """The one page where a channel manager rates the qualitative criteria of their book for a quarter."""
 
-    allowed_roles = RATERS
+    permission = "analytics.rate_partners"
 
     def get(self, request):
         period_form = RatingPeriodForm(request.GET or {"period": current_quarter().key})
@@ -165,8 +159,8 @@ class RatingGridView(RoleRequiredMixin, View):
         )
 
 
-class WeightsView(RoleRequiredMixin, View):
-    allowed_roles = {Role.PROGRAM_ADMIN}
+class WeightsView(PermissionRequiredMixin, View):
+    permission = "analytics.edit_weights"
 
     def get(self, request):
         form = WeightsForm(criteria=selectors.criteria())
@@ -191,8 +185,8 @@ class JointDashboardView(RoleRequiredMixin, View):
         return render(request, "analytics/joint_dashboard.html", context)
 
 
-class AlertRulesView(RoleRequiredMixin, View):
-    allowed_roles = {Role.PROGRAM_ADMIN}
+class AlertRulesView(PermissionRequiredMixin, View):
+    permission = "analytics.edit_alert_rules"
 
     def rows(self, bound=None):
         rows = []
@@ -231,8 +225,8 @@ class AlertRulesView(RoleRequiredMixin, View):
         return render(request, "analytics/alert_rules.html", {"rows": self.rows(bound=form)}, status=400)
 
 
-class AtRiskView(FilteredListView):
-    allowed_roles = INTERNAL_ROLES
+class AtRiskView(PermissionRequiredMixin, FilteredListView):
+    permission = "analytics.view_scorecards"
     template_name = "analytics/at_risk.html"
     filterset_class = AtRiskFilter
     export_filename = "at-risk-partners.csv"
@@ -252,12 +246,15 @@ class AtRiskView(FilteredListView):
 
     def get_base_queryset(self):
         partners = selectors.at_risk_partners(self.request.user)
-        # Channel managers start with their own book; "Book: all partners" widens it.
-        if self.request.user.role == Role.CHANNEL_MANAGER and "book" not in self.request.GET:
+        if self.book_default():
             partners = partners.filter(channel_manager=self.request.user)
         return partners
 
+    def book_default(self) -> bool:
+        """Channel managers start with their own book; "Book: all partners" widens it."""
+        return access.is_channel_manager(self.request.user) and "book" not in self.request.GET
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["book_default"] = self.request.user.role == Role.CHANNEL_MANAGER and "book" not in self.request.GET
+        context["book_default"] = self.book_default()
         return context
