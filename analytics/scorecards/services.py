@@ -1,5 +1,7 @@
 """Writes of scorecards: channel managers' quarterly ratings and the program admin's weights and targets."""
 
+import logging
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +12,10 @@ from django.utils.translation import gettext as _
 from accounts import access
 from analytics.models import CriterionSource, ScorecardCriterion, ScorecardRating
 from analytics.scorecards.scoring import compute_scorecards, current_quarter, quarter
+from analytics.tasks import recompute_scorecards
 from partners.models import Partner
 from prm.audit import record_audit
+from prm.periods import quarter_of
 
 WEIGHT_TOTAL = 100
 
@@ -42,24 +46,7 @@ def rate_partners(*, user, period: str, ratings: list[dict]) -> int:
     rated = {c.pk: c for c in ScorecardCriterion.objects.filter(source=CriterionSource.RATING)}
     partner_ids = {int(r["partner_id"]) for r in ratings}
     partners = {p.pk: p for p in Partner.objects.filter(pk__in=partner_ids).only("pk", "name", "channel_manager_id")}
-    errors = {}
-    for row in ratings:
-        partner = partners.get(int(row["partner_id"]))
-        if partner is None:
-            raise ValidationError(_("One of the partners no longer exists."))
-        if not access.can(user, "analytics.rate_partner", partner):
-            raise PermissionDenied(
-                _("%(partner)s is not in your book: only its channel manager rates it.") % {"partner": partner.name}
-            )
-        field = rating_field(partner.pk, int(row["criterion_id"]))
-        if int(row["criterion_id"]) not in rated:
-            errors[field] = _("This criterion is measured from KPIs, not rated.")
-        elif row.get("rating") not in (None, "") and int(row["rating"]) not in range(1, 6):
-            errors[field] = _("Choose a rating from 1 to 5.")
-        elif len(row.get("note") or "") > 300:
-            errors[note_field(partner.pk, int(row["criterion_id"]))] = _("Keep the note under 300 characters.")
-    if errors:
-        raise ValidationError(errors)
+    _check_ratings(user, ratings, rated, partners)
 
     now = timezone.now()
     keep, clear = [], []
@@ -113,11 +100,29 @@ def rate_partners(*, user, period: str, ratings: list[dict]) -> int:
     return len(changed) + len(removed)
 
 
+def _check_ratings(user, ratings: list[dict], rated: dict, partners: dict) -> None:
+    """Refuse a partner outside the user's book (PermissionDenied); ValidationError with every bad field."""
+    errors = {}
+    for row in ratings:
+        partner = partners.get(int(row["partner_id"]))
+        if partner is None:
+            raise ValidationError(_("One of the partners no longer exists."))
+        if not access.can(user, "analytics.rate_partner", partner):
+            raise PermissionDenied(
+                _("%(partner)s is not in your book: only its channel manager rates it.") % {"partner": partner.name}
+            )
+        field = rating_field(partner.pk, int(row["criterion_id"]))
+        if int(row["criterion_id"]) not in rated:
+            errors[field] = _("This criterion is measured from KPIs, not rated.")
+        elif row.get("rating") not in (None, "") and int(row["rating"]) not in range(1, 6):
+            errors[field] = _("Choose a rating from 1 to 5.")
+        elif len(row.get("note") or "") > 300:
+            errors[note_field(partner.pk, int(row["criterion_id"]))] = _("Keep the note under 300 characters.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _quarters_from(period_key: str) -> list[str]:
-    from datetime import timedelta
-
-    from prm.periods import quarter_of
-
     keys, current = [], current_quarter()
     period = quarter(period_key)
     while period.start <= current.start:
@@ -181,11 +186,7 @@ def update_criteria(*, user, changes: dict[str, dict]) -> list[ScorecardCriterio
 
 
 def _queue_recompute() -> None:
-    from analytics.tasks import recompute_scorecards
-
     try:
         recompute_scorecards.delay(periods=[current_quarter().key])
     except Exception:  # broker down: the nightly rollup recomputes them anyway
-        import logging
-
         logging.getLogger(__name__).warning("could not queue the scorecard recompute", exc_info=True)
