@@ -1,4 +1,4 @@
-"""Partner alerts (issue 9): thresholds a program admin sets; a breach opens one Alert and notifies once.
+"""Partner alerts (docs/analytics.md): thresholds a program admin sets; a breach opens one Alert and notifies once.
 
 `evaluate_alerts` measures every active rule for all partners with one set-based query per rule, then
 opens alerts for new breaches (one `analytics.alert_opened` event each: the channel manager, or the
