@@ -85,7 +85,7 @@ def rebuild_kpis(*, partner_ids=None, run: RollupRun | None = None, today=None) 
     # Records left out for want of a rate are counted in the snapshots; finance is told which currencies.
     missing = kpis.missing_rates(horizon, ids)
     if missing:
-        from fx.services import report_missing_rates
+        from fx.services import report_missing_rates  # fx.services imports this module: a top-level import cycles
 
         report_missing_rates(missing, where="KPI rollup")
     if ids is None and connection.vendor == "postgresql":
@@ -168,7 +168,7 @@ def request_rollup(*, user) -> RollupRun:
 
 
 def _enqueue(run_id: int) -> None:
-    from analytics.tasks import run_rollup
+    from analytics.tasks import run_rollup  # analytics.tasks imports this module
 
     run_rollup.delay(run_id)
 
@@ -213,7 +213,7 @@ def _queue_prompt_rollup() -> None:
     # The key outlives the countdown by a margin: if the task is lost or held up, a later mark queues another.
     if not cache.add(PROMPT_ROLLUP_KEY, timezone.now().isoformat(), timeout=delay + 60):
         return
-    from analytics.tasks import prompt_rollup
+    from analytics.tasks import prompt_rollup  # analytics.tasks imports this module
 
     try:
         prompt_rollup.apply_async(countdown=delay)
