@@ -1,4 +1,4 @@
-"""Partner alerts (issue 9): thresholds a program admin sets; a breach opens one Alert and notifies once.
+"""Partner alerts (docs/analytics.md): thresholds a program admin sets; a breach opens one Alert and notifies once.
 
 `evaluate_alerts` measures every active rule for all partners with one set-based query per rule, then
 opens alerts for new breaches (one `analytics.alert_opened` event each: the channel manager, or the
@@ -11,20 +11,22 @@ from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from accounts import access
 from accounts.models import Role, User
 from analytics.models import Alert, AlertKind, AlertRule, Scorecard
-from analytics.scorecards import quarters_ending
+from analytics.scorecards.scoring import quarters_ending
+from deals.models import DealRegistration, Lead, LeadStatus
+from enablement.models import Certificate, CertificateStatus
 from partners.models import Partner, PartnerStatus
 from prm.audit import record_audit
 from prm.events import record_event, register_event_type
-from prm.guards import require_role
 from prm.notifications import Notice, notice_for
 from prm.periods import quarter_of
 
@@ -49,8 +51,6 @@ class Breach:
 
 def no_deal(threshold: int, now) -> dict[int, Breach]:
     """Active partners with no registration submitted in the last N days (joined at least N days ago)."""
-    from deals.models import DealRegistration
-
     since = now - timedelta(days=threshold)
     recent = DealRegistration.objects.filter(partner_id=OuterRef("pk"), submitted_at__gte=since)
     rows = (
@@ -74,8 +74,6 @@ def no_deal(threshold: int, now) -> dict[int, Breach]:
 
 def certs_expiring(threshold: int, now) -> dict[int, Breach]:
     """Partners with valid certificates expiring within N days."""
-    from enablement.models import Certificate, CertificateStatus
-
     rows = (
         Certificate.objects.filter(
             status=CertificateStatus.VALID, expires_at__gt=now, expires_at__lte=now + timedelta(days=threshold)
@@ -117,16 +115,12 @@ def score_drop(threshold: int, now) -> dict[int, Breach]:
 
 
 def quarters_ending_key(now) -> str:
-    from prm.periods import quarter_of
-
     return quarter_of(timezone.localtime(now).date()).key
 
 
 def leads_not_accepted(threshold: int, now) -> dict[int, Breach]:
     """Partners with N or more leads (passed in the last 90 days) whose acceptance deadline passed unanswered:
     still assigned past `accept_by`, or returned to the channel manager for missing it."""
-    from deals.models import Lead, LeadStatus
-
     rows = (
         Lead.objects.filter(
             partner__isnull=False,
@@ -231,9 +225,7 @@ def _alert_opened(event):
 
 def update_alert_rule(*, user, rule: AlertRule, threshold: int, active: bool) -> AlertRule:
     """Change a rule's threshold or switch it on/off (audited); the next evaluation applies it."""
-    from django.core.exceptions import ValidationError
-
-    require_role(user, {Role.PROGRAM_ADMIN}, gettext_lazy("change alert thresholds"))
+    access.require(user, "analytics.edit_alert_rules")
     try:
         threshold = int(threshold)
     except (TypeError, ValueError):

@@ -14,14 +14,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import INTERNAL_ROLES, Role
-from accounts.permissions import IsInternal, role_permission
+from accounts import access
+from accounts.permissions import IsPortalUser
 from analytics import selectors
 from partners.models import Partner
 from prm.periods import parse_period
 from prm.tenancy import get_visible_or_404
 
-KpiReaders = role_permission(Role.PARTNER_ADMIN, *INTERNAL_ROLES)
+KpiReaders = [IsPortalUser, access.PermissionRequired("analytics.read_partner_kpis", object_level=False)]
 GROUP_BY = ("tier", "partner_type", "region")
 
 
@@ -105,7 +105,7 @@ def partner_param(request, errors: dict) -> str:
     partner_id = request.query_params.get("partner", "")
     if partner_id and not partner_id.isdigit():
         errors["partner"] = [gettext("Give the partner's numeric id.")]
-    elif not partner_id and request.user.is_internal:
+    elif not partner_id and access.is_internal(request.user):
         errors["partner"] = [gettext("Give the partner's id: ?partner=<id>.")]
     return partner_id
 
@@ -118,8 +118,23 @@ def requested_partner(request, partner_id: str) -> Partner:
     return get_visible_or_404(Partner, request.user, pk=int(partner_id))
 
 
+def partner_query(request, parse):
+    """The validated `?period=` (read with `parse`, which raises ValueError) and `?partner=` of a partner's
+    figures: (partner, period); 400 with every field's error, 404 outside the caller's tenancy."""
+    errors = {}
+    period = None
+    try:
+        period = parse(request.query_params.get("period", ""))
+    except ValueError as error:
+        errors["period"] = [str(error)]
+    partner_id = partner_param(request, errors)
+    if errors:
+        raise serializers.ValidationError(errors)
+    return requested_partner(request, partner_id), period
+
+
 class KpiView(APIView):
-    permission_classes = [KpiReaders]
+    permission_classes = KpiReaders
     serializer_class = PartnerKpiSerializer
 
     @extend_schema(
@@ -131,19 +146,14 @@ class KpiView(APIView):
         responses={200: PartnerKpiSerializer, 400: QueryError},
     )
     def get(self, request):
-        errors = {}
-        period = _period(request.query_params, errors)
-        partner_id = partner_param(request, errors)
-        if errors:
-            raise serializers.ValidationError(errors)
-        partner = requested_partner(request, partner_id)
+        partner, period = partner_query(request, parse_period)
         row = selectors.partner_kpis(partner_id=partner.pk, period=period)
         row |= {"partner": partner.pk, "period": period.key, "currency": settings.DEFAULT_CURRENCY}
         return Response(PartnerKpiSerializer(row).data)
 
 
 class ProgramView(APIView):
-    permission_classes = [IsInternal]
+    permission_classes = [IsPortalUser, access.PermissionRequired("analytics.view_program", object_level=False)]
     serializer_class = ProgramSerializer
 
     @extend_schema(

@@ -3,7 +3,7 @@
 from django.urls import path  # noqa: F401
 
 from analytics import api
-from analytics.scorecard_api import ScorecardView
+from analytics.scorecards.api import ScorecardView
 
 urlpatterns = []
 urlpatterns += [

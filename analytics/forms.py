@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
 from accounts.models import Role, User
 from analytics import selectors
 from partners.models import PartnerType, Region, Tier
@@ -28,7 +29,7 @@ class ProgramFilterForm(BootstrapFormMixin, forms.Form):
         self.user = user
         self.fields["period"].choices = selectors.quarter_choices()
         managers = User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True).order_by("first_name", "email")
-        mine = [("mine", _("Mine"))] if user.role == Role.CHANNEL_MANAGER else []
+        mine = [("mine", _("Mine"))] if access.is_channel_manager(user) else []
         self.fields["manager"].choices = [("", _("Any manager")), *mine, *((str(m.pk), str(m)) for m in managers)]
 
     def clean_period(self):

@@ -2,6 +2,7 @@
 (docs/analytics.md: Freshness)."""
 
 from analytics.services import mark_dirty, schedule_prompt_rollup
+from deals.models import DealRegistration, Influence
 from prm.events import on_event
 
 # Events whose partner's KPIs may change (the names registered in each app's events.py).
@@ -25,8 +26,6 @@ def mark_partners_dirty(event) -> None:
         return
     partner_ids = {event.partner_id}
     if event.name.startswith("deal.") and event.content_type_id and event.object_id:
-        from deals.models import DealRegistration, Influence
-
         model = event.content_type.model_class()
         if model is DealRegistration:
             deal_id = event.object_id

@@ -1,4 +1,4 @@
-"""Analytics (DESIGN.md: Analytics): KPI snapshots, rollup runs, scorecards and alerts.
+"""Analytics (docs/analytics.md): KPI snapshots, rollup runs, scorecards and alerts.
 
 Dashboards read these tables, never raw deals per request. Snapshots are rebuilt by set-based SQL
 (`analytics/kpis.py`): a full rebuild, or an incremental one for the partners an event touched; the
@@ -197,7 +197,7 @@ class CriterionSource(models.TextChoices):
 
 
 class ScorecardCriterion(models.Model):
-    """One of the twelve criteria of DESIGN.md; weights are edited by program admins.
+    """One of the twelve criteria of docs/analytics.md; weights are edited by program admins.
 
     A measured criterion reads `kpi_field` from the partner's quarterly KpiSnapshot and scores
     min(100, value / target * 100); a rated one turns the manager's 1-5 rating into 0-100.

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from analytics import kpis
 from analytics.models import KpiSnapshot, RollupRun
+from commissions.models import BatchStatus, CommissionEntry, EntryStatus, PayoutBatch
+from mdf.models import ClaimStatus, MdfClaim
 from partners.models import PartnerType, Region
 from prm.periods import Period, quarter_of
 
@@ -225,15 +227,11 @@ def _ageing(queryset, *, amount: str, since: str = "created_at") -> list[dict]:
 
 def mdf_claim_queue() -> list[dict]:
     """MDF claims awaiting finance's decision (submitted), aged from their filing."""
-    from mdf.models import ClaimStatus, MdfClaim
-
     return _ageing(MdfClaim.objects.filter(status=ClaimStatus.SUBMITTED), amount="claimed_amount")
 
 
 def commission_queues() -> dict:
     """Commission entries pending approval and draft payout batches awaiting a second approval."""
-    from commissions.models import BatchStatus, CommissionEntry, EntryStatus, PayoutBatch
-
     return {
         "entries": _ageing(CommissionEntry.objects.filter(status=EntryStatus.PENDING), amount="amount"),
         "batches": _ageing(PayoutBatch.objects.filter(status=BatchStatus.DRAFT), amount="total"),

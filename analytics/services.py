@@ -15,14 +15,12 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
+from accounts import access
 from analytics import kpis
 from analytics.models import DirtyPartner, KpiSnapshot, RollupKind, RollupRun, RollupStatus
 from analytics.selectors import SNAPSHOT_VERSION_KEY, default_quarter, program_dashboard
 from prm.exceptions import DomainError
-from prm.guards import require_role
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +85,7 @@ def rebuild_kpis(*, partner_ids=None, run: RollupRun | None = None, today=None) 
     # Records left out for want of a rate are counted in the snapshots; finance is told which currencies.
     missing = kpis.missing_rates(horizon, ids)
     if missing:
-        from fx.services import report_missing_rates
+        from fx.services import report_missing_rates  # fx.services imports this module: a top-level import cycles
 
         report_missing_rates(missing, where="KPI rollup")
     if ids is None and connection.vendor == "postgresql":
@@ -163,14 +161,14 @@ def start_run(*, kind: str, user=None) -> RollupRun:
 
 def request_rollup(*, user) -> RollupRun:
     """A program admin asks for a full rebuild now: the run is queued and its progress can be followed."""
-    require_role(user, {Role.PROGRAM_ADMIN}, gettext_lazy("rebuild the KPI rollups"))
+    access.require(user, "analytics.rebuild_rollups")
     run = start_run(kind=RollupKind.FULL, user=user)
     transaction.on_commit(lambda: _enqueue(run.pk))
     return run
 
 
 def _enqueue(run_id: int) -> None:
-    from analytics.tasks import run_rollup
+    from analytics.tasks import run_rollup  # analytics.tasks imports this module
 
     run_rollup.delay(run_id)
 
@@ -215,7 +213,7 @@ def _queue_prompt_rollup() -> None:
     # The key outlives the countdown by a margin: if the task is lost or held up, a later mark queues another.
     if not cache.add(PROMPT_ROLLUP_KEY, timezone.now().isoformat(), timeout=delay + 60):
         return
-    from analytics.tasks import prompt_rollup
+    from analytics.tasks import prompt_rollup  # analytics.tasks imports this module
 
     try:
         prompt_rollup.apply_async(countdown=delay)

@@ -1,18 +1,20 @@
-"""Celery tasks of analytics: they only call services (DESIGN.md) and are idempotent."""
+"""Celery tasks of analytics: they only call services (docs/architecture.md) and are idempotent."""
 
 from celery import shared_task
+from django.conf import settings
+
+from analytics import alerts, services
+from analytics.models import RollupKind, RollupRun, RollupStatus
+from analytics.scorecards.scoring import compute_scorecards
+from analytics.services import RollupBusy
+from prm.exceptions import DomainError
 
 # --- KPI rollups -------------------------------------------------------------------------------------
 
 
 def _compute_scorecards(partner_ids=None) -> None:
-    """Scorecards read the quarterly snapshots: refresh them after a rollup, when that module is there."""
-    try:
-        from analytics import scorecards
-    except ImportError:
-        return
-    if hasattr(scorecards, "compute_scorecards"):
-        scorecards.compute_scorecards(periods=None, partner_ids=partner_ids)
+    """Scorecards read the quarterly snapshots: refresh them after a rollup."""
+    compute_scorecards(periods=None, partner_ids=partner_ids)
 
 
 def _redelivered(task) -> bool:
@@ -25,9 +27,6 @@ def nightly_rollup(self) -> int:
     """Full rebuild of every partner's snapshots (beat: nightly), then scorecards. Skipped while an
     on-demand full rebuild is queued or running (it does the same work), unless this is the redelivery of a
     run whose worker died: that run is resumed."""
-    from analytics import services
-    from analytics.models import RollupKind, RollupRun, RollupStatus
-    from prm.exceptions import DomainError
 
     resume = _redelivered(self)
     try:
@@ -42,7 +41,6 @@ def nightly_rollup(self) -> int:
 
 
 def _roll_up_dirty_partners() -> int:
-    from analytics import services
 
     run, partner_ids = services.run_incremental()
     if partner_ids:
@@ -55,7 +53,6 @@ def incremental_rollup() -> int:
     """Rebuild the partners marked dirty, then their scorecards (beat: every few minutes). The sweeper behind
     prompt_rollup: it takes marks whose prompt task could not be queued. While another rollup writes, it
     does nothing; the next beat or prompt rollup takes the marks."""
-    from analytics.services import RollupBusy
 
     try:
         return _roll_up_dirty_partners()
@@ -73,9 +70,6 @@ def prompt_rollup(self) -> int:
     """Rebuild the partners events marked dirty, a few seconds after the first mark (debounced, queued by
     analytics.services.schedule_prompt_rollup; docs/analytics.md: Freshness). Safe to run twice: a second run
     finds no marks. While another rollup writes, it tries again after the debounce delay."""
-    from django.conf import settings
-
-    from analytics.services import RollupBusy
 
     try:
         return _roll_up_dirty_partners()
@@ -87,7 +81,6 @@ def prompt_rollup(self) -> int:
 def run_rollup(self, run_id: int) -> int:
     """Run a queued on-demand rollup; a second delivery finds it claimed and does nothing, unless the
     first one's worker died (a redelivery): then the run it left `running` is resumed."""
-    from analytics import services
 
     done = services.execute_run(run_id=run_id, resume=_redelivered(self))
     if done is not None:
@@ -101,14 +94,11 @@ def run_rollup(self, run_id: int) -> int:
 @shared_task
 def recompute_scorecards(periods=None, partner_ids=None) -> int:
     """Recompute scorecards (default: the current and previous quarter, every partner)."""
-    from analytics.scorecards import compute_scorecards
-
     return compute_scorecards(periods=periods, partner_ids=partner_ids)
 
 
 @shared_task
 def evaluate_alerts() -> dict:
     """Open, keep or resolve partner alerts for every rule (beat: daily)."""
-    from analytics import alerts
 
     return alerts.evaluate_alerts()

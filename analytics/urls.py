@@ -2,20 +2,21 @@
 
 from django.urls import path  # noqa: F401
 
-from analytics import scorecard_views, views
+from analytics import views
+from analytics.scorecards import views as scorecard_views
 
 app_name = "analytics"
 
 urlpatterns = []
 
-# Program dashboard and KPI rollups (issue 9, part A).
+# Program dashboard and KPI rollups.
 urlpatterns += [
     path("analytics/", views.ProgramDashboardView.as_view(), name="program"),
     path("analytics/rollups/", views.RollupRequestView.as_view(), name="rollup_request"),
     path("analytics/rollups/<int:pk>/", views.RollupProgressView.as_view(), name="rollup_progress"),
 ]
 
-# Scorecards, the joint partner dashboard and alerts (issue 9, part B).
+# Scorecards, the joint partner dashboard and alerts.
 urlpatterns += [
     path("analytics/scorecards/", scorecard_views.ScorecardListView.as_view(), name="scorecards"),
     path("analytics/scorecards/rate/", scorecard_views.RatingGridView.as_view(), name="scorecard_rate"),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
-from accounts.models import Role
+from accounts import access
 from analytics import selectors, services
 from analytics.forms import ProgramFilterForm
 from analytics.models import RollupRun
@@ -17,8 +17,19 @@ from fx import selectors as fx_selectors
 from prm.views import RoleRequiredMixin, csv_response, run_service
 from sla.selectors import program_panel as sla_program_panel
 
-# DESIGN.md: /analytics/ is for internal users; finance follows MDF utilisation and commissions paid and owed here.
-DASHBOARD_ROLES = {Role.CHANNEL_MANAGER, Role.FINANCE, Role.PROGRAM_ADMIN}
+# /analytics/ is for internal users; finance follows MDF utilisation and commissions paid and owed here.
+
+
+class PermissionRequiredMixin(RoleRequiredMixin):
+    """Logged in (the login page otherwise) and holding the named `permission` (403 with its refusal otherwise)."""
+
+    permission = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access.can(request.user, self.permission):
+            raise access.get(self.permission).refuse()
+        return super().dispatch(request, *args, **kwargs)
+
 
 # Columns of every exported table: (header, key); money and counts as stored, rates as fractions.
 KPI_COLUMNS = [
@@ -145,10 +156,10 @@ def charts(data: dict) -> dict:
     }
 
 
-class ProgramDashboardView(RoleRequiredMixin, View):
+class ProgramDashboardView(PermissionRequiredMixin, View):
     """/analytics/: the program's KPIs for a quarter and the 8 quarters ending there, from snapshots."""
 
-    allowed_roles = DASHBOARD_ROLES
+    permission = "analytics.view_program"
 
     def get(self, request):
         form = ProgramFilterForm(request.GET or None, user=request.user)
@@ -173,18 +184,18 @@ class ProgramDashboardView(RoleRequiredMixin, View):
             ],
             "querystring": query.urlencode(),
             "tables": TABLES,
-            "sla": sla_program_panel(request.user),  # issue 12: the vendor's own service levels
-            # issue 12 (fx): the rates other currencies were converted at in the period, from finance's table.
+            "sla": sla_program_panel(request.user),  # the vendor's own service levels
+            # The rates other currencies were converted at in the period, from finance's table.
             "fx_rates": fx_selectors.rates_during(data["period"].start, data["period"].end),
         }
         bad_input = form.is_bound and not form.is_valid()  # the page shows the message beside the field
         return render(request, "analytics/program.html", context, status=400 if bad_input else 200)
 
 
-class RollupRequestView(RoleRequiredMixin, View):
+class RollupRequestView(PermissionRequiredMixin, View):
     """POST: a program admin queues a full rebuild; the page then polls its progress."""
 
-    allowed_roles = {Role.PROGRAM_ADMIN}
+    permission = "analytics.rebuild_rollups"
 
     def post(self, request):
         ok, run = run_service(request, services.request_rollup, user=request.user)
@@ -194,10 +205,10 @@ class RollupRequestView(RoleRequiredMixin, View):
         return redirect("analytics:program")
 
 
-class RollupProgressView(RoleRequiredMixin, View):
+class RollupProgressView(PermissionRequiredMixin, View):
     """GET: the run's status (htmx polls it every second while it is queued or running)."""
 
-    allowed_roles = DASHBOARD_ROLES
+    permission = "analytics.view_program"
     tenancy_model = RollupRun  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def get(self, request, pk):

@@ -245,3 +245,17 @@ def won_unconverted(user, *, partner_id: int, start: date, end: date) -> list[di
         partner_id=partner_id, status=DealStatus.WON, close_date__gte=start, close_date__lt=end
     )
     return unconverted(deals, "amount", "close_date")
+
+
+def stage_counts(user, partner_id: int) -> list[tuple[str, int]]:
+    """The partner's registrations per status as (label, count), in status order, drafts left out (one query)."""
+    labels = dict(DealStatus.choices)
+    counts = dict(
+        DealRegistration.objects.visible_to(user)
+        .filter(partner_id=partner_id)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return [(labels[status], counts.get(status, 0)) for status in DealStatus.values if status != DealStatus.DRAFT]

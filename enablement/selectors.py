@@ -212,3 +212,18 @@ def home_panel(user) -> dict:
     upcoming = next((p for p in paths if p["next_step"] is not None), None)
     held = list(Certificate.objects.filter(user=user).select_related("certification").order_by("expires_at")[:3])
     return {"in_progress": in_progress, "path": upcoming, "held": held}
+
+
+def certificates_expiring(user, partner_id: int, *, days: int = 30, limit: int = 10) -> tuple[dict, list]:
+    """The partner's valid certificates: {"valid": n, "expiring": n within `days`} and the first `limit`
+    of those expiring, soonest first (two queries)."""
+    now = timezone.now()
+    soon = now + timedelta(days=days)
+    valid = Certificate.objects.visible_to(user).filter(
+        partner_id=partner_id, status=CertificateStatus.VALID, expires_at__gt=now
+    )
+    counts = valid.aggregate(valid=Count("id"), expiring=Count("id", filter=Q(expires_at__lte=soon)))
+    expiring = list(
+        valid.filter(expires_at__lte=soon).select_related("user", "certification").order_by("expires_at")[:limit]
+    )
+    return counts, expiring

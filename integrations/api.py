@@ -9,8 +9,8 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
-from accounts.permissions import role_permission
+from accounts import access
+from accounts.permissions import IsPortalUser
 from integrations import services
 from integrations.models import (
     DeliveryStatus,
@@ -22,7 +22,8 @@ from integrations.models import (
 from prm.api import IsoDateTimeFilter
 from prm.tenancy import get_visible_or_404
 
-IsProgramAdmin = role_permission(Role.PROGRAM_ADMIN)
+ManagesWebhooks = [IsPortalUser, access.PermissionRequired("integrations.manage_webhooks", object_level=False)]
+RedeliversWebhooks = [IsPortalUser, access.PermissionRequired("integrations.redeliver_webhooks", object_level=False)]
 
 SIGNING = (
     "Each delivery is a POST of the JSON `{id, event, created_at, data}` signed as Standard Webhooks "
@@ -146,7 +147,7 @@ class WebhookViewSet(
     __doc__ = "Program admins subscribe URLs to public events. " + SIGNING
 
     serializer_class = WebhookSerializer
-    permission_classes = [IsProgramAdmin]
+    permission_classes = ManagesWebhooks
     filterset_class = WebhookApiFilter
     lookup_value_regex = r"\d+"
 
@@ -219,7 +220,10 @@ class WebhookViewSet(
 class RedeliverView(APIView):
     """Send a delivery's body again, as a new delivery (202; its outcome shows in the delivery log)."""
 
-    permission_classes = [IsProgramAdmin]
+    permission_classes = [
+        IsPortalUser,
+        access.PermissionRequired("integrations.redeliver_webhooks", object_level=False),
+    ]
     tenancy_model = WebhookDelivery  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     @extend_schema(
@@ -240,7 +244,7 @@ class RedeliverView(APIView):
 class DeliveryAttemptsView(ListAPIView):
     """Every attempt of one delivery, first to last: status code, duration and error of each try."""
 
-    permission_classes = [IsProgramAdmin]
+    permission_classes = ManagesWebhooks
     tenancy_model = WebhookDelivery  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     serializer_class = WebhookDeliveryAttemptSerializer
     filter_backends = []

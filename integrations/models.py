@@ -1,4 +1,4 @@
-"""Webhook subscriptions and deliveries (issue 10; docs/api.md: Webhooks).
+"""Webhook subscriptions and deliveries (docs/webhooks.md; docs/api.md: Webhooks).
 
 Aggregate roots:
 - WebhookSubscription (active <-> paused): a program admin's URL listening to some public events, with
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import Role
+from accounts import access
 
 
 class SubscriptionStatus(models.TextChoices):
@@ -41,11 +41,7 @@ OUTSTANDING = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
 class ProgramAdminQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Webhooks are program configuration: program admins see all of them, everyone else none."""
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.role != Role.PROGRAM_ADMIN:
-            return self.none()
-        return self
+        return self if access.is_program_admin(user) else self.none()
 
 
 class WebhookSubscription(models.Model):

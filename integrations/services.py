@@ -7,35 +7,24 @@ paused with a notification to the program admins. docs/webhooks.md is the receiv
 """
 
 import base64
-import binascii
-import hashlib
-import hmac
-import ipaddress
 import json
 import logging
 import random
-import re
 import secrets
-import socket
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import requests
-import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-from accounts.models import Role
+from accounts import access
+from integrations.destinations import PinnedAdapter, UnsafeDestination, resolve_destination, validate_webhook_url
 from integrations.models import (
     OUTSTANDING,
     DeliveryStatus,
@@ -44,10 +33,10 @@ from integrations.models import (
     WebhookDeliveryAttempt,
     WebhookSubscription,
 )
+from integrations.signing import SECRET_PREFIX, delivery_headers
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import TransitionNotAllowed
-from prm.guards import require_role
 
 log = logging.getLogger(__name__)
 
@@ -66,17 +55,11 @@ WEBHOOK_EVENTS = (
     "mdf.claim.approved",
     "commission.payout.paid",
 )
-SIGNATURE_HEADER = "X-PRM-Signature"  # legacy: HMAC of the body only, no timestamp (docs/webhooks.md)
-SECRET_PREFIX = "whsec_"  # noqa: S105 - the Standard Webhooks prefix, not a secret
 RESPONSE_EXCERPT_BYTES = 2048
 MIN_SECRET_LENGTH = 16
 
 
 # --- settings with their defaults ------------------------------------------------------------------
-
-
-def allow_private_urls() -> bool:
-    return bool(getattr(settings, "WEBHOOKS_ALLOW_PRIVATE_URLS", settings.DEBUG))
 
 
 def pause_after() -> timedelta:
@@ -95,172 +78,6 @@ def retry_delay(attempt: int) -> timedelta:
     return timedelta(seconds=min(seconds * random.uniform(0.8, 1.2), cap))  # noqa: S311 - jitter, not crypto
 
 
-# --- URL and destination checks (SSRF) --------------------------------------------------------------
-
-
-# IPv6 ranges that carry an IPv4 address in their last 32 bits: a gateway may forward them to that IPv4
-# address, so the embedded address is checked too (docs/webhooks.md: Security notes).
-_EMBEDDING_IPV4 = (
-    ipaddress.ip_network("64:ff9b::/96"),  # NAT64, well-known prefix
-    ipaddress.ip_network("64:ff9b:1::/48"),  # NAT64, local use
-    ipaddress.ip_network("::ffff:0:0:0/96"),  # IPv4-translated (SIIT)
-    ipaddress.ip_network("::/96"),  # IPv4-compatible (deprecated)
-)
-# Forms inet_aton takes as an IPv4 address though ipaddress does not: 127.1, 0x7f.0.0.1, 2130706433, 0177.0.0.1.
-_LEGACY_IPV4 = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$", re.IGNORECASE)
-
-
-def _parse_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    """An IP literal in any form a resolver or socket would take; ValueError for a name."""
-    text = text.strip("[]").split("%", 1)[0]
-    try:
-        return ipaddress.ip_address(text)
-    except ValueError:
-        if _LEGACY_IPV4.match(text):
-            try:
-                return ipaddress.IPv4Address(socket.inet_aton(text))
-            except OSError:
-                pass
-        raise
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
-    found = []
-    if ip.sixtofour is not None:
-        found.append(ip.sixtofour)
-    if ip.teredo is not None:
-        found.extend(ip.teredo)
-    if any(ip in network for network in _EMBEDDING_IPV4):
-        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
-    return found
-
-
-def _is_global(ip) -> bool:
-    return ip.is_global and not ip.is_multicast
-
-
-def _is_public_address(address: str) -> bool:
-    """A global unicast address; an IPv6 address carrying an IPv4 one only if that one is global too (an
-    IPv4-mapped address is judged as the IPv4 address it is)."""
-    ip = _parse_address(address)
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return _is_global(ip.ipv4_mapped)
-        if not all(_is_global(inner) for inner in _embedded_ipv4(ip)):
-            return False
-    return _is_global(ip)
-
-
-def validate_webhook_url(url: str) -> str:
-    """http(s), a host, no credentials; a loopback or private host only when private URLs are allowed."""
-    url = (url or "").strip()
-    if not url:
-        raise ValidationError({"url": _("Enter the URL that should receive the events.")})
-    if len(url) > 2000:
-        raise ValidationError({"url": _("Use at most 2000 characters.")})
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
-    except ValueError:
-        raise ValidationError({"url": _("Enter a valid URL.")}) from None
-    if parts.scheme not in ("http", "https"):
-        raise ValidationError({"url": _("Use an https:// (or http://) URL.")})
-    if not parts.hostname:
-        raise ValidationError({"url": _("The URL needs a host name.")})
-    if parts.username or parts.password:
-        raise ValidationError({"url": _("Leave credentials out of the URL; deliveries are signed instead.")})
-    if any(ch.isspace() for ch in url):
-        raise ValidationError({"url": _("Enter a valid URL.")})
-    host = parts.hostname.rstrip(".").lower()
-    if not allow_private_urls():
-        if host == "localhost" or host.endswith(".localhost"):
-            raise ValidationError({"url": _("Loopback addresses are allowed only in development (DEBUG).")})
-        try:
-            public = _is_public_address(host)
-        except ValueError:
-            public = True  # a name: its addresses are checked each time a delivery is sent
-        if not public:
-            raise ValidationError({"url": _("Loopback and private network addresses are allowed only in development.")})
-    return url
-
-
-class UnsafeDestination(Exception):
-    """The URL's host resolves to an address deliveries may not reach."""
-
-
-def resolve_destination(url: str) -> str:
-    """Resolve the URL's host once, at delivery time, and return the address to connect to.
-
-    Every address the name has must be public (unless private URLs are allowed): a name may have changed
-    since it was subscribed. The connection then goes to this address and no other (PinnedAdapter), so a
-    second lookup answering differently (DNS rebinding) cannot redirect it.
-    """
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError) as error:
-        raise UnsafeDestination(f"could not resolve {parts.hostname}: {error}") from error
-    addresses = [info[4][0] for info in infos if info[0] in (socket.AF_INET, socket.AF_INET6)]
-    if not addresses:
-        raise UnsafeDestination(f"could not resolve {parts.hostname}: no IPv4 or IPv6 address")
-    if not allow_private_urls():
-        for address in addresses:
-            if not _is_public_address(address):
-                raise UnsafeDestination(f"{parts.hostname} resolves to a private address ({address}); not sent")
-    return addresses[0]
-
-
-def _pinned_connection(base):
-    """A urllib3 connection class that opens its socket to `pinned_address` instead of resolving the host
-    again; the Host header, TLS SNI and certificate check still use the URL's host name."""
-
-    class Pinned(base):
-        pinned_address: str = ""
-
-        def _new_conn(self):
-            try:
-                sock = urllib3.util.connection.create_connection(
-                    (self.pinned_address, self.port),
-                    self.timeout,
-                    source_address=self.source_address,
-                    socket_options=self.socket_options,
-                )
-            except TimeoutError as error:
-                raise ConnectTimeoutError(
-                    self, f"Connection to {self.host} ({self.pinned_address}) timed out."
-                ) from error
-            except OSError as error:
-                raise NewConnectionError(self, f"Failed to establish a new connection: {error}") from error
-            return sock
-
-    Pinned.__name__ = f"Pinned{base.__name__}"
-    return Pinned
-
-
-class PinnedAdapter(HTTPAdapter):
-    """A requests adapter whose connections all go to one checked address (see resolve_destination)."""
-
-    def __init__(self, address: str):
-        self.address = address
-        super().__init__(max_retries=0)
-
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
-        classes = {}
-        for scheme, pool_class, connection_class in (
-            ("http", HTTPConnectionPool, HTTPConnection),
-            ("https", HTTPSConnectionPool, HTTPSConnection),
-        ):
-            connection = _pinned_connection(connection_class)
-            connection.pinned_address = self.address
-            classes[scheme] = type(f"Pinned{pool_class.__name__}", (pool_class,), {"ConnectionCls": connection})
-        self.poolmanager.pool_classes_by_scheme = classes
-
-    def proxy_manager_for(self, proxy, **proxy_kwargs):
-        raise requests.exceptions.InvalidProxyURL("webhook deliveries do not use proxies")
-
-
 # --- subscriptions --------------------------------------------------------------------------------
 
 
@@ -274,14 +91,10 @@ def validate_events(events) -> list[str]:
     return [name for name in WEBHOOK_EVENTS if name in names]
 
 
-def _require_program_admin(user, what: str) -> None:
-    require_role(user, {Role.PROGRAM_ADMIN}, what)
-
-
 def create_subscription(*, user, url: str, events, secret: str = "", description: str = ""):
     """Subscribe `url` to `events`. Returns (subscription, secret); a blank secret is generated, and the
     secret is shown to the caller this once."""
-    _require_program_admin(user, _("manage webhooks"))
+    access.require(user, "integrations.manage_webhooks")
     errors = {}
     try:
         url = validate_webhook_url(url)
@@ -315,7 +128,7 @@ def generate_secret() -> str:
 
 
 def delete_subscription(*, user, subscription: WebhookSubscription) -> None:
-    _require_program_admin(user, _("manage webhooks"))
+    access.require(user, "integrations.manage_webhooks")
     with transaction.atomic():
         record_audit(actor=user, obj=subscription, action="webhook_deleted", from_state=subscription.status)
         subscription.delete()
@@ -323,7 +136,7 @@ def delete_subscription(*, user, subscription: WebhookSubscription) -> None:
 
 def pause_subscription(*, user, subscription: WebhookSubscription) -> WebhookSubscription:
     """Stop sending; deliveries still waiting are abandoned (they can be redelivered by hand)."""
-    _require_program_admin(user, _("manage webhooks"))
+    access.require(user, "integrations.manage_webhooks")
     with transaction.atomic():
         if not _pause(subscription, now=timezone.now()):
             raise TransitionNotAllowed(_("This webhook is already paused."), code="webhook_paused")
@@ -333,7 +146,7 @@ def pause_subscription(*, user, subscription: WebhookSubscription) -> WebhookSub
 
 
 def resume_subscription(*, user, subscription: WebhookSubscription) -> WebhookSubscription:
-    _require_program_admin(user, _("manage webhooks"))
+    access.require(user, "integrations.manage_webhooks")
     with transaction.atomic():
         resumed = WebhookSubscription.objects.filter(pk=subscription.pk, status=SubscriptionStatus.PAUSED).update(
             status=SubscriptionStatus.ACTIVE, paused_at=None, failing_since=None
@@ -406,7 +219,7 @@ def fan_out_event(*, event) -> list[WebhookDelivery]:
 
 def redeliver(*, user, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a delivery's body again as a new delivery row (the log keeps the original as it was)."""
-    _require_program_admin(user, _("redeliver webhooks"))
+    access.require(user, "integrations.redeliver_webhooks")
     with transaction.atomic():
         subscription = WebhookSubscription.objects.select_for_update().get(pk=delivery.subscription_id)
         if subscription.status != SubscriptionStatus.ACTIVE:
@@ -425,7 +238,7 @@ def redeliver(*, user, delivery: WebhookDelivery) -> WebhookDelivery:
 
 
 def enqueue_delivery(delivery_id: int, countdown: float | None = None) -> None:
-    from integrations.tasks import deliver
+    from integrations.tasks import deliver  # integrations.tasks imports this module
 
     try:
         if countdown:
@@ -452,54 +265,6 @@ class SendResult:
     duration_ms: int | None = None
     excerpt: str = ""
     error: str = ""
-
-
-def sign(secret: str, body: bytes) -> str:
-    """The legacy `X-PRM-Signature`: HMAC-SHA256 of the body alone (no timestamp, so it can be replayed)."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def signing_key(secret: str) -> bytes:
-    """The Standard Webhooks HMAC key of a secret: the base64 after `whsec_` decoded (what the
-    standardwebhooks libraries do with such a secret); any other secret, e.g. one a program admin chose,
-    is used as its UTF-8 bytes (docs/webhooks.md: Verifying the signature)."""
-    if secret.startswith(SECRET_PREFIX):
-        encoded = secret[len(SECRET_PREFIX) :]
-        try:
-            key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
-        except (binascii.Error, ValueError):
-            key = b""
-        if key:
-            return key
-    return secret.encode()
-
-
-def webhook_id(delivery: WebhookDelivery) -> str:
-    """`webhook-id`: the same for every retry and redelivery of one event to one subscription, so a
-    receiver can ignore repeats."""
-    return f"msg_{delivery.redelivery_of_id or delivery.pk}"
-
-
-def standard_signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
-    """`webhook-signature` (Standard Webhooks v1): base64 HMAC-SHA256 of `{id}.{timestamp}.{body}`."""
-    signed = f"{message_id}.{timestamp}.".encode() + body
-    digest = hmac.new(signing_key(secret), signed, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode()
-
-
-def delivery_headers(subscription: WebhookSubscription, delivery: WebhookDelivery, *, timestamp: int) -> dict:
-    body = delivery.body.encode()
-    message_id = webhook_id(delivery)
-    return {
-        "Content-Type": "application/json",
-        "User-Agent": f"{settings.PORTAL_NAME.replace(' ', '')}-Webhooks/1.0",
-        "webhook-id": message_id,
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": standard_signature(subscription.secret, message_id, timestamp, body),
-        "X-PRM-Event": delivery.event_name,
-        "X-PRM-Delivery": str(delivery.pk),
-        SIGNATURE_HEADER: sign(subscription.secret, body),
-    }
 
 
 def _post(subscription: WebhookSubscription, delivery: WebhookDelivery) -> SendResult:

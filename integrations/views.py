@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.models import Role
+from accounts import access
 from integrations import services
 from integrations.forms import WebhookForm
 from integrations.models import (
@@ -23,7 +23,18 @@ from prm import inputs
 from prm.tenancy import get_visible_or_404
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
 
-PROGRAM_ADMIN = {Role.PROGRAM_ADMIN}
+MANAGE = "integrations.manage_webhooks"
+
+
+class WebhookPagesMixin(RoleRequiredMixin):
+    """Logged in (the login page otherwise) and holding `permission` (403 with its refusal otherwise)."""
+
+    permission = MANAGE
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access.can(request.user, self.permission):
+            raise access.get(self.permission).refuse()
+        return super().dispatch(request, *args, **kwargs)
 
 
 class WebhookFilter(django_filters.FilterSet):
@@ -35,8 +46,7 @@ class WebhookFilter(django_filters.FilterSet):
         fields = ["status", "url"]
 
 
-class WebhookListView(FilteredListView):
-    allowed_roles = PROGRAM_ADMIN
+class WebhookListView(WebhookPagesMixin, FilteredListView):
     template_name = "integrations/webhook_list.html"
     filterset_class = WebhookFilter
     export_filename = "webhooks.csv"
@@ -86,8 +96,7 @@ class DeliveryFilter(django_filters.FilterSet):
         fields = ["status", "event", "since", "until"]
 
 
-class WebhookDetailView(FilteredListView):
-    allowed_roles = PROGRAM_ADMIN
+class WebhookDetailView(WebhookPagesMixin, FilteredListView):
     tenancy_model = WebhookSubscription  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     template_name = "integrations/webhook_detail.html"
     filterset_class = DeliveryFilter
@@ -110,7 +119,7 @@ class WebhookDetailView(FilteredListView):
     ]
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.role in PROGRAM_ADMIN:
+        if access.can(request.user, MANAGE):
             self.subscription = get_visible_or_404(WebhookSubscription, request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -128,10 +137,9 @@ class WebhookDetailView(FilteredListView):
         return context
 
 
-class WebhookActionView(RoleRequiredMixin, View):
+class WebhookActionView(WebhookPagesMixin, View):
     """POST pause / resume / delete of one subscription."""
 
-    allowed_roles = PROGRAM_ADMIN
     tenancy_model = WebhookSubscription  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     http_method_names = ["post"]
 
@@ -168,8 +176,8 @@ class WebhookActionView(RoleRequiredMixin, View):
         return redirect(subscription)
 
 
-class RedeliverView(RoleRequiredMixin, View):
-    allowed_roles = PROGRAM_ADMIN
+class RedeliverView(WebhookPagesMixin, View):
+    permission = "integrations.redeliver_webhooks"
     tenancy_model = WebhookDelivery  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     http_method_names = ["post"]
 

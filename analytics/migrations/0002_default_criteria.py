@@ -1,4 +1,4 @@
-"""The twelve scorecard criteria of DESIGN.md and the default alert rules (editable data, not code)."""
+"""The twelve scorecard criteria (docs/analytics.md) and the default alert rules (editable data, not code)."""
 
 from django.db import migrations
 

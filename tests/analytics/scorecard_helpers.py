@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from analytics.models import KpiSnapshot, PeriodKind, ScorecardCriterion, ScorecardRating
-from analytics.scorecards import quarter
+from analytics.scorecards.scoring import quarter
 
 
 def snapshot(partner, period: str, **values) -> KpiSnapshot:

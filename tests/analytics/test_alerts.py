@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from analytics import alerts
 from analytics.models import Alert, AlertKind, AlertRule, Scorecard
-from analytics.scorecards import current_quarter, previous_quarter
+from analytics.scorecards.scoring import current_quarter, previous_quarter
 from deals.models import Lead, LeadStatus
 from enablement.models import Certificate
 from prm.models import AuditEntry, Notification

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from analytics import selectors
 from analytics.models import KpiSnapshot, Scorecard, ScorecardCriterion
-from analytics.scorecards import compute_scorecards, current_quarter, previous_quarter
+from analytics.scorecards.scoring import compute_scorecards, current_quarter, previous_quarter
 from analytics.services import rebuild_kpis
 from deals.models import DealReason, DealStatus, Lead, LeadStatus
 from enablement.models import Certificate, CertificationKind

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from analytics.scorecards import compute_scorecards, current_quarter, quarters_ending
+from analytics.scorecards.scoring import compute_scorecards, current_quarter, quarters_ending
 from commissions.models import CommissionEntry
 from deals.models import DealStatus
 from enablement.models import Certificate

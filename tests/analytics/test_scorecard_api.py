@@ -3,7 +3,7 @@
 import pytest
 
 from analytics.models import Scorecard, ScorecardCriterion
-from analytics.scorecards import current_quarter
+from analytics.scorecards.scoring import current_quarter
 from tests.analytics.scorecard_helpers import HAND_KPIS, HAND_RATINGS, HAND_TOTAL, rate, snapshot
 
 pytestmark = pytest.mark.django_db

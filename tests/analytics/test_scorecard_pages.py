@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.models import Alert, AlertKind, AlertRule, Scorecard, ScorecardCriterion, ScorecardRating
-from analytics.scorecards import compute_scorecards, current_quarter, previous_quarter, quarter
+from analytics.scorecards.scoring import compute_scorecards, current_quarter, previous_quarter, quarter
 from prm.periods import quarter_of
 from tests.analytics.scorecard_helpers import HAND_KPIS, HAND_RATINGS, HAND_TOTAL, rate, snapshot
 from tests.factories import InternalUserFactory, PartnerFactory

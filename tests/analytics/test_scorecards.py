@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from analytics import scorecard_services
 from analytics.models import Scorecard, ScorecardCriterion
-from analytics.scorecards import compute_scorecards, current_quarter, default_periods, previous_quarter
+from analytics.scorecards import services as scorecard_services
+from analytics.scorecards.scoring import compute_scorecards, current_quarter, default_periods, previous_quarter
 from partners import tier_engine
 from prm.models import AuditEntry
 from tests.analytics.scorecard_helpers import HAND_KPIS, HAND_RATINGS, HAND_TOTAL, rate, snapshot

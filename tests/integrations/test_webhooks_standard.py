@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from integrations import services
+from integrations import destinations, services, signing
 from integrations.events import fan_out_webhooks
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookDeliveryAttempt
 from integrations.tasks import retry_due_deliveries
@@ -53,7 +53,7 @@ def test_a_generated_secret_verifies_with_the_standardwebhooks_library(
     assert abs(int(request.headers["webhook-timestamp"]) - time.time()) < 60
     assert request.headers["webhook-signature"].startswith("v1,")
     # The legacy header is still sent, unchanged, for receivers written against it.
-    assert request.headers["X-PRM-Signature"] == services.sign(secret, request.body)
+    assert request.headers["X-PRM-Signature"] == signing.sign(secret, request.body)
 
 
 def test_a_secret_chosen_by_the_admin_verifies_as_its_utf8_bytes(
@@ -88,9 +88,9 @@ def test_a_delivery_signed_ten_minutes_ago_is_refused_as_a_replay(program_admin)
     delivery = WebhookDelivery.objects.create(subscription=subscription, event_name="deal.won", body='{"id":1}')
     now = int(time.time())
     # ... and the original headers, kept as they were, are refused once they are older than the tolerance.
-    fresh = services.delivery_headers(subscription, delivery, timestamp=now)
+    fresh = signing.delivery_headers(subscription, delivery, timestamp=now)
     assert Webhook(secret).verify(delivery.body, fresh) == {"id": 1}
-    old = services.delivery_headers(subscription, delivery, timestamp=now - 600)
+    old = signing.delivery_headers(subscription, delivery, timestamp=now - 600)
     with pytest.raises(WebhookVerificationError, match="too old"):
         Webhook(secret).verify(delivery.body, old)
 
@@ -115,9 +115,9 @@ def test_retries_and_redeliveries_keep_the_webhook_id_with_a_new_timestamp_and_s
 
 
 def test_a_secret_that_is_whsec_but_not_base64_is_used_as_its_bytes():
-    assert services.signing_key("whsec_" + base64.b64encode(b"k" * 24).decode()) == b"k" * 24
-    assert services.signing_key("whsec_not-base64_at_all!") == b"whsec_not-base64_at_all!"
-    assert services.signing_key("plain-secret-of-length") == b"plain-secret-of-length"
+    assert signing.signing_key("whsec_" + base64.b64encode(b"k" * 24).decode()) == b"k" * 24
+    assert signing.signing_key("whsec_not-base64_at_all!") == b"whsec_not-base64_at_all!"
+    assert signing.signing_key("plain-secret-of-length") == b"plain-secret-of-length"
 
 
 # --- the attempt log -----------------------------------------------------------------------------------
@@ -287,8 +287,8 @@ def test_the_connection_goes_to_the_address_that_was_checked(
     subscription, _ = services.create_subscription(user=program_admin, url=url, events=["deal.won"])
     # For this test, 127.0.0.1 (the receiver) counts as the public address; 127.0.0.2 is the rebound one,
     # which nothing listens on.
-    real_check = services._is_public_address
-    monkeypatch.setattr(services, "_is_public_address", lambda a: a == "127.0.0.1" or real_check(a))
+    real_check = destinations._is_public_address
+    monkeypatch.setattr(destinations, "_is_public_address", lambda a: a == "127.0.0.1" or real_check(a))
     dns = FakeDns(monkeypatch, "rebind.example.test", "127.0.0.1", "127.0.0.2")
     with django_capture_on_commit_callbacks(execute=True):
         fan_out_webhooks(an_event())
@@ -299,7 +299,7 @@ def test_the_connection_goes_to_the_address_that_was_checked(
 
 
 def test_https_connections_keep_the_host_name_for_sni_and_the_certificate_check():
-    adapter = services.PinnedAdapter("203.0.113.7")
+    adapter = destinations.PinnedAdapter("203.0.113.7")
     pool = adapter.poolmanager.connection_from_url("https://hooks.example.com:8443/prm")
     connection = pool._new_conn()  # not connected yet: urllib3 connects on the first request
     assert connection.host == "hooks.example.com" and connection.pinned_address == "203.0.113.7"

@@ -10,13 +10,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import INTERNAL_ROLES, Role
-from accounts.permissions import role_permission
-from analytics.api import partner_param, requested_partner
+from analytics.api import KpiReaders, partner_query
 from analytics.models import Scorecard, ScorecardCriterion
-from analytics.scorecards import compute_scorecards, quarter
-
-ScorecardReaders = role_permission(Role.PARTNER_ADMIN, *INTERNAL_ROLES)
+from analytics.scorecards.scoring import compute_scorecards, quarter
 
 
 class ScorecardCriterionSerializer(serializers.Serializer):
@@ -43,7 +39,7 @@ class ScorecardSerializer(serializers.Serializer):
 
 
 class ScorecardView(APIView):
-    permission_classes = [ScorecardReaders]
+    permission_classes = KpiReaders
     serializer_class = ScorecardSerializer
 
     @extend_schema(
@@ -64,15 +60,8 @@ class ScorecardView(APIView):
         },
     )
     def get(self, request):
-        errors = {}
-        try:
-            period = quarter(request.query_params.get("period", "")).key
-        except ValueError as error:
-            errors["period"] = [str(error)]
-        partner_id = partner_param(request, errors)
-        if errors:
-            raise serializers.ValidationError(errors)
-        partner = requested_partner(request, partner_id)
+        partner, period = partner_query(request, quarter)
+        period = period.key
         card = Scorecard.objects.filter(partner=partner, period=period).first()
         if card is None:
             compute_scorecards(periods=[period], partner_ids=[partner.pk])

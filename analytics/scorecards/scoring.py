@@ -1,4 +1,4 @@
-"""Partner scorecards (DESIGN.md: Analytics): twelve weighted criteria turned into one 0-100 score.
+"""Partner scorecards (docs/analytics.md): twelve weighted criteria turned into one 0-100 score.
 
 Measured criteria read the partner's quarterly KpiSnapshot and score min(100, value / target * 100);
 rated ones turn the channel manager's 1-5 rating into 0, 25, 50, 75 or 100. A criterion not rated in

@@ -4,19 +4,23 @@ Every function here runs a fixed number of queries whatever the number of partne
 pages that call them stay bounded (tests assert it with django_assert_max_num_queries).
 """
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.models import Role
+from accounts import access
 from analytics.models import Alert, CriterionSource, KpiSnapshot, PeriodKind, Scorecard, ScorecardCriterion
 from analytics.models import ScorecardRating as Rating
-from analytics.scorecards import current_quarter, previous_quarter, quarters_ending
-from partners.models import Partner
+from analytics.scorecards.scoring import current_quarter, previous_quarter, quarters_ending
+from commissions import selectors as commission_selectors
+from deals import selectors as deal_selectors
+from enablement import selectors as enablement_selectors
+from mdf import selectors as mdf_selectors
+from mdf.selectors import ZERO
+from partners import selectors as partner_selectors
+from partners.models import JointBusinessPlan, Partner, PlanCheckIn
 
 TREND_QUARTERS = 8
 BUCKETS = [(0, 10), (10, 20), (20, 30), (30, 40), (40, 50), (50, 60), (60, 70), (70, 80), (80, 90), (90, 101)]
@@ -101,7 +105,7 @@ def partner_scorecard(partner: Partner, period_key: str) -> dict:
 def rating_book(user):
     """Partners the user rates: a channel manager's own book; program admins: every partner."""
     partners = Partner.objects.visible_to(user).select_related("tier").order_by("name", "pk")
-    if user.role == Role.CHANNEL_MANAGER:
+    if not access.can(user, "analytics.rate_any_partner"):
         partners = partners.managed_by(user)
     return partners
 
@@ -128,164 +132,120 @@ def _float(value) -> float:
     return float(value) if value is not None else 0.0
 
 
-def joint_dashboard(user, partner: Partner) -> dict:
-    """Everything the joint dashboard shows, read from snapshots and a handful of grouped queries."""
-    from commissions import selectors as commission_selectors
-    from deals import selectors as deal_selectors
-    from deals.models import DealRegistration, DealStatus
-    from enablement.models import Certificate, CertificateStatus
-    from mdf import selectors as mdf_selectors
-    from mdf.selectors import ZERO
-    from partners import selectors as partner_selectors
-    from partners.models import JointBusinessPlan, PlanCheckIn
+def _series(snapshots: dict, labels: list[str], field: str, percent: bool = False) -> list[float]:
+    values = [_float(getattr(snapshots[key], field)) if key in snapshots else None for key in labels]
+    return [0.0 if v is None else round(v * 100, 1) if percent else v for v in values]
 
-    now = timezone.now()
+
+def _snapshot_charts(snapshots: dict, labels: list[str]) -> dict:
+    """Bookings, registered deals and win rate of the quarters `labels`, from the quarterly snapshots."""
+
+    def chart(*datasets):
+        return {"labels": labels, "datasets": [{"label": label, "data": data} for label, data in datasets]}
+
+    return {
+        "bookings_chart": chart(
+            (gettext("Sourced"), _series(snapshots, labels, "sourced_bookings")),
+            (gettext("Influenced"), _series(snapshots, labels, "influenced_bookings")),
+        ),
+        "deals_chart": chart((gettext("Registered deals"), _series(snapshots, labels, "registered_deals"))),
+        "win_chart": chart((gettext("Win rate %"), _series(snapshots, labels, "win_rate", percent=True))),
+    }
+
+
+def _business_plan(user, partner: Partner, period_key: str):
+    """The partner's joint business plan of the quarter with its check-ins that counted co-marketing."""
+    done = PlanCheckIn.objects.filter(co_marketing_activities_done__isnull=False).order_by("-created_at", "-id")
+    return (
+        JointBusinessPlan.objects.visible_to(user)
+        .filter(partner=partner, period=period_key)
+        .prefetch_related(Prefetch("check_ins", queryset=done))
+        .first()
+    )
+
+
+def _plan_targets(plan, snapshot) -> list[dict]:
+    """The plan's targets against the quarter's actuals (snapshot figures; co-marketing from the last check-in)."""
+    if plan is None:
+        return []
+    done = plan.check_ins.all()
+
+    def actual(field, none):
+        return getattr(snapshot, field) if snapshot else none
+
+    rows = [
+        (gettext("Sourced bookings"), plan.sourced_bookings_target, actual("sourced_bookings", ZERO), True),
+        (gettext("Registered deals"), plan.registered_deals_target, actual("registered_deals", 0), False),
+        (gettext("Certified people"), plan.certified_people_target, actual("certified_people", 0), False),
+        (
+            gettext("Co-marketing activities"),
+            plan.co_marketing_activities_target,
+            done[0].co_marketing_activities_done if done else 0,
+            False,
+        ),
+    ]
+    return [
+        {
+            "name": name,
+            "target": target,
+            "actual": actual,
+            "money": money,
+            "percent": min(100, round(100 * Decimal(actual) / Decimal(target))) if target else 100,
+        }
+        for name, target, actual, money in rows
+    ]
+
+
+def _money_panels(user, partner: Partner, quarter) -> dict:
+    """MDF balances, unconverted won deals and earnings, per currency from their own apps' selectors: money
+    in several currencies is shown per currency, never added up (docs/fx.md: Joint dashboard)."""
+    return {
+        "mdf_balances": mdf_selectors.balances_by_currency(user, partner.pk),
+        # Won deals the snapshot could not convert (no rate for the close date): shown, never dropped.
+        "unconverted": deal_selectors.won_unconverted(
+            user, partner_id=partner.pk, start=quarter.start, end=quarter.end
+        ),
+        "earnings": commission_selectors.totals_by_currency(user, partner.pk)
+        if access.can(user, "analytics.see_partner_earnings", partner)
+        else None,
+        "program_currency": settings.DEFAULT_CURRENCY,
+    }
+
+
+def joint_dashboard(user, partner: Partner) -> dict:
+    """Everything the joint dashboard shows, read from snapshots and the owning apps' selectors."""
     quarter = current_quarter()
-    quarters = quarters_ending(quarter.key, TREND_QUARTERS)
+    labels = [q.key for q in quarters_ending(quarter.key, TREND_QUARTERS)]
     snapshots = {
         s.period: s
         for s in KpiSnapshot.objects.visible_to(user).filter(
-            partner=partner, period_kind=PeriodKind.QUARTER, period__in=[q.key for q in quarters]
+            partner=partner, period_kind=PeriodKind.QUARTER, period__in=labels
         )
     }
     snapshot = snapshots.get(quarter.key)
-    labels = [q.key for q in quarters]
-
-    def series(field):
-        return [_float(getattr(snapshots[key], field)) if key in snapshots else 0.0 for key in labels]
-
-    bookings_chart = {
-        "labels": labels,
-        "datasets": [
-            {"label": gettext("Sourced"), "data": series("sourced_bookings")},
-            {"label": gettext("Influenced"), "data": series("influenced_bookings")},
-        ],
-    }
-    deals_chart = {
-        "labels": labels,
-        "datasets": [{"label": gettext("Registered deals"), "data": series("registered_deals")}],
-    }
-    win_chart = {
-        "labels": labels,
-        "datasets": [
-            {
-                "label": gettext("Win rate %"),
-                "data": [
-                    round(_float(snapshots[key].win_rate) * 100, 1) if key in snapshots else 0.0 for key in labels
-                ],
-            }
-        ],
-    }
-
-    plan = (
-        JointBusinessPlan.objects.visible_to(user)
-        .filter(partner=partner, period=quarter.key)
-        .prefetch_related(
-            Prefetch(
-                "check_ins",
-                queryset=PlanCheckIn.objects.filter(co_marketing_activities_done__isnull=False).order_by(
-                    "-created_at", "-id"
-                ),
-            )
-        )
-        .first()
-    )
-    targets = []
-    if plan is not None:
-        done = plan.check_ins.all()
-        rows = [
-            (
-                gettext("Sourced bookings"),
-                plan.sourced_bookings_target,
-                snapshot.sourced_bookings if snapshot else ZERO,
-                True,
-            ),
-            (
-                gettext("Registered deals"),
-                plan.registered_deals_target,
-                snapshot.registered_deals if snapshot else 0,
-                False,
-            ),
-            (
-                gettext("Certified people"),
-                plan.certified_people_target,
-                snapshot.certified_people if snapshot else 0,
-                False,
-            ),
-            (
-                gettext("Co-marketing activities"),
-                plan.co_marketing_activities_target,
-                done[0].co_marketing_activities_done if done else 0,
-                False,
-            ),
-        ]
-        targets = [
-            {
-                "name": name,
-                "target": target,
-                "actual": actual,
-                "money": money,
-                "percent": min(100, round(100 * Decimal(actual) / Decimal(target))) if target else 100,
-            }
-            for name, target, actual, money in rows
-        ]
-
+    plan = _business_plan(user, partner, quarter.key)
     cards, score_chart = scorecard_trend(partner.pk, quarter.key)
-    card = cards[-1] if cards and cards[-1].period == quarter.key else None
-
-    stage_labels = dict(DealStatus.choices)
-    stage_counts = dict(
-        DealRegistration.objects.visible_to(user)
-        .filter(partner=partner)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    stages = [(stage_labels[s], stage_counts.get(s, 0)) for s in DealStatus.values if s != DealStatus.DRAFT]
-    stage_chart = {
-        "labels": [s for s, _ in stages],
-        "datasets": [{"label": gettext("Deals"), "data": [n for _, n in stages]}],
-    }
-
-    soon = now + timedelta(days=30)
-    certificates = Certificate.objects.visible_to(user).filter(
-        partner=partner, status=CertificateStatus.VALID, expires_at__gt=now
-    )
-    cert_counts = certificates.aggregate(valid=Count("id"), expiring=Count("id", filter=Q(expires_at__lte=soon)))
-    expiring = list(
-        certificates.filter(expires_at__lte=soon).select_related("user", "certification").order_by("expires_at")[:10]
-    )
-
-    # Money in several currencies is shown per currency, never added up (docs/fx.md: Joint dashboard).
-    mdf_balances = mdf_selectors.balances_by_currency(user, partner.pk)
-    # Won deals the snapshot could not convert (no rate for the close date): shown, never dropped.
-    unconverted = deal_selectors.won_unconverted(user, partner_id=partner.pk, start=quarter.start, end=quarter.end)
-    earnings = None
-    if user.role != Role.PARTNER_USER:  # earnings are the partner admins' and finance's (DESIGN.md)
-        earnings = commission_selectors.totals_by_currency(user, partner.pk)
-
+    stages = deal_selectors.stage_counts(user, partner.pk)
+    cert_counts, expiring = enablement_selectors.certificates_expiring(user, partner.pk)
     return {
         "partner": partner,
         "quarter": quarter.key,
         "snapshot": snapshot,
         "plan": plan,
-        "targets": targets,
-        "bookings_chart": bookings_chart,
-        "deals_chart": deals_chart,
-        "win_chart": win_chart,
-        "card": card,
+        "targets": _plan_targets(plan, snapshot),
+        **_snapshot_charts(snapshots, labels),
+        "card": cards[-1] if cards and cards[-1].period == quarter.key else None,
         "score_chart": score_chart,
         "stages": stages,
-        "stage_chart": stage_chart,
+        "stage_chart": {
+            "labels": [s for s, _ in stages],
+            "datasets": [{"label": gettext("Deals"), "data": [n for _, n in stages]}],
+        },
         "certs": cert_counts,
         "expiring": expiring,
-        "mdf_balances": mdf_balances,
-        "unconverted": unconverted,
-        "earnings": earnings,
-        "program_currency": settings.DEFAULT_CURRENCY,
+        **_money_panels(user, partner, quarter),
         "open_alerts": list(Alert.objects.filter(partner=partner, resolved_at__isnull=True).select_related("rule"))
-        if user.is_internal
+        if access.is_internal(user)
         else [],
         **partner_selectors.tier_panel(partner),
     }

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from analytics.models import AlertKind, CriterionSource
-from analytics.scorecard_services import note_field, rating_field
-from analytics.scorecards import quarter
+from analytics.scorecards.scoring import quarter
+from analytics.scorecards.services import note_field, rating_field
 from partners.models import PartnerType, Region, Tier
 from prm.forms import BootstrapFormMixin
 

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import INTERNAL_ROLES, Role
-from analytics import alerts, scorecard_selectors, scorecard_services
+from accounts import access
+from analytics import alerts
 from analytics.models import AlertRule
-from analytics.scorecard_forms import (
+from analytics.scorecards import selectors, services
+from analytics.scorecards.forms import (
     AlertRuleForm,
     AtRiskFilter,
     RatingGridForm,
@@ -19,12 +20,12 @@ from analytics.scorecard_forms import (
     ScorecardFilter,
     WeightsForm,
 )
-from analytics.scorecards import current_quarter, quarter, quarters_ending
+from analytics.scorecards.scoring import current_quarter, previous_quarter, quarter, quarters_ending
+from analytics.views import PermissionRequiredMixin
 from partners.models import Partner
 from prm.tenancy import get_visible_or_404
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service
 
-RATERS = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
 GRID_PAGE = 20  # partners per page of the rating grid
 GRID_MAX = 100  # partners one POST may rate
 
@@ -41,8 +42,8 @@ def recent_quarters() -> list[str]:
     return [q.key for q in reversed(quarters_ending(current_quarter().key, 8))]
 
 
-class ScorecardListView(FilteredListView):
-    allowed_roles = INTERNAL_ROLES
+class ScorecardListView(PermissionRequiredMixin, FilteredListView):
+    permission = "analytics.view_scorecards"
     template_name = "analytics/scorecards.html"
     filterset_class = ScorecardFilter
     export_filename = "scorecards.csv"
@@ -60,49 +61,43 @@ class ScorecardListView(FilteredListView):
 
     def get_base_queryset(self):
         self.period = period_from(self.request)
-        return scorecard_selectors.scorecard_partners(self.request.user, self.period)
+        return selectors.scorecard_partners(self.request.user, self.period)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             period=self.period,
-            previous_period=scorecard_selectors.previous_quarter(self.period).key,
+            previous_period=previous_quarter(self.period).key,
             quarters=recent_quarters(),
-            distribution=scorecard_selectors.score_distribution(self.object_list, self.period),
+            distribution=selectors.score_distribution(self.object_list, self.period),
         )
         return context
 
 
-class ScorecardDetailView(RoleRequiredMixin, View):
-    allowed_roles = INTERNAL_ROLES
+class ScorecardDetailView(PermissionRequiredMixin, View):
+    permission = "analytics.view_scorecards"
     tenancy_model = Partner  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     tenancy_url_kwarg = "partner_id"
 
     def get(self, request, partner_id):
         partner = get_object_or_404(Partner.objects.select_related("tier", "channel_manager"), pk=partner_id)
         period = period_from(request)
-        context = scorecard_selectors.partner_scorecard(partner, period)
-        context.update(quarters=recent_quarters(), may_rate=_may_rate(request.user, partner))
+        context = selectors.partner_scorecard(partner, period)
+        context.update(quarters=recent_quarters(), may_rate=access.can(request.user, "analytics.rate_partner", partner))
         return render(request, "analytics/scorecard_detail.html", context)
 
 
-def _may_rate(user, partner) -> bool:
-    return user.role == Role.PROGRAM_ADMIN or (
-        user.role == Role.CHANNEL_MANAGER and partner.channel_manager_id == user.pk
-    )
-
-
-class RatingGridView(RoleRequiredMixin, View):
+class RatingGridView(PermissionRequiredMixin, View):
     """The one page where a channel manager rates the qualitative criteria of their book for a quarter."""
 
-    allowed_roles = RATERS
+    permission = "analytics.rate_partners"
 
     def get(self, request):
         period_form = RatingPeriodForm(request.GET or {"period": current_quarter().key})
         if not period_form.is_valid():
             return render(request, "analytics/scorecard_rate.html", {"period_form": period_form, "grid": None})
         period = quarter(period_form.cleaned_data["period"]).key
-        book = scorecard_selectors.rating_book(request.user)
+        book = selectors.rating_book(request.user)
         page = Paginator(book, GRID_PAGE).get_page(request.GET.get("page"))
         return self.render_grid(request, period_form, period, page, list(page.object_list))
 
@@ -114,11 +109,11 @@ class RatingGridView(RoleRequiredMixin, View):
         ids = [int(pk) for pk in request.POST.getlist("partner") if pk.isdigit()][:GRID_MAX]
         # The partners posted, not the page recomputed: the service refuses those outside the user's book.
         partners = list(Partner.objects.filter(pk__in=ids).select_related("tier").order_by("name", "pk"))
-        grid = scorecard_selectors.rating_grid(partners, period)
+        grid = selectors.rating_grid(partners, period)
         form = RatingGridForm(request.POST, partners=partners, criteria=grid["criteria"])
         if form.is_valid():
             saved = run_form_service(
-                form, scorecard_services.rate_partners, user=request.user, period=period, ratings=form.ratings()
+                form, services.rate_partners, user=request.user, period=period, ratings=form.ratings()
             )
             if saved is not None:
                 messages.success(
@@ -144,7 +139,7 @@ class RatingGridView(RoleRequiredMixin, View):
         )
 
     def render_grid(self, request, period_form, period, page, partners):
-        grid = scorecard_selectors.rating_grid(partners, period)
+        grid = selectors.rating_grid(partners, period)
         form = RatingGridForm(partners=partners, criteria=grid["criteria"], initial_ratings=grid["current"])
         return render(
             request,
@@ -164,17 +159,17 @@ class RatingGridView(RoleRequiredMixin, View):
         )
 
 
-class WeightsView(RoleRequiredMixin, View):
-    allowed_roles = {Role.PROGRAM_ADMIN}
+class WeightsView(PermissionRequiredMixin, View):
+    permission = "analytics.edit_weights"
 
     def get(self, request):
-        form = WeightsForm(criteria=scorecard_selectors.criteria())
+        form = WeightsForm(criteria=selectors.criteria())
         return render(request, "analytics/scorecard_weights.html", {"form": form})
 
     def post(self, request):
-        form = WeightsForm(request.POST, criteria=scorecard_selectors.criteria())
+        form = WeightsForm(request.POST, criteria=selectors.criteria())
         if form.is_valid():
-            done = run_form_service(form, scorecard_services.update_criteria, user=request.user, changes=form.changes())
+            done = run_form_service(form, services.update_criteria, user=request.user, changes=form.changes())
             if done is not None:
                 messages.success(request, _("Weights saved; this quarter's scorecards are being recomputed."))
                 return redirect("analytics:scorecard_weights")
@@ -186,12 +181,12 @@ class JointDashboardView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         partner = get_visible_or_404(Partner.objects.select_related("tier", "channel_manager"), request.user, pk=pk)
-        context = scorecard_selectors.joint_dashboard(request.user, partner)
+        context = selectors.joint_dashboard(request.user, partner)
         return render(request, "analytics/joint_dashboard.html", context)
 
 
-class AlertRulesView(RoleRequiredMixin, View):
-    allowed_roles = {Role.PROGRAM_ADMIN}
+class AlertRulesView(PermissionRequiredMixin, View):
+    permission = "analytics.edit_alert_rules"
 
     def rows(self, bound=None):
         rows = []
@@ -230,8 +225,8 @@ class AlertRulesView(RoleRequiredMixin, View):
         return render(request, "analytics/alert_rules.html", {"rows": self.rows(bound=form)}, status=400)
 
 
-class AtRiskView(FilteredListView):
-    allowed_roles = INTERNAL_ROLES
+class AtRiskView(PermissionRequiredMixin, FilteredListView):
+    permission = "analytics.view_scorecards"
     template_name = "analytics/at_risk.html"
     filterset_class = AtRiskFilter
     export_filename = "at-risk-partners.csv"
@@ -250,13 +245,16 @@ class AtRiskView(FilteredListView):
     ]
 
     def get_base_queryset(self):
-        partners = scorecard_selectors.at_risk_partners(self.request.user)
-        # Channel managers start with their own book; "Book: all partners" widens it.
-        if self.request.user.role == Role.CHANNEL_MANAGER and "book" not in self.request.GET:
+        partners = selectors.at_risk_partners(self.request.user)
+        if self.book_default():
             partners = partners.filter(channel_manager=self.request.user)
         return partners
 
+    def book_default(self) -> bool:
+        """Channel managers start with their own book; "Book: all partners" widens it."""
+        return access.is_channel_manager(self.request.user) and "book" not in self.request.GET
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["book_default"] = self.request.user.role == Role.CHANNEL_MANAGER and "book" not in self.request.GET
+        context["book_default"] = self.book_default()
         return context

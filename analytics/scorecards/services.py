@@ -1,21 +1,22 @@
 """Writes of scorecards: channel managers' quarterly ratings and the program admin's weights and targets."""
 
+import logging
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
+from accounts import access
 from analytics.models import CriterionSource, ScorecardCriterion, ScorecardRating
-from analytics.scorecards import compute_scorecards, current_quarter, quarter
+from analytics.scorecards.scoring import compute_scorecards, current_quarter, quarter
+from analytics.tasks import recompute_scorecards
 from partners.models import Partner
 from prm.audit import record_audit
-from prm.guards import require_role
+from prm.periods import quarter_of
 
-RATERS = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
 WEIGHT_TOTAL = 100
 
 
@@ -35,7 +36,7 @@ def rate_partners(*, user, period: str, ratings: list[dict]) -> int:
     A channel manager rates only the partners in their book (PermissionDenied otherwise); program admins
     rate any partner. Returns the number of ratings saved or cleared.
     """
-    require_role(user, RATERS, gettext_lazy("rate partners"))
+    access.require(user, "analytics.rate_partners")
     try:
         period_key = quarter(period).key
     except ValueError as error:
@@ -45,24 +46,7 @@ def rate_partners(*, user, period: str, ratings: list[dict]) -> int:
     rated = {c.pk: c for c in ScorecardCriterion.objects.filter(source=CriterionSource.RATING)}
     partner_ids = {int(r["partner_id"]) for r in ratings}
     partners = {p.pk: p for p in Partner.objects.filter(pk__in=partner_ids).only("pk", "name", "channel_manager_id")}
-    errors = {}
-    for row in ratings:
-        partner = partners.get(int(row["partner_id"]))
-        if partner is None:
-            raise ValidationError(_("One of the partners no longer exists."))
-        if user.role == Role.CHANNEL_MANAGER and partner.channel_manager_id != user.pk:
-            raise PermissionDenied(
-                _("%(partner)s is not in your book: only its channel manager rates it.") % {"partner": partner.name}
-            )
-        field = rating_field(partner.pk, int(row["criterion_id"]))
-        if int(row["criterion_id"]) not in rated:
-            errors[field] = _("This criterion is measured from KPIs, not rated.")
-        elif row.get("rating") not in (None, "") and int(row["rating"]) not in range(1, 6):
-            errors[field] = _("Choose a rating from 1 to 5.")
-        elif len(row.get("note") or "") > 300:
-            errors[note_field(partner.pk, int(row["criterion_id"]))] = _("Keep the note under 300 characters.")
-    if errors:
-        raise ValidationError(errors)
+    _check_ratings(user, ratings, rated, partners)
 
     now = timezone.now()
     keep, clear = [], []
@@ -116,11 +100,29 @@ def rate_partners(*, user, period: str, ratings: list[dict]) -> int:
     return len(changed) + len(removed)
 
 
+def _check_ratings(user, ratings: list[dict], rated: dict, partners: dict) -> None:
+    """Refuse a partner outside the user's book (PermissionDenied); ValidationError with every bad field."""
+    errors = {}
+    for row in ratings:
+        partner = partners.get(int(row["partner_id"]))
+        if partner is None:
+            raise ValidationError(_("One of the partners no longer exists."))
+        if not access.can(user, "analytics.rate_partner", partner):
+            raise PermissionDenied(
+                _("%(partner)s is not in your book: only its channel manager rates it.") % {"partner": partner.name}
+            )
+        field = rating_field(partner.pk, int(row["criterion_id"]))
+        if int(row["criterion_id"]) not in rated:
+            errors[field] = _("This criterion is measured from KPIs, not rated.")
+        elif row.get("rating") not in (None, "") and int(row["rating"]) not in range(1, 6):
+            errors[field] = _("Choose a rating from 1 to 5.")
+        elif len(row.get("note") or "") > 300:
+            errors[note_field(partner.pk, int(row["criterion_id"]))] = _("Keep the note under 300 characters.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _quarters_from(period_key: str) -> list[str]:
-    from datetime import timedelta
-
-    from prm.periods import quarter_of
-
     keys, current = [], current_quarter()
     period = quarter(period_key)
     while period.start <= current.start:
@@ -135,7 +137,7 @@ def update_criteria(*, user, changes: dict[str, dict]) -> list[ScorecardCriterio
     `changes`: {criterion key: {"weight": int, "target": Decimal | None}}. Audited per criterion; the
     current quarter's scorecards are recomputed by a Celery task after commit.
     """
-    require_role(user, {Role.PROGRAM_ADMIN}, gettext_lazy("change scorecard weights"))
+    access.require(user, "analytics.edit_weights")
     with transaction.atomic():
         criteria = list(ScorecardCriterion.objects.select_for_update().order_by("position", "id"))
         errors = {}
@@ -184,11 +186,7 @@ def update_criteria(*, user, changes: dict[str, dict]) -> list[ScorecardCriterio
 
 
 def _queue_recompute() -> None:
-    from analytics.tasks import recompute_scorecards
-
     try:
         recompute_scorecards.delay(periods=[current_quarter().key])
     except Exception:  # broker down: the nightly rollup recomputes them anyway
-        import logging
-
         logging.getLogger(__name__).warning("could not queue the scorecard recompute", exc_info=True)
