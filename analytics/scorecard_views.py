@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import INTERNAL_ROLES, Role
 from analytics import alerts, scorecard_selectors, scorecard_services
 from analytics.models import AlertRule
@@ -22,7 +23,7 @@ from analytics.scorecard_forms import (
 from analytics.scorecards import current_quarter, quarter, quarters_ending
 from partners.models import Partner
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service
+from prm.views import run_form_service
 
 RATERS = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
 GRID_PAGE = 20  # partners per page of the rating grid

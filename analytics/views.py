@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
+from accounts.mixins import RoleRequiredMixin
 from accounts.models import Role
 from analytics import selectors, services
 from analytics.forms import ProgramFilterForm
 from analytics.models import RollupRun
 from fx import selectors as fx_selectors
-from prm.views import RoleRequiredMixin, csv_response, run_service
+from prm.views import csv_response, run_service
 from sla.selectors import program_panel as sla_program_panel
 
 # DESIGN.md: /analytics/ is for internal users; finance follows MDF utilisation and commissions paid and owed here.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import Role
 from integrations import services
 from integrations.forms import WebhookForm
@@ -21,7 +22,7 @@ from integrations.models import (
 )
 from prm import inputs
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 PROGRAM_ADMIN = {Role.PROGRAM_ADMIN}
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "receipts",
     "sla",
     "disputes",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -106,8 +107,8 @@ MIDDLEWARE = [
     "prm.idempotency.IdempotencyKeyMiddleware",
 ]
 
-ROOT_URLCONF = "prm.urls"
-WSGI_APPLICATION = "prm.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
