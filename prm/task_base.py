@@ -7,7 +7,8 @@ from django.db import DatabaseError, InterfaceError
 class PortalTask(Task):
     """Default base for the portal's tasks: retried with exponential back-off on transient faults.
 
-    Tasks are idempotent (docs/architecture.md: Events), so a retry or a redelivery after a lost worker is safe.
+    Tasks are idempotent (docs/architecture.md: Requests, events and tasks), so a retry or a redelivery after
+    a lost worker is safe.
     """
 
     autoretry_for = (DatabaseError, InterfaceError, ConnectionError, TimeoutError)

@@ -1,4 +1,4 @@
-"""Tenancy: one choke point for partner-facing reads (DESIGN.md: Tenancy).
+"""Tenancy: one choke point for partner-facing reads (docs/architecture.md: Cross-cutting controls).
 
 Each model a partner may see declares `TENANT_PATH`, the lookup from the model to its Partner's id
 ("partner_id", "deal__partner_id", or "pk" for Partner itself), and uses `TenantQuerySet` so that
