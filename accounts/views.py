@@ -11,9 +11,10 @@ from django.views import View
 
 from accounts import services
 from accounts.forms import AcceptInvitationForm, StaffInviteForm
+from accounts.mixins import FilteredListView
 from accounts.models import INTERNAL_ROLES, Invitation, Role, User
 from prm.exceptions import DomainError
-from prm.views import FilteredListView, run_form_service
+from prm.views import run_form_service
 
 INVITATION_PROBLEMS = {
     "accepted": gettext_lazy("This invitation has already been used. Log in with your e-mail and password."),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
 from commissions import holds, selectors, services, statements
 from commissions.filters import BatchFilter, EntryFilter
@@ -21,7 +22,7 @@ from commissions.models import CommissionPlan, CommissionRule, Contest, ContestS
 from prm.periods import parse_period, quarter_of
 from prm.redirects import safe_next
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 FINANCE_PAGES = {Role.FINANCE, Role.PROGRAM_ADMIN}
 STATEMENT_ROLES = {Role.PARTNER_ADMIN, Role.FINANCE, Role.PROGRAM_ADMIN}

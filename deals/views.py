@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
 from deals import hints, selectors, services
 from deals.filters import DealFilter, LeadFilter, ReviewFilter
@@ -31,7 +32,7 @@ from prm.forms import ReasonForm
 from prm.imports import mark_nul_cells
 from prm.redirects import safe_next
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 DEAL_ROLES = PARTNER_ROLES | INTERNAL_ROLES
 MANAGERS = {Role.CHANNEL_MANAGER}

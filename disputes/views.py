@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import PARTNER_ROLES, Role
 from deals.models import DealRegistration
 from disputes import selectors, services
@@ -16,7 +17,7 @@ from disputes.forms import DecisionForm, DisputeForm
 from disputes.models import Dispute
 from prm.files import attachment_response
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 DECIDERS = frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN})
 READERS = PARTNER_ROLES | DECIDERS

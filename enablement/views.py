@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
 from enablement import documents, selectors, services
 from enablement.filters import (
@@ -46,7 +47,7 @@ from enablement.models import (
 )
 from prm.exceptions import Conflict
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 LEARNERS = PARTNER_ROLES | INTERNAL_ROLES
 ADMINS = {Role.PROGRAM_ADMIN}

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import INTERNAL_ROLES, Role
 from fx import selectors, services
 from fx.forms import ExchangeRateForm
 from fx.models import ExchangeRate
 from prm import inputs
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service
+from prm.views import run_form_service
 
 FINANCE = {Role.FINANCE}
 

@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.views import View
 
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
 from deals.models import DealRegistration
 from mdf import selectors, services
@@ -28,7 +29,7 @@ from prm.audit import history_of
 from prm.files import attachment_response
 from prm.forms import ReasonForm
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 ALL_ROLES = PARTNER_ROLES | INTERNAL_ROLES
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import INTERNAL_ROLES, Role
 from partners import program_terms, recruiting, selectors
 from partners.filters import ApplicationFilter
@@ -16,7 +17,7 @@ from partners.models import Application, OppScore, Tier
 from prm.api import AnonymousFormThrottle
 from prm.clientip import client_ip
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 RECRUITERS = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
 

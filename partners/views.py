@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts import services as account_services
+from accounts.mixins import FilteredListView, ObjectActionView, RoleRequiredMixin
 from accounts.models import INTERNAL_ROLES, Role, User
 from partners import business_plans, onboarding, recruiting, selectors, services, tier_review
 from partners.filters import PartnerFilter, TierReviewOutcomeFilter
@@ -43,14 +44,7 @@ from partners.models import (
 from prm.clientip import client_ip
 from prm.periods import quarter_of
 from prm.tenancy import get_visible_or_404
-from prm.views import (
-    FilteredListView,
-    ObjectActionView,
-    RoleRequiredMixin,
-    csv_response,
-    run_form_service,
-    run_service,
-)
+from prm.views import csv_response, run_form_service, run_service
 
 STAFF_ROLES = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
 

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import Role
 from partners.models import Partner, Tier
 from policy import engine, selectors, services
 from policy.forms import PolicyForm, PublishForm
 from policy.models import PolicySimulation, PolicySimulationChange, PolicyStatus, RoePolicy
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 READ_ROLES = frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN})
 EDIT_ROLES = frozenset({Role.PROGRAM_ADMIN})

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.mixins import RoleRequiredMixin
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES
 from enablement import credentials
 from enablement.models import Certificate, CertificateStatus
 from prm.tenancy import get_visible_or_404
-from prm.views import RoleRequiredMixin
 from receipts import documents, signing
 from receipts.models import Receipt
 from receipts.services import verify_envelope

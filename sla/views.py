@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import INTERNAL_ROLES, Role
 from partners.models import Partner
 from prm import inputs
-from prm.views import FilteredListView, RoleRequiredMixin, csv_response
+from prm.views import csv_response
 from sla import selectors
 from sla.models import SlaEscalation, SlaKind
 from sla.registry import KINDS, kinds_for

@@ -9,9 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from config.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "receipts",
     "sla",
     "disputes",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -106,8 +108,8 @@ MIDDLEWARE = [
     "prm.idempotency.IdempotencyKeyMiddleware",
 ]
 
-ROOT_URLCONF = "prm.urls"
-WSGI_APPLICATION = "prm.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -148,7 +150,7 @@ if REDIS_URL:
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": 2,
                 "SOCKET_TIMEOUT": 2,
-                # The portal keeps serving pages when Redis is briefly away (DESIGN.md: stateless web).
+                # The portal keeps serving pages when Redis is briefly away (docs/architecture.md).
                 "IGNORE_EXCEPTIONS": True,
             },
         }
@@ -179,87 +181,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Every periodic job of the portal, in one place (STYLE.md). Later issues add theirs here.
-CELERY_BEAT_SCHEDULE = {
-    "purge-idempotency-keys": {
-        "task": "prm.tasks.purge_idempotency_keys",
-        "schedule": timedelta(hours=1),
-    },
-    "dispatch-pending-events": {
-        "task": "prm.tasks.dispatch_pending_events",
-        "schedule": timedelta(minutes=1),
-    },
-    # Deal registration (DESIGN.md rule 6; issue 5): expiry, reminders and the lead acceptance SLA.
-    "deals-expire-protection": {"task": "deals.tasks.expire_deals", "schedule": timedelta(hours=1)},
-    "deals-expiry-reminders": {"task": "deals.tasks.send_expiry_reminders", "schedule": timedelta(hours=1)},
-    "deals-return-overdue-leads": {"task": "deals.tasks.return_overdue_leads", "schedule": timedelta(minutes=15)},
-    # SLAs (issue 12): open items past their due moment are escalated once.
-    "sla-escalate-breaches": {"task": "sla.tasks.escalate_breaches", "schedule": timedelta(minutes=15)},
-    # Partner lifecycle (issue 4): the quarterly tier review on the first day of each fiscal quarter's first
-    # month, and the daily sweep for onboarding stalled 14 days.
-    "partners-quarterly-tier-review": {
-        "task": "partners.tasks.run_quarterly_tier_review",
-        "schedule": crontab(
-            minute=0,
-            hour=3,
-            day_of_month=1,
-            month_of_year=",".join(
-                str((env.int("FISCAL_YEAR_START_MONTH", default=1) - 1 + 3 * q) % 12 + 1) for q in range(4)
-            ),
-        ),
-    },
-    "partners-onboarding-reminders": {
-        "task": "partners.tasks.send_onboarding_reminders",
-        "schedule": crontab(minute=30, hour=8),
-    },
-    # Enablement (issue 6): certificate expiry and the 30- and 7-day reminders, daily and idempotent.
-    "enablement-expire-certificates": {
-        "task": "enablement.tasks.expire_certificates",
-        "schedule": crontab(minute=5, hour=2),
-    },
-    "enablement-expiry-reminders": {
-        "task": "enablement.tasks.send_certificate_reminders",
-        "schedule": crontab(minute=15, hour=8),
-    },
-    # Commissions (issue 8): recurring accruals daily, payout batches monthly, contests once their period closed.
-    "commissions-accrue-recurring": {
-        "task": "commissions.tasks.accrue_recurring",
-        "schedule": crontab(minute=10, hour=1),
-    },
-    "commissions-monthly-payout-batches": {
-        "task": "commissions.tasks.create_monthly_payout_batches",
-        "schedule": crontab(minute=0, hour=4, day_of_month=env.int("COMMISSION_PAYOUT_DAY", default=1)),
-    },
-    "commissions-resolve-contests": {
-        "task": "commissions.tasks.resolve_due_contests",
-        "schedule": crontab(minute=40, hour=1),
-    },
-    "commissions-resume-stalled-payouts": {
-        "task": "commissions.tasks.resume_stalled_payouts",
-        "schedule": timedelta(minutes=15),
-    },
-    # MDF (issue 7): expire unspent funds, remind 30 days before, release commitments whose claim window passed.
-    "mdf-expire-funds": {"task": "mdf.tasks.expire_funds", "schedule": crontab(minute=20, hour=2)},
-    "mdf-expiry-reminders": {"task": "mdf.tasks.send_fund_expiry_reminders", "schedule": crontab(minute=25, hour=8)},
-    "mdf-release-lapsed-requests": {
-        "task": "mdf.tasks.release_lapsed_requests",
-        "schedule": crontab(minute=35, hour=2),
-    },
-    # Analytics (issue 9): the nightly full KPI rollup, incremental rollups of partners events touched, and
-    # scorecards + alerts after the nightly rollup.
-    "analytics-nightly-rollup": {"task": "analytics.tasks.nightly_rollup", "schedule": crontab(minute=0, hour=1)},
-    # (the sweeper: events queue a prompt rollup themselves, ANALYTICS_ROLLUP_DEBOUNCE_SECONDS below)
-    "analytics-incremental-rollup": {
-        "task": "analytics.tasks.incremental_rollup",
-        "schedule": timedelta(minutes=5),
-    },
-    "analytics-evaluate-alerts": {"task": "analytics.tasks.evaluate_alerts", "schedule": crontab(minute=30, hour=6)},
-    # Integrations (issue 10): webhook deliveries due for a retry.
-    "integrations-retry-webhooks": {
-        "task": "integrations.tasks.retry_due_deliveries",
-        "schedule": timedelta(minutes=1),
-    },
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(env)  # every periodic job of the portal, in one place
 
 # Analytics (docs/analytics.md: Freshness): an event's partners are rolled up this many seconds after the first
 # event of a burst, so a won deal shows in the KPIs within 30 seconds.
@@ -383,7 +305,7 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded files are private: they are never served from a public URL, only through views that check
-# permissions (issues on MDF proofs and the content library).
+# permissions (MDF proofs, dispute evidence, the content library).
 MEDIA_URL = "/media-not-public/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -409,7 +331,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
-# Fiscal year starts in this month (1 = January); quarters and periods derive from it (DESIGN.md: Time).
+# Fiscal year starts in this month (1 = January); quarters and periods derive from it (prm/periods.py).
 FISCAL_YEAR_START_MONTH = env.int("FISCAL_YEAR_START_MONTH", default=1)
 
 # --- Security -------------------------------------------------------------------------------------
@@ -461,7 +383,7 @@ DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="USD")
 # KPI rollups rebuild this many months of history (plus the running month) on every run.
 ANALYTICS_HISTORY_MONTHS = env.int("ANALYTICS_HISTORY_MONTHS", default=24)
 
-# --- Market development funds (issue 7) ----------------------------------------------------------
+# --- Market development funds ------------------------------------------------------------------
 MDF_DEFAULT_REIMBURSEMENT_RATE = env.str("MDF_DEFAULT_REIMBURSEMENT_RATE", default="0.50")
 MDF_CLAIM_WINDOW_DAYS = env.int("MDF_CLAIM_WINDOW_DAYS", default=60)
 MDF_FUND_EXPIRY_DAYS = env.int("MDF_FUND_EXPIRY_DAYS", default=90)
@@ -469,11 +391,11 @@ MDF_EXPIRY_REMINDER_DAYS = env.int("MDF_EXPIRY_REMINDER_DAYS", default=30)
 MDF_PROOF_MAX_MB = env.int("MDF_PROOF_MAX_MB", default=10)
 MDF_PERIOD = env.str("MDF_PERIOD", default="quarter")  # "quarter" or "month": one fund per partner per period
 
-# --- Enablement (issue 6) -------------------------------------------------------------------------
+# --- Enablement ---------------------------------------------------------------------------------
 CERTIFICATE_VALIDITY_MONTHS = env.int("CERTIFICATE_VALIDITY_MONTHS", default=12)
 ENABLEMENT_MAX_UPLOAD_MB = env.int("ENABLEMENT_MAX_UPLOAD_MB", default=25)
 
-# --- Deal registration (DESIGN.md: rules of engagement; each is a setting) --------------------------
+# --- Deal registration (docs/policy.md: rules of engagement; each is a setting) --------------------------
 DEAL_MATCH_THRESHOLD = env.int("DEAL_MATCH_THRESHOLD", default=90)
 DEAL_POSSIBLE_MATCH_THRESHOLD = env.int("DEAL_POSSIBLE_MATCH_THRESHOLD", default=80)
 DEAL_EXTENSION_DAYS = env.int("DEAL_EXTENSION_DAYS", default=30)
@@ -481,7 +403,7 @@ DEAL_REMINDER_DAYS = env.list("DEAL_REMINDER_DAYS", cast=int, default=[14, 3])
 DEAL_APPROVAL_SLA_BUSINESS_DAYS = env.int("DEAL_APPROVAL_SLA_BUSINESS_DAYS", default=2)
 LEAD_ACCEPT_SLA_HOURS = env.int("LEAD_ACCEPT_SLA_HOURS", default=72)
 
-# --- SLAs (issue 12; docs/sla.md): the vendor's own decision times, in business days ----------------
+# --- SLAs (docs/sla.md): the vendor's own decision times, in business days ----------------
 # Deal registrations use the approval_sla_business_days of the rules-of-engagement version in force.
 MDF_CLAIM_SLA_BUSINESS_DAYS = env.int("MDF_CLAIM_SLA_BUSINESS_DAYS", default=10)
 COMMISSION_PAYOUT_SLA_BUSINESS_DAYS = env.int("COMMISSION_PAYOUT_SLA_BUSINESS_DAYS", default=5)
@@ -490,20 +412,20 @@ DISPUTE_FILE_MAX_MB = env.int("DISPUTE_FILE_MAX_MB", default=10)
 SLA_MEDIAN_WINDOW_DAYS = env.int("SLA_MEDIAN_WINDOW_DAYS", default=90)
 SLA_MEDIAN_CACHE_SECONDS = env.int("SLA_MEDIAN_CACHE_SECONDS", default=600)
 
-# --- Signing (issue 12): registration receipts and verifiable credentials --------------------------
+# --- Signing (docs/receipts.md): registration receipts and verifiable credentials --------------------------
 # Ed25519 keys as "kid:base64url-32-byte-seed" entries, newest first; the first one signs. Keep retired
 # keys' public halves published (receipts.SigningKey) so old receipts stay verifiable. Unset in
 # development: a key is generated once into var/signing-keys.json (receipts/signing.py).
 SIGNING_KEYS = env.list("SIGNING_KEYS", default=[])
 SIGNING_KEY_FILE = env.str("SIGNING_KEY_FILE", default=str(BASE_DIR / "var" / "signing-keys.json"))
 
-# --- Webhooks (issue 10; docs/webhooks.md) ---------------------------------------------------------
+# --- Webhooks (docs/webhooks.md) -----------------------------------------------------------------
 # Loopback and private-network URLs (and hosts resolving to them at delivery time) only in development.
 WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("WEBHOOKS_ALLOW_PRIVATE_URLS", default=DEBUG)
 WEBHOOK_PAUSE_AFTER = timedelta(hours=env.int("WEBHOOK_PAUSE_AFTER_HOURS", default=24))
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 
-# --- Commissions (issue 8) -------------------------------------------------------------------------
+# --- Commissions ---------------------------------------------------------------------------------
 COMMISSION_PAYOUT_BACKEND = env.str("COMMISSION_PAYOUT_BACKEND", default="commissions.payouts.CsvPayoutBackend")
 COMMISSION_PAYOUT_CHUNK = env.int("COMMISSION_PAYOUT_CHUNK", default=1000)  # entries claimed per transaction
 COMMISSION_PAYOUT_DAY = env.int("COMMISSION_PAYOUT_DAY", default=1)  # day of month the batches are gathered

@@ -8,15 +8,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from prm import views
 
 urlpatterns = [
-    path("", views.landing, name="home"),
+    path("", include("portal.urls")),
     path("healthz/", views.healthz, name="healthz"),
-    path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("notifications/badge/", views.notification_badge, name="notification_badge"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("notifications/settings/", views.NotificationSettingsView.as_view(), name="notification_settings"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
-    path("audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # analytics first: its partners/<id>/dashboard/ must win over partners' <id>/<action>/ (POST-only) route.
@@ -37,7 +35,7 @@ urlpatterns = [
     # throttles, so it hands over to allauth's, keeping ?next=.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("prm.api_urls")),
+    path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI styles its widgets inline; only this page relaxes style-src (scripts stay 'self').
     path(
