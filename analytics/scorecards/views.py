@@ -42,7 +42,7 @@ def recent_quarters() -> list[str]:
     return [q.key for q in reversed(quarters_ending(current_quarter().key, 8))]
 
 
-class ScorecardListView(PermissionRequiredMixin, FilteredListView):
+class ScorecardListView(FilteredListView):
     permission_required = "analytics.view_scorecards"
     template_name = "analytics/scorecards.html"
     filterset_class = ScorecardFilter
@@ -225,7 +225,7 @@ class AlertRulesView(PermissionRequiredMixin, View):
         return render(request, "analytics/alert_rules.html", {"rows": self.rows(bound=form)}, status=400)
 
 
-class AtRiskView(PermissionRequiredMixin, FilteredListView):
+class AtRiskView(FilteredListView):
     permission_required = "analytics.view_scorecards"
     template_name = "analytics/at_risk.html"
     filterset_class = AtRiskFilter
