@@ -125,13 +125,24 @@ class ExtensionStatus(models.TextChoices):
     REJECTED = "rejected", _("Declined")
 
 
+# The one transition table of DealRegistration.status. Two edges re-decide a decided registration and belong
+# to a dispute's reversal only (deals.registration.reversal): the disputed rejected registration is approved,
+# the approved holder that loses is rejected. Everything else (review, lifecycle, leads) uses DEAL_WORKFLOW,
+# which leaves them out, so the deal API can never approve a rejected registration or reject an approved one.
+DEAL_TRANSITIONS = {
+    DealStatus.DRAFT: {DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW, DealStatus.REJECTED, DealStatus.APPROVED},
+    DealStatus.SUBMITTED: {DealStatus.APPROVED, DealStatus.REJECTED},
+    DealStatus.PENDING_REVIEW: {DealStatus.APPROVED, DealStatus.REJECTED},
+    DealStatus.APPROVED: {DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED, DealStatus.REJECTED},
+    DealStatus.WON: {DealStatus.APPROVED},
+    DealStatus.REJECTED: {DealStatus.APPROVED},
+}
+REVERSAL_ONLY = {(DealStatus.REJECTED, DealStatus.APPROVED), (DealStatus.APPROVED, DealStatus.REJECTED)}
+REVERSAL_WORKFLOW = Workflow(DEAL_TRANSITIONS)
 DEAL_WORKFLOW = Workflow(
     {
-        DealStatus.DRAFT: {DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW, DealStatus.REJECTED, DealStatus.APPROVED},
-        DealStatus.SUBMITTED: {DealStatus.APPROVED, DealStatus.REJECTED},
-        DealStatus.PENDING_REVIEW: {DealStatus.APPROVED, DealStatus.REJECTED},
-        DealStatus.APPROVED: {DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED},
-        DealStatus.WON: {DealStatus.APPROVED},
+        state: {target for target in targets if (state, target) not in REVERSAL_ONLY}
+        for state, targets in DEAL_TRANSITIONS.items()
     }
 )
 

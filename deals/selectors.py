@@ -20,6 +20,7 @@ from deals.models import (
     Lead,
     LeadStatus,
 )
+from deals.registration.outcome import approval_sla_days
 from fx.selectors import program_sum, unconverted
 from prm.audit import history_of
 
@@ -133,9 +134,7 @@ def review_queue(user):
 
 def sla_state(deal, today: date | None = None) -> dict:
     """Time waiting against the approval SLA (business days) of the version the registration was decided
-    under (issue 12)."""
-    from deals.services import approval_sla_days
-
+    under (docs/sla.md)."""
     today = today or timezone.localdate()
     started = timezone.localtime(deal.submitted_at or deal.created_at).date()
     waited = business_days_between(started, today)

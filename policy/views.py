@@ -14,7 +14,7 @@ from django.views import View
 
 from accounts.models import Role
 from partners.models import Partner, Tier
-from policy import engine, selectors, services
+from policy import outcomes, selectors, services
 from policy.forms import PolicyForm, PublishForm
 from policy.models import PolicySimulation, PolicySimulationChange, PolicyStatus, RoePolicy
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
@@ -153,12 +153,12 @@ class ChangeFilter(django_filters.FilterSet):
     partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.order_by("name"), label=gettext_lazy("Partner"))
     outcome = django_filters.ChoiceFilter(
         field_name="simulated_outcome",
-        choices=[(k, v) for k, v in engine.OUTCOME_LABELS.items() if k != engine.APPROVED],
+        choices=[(k, v) for k, v in outcomes.OUTCOME_LABELS.items() if k != outcomes.APPROVED],
         label=gettext_lazy("Simulated outcome"),
     )
     actual = django_filters.ChoiceFilter(
         field_name="actual_outcome",
-        choices=[(k, v) for k, v in engine.OUTCOME_LABELS.items() if k != engine.APPROVED],
+        choices=[(k, v) for k, v in outcomes.OUTCOME_LABELS.items() if k != outcomes.APPROVED],
         label=gettext_lazy("Actual outcome"),
     )
 
@@ -212,20 +212,20 @@ class SimulationView(FilteredListView):
         context["simulation"] = self.simulation
         context["may_edit"] = self.request.user.role in EDIT_ROLES
         context["rows"] = [
-            (c, engine.outcome_label(c.actual_outcome), engine.outcome_label(c.simulated_outcome))
+            (c, outcomes.outcome_label(c.actual_outcome), outcomes.outcome_label(c.simulated_outcome))
             for c in context["object_list"]
         ]
         if self.simulation is not None:
             summary = self.simulation.summary or {}
             context["outcomes"] = sorted(
-                ((engine.outcome_label(k), v) for k, v in (summary.get("outcomes") or {}).items()),
+                ((outcomes.outcome_label(k), v) for k, v in (summary.get("outcomes") or {}).items()),
                 key=lambda kv: -kv[1],
             )
             context["transitions"] = [
                 {
                     **row,
-                    "actual_label": engine.outcome_label(row["actual"]),
-                    "simulated_label": engine.outcome_label(row["simulated"]),
+                    "actual_label": outcomes.outcome_label(row["actual"]),
+                    "simulated_label": outcomes.outcome_label(row["simulated"]),
                 }
                 for row in summary.get("transitions") or []
                 if isinstance(row, dict)
