@@ -2,7 +2,7 @@
 
 Aggregate roots:
 - Account: one real customer (prospect, direct customer or open direct opportunity) with its
-  blocking keys (AccountKey) for matching (DESIGN.md rules 1, 4, 5).
+  blocking keys (AccountKey) for matching (docs/policy.md, rules 1, 4, 5).
 - DealRegistration: draft > submitted > (approved | pending_review | rejected) > won | lost | expired;
   won > approved on reopen. At most one active holder (submitted, pending review or approved) per
   account (rule 2 and 7, backed by a partial unique constraint). Direct deals (no partner) live here
@@ -189,7 +189,7 @@ class DealRegistration(models.Model):
     currency = CurrencyField()
     expected_close_date = models.DateField(null=True, blank=True)
     close_date = models.DateField(null=True, blank=True)
-    # The MDF activity that sourced the deal (issue 7): pipeline and bookings per MDF dollar.
+    # The MDF activity that sourced the deal (deals.sourcing): pipeline and bookings per MDF dollar.
     mdf_request = models.ForeignKey(
         "mdf.MdfRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="sourced_deals"
     )
@@ -202,7 +202,7 @@ class DealRegistration(models.Model):
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     conflict_with = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     match_evidence = models.JSONField(default=list, blank=True)
-    # The rules-of-engagement version the registration was decided under (issue 12); never rewritten.
+    # The rules-of-engagement version the registration was decided under (docs/policy.md); never rewritten.
     policy_version = models.ForeignKey(
         "policy.RoePolicy", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
     )
@@ -349,7 +349,7 @@ class Lead(models.Model):
 
 
 class LeadReturn(models.Model):
-    """A lead a partner did not accept within the SLA (issue 12: counted against its responsiveness).
+    """A lead a partner did not accept within the SLA (docs/sla.md: counted against its responsiveness).
 
     The lead itself moves on to the next partner when it is assigned again; this row keeps the miss with
     the partner that missed it, so re-assigning never erases it from the partner's lead acceptance."""

@@ -1,4 +1,4 @@
-"""Reads about deals, accounts and leads, scoped to the user (DESIGN.md: selectors)."""
+"""Reads about deals, accounts and leads, scoped to the user (docs/architecture.md: selectors)."""
 
 from datetime import date, timedelta
 
@@ -55,7 +55,7 @@ def candidate_accounts(keys: list[str], *, using=None) -> list[tuple]:
 
 
 def _limits() -> tuple[float, float]:
-    """The match thresholds of the rules-of-engagement version in force (issue 12)."""
+    """The match thresholds of the rules-of-engagement version in force (docs/policy.md)."""
     from policy.selectors import current_policy
 
     return matching.thresholds(current_policy())

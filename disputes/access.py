@@ -26,6 +26,12 @@ def manages_its_partner_or_none_does(user, dispute) -> bool:
     return manager_id is None or manager_id == user.pk
 
 
+permission(
+    "disputes.read",
+    is_partner_user | is_channel_manager | is_program_admin,
+    _("Only partner users, channel managers and program admins see disputes."),
+)
+permission("disputes.dispute", is_partner_user, _("Only partner users dispute decisions."))
 # A deal's own partner users may dispute its decision; among them its admin or whoever registered it.
 permission(
     "disputes.dispute_own_deal",
