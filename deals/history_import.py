@@ -12,7 +12,7 @@ without one, a deal of the same partner, customer domain (or name), submitted da
 
 import re
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -29,6 +29,7 @@ from accounts.models import Role
 from deals import matching
 from deals.customers import create_account
 from deals.models import Account, DealRegistration, DealSource, DealStatus, DealType
+from deals.registration import decision as engine
 from partners.imports import choice_lookup, country_code
 from partners.models import Partner
 from policy.selectors import policy_at
@@ -189,6 +190,33 @@ def _start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _already_imported(*, partner, external_id, submitted_at, amount, domain, customer_name):
+    """The deal a re-import of this row finds: by external id, else by partner, day, amount and customer."""
+    if external_id:
+        existing = DealRegistration.objects.filter(external_id=external_id).first()
+        if existing is not None and existing.partner_id != partner.pk:
+            raise ValidationError({"external_id": _("Another partner's deal already has this external id.")})
+        return existing
+    same = DealRegistration.objects.filter(partner=partner, submitted_at=submitted_at, amount=amount)
+    same = same.filter(customer_domain=domain) if domain else same.filter(customer_name=customer_name)
+    return same.order_by("pk").first()
+
+
+def _protection(policy, partner, account, submitted_on):
+    """An approved deal holds its customer (rule 2): only while protection lasts, and only one holder."""
+    protected_until = engine.approval_protected_until(policy, partner.tier_id, submitted_on)
+    if protected_until < timezone.localdate():
+        raise ValidationError(
+            {
+                "status": _("Its protection would have ended on %(date)s; import it as expired.")
+                % {"date": f"{protected_until:%Y-%m-%d}"}
+            }
+        )
+    if DealRegistration.objects.holding().filter(account=account).exists():
+        raise ValidationError({"customer_name": _("Another active registration already holds this customer.")})
+    return protected_until
+
+
 def import_historical_deal(
     *,
     actor,
@@ -218,33 +246,21 @@ def import_historical_deal(
     domain = matching.normalise_domain(customer_domain)
     submitted_at = _start_of(submitted_on)
     with transaction.atomic():
-        if external_id:
-            existing = DealRegistration.objects.filter(external_id=external_id).first()
-            if existing is not None and existing.partner_id != partner.pk:
-                raise ValidationError({"external_id": _("Another partner's deal already has this external id.")})
-        else:
-            same = DealRegistration.objects.filter(partner=partner, submitted_at=submitted_at, amount=amount)
-            same = same.filter(customer_domain=domain) if domain else same.filter(customer_name=customer_name)
-            existing = same.order_by("pk").first()
+        existing = _already_imported(
+            partner=partner,
+            external_id=external_id,
+            submitted_at=submitted_at,
+            amount=amount,
+            domain=domain,
+            customer_name=customer_name,
+        )
         if existing is not None:
             return existing, SKIPPED
 
         account = _account_for(name=customer_name, domain=domain, country=country)
         # The rules-of-engagement version in force when the deal was registered (docs/policy.md).
         policy = policy_at(submitted_at)
-        protected_until = None
-        if status == DealStatus.APPROVED:
-            # An approved deal holds its customer (rule 2): only while protection lasts, and only one holder.
-            protected_until = submitted_on + timedelta(days=policy.protection_days_for(partner.tier_id))
-            if protected_until < timezone.localdate():
-                raise ValidationError(
-                    {
-                        "status": _("Its protection would have ended on %(date)s; import it as expired.")
-                        % {"date": f"{protected_until:%Y-%m-%d}"}
-                    }
-                )
-            if DealRegistration.objects.holding().filter(account=account).exists():
-                raise ValidationError({"customer_name": _("Another active registration already holds this customer.")})
+        protected_until = _protection(policy, partner, account, submitted_on) if status == DealStatus.APPROVED else None
         deal = DealRegistration.objects.create(
             partner=partner,
             source=DealSource.PARTNER,

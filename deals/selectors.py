@@ -23,6 +23,7 @@ from deals.models import (
 from deals.registration.outcome import approval_sla_days
 from fx.selectors import program_sum, unconverted
 from prm.audit import history_of
+from sla.clock import business_days_between
 
 CANDIDATE_LIMIT = 200
 
@@ -105,19 +106,6 @@ def deal_detail(user, pk):
 
 def deal_timeline(deal):
     return history_of(deal)
-
-
-def business_days_between(start: date, end: date) -> int:
-    """Whole business days (Mon-Fri) from start to end, start excluded."""
-    if end <= start:
-        return 0
-    days = 0
-    current = start
-    while current < end:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days += 1
-    return days
 
 
 def review_queue(user):
