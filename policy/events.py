@@ -1,4 +1,4 @@
-"""Event types of the rules-of-engagement policy (issue 12)."""
+"""Event types of the rules-of-engagement policy (docs/policy.md)."""
 
 from django.urls import reverse
 

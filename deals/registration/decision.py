@@ -1,10 +1,10 @@
-"""The registration decision of the rules of engagement, as one pure function (issue 12, item 3).
+"""The registration decision of the rules of engagement, as one pure function (docs/policy.md).
 
-`deals.services.register_deal` and the policy simulator (`policy.simulation`) both call `decide`, so a
+`deals.registration.register_deal` and the policy simulator (`deals.registration.simulation`) both call `decide`, so a
 simulated decision is exactly the decision the portal would have taken: same rules, same order, only the
 state (who holds which account until when) and the policy version differ. No database access here.
 
-DESIGN.md, rules of engagement:
+The rules of engagement (docs/policy.md):
 - a match held by the same partner is a duplicate of its own deal (rule 4);
 - a match held by another partner is a conflict, protected until the holder's end of protection (rule 2);
 - a match that is a direct account follows the version's direct-account handling (rule 3);
@@ -17,39 +17,26 @@ DESIGN.md, rules of engagement:
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.utils.translation import gettext_lazy as _
-
 from deals import matching
-
-SUBMITTED, PENDING_REVIEW, REJECTED = "submitted", "pending_review", "rejected"
-CONFLICT, DUPLICATE, DIRECT_ACCOUNT, POSSIBLE_MATCH = "conflict", "duplicate", "direct_account", "possible_match"
-INCUMBENT = "incumbent"
-APPROVED = "approved"  # a submitted registration a channel manager approved (the simulation's approvals)
-
-OUTCOME_LABELS = {
-    SUBMITTED: _("Submitted for approval"),
-    APPROVED: _("Approved"),
-    f"{PENDING_REVIEW}:{DIRECT_ACCOUNT}": _("Review: direct account"),
-    f"{PENDING_REVIEW}:{POSSIBLE_MATCH}": _("Review: possible match"),
-    f"{PENDING_REVIEW}:{INCUMBENT}": _("Review: existing customer of another partner"),
-    f"{REJECTED}:{CONFLICT}": _("Rejected: conflict"),
-    f"{REJECTED}:{DUPLICATE}": _("Rejected: duplicate"),
-    f"{REJECTED}:{DIRECT_ACCOUNT}": _("Rejected: direct account"),
-}
-
-
-def outcome_key(status: str, reason: str = "") -> str:
-    """One string per registration outcome: "submitted", "rejected:conflict", ..."""
-    return f"{status}:{reason}" if reason else status
-
-
-def outcome_label(key: str) -> str:
-    return str(OUTCOME_LABELS.get(key, key.replace("_", " ").replace(":", ": ")))
+from policy.outcomes import (  # noqa: F401 - the outcomes the decision returns
+    APPROVED,
+    CONFLICT,
+    DIRECT_ACCOUNT,
+    DUPLICATE,
+    INCUMBENT,
+    OUTCOME_LABELS,
+    PENDING_REVIEW,
+    POSSIBLE_MATCH,
+    REJECTED,
+    SUBMITTED,
+    outcome_key,
+    outcome_label,
+)
 
 
 @dataclass(frozen=True)
 class Holder:
-    """A registration that holds an account: submitted, in review or approved (DESIGN.md rule 2)."""
+    """A registration that holds an account: submitted, in review or approved (rule 2)."""
 
     deal_id: int
     partner_id: int
