@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts import access
 from prm.tenancy import get_visible_or_404
 from prm.views import RoleRequiredMixin
 from receipts import documents, signing
@@ -29,12 +30,12 @@ def attachment(response, filename: str):
 
 
 class ReceiptDownloadView(RoleRequiredMixin, View):
-    """/receipts/<uuid>.json and .pdf: any logged-in user; the deal's partner's users and internal users see it,
-    others get 404."""
+    """/receipts/<uuid>.json and .pdf: the deal's partner's users and internal users; others get 404."""
 
     as_pdf = False
 
     def get(self, request, uuid):
+        access.require(request.user, "receipts.download", standing=False)
         receipt = get_visible_or_404(Receipt.objects.select_related("deal"), request.user, uuid=uuid)
         name = f"receipt-{receipt.deal_id}-{receipt.kind}-{str(receipt.uuid)[:8]}"
         if self.as_pdf:

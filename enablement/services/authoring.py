@@ -22,6 +22,7 @@ from enablement.models import (
     QuizAttempt,
     encode_types,
 )
+from enablement.uploads import validate_upload
 from prm.audit import record_audit
 
 # --- Authoring ---------------------------------------------------------------------------------------
@@ -219,8 +220,6 @@ def save_library_asset(*, actor, asset: LibraryAsset | None = None, data: dict, 
 
 def add_asset_version(*, actor, asset: LibraryAsset, file, notes="") -> LibraryAssetVersion:
     access.require(actor, "enablement.author")
-    from enablement.uploads import validate_upload
-
     validate_upload(file, field="file")
     with transaction.atomic():
         asset = LibraryAsset.objects.select_for_update().get(pk=asset.pk)
