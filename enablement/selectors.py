@@ -1,4 +1,4 @@
-"""Reads of enablement, already scoped to the user (STYLE.md: selectors)."""
+"""Reads of enablement, already scoped to the user."""
 
 from datetime import timedelta
 from decimal import Decimal

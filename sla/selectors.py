@@ -1,4 +1,4 @@
-"""Reads of the SLA app, already scoped to the user (DESIGN.md: Tenancy).
+"""Reads of the SLA app, already scoped to the user (prm/tenancy.py).
 
 - `open_items(user)`: items waiting on the vendor that the user may see, with waited business days,
   due moment and breached flag. Partner users: their own organisation's; channel managers: their own

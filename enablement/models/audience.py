@@ -3,6 +3,7 @@ lookup on every database) and a minimum tier."""
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from partners.models import PartnerType
@@ -40,3 +41,27 @@ class AudienceQuerySet(models.QuerySet):
         if not partner_ready(user):
             return self.none()
         return self.filter(audience_q(user), published=True)
+
+
+class AudienceModel(models.Model):
+    """A catalogue object gated by partner type and minimum tier (course, learning path, library asset)."""
+
+    audience_types = models.CharField(max_length=300, blank=True, default="", help_text=_("Empty: every partner type."))
+    min_tier = models.ForeignKey(
+        "partners.Tier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("minimum tier"),
+    )
+
+    objects = AudienceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audience_labels(self) -> list[str]:
+        labels = dict(PartnerType.choices)
+        return [labels[t] for t in decode_types(self.audience_types) if t in labels]

@@ -5,8 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enablement.models.audience import AudienceQuerySet, decode_types
-from partners.models import PartnerType
+from enablement.models.audience import AudienceModel
 
 
 class AssetCategory(models.TextChoices):
@@ -18,25 +17,14 @@ class AssetCategory(models.TextChoices):
     CAMPAIGN = "campaign", _("Campaign-in-a-box")
 
 
-class LibraryAsset(models.Model):
+class LibraryAsset(AudienceModel):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     category = models.CharField(max_length=20, choices=AssetCategory.choices)
-    audience_types = models.CharField(max_length=300, blank=True, default="", help_text=_("Empty: every partner type."))
-    min_tier = models.ForeignKey(
-        "partners.Tier",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("minimum tier"),
-    )
     published = models.BooleanField(default=True)
     download_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = AudienceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -44,11 +32,6 @@ class LibraryAsset(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def audience_labels(self) -> list[str]:
-        labels = dict(PartnerType.choices)
-        return [labels[t] for t in decode_types(self.audience_types) if t in labels]
 
 
 class LibraryAssetVersion(models.Model):

@@ -6,8 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from enablement.models.audience import AudienceQuerySet, decode_types
-from partners.models import PartnerType
+from enablement.models.audience import AudienceModel, decode_types
 
 
 class CourseKind(models.TextChoices):
@@ -18,25 +17,14 @@ class CourseKind(models.TextChoices):
     ONBOARDING = "onboarding", _("Onboarding")
 
 
-class Course(models.Model):
+class Course(AudienceModel):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     kind = models.CharField(max_length=20, choices=CourseKind.choices, default=CourseKind.SALES)
-    audience_types = models.CharField(max_length=300, blank=True, default="", help_text=_("Empty: every partner type."))
-    min_tier = models.ForeignKey(
-        "partners.Tier",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("minimum tier"),
-    )
     estimated_minutes = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(100_000)])
     published = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = AudienceQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "id"]
@@ -51,11 +39,6 @@ class Course(models.Model):
     @property
     def audience_type_list(self) -> list[str]:
         return decode_types(self.audience_types)
-
-    @property
-    def audience_labels(self) -> list[str]:
-        labels = dict(PartnerType.choices)
-        return [labels[t] for t in self.audience_type_list if t in labels]
 
 
 class ChildOfCourseQuerySet(models.QuerySet):

@@ -4,29 +4,16 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from enablement.models.audience import AudienceQuerySet, decode_types
+from enablement.models.audience import AudienceModel
 from enablement.models.certifications import Certification
 from enablement.models.courses import Course
-from partners.models import PartnerType
 
 
-class LearningPath(models.Model):
+class LearningPath(AudienceModel):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    audience_types = models.CharField(max_length=300, blank=True, default="", help_text=_("Empty: every partner type."))
-    min_tier = models.ForeignKey(
-        "partners.Tier",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("minimum tier"),
-    )
     published = models.BooleanField(default=True)
-
-    objects = AudienceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -36,11 +23,6 @@ class LearningPath(models.Model):
 
     def get_absolute_url(self):
         return reverse("enablement:path", args=[self.pk])
-
-    @property
-    def audience_labels(self) -> list[str]:
-        labels = dict(PartnerType.choices)
-        return [labels[t] for t in decode_types(self.audience_types) if t in labels]
 
 
 class LearningPathStep(models.Model):

@@ -81,7 +81,7 @@ def _open_attempt_locked(enrolment: Enrolment, quiz: Quiz) -> QuizAttempt:
 
 
 def open_attempt(*, user, quiz: Quiz) -> QuizAttempt:
-    """The caller's current draw of the quiz: fixed until it is submitted (issue 6)."""
+    """The caller's current draw of the quiz: fixed until it is submitted."""
     require_standing(user)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     enrolment = enrolment_of(user, quiz.course_id)
     existing = QuizAttempt.objects.filter(enrolment=enrolment, quiz=quiz, submitted_at__isnull=True).first()
