@@ -18,8 +18,8 @@ class PermissionRequiredMixin(RoleRequiredMixin):
     permission = ""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.can(request.user, self.permission):
-            raise PermissionDenied(access.get(self.permission).refusal)
+        if request.user.is_authenticated:
+            access.require(request.user, self.permission, standing=False)
         return super().dispatch(request, *args, **kwargs)
 
 

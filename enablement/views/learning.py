@@ -1,7 +1,6 @@
 """Learning pages: the catalogue, the course player, enrolment, quizzes and learning paths."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,8 +70,7 @@ class CourseView(PermissionRequiredMixin, View):
 def enrol(request, pk):
     login_required(request)
     course = get_visible_or_404(Course, request.user, pk=pk)
-    if not access.can(request.user, "enablement.enrol"):
-        raise PermissionDenied(access.get("enablement.enrol").refusal)
+    access.require(request.user, "enablement.enrol", standing=False)  # the service refuses a suspended partner
     ok, _ = run_service(request, services.enrol, user=request.user, course=course, success=gettext("You are enrolled."))
     return redirect("enablement:course", pk=course.pk)
 
