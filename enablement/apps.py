@@ -6,4 +6,5 @@ class EnablementConfig(AppConfig):
     verbose_name = "Enablement"
 
     def ready(self):
-        from enablement import events, providers  # noqa: F401  (register event types, notices, tier providers)
+        # register event types, notices, tier providers, and the credential route under receipts' URL names
+        from enablement import credential_routes, events, providers  # noqa: F401
