@@ -273,3 +273,9 @@ def commission_terms_table(partner_types, tiers, on: date | None = None) -> dict
 def commission_terms(partner_type: str, tier, on: date | None = None) -> CommissionTerms:
     """The commission rate for a partner type and tier on a date (default today), as the engine applies it."""
     return commission_terms_table([partner_type], [tier], on)[(partner_type, tier.pk)]
+
+
+def partner_ids_with_currency(currency: str) -> set[int]:
+    """Partners with a commission entry in `currency` (their KPIs convert it)."""
+    rows = CommissionEntry.objects.filter(currency=currency, partner_id__isnull=False).order_by()
+    return set(rows.values_list("partner_id", flat=True).distinct())

@@ -245,3 +245,12 @@ def won_unconverted(user, *, partner_id: int, start: date, end: date) -> list[di
         partner_id=partner_id, status=DealStatus.WON, close_date__gte=start, close_date__lt=end
     )
     return unconverted(deals, "amount", "close_date")
+
+
+def partner_ids_with_currency(currency: str) -> set[int]:
+    """Partners with a deal in `currency`, or that influenced one (their KPIs convert it)."""
+    deals = DealRegistration.objects.filter(currency=currency, partner_id__isnull=False).order_by()
+    influences = Influence.objects.filter(deal__currency=currency).order_by()
+    return set(deals.values_list("partner_id", flat=True).distinct()) | set(
+        influences.values_list("partner_id", flat=True).distinct()
+    )

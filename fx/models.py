@@ -19,7 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import INTERNAL_ROLES
+from accounts import access
 from prm.money import currency_validator
 
 RATE_MAX_DIGITS = 18
@@ -30,11 +30,7 @@ SMALLEST_RATE = Decimal("0.00000001")
 class ExchangeRateQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Rates are program configuration: every internal role reads them, partner users none."""
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.role not in INTERNAL_ROLES:
-            return self.none()
-        return self
+        return self if access.can(user, "fx.view_rates") else self.none()
 
     def in_force_order(self):
         """Newest first: by effective date, then the latest correction of a day."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts import access
 from accounts.models import INTERNAL_ROLES, Role
 from fx import selectors, services
 from fx.forms import ExchangeRateForm
@@ -68,7 +69,7 @@ class RateListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         context["current"] = selectors.current_rates(self.request.user)
         context["program_currency"] = settings.DEFAULT_CURRENCY
-        context["can_record"] = self.request.user.role in FINANCE
+        context["can_record"] = access.can(self.request.user, "fx.record_rate")
         return context
 
 

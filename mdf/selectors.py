@@ -355,3 +355,12 @@ def program_view(user) -> dict:
         ],
     }
     return {"tier_rows": rows, "chart_utilisation": chart_utilisation, "chart_return": chart_return}
+
+
+def partner_ids_with_currency(currency: str) -> set[int]:
+    """Partners with an MDF request, claim or fund in `currency` (their KPIs convert it)."""
+    ids: set[int] = set()
+    for model in (MdfRequest, MdfClaim, Fund):
+        rows = model.objects.filter(currency=currency, partner_id__isnull=False).order_by()
+        ids |= set(rows.values_list("partner_id", flat=True).distinct())
+    return ids
