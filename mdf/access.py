@@ -5,6 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 
+access.permission(
+    "mdf.view_program", access.is_internal, _("Only vendor staff see the MDF program view and activity menu.")
+)
+access.permission(
+    "mdf.view_all_partners", access.is_internal, _("Only vendor staff see every partner's MDF requests and claims.")
+)
 access.permission("mdf.submit_request", access.is_partner_user, _("Only partner users request MDF."))
 access.permission("mdf.submit_claim", access.is_partner_user, _("Only partner users claim MDF."))
 access.permission(

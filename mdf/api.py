@@ -1,8 +1,6 @@
 """MDF API (docs/api.md: MDF). Thin: parse, call a service or selector, serialise."""
 
 import django_filters
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -12,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from accounts.models import PARTNER_ROLES, Role
-from accounts.permissions import role_permission
+from accounts import access
+from accounts.permissions import IsPortalUser
 from deals.api import PartnerIdFilter
 from mdf import selectors, services
 from mdf.models import (
@@ -302,7 +300,11 @@ class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         responses={201: MdfEntrySerializer},
         summary="Allocate discretionary funds to a partner (program admin)",
     )
-    @action(detail=False, methods=["post"], permission_classes=[role_permission(Role.PROGRAM_ADMIN)])
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[IsPortalUser, access.PermissionRequired("mdf.allocate_funds", object_level=False)],
+    )
     def allocate(self, request):
         data = _body(MdfAllocationSerializer, request)
         partner = get_visible_or_404(Partner, request.user, pk=data["partner"])
@@ -329,11 +331,11 @@ class ActivityTypeViewSet(
     def get_queryset(self):
         queryset = ActivityType.objects.order_by("name")
         user = self.request.user
-        return queryset if user.is_authenticated and user.role == Role.PROGRAM_ADMIN else queryset.filter(active=True)
+        return queryset if access.can(user, "mdf.manage_activities") else queryset.filter(active=True)
 
     def get_permissions(self):
         if self.action in ("create", "update", "partial_update"):
-            return [role_permission(Role.PROGRAM_ADMIN)()]
+            return [IsPortalUser(), access.PermissionRequired("mdf.manage_activities", object_level=False)()]
         return super().get_permissions()
 
     def perform_create(self, serializer):
@@ -361,8 +363,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=MdfRequestInSerializer, responses={201: MdfRequestSerializer})
     def create(self, request):
-        if request.user.role not in PARTNER_ROLES:
-            raise PermissionDenied(gettext("Only partner users request MDF."))
+        access.require(request.user, "mdf.submit_request", standing=False)  # the service checks standing
         mdf_request = services.submit_request(user=request.user, data=_body(MdfRequestInSerializer, request))
         return self._out(mdf_request, status.HTTP_201_CREATED)
 
@@ -388,8 +389,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         obj = self._request()
-        if request.user.role != Role.CHANNEL_MANAGER:
-            raise PermissionDenied(gettext("Only channel managers reject MDF requests."))
+        access.require(request.user, "mdf.reject_request", standing=False)
         return self._out(
             services.reject_request(
                 mdf_request=obj, actor=request.user, reason=_body(MdfReasonSerializer, request)["reason"]
@@ -413,14 +413,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(MdfClaimSerializer(obj, context={"request": self.request}).data, status=code)
 
     def _finance_only(self, request, verb):
-        if request.user.role != Role.FINANCE:
-            messages = {
-                "approve": gettext("Only finance may approve MDF claims."),
-                "reject": gettext("Only finance may reject MDF claims."),
-                "question": gettext("Only finance may question MDF claims."),
-                "pay": gettext("Only finance may pay MDF claims."),
-            }
-            raise PermissionDenied(messages.get(verb) or gettext("Only finance may decide MDF claims."))
+        """Refused before the body is read; the service checks again (`verb`: approve, reject, question, pay)."""
+        access.require(request.user, f"mdf.{verb}_claim", standing=False)
 
     @extend_schema(
         request={"multipart/form-data": MdfClaimUploadSerializer},
@@ -428,8 +422,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         summary="Claim MDF with proof files (multipart)",
     )
     def create(self, request):
-        if request.user.role not in PARTNER_ROLES:
-            raise PermissionDenied(gettext("Only partner users claim MDF."))
+        access.require(request.user, "mdf.submit_claim", standing=False)  # the service checks standing
         data = _body(MdfClaimInSerializer, request)
         mdf_request = get_visible_or_404(MdfRequest, request.user, pk=data["request"])
         files = request.FILES.getlist("proof") if hasattr(request.FILES, "getlist") else []
