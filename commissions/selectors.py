@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from accounts.models import Role
+from accounts import access
 from commissions.models import BatchStatus, CommissionEntry, EntryStatus, PayoutBatch
 from partners.models import Partner
 from prm.periods import Period, parse_period, quarter_of
@@ -61,7 +61,7 @@ def statement(user, *, partner_id=None, period_key: str, currency: str = "") -> 
     """A partner's entries earned in the period, in one currency (the only one used, else the default).
 
     Totals: earned (all lines), approved (approved, not yet paid), paid, outstanding (earned - paid)."""
-    if user.role == Role.PARTNER_USER:
+    if access.is_partner_user(user) and not access.is_partner_admin(user):  # earnings are the admins'
         raise Http404
     partner = partner_for(user, partner_id)
     period = parse_period(period_key)

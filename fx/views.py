@@ -4,20 +4,27 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.mixins import UserPassesTestMixin
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts import access
-from accounts.models import INTERNAL_ROLES, Role
 from fx import selectors, services
 from fx.forms import ExchangeRateForm
 from fx.models import ExchangeRate
 from prm import inputs
 from prm.views import FilteredListView, RoleRequiredMixin, run_form_service
 
-FINANCE = {Role.FINANCE}
+
+class PagePermission(UserPassesTestMixin):
+    """A page for the holders of `permission` (fx/access.py); anyone else logged in gets 403."""
+
+    permission = ""
+
+    def test_func(self):
+        return access.can(self.request.user, self.permission)
 
 
 class RateFilter(django_filters.FilterSet):
@@ -43,8 +50,8 @@ class RateFilter(django_filters.FilterSet):
         return queryset.filter(currency=value.strip().upper())
 
 
-class RateListView(FilteredListView):
-    allowed_roles = INTERNAL_ROLES
+class RateListView(PagePermission, FilteredListView):
+    permission = "fx.view_rates"
     template_name = "fx/rates.html"
     filterset_class = RateFilter
     paginate_by = 50
@@ -73,8 +80,8 @@ class RateListView(FilteredListView):
         return context
 
 
-class RateCreateView(RoleRequiredMixin, View):
-    allowed_roles = FINANCE
+class RateCreateView(PagePermission, RoleRequiredMixin, View):
+    permission = "fx.record_rate"
     template_name = "fx/rate_form.html"
 
     def render_form(self, request, form, status=200):
