@@ -298,7 +298,7 @@ class PayoutBatch(models.Model):
 
 
 class CommissionEntry(models.Model):
-    """One line of the commission ledger. Amounts are rounded half-up once, here (DESIGN.md: Money)."""
+    """One line of the commission ledger. Amounts are rounded half-up once, here (docs/architecture.md: Money)."""
 
     TENANT_PATH = "partner_id"
 

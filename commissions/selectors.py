@@ -104,7 +104,7 @@ def earnings(user) -> dict:
     """The partner admin's earnings page: totals by status, paid and earned by month, by deal, next payout."""
     entries = CommissionEntry.objects.visible_to(user).filter(partner_id=user.partner_id)
     program = settings.DEFAULT_CURRENCY
-    # Totals per currency, never summed across currencies (issue 12): the cards and the chart show the
+    # Totals per currency, never summed across currencies (docs/fx.md): the cards and the chart show the
     # program currency; any other currency the partner earns in gets its own row (`other_currencies`).
     totals: dict[str, dict] = {}
     for status, currency, total in (
@@ -199,7 +199,7 @@ def finance_panel(user) -> dict:
         "commission_pending": entries.filter(status=EntryStatus.PENDING).count(),
         "commission_ready": entries.filter(status=EntryStatus.APPROVED, batch__isnull=True).count(),
         "commission_batches_draft": PayoutBatch.objects.visible_to(user).filter(status=BatchStatus.DRAFT).count(),
-        # Per currency (issue 12): amounts in different currencies are never added together.
+        # Per currency (docs/fx.md): amounts in different currencies are never added together.
         "commission_owed": [
             {"currency": row["currency"], "total": Decimal(row["total"] or 0).quantize(Decimal("0.01"))}
             for row in entries.exclude(status=EntryStatus.PAID)

@@ -1,4 +1,4 @@
-"""Exchange rates (issue 12, item 7): finance's effective-dated rate table for program-level totals.
+"""Exchange rates (docs/fx.md): finance's effective-dated rate table for program-level totals.
 
 Deals, MDF and commissions keep their own ISO currency. Program-level totals (the KPI rollups and the
 dashboards built on them) convert each amount into the program currency (settings.DEFAULT_CURRENCY) at

@@ -16,6 +16,7 @@ from mdf.models import (
     ProofFile,
     RequestStatus,
 )
+from mdf.services.decisions import decide
 from mdf.services.ledger import (
     ZERO,
     claim_hold,
@@ -190,20 +191,17 @@ def approve_claim(*, claim, actor, amount=None) -> MdfClaim:
         if errors:
             raise ValidationError(errors)
         move_claimed(held, claim.claimed_amount, amount)
-        claim.approved_amount = amount
-        claim.decided_by = actor
-        claim.decided_at = timezone.now()
-        CLAIM_WORKFLOW.apply(
+        return decide(
+            CLAIM_WORKFLOW,
             claim,
             ClaimStatus.APPROVED,
             actor=actor,
             action="approve",
-            extra_fields=["approved_amount", "decided_by", "decided_at"],
+            event="mdf.claim.approved",
+            partner=mdf_request.partner,
+            payload_of=_claim_payload,
+            approved_amount=amount,
         )
-        record_event(
-            "mdf.claim.approved", actor=actor, partner=mdf_request.partner, subject=claim, payload=_claim_payload(claim)
-        )
-    return claim
 
 
 def reject_claim(*, claim, actor, reason: str) -> MdfClaim:
@@ -215,25 +213,18 @@ def reject_claim(*, claim, actor, reason: str) -> MdfClaim:
         CLAIM_WORKFLOW.check(claim, ClaimStatus.REJECTED)
         held = lock_holding_funds(mdf_request)
         move_claimed(held, claim_hold(claim), ZERO)
-        claim.decision_reason = reason
-        claim.decided_by = actor
-        claim.decided_at = timezone.now()
-        CLAIM_WORKFLOW.apply(
+        return decide(
+            CLAIM_WORKFLOW,
             claim,
             ClaimStatus.REJECTED,
             actor=actor,
             action="reject",
-            reason=reason,
-            extra_fields=["decision_reason", "decided_by", "decided_at"],
-        )
-        record_event(
-            "mdf.claim.rejected",
-            actor=actor,
+            event="mdf.claim.rejected",
             partner=mdf_request.partner,
-            subject=claim,
-            payload=_claim_payload(claim, reason=reason),
+            payload_of=_claim_payload,
+            reason=reason,
+            decision_reason=reason,
         )
-    return claim
 
 
 def request_claim_info(*, claim, actor, reason: str) -> MdfClaim:
@@ -241,23 +232,19 @@ def request_claim_info(*, claim, actor, reason: str) -> MdfClaim:
     reason = clean_reason(reason)
     with transaction.atomic():
         claim, mdf_request = _locked_claim(claim)
-        claim.decision_reason = reason
-        CLAIM_WORKFLOW.apply(
+        return decide(
+            CLAIM_WORKFLOW,
             claim,
             ClaimStatus.INFO_REQUESTED,
             actor=actor,
             action="request_info",
-            reason=reason,
-            extra_fields=["decision_reason"],
-        )
-        record_event(
-            "mdf.claim.info_requested",
-            actor=actor,
+            event="mdf.claim.info_requested",
             partner=mdf_request.partner,
-            subject=claim,
-            payload=_claim_payload(claim, reason=reason),
+            payload_of=_claim_payload,
+            reason=reason,
+            stamp=False,
+            decision_reason=reason,
         )
-    return claim
 
 
 def answer_claim_info(*, claim, user, note: str, files=()) -> MdfClaim:

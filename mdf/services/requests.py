@@ -18,6 +18,7 @@ from mdf.models import (
     MdfRequest,
     RequestStatus,
 )
+from mdf.services.decisions import decide
 from mdf.services.ledger import ZERO, clean_amount, clean_reason, lock_holding_funds, lock_open_funds, post_entry
 from mdf.services.requesters import require_requester
 from prm import inputs
@@ -166,24 +167,17 @@ def approve_request(*, mdf_request, actor, amount=None) -> MdfRequest:
                     reference=f"request:{mdf_request.pk}",
                 )
                 rest -= take
-        mdf_request.approved_amount = amount
-        mdf_request.decided_by = actor
-        mdf_request.decided_at = timezone.now()
-        REQUEST_WORKFLOW.apply(
+        return decide(
+            REQUEST_WORKFLOW,
             mdf_request,
             RequestStatus.APPROVED,
             actor=actor,
             action="approve",
-            extra_fields=["approved_amount", "decided_by", "decided_at"],
-        )
-        record_event(
-            "mdf.request.approved",
-            actor=actor,
+            event="mdf.request.approved",
             partner=mdf_request.partner,
-            subject=mdf_request,
-            payload=_request_payload(mdf_request),
+            payload_of=_request_payload,
+            approved_amount=amount,
         )
-    return mdf_request
 
 
 def reject_request(*, mdf_request, actor, reason: str) -> MdfRequest:
@@ -191,25 +185,18 @@ def reject_request(*, mdf_request, actor, reason: str) -> MdfRequest:
     reason = clean_reason(reason)
     with transaction.atomic():
         mdf_request = MdfRequest.objects.select_for_update().get(pk=mdf_request.pk)
-        mdf_request.decision_reason = reason
-        mdf_request.decided_by = actor
-        mdf_request.decided_at = timezone.now()
-        REQUEST_WORKFLOW.apply(
+        return decide(
+            REQUEST_WORKFLOW,
             mdf_request,
             RequestStatus.REJECTED,
             actor=actor,
             action="reject",
-            reason=reason,
-            extra_fields=["decision_reason", "decided_by", "decided_at"],
-        )
-        record_event(
-            "mdf.request.rejected",
-            actor=actor,
+            event="mdf.request.rejected",
             partner=mdf_request.partner,
-            subject=mdf_request,
-            payload=_request_payload(mdf_request, reason=reason),
+            payload_of=_request_payload,
+            reason=reason,
+            decision_reason=reason,
         )
-    return mdf_request
 
 
 def release_all(mdf_request, held, *, actor, reference: str) -> None:
