@@ -84,7 +84,7 @@ def rule_applies(rule: CommissionRule, deal: WonDeal, ranks: dict[int, int]) -> 
 
 
 def spiff_applies(spiff: Spiff, deal: WonDeal, ranks: dict[int, int], amount: Decimal | None) -> bool:
-    """Eligibility of a spiff (docs/commissions-rules.md): closed inside the window, tier, partner type, product, minimum size.
+    """Eligibility of a spiff (docs/commissions-rules.md): in the window, tier, partner type, product, minimum size.
     A spiff names money (minimum size, flat amount) in its currency: `amount` is the deal's amount in the
     spiff's currency at the close date's rate (fx.selectors; docs/fx.md: Incentives), None without a rate
     (the deal is then not decided yet: finance is alerted and the deal is reconsidered when the rate
