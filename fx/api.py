@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from accounts import access
 from accounts.permissions import IsPortalUser
 from fx import selectors, services
-from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate
+from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate, latest_rate_day
 from prm import inputs
 from prm.money import CurrencySerializerField
 
@@ -57,7 +57,7 @@ class ExchangeRateCreateSerializer(serializers.Serializer):
         decimal_places=RATE_DECIMAL_PLACES,
         help_text="Program currency per 1 unit, greater than zero, at most 8 decimal places.",
     )
-    effective_from = inputs.ApiDateField()
+    effective_from = inputs.ApiDateField(latest=latest_rate_day)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 

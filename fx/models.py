@@ -11,6 +11,7 @@ day is a new row with the same currency and `effective_from`: the latest recorde
 id) wins, and the row it replaced stays visible in the list as superseded.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,6 +26,15 @@ from prm.money import currency_validator
 RATE_MAX_DIGITS = 18
 RATE_DECIMAL_PLACES = 8
 SMALLEST_RATE = Decimal("0.00000001")
+
+
+def latest_rate_day() -> date:
+    """A rate may start at most one year from today (the later bound of prm.inputs' date window)."""
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 1, day=28)
 
 
 class ExchangeRateQuerySet(models.QuerySet):

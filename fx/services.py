@@ -12,21 +12,18 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Role
-from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate
+from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate, latest_rate_day
 from fx.selectors import program_currency
+from prm import inputs
 from prm.audit import record_audit
 from prm.events import record_event, register_event_type
 from prm.inputs import parse_iso_date
 from prm.money import is_currency
 from prm.notifications import Notice, notice_for
-
-EARLIEST = date(2000, 1, 1)
-
 
 # --- writes ------------------------------------------------------------------------------------------
 
@@ -64,13 +61,10 @@ def _clean_rate(value) -> Decimal:
 def _clean_day(value) -> date:
     if not isinstance(value, date):
         raise ValidationError({"effective_from": [_("Enter a valid date.")]})
-    if value < EARLIEST:
-        raise ValidationError(
-            {"effective_from": [_("Rates start on %(date)s at the earliest.") % {"date": EARLIEST.isoformat()}]}
-        )
-    if value > timezone.localdate().replace(year=timezone.localdate().year + 1):
-        raise ValidationError({"effective_from": [_("A rate may start at most one year from today.")]})
-    return value
+    try:  # the one date window of every input (prm/inputs.py), ending a year from today for rates
+        return inputs.check_date(value, latest=latest_rate_day)
+    except ValidationError as error:
+        raise ValidationError({"effective_from": error.messages}) from None
 
 
 @transaction.atomic
