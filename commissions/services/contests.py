@@ -140,19 +140,20 @@ def contests_due(today=None) -> list[int]:
     ]
 
 
-def _check_currency(currency: str) -> None:
-    """A given currency must be on the one ISO 4217 list (prm/money.py); blank keeps the default."""
-    if currency and not is_currency(currency.strip().upper()):
-        raise ValidationError({"currency": [str(CURRENCY_MESSAGE)]})
-
-
-def create_contest(*, actor, name, period, min_deal_amount, bonus_rate, currency="") -> Contest:
+def _check_terms(actor, *, period: str, currency: str) -> None:
+    """Program admins only; a period such as 2026-Q3; a given currency on the one ISO 4217 list
+    (prm/money.py), blank keeping the default."""
     access.require(actor, "commissions.manage_contests")
     try:
         parse_period(period)
     except ValueError as error:
         raise ValidationError({"period": [str(error)]}) from None
-    _check_currency(currency)
+    if currency and not is_currency(currency.strip().upper()):
+        raise ValidationError({"currency": [str(CURRENCY_MESSAGE)]})
+
+
+def create_contest(*, actor, name, period, min_deal_amount, bonus_rate, currency="") -> Contest:
+    _check_terms(actor, period=period, currency=currency)
     with transaction.atomic():
         contest = Contest.objects.create(
             name=name,
@@ -167,12 +168,7 @@ def create_contest(*, actor, name, period, min_deal_amount, bonus_rate, currency
 
 def update_contest(*, actor, contest: Contest, name, period, min_deal_amount, bonus_rate, currency="") -> Contest:
     """Change an open contest's terms (program admins); a resolved contest has paid out and stays as it is."""
-    access.require(actor, "commissions.manage_contests")
-    try:
-        parse_period(period)
-    except ValueError as error:
-        raise ValidationError({"period": [str(error)]}) from None
-    _check_currency(currency)
+    _check_terms(actor, period=period, currency=currency)
     with transaction.atomic():
         contest = Contest.objects.select_for_update().get(pk=contest.pk)
         if contest.status != ContestStatus.OPEN:
