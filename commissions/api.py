@@ -326,7 +326,7 @@ class StatementView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         partner = params.get("partner")
-        if partner is None and not request.user.is_partner_user:
+        if partner is None and not access.is_partner_user(request.user):
             raise serializers.ValidationError({"partner": [gettext("Name the partner (its id).")]})
         result = selectors.statement(
             request.user, partner_id=partner, period_key=params["period"], currency=params.get("currency", "")

@@ -32,7 +32,7 @@ def batch_list(user):
 def partner_for(user, partner_id) -> Partner:
     """The partner a statement is about: a partner admin's own (or 404 for another); internal: any."""
     if partner_id in (None, ""):
-        if user.is_partner_user and user.partner_id:
+        if access.is_partner_user(user) and user.partner_id:
             partner_id = user.partner_id
         else:
             raise Http404
