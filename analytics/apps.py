@@ -8,4 +8,4 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         # Event handlers (dirty partners for incremental rollups) and the tier engine's scorecard provider.
         # Each module registers itself on import; add yours here.
-        from analytics import alerts, deal_import_handlers, handlers, providers  # noqa: F401
+        from analytics import alerts, deal_import_handlers, fx_handlers, handlers, providers  # noqa: F401

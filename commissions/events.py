@@ -1,4 +1,4 @@
-"""Commission events, the deal subscribers that write the ledger, and who hears about payouts."""
+"""Commission events, the deal and rate subscribers that write the ledger, and who hears about payouts."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from accounts.models import Role, User
 from commissions import services
 from prm.events import on_event, register_event_type
+from prm.inputs import parse_iso_date
 from prm.notifications import Notice, notice_for
 
 register_event_type(
@@ -26,6 +27,14 @@ def earn_commissions(event) -> None:
 @on_event("deal.reopened")
 def claw_back_commissions(event) -> None:
     services.claw_back_deal(deal_id=event.payload["deal_id"], reason=event.payload.get("reason") or "", actor=None)
+
+
+@on_event("fx.rate_changed")
+def decide_spiffs_waiting_for_rate(event) -> None:
+    """Won deals a spiff could not decide without this rate are decided now (docs/fx.md: Incentives)."""
+    services.reconsider_spiffs(
+        currency=event.payload["currency"], since=parse_iso_date(event.payload["effective_from"])
+    )
 
 
 @notice_for("commission.payout.paid")

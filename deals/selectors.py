@@ -246,3 +246,12 @@ def stage_counts(user, partner_id: int) -> list[tuple[str, int]]:
         .values_list("status", "n")
     )
     return [(labels[status], counts.get(status, 0)) for status in DealStatus.values if status != DealStatus.DRAFT]
+
+
+def partner_ids_with_currency(currency: str) -> set[int]:
+    """Partners with a deal in `currency`, or that influenced one (their KPIs convert it)."""
+    deals = DealRegistration.objects.filter(currency=currency, partner_id__isnull=False).order_by()
+    influences = Influence.objects.filter(deal__currency=currency).order_by()
+    return set(deals.values_list("partner_id", flat=True).distinct()) | set(
+        influences.values_list("partner_id", flat=True).distinct()
+    )
