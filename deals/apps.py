@@ -6,4 +6,8 @@ class DealsConfig(AppConfig):
     verbose_name = "Deal registration"
 
     def ready(self):
-        from deals import events, providers  # noqa: F401 - registers event types, notices and tier providers
+        from deals import (  # noqa: F401 - registers event types, notices and tier providers
+            events,
+            exports,  # noqa: F401 - registers its sections of the organisation export
+            providers,
+        )

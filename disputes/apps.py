@@ -7,4 +7,7 @@ class DisputesConfig(AppConfig):
     verbose_name = _("Registration disputes")
 
     def ready(self):
-        from disputes import events  # noqa: F401 - registers event types and notices
+        from disputes import (
+            events,  # noqa: F401 - registers event types and notices
+            exports,  # noqa: F401 - registers its sections of the organisation export
+        )

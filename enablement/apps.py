@@ -6,4 +6,8 @@ class EnablementConfig(AppConfig):
     verbose_name = "Enablement"
 
     def ready(self):
-        from enablement import events, providers  # noqa: F401  (register event types, notices, tier providers)
+        from enablement import (  # noqa: F401  (register event types, notices, tier providers)
+            events,
+            exports,  # noqa: F401 - registers its sections of the organisation export
+            providers,
+        )

@@ -8,5 +8,6 @@ class MdfConfig(AppConfig):
     def ready(self):
         from mdf import (
             events,  # noqa: F401 - registers event types, notices and the deal.won/reopened subscribers
+            exports,  # noqa: F401 - registers its sections of the organisation export
             providers,  # noqa: F401 - registers its program terms (docs/program-terms.md)
         )

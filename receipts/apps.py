@@ -7,4 +7,8 @@ class ReceiptsConfig(AppConfig):
     verbose_name = _("Signed registration receipts and verifiable credentials")
 
     def ready(self):
-        from receipts import checks, handlers  # noqa: F401 - registers the receipt handlers and the key check
+        from receipts import (  # noqa: F401 - registers the receipt handlers and the key check
+            checks,
+            exports,  # noqa: F401 - registers its sections of the organisation export
+            handlers,
+        )
