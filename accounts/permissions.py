@@ -1,10 +1,15 @@
-"""API permissions: who may call what (roles), and what a token's scope allows."""
+"""API permissions: who may call what, and what a token's scope allows.
+
+The role rules are the predicates of accounts/access.py; `role_permission`, `IsInternal` and `IsPartnerUser`
+are kept as DRF classes over them for the API views that use them (new code: `access.PermissionRequired`).
+"""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import permissions
 
-from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, ApiToken, TokenScope
+from accounts import access
+from accounts.models import ApiToken, TokenScope
 
 
 class IsPortalUser(permissions.BasePermission):
@@ -25,20 +30,22 @@ class IsPortalUser(permissions.BasePermission):
         return True
 
 
+def predicate_permission(predicate, name: str):
+    """A permission class that admits the users `predicate` (an accounts.access predicate) holds for."""
+
+    class Holds(IsPortalUser):
+        def has_permission(self, request, view):
+            return super().has_permission(request, view) and predicate(request.user)
+
+    Holds.__name__ = name
+    return Holds
+
+
 def role_permission(*roles):
     """A permission class that admits only the given roles (after IsPortalUser)."""
-
     allowed = frozenset(roles)
-
-    class HasRole(IsPortalUser):
-        def has_permission(self, request, view):
-            if not super().has_permission(request, view):
-                return False
-            return request.user.role in allowed
-
-    HasRole.__name__ = "HasRole_" + "_".join(sorted(allowed))
-    return HasRole
+    return predicate_permission(lambda user: access.has_role(user, *allowed), "HasRole_" + "_".join(sorted(allowed)))
 
 
-IsInternal = role_permission(*INTERNAL_ROLES)
-IsPartnerUser = role_permission(*PARTNER_ROLES)
+IsInternal = predicate_permission(access.is_internal, "IsInternal")
+IsPartnerUser = predicate_permission(access.is_partner_user, "IsPartnerUser")

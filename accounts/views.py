@@ -11,7 +11,8 @@ from django.views import View
 
 from accounts import services
 from accounts.forms import AcceptInvitationForm, StaffInviteForm
-from accounts.models import INTERNAL_ROLES, Invitation, Role, User
+from accounts.mixins import AccessRequiredMixin
+from accounts.models import INTERNAL_ROLES, Invitation, User
 from prm.exceptions import DomainError
 from prm.views import FilteredListView, run_form_service
 
@@ -76,10 +77,10 @@ class AcceptInvitationView(View):
         return self._render(request, invitation, None, form, 400)
 
 
-class StaffView(FilteredListView):
+class StaffView(AccessRequiredMixin, FilteredListView):
     """Program admins see the internal team and invite channel managers, finance and admins."""
 
-    allowed_roles = {Role.PROGRAM_ADMIN}
+    access_required = "accounts.view_staff"
     template_name = "accounts/staff.html"
     export_filename = "staff.csv"
     export_columns = [
