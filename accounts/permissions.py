@@ -41,6 +41,23 @@ def predicate_permission(predicate, name: str):
     return Holds
 
 
+def permission_required(name: str):
+    """A permission class for a named permission of accounts/access.py without an object (after IsPortalUser);
+    a refusal answers with the permission's sentence."""
+
+    class Required(IsPortalUser):
+        def has_permission(self, request, view):
+            if not super().has_permission(request, view):
+                return False
+            if access.can(request.user, name):
+                return True
+            self.message = str(access.get(name).refusal)
+            return False
+
+    Required.__name__ = "Requires_" + name.replace(".", "_")
+    return Required
+
+
 def role_permission(*roles):
     """A permission class that admits only the given roles (after IsPortalUser)."""
     allowed = frozenset(roles)

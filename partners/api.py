@@ -8,8 +8,8 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.permissions import IsInternal, role_permission
+from accounts import access
+from accounts.permissions import IsInternal, permission_required
 from partners import recruiting
 from partners.filters import PartnerFilter
 from partners.models import Application, ApplicationStatus, Partner, PartnerType, Quadrant, Tier
@@ -206,7 +206,7 @@ class TierSerializer(serializers.ModelSerializer):
 
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        partner = getattr(user, "partner", None) if getattr(user, "is_partner_user", False) else None
+        partner = getattr(user, "partner", None) if access.is_partner_user(user) else None
         # One computation per response, for every tier (a bounded number of queries, however many tiers).
         by_tier = self.context.get("program_terms")
         if by_tier is None:
@@ -330,7 +330,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         if self.action == "create":
             return [permissions.AllowAny()]
         if self.action in ("approve", "reject"):
-            return [role_permission(Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)()]
+            return [permission_required("partners.recruit")()]
         return [IsInternal()]
 
     def get_authenticators(self):

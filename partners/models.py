@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from accounts import access
 from prm.money import CurrencyField, MoneyField
 from prm.tenancy import TenantManager, TenantQuerySet
 
@@ -217,7 +218,7 @@ class InternalOnlyQuerySet(models.QuerySet):
     def visible_to(self, user):
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        return self if user.is_internal else self.none()
+        return self if access.is_internal(user) else self.none()
 
 
 class ApplicationStatus(models.TextChoices):

@@ -3,6 +3,7 @@
 from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts import access
 from accounts.models import Invitation, Role, User
 from partners import program_terms
 from partners.models import Partner, PartnerStatus, PartnerType, Region, Tier, TierChange
@@ -92,7 +93,7 @@ def partner_profile(user, partner: Partner) -> dict:
         .pending()
         .select_related("invited_by"),
     }
-    if user.is_internal:
+    if access.can(user, "partners.see_internal_fields"):
         context["history"] = history_of(partner)[:20]
         context["channel_managers"] = User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True)
     return context
@@ -169,7 +170,7 @@ def profile_extras(user, partner: Partner) -> dict:
         "overrides": TierOverride.objects.visible_to(user)
         .filter(partner=partner)
         .select_related("created_by", "to_tier")[:5]
-        if user.is_internal
+        if access.can(user, "partners.see_internal_fields")
         else [],
     }
 

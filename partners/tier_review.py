@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts import access
+from accounts.models import User
 from partners import tier_engine
 from partners.models import (
     Partner,
@@ -253,8 +254,8 @@ def run_tier_review(*, period: str | None = None, actor: User | None = None, on:
     promotions, at-risk flags, one-step demotions, history and events."""
     from partners.services import change_partner_tier
 
-    if actor is not None and actor.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied(_("Only program admins run the tier review."))
+    if actor is not None:  # None: the scheduled run
+        access.require(actor, "partners.run_tier_review", standing=False)
     on = on or timezone.localdate()
     quarter = _quarter(period_key(period, on))
     key = quarter.key
@@ -377,8 +378,7 @@ def override_tier(
     keep its tier at the next review (clears the at-risk flag) or move it to another tier now."""
     from partners.services import change_partner_tier
 
-    if actor.role not in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
-        raise PermissionDenied(_("Only channel managers and program admins override the tier review."))
+    access.require(actor, "partners.override_tier_review", partner, standing=False)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the override; it is kept on record.")})
