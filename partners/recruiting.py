@@ -1,6 +1,6 @@
 """Recruiting writes: public applications, OPP scoring, and the approve / reject decisions.
 
-OPP scoring (DESIGN.md: Applications and recruiting): each group's score is the weighted mean of its
+OPP scoring: each group's score is the weighted mean of its
 criteria's 1-5 ratings, rounded half-up to 2 places; the overall score is the mean of the two groups;
 a group score of 3.00 or more is "high". Fit x willingness places the application in a quadrant.
 """

@@ -1,4 +1,4 @@
-"""Reads about partners, scoped to the user (DESIGN.md: selectors)."""
+"""Reads about partners, scoped to the user."""
 
 from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce

@@ -156,7 +156,7 @@ def change_partner_tier(*, actor: User | None, partner: Partner, tier: Tier, rea
         previous = partner.tier
         kind = TierChange.Kind.PROMOTION if tier.rank > previous.rank else TierChange.Kind.DEMOTION
         partner.tier = tier
-        # A new tier starts clean: an at-risk flag was about the old one (DESIGN.md: Tiers).
+        # A new tier starts clean: an at-risk flag was about the old one (docs/tiers.md).
         partner.at_risk_since, partner.at_risk_review = None, None
         partner.save(update_fields=["tier", "at_risk_since", "at_risk_review", "updated_at"])
         TierChange.objects.create(

@@ -1,4 +1,4 @@
-"""Measure tier requirements from live data (DESIGN.md: Tiers; issue on the partner lifecycle).
+"""Measure tier requirements from live data (docs/tiers.md).
 
 Each metric of `RequirementMetric` is measured by a provider that another app registers:
 deals registers sourced bookings and registered deals, enablement the certified people, analytics the

@@ -76,7 +76,7 @@ class Tier(models.Model):
 
 
 class RequirementMetric(models.TextChoices):
-    """What a tier requirement measures, over the trailing 12 months (DESIGN.md: Tiers)."""
+    """What a tier requirement measures, over the trailing 12 months (docs/tiers.md)."""
 
     SOURCED_BOOKINGS = "sourced_bookings", _("Partner-sourced bookings")
     SALES_CERTIFIED = "sales_certified_people", _("People with a sales certification")
@@ -140,7 +140,7 @@ class Partner(models.Model):
         null=True, blank=True, help_text=_("When the last onboarding step was done (stalled-onboarding reminders).")
     )
     onboarding_reminded_at = models.DateTimeField(null=True, blank=True)
-    # Tier review (DESIGN.md: Tiers): flagged at one review, demoted at the next if still short.
+    # Tier review (docs/tiers.md): flagged at one review, demoted at the next if still short.
     at_risk_since = models.DateField(null=True, blank=True)
     at_risk_review = models.ForeignKey(
         "partners.TierReview", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -31,7 +31,7 @@ class ApplicationStatus(models.TextChoices):
 
 
 class Quadrant(models.TextChoices):
-    """Priority quadrant of fit x willingness (DESIGN.md: Applications and recruiting)."""
+    """Priority quadrant of fit x willingness."""
 
     RECRUIT_NOW = "recruit_now", _("Recruit now (high fit, high willingness)")
     NURTURE = "nurture", _("Nurture (high fit, low willingness)")
