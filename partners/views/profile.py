@@ -43,11 +43,12 @@ def _permissions(user, partner) -> dict:
     }
 
 
-def run_partner_form(request, partner, form, service, *, invalid, success) -> None:
-    """A POST action on one partner: an invalid form says `invalid`; a valid one runs `service` with its
-    cleaned data and says `success(cleaned_data)`."""
+def run_partner_form(request, partner, form, service, *, invalid=None, success) -> None:
+    """A POST action on one partner: an invalid form says `invalid` (if given); a valid one runs `service`
+    with its cleaned data and says `success(cleaned_data)`."""
     if not form.is_valid():
-        messages.error(request, invalid)
+        if invalid is not None:
+            messages.error(request, invalid)
         return
     run_service(
         request,
@@ -270,14 +271,10 @@ class PartnerActionView(ObjectActionView):
 
     def do_status(self, request, partner):
         self._staff_only(request)
-        form = StatusForm(request.POST)
-        if form.is_valid():
-            run_service(
-                request,
-                services.change_partner_status,
-                actor=request.user,
-                partner=partner,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                success=_("Status updated."),
-            )
+        run_partner_form(
+            request,
+            partner,
+            StatusForm(request.POST),
+            services.change_partner_status,
+            success=lambda data: _("Status updated."),
+        )
