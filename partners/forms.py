@@ -69,7 +69,9 @@ class PartnerProfileForm(BootstrapFormMixin, forms.ModelForm):
 
 class InviteForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"))
-    role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r in PARTNER_ROLES], label=_("Role"))
+    role = forms.ChoiceField(
+        choices=[(r.value, r.label) for r in Role if r in PARTNER_ROLES], initial=Role.PARTNER_USER, label=_("Role")
+    )
     partner_function = forms.ChoiceField(choices=PartnerFunction.choices, required=False, label=_("Function"))
 
 

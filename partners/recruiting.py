@@ -48,7 +48,6 @@ APPLICATION_WORKFLOW = Workflow(
 
 QUADRANT_THRESHOLD = Decimal("3.00")  # the middle of the 1-5 scale: at or above is "high"
 TWO_PLACES = Decimal("0.01")
-RECRUITERS = (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
 
 AMERICAS_NORTH = {"US", "CA", "PM", "BM", "GL"}
 LATIN_AMERICA = set(

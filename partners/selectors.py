@@ -1,6 +1,6 @@
 """Reads about partners, scoped to the user."""
 
-from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts import access
@@ -80,7 +80,12 @@ def program_overview(user) -> dict:
 
 def partner_profile(user, partner: Partner) -> dict:
     """Everything the profile page shows, already scoped by the caller's role."""
-    team = User.objects.visible_to(user).filter(partner=partner).order_by("-is_active", "first_name", "email")
+    team = (
+        User.objects.visible_to(user)
+        .filter(partner=partner)
+        .annotate(is_admin=ExpressionWrapper(Q(role=Role.PARTNER_ADMIN), output_field=BooleanField()))  # data
+        .order_by("-is_active", "first_name", "email")
+    )
     context = {
         "partner": partner,
         "team": team,
