@@ -10,9 +10,10 @@ from rest_framework.response import Response
 
 from accounts import access
 from accounts.permissions import IsInternal, permission_required
-from partners import recruiting
+from partners import program_terms, recruiting, services
 from partners.filters import PartnerFilter
 from partners.models import Application, ApplicationStatus, Partner, PartnerType, Quadrant, Tier
+from partners.selectors import tier_panel
 from prm import inputs
 from prm.api import AnonymousFormThrottle, IsoDateTimeFilter
 from prm.clientip import client_ip
@@ -143,9 +144,6 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=TierProgressSerializer, summary="What the partner needs for its next tier")
     @action(detail=True, methods=["get"], url_path="tier-progress", filterset_class=None, pagination_class=None)
     def tier_progress(self, request, pk=None):
-        from partners import program_terms
-        from partners.selectors import tier_panel
-
         partner = self.get_object()
         panel = tier_panel(partner)
         benefits = program_terms.partner_terms(partner).as_benefits(partner.partner_type)
@@ -158,8 +156,6 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     # Standing (docs/partner-status.md): channel managers and program admins; each change is audited and
     # the partner's status history is its audit trail. 409 for a change the status forbids.
     def _change_status(self, request, service):
-        from partners import services
-
         partner = self.get_object()  # 404 outside the caller's tenancy, then the role, then the body
         services.require_status_changer(request.user)
         body = StatusChangeSerializer(data=request.data)
@@ -202,8 +198,6 @@ class TierSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TierBenefitsSerializer)
     def get_benefits(self, tier) -> dict:
-        from partners import program_terms
-
         request = self.context.get("request")
         user = getattr(request, "user", None)
         partner = getattr(user, "partner", None) if access.is_partner_user(user) else None

@@ -17,6 +17,8 @@ from partners.models import (
     PlanCheckIn,
     RequirementMetric,
 )
+from partners.onboarding import complete_step
+from partners.tier_engine import measure
 from prm.audit import record_audit
 from prm.exceptions import Conflict, TransitionNotAllowed
 from prm.periods import parse_period, quarter_of
@@ -62,8 +64,6 @@ def submit_business_plan(
     **targets,
 ) -> JointBusinessPlan:
     """Create the partner's plan for a quarter (one per quarter); ticks the onboarding step."""
-    from partners.onboarding import complete_step
-
     # A suspended or terminated partner's users are read-only (docs/partner-status.md): require checks standing.
     access.require(actor, "partners.write_business_plan", partner)
     try:
@@ -141,8 +141,6 @@ def add_check_in(
 
 def plan_progress(plan: JointBusinessPlan) -> list[dict]:
     """Each target beside its actual for the quarter, measured live by the tier engine's providers."""
-    from partners.tier_engine import measure
-
     quarter = parse_period(plan.period)
     ids = [plan.partner_id]
 

@@ -14,6 +14,7 @@ from partners.models import (
     TierOverrideDecision,
     Vertical,
 )
+from partners.recruiting import normalise_domain
 from prm import inputs
 from prm.forms import BootstrapFormMixin
 
@@ -146,8 +147,6 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
         return ""
 
     def clean_website(self):
-        from partners.recruiting import normalise_domain
-
         website = self.cleaned_data["website"].strip()
         if "." not in normalise_domain(website):
             raise forms.ValidationError(_("Enter your company's website, e.g. example.com."))

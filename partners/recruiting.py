@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Role, User
+from accounts.services import invite_user
 from partners.models import (
     Application,
     ApplicationStatus,
@@ -27,6 +28,7 @@ from partners.models import (
     Quadrant,
     Region,
 )
+from partners.services import create_partner
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict, TransitionNotAllowed
@@ -292,9 +294,6 @@ def approve_application(
     channel_manager: User | None = None,
 ) -> Application:
     """Create the Partner (entry tier, its channel manager) and invite the applicant as its admin."""
-    from accounts.services import invite_user
-    from partners.services import create_partner
-
     access.require(actor, "partners.recruit", standing=False)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)

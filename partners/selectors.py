@@ -5,8 +5,20 @@ from django.db.models.functions import Coalesce
 
 from accounts import access
 from accounts.models import Invitation, Role, User
-from partners import program_terms
-from partners.models import Partner, PartnerStatus, PartnerType, Region, Tier, TierChange
+from partners import business_plans, onboarding, program_terms, tier_engine, tier_review
+from partners.models import (
+    Application,
+    ApplicationStatus,
+    Partner,
+    PartnerStatus,
+    PartnerType,
+    Quadrant,
+    ReferenceImplementation,
+    Region,
+    Tier,
+    TierChange,
+    TierOverride,
+)
 from prm.audit import history_of
 from prm.models import Notification
 
@@ -111,8 +123,6 @@ PIPELINE_POINTS = 500  # the chart shows the newest open applications; the table
 
 def recruit_pipeline(user) -> dict:
     """The fit x willingness chart of open scored applications (two queries, whatever the queue's size)."""
-    from partners.models import Application, ApplicationStatus, Quadrant
-
     open_apps = Application.objects.visible_to(user).filter(
         status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW]
     )
@@ -136,8 +146,6 @@ def recruit_pipeline(user) -> dict:
 
 def onboarding_panel(partner: Partner) -> dict:
     """The checklist and the agreement state of one partner."""
-    from partners import onboarding
-
     agreement = onboarding.current_agreement()
     accepted = (
         partner.agreement_acceptances.filter(agreement=agreement).select_related("user", "agreement").first()
@@ -148,16 +156,12 @@ def onboarding_panel(partner: Partner) -> dict:
 
 
 def plan_panel(partner: Partner) -> dict:
-    from partners import business_plans
-
     plan = business_plans.current_plan(partner)
     return {"current_plan": plan, "plan_progress": business_plans.plan_progress(plan) if plan else None}
 
 
 def tier_panel(partner: Partner, tiers=None) -> dict:
     """The next tier's requirements and, when the partner is at risk, its own tier's (docs/tiers.md)."""
-    from partners import tier_engine, tier_review
-
     tiers = list(tiers) if tiers is not None else tier_engine.ranked_tiers()
     return {
         "tier_progress": tier_engine.tier_progress(partner, tiers=tiers),
@@ -167,8 +171,6 @@ def tier_panel(partner: Partner, tiers=None) -> dict:
 
 def profile_extras(user, partner: Partner) -> dict:
     """Reference implementations and overrides on the profile page (the heavier panels load by htmx)."""
-    from partners.models import ReferenceImplementation, TierOverride
-
     return {
         "partner_terms": program_terms.partner_terms(partner),  # as applied (docs/program-terms.md)
         "references": ReferenceImplementation.objects.visible_to(user).filter(partner=partner)[:10],

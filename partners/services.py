@@ -224,7 +224,7 @@ def suspend_partner(*, actor: User, partner: Partner, reason: str) -> Partner:
 
 def reinstate_partner(*, actor: User, partner: Partner, reason: str = "") -> Partner:
     """A suspended partner becomes active again; its held payouts follow the status (commissions/holds.py)."""
-    from partners.selectors import partner_status_of
+    from partners.selectors import partner_status_of  # selectors -> tier_review -> this module: a cycle
 
     access.require(actor, "partners.manage", standing=False)
     if partner_status_of(partner.pk) != PartnerStatus.SUSPENDED:

@@ -37,6 +37,7 @@ from partners.models import (
     TierReview,
     TierReviewOutcome,
 )
+from partners.services import change_partner_tier
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.periods import Period, parse_period, quarter_of
@@ -252,8 +253,6 @@ def _unmet(tier: Tier, proposal: Proposal) -> list[dict]:
 def _apply_proposals(proposals, *, key: str, next_review_on: date) -> tuple[list[int], list[int]]:
     """Promote and demote as proposed and publish the at-risk events; returns the ids of the partners to
     flag at risk and of those whose flag clears."""
-    from partners.services import change_partner_tier
-
     flag_ids, clear_ids = [], []
     for proposal in proposals:
         partner = proposal.partner
@@ -383,8 +382,6 @@ def override_tier(
 ) -> TierOverride:
     """A channel manager overrides the rules for one partner, either way, with a reason on record:
     keep its tier at the next review (clears the at-risk flag) or move it to another tier now."""
-    from partners.services import change_partner_tier
-
     access.require(actor, "partners.override_tier_review", partner, standing=False)
     reason = (reason or "").strip()
     if not reason:
