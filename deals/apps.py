@@ -11,3 +11,4 @@ class DealsConfig(AppConfig):
         from policy import simulation
 
         simulation.register_runner(simulation_run.run_simulation)  # policy's task replays through deals
+        from deals import exports  # noqa: F401 - registers its sections of the organisation export

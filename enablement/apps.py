@@ -7,4 +7,9 @@ class EnablementConfig(AppConfig):
 
     def ready(self):
         # register event types, notices, tier providers, and the credential route under receipts' URL names
-        from enablement import credential_routes, events, providers  # noqa: F401
+        from enablement import (  # noqa: F401
+            credential_routes,
+            events,
+            exports,  # noqa: F401 - registers its sections of the organisation export
+            providers,
+        )

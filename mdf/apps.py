@@ -9,6 +9,7 @@ class MdfConfig(AppConfig):
         from mdf import (
             deal_sourcing,
             events,  # noqa: F401 - registers event types, notices and the deal.won/reopened subscribers
+            exports,  # noqa: F401 - registers its sections of the organisation export
             providers,  # noqa: F401 - registers its program terms (docs/program-terms.md)
         )
 

@@ -1,4 +1,4 @@
-"""POST /partners/<id>/export/: download everything the portal holds about one organisation (issue 11)."""
+"""POST /partners/<id>/export/: download everything the portal holds about one organisation."""
 
 from django.http import HttpResponse
 from django.views import View

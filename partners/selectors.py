@@ -1,17 +1,33 @@
-"""Reads about partners, scoped to the user (DESIGN.md: selectors)."""
+"""Reads about partners, scoped to the user."""
 
-from django.db.models import BigIntegerField, Count, F, OuterRef, Subquery
+from django.db.models import BigIntegerField, BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts import access
 from accounts.models import Invitation, Role, User
-from partners import program_terms
-from partners.models import Partner, PartnerStatus, Tier, TierChange
+from partners import business_plans, onboarding, program_terms, tier_engine, tier_review
+from partners.models import (
+    Application,
+    ApplicationStatus,
+    Partner,
+    PartnerStatus,
+    Quadrant,
+    ReferenceImplementation,
+    Tier,
+    TierChange,
+    TierOverride,
+)
 from prm.audit import history_of
 
 
 def partner_profile(user, partner: Partner) -> dict:
     """Everything the profile page shows, already scoped by the caller's role."""
-    team = User.objects.visible_to(user).filter(partner=partner).order_by("-is_active", "first_name", "email")
+    team = (
+        User.objects.visible_to(user)
+        .filter(partner=partner)
+        .annotate(is_admin=ExpressionWrapper(Q(role=Role.PARTNER_ADMIN), output_field=BooleanField()))  # data
+        .order_by("-is_active", "first_name", "email")
+    )
     context = {
         "partner": partner,
         "team": team,
@@ -24,7 +40,7 @@ def partner_profile(user, partner: Partner) -> dict:
         .pending()
         .select_related("invited_by"),
     }
-    if user.is_internal:
+    if access.can(user, "partners.see_internal_fields"):
         context["history"] = history_of(partner)[:20]
         context["channel_managers"] = User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True)
     return context
@@ -37,8 +53,6 @@ PIPELINE_POINTS = 500  # the chart shows the newest open applications; the table
 
 def recruit_pipeline(user) -> dict:
     """The fit x willingness chart of open scored applications (two queries, whatever the queue's size)."""
-    from partners.models import Application, ApplicationStatus, Quadrant
-
     open_apps = Application.objects.visible_to(user).filter(
         status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW]
     )
@@ -62,8 +76,6 @@ def recruit_pipeline(user) -> dict:
 
 def onboarding_panel(partner: Partner) -> dict:
     """The checklist and the agreement state of one partner."""
-    from partners import onboarding
-
     agreement = onboarding.current_agreement()
     accepted = (
         partner.agreement_acceptances.filter(agreement=agreement).select_related("user", "agreement").first()
@@ -74,16 +86,12 @@ def onboarding_panel(partner: Partner) -> dict:
 
 
 def plan_panel(partner: Partner) -> dict:
-    from partners import business_plans
-
     plan = business_plans.current_plan(partner)
     return {"current_plan": plan, "plan_progress": business_plans.plan_progress(plan) if plan else None}
 
 
 def tier_panel(partner: Partner, tiers=None) -> dict:
     """The next tier's requirements and, when the partner is at risk, its own tier's (docs/tiers.md)."""
-    from partners import tier_engine, tier_review
-
     tiers = list(tiers) if tiers is not None else tier_engine.ranked_tiers()
     return {
         "tier_progress": tier_engine.tier_progress(partner, tiers=tiers),
@@ -93,15 +101,13 @@ def tier_panel(partner: Partner, tiers=None) -> dict:
 
 def profile_extras(user, partner: Partner) -> dict:
     """Reference implementations and overrides on the profile page (the heavier panels load by htmx)."""
-    from partners.models import ReferenceImplementation, TierOverride
-
     return {
         "partner_terms": program_terms.partner_terms(partner),  # as applied (docs/program-terms.md)
         "references": ReferenceImplementation.objects.visible_to(user).filter(partner=partner)[:10],
         "overrides": TierOverride.objects.visible_to(user)
         .filter(partner=partner)
         .select_related("created_by", "to_tier")[:5]
-        if user.is_internal
+        if access.can(user, "partners.see_internal_fields")
         else [],
     }
 

@@ -12,3 +12,4 @@ class ReceiptsConfig(AppConfig):
         from receipts.views import MAX_RECEIPT_BYTES
 
         register_upload_limits({"receipts:verify": MAX_RECEIPT_BYTES})
+        from receipts import exports  # noqa: F401 - registers its sections of the organisation export
