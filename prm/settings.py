@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "receipts",
     "sla",
     "disputes",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,19 +1,18 @@
-"""`manage.py seed_demo`: fixed logins, a believable generated program, idempotence and the DEBUG guard."""
-
-import io
+"""`manage.py seed_demo`: fixed logins, a believable generated program, idempotence, and the DEBUG-off demo
+stack (Docker Compose) seeding with --allow-production-demo (docs/hardening.md)."""
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.utils import timezone
 
+from accounts import access
 from accounts.models import Invitation, Role, User
 from partners.models import Partner, PartnerStatus, PartnerType, Region, TierChange
 from prm.models import Notification
+from tests.demo.seeded.conftest import PASSWORD, seed_demo
 
-PASSWORD = "Demo-pass-12345"
+pytestmark = pytest.mark.django_db
 
 FIXED_LOGINS = {
     "admin@example.com": (Role.PROGRAM_ADMIN, None),
@@ -27,37 +26,13 @@ FIXED_LOGINS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _debug_on(settings):
-    """The command runs only with DEBUG on; pytest-django turns DEBUG off for tests."""
-    settings.DEBUG = True
+def test_debug_off_with_the_flag_seeds_the_demo_and_warns(seeded):
+    assert not seeded.admin_before
+    assert User.objects.filter(email="admin@example.com").exists()
+    assert "DEBUG is off" in seeded.errors
 
 
-def seed(partners=12, password=PASSWORD, seed=7, capture=None):
-    out = io.StringIO()
-    if capture is None:
-        call_command("seed_demo", partners=partners, password=password, seed=seed, stdout=out, stderr=io.StringIO())
-    else:  # run the after-commit work (event dispatch -> notifications) that the test transaction holds back
-        with capture(execute=True):
-            call_command("seed_demo", partners=partners, password=password, seed=seed, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def counts():
-    return {
-        "partners": Partner.objects.count(),
-        "users": User.objects.count(),
-        "tier_changes": TierChange.objects.count(),
-        "email_addresses": EmailAddress.objects.count(),
-        "notifications": Notification.objects.count(),
-        "invitations": Invitation.objects.count(),
-    }
-
-
-@pytest.mark.django_db
-def test_fixed_logins_exist_with_their_roles_and_can_log_in():
-    output = seed()
-
+def test_fixed_logins_exist_with_their_roles_and_can_log_in(seeded):
     for email, (role, partner_name) in FIXED_LOGINS.items():
         user = User.objects.get(email=email)
         assert user.role == role
@@ -65,20 +40,17 @@ def test_fixed_logins_exist_with_their_roles_and_can_log_in():
         assert user.first_name and user.last_name
         assert authenticate(email=email, password=PASSWORD) == user, email
         assert EmailAddress.objects.filter(user=user, email=email, verified=True, primary=True).exists()
-        assert email in output
-        if user.is_internal:
+        assert email in seeded.output
+        if access.is_internal(user):
             assert user.mfa_waived
     admin = User.objects.get(email="admin@example.com")
     assert admin.is_staff and admin.is_superuser
     assert User.objects.get(email="bob@acme.example").partner_function == "sales"
-    assert "Open http://127.0.0.1:8000 and log in with:" in output
-    assert PASSWORD in output
+    assert "Open http://127.0.0.1:8000 and log in with:" in seeded.output
+    assert PASSWORD in seeded.output
 
 
-@pytest.mark.django_db
-def test_fixed_partners_match_the_story():
-    seed()
-
+def test_fixed_partners_match_the_story(seeded):
     acme = Partner.objects.get(external_crm_id="DEMO-ACME")
     assert (acme.name, acme.tier.name, acme.partner_type, acme.country.code, acme.region, acme.status) == (
         "Acme Cloud Partners",
@@ -102,10 +74,7 @@ def test_fixed_partners_match_the_story():
     assert Invitation.objects.pending().filter(email="new.hire@acme.example", partner=acme).exists()
 
 
-@pytest.mark.django_db
-def test_acme_was_promoted_to_gold_and_alice_was_notified(django_capture_on_commit_callbacks):
-    seed(capture=django_capture_on_commit_callbacks)
-
+def test_acme_was_promoted_to_gold_and_alice_was_notified(seeded):
     acme = Partner.objects.get(name="Acme Cloud Partners")
     assert acme.tier.name == "Gold"
     promotion = TierChange.objects.get(partner=acme, kind=TierChange.Kind.PROMOTION, to_tier__name="Gold")
@@ -120,11 +89,21 @@ def test_acme_was_promoted_to_gold_and_alice_was_notified(django_capture_on_comm
     assert Notification.objects.filter(user=carol).exists()
 
 
-@pytest.mark.django_db
-def test_generated_program_covers_every_type_and_region_with_history():
-    output = seed(partners=40)
+def test_running_twice_adds_nothing_and_resets_passwords(seeded):
+    """Between the runs alice changed her password and first name (tests/demo/seeded/conftest.py)."""
+    assert seeded.again["partners"] == seeded.first["partners"]
+    alice = User.objects.get(email="alice@acme.example")
+    assert alice.first_name == "Alice"
+    assert authenticate(email="alice@acme.example", password=PASSWORD) == alice
+
+
+def test_a_larger_n_adds_only_the_missing_partners_covering_every_type_and_region(seeded):
+    """The shared database has 12 partners; a rerun with 40 adds the 28 missing ones, with their history."""
+    output, _errors = seed_demo(partners=40)
 
     assert Partner.objects.count() == 40
+    assert Partner.objects.values("name").distinct().count() == 40
+    assert Partner.objects.values("external_crm_id").distinct().count() == 40
     generated = Partner.objects.filter(external_crm_id__startswith="DEMO-0")
     assert generated.count() == 38
     assert set(generated.values_list("partner_type", flat=True)) == set(PartnerType.values)
@@ -151,39 +130,3 @@ def test_generated_program_covers_every_type_and_region_with_history():
     assert not any(user.has_usable_password() for user in generated_people)
     assert EmailAddress.objects.filter(user__in=generated_people, verified=True).count() == generated_people.count()
     assert "Partners: 40" in output
-
-
-@pytest.mark.django_db
-def test_running_twice_adds_nothing_and_resets_passwords():
-    seed(partners=40)
-    before = counts()
-    alice = User.objects.get(email="alice@acme.example")
-    alice.set_password("Something-else-987")
-    alice.first_name = "Changed"
-    alice.save()
-
-    seed(partners=40)
-
-    assert counts() == before
-    alice.refresh_from_db()
-    assert alice.first_name == "Alice"
-    assert authenticate(email="alice@acme.example", password=PASSWORD) == alice
-
-
-@pytest.mark.django_db
-def test_a_larger_n_adds_only_the_missing_partners():
-    seed(partners=12)
-    seed(partners=20)
-
-    assert Partner.objects.count() == 20
-    assert Partner.objects.values("name").distinct().count() == 20
-    assert Partner.objects.values("external_crm_id").distinct().count() == 20
-
-
-@pytest.mark.django_db
-def test_refuses_without_debug(settings):
-    settings.DEBUG = False
-
-    with pytest.raises(CommandError, match="DEBUG"):
-        seed()
-    assert not User.objects.filter(email="admin@example.com").exists()
