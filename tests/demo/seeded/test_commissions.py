@@ -6,8 +6,9 @@ from accounts.models import User
 from commissions.models import CommissionEntry, Contest, EntryKind, PayoutBatch, Spiff
 from commissions.selectors import earnings
 from prm.models import AuditEntry
+from tests.demo.seeded.conftest import SEED_TIMEOUT
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 
 
 def test_demo_has_entries_in_every_state_paid_batches_and_is_idempotent(seeded):

@@ -3,8 +3,9 @@
 import pytest
 
 from deals.models import Account, DealRegistration, Lead
+from tests.demo.seeded.conftest import SEED_TIMEOUT
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 
 
 def test_demo_has_deals_in_every_state_and_is_idempotent(seeded):

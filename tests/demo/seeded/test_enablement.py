@@ -4,8 +4,9 @@ import pytest
 
 from enablement.models import Certificate, Certification, Course, Enrolment, LearningPath, LibraryAsset, QuizAttempt
 from partners.models import PartnerType
+from tests.demo.seeded.conftest import SEED_TIMEOUT
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 
 
 def test_seed_demo_builds_the_enablement_catalogue_once(seeded):

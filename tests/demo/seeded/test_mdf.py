@@ -4,8 +4,9 @@ import pytest
 
 from mdf import selectors
 from mdf.models import ClaimStatus, EntryKind, Fund, FundEntry, FundStatus, MdfClaim, MdfRequest, RequestStatus
+from tests.demo.seeded.conftest import SEED_TIMEOUT
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 
 
 def test_demo_has_mdf_in_every_state_and_is_idempotent(seeded):

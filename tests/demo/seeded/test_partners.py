@@ -10,9 +10,9 @@ from accounts import access
 from accounts.models import Invitation, Role, User
 from partners.models import Partner, PartnerStatus, PartnerType, Region, TierChange
 from prm.models import Notification
-from tests.demo.seeded.conftest import PASSWORD, seed_demo
+from tests.demo.seeded.conftest import PASSWORD, SEED_TIMEOUT, seed_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 
 FIXED_LOGINS = {
     "admin@example.com": (Role.PROGRAM_ADMIN, None),

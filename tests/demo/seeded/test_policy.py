@@ -6,8 +6,9 @@ from deals.models import DealRegistration
 from demo.deals.history import HISTORY_NOTE
 from policy.models import PolicyStatus, RoePolicy, SimulationStatus
 from policy.selectors import latest_simulation
+from tests.demo.seeded.conftest import SEED_TIMEOUT
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 
 
 def test_demo_has_a_simulated_draft_and_a_rerun_adds_nothing(seeded):

@@ -5,8 +5,9 @@ import pytest
 from accounts.models import User
 from sla import selectors
 from sla.models import SlaEscalation
+from tests.demo.seeded.conftest import SEED_TIMEOUT
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 
 
 def test_the_demo_partner_sees_the_vendors_sla(seeded, client):
