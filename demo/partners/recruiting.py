@@ -176,10 +176,7 @@ def _onboarding(rng) -> None:
         if not applicable:
             continue
         if status == PartnerStatus.ONBOARDING:
-            # Part-way, between 10 % and 80 % of the checklist once onboarding recomputes the percentage.
-            total = len(applicable)
-            least, most = max(1, -(-total // 10)), max(1, min(total - 2, total * 8 // 10))
-            count = min(most, max(least, round(progress * total / 100)))
+            count = max(1, min(len(applicable) - 2, round(progress * len(applicable) / 100)))
         else:
             count = len(applicable)
         for step in applicable[:count]:

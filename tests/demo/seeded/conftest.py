@@ -13,23 +13,15 @@ The package fixture runs the command twice, the way a user would:
 On-commit callbacks (event dispatch: notifications, accruals, receipts) run as they would in production.
 """
 
-import io
 from dataclasses import dataclass
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
-from django.test import TestCase, override_settings
+from django.test import override_settings
 
 from accounts.models import User
 from tests.demo.seeded import counts
-
-PASSWORD = "Demo-pass-12345"
-PARTNERS = 12
-SEED = 7
-# The first test of the package also pays for the two runs (and, on a fresh run, the test database):
-# pytest-timeout counts a test's setup, and the machines that run CI are shared.
-SEED_TIMEOUT = 1200
+from tests.demo.seeding import seed_demo
 
 
 @dataclass(frozen=True)
@@ -40,14 +32,6 @@ class Seeded:
     first: dict  # counts after the first run, by aggregate
     again: dict  # counts after the rerun
     last_audit: int | None  # the newest audit entry after the first run
-
-
-def seed_demo(*, partners: int = PARTNERS, **options) -> tuple[str, str]:
-    """Run `manage.py seed_demo` and its after-commit work; returns (stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        call_command("seed_demo", partners=partners, password=PASSWORD, seed=SEED, stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="package")

@@ -6,7 +6,7 @@ from accounts.models import User
 from commissions.models import CommissionEntry, Contest, EntryKind, PayoutBatch, Spiff
 from commissions.selectors import earnings
 from prm.models import AuditEntry
-from tests.demo.seeded.conftest import SEED_TIMEOUT
+from tests.demo.seeding import SEED_TIMEOUT
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 

@@ -3,7 +3,7 @@
 import pytest
 
 from deals.models import Account, DealRegistration, Lead
-from tests.demo.seeded.conftest import SEED_TIMEOUT
+from tests.demo.seeding import SEED_TIMEOUT
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 

@@ -4,7 +4,7 @@ import pytest
 
 from enablement.models import Certificate, Certification, Course, Enrolment, LearningPath, LibraryAsset, QuizAttempt
 from partners.models import PartnerType
-from tests.demo.seeded.conftest import SEED_TIMEOUT
+from tests.demo.seeding import SEED_TIMEOUT
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 

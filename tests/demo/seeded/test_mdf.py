@@ -4,7 +4,7 @@ import pytest
 
 from mdf import selectors
 from mdf.models import ClaimStatus, EntryKind, Fund, FundEntry, FundStatus, MdfClaim, MdfRequest, RequestStatus
-from tests.demo.seeded.conftest import SEED_TIMEOUT
+from tests.demo.seeding import SEED_TIMEOUT
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 

@@ -6,7 +6,7 @@ from deals.models import DealRegistration
 from demo.deals.history import HISTORY_NOTE
 from policy.models import PolicyStatus, RoePolicy, SimulationStatus
 from policy.selectors import latest_simulation
-from tests.demo.seeded.conftest import SEED_TIMEOUT
+from tests.demo.seeding import SEED_TIMEOUT
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 

@@ -5,7 +5,7 @@ import pytest
 from accounts.models import User
 from sla import selectors
 from sla.models import SlaEscalation
-from tests.demo.seeded.conftest import SEED_TIMEOUT
+from tests.demo.seeding import SEED_TIMEOUT
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(SEED_TIMEOUT)]
 
