@@ -14,7 +14,7 @@ from tests.demo.seeding import SEED_TIMEOUT, seed_demo
 @pytest.mark.timeout(SEED_TIMEOUT)
 def test_generated_program_covers_every_type_and_region_with_history(settings):
     settings.DEBUG = True
-    output, _errors = seed_demo(partners=40)
+    output, _errors = seed_demo(partners=40, dispatch=False)
 
     assert Partner.objects.count() == 40
     generated = Partner.objects.filter(external_crm_id__startswith="DEMO-0")

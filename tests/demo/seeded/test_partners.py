@@ -98,7 +98,7 @@ def test_running_twice_adds_nothing_and_resets_passwords(seeded):
 
 def test_a_larger_n_adds_only_the_missing_partners(seeded):
     """The shared database has 12 partners: a rerun with 20 adds the 8 missing ones."""
-    seed_demo(partners=20)
+    seed_demo(partners=20, dispatch=False)
 
     assert Partner.objects.count() == 20
     assert Partner.objects.values("name").distinct().count() == 20
