@@ -187,17 +187,17 @@ def test_only_program_admins_change_weights(role, request):
 def test_the_demo_rates_eight_quarters_scores_them_and_is_idempotent(partner, established, channel_manager):
     import io
 
-    from analytics import scorecard_demo
     from analytics.models import ScorecardRating
+    from demo import analytics as analytics_demo
 
     partner.channel_manager = channel_manager
     partner.save()
     out = io.StringIO()
-    scorecard_demo.seed(seed=1, partners=2, stdout=out)
+    analytics_demo.seed_scorecards(seed=1, partners=2, stdout=out)
     ratings = ScorecardRating.objects.count()
     assert 0 < ratings <= 2 * 8 * 5
     assert Scorecard.objects.count() == 2 * 8
     assert "open alerts" in out.getvalue()
-    scorecard_demo.seed(seed=1, partners=2, stdout=out)
+    analytics_demo.seed_scorecards(seed=1, partners=2, stdout=out)
     assert ScorecardRating.objects.count() == ratings
     assert Scorecard.objects.count() == 2 * 8

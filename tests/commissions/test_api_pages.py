@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from commissions.models import CommissionEntry, EntryStatus, PayoutBatch
@@ -96,18 +95,11 @@ def test_payout_listing_roles(api_for, program_admin, channel_manager, partner_a
     assert api_for(program_admin).post("/api/v1/commissions/payouts/", {"partner": 1}, format="json").status_code == 403
 
 
-def test_batch_creation_honours_idempotency_key(finance_user, partner):
+def test_batch_creation_honours_idempotency_key(api_for, finance_user, partner):
     EntryFactory(partner=partner, status=EntryStatus.APPROVED)
-    api = APIClient()
-    api.force_login(finance_user)
-    session = api.session
-    session["allauth_2fa_verified"] = True
-    session.save()
+    api = api_for(finance_user)
     headers = {"HTTP_IDEMPOTENCY_KEY": "batch-once-1"}
     first = api.post("/api/v1/commissions/payouts/", {"partner": partner.pk}, format="json", **headers)
-    if first.status_code == 403:  # MFA gate of internal session users: use a real token instead
-        token = api.post("/api/v1/tokens/", {"name": "t", "scope": "read_write"}, format="json")
-        pytest.skip(f"session lacks MFA: {token.status_code}")
     again = api.post("/api/v1/commissions/payouts/", {"partner": partner.pk}, format="json", **headers)
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json() and PayoutBatch.objects.count() == 1

@@ -46,6 +46,10 @@ def test_rate_on_takes_the_latest_rate_in_force_and_the_latest_correction_of_a_d
 
 
 def test_eur_and_gbp_deals_convert_at_the_rate_of_their_close_date(partner):
+    assert_eur_and_gbp_deals_convert_at_the_rate_of_their_close_date(partner)
+
+
+def assert_eur_and_gbp_deals_convert_at_the_rate_of_their_close_date(partner):
     """Hand computation (program currency USD):
     - USD 2,000.00 won on d0+1: 2,000.00
     - EUR 1,234.57 won on d0+2 at 1.0850 (from d0-60): 1,339.508... -> 1,339.51
@@ -225,4 +229,4 @@ def test_program_sum_helpers_convert_in_grouped_queries(partner, other_partner):
 @pytest.mark.postgres
 def test_conversion_on_postgresql(partner):
     """The same hand computation on PostgreSQL (numeric rounding, the as-of subquery, jit off)."""
-    test_eur_and_gbp_deals_convert_at_the_rate_of_their_close_date(partner)
+    assert_eur_and_gbp_deals_convert_at_the_rate_of_their_close_date(partner)

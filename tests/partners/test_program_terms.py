@@ -11,11 +11,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from commissions.demo import _plans_for_every_type
 from commissions.models import CommissionEntry, CommissionPlan, EntryKind, RuleKind
 from commissions.rules import compute_entries_for_deals
 from deals import services as deal_services
 from deals.registration import decision as engine
+from demo.commissions import _plans_for_every_type
 from mdf.models import EntryKind as FundEntryKind
 from mdf.models import FundEntry, MdfAccrualRate
 from mdf.selectors import accrual_rate

@@ -385,13 +385,13 @@ def test_a_deploy_check_warns_without_signing_keys(settings):
 def test_the_demo_backfills_receipts_for_the_demo_partners(partner, partner_user):
     import io as _io
 
-    from receipts import demo
+    from demo import receipts as receipts_demo
 
     partner.external_crm_id = "DEMO-ACME"
     partner.save()
     deal = DealFactory(partner=partner, registered_by=partner_user)
     out = _io.StringIO()
-    demo.seed(seed=1, partners=0, stdout=out)
-    demo.seed(seed=1, partners=0, stdout=out)
+    receipts_demo.seed(seed=1, partners=0, stdout=out)
+    receipts_demo.seed(seed=1, partners=0, stdout=out)
     receipt = Receipt.objects.get(deal=deal)
     assert receipt.kind == "approved" and verify_envelope(receipt.envelope)

@@ -2,7 +2,7 @@
 days, possible-match threshold 85) with a finished simulation over the demo's last 12 months of
 registrations, so /policy/<id>/simulate/ shows results and a program admin can publish it.
 
-The simulation replays the deals' demo history, which is seeded first (apps seed in INSTALLED_APPS order,
+The simulation replays the deals' demo history, which is seeded first (seed_demo runs its STEPS in order,
 deals before policy). Safe to run again: an existing demo draft is kept, and its simulation is only run
 when it has none that is current.
 """

@@ -1,6 +1,6 @@
 """Demo data of commissions, called by `seed_demo` after the deals, enablement and MDF demos.
 
-Plans come from the data migration (the DESIGN defaults: referral, reseller, affiliate, OEM); the demo adds
+Plans come from the data migration (the program defaults: referral, reseller, affiliate, OEM); the demo adds
 a plan for every other partner type (DEMO_PLANS, docs/program-terms.md), so every demo partner earns what
 its pages promise. This adds a running spiff and a contest for the current quarter
 (its leaderboard is live from the demo's won deals), computes the ledger of every won deal that has no
@@ -48,7 +48,7 @@ CONTEST_NAME = "Big-deal race: most deals over $50,000 this quarter wins +5 % on
 PENDING_DAYS = 14  # entries earned in the last two weeks still wait for finance
 MAX_PAID_BATCHES = 10
 MAX_BATCHES = 12
-# Plans of the partner types DESIGN leaves open, all of first-year contract value (docs/program-terms.md):
+# Plans of the partner types the defaults leave open, all of first-year contract value (docs/program-terms.md):
 # (partner type, plan, [(rule, rate, lowest tier, highest tier)]).
 DEMO_PLANS = [
     (

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import Role
 from deals.models import DealReason, DealStatus
-from disputes import demo
+from demo import disputes as disputes_demo
 from disputes.models import Dispute, DisputeStatus
 from tests.factories import InternalUserFactory, PartnerAdminFactory, PartnerFactory, tier
 
@@ -28,7 +28,7 @@ def fixed_partners(db):
 def test_demo_has_an_open_and_a_reversed_dispute_and_is_idempotent(fixed_partners, django_capture_on_commit_callbacks):
     acme, globex = fixed_partners
     with django_capture_on_commit_callbacks(execute=True):
-        demo.seed(seed=1, partners=0, stdout=io.StringIO())
+        disputes_demo.seed(seed=1, partners=0, stdout=io.StringIO())
     assert set(Dispute.objects.filter(partner=acme).values_list("status", flat=True)) == {
         DisputeStatus.OPEN,
         DisputeStatus.REVERSED,
@@ -38,11 +38,11 @@ def test_demo_has_an_open_and_a_reversed_dispute_and_is_idempotent(fixed_partner
     assert reversed_dispute.holder.partner == globex
     assert reversed_dispute.holder.reason == DealReason.DISPUTE_REVERSED
     assert all(d.files.count() == 1 for d in Dispute.objects.all())
-    demo.seed(seed=1, partners=0, stdout=io.StringIO())
+    disputes_demo.seed(seed=1, partners=0, stdout=io.StringIO())
     assert Dispute.objects.count() == 2
 
 
 def test_demo_skips_without_the_fixed_partners(db):
     out = io.StringIO()
-    demo.seed(seed=1, partners=0, stdout=out)
+    disputes_demo.seed(seed=1, partners=0, stdout=out)
     assert "skipped" in out.getvalue()

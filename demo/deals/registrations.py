@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.models import PARTNER_ROLES, Role, User
 from deals import matching, services
-from deals.demo_history import seed_history
 from deals.models import Account, AccountKey, AccountKind, DealRegistration, DealSource, DealStatus
+from demo.deals.history import seed_history
 from partners.models import Partner, PartnerStatus
 from policy.selectors import current_policy
 

@@ -38,7 +38,7 @@ def seed_history(*, seed: int, stdout) -> None:
 
 
 # European and Asia-Pacific partners sell some deals in their own currency; program totals convert them
-# at finance's exchange rates (fx/demo.py seeds the rates before this runs).
+# at finance's exchange rates (demo/fx.py seeds the rates before this runs).
 LOCAL_CURRENCIES = {"emea": ("EUR", "GBP"), "apac": ("AUD",)}
 
 
@@ -78,7 +78,7 @@ def _history(rng) -> dict:
         # A separate generator, so the rest of the history is the same as before currencies were added.
         money_rng = random.Random(len(partners))  # noqa: S311 - demo data, not secrets
         for index, quarter in enumerate(quarters):
-            # The rules-of-engagement version the quarter's registrations were decided under (issue 12).
+            # The rules-of-engagement version the quarter's registrations were decided under (docs/policy.md).
             version = policy_at(timezone.make_aware(datetime.combine(quarter.start, time.min)))
             growth = 1.0 + 0.09 * index  # ~9 % more business each quarter
             season = SEASON[int(quarter.key[-1])]

@@ -1,7 +1,9 @@
-"""Demo scorecards: eight quarters of manager ratings for every partner, the scores, and the alerts.
+"""Demo data of analytics (seed_demo): the full KPI rollup over the demo's deals (the deals demo adds eight
+quarters of history, demo/deals/history.py), then eight quarters of manager ratings, the scorecards and the
+alerts.
 
-Called by analytics/demo.py after the KPI rollup. Bulk and idempotent: ratings are upserted on
-(partner, period, criterion) with values drawn from a seeded generator, so a rerun writes the same rows.
+The ratings are bulk and idempotent: upserted on (partner, period, criterion) with values drawn from a seeded
+generator, so a rerun writes the same rows.
 """
 
 import random
@@ -11,16 +13,32 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from analytics.alerts import evaluate_alerts
-from analytics.models import CriterionSource, ScorecardCriterion, ScorecardRating
+from analytics.models import CriterionSource, RollupKind, ScorecardCriterion, ScorecardRating
 from analytics.scorecards import compute_scorecards, current_quarter, quarters_ending
+from analytics.services import execute_run, start_run
 from partners.models import Partner
+from prm.exceptions import DomainError
 
 QUARTERS = 8
 BATCH = 2000
 
 
 def seed(*, seed: int, partners: int, stdout) -> None:
-    """`partners` is the demo's partner count (every partner in the database is rated)."""
+    try:
+        run = start_run(kind=RollupKind.FULL)
+    except DomainError:
+        stdout.write("  analytics: a rollup is already running, skipped")
+        return
+    done = execute_run(run_id=run.pk)
+    stdout.write(f"  analytics: KPI rollup wrote {done.rows} snapshot rows for {done.partners} partners")
+    seed_scorecards(seed=seed, partners=partners, stdout=stdout)
+    written = compute_scorecards(periods=None, partner_ids=None)
+    stdout.write(f"  analytics: {written} scorecards computed")
+
+
+def seed_scorecards(*, seed: int, partners: int, stdout) -> None:
+    """Manager ratings over eight quarters, their scorecards and alerts. `partners` is the demo's partner
+    count (every partner in the database is rated)."""
     rng = random.Random(seed + 9)  # noqa: S311 - reproducible demo data
     quarters = [q.key for q in quarters_ending(current_quarter().key, QUARTERS)]
     criteria = list(ScorecardCriterion.objects.filter(source=CriterionSource.RATING).order_by("position"))
