@@ -1,9 +1,12 @@
 """Schema-driven testing: schemathesis calls every operation of the live /api/schema/ as each role.
 
 It runs against pytest-django's live server on PostgreSQL (marked `postgres`: skipped locally without
-DATABASE_URL, run in CI) with a read_write API token per role, and checks that no response is a server
-error, that every status code, content type and header is documented, that every response body matches its
-schema, and that undocumented methods, missing required headers and calls without credentials are refused.
+DATABASE_URL, run in CI) with a read_write API token per role, and runs every check schemathesis has (its
+`--checks all`, see CHECKS): no server error; every status code, content type, header and body as documented;
+undocumented methods (with their Allow header), missing required headers and calls without credentials
+refused; and every schema-valid request accepted (positive_data_acceptance) or refused only by a documented
+role, tenancy or state rule (401, 403, 404, 409, 429), or by a 400 on the operations that declare
+`x-rules-beyond-schema` (prm/api_schema.py; docs/api.md: What the schema declares).
 
 Path ids are drawn from the objects made here (visible and invisible to the role), not only at random, so
 the operations act on real deals, funds, claims, entries and payouts, and their transitions run.
@@ -11,12 +14,15 @@ the operations act on real deals, funds, claims, entries and payouts, and their 
 A second pass sends malformed requests (schemathesis's negative mode) and checks that none is a 500 and that
 every request the schema forbids is rejected (the schema says what validation does, and no more).
 
+The stateful run follows the schema's explicit OpenAPI links (a create's `id`, a list's first `id`, a call's
+own path id, to the calls on that object; prm/api_schema.py) and those schemathesis infers, as the partner
+admin, the channel manager and finance, with every check too (use_after_free and ensure_resource_availability
+read the recorded sequence).
+
 Knobs: SCHEMATHESIS_MAX_EXAMPLES (valid examples per operation and role, default 4: 20 per operation over the
-five roles, which keeps the run near two minutes on two cores), SCHEMATHESIS_NEGATIVE_EXAMPLES (default 2)
-and SCHEMATHESIS_ROLES (comma-separated); SCHEMATHESIS_CHECKS=all adds positive_data_acceptance (noisy: see
-CHECKS). The stateful run follows the links schemathesis infers between operations, as the partner admin, the
-channel manager and finance (SCHEMATHESIS_STATEFUL_ROLES, SCHEMATHESIS_STATEFUL_EXAMPLES, default 25 sequences
-of up to 6 calls per role: a few seconds each).
+five roles), SCHEMATHESIS_NEGATIVE_EXAMPLES (default 2), SCHEMATHESIS_ROLES (comma-separated),
+SCHEMATHESIS_STATEFUL_ROLES and SCHEMATHESIS_STATEFUL_EXAMPLES (default 25 sequences of up to 6 calls per
+role). On two idle cores the three tests take about four minutes.
 """
 
 import os
@@ -63,7 +69,8 @@ ROLES = [r for r in os.environ.get("SCHEMATHESIS_ROLES", ",".join(Role.values)).
 # 401, 403, 404, 409, 429, and 400 only where the operation declares `x-rules-beyond-schema`); a missing
 # required header, an undocumented method (and its Allow header) and a call without credentials refused; a
 # created object available and a deleted one gone (stateful); object-level authorization; and (negative pass)
-# every schema-violating request rejected.
+# every schema-violating request rejected. object_level_authorization compares identities schemathesis itself
+# manages (auth config), which this test does not use: cross-tenant reads are tests/security/test_isolation_matrix.py's.
 schemathesis.checks.load_all_checks()
 CHECKS = [getattr(schemathesis.checks, name) for name in schemathesis.checks.CHECKS.get_all_names()]
 NEGATIVE_CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.negative_data_rejection]
