@@ -2,23 +2,13 @@
 operations that may refuse a schema-valid request say so; links lead from a create to the calls on its object;
 and a sample of the documented refusals really happens (docs/api.md: What the schema declares)."""
 
-import json
 import re
 from datetime import date, timedelta
 
 import pytest
-from rest_framework.test import APIClient
 
 from prm import api_schema, inputs, periods
 from tests.deals.factories import DealFactory
-
-
-@pytest.fixture(scope="module")
-def schema(django_db_blocker):
-    with django_db_blocker.unblock():
-        response = APIClient().get("/api/schema/?format=json")
-    assert response.status_code == 200
-    return json.loads(response.content)
 
 
 def _accepted(day: date) -> bool:
