@@ -360,12 +360,18 @@ def period_pattern() -> str:
 
 
 def _bounded_filters(operation: dict) -> None:
-    """Date filters inside the input window, periods parse_period takes, `page_size` from 1."""
+    """Date filters inside the input window, periods parse_period takes, `page_size` from 1; and on lists, an
+    empty filter (`?status=`) is no filter (`allowEmptyValue`), except a period or a multiple choice."""
     dates = None
-    for parameter in operation.get("parameters", []):
+    parameters = operation.get("parameters", [])
+    is_list = any(p.get("name") == "page" and p.get("in") == "query" for p in parameters)
+    for parameter in parameters:
         schema = parameter.get("schema")
         if parameter.get("in") != "query" or not isinstance(schema, dict):
             continue
+        if is_list and not parameter.get("required") and schema.get("type") != "array":
+            if parameter.get("name") != "period":
+                parameter["allowEmptyValue"] = True
         if schema.get("format") in ("date", "date-time") and "pattern" not in schema:
             dates = dates or date_range_pattern(*inputs.window())
             # A date-time filter is read by its date (prm.inputs.check_date): bound the date, leave the time.

@@ -98,3 +98,19 @@ def test_a_sample_of_the_documented_refusals_happens(
         assert str(status) in paths[template]["post"]["responses"], template
         response = client.post(url, {}, format="json")
         assert response.status_code == status, (url, response.content)
+
+
+@pytest.mark.django_db
+def test_an_empty_filter_is_no_filter_wherever_the_schema_allows_one(schema, api_for, program_admin):
+    """`allowEmptyValue` on a list's filter is true: all of them empty at once is the unfiltered list."""
+    client = api_for(program_admin)
+    checked, refused = 0, []
+    for path, item in schema["paths"].items():
+        empty = {p["name"]: "" for p in item.get("get", {}).get("parameters", []) if p.get("allowEmptyValue")}
+        if empty and "{" not in path:
+            response = client.get(path, empty)
+            if response.status_code != 200:
+                refused.append((path, response.status_code, response.content[:200]))
+            checked += 1
+    assert not refused
+    assert checked > 20
