@@ -22,7 +22,8 @@ read the recorded sequence).
 Knobs: SCHEMATHESIS_MAX_EXAMPLES (valid examples per operation and role, default 4: 20 per operation over the
 five roles), SCHEMATHESIS_NEGATIVE_EXAMPLES (default 2), SCHEMATHESIS_ROLES (comma-separated),
 SCHEMATHESIS_STATEFUL_ROLES and SCHEMATHESIS_STATEFUL_EXAMPLES (default 25 sequences of up to 6 calls per
-role). On two idle cores the three tests take about four minutes.
+role). With every check, the positive, negative and stateful tests took about 10, 10 and 3 minutes on two
+cores shared with other suites (load ~10); the positive pass alone took 2.3 minutes on lightly loaded cores.
 """
 
 import os
@@ -59,7 +60,8 @@ from tests.factories import InternalUserFactory, PartnerAdminFactory, PartnerFac
 from tests.mdf import factories as mdf_factories  # noqa: E402
 from tests.partners.factories import ApplicationFactory  # noqa: E402
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(600)]
+# A safety net, not the budget (timings in the docstring): on a loaded runner the positive pass passed 600 s.
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "4"))
 NEGATIVE_EXAMPLES = int(os.environ.get("SCHEMATHESIS_NEGATIVE_EXAMPLES", "2"))
