@@ -6,9 +6,13 @@ the errors of docs/api.md's conventions (400 field errors, 401, 403, 404, 409 an
 with SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"].
 """
 
+import re
+from datetime import date
+
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
+from prm import inputs, periods
 from prm.idempotency import EXEMPT_PATHS as IDEMPOTENCY_EXEMPT
 
 API_DESCRIPTION = """\
@@ -287,6 +291,10 @@ def postprocess_schema(result, generator, request, public):
                 continue
             _request_media_types(operation, schemas)
             _parameter_conventions(operation)
+            _bounded_filters(operation)
+            rules = _rules_beyond_schema(path, method, operation)
+            if rules:
+                operation["x-rules-beyond-schema"] = rules
             responses = operation.setdefault("responses", {})
             for code, response in _error_responses(path, method, operation).items():
                 existing = responses.get(code)
@@ -300,4 +308,161 @@ def postprocess_schema(result, generator, request, public):
                 parameters = operation.setdefault("parameters", [])
                 if not any(p.get("name") == "Idempotency-Key" for p in parameters):
                     parameters.append(IDEMPOTENCY_KEY_PARAMETER)
+    _links(result.get("paths", {}), schemas)
     return result
+
+
+# Query filters the schema can bound exactly: dates inside prm.inputs' window, periods parse_period takes, and
+# page sizes from 1. A schema-valid filter is then never a 400 (schemathesis's positive_data_acceptance).
+_MONTHS = [f"{m:02d}" for m in range(1, 13)]
+
+
+def _alternation(values) -> str:
+    return "(?:" + "|".join(values) + ")"
+
+
+def _days(first: int, last: int) -> str:
+    return _alternation(f"{d:02d}" for d in range(first, last + 1))
+
+
+def date_range_pattern(low: date, high: date) -> str:
+    """A regex of the YYYY-MM-DD dates from `low` to `high` (both included); `format: date` rules out 02-30."""
+    if low.year == high.year:
+        raise ValueError("the input window spans several years")
+    any_day = r"(?:0[1-9]|[12]\d|3[01])"
+    parts = [f"{low.year}-{low.month:02d}-{_days(low.day, 31)}"]
+    if low.month < 12:
+        parts.append(f"{low.year}-{_alternation(_MONTHS[low.month :])}-{any_day}")
+    if high.year - low.year > 1:
+        years = _alternation(str(y) for y in range(low.year + 1, high.year))
+        parts.append(f"{years}-{_alternation(_MONTHS)}-{any_day}")
+    if high.month > 1:
+        parts.append(f"{high.year}-{_alternation(_MONTHS[: high.month - 1])}-{any_day}")
+    parts.append(f"{high.year}-{high.month:02d}-{_days(1, high.day)}")
+    return _alternation(parts)
+
+
+def period_pattern() -> str:
+    """The period keys parse_period takes today: whole years inside the window, and the edge years' keys one
+    by one (which quarters of an edge year fall inside depends on the fiscal year's first month)."""
+    low, high = inputs.window()
+    suffixes = [*_MONTHS, "Q1", "Q2", "Q3", "Q4"]
+    edge = []
+    for year in (low.year - 1, low.year, high.year, high.year + 1):
+        for suffix in suffixes:
+            try:
+                periods.parse_period(f"{year}-{suffix}")
+            except ValueError:
+                continue
+            edge.append(f"{year}-{suffix}")
+    middle = _alternation(str(y) for y in range(low.year + 1, high.year))
+    return rf"^(?:{middle}-(?:Q[1-4]|0[1-9]|1[0-2])|{_alternation(edge)})$"
+
+
+def _bounded_filters(operation: dict) -> None:
+    """Date filters inside the input window, periods parse_period takes, `page_size` from 1; and on lists, an
+    empty filter (`?status=`) is no filter (`allowEmptyValue`), except a period or a multiple choice."""
+    dates = None
+    parameters = operation.get("parameters", [])
+    is_list = any(p.get("name") == "page" and p.get("in") == "query" for p in parameters)
+    for parameter in parameters:
+        schema = parameter.get("schema")
+        if parameter.get("in") != "query" or not isinstance(schema, dict):
+            continue
+        if is_list and not parameter.get("required") and schema.get("type") != "array":
+            if parameter.get("name") != "period":
+                parameter["allowEmptyValue"] = True
+        if schema.get("format") in ("date", "date-time") and "pattern" not in schema:
+            dates = dates or date_range_pattern(*inputs.window())
+            # A date-time filter is read by its date (prm.inputs.check_date): bound the date, leave the time.
+            schema["pattern"] = f"^{dates}$" if schema["format"] == "date" else f"^{dates}T"
+        elif parameter.get("name") == "period" and schema.get("pattern") == PERIOD_PATTERN:
+            schema["pattern"] = period_pattern()
+        elif parameter.get("name") == "page_size" and schema.get("type") == "integer":
+            schema["minimum"] = 1
+
+
+# What the schema cannot say. `x-rules-beyond-schema` names the operations where a request the schema allows
+# may still be a 400 (docs/api.md: Errors): a write's body is checked against rules that join other data (a
+# won deal's close date against its registration, amounts above zero, a list that may not be empty, an id that
+# names an existing object, a unique name), and a few reads need a parameter only some roles may leave out.
+RULES_BEYOND_SCHEMA = (
+    "Besides its schema, the body is checked against rules that depend on other data or on each other (dates "
+    "relative to the object's history, amounts above zero, non-empty lists, ids naming existing objects, unique "
+    "names, UTF-8 uploads): breaking one is a 400 with field errors."
+)
+READS_WITH_ROLE_RULES = {
+    "/api/v1/analytics/kpis/": "Internal users must give `?partner=`: without it their call is a 400.",
+    "/api/v1/analytics/scorecards/": "Internal users must give `?partner=`: without it their call is a 400.",
+}
+
+
+def _rules_beyond_schema(path: str, method: str, operation: dict) -> str | None:
+    if method in ("post", "put", "patch") and "requestBody" in operation:
+        return RULES_BEYOND_SCHEMA
+    if method == "get":
+        return READS_WITH_ROLE_RULES.get(path)
+    return None
+
+
+# Links (OpenAPI 3 `links`) from the calls that name an object to the calls that act on it, so that clients and
+# schemathesis's stateful run follow create -> read -> act: POST /deals/ 201 -> GET /deals/{id}/, POST
+# /deals/{id}/won/...; GET /deals/ 200 -> the same, with the first listed deal; and from one call on an object
+# to the others on it.
+_PARAM = re.compile(r"^\{([a-z_]+)\}/")
+
+
+def _has_id(response: dict, schemas: dict, *, listed: bool) -> bool:
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    ref = schema.get("$ref", "")
+    body = schemas.get(ref.rsplit("/", 1)[-1], {}) if ref.startswith("#/components/schemas/") else schema
+    if listed:
+        items = body.get("properties", {}).get("results", {}).get("items", {})
+        ref = items.get("$ref", "")
+        body = schemas.get(ref.rsplit("/", 1)[-1], {}) if ref.startswith("#/components/schemas/") else items
+    return "id" in body.get("properties", {})
+
+
+def _link_targets(paths: dict, prefix: str) -> list[tuple[str, str, dict]]:
+    """(parameter name, method, operation) of every operation on an object under `prefix` (`/deals/{id}/...`)."""
+    targets = []
+    for path, item in paths.items():
+        match = _PARAM.match(path[len(prefix) :]) if path.startswith(prefix) else None
+        if match is None or path[len(prefix) + match.end() :].count("{"):
+            continue
+        for method in METHODS:
+            if method in item and "operationId" in item[method] and method != "delete":
+                targets.append((match[1], method, item[method]))
+    return targets
+
+
+def _links(paths: dict, schemas: dict) -> None:
+    for path, item in paths.items():
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            if "{" not in path:
+                status = "201" if method == "post" else "200" if method == "get" else None
+                source = "$response.body#/id" if method == "post" else "$response.body#/results/0/id"
+                prefix = path
+            else:
+                match = re.match(r"^(.*/)\{([a-z_]+)\}/", path)
+                if match is None or path.count("{") > 1:
+                    continue
+                status = next((code for code in ("200", "201", "202") if code in operation.get("responses", {})), None)
+                source, prefix = f"$request.path.{match[2]}", match[1]
+            response = operation.get("responses", {}).get(status or "")
+            if response is None or ("{" not in path and not _has_id(response, schemas, listed=method == "get")):
+                continue
+            links = {}
+            for name, target_method, target in _link_targets(paths, prefix):
+                if target is operation:
+                    continue
+                links[target["operationId"]] = {
+                    "operationId": target["operationId"],
+                    "parameters": {name: source},
+                    "description": f"The {target_method.upper()} on the object this call named.",
+                }
+            if links:
+                response["links"] = links

@@ -54,7 +54,7 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         queryset = Receipt.objects.visible_to(self.request.user).order_by("-created_at", "-id")
-        if self.action == "list" and "deal" in self.request.query_params:
+        if self.action == "list" and self.request.query_params.get("deal", "") != "":  # empty: no filter
             value = self.request.query_params["deal"]
             if not value.isdigit():
                 raise serializers.ValidationError({"deal": [_("A deal id is a whole number.")]})

@@ -2,11 +2,14 @@
 
 A partner admin reads their own partner's scorecard (`partner` optional; another partner's id is 404),
 partner users get 403, internal users read any partner's (`partner` required). With no Scorecard row
-yet, the score is computed for that partner and quarter on the spot, so the answer is never empty.
+yet, the score is computed for that partner and quarter on the spot; a quarter that ended before the partner
+joined has none (404).
 """
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -65,6 +68,8 @@ class ScorecardView(APIView):
         card = Scorecard.objects.filter(partner=partner, period=period).first()
         if card is None:
             compute_scorecards(periods=[period], partner_ids=[partner.pk])
-            card = Scorecard.objects.get(partner=partner, period=period)
+            card = Scorecard.objects.filter(partner=partner, period=period).first()
+        if card is None:  # a quarter that ended before the partner joined has no scorecard (docs/figures.md)
+            raise NotFound(gettext("No scorecard: the partner had not joined the program by the end of that quarter."))
         order = {key: i for i, key in enumerate(ScorecardCriterion.objects.values_list("key", flat=True))}
         return Response(ScorecardSerializer(card, context={"order": order}).data)

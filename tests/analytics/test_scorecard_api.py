@@ -88,3 +88,11 @@ def test_the_query_count_is_bounded(api_for, program_admin, partner, django_asse
         assert api.get(URL, {"period": NOW, "partner": partner.pk}).status_code == 200
     with django_assert_max_num_queries(8):
         assert api.get(URL, {"period": NOW, "partner": partner.pk}).status_code == 200
+
+
+def test_a_quarter_before_the_partner_joined_has_no_scorecard_404_not_500(api_for, partner_admin, partner):
+    """Found by schemathesis (tests/api/test_schemathesis.py): a valid quarter the partner was not yet in."""
+    response = api_for(partner_admin).get(URL, {"period": "2001-Q1"})
+    assert response.status_code == 404
+    assert "joined" in response.json()["detail"]
+    assert not Scorecard.objects.filter(partner=partner, period="2001-Q1").exists()

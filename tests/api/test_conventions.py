@@ -152,14 +152,6 @@ def test_an_anonymous_failure_is_not_replayed():
 # --- the schema says what validation does ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def schema(django_db_blocker):
-    with django_db_blocker.unblock():
-        response = APIClient().get("/api/schema/?format=json")
-    assert response.status_code == 200
-    return json.loads(response.content)
-
-
 def _operations(schema):
     for path, item in schema["paths"].items():
         for method, operation in item.items():
