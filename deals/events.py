@@ -1,5 +1,7 @@
 """Deal events and who hears about them. Partner-facing notices never name another partner."""
 
+from functools import partial
+
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.audiences import any_of, channel_manager, partner_admins_and, partner_users, payload_user
@@ -50,9 +52,10 @@ def _approved(event) -> bool:
 # Placeholders of the deal notices and the payload keys they read.
 DEAL = {"customer": "customer_name", "date": "protected_until", "days": "days_before"}
 PROTECTED_UNTIL = gettext_lazy("Protected until %(date)s.")
+deal_notice = partial(NoticeKind, values=DEAL)
 
 notices.register(
-    NoticeKind(
+    deal_notice(
         event="deal.submitted",
         when=_not_rejected,
         audience=channel_manager,
@@ -65,7 +68,7 @@ notices.register(
         values={**DEAL, "partner": optional("partner_name")},
         url=review_url,
     ),
-    NoticeKind(
+    deal_notice(
         event="deal.approved",
         audience=partner_people,
         title=gettext_lazy("Deal approved: %(customer)s"),
@@ -73,37 +76,33 @@ notices.register(
         values={**DEAL, "date": optional("protected_until", None)},
         url=deal_url,
     ),
-    NoticeKind(
+    deal_notice(
         event="deal.rejected",
         audience=partner_people,
         title=gettext_lazy("Registration not accepted: %(customer)s"),
         body=payload_text("message"),
-        values=DEAL,
         url=deal_url,
     ),
-    NoticeKind(
+    deal_notice(
         event="deal.won",
         audience=any_of(partner_people, channel_manager),
         title=gettext_lazy("Deal won: %(customer)s (%(amount)s %(currency)s)"),
-        values=DEAL,
         url=deal_url,
     ),
-    NoticeKind(
+    deal_notice(
         event="deal.lost",
         audience=channel_manager,
         title=gettext_lazy("Deal lost: %(customer)s"),
         body=payload_text("reason"),
-        values=DEAL,
         url=deal_url,
     ),
-    NoticeKind(
+    deal_notice(
         event="deal.expired",
         audience=any_of(partner_people, channel_manager),
         title=gettext_lazy("Deal protection ended: %(customer)s"),
-        values=DEAL,
         url=deal_url,
     ),
-    NoticeKind(
+    deal_notice(
         event="deal.expiry_reminder",
         audience=partner_people,
         title=ngettext_lazy(
@@ -112,17 +111,15 @@ notices.register(
             "days",
         ),
         body=gettext_lazy("Protected until %(date)s. Mark it won, or ask for the one extension."),
-        values=DEAL,
         url=deal_url,
     ),
-    NoticeKind(
+    deal_notice(
         event="deal.extension_requested",
         audience=channel_manager,
         title=gettext_lazy("Extension requested: %(customer)s"),
-        values=DEAL,
         url=review_url,
     ),
-    NoticeKind(
+    deal_notice(
         event="deal.extension_decided",
         audience=partner_people,
         title=either(
@@ -131,10 +128,9 @@ notices.register(
             gettext_lazy("Extension declined: %(customer)s"),
         ),
         body=PROTECTED_UNTIL,
-        values=DEAL,
         url=deal_url,
     ),
-    NoticeKind(
+    deal_notice(
         event="lead.assigned",
         audience=partner_users,
         title=gettext_lazy("New lead: %(customer)s"),
@@ -142,20 +138,18 @@ notices.register(
         values={**DEAL, "date": "accept_by"},
         url=leads_url,
     ),
-    NoticeKind(
+    deal_notice(
         event="lead.declined",
         audience=lead_creator,
         title=gettext_lazy("Lead declined: %(customer)s"),
         body=payload_text("reason"),
-        values=DEAL,
         url=leads_url,
     ),
-    NoticeKind(
+    deal_notice(
         event="lead.returned",
         audience=lead_creator,
         title=gettext_lazy("Lead returned: %(customer)s"),
         body=gettext_lazy("The partner did not accept it in time; assign it again."),
-        values=DEAL,
         url=leads_url,
     ),
 )

@@ -99,34 +99,45 @@ def _at_risk_body(event) -> str:
 
 
 partner_url = link("partners:detail", lambda event: event.partner_id)
-TIER_CHANGE = {"tier": "to_tier", "partner": optional("partner_name")}
-ONBOARDING_BODY = gettext_lazy("Onboarding is %(progress)s %% done; the next steps are on your company profile.")
 
-# A partner's own admins and its channel manager hear of the same event in different words: two kinds each.
+
+def _admins_and_manager(event: str, *, admins_title, manager_title, body, values=None):
+    """A partner's own admins and its channel manager hear of the same event in different words: two kinds,
+    both only while the partner exists, both linking to it."""
+    common = {"event": event, "when": _has_partner, "body": body, "values": values or {}, "url": partner_url}
+    return (
+        NoticeKind(audience=partner_admins, title=admins_title, **common),
+        NoticeKind(audience=channel_manager, title=manager_title, **common),
+    )
+
+
 notices.register(
-    NoticeKind(
-        event="partner.tier_changed",
-        when=_has_partner,
-        audience=partner_admins,
-        title=either(
+    *_admins_and_manager(
+        "partner.tier_changed",
+        admins_title=either(
             _promotion,
             gettext_lazy("Your organisation was promoted to %(tier)s"),
             gettext_lazy("Your organisation was moved to %(tier)s"),
         ),
-        body=optional("reason"),
-        values=TIER_CHANGE,
-        url=partner_url,
-    ),
-    NoticeKind(
-        event="partner.tier_changed",
-        when=_has_partner,
-        audience=channel_manager,
-        title=either(
+        manager_title=either(
             _promotion, gettext_lazy("%(partner)s promoted to %(tier)s"), gettext_lazy("%(partner)s moved to %(tier)s")
         ),
         body=optional("reason"),
-        values=TIER_CHANGE,
-        url=partner_url,
+        values={"tier": "to_tier", "partner": optional("partner_name")},
+    ),
+    *_admins_and_manager(
+        "partner.tier_at_risk",
+        admins_title=gettext_lazy("Your %(tier)s tier is at risk"),
+        manager_title=gettext_lazy("%(partner)s is at risk of losing %(tier)s"),
+        body=_at_risk_body,
+        values={"partner": "partner_name"},
+    ),
+    *_admins_and_manager(
+        "partner.onboarding_stalled",
+        admins_title=gettext_lazy("Your onboarding is waiting for its next step"),
+        manager_title=gettext_lazy("%(partner)s: onboarding stalled for 14 days"),
+        body=gettext_lazy("Onboarding is %(progress)s %% done; the next steps are on your company profile."),
+        values={"partner": "partner_name"},
     ),
     NoticeKind(
         event="application.submitted",
@@ -135,39 +146,5 @@ notices.register(
         body=_duplicate_flag,
         values={"company": "company_name"},
         url=link("partners_public:application", "application_id"),
-    ),
-    NoticeKind(
-        event="partner.tier_at_risk",
-        when=_has_partner,
-        audience=partner_admins,
-        title=gettext_lazy("Your %(tier)s tier is at risk"),
-        body=_at_risk_body,
-        url=partner_url,
-    ),
-    NoticeKind(
-        event="partner.tier_at_risk",
-        when=_has_partner,
-        audience=channel_manager,
-        title=gettext_lazy("%(partner)s is at risk of losing %(tier)s"),
-        body=_at_risk_body,
-        values={"partner": "partner_name"},
-        url=partner_url,
-    ),
-    NoticeKind(
-        event="partner.onboarding_stalled",
-        when=_has_partner,
-        audience=partner_admins,
-        title=gettext_lazy("Your onboarding is waiting for its next step"),
-        body=ONBOARDING_BODY,
-        url=partner_url,
-    ),
-    NoticeKind(
-        event="partner.onboarding_stalled",
-        when=_has_partner,
-        audience=channel_manager,
-        title=gettext_lazy("%(partner)s: onboarding stalled for 14 days"),
-        body=ONBOARDING_BODY,
-        values={"partner": "partner_name"},
-        url=partner_url,
     ),
 )

@@ -1,4 +1,4 @@
-"""Event types of the rules-of-engagement policy (issue 12)."""
+"""Event types of the rules-of-engagement policy (docs/policy.md) and who hears about them."""
 
 from django.utils.translation import gettext_lazy
 
