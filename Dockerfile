@@ -32,4 +32,4 @@ USER prm
 
 EXPOSE 8000
 
-CMD ["gunicorn", "prm.wsgi", "-b", "0.0.0.0:8000", "-w", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "-w", "3", "--access-logfile", "-"]

@@ -97,11 +97,11 @@ run: $(RUNTIME_STAMP) ## Serve on http://127.0.0.1:8000 (no migrate, no seeding)
 
 worker: $(RUNTIME_STAMP) ## Celery worker (needs REDIS_URL)
 	@[ -n "$${REDIS_URL:-}" ] || echo "warning: REDIS_URL is not set: tasks run inline in the web process and this worker gets nothing." >&2
-	$(VENV)/bin/celery -A prm worker -l info
+	$(VENV)/bin/celery -A config worker -l info
 
 beat: $(RUNTIME_STAMP) ## Celery beat with the database scheduler (needs REDIS_URL)
 	@[ -n "$${REDIS_URL:-}" ] || echo "warning: REDIS_URL is not set: beat has no broker to send periodic tasks to." >&2
-	$(VENV)/bin/celery -A prm beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
+	$(VENV)/bin/celery -A config beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 # --- quality ------------------------------------------------------------------------------------------
 
@@ -138,7 +138,7 @@ migrations-check: $(RUNTIME_STAMP) ## Fail when a model change has no migration
 	$(MANAGE) makemigrations --check --dry-run
 
 check-deploy: $(RUNTIME_STAMP) ## Django's deployment checks with production-like settings
-	DEBUG=false \
+	DJANGO_SETTINGS_MODULE=config.settings DEBUG=false \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')" \
 	ALLOWED_HOSTS=portal.example.com \
 	SIGNING_KEYS="deploy-check:$$($(PY) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode())')" \

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import (
+            account_access,  # noqa: F401  (the accounts app's named permissions)
             events,  # noqa: F401  (registers the account event types)
             signals,  # noqa: F401  (the login rule's allauth receivers, docs/login.md)
         )

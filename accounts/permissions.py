@@ -1,10 +1,15 @@
-"""API permissions: who may call what (roles), and what a token's scope allows."""
+"""API permissions: who may call what, and what a token's scope allows.
+
+The role rules are the predicates of accounts/access.py; `role_permission`, `IsInternal` and `IsPartnerUser`
+are kept as DRF classes over them for the API views that use them (new code: `access.PermissionRequired`).
+"""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import permissions
 
-from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, ApiToken, TokenScope
+from accounts import access
+from accounts.models import ApiToken, TokenScope
 
 
 class IsPortalUser(permissions.BasePermission):
@@ -25,20 +30,39 @@ class IsPortalUser(permissions.BasePermission):
         return True
 
 
-def role_permission(*roles):
-    """A permission class that admits only the given roles (after IsPortalUser)."""
+def predicate_permission(predicate, name: str):
+    """A permission class that admits the users `predicate` (an accounts.access predicate) holds for."""
 
-    allowed = frozenset(roles)
+    class Holds(IsPortalUser):
+        def has_permission(self, request, view):
+            return super().has_permission(request, view) and predicate(request.user)
 
-    class HasRole(IsPortalUser):
+    Holds.__name__ = name
+    return Holds
+
+
+def permission_required(name: str):
+    """A permission class for a named permission of accounts/access.py without an object (after IsPortalUser);
+    a refusal answers with the permission's sentence."""
+
+    class Required(IsPortalUser):
         def has_permission(self, request, view):
             if not super().has_permission(request, view):
                 return False
-            return request.user.role in allowed
+            if access.can(request.user, name):
+                return True
+            self.message = str(access.get(name).refusal)
+            return False
 
-    HasRole.__name__ = "HasRole_" + "_".join(sorted(allowed))
-    return HasRole
+    Required.__name__ = "Requires_" + name.replace(".", "_")
+    return Required
 
 
-IsInternal = role_permission(*INTERNAL_ROLES)
-IsPartnerUser = role_permission(*PARTNER_ROLES)
+def role_permission(*roles):
+    """A permission class that admits only the given roles (after IsPortalUser)."""
+    allowed = frozenset(roles)
+    return predicate_permission(lambda user: access.has_role(user, *allowed), "HasRole_" + "_".join(sorted(allowed)))
+
+
+IsInternal = predicate_permission(access.is_internal, "IsInternal")
+IsPartnerUser = predicate_permission(access.is_partner_user, "IsPartnerUser")

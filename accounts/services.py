@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, ApiToken, Invitation, Role, TokenScope, User, hash_secret
 from prm.audit import record_audit
 from prm.events import record_event
@@ -23,15 +24,12 @@ from prm.notifications import send_email
 
 def can_invite(inviter: User, *, role: str, partner) -> bool:
     """Partner admins invite colleagues into their own partner; channel managers and program admins
-    invite a partner's admin (and users); program admins also invite internal staff."""
-    if not inviter.is_active:
-        return False
-    if inviter.role == Role.PARTNER_ADMIN:
-        return role in PARTNER_ROLES and partner is not None and partner.pk == inviter.partner_id
-    if inviter.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN) and role in PARTNER_ROLES:
-        return partner is not None
-    if inviter.role == Role.PROGRAM_ADMIN and role in INTERNAL_ROLES:
-        return partner is None
+    invite a partner's admin (and users); program admins also invite internal staff (accounts/account_access.py).
+    `role` is the invitation's role: partner roles need a partner, internal roles none."""
+    if role in PARTNER_ROLES:
+        return partner is not None and access.can(inviter, "accounts.invite_partner_people", partner)
+    if role in INTERNAL_ROLES:
+        return partner is None and access.can(inviter, "accounts.invite_staff")
     return False
 
 
@@ -47,7 +45,7 @@ def invite_user(*, inviter: User, email: str, role: str, partner=None, partner_f
     if not can_invite(inviter, role=role, partner=partner):
         raise PermissionDenied(_("You may not invite someone with this role here."))
     existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None and (inviter.is_internal or existing.partner_id == getattr(partner, "pk", None)):
+    if existing is not None and (access.is_internal(inviter) or existing.partner_id == getattr(partner, "pk", None)):
         # Internal staff see every account anyway, and a partner admin sees its own team: a clear answer leaks nothing.
         raise ValidationError({"email": _("Someone with this e-mail address already has an account.")})
     # A partner admin inviting an address that has an account elsewhere gets the same answer, the same pending
@@ -217,8 +215,7 @@ def create_api_token(*, user: User, name: str, scope: str = TokenScope.READ_WRIT
 
 
 def revoke_api_token(*, user: User, token: ApiToken) -> ApiToken:
-    if token.user_id != user.pk:
-        raise PermissionDenied(_("Only the token's owner may revoke it."))
+    access.require(user, "accounts.revoke_api_token", token, standing=False)
     with transaction.atomic():
         updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         if updated:

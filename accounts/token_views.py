@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from accounts import services
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import ApiToken, TokenScope
 from prm.forms import BootstrapFormMixin
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 
 class ApiTokenForm(BootstrapFormMixin, forms.Form):

@@ -11,9 +11,10 @@ from django.views import View
 
 from accounts import services
 from accounts.forms import AcceptInvitationForm, StaffInviteForm
-from accounts.models import INTERNAL_ROLES, Invitation, Role, User
+from accounts.mixins import FilteredListView
+from accounts.models import INTERNAL_ROLES, Invitation, User
 from prm.exceptions import DomainError
-from prm.views import FilteredListView, run_form_service
+from prm.views import run_form_service
 
 INVITATION_PROBLEMS = {
     "accepted": gettext_lazy("This invitation has already been used. Log in with your e-mail and password."),
@@ -79,7 +80,7 @@ class AcceptInvitationView(View):
 class StaffView(FilteredListView):
     """Program admins see the internal team and invite channel managers, finance and admins."""
 
-    allowed_roles = {Role.PROGRAM_ADMIN}
+    permission_required = "accounts.view_staff"
     template_name = "accounts/staff.html"
     export_filename = "staff.csv"
     export_columns = [

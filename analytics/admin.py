@@ -3,14 +3,14 @@
 from django.contrib import admin
 
 from analytics.models import DirtyPartner, KpiSnapshot, RollupRun
+from prm import admin as prm_admin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
+class ReadOnlyAdmin(prm_admin.ReadOnlyAdmin):
+    """Rows cannot be added or changed here, but may be deleted: the next rollup writes them again."""
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
 
 
 @admin.register(KpiSnapshot)

@@ -8,4 +8,11 @@ class AnalyticsConfig(AppConfig):
     def ready(self):
         # Event handlers (dirty partners for incremental rollups) and the tier engine's scorecard provider.
         # Each module registers itself on import; add yours here.
-        from analytics import alerts, handlers, providers  # noqa: F401
+        from analytics import (  # noqa: F401
+            alerts,
+            deal_import_handlers,
+            exports,  # noqa: F401 - registers its sections of the organisation export
+            fx_handlers,
+            handlers,
+            providers,
+        )

@@ -9,26 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
-from accounts import access
+from accounts.mixins import PermissionRequiredMixin
 from analytics import selectors, services
 from analytics.forms import ProgramFilterForm
 from analytics.models import RollupRun
 from fx import selectors as fx_selectors
-from prm.views import RoleRequiredMixin, csv_response, run_service
+from prm.views import csv_response, run_service
 from sla.selectors import program_panel as sla_program_panel
 
 # /analytics/ is for internal users; finance follows MDF utilisation and commissions paid and owed here.
-
-
-class PermissionRequiredMixin(RoleRequiredMixin):
-    """Logged in (the login page otherwise) and holding the named `permission` (403 with its refusal otherwise)."""
-
-    permission = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.can(request.user, self.permission):
-            raise access.get(self.permission).refuse()
-        return super().dispatch(request, *args, **kwargs)
 
 
 # Columns of every exported table: (header, key); money and counts as stored, rates as fractions.
@@ -159,7 +148,7 @@ def charts(data: dict) -> dict:
 class ProgramDashboardView(PermissionRequiredMixin, View):
     """/analytics/: the program's KPIs for a quarter and the 8 quarters ending there, from snapshots."""
 
-    permission = "analytics.view_program"
+    permission_required = "analytics.view_program"
 
     def get(self, request):
         form = ProgramFilterForm(request.GET or None, user=request.user)
@@ -195,7 +184,7 @@ class ProgramDashboardView(PermissionRequiredMixin, View):
 class RollupRequestView(PermissionRequiredMixin, View):
     """POST: a program admin queues a full rebuild; the page then polls its progress."""
 
-    permission = "analytics.rebuild_rollups"
+    permission_required = "analytics.rebuild_rollups"
 
     def post(self, request):
         ok, run = run_service(request, services.request_rollup, user=request.user)
@@ -208,7 +197,7 @@ class RollupRequestView(PermissionRequiredMixin, View):
 class RollupProgressView(PermissionRequiredMixin, View):
     """GET: the run's status (htmx polls it every second while it is queued or running)."""
 
-    permission = "analytics.view_program"
+    permission_required = "analytics.view_program"
     tenancy_model = RollupRun  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def get(self, request, pk):

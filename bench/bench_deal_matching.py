@@ -119,7 +119,7 @@ def open_scratch(database: str, *, eager: bool = False) -> None:
     os.environ["DATABASE_URL"] = scratch_url(database)
     if eager:
         os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "true")
     import django
 

@@ -13,6 +13,7 @@ from commissions.models import (
     PayoutBatch,
     Spiff,
 )
+from prm.admin import ReadOnlyAdmin
 
 # What makes a rule's terms: fixed once the rule exists (effective dating; see services.change_rule_rate).
 RULE_TERMS = [
@@ -114,24 +115,15 @@ class ContestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContestWinner)
-class ContestWinnerAdmin(admin.ModelAdmin):
+class ContestWinnerAdmin(ReadOnlyAdmin):
     list_display = ["contest", "partner", "deals"]
     list_filter = ["contest"]
     search_fields = ["partner__name", "contest__name"]
     raw_id_fields = ["contest", "partner"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CommissionEntry)
-class CommissionEntryAdmin(admin.ModelAdmin):
+class CommissionEntryAdmin(ReadOnlyAdmin):
     """The ledger, read-only: corrections are new entries (clawbacks, adjustments on the adjustment page)."""
 
     list_display = ["id", "partner", "deal", "kind", "status", "earned_on", "amount", "currency", "batch"]
@@ -152,18 +144,9 @@ class CommissionEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "earned_on"
     show_full_result_count = False  # the ledger grows to millions of rows
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PayoutBatch)
-class PayoutBatchAdmin(admin.ModelAdmin):
+class PayoutBatchAdmin(ReadOnlyAdmin):
     """Batches are created, submitted, approved (by a second finance user) and paid on the commission pages."""
 
     list_display = [
@@ -182,12 +165,3 @@ class PayoutBatchAdmin(admin.ModelAdmin):
     raw_id_fields = ["partner", "created_by", "submitted_by", "approved_by"]
     list_select_related = ["partner", "created_by", "submitted_by", "approved_by"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,16 +1,15 @@
 """Commissions API (docs/api.md: Commissions). Thin: parse, call a service or selector, serialise."""
 
 import django_filters
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
-from accounts.permissions import role_permission
+from accounts import access
+from accounts.permissions import IsPortalUser
 from commissions import holds, selectors, services
 from commissions.models import BatchStatus, CommissionEntry, EntryKind, EntryStatus, PayoutBatch
 from deals.api import PartnerIdFilter
@@ -18,14 +17,14 @@ from deals.models import DealRegistration
 from partners.models import Partner
 from prm import inputs
 from prm.api import validated_body as _body
-from prm.guards import require_role
 from prm.money import CurrencySerializerField
 from prm.periods import parse_period
 from prm.tenancy import get_visible_or_404
 
-EntryReaders = role_permission(Role.PARTNER_ADMIN, Role.CHANNEL_MANAGER, Role.FINANCE, Role.PROGRAM_ADMIN)
-BatchReaders = role_permission(Role.FINANCE, Role.PROGRAM_ADMIN)
-StatementReaders = role_permission(Role.PARTNER_ADMIN, Role.FINANCE)
+
+def _readers(name: str) -> list:
+    """Logged in (a read-only token may read) and holding `name` (commissions/access.py)."""
+    return [IsPortalUser, access.PermissionRequired(name, object_level=False)]
 
 
 class EntrySerializer(serializers.ModelSerializer):
@@ -179,7 +178,7 @@ class StatementTotalsSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="One commission entry"),
 )
 class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [EntryReaders]
+    permission_classes = _readers("commissions.view_entries")
     serializer_class = EntrySerializer
     filterset_class = EntryApiFilter
 
@@ -201,9 +200,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     @action(detail=False, methods=["post"], url_path="approve")
     def approve_many(self, request):
-        require_role(
-            request.user, services.FINANCE, gettext_lazy("approve commission entries")
-        )  # 403 before the body's 400
+        access.require(request.user, "commissions.approve_entries")  # 403 before the body's 400
         ids = _body(BulkApproveSerializer, request)["ids"]
         approved = services.approve_entries(entry_ids=ids, actor=request.user)
         return Response(ApprovedCountSerializer({"approved": approved}).data)
@@ -211,8 +208,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=AdjustmentSerializer, responses={201: EntrySerializer})
     @action(detail=False, methods=["post"])
     def adjustments(self, request):
-        if request.user.role != Role.FINANCE:
-            raise PermissionDenied(gettext("Only finance adds adjustments."))
+        access.require(request.user, "commissions.add_adjustment", standing=False)
         body = _body(AdjustmentSerializer, request)
         partner = get_visible_or_404(Partner, request.user, pk=body["partner"])
         deal = None
@@ -234,7 +230,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     retrieve=extend_schema(summary="One payout batch"),
 )
 class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [BatchReaders]
+    permission_classes = _readers("commissions.view_payouts")
     serializer_class = BatchSerializer
     filterset_class = PayoutApiFilter
 
@@ -246,8 +242,7 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=BatchCreateSerializer, responses={201: BatchSerializer})
     def create(self, request):
-        if request.user.role != Role.FINANCE:
-            raise PermissionDenied(gettext("Only finance creates payout batches."))
+        access.require(request.user, "commissions.create_batch", standing=False)
         body = _body(BatchCreateSerializer, request)
         partner = get_visible_or_404(Partner, request.user, pk=body["partner"])
         batch = services.create_payout_batch(partner=partner, actor=request.user, currency=body["currency"])
@@ -276,7 +271,7 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=False, methods=["post"], url_path="release-held")
     def release_held(self, request):
         """Finance releases a terminated partner's held payouts (docs/partner-status.md); 409 otherwise."""
-        require_role(request.user, {Role.FINANCE}, gettext_lazy("release held payouts"))  # before the body
+        access.require(request.user, "commissions.release_held")  # before the body
         body = _body(ReleaseHeldSerializer, request)
         partner = get_visible_or_404(Partner, request.user, pk=body["partner"])
         release = holds.release_held_payouts(actor=request.user, partner=partner, reason=body["reason"])
@@ -319,7 +314,7 @@ class StatementQuerySerializer(serializers.Serializer):
 
 
 class StatementView(APIView):
-    permission_classes = [StatementReaders]
+    permission_classes = _readers("commissions.fetch_statements")
 
     @extend_schema(
         parameters=[StatementQuerySerializer],
@@ -331,7 +326,7 @@ class StatementView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         partner = params.get("partner")
-        if partner is None and not request.user.is_partner_user:
+        if partner is None and not access.is_partner_user(request.user):
             raise serializers.ValidationError({"partner": [gettext("Name the partner (its id).")]})
         result = selectors.statement(
             request.user, partner_id=partner, period_key=params["period"], currency=params.get("currency", "")

@@ -8,5 +8,6 @@ class CommissionsConfig(AppConfig):
     def ready(self):
         from commissions import (
             events,  # noqa: F401 - registers event types, subscribers and notices
+            exports,  # noqa: F401 - registers its sections of the organisation export
             providers,  # noqa: F401 - registers its program terms (docs/program-terms.md)
         )

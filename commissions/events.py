@@ -1,10 +1,11 @@
-"""Commission events, the deal subscribers that write the ledger, and who hears about payouts."""
+"""Commission events, the deal and rate subscribers that write the ledger, and who hears about payouts."""
 
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.audiences import partner_admins
 from commissions import services
 from prm.events import on_event, register_event_type
+from prm.inputs import parse_iso_date
 from prm.notifications import NoticeKind, link, notices
 
 register_event_type(
@@ -24,6 +25,14 @@ def earn_commissions(event) -> None:
 @on_event("deal.reopened")
 def claw_back_commissions(event) -> None:
     services.claw_back_deal(deal_id=event.payload["deal_id"], reason=event.payload.get("reason") or "", actor=None)
+
+
+@on_event("fx.rate_changed")
+def decide_spiffs_waiting_for_rate(event) -> None:
+    """Won deals a spiff could not decide without this rate are decided now (docs/fx.md: Incentives)."""
+    services.reconsider_spiffs(
+        currency=event.payload["currency"], since=parse_iso_date(event.payload["effective_from"])
+    )
 
 
 notices.register(

@@ -10,15 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
+from accounts import access
 from commissions.models import CommissionEntry, EntryStatus, PayoutRelease
 from partners import selectors as partner_selectors
 from partners.models import Partner, PartnerStatus
 from prm.audit import record_audit
 from prm.exceptions import Conflict
-from prm.guards import require_role
 
 UNPAID = (EntryStatus.PENDING, EntryStatus.APPROVED, EntryStatus.BATCHED)
 
@@ -60,7 +58,7 @@ def held_payouts(user):
 def release_held_payouts(*, actor, partner: Partner, reason: str) -> PayoutRelease:
     """Finance releases a terminated partner's held payouts (audited on the partner); its approved entries
     are then batched and paid like anyone's. A suspended partner is released by reinstating it."""
-    require_role(actor, {Role.FINANCE}, gettext_lazy("release held payouts"))
+    access.require(actor, "commissions.release_held")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the payouts are released.")})

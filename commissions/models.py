@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts import access
 from partners.models import PartnerType
 from prm.money import CurrencyField, MoneyField, RateField
 from prm.tenancy import TenantQuerySet
@@ -180,7 +180,7 @@ class PartnerAdminQuerySet(TenantQuerySet):
     """Earnings are the partner admins' (docs/api.md: partner admin own): other partner users see none."""
 
     def visible_to(self, user):
-        if user is not None and getattr(user, "is_authenticated", False) and user.role == Role.PARTNER_USER:
+        if access.is_partner_user(user) and not access.is_partner_admin(user):
             return self.none()
         return super().visible_to(user)
 
@@ -298,7 +298,7 @@ class PayoutBatch(models.Model):
 
 
 class CommissionEntry(models.Model):
-    """One line of the commission ledger. Amounts are rounded half-up once, here (DESIGN.md: Money)."""
+    """One line of the commission ledger. Amounts are rounded half-up once, here (docs/architecture.md: Money)."""
 
     TENANT_PATH = "partner_id"
 

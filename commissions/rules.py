@@ -84,7 +84,7 @@ def rule_applies(rule: CommissionRule, deal: WonDeal, ranks: dict[int, int]) -> 
 
 
 def spiff_applies(spiff: Spiff, deal: WonDeal, ranks: dict[int, int], amount: Decimal | None) -> bool:
-    """Eligibility (DESIGN.md: Spiffs): closed inside the window, tier, partner type, product, minimum size.
+    """Eligibility of a spiff (docs/commissions-rules.md): in the window, tier, partner type, product, minimum size.
     A spiff names money (minimum size, flat amount) in its currency: `amount` is the deal's amount in the
     spiff's currency at the close date's rate (fx.selectors; docs/fx.md: Incentives), None without a rate
     (the deal is then not decided yet: finance is alerted and the deal is reconsidered when the rate
@@ -216,7 +216,7 @@ def _rule_entries(rule: CommissionRule, deal: WonDeal, today: date, cycle: int):
         "currency": deal.currency,
     }
     if rule.kind == RuleKind.FIRST_YEAR:
-        # The won amount is the first-year contract value (issue 8); one rounding, at the entry.
+        # The won amount is the first-year contract value; one rounding, at the entry.
         yield CommissionEntry(
             **common,
             earned_on=deal.close_date,

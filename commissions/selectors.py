@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from accounts.models import Role
+from accounts import access
 from commissions.models import BatchStatus, CommissionEntry, EntryStatus, PayoutBatch
 from partners.models import Partner
 from prm.periods import Period, parse_period, quarter_of
@@ -32,7 +32,7 @@ def batch_list(user):
 def partner_for(user, partner_id) -> Partner:
     """The partner a statement is about: a partner admin's own (or 404 for another); internal: any."""
     if partner_id in (None, ""):
-        if user.is_partner_user and user.partner_id:
+        if access.is_partner_user(user) and user.partner_id:
             partner_id = user.partner_id
         else:
             raise Http404
@@ -61,7 +61,7 @@ def statement(user, *, partner_id=None, period_key: str, currency: str = "") -> 
     """A partner's entries earned in the period, in one currency (the only one used, else the default).
 
     Totals: earned (all lines), approved (approved, not yet paid), paid, outstanding (earned - paid)."""
-    if user.role == Role.PARTNER_USER:
+    if access.is_partner_user(user) and not access.is_partner_admin(user):  # earnings are the admins'
         raise Http404
     partner = partner_for(user, partner_id)
     period = parse_period(period_key)
@@ -104,7 +104,7 @@ def earnings(user) -> dict:
     """The partner admin's earnings page: totals by status, paid and earned by month, by deal, next payout."""
     entries = CommissionEntry.objects.visible_to(user).filter(partner_id=user.partner_id)
     program = settings.DEFAULT_CURRENCY
-    # Totals per currency, never summed across currencies (issue 12): the cards and the chart show the
+    # Totals per currency, never summed across currencies (docs/fx.md): the cards and the chart show the
     # program currency; any other currency the partner earns in gets its own row (`other_currencies`).
     totals: dict[str, dict] = {}
     for status, currency, total in (
@@ -199,7 +199,7 @@ def finance_panel(user) -> dict:
         "commission_pending": entries.filter(status=EntryStatus.PENDING).count(),
         "commission_ready": entries.filter(status=EntryStatus.APPROVED, batch__isnull=True).count(),
         "commission_batches_draft": PayoutBatch.objects.visible_to(user).filter(status=BatchStatus.DRAFT).count(),
-        # Per currency (issue 12): amounts in different currencies are never added together.
+        # Per currency (docs/fx.md): amounts in different currencies are never added together.
         "commission_owed": [
             {"currency": row["currency"], "total": Decimal(row["total"] or 0).quantize(Decimal("0.01"))}
             for row in entries.exclude(status=EntryStatus.PAID)
@@ -273,3 +273,9 @@ def commission_terms_table(partner_types, tiers, on: date | None = None) -> dict
 def commission_terms(partner_type: str, tier, on: date | None = None) -> CommissionTerms:
     """The commission rate for a partner type and tier on a date (default today), as the engine applies it."""
     return commission_terms_table([partner_type], [tier], on)[(partner_type, tier.pk)]
+
+
+def partner_ids_with_currency(currency: str) -> set[int]:
+    """Partners with a commission entry in `currency` (their KPIs convert it)."""
+    rows = CommissionEntry.objects.filter(currency=currency, partner_id__isnull=False).order_by()
+    return set(rows.values_list("partner_id", flat=True).distinct())

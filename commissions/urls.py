@@ -1,4 +1,4 @@
-"""Commission pages (DESIGN.md: /commissions/ for finance, /commissions/earnings/ for partner admins)."""
+"""Commission pages: /commissions/ for finance, /commissions/earnings/ for partner admins."""
 
 from django.urls import path
 

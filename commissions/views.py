@@ -3,7 +3,6 @@ plans, spiffs and contest leaderboards. Thin: each view reads input, calls one s
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
+from accounts import access
+from accounts.mixins import FilteredListView, PermissionRequiredMixin, RoleRequiredMixin
 from commissions import holds, selectors, services, statements
 from commissions.filters import BatchFilter, EntryFilter
 from commissions.forms import AdjustmentForm, BatchForm, ContestForm, RuleRateForm, SpiffForm
@@ -21,19 +21,11 @@ from commissions.models import CommissionPlan, CommissionRule, Contest, ContestS
 from prm.periods import parse_period, quarter_of
 from prm.redirects import safe_next
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
-
-FINANCE_PAGES = {Role.FINANCE, Role.PROGRAM_ADMIN}
-STATEMENT_ROLES = {Role.PARTNER_ADMIN, Role.FINANCE, Role.PROGRAM_ADMIN}
-
-
-def _require(request, roles):
-    if not request.user.is_authenticated or request.user.role not in roles:
-        raise PermissionDenied
+from prm.views import run_form_service, run_service
 
 
 class EntryListView(FilteredListView):
-    allowed_roles = FINANCE_PAGES
+    permission_required = "commissions.view_payouts"
     template_name = "commissions/entries.html"
     filterset_class = EntryFilter
     paginate_by = 50
@@ -62,7 +54,7 @@ class EntryListView(FilteredListView):
 
 @require_POST
 def approve_entries(request):
-    _require(request, {Role.FINANCE})
+    access.require(request.user, "commissions.approve_entries", standing=False)
     ids = [int(value) for value in request.POST.getlist("entry") if value.isdigit()][:5000]
     ok, count = run_service(request, services.approve_entries, entry_ids=ids, actor=request.user)
     if ok:
@@ -72,8 +64,8 @@ def approve_entries(request):
     return redirect(safe_next(request, reverse("commissions:entries")))
 
 
-class AdjustmentView(RoleRequiredMixin, View):
-    allowed_roles = {Role.FINANCE}
+class AdjustmentView(PermissionRequiredMixin, View):
+    permission_required = "commissions.add_adjustment"
 
     def get(self, request):
         return render(request, "commissions/adjustment.html", {"form": AdjustmentForm()})
@@ -93,7 +85,7 @@ class AdjustmentView(RoleRequiredMixin, View):
 
 
 class BatchListView(FilteredListView):
-    allowed_roles = FINANCE_PAGES
+    permission_required = "commissions.view_payouts"
     template_name = "commissions/batches.html"
     filterset_class = BatchFilter
     export_filename = "payout-batches.csv"
@@ -120,7 +112,7 @@ class BatchListView(FilteredListView):
         return {**super().get_context_data(**kwargs), "form": BatchForm()}
 
     def post(self, request):
-        _require(request, {Role.FINANCE})
+        access.require(request.user, "commissions.create_batch", standing=False)
         form = BatchForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose a partner."))
@@ -135,8 +127,8 @@ class BatchListView(FilteredListView):
         return redirect(batch if ok else "commissions:batches")
 
 
-class BatchDetailView(RoleRequiredMixin, View):
-    allowed_roles = FINANCE_PAGES
+class BatchDetailView(PermissionRequiredMixin, View):
+    permission_required = "commissions.view_payouts"
     tenancy_model = PayoutBatch  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def get(self, request, pk):
@@ -164,8 +156,8 @@ class BatchDetailView(RoleRequiredMixin, View):
         return redirect(batch)
 
 
-class OwedView(RoleRequiredMixin, View):
-    allowed_roles = FINANCE_PAGES
+class OwedView(PermissionRequiredMixin, View):
+    permission_required = "commissions.view_payouts"
 
     def get(self, request):
         period = request.GET.get("period") or ""
@@ -179,11 +171,11 @@ class OwedView(RoleRequiredMixin, View):
         return render(request, "commissions/owed.html", {"rows": rows, "period": period})
 
 
-class HeldPayoutsView(RoleRequiredMixin, View):
+class HeldPayoutsView(PermissionRequiredMixin, View):
     """Finance: what suspended and terminated partners accrued and is held; release a terminated partner's
     payouts (docs/partner-status.md)."""
 
-    allowed_roles = FINANCE_PAGES
+    permission_required = "commissions.view_payouts"
 
     def get(self, request, status=200):
         rows = list(holds.held_payouts(request.user))
@@ -204,17 +196,17 @@ class HeldPayoutsView(RoleRequiredMixin, View):
         return redirect("commissions:held") if ok else self.get(request, status=400)
 
 
-class EarningsView(RoleRequiredMixin, View):
-    allowed_roles = {Role.PARTNER_ADMIN}
+class EarningsView(PermissionRequiredMixin, View):
+    permission_required = "commissions.view_earnings"
 
     def get(self, request):
         return render(request, "commissions/earnings.html", selectors.earnings(request.user))
 
 
-class StatementView(RoleRequiredMixin, View):
+class StatementView(PermissionRequiredMixin, View):
     """?partner=<id>&period=2026-Q4[&format=csv|pdf]; partner admins: their own partner only (404 otherwise)."""
 
-    allowed_roles = STATEMENT_ROLES
+    permission_required = "commissions.view_statements"
 
     def get(self, request):
         period = request.GET.get("period") or quarter_of(timezone.localdate()).key
@@ -240,8 +232,8 @@ class StatementView(RoleRequiredMixin, View):
         return render(request, "commissions/statement.html", {"statement": statement, "totals": statement.totals})
 
 
-class PlanListView(RoleRequiredMixin, View):
-    allowed_roles = FINANCE_PAGES
+class PlanListView(PermissionRequiredMixin, View):
+    permission_required = "commissions.view_payouts"
 
     def get(self, request):
         plans = CommissionPlan.objects.prefetch_related("rules__min_tier", "rules__max_tier")
@@ -252,15 +244,13 @@ class PlanListView(RoleRequiredMixin, View):
                 "plans": plans,
                 "spiffs": Spiff.objects.select_related("min_tier"),
                 "contests": Contest.objects.all(),
-                "editor": request.user.role in PLAN_EDITORS,
+                "editor": access.can(request.user, "commissions.manage_spiffs"),
             },
         )
 
 
 class ContestView(RoleRequiredMixin, View):
     """The live leaderboard. Partner users see their own name; other partners stay anonymous."""
-
-    allowed_roles = PARTNER_ROLES | INTERNAL_ROLES
 
     def get(self, request, pk):
         contest = Contest.objects.filter(pk=pk).first()
@@ -269,7 +259,7 @@ class ContestView(RoleRequiredMixin, View):
         rows = []
         for rank, row in enumerate(services.leaderboard(contest)[:50], start=1):
             mine = row["partner_id"] == request.user.partner_id
-            name = row["partner__name"] if request.user.is_internal or mine else _("Another partner")
+            name = row["partner__name"] if access.is_internal(request.user) or mine else _("Another partner")
             rows.append({"rank": rank, "name": name, "deals": row["deals"], "mine": mine})
         winners = contest.winners.select_related("partner")
         context = {
@@ -283,18 +273,16 @@ class ContestView(RoleRequiredMixin, View):
 
 # --- program admins: spiffs, contests, rates ---------------------------------------------------------
 
-PLAN_EDITORS = {Role.PROGRAM_ADMIN}
-
 
 def _form_page(request, form, *, title, submit, status=200, intro=""):
     context = {"form": form, "title": title, "submit": submit, "intro": intro}
     return render(request, "commissions/plan_form.html", context, status=status)
 
 
-class SpiffFormView(RoleRequiredMixin, View):
+class SpiffFormView(PermissionRequiredMixin, View):
     """New spiff (no pk) or edit one; saved through services.save_spiff."""
 
-    allowed_roles = PLAN_EDITORS
+    permission_required = "commissions.manage_spiffs"
     tenancy_model = Spiff  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def _spiff(self, pk):
@@ -319,10 +307,10 @@ class SpiffFormView(RoleRequiredMixin, View):
         return _form_page(request, form, title=title, submit=_("Save spiff"), status=400)
 
 
-class ContestFormView(RoleRequiredMixin, View):
+class ContestFormView(PermissionRequiredMixin, View):
     """New contest (no pk) or edit an open one; services.create_contest / update_contest."""
 
-    allowed_roles = PLAN_EDITORS
+    permission_required = "commissions.manage_contests"
 
     def _contest(self, pk):
         if not pk:
@@ -360,10 +348,10 @@ class ContestFormView(RoleRequiredMixin, View):
         return _form_page(request, form, title=title, submit=_("Save contest"), status=400)
 
 
-class RuleRateView(RoleRequiredMixin, View):
+class RuleRateView(PermissionRequiredMixin, View):
     """Change a rule's rate from a day on: services.change_rule_rate closes it and adds its successor."""
 
-    allowed_roles = PLAN_EDITORS
+    permission_required = "commissions.change_rates"
     tenancy_model = CommissionRule  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     INTRO = gettext_lazy(
         "The rule ends the day before the new terms start and a successor takes over: entries already made, and "

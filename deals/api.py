@@ -2,9 +2,7 @@
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,14 +10,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import PARTNER_ROLES
+from accounts import access
 from deals import selectors, services
 from deals.models import DealRegistration, DealSource, DealStatus, InfluenceKind, Lead, LeadStatus
 from partners.models import Partner
 from prm import inputs
 from prm.api import IsoDateTimeFilter
 from prm.api import validated_body as _body
-from prm.guards import require_role
 from prm.imports import mark_nul_cells
 from prm.money import CurrencySerializerField
 from prm.tenancy import get_visible_or_404
@@ -83,7 +80,7 @@ class InternalDealSerializer(DealSerializer):
 
 
 class RegistrationSerializer(serializers.Serializer):
-    """docs/api.md body of POST /deals/; business rules are checked by deals.services.clean_registration."""
+    """docs/api.md body of POST /deals/; business rules are checked by deals.validation.clean_registration."""
 
     customer_name = inputs.ApiSingleLineCharField(max_length=200)
     customer_domain = serializers.CharField(max_length=253, required=False, allow_blank=True, default="")
@@ -216,7 +213,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_serializer_class(self):
         user = self.request.user
-        return InternalDealSerializer if user.is_authenticated and user.is_internal else DealSerializer
+        return InternalDealSerializer if access.is_internal(user) else DealSerializer
 
     def _deal(self):
         return get_visible_or_404(
@@ -229,8 +226,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=RegistrationSerializer, responses={201: RegistrationOutcomeSerializer})
     def create(self, request):
-        if request.user.role not in PARTNER_ROLES:
-            raise PermissionDenied(_("Only partner users register deals."))
+        access.require(request.user, "deals.register", standing=False)  # 403 before the body's 400
         data = _body(RegistrationSerializer, request)
         deal = services.register_deal(user=request.user, data=data)
         return Response(RegistrationOutcomeSerializer(deal).data, status=status.HTTP_201_CREATED)
@@ -247,7 +243,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         deal = self._deal()
-        require_role(request.user, services.MANAGER_ROLES, gettext_lazy("reject deals"))  # 403 before the body's 400
+        access.require(request.user, "deals.reject")  # 403 before the body's 400
         return self._out(
             services.reject_deal(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
         )
@@ -263,7 +259,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def won(self, request, pk=None):
         deal = self._deal()
-        services.require_may_mark_won(request.user, deal)  # 403 before the body's 400
+        access.require(request.user, "deals.mark_won", deal)  # 403 before the body's 400
         body = _body(WonSerializer, request)
         deal = services.mark_won(
             deal=deal,
@@ -279,7 +275,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def lost(self, request, pk=None):
         deal = self._deal()
-        services.require_partner_member(request.user, deal, "mark a deal lost")  # 403 before the body's 400
+        access.require(request.user, "deals.mark_lost", deal)  # 403 before the body's 400
         return self._out(
             services.mark_lost(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
         )
@@ -308,7 +304,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         deal = self._deal()
-        require_role(request.user, services.MANAGER_ROLES, gettext_lazy("reopen deals"))  # 403 before the body's 400
+        access.require(request.user, "deals.reopen")  # 403 before the body's 400
         return self._out(
             services.reopen_deal(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
         )
@@ -317,8 +313,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def influences(self, request, pk=None):
         deal = self._deal()
-        if request.user.role not in services.MANAGER_ROLES:
-            raise PermissionDenied(_("Only channel managers record influence."))
+        access.require(request.user, "deals.record_influence", standing=False)  # 403 before the body's 400
         body = _body(InfluenceSerializer, request)
         partner = Partner.objects.filter(pk=body["partner"]).first()
         if partner is None:
@@ -407,7 +402,7 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def create(self, request):
         body = _body(LeadCreateSerializer, request)
         partner_id = body.pop("partner", None)
-        services.require_role(request.user, services.MANAGER_ROLES, gettext_lazy("create leads"))
+        access.require(request.user, "deals.create_lead")
         partner = self._partner(partner_id) if partner_id else None
         lead = services.create_lead(actor=request.user, data=body, partner=partner)
         return Response(LeadWarningsSerializer(lead).data, status=status.HTTP_201_CREATED)
@@ -416,7 +411,7 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         lead = self._lead()
-        require_role(request.user, services.MANAGER_ROLES, gettext_lazy("assign leads"))  # 403 before the body's 400
+        access.require(request.user, "deals.assign_lead")  # 403 before the body's 400
         partner = self._partner(_body(AssignSerializer, request)["partner"])
         lead = services.assign_lead(lead=lead, actor=request.user, partner=partner)
         return Response(LeadWarningsSerializer(lead).data)
@@ -431,7 +426,7 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         lead = self._lead()
-        services.require_partner_member(request.user, lead, "decline this lead")  # 403 before the body's 400
+        access.require(request.user, "deals.decline_lead", lead)  # 403 before the body's 400
         lead = services.decline_lead(lead=lead, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
         return Response(LeadSerializer(lead).data)
 
@@ -469,7 +464,7 @@ class AccountImportView(APIView):
         summary="Import direct customers and open direct opportunities (CSV)",
     )
     def post(self, request):
-        services.require_role(request.user, services.IMPORT_ROLES, gettext_lazy("import accounts"))
+        access.require(request.user, "deals.import_accounts")
         upload = request.FILES.get("file")
         if upload is None:
             raise serializers.ValidationError({"file": [_("Attach the CSV file as `file`.")]})

@@ -7,3 +7,8 @@ class DealsConfig(AppConfig):
 
     def ready(self):
         from deals import events, providers  # noqa: F401 - registers event types, notices and tier providers
+        from deals.registration import simulation_run
+        from policy import simulation
+
+        simulation.register_runner(simulation_run.run_simulation)  # policy's task replays through deals
+        from deals import exports  # noqa: F401 - registers its sections of the organisation export

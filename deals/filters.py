@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
 from deals.models import DealStatus, LeadStatus
 from partners.models import Partner, Region
 
@@ -60,7 +61,7 @@ class DealFilter(django_filters.FilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_internal:
+        if access.is_internal(user):
             self.filters["partner"].queryset = Partner.objects.all()
             self.internal = True
         else:  # partner users see only their own deals: no partner or region filter to offer

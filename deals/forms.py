@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from deals import sourcing
 from deals.models import DealType, InfluenceKind
 from partners.models import Partner
 from prm import inputs
@@ -29,12 +30,12 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
     )
 
     def __init__(self, *args, partner=None, **kwargs):
-        from mdf.models import MdfRequest, RequestStatus
-
         super().__init__(*args, **kwargs)
-        self.fields["mdf_request"].queryset = MdfRequest.objects.filter(
-            partner=partner, status__in=[RequestStatus.APPROVED, RequestStatus.COMPLETED]
-        ).order_by("-start_date")
+        activities = sourcing.activities_of(partner)
+        if activities is None:
+            del self.fields["mdf_request"]
+        else:
+            self.fields["mdf_request"].queryset = activities
         self.fields["customer_country"].choices = [("", "—"), *countries]
         for name in ("customer_name", "customer_domain", "customer_country"):
             self.fields[name].widget.attrs.update(

@@ -7,7 +7,7 @@ on the asking user: who asked, what they typed and the yes/no they saw, never wh
 
 from django.core.exceptions import PermissionDenied
 
-from accounts.models import PARTNER_ROLES
+from accounts import access
 from deals import selectors
 from prm.api import ClientAddressThrottle
 from prm.audit import record_audit
@@ -32,7 +32,7 @@ class RegistrationHintThrottle(ClientAddressThrottle):
 
 def registration_hint(*, user, customer_name: str, customer_domain: str, country: str) -> bool:
     """Whether a customer like this may already be registered; records the question and the answer."""
-    if not user.is_authenticated or user.role not in PARTNER_ROLES:
+    if not access.is_partner_user(user):
         raise PermissionDenied
     maybe = selectors.account_may_be_registered(
         customer_name=customer_name, customer_domain=customer_domain, country=country

@@ -11,7 +11,8 @@ without one, a deal of the same partner, customer domain (or name), submitted da
 """
 
 import re
-from datetime import datetime, time, timedelta
+from collections.abc import Callable
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -23,20 +24,34 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from accounts import access
 from accounts.models import Role
-from analytics.models import DirtyPartner
-from deals import matching, services
+from deals import matching
+from deals.customers import create_account
 from deals.models import Account, DealRegistration, DealSource, DealStatus, DealType
+from deals.registration import decision as engine
 from partners.imports import choice_lookup, country_code
 from partners.models import Partner
 from policy.selectors import policy_at
 from prm import inputs
 from prm.audit import record_audit
-from prm.guards import require_role
 from prm.imports import CREATED, SKIPPED, Column, ImportRowForm, ImportSpec, register_import
 from prm.money import is_currency, to_money
 
-IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.CHANNEL_MANAGER})
+IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.CHANNEL_MANAGER})  # the import pages; deals/access.py decides
+
+# Who hears that a partner's history changed, inside the import's transaction (analytics marks the partner for
+# its next rollup: analytics/deal_import_handlers.py). History records no domain events, so apps above deals
+# register a listener here at start-up.
+_imported_listeners: list[Callable[[int], None]] = []
+
+
+def on_history_imported(listener: Callable[[int], None]) -> Callable[[int], None]:
+    """Register `listener(partner_id)`, called for each historical deal imported."""
+    _imported_listeners.append(listener)
+    return listener
+
+
 HISTORY_STATUSES = (DealStatus.WON, DealStatus.LOST, DealStatus.APPROVED, DealStatus.EXPIRED)
 THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 DATE_ERROR = {"invalid": gettext_lazy("Write the date as YYYY-MM-DD, e.g. 2024-03-31.")}
@@ -168,11 +183,38 @@ def _account_for(*, name: str, domain: str, country: str) -> Account:
         if domain
         else Account.objects.filter(country=country, normalised_name=normalised[:200]).order_by("id").first()
     )
-    return existing or services.create_account(name=name, domain=domain, country=country)
+    return existing or create_account(name=name, domain=domain, country=country)
 
 
 def _start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _already_imported(*, partner, external_id, submitted_at, amount, domain, customer_name):
+    """The deal a re-import of this row finds: by external id, else by partner, day, amount and customer."""
+    if external_id:
+        existing = DealRegistration.objects.filter(external_id=external_id).first()
+        if existing is not None and existing.partner_id != partner.pk:
+            raise ValidationError({"external_id": _("Another partner's deal already has this external id.")})
+        return existing
+    same = DealRegistration.objects.filter(partner=partner, submitted_at=submitted_at, amount=amount)
+    same = same.filter(customer_domain=domain) if domain else same.filter(customer_name=customer_name)
+    return same.order_by("pk").first()
+
+
+def _protection(policy, partner, account, submitted_on):
+    """An approved deal holds its customer (rule 2): only while protection lasts, and only one holder."""
+    protected_until = engine.approval_protected_until(policy, partner.tier_id, submitted_on)
+    if protected_until < timezone.localdate():
+        raise ValidationError(
+            {
+                "status": _("Its protection would have ended on %(date)s; import it as expired.")
+                % {"date": f"{protected_until:%Y-%m-%d}"}
+            }
+        )
+    if DealRegistration.objects.holding().filter(account=account).exists():
+        raise ValidationError({"customer_name": _("Another active registration already holds this customer.")})
+    return protected_until
 
 
 def import_historical_deal(
@@ -196,7 +238,7 @@ def import_historical_deal(
     No rules of engagement, commissions, MDF accruals or events (it is history); an audit row, and the
     partner is marked dirty so the analytics rollup counts it.
     """
-    require_role(actor, IMPORT_ROLES, gettext_lazy("import deal history"))
+    access.require(actor, "deals.import_history")
     if status not in HISTORY_STATUSES:
         raise ValidationError({"status": _("Use one of: %(values)s.") % {"values": ", ".join(HISTORY_STATUSES)}})
     if status in (DealStatus.WON, DealStatus.LOST) and close_date is None:
@@ -204,33 +246,21 @@ def import_historical_deal(
     domain = matching.normalise_domain(customer_domain)
     submitted_at = _start_of(submitted_on)
     with transaction.atomic():
-        if external_id:
-            existing = DealRegistration.objects.filter(external_id=external_id).first()
-            if existing is not None and existing.partner_id != partner.pk:
-                raise ValidationError({"external_id": _("Another partner's deal already has this external id.")})
-        else:
-            same = DealRegistration.objects.filter(partner=partner, submitted_at=submitted_at, amount=amount)
-            same = same.filter(customer_domain=domain) if domain else same.filter(customer_name=customer_name)
-            existing = same.order_by("pk").first()
+        existing = _already_imported(
+            partner=partner,
+            external_id=external_id,
+            submitted_at=submitted_at,
+            amount=amount,
+            domain=domain,
+            customer_name=customer_name,
+        )
         if existing is not None:
             return existing, SKIPPED
 
         account = _account_for(name=customer_name, domain=domain, country=country)
-        # The rules-of-engagement version in force when the deal was registered (issue 12).
+        # The rules-of-engagement version in force when the deal was registered (docs/policy.md).
         policy = policy_at(submitted_at)
-        protected_until = None
-        if status == DealStatus.APPROVED:
-            # An approved deal holds its customer (rule 2): only while protection lasts, and only one holder.
-            protected_until = submitted_on + timedelta(days=policy.protection_days_for(partner.tier_id))
-            if protected_until < timezone.localdate():
-                raise ValidationError(
-                    {
-                        "status": _("Its protection would have ended on %(date)s; import it as expired.")
-                        % {"date": f"{protected_until:%Y-%m-%d}"}
-                    }
-                )
-            if DealRegistration.objects.holding().filter(account=account).exists():
-                raise ValidationError({"customer_name": _("Another active registration already holds this customer.")})
+        protected_until = _protection(policy, partner, account, submitted_on) if status == DealStatus.APPROVED else None
         deal = DealRegistration.objects.create(
             partner=partner,
             source=DealSource.PARTNER,
@@ -262,7 +292,8 @@ def import_historical_deal(
             reason="Historical deal imported from CSV",
             changes={"external_id": external_id} if external_id else None,
         )
-        DirtyPartner.objects.bulk_create([DirtyPartner(partner=partner)], ignore_conflicts=True)
+        for listener in _imported_listeners:
+            listener(partner.pk)
     return deal, CREATED
 
 

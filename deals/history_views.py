@@ -1,7 +1,7 @@
 """Pages of the historical deal import (/deals/import-history/...): upload, progress, error report, sample."""
 
 from deals import history_import  # noqa: F401  (registers the "deal_history" import spec)
-from prm.imports import ImportProgressView, ImportReportView, ImportSampleView, ImportUploadView
+from prm.import_views import ImportProgressView, ImportReportView, ImportSampleView, ImportUploadView
 
 
 class DealHistoryMixin:

@@ -1,4 +1,4 @@
-"""Customer matching for the rules of engagement (DESIGN.md rules 1, 4, 5 and 7).
+"""Customer matching for the rules of engagement (docs/policy.md, rules 1, 4, 5 and 7).
 
 Pure functions, no database: normalise a domain and a company name, derive the blocking keys an
 Account stores, and score a candidate against a registration. The registration service reads the
@@ -188,7 +188,7 @@ class MatchEvidence:
 
 
 def thresholds(policy=None) -> tuple[float, float]:
-    """(match, possible match) thresholds: a rules-of-engagement version's (issue 12), or the settings'
+    """(match, possible match) thresholds: a rules-of-engagement version's (docs/policy.md), or the settings'
     defaults, which are version 1's."""
     if policy is not None:
         return float(policy.match_threshold), float(policy.possible_match_threshold)

@@ -2,7 +2,7 @@
 
 Aggregate roots:
 - Account: one real customer (prospect, direct customer or open direct opportunity) with its
-  blocking keys (AccountKey) for matching (DESIGN.md rules 1, 4, 5).
+  blocking keys (AccountKey) for matching (docs/policy.md, rules 1, 4, 5).
 - DealRegistration: draft > submitted > (approved | pending_review | rejected) > won | lost | expired;
   won > approved on reopen. At most one active holder (submitted, pending review or approved) per
   account (rule 2 and 7, backed by a partial unique constraint). Direct deals (no partner) live here
@@ -125,13 +125,24 @@ class ExtensionStatus(models.TextChoices):
     REJECTED = "rejected", _("Declined")
 
 
+# The one transition table of DealRegistration.status. Two edges re-decide a decided registration and belong
+# to a dispute's reversal only (deals.registration.reversal): the disputed rejected registration is approved,
+# the approved holder that loses is rejected. Everything else (review, lifecycle, leads) uses DEAL_WORKFLOW,
+# which leaves them out, so the deal API can never approve a rejected registration or reject an approved one.
+DEAL_TRANSITIONS = {
+    DealStatus.DRAFT: {DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW, DealStatus.REJECTED, DealStatus.APPROVED},
+    DealStatus.SUBMITTED: {DealStatus.APPROVED, DealStatus.REJECTED},
+    DealStatus.PENDING_REVIEW: {DealStatus.APPROVED, DealStatus.REJECTED},
+    DealStatus.APPROVED: {DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED, DealStatus.REJECTED},
+    DealStatus.WON: {DealStatus.APPROVED},
+    DealStatus.REJECTED: {DealStatus.APPROVED},
+}
+REVERSAL_ONLY = {(DealStatus.REJECTED, DealStatus.APPROVED), (DealStatus.APPROVED, DealStatus.REJECTED)}
+REVERSAL_WORKFLOW = Workflow(DEAL_TRANSITIONS)
 DEAL_WORKFLOW = Workflow(
     {
-        DealStatus.DRAFT: {DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW, DealStatus.REJECTED, DealStatus.APPROVED},
-        DealStatus.SUBMITTED: {DealStatus.APPROVED, DealStatus.REJECTED},
-        DealStatus.PENDING_REVIEW: {DealStatus.APPROVED, DealStatus.REJECTED},
-        DealStatus.APPROVED: {DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED},
-        DealStatus.WON: {DealStatus.APPROVED},
+        state: {target for target in targets if (state, target) not in REVERSAL_ONLY}
+        for state, targets in DEAL_TRANSITIONS.items()
     }
 )
 
@@ -178,7 +189,7 @@ class DealRegistration(models.Model):
     currency = CurrencyField()
     expected_close_date = models.DateField(null=True, blank=True)
     close_date = models.DateField(null=True, blank=True)
-    # The MDF activity that sourced the deal (issue 7): pipeline and bookings per MDF dollar.
+    # The MDF activity that sourced the deal (deals.sourcing): pipeline and bookings per MDF dollar.
     mdf_request = models.ForeignKey(
         "mdf.MdfRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="sourced_deals"
     )
@@ -191,7 +202,7 @@ class DealRegistration(models.Model):
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     conflict_with = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     match_evidence = models.JSONField(default=list, blank=True)
-    # The rules-of-engagement version the registration was decided under (issue 12); never rewritten.
+    # The rules-of-engagement version the registration was decided under (docs/policy.md); never rewritten.
     policy_version = models.ForeignKey(
         "policy.RoePolicy", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
     )
@@ -338,7 +349,7 @@ class Lead(models.Model):
 
 
 class LeadReturn(models.Model):
-    """A lead a partner did not accept within the SLA (issue 12: counted against its responsiveness).
+    """A lead a partner did not accept within the SLA (docs/sla.md: counted against its responsiveness).
 
     The lead itself moves on to the next partner when it is assigned again; this row keeps the miss with
     the partner that missed it, so re-assigning never erases it from the partner's lead acceptance."""

@@ -1,4 +1,4 @@
-"""Reads about deals, accounts and leads, scoped to the user (DESIGN.md: selectors)."""
+"""Reads about deals, accounts and leads, scoped to the user (docs/architecture.md: selectors)."""
 
 from datetime import date, timedelta
 
@@ -20,8 +20,10 @@ from deals.models import (
     Lead,
     LeadStatus,
 )
+from deals.registration.outcome import approval_sla_days
 from fx.selectors import program_sum, unconverted
 from prm.audit import history_of
+from sla.clock import business_days_between
 
 CANDIDATE_LIMIT = 200
 
@@ -54,7 +56,7 @@ def candidate_accounts(keys: list[str], *, using=None) -> list[tuple]:
 
 
 def _limits() -> tuple[float, float]:
-    """The match thresholds of the rules-of-engagement version in force (issue 12)."""
+    """The match thresholds of the rules-of-engagement version in force (docs/policy.md)."""
     from policy.selectors import current_policy
 
     return matching.thresholds(current_policy())
@@ -106,19 +108,6 @@ def deal_timeline(deal):
     return history_of(deal)
 
 
-def business_days_between(start: date, end: date) -> int:
-    """Whole business days (Mon-Fri) from start to end, start excluded."""
-    if end <= start:
-        return 0
-    days = 0
-    current = start
-    while current < end:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days += 1
-    return days
-
-
 def review_queue(user):
     return (
         DealRegistration.objects.visible_to(user)
@@ -133,9 +122,7 @@ def review_queue(user):
 
 def sla_state(deal, today: date | None = None) -> dict:
     """Time waiting against the approval SLA (business days) of the version the registration was decided
-    under (issue 12)."""
-    from deals.services import approval_sla_days
-
+    under (docs/sla.md)."""
     today = today or timezone.localdate()
     started = timezone.localtime(deal.submitted_at or deal.created_at).date()
     waited = business_days_between(started, today)
@@ -259,3 +246,12 @@ def stage_counts(user, partner_id: int) -> list[tuple[str, int]]:
         .values_list("status", "n")
     )
     return [(labels[status], counts.get(status, 0)) for status in DealStatus.values if status != DealStatus.DRAFT]
+
+
+def partner_ids_with_currency(currency: str) -> set[int]:
+    """Partners with a deal in `currency`, or that influenced one (their KPIs convert it)."""
+    deals = DealRegistration.objects.filter(currency=currency, partner_id__isnull=False).order_by()
+    influences = Influence.objects.filter(deal__currency=currency).order_by()
+    return set(deals.values_list("partner_id", flat=True).distinct()) | set(
+        influences.values_list("partner_id", flat=True).distinct()
+    )

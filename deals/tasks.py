@@ -7,7 +7,7 @@ from deals import services
 
 @shared_task
 def expire_deals() -> int:
-    """Expire approved deals whose protection ended (DESIGN.md rule 6)."""
+    """Expire approved deals whose protection ended (docs/policy.md, rule 6)."""
     return sum(services.expire_deal(deal_id=pk) for pk in list(services.due_for_expiry()))
 
 

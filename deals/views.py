@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from accounts import access
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
 from deals import hints, selectors, services
 from deals.filters import DealFilter, LeadFilter, ReviewFilter
@@ -31,10 +33,11 @@ from prm.forms import ReasonForm
 from prm.imports import mark_nul_cells
 from prm.redirects import safe_next
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 DEAL_ROLES = PARTNER_ROLES | INTERNAL_ROLES
 MANAGERS = {Role.CHANNEL_MANAGER}
+IMPORT_ROLES = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}  # the pages; deals/access.py says who may import
 
 DEAL_EXPORT = [
     ("Id", "pk"),
@@ -60,7 +63,7 @@ class DealListView(FilteredListView):
 
     @property
     def export_columns(self):
-        if self.request.user.is_internal:
+        if access.is_internal(self.request.user):
             return [("Partner", "partner.name"), ("Source", "source"), *DEAL_EXPORT]
         return DEAL_EXPORT
 
@@ -89,7 +92,7 @@ class RegistrationView(RoleRequiredMixin, View):
 def registration_hint(request):
     """htmx: "this account may already be registered", never naming who holds it or until when; limited per
     user and audited (deals/hints.py)."""
-    if not request.user.is_authenticated or request.user.role not in PARTNER_ROLES:
+    if not access.is_partner_user(request.user):
         raise PermissionDenied
     throttle = hints.RegistrationHintThrottle()
     if not throttle.allow_request(request, None):
@@ -115,14 +118,14 @@ class DealDetailView(RoleRequiredMixin, View):
 def render_detail(request, pk, *, won_form=None, status=200):
     """The deal page; a refused "mark won" renders it again with the form's errors beside its fields."""
     deal = selectors.deal_detail(request.user, pk)
-    internal = request.user.is_internal
+    internal = access.is_internal(request.user)
     context = {
         "deal": deal,
         "message": services.outcome_message(deal),
         "timeline": selectors.deal_timeline(deal),
         "influences": selectors.influences_of(deal, request.user),
-        "is_member": request.user.partner_id == deal.partner_id and request.user.role in PARTNER_ROLES,
-        "is_manager": request.user.role in MANAGERS,
+        "is_member": access.of_own_partner(request.user, deal),
+        "is_manager": access.is_channel_manager(request.user),
         "won_form": won_form or WonForm(initial={"amount": deal.amount}),
         "registered_on": services.registered_on(deal),
         "reason_form": ReasonForm(),
@@ -152,7 +155,7 @@ def _form_errors(request, form):
 
 @require_POST
 def deal_action(request, pk, action):
-    """One POST endpoint per transition of the deal page; the service checks role and state."""
+    """One POST endpoint per transition of the deal page; the service checks permission and state."""
     deal = _deal_for_action(request, pk)
     user = request.user
     if action == "won":
@@ -243,7 +246,7 @@ class ReviewQueueView(FilteredListView):
 
 @require_POST
 def bulk_approve(request):
-    if not request.user.is_authenticated or request.user.role not in MANAGERS:
+    if not access.can(request.user, "deals.approve"):
         raise PermissionDenied
     ids = [int(i) for i in request.POST.getlist("deal") if i.isdigit() and len(i) < 18]
     ok, count = run_service(request, services.bulk_approve, deal_ids=ids, actor=request.user)
@@ -279,7 +282,7 @@ class LeadListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_manager"] = self.request.user.role in MANAGERS
+        context["is_manager"] = access.is_channel_manager(self.request.user)
         context["lead_form"] = LeadForm(initial={"currency": "USD"})
         context["assign_form"] = AssignForm()
         context["reason_form"] = ReasonForm()
@@ -288,7 +291,7 @@ class LeadListView(FilteredListView):
 
 @require_POST
 def lead_create(request):
-    if not request.user.is_authenticated or request.user.role not in MANAGERS:
+    if not access.can(request.user, "deals.create_lead"):
         raise PermissionDenied
     form = LeadForm(request.POST)
     if form.is_valid():
@@ -351,7 +354,7 @@ def lead_action(request, pk, action):
 
 
 class AccountImportView(RoleRequiredMixin, View):
-    allowed_roles = services.IMPORT_ROLES
+    allowed_roles = IMPORT_ROLES
 
     def get(self, request):
         recent = AccountImport.objects.filter(uploaded_by=request.user)[:10]
@@ -381,7 +384,7 @@ class AccountImportView(RoleRequiredMixin, View):
 
 
 def import_progress(request, pk):
-    if not request.user.is_authenticated or request.user.role not in services.IMPORT_ROLES:
+    if not access.can(request.user, "deals.import_accounts"):
         raise PermissionDenied
     job = AccountImport.objects.filter(pk=pk, uploaded_by=request.user).first()
     if job is None:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from disputes.models import Dispute, DisputeFile
+from prm.admin import ReadOnlyAdmin
 
 
 class DisputeFileInline(admin.TabularInline):
@@ -12,19 +13,10 @@ class DisputeFileInline(admin.TabularInline):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(admin.ModelAdmin):
+class DisputeAdmin(ReadOnlyAdmin):
     """Read-only: disputes change through disputes.services (audited), never here."""
 
     list_display = ["id", "partner", "deal", "status", "opened_at", "due_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["partner__name", "deal__customer_name"]
     inlines = [DisputeFileInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,8 +2,6 @@
 channel manager or a program admin upholds or reverses them. Thin: parse, call a service, serialise."""
 
 import django_filters
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,16 +10,13 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from accounts.models import PARTNER_ROLES, Role
+from accounts import access
 from deals.models import DealRegistration
 from disputes import selectors, services
 from disputes.models import Dispute, DisputeStatus
 from prm.api import validated_body as _body
 from prm.files import attachment_response
 from prm.tenancy import get_visible_or_404
-
-READERS = PARTNER_ROLES | {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
-DECIDERS = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
 
 
 class DisputeFileSerializer(serializers.Serializer):
@@ -126,8 +121,7 @@ class DisputeApiFilter(django_filters.FilterSet):
 
 
 def _require_reader(user):
-    if user.role not in READERS:
-        raise PermissionDenied(_("Your role does not see disputes."))
+    access.require(user, "disputes.read", standing=False)
 
 
 @extend_schema_view(
@@ -143,7 +137,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_serializer_class(self):
         user = self.request.user
-        return InternalDisputeSerializer if user.is_authenticated and user.is_internal else DisputeSerializer
+        return InternalDisputeSerializer if access.is_internal(user) else DisputeSerializer
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -162,8 +156,7 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         summary="Dispute a rejected-conflict decision (once), with a reason and up to 5 files",
     )
     def create(self, request):
-        if request.user.role not in PARTNER_ROLES:
-            raise PermissionDenied(_("Only partner users dispute decisions."))
+        access.require(request.user, "disputes.dispute", standing=False)  # 403 before the body's 400
         data = _body(DisputeCreateSerializer, request)
         deal = get_visible_or_404(DealRegistration.objects.select_related("partner"), request.user, pk=data["deal"])
         files = request.FILES.getlist("files") if hasattr(request.FILES, "getlist") else []

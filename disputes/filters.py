@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
 from disputes.models import Dispute, DisputeStatus
 
 
@@ -18,7 +19,7 @@ class DisputeFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        if request is not None and not request.user.is_internal:
+        if request is not None and not access.is_internal(request.user):
             self.filters.pop("partner", None)
 
     def filter_overdue(self, queryset, name, value):

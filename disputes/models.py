@@ -1,4 +1,4 @@
-"""Disputes of rejected-conflict decisions (issue 12, item 5).
+"""Disputes of rejected-conflict decisions (docs/disputes.md).
 
 Aggregate roots:
 - Dispute: a partner's one challenge of a registration rejected because another registration held the

@@ -1,8 +1,10 @@
 """Reads about disputes, scoped to the user, and the explainable-match views of a registration."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
+from accounts import access
 from deals.models import DealReason, DealRegistration, DealStatus
 from deals.selectors import evidence_rows
 from disputes.models import Dispute, DisputeFile, DisputeStatus
@@ -82,12 +84,10 @@ def matched_on(deal: DealRegistration) -> str:
 def deal_panel(deal: DealRegistration, user) -> dict:
     """What the deal page shows about the match and a dispute: a partner reads one sentence (never who,
     nor the scores); internal users get the conflicting registration and the full evidence."""
-    from disputes import services
-
     dispute = Dispute.objects.filter(deal=deal).first()
     conflict = deal.status == DealStatus.REJECTED and deal.reason == DealReason.CONFLICT
     context = {"deal": deal, "dispute": dispute, "conflict": conflict, "user": user}
-    if user.is_internal:
+    if access.is_internal(user):
         context["conflicting"] = (
             DealRegistration.objects.select_related("partner").filter(pk=deal.conflict_with_id).first()
             if deal.conflict_with_id
@@ -96,14 +96,16 @@ def deal_panel(deal: DealRegistration, user) -> dict:
         context["internal"] = True
     else:
         context["matched_on"] = matched_on(deal) if conflict else ""
-        context["may_dispute"] = conflict and dispute is None and _may_open(user, deal, services)
+        context["may_dispute"] = conflict and dispute is None and _may_open(user, deal)
     return context
 
 
-def _may_open(user, deal, services) -> bool:
+def _may_open(user, deal) -> bool:
+    """The partner's admin or the deal's registrant, of a partner in good standing (disputes.services)."""
     try:
-        services.require_may_open(user, deal)
-    except Exception:  # PermissionDenied: the button is not offered
+        access.require(user, "disputes.dispute_own_deal", deal)
+        access.require(user, "disputes.open", deal, standing=False)
+    except PermissionDenied:  # the button is not offered
         return False
     return True
 

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts import access
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import PARTNER_ROLES, Role
 from deals.models import DealRegistration
 from disputes import selectors, services
@@ -16,8 +18,9 @@ from disputes.forms import DecisionForm, DisputeForm
 from disputes.models import Dispute
 from prm.files import attachment_response
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
+# The pages (prm.views.RoleRequiredMixin); disputes/access.py declares the permissions they mirror.
 DECIDERS = frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN})
 READERS = PARTNER_ROLES | DECIDERS
 
@@ -43,7 +46,7 @@ class DisputeListView(FilteredListView):
             ("Overdue", "overdue"),
             ("Decided", "decided_at"),
         ]
-        if self.request.user.is_internal:
+        if access.is_internal(self.request.user):
             columns.insert(1, ("Partner", "partner.name"))
         return columns
 
@@ -63,7 +66,7 @@ class DisputeDetailView(RoleRequiredMixin, View):
             "may_decide": services.may_decide(request.user, dispute) and dispute.status == "open",
             "decision_form": DecisionForm(),
         }
-        if request.user.is_internal:
+        if access.is_internal(request.user):
             context |= selectors.side_by_side(dispute)
         return render(request, "disputes/detail.html", context)
 

@@ -6,4 +6,10 @@ class EnablementConfig(AppConfig):
     verbose_name = "Enablement"
 
     def ready(self):
-        from enablement import events, providers  # noqa: F401  (register event types, notices, tier providers)
+        # register event types, notices, tier providers, and the credential route under receipts' URL names
+        from enablement import (  # noqa: F401
+            credential_routes,
+            events,
+            exports,  # noqa: F401 - registers its sections of the organisation export
+            providers,
+        )

@@ -1,4 +1,4 @@
-"""Certificates as Open Badges 3.0 credentials (issue 12, item 6).
+"""Certificates as Open Badges 3.0 credentials (docs/receipts.md).
 
 An OpenBadgeCredential is a W3C Verifiable Credential (data model 2.0) secured with a Data Integrity proof
 of the `eddsa-jcs-2022` cryptosuite, signed with the portal's Ed25519 key (receipts.signing). Anyone can
@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import uuid
 from datetime import UTC
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from cryptography.exceptions import InvalidSignature
 from django.conf import settings
@@ -37,14 +37,8 @@ def _utc(moment) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def portal_did() -> str:
-    """did:web of the portal's host (a port is percent-encoded, as did:web requires)."""
-    host = urlsplit(settings.SITE_URL).netloc
-    return "did:web:" + quote(host, safe="")
-
-
 def verification_method(kid: str) -> str:
-    return f"{portal_did()}#{kid}"
+    return f"{signing.portal_did()}#{kid}"
 
 
 def credential_url(certificate) -> str:
@@ -75,7 +69,7 @@ def unsigned_credential(certificate) -> dict:
         "id": credential_url(certificate),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {
-            "id": portal_did(),
+            "id": signing.portal_did(),
             "type": ["Profile"],
             "name": settings.VENDOR_NAME,
             "url": settings.SITE_URL + "/",
@@ -174,7 +168,7 @@ def verify_credential(credential) -> bool:
     ):
         return False
     did, _, kid = method.partition("#")
-    if did != portal_did() or not value.startswith("z"):
+    if did != signing.portal_did() or not value.startswith("z"):
         return False
     key = signing.public_key(kid)
     if key is None:

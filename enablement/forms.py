@@ -18,11 +18,16 @@ from enablement.uploads import validate_upload
 from partners.models import PartnerType
 from prm.forms import BootstrapFormMixin
 
+AUDIENCE_LABELS = {"min_tier": _("Minimum tier"), "published": _("Published")}
+
 
 class AudienceFieldMixin:
-    """A checkbox list of partner types stored as ",a,b," on the model (empty: every type)."""
+    """Who an object is for: a checkbox list of partner types stored as ",a,b," on the model (empty: every type)
+    and a minimum tier (empty: every tier)."""
 
-    def _init_audience(self):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["min_tier"].empty_label = gettext("Every tier")
         self.fields["audience_types"] = forms.MultipleChoiceField(
             choices=PartnerType.choices,
             required=False,
@@ -47,11 +52,6 @@ class CourseForm(AudienceFieldMixin, BootstrapFormMixin, forms.ModelForm):
             "estimated_minutes": _("Estimated minutes"),
             "published": _("Published"),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_audience()
-        self.fields["min_tier"].empty_label = gettext("Every tier")
 
 
 def _checked_file(file, field="attachment"):
@@ -192,14 +192,8 @@ class LearningPathForm(AudienceFieldMixin, BootstrapFormMixin, forms.ModelForm):
         labels = {
             "name": _("Name"),
             "description": _("Description"),
-            "min_tier": _("Minimum tier"),
-            "published": _("Published"),
+            **AUDIENCE_LABELS,
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_audience()
-        self.fields["min_tier"].empty_label = gettext("Every tier")
 
 
 def step_choices():
@@ -241,14 +235,11 @@ class LibraryAssetForm(AudienceFieldMixin, BootstrapFormMixin, forms.ModelForm):
             "title": _("Title"),
             "description": _("Description"),
             "category": _("Category"),
-            "min_tier": _("Minimum tier"),
-            "published": _("Published"),
+            **AUDIENCE_LABELS,
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._init_audience()
-        self.fields["min_tier"].empty_label = gettext("Every tier")
         if not self.instance.pk:
             self.fields["file"].required = True
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from enablement.models import Certificate, CertificationKind
 from enablement.selectors import valid_at
+from partners.business_plans import provides_plan_actual
 from partners.tier_engine import provides
 
 
@@ -31,3 +32,9 @@ def sales_certified_people(partner_ids, since, until):
 @provides("technical_certified_people")
 def technical_certified_people(partner_ids, since, until):
     return certified_people(CertificationKind.TECHNICAL, partner_ids, since, until)
+
+
+@provides_plan_actual("certified_people")
+def plan_certified_people(partner_ids, since, until):
+    """A business plan's certified people: any kind, each person once (partners/business_plans.py)."""
+    return certified_people(None, partner_ids, since, until)

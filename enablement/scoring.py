@@ -1,4 +1,4 @@
-"""Quiz scoring on the server (issue 6): a question scores only when the chosen set is exactly right."""
+"""Quiz scoring on the server: a question scores only when the chosen set is exactly right."""
 
 from collections.abc import Iterable, Mapping
 

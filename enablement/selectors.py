@@ -1,4 +1,4 @@
-"""Reads of enablement, already scoped to the user (STYLE.md: selectors)."""
+"""Reads of enablement, already scoped to the user."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from accounts import access
 from enablement.models import (
     Certificate,
     CertificateStatus,
@@ -32,7 +33,7 @@ def valid_at(at) -> Q:
 def catalogue(user):
     """Courses the user may take, with lesson counts and (for partner users) their own enrolment status."""
     courses = Course.objects.visible_to(user).select_related("min_tier").annotate(lesson_count=Count("lessons"))
-    if user.is_partner_user:
+    if access.is_partner_user(user):
         mine = Enrolment.objects.filter(user=user, course=OuterRef("pk"))
         courses = courses.annotate(
             enrolled=Exists(mine), completed=Exists(mine.filter(status=EnrolmentStatus.COMPLETED))
@@ -42,7 +43,7 @@ def catalogue(user):
 
 def learner_state(user) -> tuple[set[int], set[int]]:
     """(ids of courses the user completed, ids of certifications they hold valid now)."""
-    if not user.is_authenticated or not user.is_partner_user:
+    if not access.is_partner_user(user):
         return set(), set()
     completed = set(
         Enrolment.objects.filter(user=user, status=EnrolmentStatus.COMPLETED).values_list("course_id", flat=True)
@@ -86,7 +87,7 @@ def course_page(user, course: Course) -> dict:
 
     lessons = list(course.lessons.all())
     quizzes = list(course.quizzes.all())
-    enrolment = Enrolment.objects.filter(user=user, course=course).first() if user.is_partner_user else None
+    enrolment = Enrolment.objects.filter(user=user, course=course).first() if access.is_partner_user(user) else None
     done = set(enrolment.lesson_completions.values_list("lesson_id", flat=True)) if enrolment else set()
     quiz_rows = []
     for quiz in quizzes:

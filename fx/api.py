@@ -7,14 +7,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from accounts.models import INTERNAL_ROLES
-from accounts.permissions import role_permission
+from accounts import access
+from accounts.permissions import IsPortalUser
 from fx import selectors, services
-from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate
+from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate, latest_rate_day
 from prm import inputs
 from prm.money import CurrencySerializerField
-
-IsInternal = role_permission(*INTERNAL_ROLES)
 
 ABOUT = (
     "Finance's effective-dated rate table. `rate` is how many units of the program currency (`program_currency`) "
@@ -59,7 +57,7 @@ class ExchangeRateCreateSerializer(serializers.Serializer):
         decimal_places=RATE_DECIMAL_PLACES,
         help_text="Program currency per 1 unit, greater than zero, at most 8 decimal places.",
     )
-    effective_from = inputs.ApiDateField()
+    effective_from = inputs.ApiDateField(latest=latest_rate_day)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -91,7 +89,7 @@ class ExchangeRateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     __doc__ = ABOUT
 
     serializer_class = ExchangeRateSerializer
-    permission_classes = [IsInternal]
+    permission_classes = [IsPortalUser, access.PermissionRequired("fx.view_rates", object_level=False)]
     filterset_class = RateApiFilter
 
     def get_queryset(self):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS
+from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, latest_rate_day
 from prm import inputs
 from prm.forms import BootstrapFormMixin
 from prm.money import CurrencyFormField
@@ -24,6 +24,7 @@ class ExchangeRateForm(BootstrapFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     effective_from = inputs.DateField(
+        latest=latest_rate_day,
         label=_("Effective from"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The rate applies from this day until the next rate of the currency."),

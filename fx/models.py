@@ -1,4 +1,4 @@
-"""Exchange rates (issue 12, item 7): finance's effective-dated rate table for program-level totals.
+"""Exchange rates (docs/fx.md): finance's effective-dated rate table for program-level totals.
 
 Deals, MDF and commissions keep their own ISO currency. Program-level totals (the KPI rollups and the
 dashboards built on them) convert each amount into the program currency (settings.DEFAULT_CURRENCY) at
@@ -11,6 +11,7 @@ day is a new row with the same currency and `effective_from`: the latest recorde
 id) wins, and the row it replaced stays visible in the list as superseded.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import INTERNAL_ROLES
+from accounts import access
 from prm.money import currency_validator
 
 RATE_MAX_DIGITS = 18
@@ -27,14 +28,19 @@ RATE_DECIMAL_PLACES = 8
 SMALLEST_RATE = Decimal("0.00000001")
 
 
+def latest_rate_day() -> date:
+    """A rate may start at most one year from today (the later bound of prm.inputs' date window)."""
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 1, day=28)
+
+
 class ExchangeRateQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Rates are program configuration: every internal role reads them, partner users none."""
-        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.role not in INTERNAL_ROLES:
-            return self.none()
-        return self
+        return self if access.can(user, "fx.view_rates") else self.none()
 
     def in_force_order(self):
         """Newest first: by effective date, then the latest correction of a day."""

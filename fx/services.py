@@ -12,23 +12,18 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from accounts import access
 from accounts.models import Role
-from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate
+from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate, latest_rate_day
 from fx.selectors import program_currency
+from prm import inputs
 from prm.audit import record_audit
 from prm.events import record_event, register_event_type
-from prm.guards import require_role
 from prm.inputs import parse_iso_date
 from prm.money import is_currency
 from prm.notifications import Notice, notice_for
-
-FINANCE = {Role.FINANCE}
-EARLIEST = date(2000, 1, 1)
-
 
 # --- writes ------------------------------------------------------------------------------------------
 
@@ -66,13 +61,10 @@ def _clean_rate(value) -> Decimal:
 def _clean_day(value) -> date:
     if not isinstance(value, date):
         raise ValidationError({"effective_from": [_("Enter a valid date.")]})
-    if value < EARLIEST:
-        raise ValidationError(
-            {"effective_from": [_("Rates start on %(date)s at the earliest.") % {"date": EARLIEST.isoformat()}]}
-        )
-    if value > timezone.localdate().replace(year=timezone.localdate().year + 1):
-        raise ValidationError({"effective_from": [_("A rate may start at most one year from today.")]})
-    return value
+    try:  # the one date window of every input (prm/inputs.py), ending a year from today for rates
+        return inputs.check_date(value, latest=latest_rate_day)
+    except ValidationError as error:
+        raise ValidationError({"effective_from": error.messages}) from None
 
 
 @transaction.atomic
@@ -80,10 +72,10 @@ def record_rate(*, user, currency, rate, effective_from, note: str = "") -> Exch
     """Finance records the rate of a currency from a day on (append-only, audited).
 
     A rate for a (currency, day) that already has one is a correction: the new row wins from now on, the
-    old one stays in the table. The partners with records in that currency are queued for the next
-    incremental KPI rollup, so the program totals pick the rate up.
+    old one stays in the table. It publishes `fx.rate_changed`: the apps holding amounts in that currency
+    react (analytics queues their partners for the next incremental KPI rollup, commissions decides spiffs).
     """
-    require_role(user, FINANCE, gettext_lazy("record exchange rates"))
+    access.require(user, "fx.record_rate")
     errors = {}
     cleaned = {}
     for field, cleaner, value in (
@@ -126,41 +118,25 @@ def record_rate(*, user, currency, rate, effective_from, note: str = "") -> Exch
         reason=note,
         changes=changes,
     )
-    transaction.on_commit(lambda: _queue_rollups(row.currency, row.effective_from))
+    # Upper apps react after commit (docs/fx.md: Incentives): analytics queues the partners with amounts in
+    # that currency for the next incremental rollup, commissions decides the spiffs that waited for the rate.
+    record_event(
+        "fx.rate_changed",
+        actor=user,
+        subject=row,
+        payload={"currency": row.currency, "effective_from": row.effective_from.isoformat()},
+    )
     return row
 
 
-def partners_with_currency(currency: str) -> set[int]:
-    """Partners having any deal, MDF record or commission entry in `currency` (their KPIs convert it)."""
-    from commissions.models import CommissionEntry
-    from deals.models import DealRegistration
-    from mdf.models import Fund, MdfClaim, MdfRequest
+# --- events ------------------------------------------------------------------------------------------
 
-    ids: set[int] = set()
-    for model in (DealRegistration, MdfRequest, MdfClaim, Fund, CommissionEntry):
-        ids |= set(
-            model.objects.filter(currency=currency, partner_id__isnull=False)
-            .order_by()
-            .values_list("partner_id", flat=True)
-            .distinct()
-        )
-    from deals.models import Influence
-
-    ids |= set(
-        Influence.objects.filter(deal__currency=currency).order_by().values_list("partner_id", flat=True).distinct()
-    )
-    return ids
-
-
-def _queue_rollups(currency: str, since: date | None = None) -> None:
-    from analytics.services import mark_dirty
-    from commissions.services import reconsider_spiffs
-
-    mark_dirty(partner_ids=partners_with_currency(currency))
-    if since is not None:
-        # Won deals a spiff could not decide without this rate are decided now (docs/fx.md: Incentives).
-        reconsider_spiffs(currency=currency, since=since)
-
+register_event_type(
+    "fx.rate_changed",
+    category="analytics",
+    description="An exchange rate was recorded or corrected (currency, effective from).",
+    public=False,
+)
 
 # --- missing rates: finance hears about them ---------------------------------------------------------
 

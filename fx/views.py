@@ -9,14 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.models import INTERNAL_ROLES, Role
+from accounts import access
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from fx import selectors, services
 from fx.forms import ExchangeRateForm
 from fx.models import ExchangeRate
 from prm import inputs
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service
-
-FINANCE = {Role.FINANCE}
+from prm.views import run_form_service
 
 
 class RateFilter(django_filters.FilterSet):
@@ -43,7 +42,7 @@ class RateFilter(django_filters.FilterSet):
 
 
 class RateListView(FilteredListView):
-    allowed_roles = INTERNAL_ROLES
+    permission_required = "fx.view_rates"
     template_name = "fx/rates.html"
     filterset_class = RateFilter
     paginate_by = 50
@@ -68,12 +67,12 @@ class RateListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         context["current"] = selectors.current_rates(self.request.user)
         context["program_currency"] = settings.DEFAULT_CURRENCY
-        context["can_record"] = self.request.user.role in FINANCE
+        context["can_record"] = access.can(self.request.user, "fx.record_rate")
         return context
 
 
-class RateCreateView(RoleRequiredMixin, View):
-    allowed_roles = FINANCE
+class RateCreateView(PermissionRequiredMixin, View):
+    permission_required = "fx.record_rate"
     template_name = "fx/rate_form.html"
 
     def render_form(self, request, form, status=200):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts import access
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from integrations import services
 from integrations.forms import WebhookForm
 from integrations.models import (
@@ -21,20 +22,13 @@ from integrations.models import (
 )
 from prm import inputs
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 MANAGE = "integrations.manage_webhooks"
 
 
-class WebhookPagesMixin(RoleRequiredMixin):
-    """Logged in (the login page otherwise) and holding `permission` (403 with its refusal otherwise)."""
-
-    permission = MANAGE
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.can(request.user, self.permission):
-            raise access.get(self.permission).refuse()
-        return super().dispatch(request, *args, **kwargs)
+class WebhookPagesMixin(PermissionRequiredMixin):
+    permission_required = MANAGE
 
 
 class WebhookFilter(django_filters.FilterSet):
@@ -177,7 +171,7 @@ class WebhookActionView(WebhookPagesMixin, View):
 
 
 class RedeliverView(WebhookPagesMixin, View):
-    permission = "integrations.redeliver_webhooks"
+    permission_required = "integrations.redeliver_webhooks"
     tenancy_model = WebhookDelivery  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     http_method_names = ["post"]
 

@@ -1,19 +1,16 @@
 """MDF API (docs/api.md: MDF). Thin: parse, call a service or selector, serialise."""
 
 import django_filters
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from accounts.models import PARTNER_ROLES, Role
-from accounts.permissions import role_permission
+from accounts import access
+from accounts.permissions import IsPortalUser
 from deals.api import PartnerIdFilter
 from mdf import selectors, services
 from mdf.models import (
@@ -29,176 +26,27 @@ from mdf.models import (
     PartnerMdfAccess,
     RequestStatus,
 )
+from mdf.serializers import (
+    MdfAccessSerializer,
+    MdfActivityTypeSerializer,
+    MdfAllocationSerializer,
+    MdfAmountSerializer,
+    MdfClaimInSerializer,
+    MdfClaimSerializer,
+    MdfClaimUploadSerializer,
+    MdfEntrySerializer,
+    MdfFundSerializer,
+    MdfPaySerializer,
+    MdfReasonSerializer,
+    MdfRequestInSerializer,
+    MdfRequestSerializer,
+    MdfSourcedDealSerializer,
+)
 from partners.models import Partner
 from prm import inputs
 from prm.api import validated_body as _body
 from prm.files import attachment_response
-from prm.money import CurrencySerializerField
 from prm.tenancy import get_visible_or_404
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-class MdfFundSerializer(serializers.ModelSerializer):
-    partner = serializers.IntegerField(source="partner_id", read_only=True)
-
-    class Meta:
-        model = Fund
-        fields = [
-            "id",
-            "partner",
-            "period",
-            "currency",
-            "accrued",
-            "allocated",
-            "committed",
-            "claimed",
-            "paid",
-            "expired",
-            "available",
-            "recovery_owed",
-            "expires_at",
-            "status",
-        ]
-
-
-class MdfEntrySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=EntryKind.choices)
-    amount = serializers.DecimalField(**MONEY)
-    currency = serializers.CharField()
-    created_at = serializers.DateTimeField(read_only=True)
-    reference = serializers.CharField()
-    deal = serializers.IntegerField(source="deal_id", allow_null=True)
-    request = serializers.IntegerField(source="request_id", allow_null=True)
-    claim = serializers.IntegerField(source="claim_id", allow_null=True)
-    note = serializers.CharField()
-
-
-class MdfActivityTypeSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ActivityType
-        fields = ["id", "name", "description", "reimbursement_rate", "proof_required", "preapproval_required", "active"]
-
-
-class MdfRequestSerializer(serializers.ModelSerializer):
-    partner = serializers.IntegerField(source="partner_id", read_only=True)
-    activity_type = serializers.IntegerField(source="activity_type_id", read_only=True)
-    claim_deadline = serializers.DateField(read_only=True)
-    sourced_deals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-
-    class Meta:
-        model = MdfRequest
-        fields = [
-            "id",
-            "partner",
-            "activity_type",
-            "title",
-            "description",
-            "status",
-            "start_date",
-            "end_date",
-            "total_cost",
-            "requested_amount",
-            "approved_amount",
-            "currency",
-            "expected_leads",
-            "decision_reason",
-            "claim_deadline",
-            "sourced_deals",
-            "created_at",
-            "decided_at",
-        ]
-
-
-class MdfRequestInSerializer(serializers.Serializer):
-    activity_type = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    title = inputs.ApiSingleLineCharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    start_date = inputs.ApiDateField()
-    end_date = inputs.ApiDateField()
-    total_cost = serializers.DecimalField(**MONEY, min_value=0)
-    requested_amount = serializers.DecimalField(**MONEY, min_value=0)
-    expected_leads = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=10**9, default=None
-    )
-    currency = CurrencySerializerField(required=False, default="")
-
-
-class MdfProofSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
-    url = serializers.SerializerMethodField()
-
-    def get_url(self, proof) -> str:
-        return reverse("api-mdf-proof", args=[proof.pk], request=self.context.get("request"))
-
-
-class MdfClaimSerializer(serializers.ModelSerializer):
-    request = serializers.IntegerField(source="request_id", read_only=True)
-    partner = serializers.IntegerField(source="partner_id", read_only=True)
-    proof = MdfProofSerializer(source="proofs", many=True, read_only=True)
-
-    class Meta:
-        model = MdfClaim
-        fields = [
-            "id",
-            "request",
-            "partner",
-            "status",
-            "actual_cost",
-            "claimed_amount",
-            "approved_amount",
-            "currency",
-            "results",
-            "leads",
-            "attendees",
-            "decision_reason",
-            "payment_reference",
-            "paid_at",
-            "created_at",
-            "proof",
-        ]
-
-
-class MdfClaimInSerializer(serializers.Serializer):
-    request = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    actual_cost = serializers.DecimalField(**MONEY, min_value=0)
-    claimed_amount = serializers.DecimalField(**MONEY, min_value=0)
-    results = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
-    leads = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**9, default=None)
-    attendees = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**9, default=None)
-
-
-class MdfClaimUploadSerializer(MdfClaimInSerializer):
-    """The multipart form of a claim: its fields plus one or more proof files under `proof`."""
-
-    proof = serializers.ListField(child=serializers.FileField(), help_text="One or more proof files (PDF, images).")
-
-
-class MdfAmountSerializer(serializers.Serializer):
-    approved_amount = serializers.DecimalField(**MONEY, min_value=0, required=False, allow_null=True, default=None)
-
-
-class MdfReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
-
-
-class MdfPaySerializer(serializers.Serializer):
-    payment_reference = serializers.CharField(max_length=120)
-
-
-class MdfAllocationSerializer(serializers.Serializer):
-    partner = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    amount = serializers.DecimalField(**MONEY, min_value=0)
-    reason = serializers.CharField(max_length=2000)
-    currency = CurrencySerializerField(required=False, default="")
-
-
-class MdfSourcedDealSerializer(serializers.Serializer):
-    deal = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
 
 
 class PartnerScopedFilter(django_filters.FilterSet):
@@ -302,7 +150,11 @@ class FundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         responses={201: MdfEntrySerializer},
         summary="Allocate discretionary funds to a partner (program admin)",
     )
-    @action(detail=False, methods=["post"], permission_classes=[role_permission(Role.PROGRAM_ADMIN)])
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[IsPortalUser, access.PermissionRequired("mdf.allocate_funds", object_level=False)],
+    )
     def allocate(self, request):
         data = _body(MdfAllocationSerializer, request)
         partner = get_visible_or_404(Partner, request.user, pk=data["partner"])
@@ -329,11 +181,11 @@ class ActivityTypeViewSet(
     def get_queryset(self):
         queryset = ActivityType.objects.order_by("name")
         user = self.request.user
-        return queryset if user.is_authenticated and user.role == Role.PROGRAM_ADMIN else queryset.filter(active=True)
+        return queryset if access.can(user, "mdf.manage_activities") else queryset.filter(active=True)
 
     def get_permissions(self):
         if self.action in ("create", "update", "partial_update"):
-            return [role_permission(Role.PROGRAM_ADMIN)()]
+            return [IsPortalUser(), access.PermissionRequired("mdf.manage_activities", object_level=False)()]
         return super().get_permissions()
 
     def perform_create(self, serializer):
@@ -361,8 +213,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=MdfRequestInSerializer, responses={201: MdfRequestSerializer})
     def create(self, request):
-        if request.user.role not in PARTNER_ROLES:
-            raise PermissionDenied(gettext("Only partner users request MDF."))
+        access.require(request.user, "mdf.submit_request", standing=False)  # the service checks standing
         mdf_request = services.submit_request(user=request.user, data=_body(MdfRequestInSerializer, request))
         return self._out(mdf_request, status.HTTP_201_CREATED)
 
@@ -388,8 +239,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         obj = self._request()
-        if request.user.role != Role.CHANNEL_MANAGER:
-            raise PermissionDenied(gettext("Only channel managers reject MDF requests."))
+        access.require(request.user, "mdf.reject_request", standing=False)
         return self._out(
             services.reject_request(
                 mdf_request=obj, actor=request.user, reason=_body(MdfReasonSerializer, request)["reason"]
@@ -413,14 +263,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(MdfClaimSerializer(obj, context={"request": self.request}).data, status=code)
 
     def _finance_only(self, request, verb):
-        if request.user.role != Role.FINANCE:
-            messages = {
-                "approve": gettext("Only finance may approve MDF claims."),
-                "reject": gettext("Only finance may reject MDF claims."),
-                "question": gettext("Only finance may question MDF claims."),
-                "pay": gettext("Only finance may pay MDF claims."),
-            }
-            raise PermissionDenied(messages.get(verb) or gettext("Only finance may decide MDF claims."))
+        """Refused before the body is read; the service checks again (`verb`: approve, reject, question, pay)."""
+        access.require(request.user, f"mdf.{verb}_claim", standing=False)
 
     @extend_schema(
         request={"multipart/form-data": MdfClaimUploadSerializer},
@@ -428,8 +272,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         summary="Claim MDF with proof files (multipart)",
     )
     def create(self, request):
-        if request.user.role not in PARTNER_ROLES:
-            raise PermissionDenied(gettext("Only partner users claim MDF."))
+        access.require(request.user, "mdf.submit_claim", standing=False)  # the service checks standing
         data = _body(MdfClaimInSerializer, request)
         mdf_request = get_visible_or_404(MdfRequest, request.user, pk=data["request"])
         files = request.FILES.getlist("proof") if hasattr(request.FILES, "getlist") else []
@@ -478,16 +321,6 @@ class ProofDownloadView(APIView):
     )
     def get(self, request, pk):
         return attachment_response(selectors.proof_for(request.user, pk))
-
-
-class MdfAccessSerializer(serializers.Serializer):
-    partner = serializers.IntegerField(read_only=True)
-    requesters = serializers.ChoiceField(
-        choices=MdfRequesters.choices,
-        help_text="everyone (the default) or admins_and_marketing: who of the partner's users request and claim MDF",
-    )
-    changed_by = serializers.IntegerField(read_only=True, allow_null=True)
-    changed_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class MdfAccessView(APIView):

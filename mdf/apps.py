@@ -7,6 +7,10 @@ class MdfConfig(AppConfig):
 
     def ready(self):
         from mdf import (
+            deal_sourcing,
             events,  # noqa: F401 - registers event types, notices and the deal.won/reopened subscribers
+            exports,  # noqa: F401 - registers its sections of the organisation export
             providers,  # noqa: F401 - registers its program terms (docs/program-terms.md)
         )
+
+        deal_sourcing.register()  # MDF activities a deal registration may name as its source

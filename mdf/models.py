@@ -1,4 +1,4 @@
-"""Market development funds (DESIGN.md: MDF; Ledgers, not balances).
+"""Market development funds: ledgers, not balances (docs/architecture.md: Money).
 
 Aggregate roots and their states:
 - `Fund`: one per partner, period and currency; `open` until it expires (MDF_FUND_EXPIRY_DAYS after

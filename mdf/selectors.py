@@ -264,20 +264,10 @@ def claim_queue_summary(user) -> dict:
     return {"queue_totals": by_status, "ageing": buckets}
 
 
-def program_view(user) -> dict:
-    """Utilisation by tier and MDF return (pipeline and bookings per MDF dollar), from a few grouped queries."""
+def _sourced_deals_by_tier(user) -> dict:
+    """Pipeline, bookings and count of the deals an MDF activity sourced, by the tier held at the deal's date."""
     from partners.selectors import tier_held_on
 
-    # By the tier each partner held then (docs/figures.md): a fund at its period's end, a deal on its close
-    # date (or the day it was submitted or created, while open), so a promotion does not move history.
-    funds = fund_list(user).annotate(held_tier=tier_held_on("partner_id", "period_end", "partner__tier_id"))
-    by_tier = {
-        row["held_tier"]: _cents(row)
-        for row in funds.values("held_tier").annotate(
-            # Funds and deals keep their currency; program figures convert at finance's rates (fx).
-            **{name: Coalesce(program_sum(name, "period_start"), Value(ZERO), output_field=MONEY) for name in FIGURES}
-        )
-    }
     sourced = (
         DealRegistration.objects.visible_to(user)
         .filter(mdf_request__isnull=False)
@@ -303,40 +293,37 @@ def program_view(user) -> dict:
             deals=Count("id"),
         )
     }
-    rows = []
-    for tier in Tier.objects.order_by("rank"):
-        figures = by_tier.get(tier.pk, {})
-        deals = deals_by_tier.get(tier.pk, {})
-        earned = figures.get("accrued", ZERO) + figures.get("allocated", ZERO)
-        spent = figures.get("paid", ZERO)
-        invested = spent + figures.get("committed", ZERO)
-        ratio = utilisation(
-            committed=figures.get("committed", ZERO),
-            paid=spent,
-            accrued=figures.get("accrued", ZERO),
-            allocated=figures.get("allocated", ZERO),
-            places=Decimal("0.001"),
-        )
-        rows.append(
-            {
-                "tier": tier.name,
-                "earned": earned,
-                "committed": figures.get("committed", ZERO),
-                "paid": spent,
-                "expired": figures.get("expired", ZERO),
-                "available": figures.get("available", ZERO),
-                "utilisation": None if ratio is None else (ratio * 100).quantize(Decimal("0.1")),
-                "pipeline": deals.get("pipeline", ZERO),
-                "bookings": deals.get("bookings", ZERO),
-                "deals": deals.get("deals", 0),
-                "pipeline_per_dollar": (deals.get("pipeline", ZERO) / invested).quantize(Decimal("0.01"))
-                if invested
-                else None,
-                "bookings_per_dollar": (deals.get("bookings", ZERO) / invested).quantize(Decimal("0.01"))
-                if invested
-                else None,
-            }
-        )
+    return deals_by_tier
+
+
+def _tier_row(tier, figures: dict, deals: dict) -> dict:
+    earned = figures.get("accrued", ZERO) + figures.get("allocated", ZERO)
+    spent = figures.get("paid", ZERO)
+    invested = spent + figures.get("committed", ZERO)
+    ratio = utilisation(
+        committed=figures.get("committed", ZERO),
+        paid=spent,
+        accrued=figures.get("accrued", ZERO),
+        allocated=figures.get("allocated", ZERO),
+        places=Decimal("0.001"),
+    )
+    return {
+        "tier": tier.name,
+        "earned": earned,
+        "committed": figures.get("committed", ZERO),
+        "paid": spent,
+        "expired": figures.get("expired", ZERO),
+        "available": figures.get("available", ZERO),
+        "utilisation": None if ratio is None else (ratio * 100).quantize(Decimal("0.1")),
+        "pipeline": deals.get("pipeline", ZERO),
+        "bookings": deals.get("bookings", ZERO),
+        "deals": deals.get("deals", 0),
+        "pipeline_per_dollar": (deals.get("pipeline", ZERO) / invested).quantize(Decimal("0.01")) if invested else None,
+        "bookings_per_dollar": (deals.get("bookings", ZERO) / invested).quantize(Decimal("0.01")) if invested else None,
+    }
+
+
+def _program_charts(rows) -> dict:
     labels = [row["tier"] for row in rows]
     chart_utilisation = {
         "labels": labels,
@@ -354,4 +341,35 @@ def program_view(user) -> dict:
             {"label": gettext("Bookings per MDF dollar"), "data": [float(r["bookings_per_dollar"] or 0) for r in rows]},
         ],
     }
-    return {"tier_rows": rows, "chart_utilisation": chart_utilisation, "chart_return": chart_return}
+    return {"chart_utilisation": chart_utilisation, "chart_return": chart_return}
+
+
+def program_view(user) -> dict:
+    """Utilisation by tier and MDF return (pipeline and bookings per MDF dollar), from a few grouped queries."""
+    from partners.selectors import tier_held_on
+
+    # By the tier each partner held then (docs/figures.md): a fund at its period's end, a deal on its close
+    # date (or the day it was submitted or created, while open), so a promotion does not move history.
+    funds = fund_list(user).annotate(held_tier=tier_held_on("partner_id", "period_end", "partner__tier_id"))
+    by_tier = {
+        row["held_tier"]: _cents(row)
+        for row in funds.values("held_tier").annotate(
+            # Funds and deals keep their currency; program figures convert at finance's rates (fx).
+            **{name: Coalesce(program_sum(name, "period_start"), Value(ZERO), output_field=MONEY) for name in FIGURES}
+        )
+    }
+    deals_by_tier = _sourced_deals_by_tier(user)
+    rows = [
+        _tier_row(tier, by_tier.get(tier.pk, {}), deals_by_tier.get(tier.pk, {}))
+        for tier in Tier.objects.order_by("rank")
+    ]
+    return {"tier_rows": rows, **_program_charts(rows)}
+
+
+def partner_ids_with_currency(currency: str) -> set[int]:
+    """Partners with an MDF request, claim or fund in `currency` (their KPIs convert it)."""
+    ids: set[int] = set()
+    for model in (MdfRequest, MdfClaim, Fund):
+        rows = model.objects.filter(currency=currency, partner_id__isnull=False).order_by()
+        ids |= set(rows.values_list("partner_id", flat=True).distinct())
+    return ids

@@ -1,4 +1,4 @@
-"""Pages of the mdf app (DESIGN.md: Pages), included at the site root."""
+"""Pages of the mdf app, included at the site root."""
 
 from django.urls import path
 

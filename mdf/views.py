@@ -8,7 +8,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.views import View
 
-from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
+from accounts import access
+from accounts.mixins import FilteredListView, PermissionRequiredMixin, RoleRequiredMixin
 from deals.models import DealRegistration
 from mdf import selectors, services
 from mdf.filters import ClaimFilter, EntryFilter, RequestFilter
@@ -28,15 +29,12 @@ from prm.audit import history_of
 from prm.files import attachment_response
 from prm.forms import ReasonForm
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
-
-ALL_ROLES = PARTNER_ROLES | INTERNAL_ROLES
+from prm.views import run_form_service, run_service
 
 
 class OverviewView(FilteredListView):
     """`/mdf/`: balances, chart, ledger (filtered, paginated, CSV), deadlines, recent requests and claims."""
 
-    allowed_roles = ALL_ROLES
     template_name = "mdf/overview.html"
     filterset_class = EntryFilter
     export_filename = "mdf-ledger.csv"
@@ -53,11 +51,11 @@ class OverviewView(FilteredListView):
     ]
 
     def get(self, request, *args, **kwargs):
-        if request.user.is_internal and request.GET.get("export") != "csv":
-            target = {Role.FINANCE: "mdf:claims", Role.PROGRAM_ADMIN: "mdf:program"}.get(
-                request.user.role, "mdf:requests"
-            )
-            return redirect(target)
+        user = request.user
+        if access.is_internal(user) and request.GET.get("export") != "csv":
+            if access.is_finance(user):
+                return redirect("mdf:claims")
+            return redirect("mdf:program" if access.is_program_admin(user) else "mdf:requests")
         return super().get(request, *args, **kwargs)
 
     def get_base_queryset(self):
@@ -72,7 +70,6 @@ class OverviewView(FilteredListView):
 
 
 class RequestListView(FilteredListView):
-    allowed_roles = ALL_ROLES
     template_name = "mdf/request_list.html"
     filterset_class = RequestFilter
     export_filename = "mdf-requests.csv"
@@ -98,11 +95,11 @@ class RequestListView(FilteredListView):
         return super().get_context_data(**kwargs) | {"may_request": services.may_request_funds(self.request.user)}
 
 
-class RequestCreateView(RoleRequiredMixin, View):
-    allowed_roles = PARTNER_ROLES
+class RequestCreateView(PermissionRequiredMixin, View):
+    permission_required = "mdf.submit_request"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.is_partner_user:
+        if access.is_partner_user(request.user):
             refusal = services.requester_refusal(request.user)
             if refusal:
                 raise PermissionDenied(refusal)
@@ -125,8 +122,6 @@ class RequestCreateView(RoleRequiredMixin, View):
 
 
 class RequestDetailView(RoleRequiredMixin, View):
-    allowed_roles = ALL_ROLES
-
     def get(self, request, pk):
         obj = get_visible_or_404(MdfRequest.objects.select_related("partner", "activity_type"), request.user, pk=pk)
         context = {
@@ -150,8 +145,6 @@ class RequestDetailView(RoleRequiredMixin, View):
 
 
 class RequestActionView(RoleRequiredMixin, View):
-    allowed_roles = ALL_ROLES
-
     def post(self, request, pk, verb):
         obj = get_visible_or_404(MdfRequest, request.user, pk=pk)
         if verb == "approve":
@@ -195,7 +188,6 @@ class RequestActionView(RoleRequiredMixin, View):
 class ClaimListView(FilteredListView):
     """`/mdf/claims/`: the finance queue (ageing and totals); partner users see their own claims."""
 
-    allowed_roles = ALL_ROLES
     template_name = "mdf/claim_list.html"
     filterset_class = ClaimFilter
     export_filename = "mdf-claims.csv"
@@ -219,8 +211,8 @@ class ClaimListView(FilteredListView):
         return super().get_context_data(**kwargs) | selectors.claim_queue_summary(self.request.user)
 
 
-class ClaimCreateView(RoleRequiredMixin, View):
-    allowed_roles = PARTNER_ROLES
+class ClaimCreateView(PermissionRequiredMixin, View):
+    permission_required = "mdf.submit_claim"
 
     def _request(self, request, pk):
         obj = get_visible_or_404(MdfRequest.objects.select_related("activity_type"), request.user, pk=pk)
@@ -248,8 +240,6 @@ class ClaimCreateView(RoleRequiredMixin, View):
 
 
 class ClaimDetailView(RoleRequiredMixin, View):
-    allowed_roles = ALL_ROLES
-
     def get(self, request, pk):
         claim = get_visible_or_404(
             MdfClaim.objects.select_related("partner", "request", "request__activity_type"), request.user, pk=pk
@@ -270,8 +260,6 @@ class ClaimDetailView(RoleRequiredMixin, View):
 
 
 class ClaimActionView(RoleRequiredMixin, View):
-    allowed_roles = ALL_ROLES
-
     def post(self, request, pk, verb):
         claim = get_visible_or_404(MdfClaim, request.user, pk=pk)
         user = request.user
@@ -339,16 +327,16 @@ def proof_download(request, pk):
     return attachment_response(selectors.proof_for(request.user, pk))
 
 
-class ProgramView(RoleRequiredMixin, View):
-    allowed_roles = INTERNAL_ROLES
+class ProgramView(PermissionRequiredMixin, View):
+    permission_required = "mdf.view_program"
 
     def get(self, request):
         context = selectors.program_view(request.user) | {"allocation_form": AllocationForm()}
         return render(request, "mdf/program.html", context)
 
 
-class AllocateView(RoleRequiredMixin, View):
-    allowed_roles = {Role.PROGRAM_ADMIN}
+class AllocateView(PermissionRequiredMixin, View):
+    permission_required = "mdf.allocate_funds"
 
     def post(self, request):
         form = AllocationForm(request.POST)
@@ -370,8 +358,8 @@ class AllocateView(RoleRequiredMixin, View):
         return render(request, "mdf/program.html", context, status=400)
 
 
-class ActivityMenuView(RoleRequiredMixin, View):
-    allowed_roles = INTERNAL_ROLES
+class ActivityMenuView(PermissionRequiredMixin, View):
+    permission_required = "mdf.view_program"
 
     def get(self, request):
         return render(
@@ -381,8 +369,8 @@ class ActivityMenuView(RoleRequiredMixin, View):
         )
 
 
-class ActivityTypeEditView(RoleRequiredMixin, View):
-    allowed_roles = {Role.PROGRAM_ADMIN}
+class ActivityTypeEditView(PermissionRequiredMixin, View):
+    permission_required = "mdf.manage_activities"
 
     def _instance(self, pk):
         return get_object_or_404(ActivityType, pk=pk) if pk else None
@@ -403,11 +391,13 @@ class ActivityTypeEditView(RoleRequiredMixin, View):
         return render(request, "mdf/activity_form.html", {"form": form}, status=400)
 
 
-class MdfAccessView(RoleRequiredMixin, View):
+class MdfAccessView(PermissionRequiredMixin, View):
     """POST from the team page (partner profile): the partner admin chooses who requests and claims MDF."""
 
-    allowed_roles = {Role.PARTNER_ADMIN}
     http_method_names = ["post"]
+
+    def test_func(self):
+        return access.can(self.request.user, "mdf.set_requesters", getattr(self.request.user, "partner", None))
 
     def post(self, request):
         partner = get_visible_or_404(Partner, request.user, pk=request.user.partner_id)

@@ -8,11 +8,12 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.permissions import IsInternal, role_permission
-from partners import recruiting
+from accounts import access
+from accounts.permissions import IsInternal, permission_required
+from partners import program_terms, recruiting, services
 from partners.filters import PartnerFilter
 from partners.models import Application, ApplicationStatus, Partner, PartnerType, Quadrant, Tier
+from partners.selectors import tier_panel
 from prm import inputs
 from prm.api import AnonymousFormThrottle, IsoDateTimeFilter
 from prm.clientip import client_ip
@@ -143,9 +144,6 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=TierProgressSerializer, summary="What the partner needs for its next tier")
     @action(detail=True, methods=["get"], url_path="tier-progress", filterset_class=None, pagination_class=None)
     def tier_progress(self, request, pk=None):
-        from partners import program_terms
-        from partners.selectors import tier_panel
-
         partner = self.get_object()
         panel = tier_panel(partner)
         benefits = program_terms.partner_terms(partner).as_benefits(partner.partner_type)
@@ -158,8 +156,6 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     # Standing (docs/partner-status.md): channel managers and program admins; each change is audited and
     # the partner's status history is its audit trail. 409 for a change the status forbids.
     def _change_status(self, request, service):
-        from partners import services
-
         partner = self.get_object()  # 404 outside the caller's tenancy, then the role, then the body
         services.require_status_changer(request.user)
         body = StatusChangeSerializer(data=request.data)
@@ -202,11 +198,9 @@ class TierSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TierBenefitsSerializer)
     def get_benefits(self, tier) -> dict:
-        from partners import program_terms
-
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        partner = getattr(user, "partner", None) if getattr(user, "is_partner_user", False) else None
+        partner = getattr(user, "partner", None) if access.is_partner_user(user) else None
         # One computation per response, for every tier (a bounded number of queries, however many tiers).
         by_tier = self.context.get("program_terms")
         if by_tier is None:
@@ -330,7 +324,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         if self.action == "create":
             return [permissions.AllowAny()]
         if self.action in ("approve", "reject"):
-            return [role_permission(Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)()]
+            return [permission_required("partners.recruit")()]
         return [IsInternal()]
 
     def get_authenticators(self):

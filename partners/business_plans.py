@@ -2,12 +2,13 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts import access
+from accounts.models import User
 from partners.models import (
     BusinessPlanStatus,
     JointBusinessPlan,
@@ -16,10 +17,32 @@ from partners.models import (
     PlanCheckIn,
     RequirementMetric,
 )
+from partners.onboarding import complete_step
+from partners.tier_engine import measure
 from prm.audit import record_audit
 from prm.exceptions import Conflict, TransitionNotAllowed
-from prm.guards import require_standing
 from prm.periods import parse_period, quarter_of
+
+# Live actuals that a higher app measures for a plan, set-based like the tier engine's providers:
+# {name: provider(partner_ids, since, until) -> {partner_id: value}}. Enablement registers "certified_people"
+# (enablement/providers.py); until it does, the actual is zero.
+_ACTUALS: dict = {}
+
+
+def provides_plan_actual(name: str):
+    """Decorator: register the provider of a plan's live actual `name`."""
+
+    def register(provider):
+        _ACTUALS[name] = provider
+        return provider
+
+    return register
+
+
+def _plan_actual(name: str, partner_id: int, since, until) -> Decimal:
+    provider = _ACTUALS.get(name)
+    return Decimal(provider([partner_id], since, until).get(partner_id, 0)) if provider else Decimal(0)
+
 
 TARGET_FIELDS = (
     "sourced_bookings_target",
@@ -27,12 +50,6 @@ TARGET_FIELDS = (
     "certified_people_target",
     "co_marketing_activities_target",
 )
-
-
-def _may_plan(actor: User, partner: Partner) -> bool:
-    if actor.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
-        return True
-    return actor.role == Role.PARTNER_ADMIN and actor.partner_id == partner.pk
 
 
 def submit_business_plan(
@@ -47,11 +64,8 @@ def submit_business_plan(
     **targets,
 ) -> JointBusinessPlan:
     """Create the partner's plan for a quarter (one per quarter); ticks the onboarding step."""
-    from partners.onboarding import complete_step
-
-    require_standing(actor)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
-    if not _may_plan(actor, partner):
-        raise PermissionDenied(_("Only the partner's admins and channel staff write its business plan."))
+    # A suspended or terminated partner's users are read-only (docs/partner-status.md): require checks standing.
+    access.require(actor, "partners.write_business_plan", partner)
     try:
         quarter = parse_period(period)
     except ValueError as error:
@@ -61,7 +75,7 @@ def submit_business_plan(
     errors = {}
     if partner_owner is None or partner_owner.partner_id != partner.pk or not partner_owner.is_active:
         errors["partner_owner"] = _("Choose an active person of this partner.")
-    if vendor_owner is None or vendor_owner.role not in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
+    if vendor_owner is None or not access.is_manager_or_admin(vendor_owner):
         errors["vendor_owner"] = _("Choose a channel manager or program admin.")
     for field in TARGET_FIELDS:
         value = targets.get(field, 0) or 0
@@ -95,8 +109,7 @@ def submit_business_plan(
 
 
 def agree_business_plan(*, actor: User, plan: JointBusinessPlan) -> JointBusinessPlan:
-    if actor.role not in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
-        raise PermissionDenied(_("The vendor side agrees plans."))
+    access.require(actor, "partners.agree_business_plan", plan, standing=False)
     with transaction.atomic():
         plan = JointBusinessPlan.objects.select_for_update().get(pk=plan.pk)
         if plan.status != BusinessPlanStatus.SUBMITTED:
@@ -110,9 +123,8 @@ def agree_business_plan(*, actor: User, plan: JointBusinessPlan) -> JointBusines
 def add_check_in(
     *, actor: User, plan: JointBusinessPlan, note: str, co_marketing_activities_done: int | None = None
 ) -> PlanCheckIn:
-    require_standing(actor)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
-    if not _may_plan(actor, plan.partner) and not (actor.partner_id == plan.partner_id and actor.is_active):
-        raise PermissionDenied(_("Only the partner's people and channel staff add check-ins."))
+    # A suspended or terminated partner's users are read-only (docs/partner-status.md): require checks standing.
+    access.require(actor, "partners.check_in", plan)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Write what happened since the last check-in.")})
@@ -129,20 +141,11 @@ def add_check_in(
 
 def plan_progress(plan: JointBusinessPlan) -> list[dict]:
     """Each target beside its actual for the quarter, measured live by the tier engine's providers."""
-    from partners.tier_engine import measure
-
     quarter = parse_period(plan.period)
     ids = [plan.partner_id]
 
     def actual(metric):
         return measure(metric, ids, quarter.start, quarter.end)[plan.partner_id]
-
-    def certified():
-        # Certified people, as the KPI snapshots and the joint dashboard count them: distinct people with a
-        # certification of any kind valid at the quarter's end (docs/figures.md).
-        from enablement.providers import certified_people
-
-        return Decimal(certified_people(None, ids, quarter.start, quarter.end).get(plan.partner_id, 0))
 
     latest = next((c for c in plan.check_ins.all() if c.co_marketing_activities_done is not None), None)
     rows = [
@@ -151,7 +154,9 @@ def plan_progress(plan: JointBusinessPlan) -> list[dict]:
         (
             _("Certified people"),
             plan.certified_people_target,
-            certified(),
+            # Certified people, as the KPI snapshots and the joint dashboard count them: distinct people with a
+            # certification of any kind valid at the quarter's end (docs/figures.md).
+            _plan_actual("certified_people", plan.partner_id, quarter.start, quarter.end),
             False,
         ),
         (

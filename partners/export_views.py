@@ -1,12 +1,12 @@
-"""POST /partners/<id>/export/: download everything the portal holds about one organisation (issue 11)."""
+"""POST /partners/<id>/export/: download everything the portal holds about one organisation."""
 
 from django.http import HttpResponse
 from django.views import View
 
+from accounts.mixins import RoleRequiredMixin
 from partners.data_export import export_organisation
 from partners.models import Partner
 from prm.tenancy import get_visible_or_404
-from prm.views import RoleRequiredMixin
 
 
 class PartnerDataExportView(RoleRequiredMixin, View):

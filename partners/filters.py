@@ -18,6 +18,19 @@ from partners.models import (
 from prm import inputs
 
 
+def search(queryset, value, *contains, exact=()):
+    """Rows where any of the `contains` fields holds `value` (case-insensitive) or an `exact` field equals it."""
+    value = value.strip()
+    if not value:
+        return queryset
+    condition = Q()
+    for field in contains:
+        condition |= Q(**{f"{field}__icontains": value})
+    for field in exact:
+        condition |= Q(**{field: value})
+    return queryset.filter(condition)
+
+
 class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     partner_type = django_filters.ChoiceFilter(choices=PartnerType.choices, label=_("Type"))
@@ -48,15 +61,7 @@ class PartnerFilter(django_filters.FilterSet):
         fields = ["q", "partner_type", "tier", "status", "region", "country", "channel_manager"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(legal_name__icontains=value)
-            | Q(website_domain__icontains=value)
-            | Q(external_crm_id=value)
-        )
+        return search(queryset, value, "name", "legal_name", "website_domain", exact=("external_crm_id",))
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -85,15 +90,7 @@ class ApplicationFilter(django_filters.FilterSet):
         fields = ["q", "status", "quadrant", "partner_type", "country", "duplicate", "submitted_after"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(company_name__icontains=value)
-            | Q(website_domain__icontains=value)
-            | Q(contact_name__icontains=value)
-            | Q(contact_email__icontains=value)
-        )
+        return search(queryset, value, "company_name", "website_domain", "contact_name", "contact_email")
 
     def filter_duplicate(self, queryset, name, value):
         flagged = Q(duplicate_of__isnull=False) | Q(matching_partner__isnull=False)

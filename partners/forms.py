@@ -14,6 +14,7 @@ from partners.models import (
     TierOverrideDecision,
     Vertical,
 )
+from partners.recruiting import normalise_domain
 from prm import inputs
 from prm.forms import BootstrapFormMixin
 
@@ -69,27 +70,36 @@ class PartnerProfileForm(BootstrapFormMixin, forms.ModelForm):
 
 class InviteForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"))
-    role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r in PARTNER_ROLES], label=_("Role"))
+    role = forms.ChoiceField(
+        choices=[(r.value, r.label) for r in Role if r in PARTNER_ROLES], initial=Role.PARTNER_USER, label=_("Role")
+    )
     partner_function = forms.ChoiceField(choices=PartnerFunction.choices, required=False, label=_("Function"))
+
+
+def reason_field(help_text) -> forms.CharField:
+    """A required reason someone else reads (`help_text` says who)."""
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("Reason"), help_text=help_text
+    )
+
+
+def channel_manager_field(empty_label) -> forms.ModelChoiceField:
+    """An optional choice among the active channel managers (a query by role: data, not a permission)."""
+    return forms.ModelChoiceField(
+        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True),
+        required=False,
+        empty_label=empty_label,
+        label=_("Channel manager"),
+    )
 
 
 class TierChangeForm(BootstrapFormMixin, forms.Form):
     tier = forms.ModelChoiceField(queryset=Tier.objects.ranked(), empty_label=None, label=_("Tier"))
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        label=_("Reason"),
-        help_text=_("The partner sees this reason."),
-    )
+    reason = reason_field(_("The partner sees this reason."))
 
 
 class ChannelManagerForm(BootstrapFormMixin, forms.Form):
-    channel_manager = forms.ModelChoiceField(
-        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True),
-        required=False,
-        empty_label=_("— none —"),
-        label=_("Channel manager"),
-    )
+    channel_manager = channel_manager_field(_("— none —"))
 
 
 class StatusForm(BootstrapFormMixin, forms.Form):
@@ -137,8 +147,6 @@ class ApplicationForm(BootstrapFormMixin, forms.ModelForm):
         return ""
 
     def clean_website(self):
-        from partners.recruiting import normalise_domain
-
         website = self.cleaned_data["website"].strip()
         if "." not in normalise_domain(website):
             raise forms.ValidationError(_("Enter your company's website, e.g. example.com."))
@@ -180,21 +188,11 @@ class ScoreForm(forms.Form):
 class ApproveForm(BootstrapFormMixin, forms.Form):
     partner_type = forms.ChoiceField(choices=PartnerType.choices, label=_("Partner type"))
     region = forms.ChoiceField(choices=Region.choices, label=_("Region"))
-    channel_manager = forms.ModelChoiceField(
-        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True),
-        required=False,
-        empty_label=_("— me —"),
-        label=_("Channel manager"),
-    )
+    channel_manager = channel_manager_field(_("— me —"))
 
 
 class RejectForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        label=_("Reason"),
-        help_text=_("E-mailed to the applicant."),
-    )
+    reason = reason_field(_("E-mailed to the applicant."))
 
 
 class OppCriterionForm(BootstrapFormMixin, forms.ModelForm):

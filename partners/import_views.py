@@ -1,7 +1,7 @@
 """Pages of the partner import (/partners/import/...): upload with dry run, progress, error report, sample."""
 
 from partners import imports  # noqa: F401  (registers the "partners" import spec)
-from prm.imports import ImportProgressView, ImportReportView, ImportSampleView, ImportUploadView
+from prm.import_views import ImportProgressView, ImportReportView, ImportSampleView, ImportUploadView
 
 
 class PartnerImportMixin:

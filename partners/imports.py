@@ -18,14 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django_countries import countries
 
+from accounts import access
 from accounts.models import Role, User
 from partners import services
 from partners.models import Partner, PartnerStatus, PartnerType, Region, Tier, Vertical
 from partners.recruiting import normalise_domain, region_for_country
 from prm import inputs
-from prm.guards import require_role
 from prm.imports import CREATED, SKIPPED, UPDATED, Column, ImportRowForm, ImportSpec, register_import
 
+# prm.imports' ImportSpec still takes the roles (its upload page checks them); the service asks
+# partners/access.py ("partners.import").
 IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.CHANNEL_MANAGER})
 IMPORT_REASON = "Imported from the CRM (CSV import)"
 
@@ -237,7 +239,7 @@ def import_partner(
 
     Blank cells keep what an existing partner has. The joined date is set when the partner is created.
     """
-    require_role(actor, IMPORT_ROLES, gettext_lazy("import partners"))
+    access.require(actor, "partners.import")
     with transaction.atomic():
         partner = find_partner(external_crm_id=external_crm_id, website_domain=website_domain)
         if partner is None:

@@ -9,14 +9,15 @@ the first accepted registration (a `deal.submitted` not refused at once, or `dea
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts import access
+from accounts.models import User
 from partners.models import (
     AgreementAcceptance,
     OnboardingCompletion,
@@ -100,8 +101,7 @@ def complete_step(*, partner: Partner, kind: str, actor: User | None = None, sou
 
 def complete_manual_step(*, actor: User, partner: Partner, step: OnboardingStep) -> int:
     """Channel staff tick a step by hand (manual steps, or a default step done outside the portal)."""
-    if actor.role not in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
-        raise PermissionDenied(_("Only channel managers and program admins tick steps by hand."))
+    access.require(actor, "partners.tick_onboarding_step", partner, standing=False)
     if not step.applies_to(partner.partner_type):
         raise ValidationError(_("This step is not part of this partner's checklist."))
     with transaction.atomic():
@@ -143,8 +143,7 @@ def current_agreement() -> PartnerAgreement | None:
 def accept_agreement(*, user: User, partner: Partner, ip_address: str | None = None) -> AgreementAcceptance:
     """A partner admin accepts the current agreement version for the organisation (user, time, address)."""
     require_standing(user)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
-    if not (user.is_active and user.role == Role.PARTNER_ADMIN and user.partner_id == partner.pk):
-        raise PermissionDenied(_("Only the partner's admins accept the agreement."))
+    access.require(user, "partners.accept_agreement", partner, standing=False)  # standing checked above
     agreement = current_agreement()
     if agreement is None:
         raise ValidationError(_("There is no agreement to accept yet."))

@@ -1,4 +1,4 @@
-"""Partner pages outside /partners/: the public application form and the recruit queue (DESIGN.md: Pages)."""
+"""Partner pages outside /partners/: the public application form and the recruit queue."""
 
 from django.urls import path
 

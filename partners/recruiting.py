@@ -1,6 +1,6 @@
 """Recruiting writes: public applications, OPP scoring, and the approve / reject decisions.
 
-OPP scoring (DESIGN.md: Applications and recruiting): each group's score is the weighted mean of its
+OPP scoring: each group's score is the weighted mean of its
 criteria's 1-5 ratings, rounded half-up to 2 places; the overall score is the mean of the two groups;
 a group score of 3.00 or more is "high". Fit x willingness places the application in a quadrant.
 """
@@ -8,13 +8,15 @@ a group score of 3.00 or more is "high". Fit x willingness places the applicatio
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.models import Role, User
+from accounts.services import invite_user
 from partners.models import (
     Application,
     ApplicationStatus,
@@ -26,6 +28,7 @@ from partners.models import (
     Quadrant,
     Region,
 )
+from partners.services import create_partner
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict, TransitionNotAllowed
@@ -47,7 +50,6 @@ APPLICATION_WORKFLOW = Workflow(
 
 QUADRANT_THRESHOLD = Decimal("3.00")  # the middle of the 1-5 scale: at or above is "high"
 TWO_PLACES = Decimal("0.01")
-RECRUITERS = (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
 
 AMERICAS_NORTH = {"US", "CA", "PM", "BM", "GL"}
 LATIN_AMERICA = set(
@@ -58,11 +60,6 @@ ASIA_PACIFIC = set(
     "AU NZ JP KR KP CN HK MO TW MN IN PK BD LK NP BT MV AF SG MY ID TH VN PH KH LA MM BN TL PG FJ SB VU NC PF WS "
     "TO KI TV NR FM MH PW GU MP AS CK NU TK WF PN NF CX CC KZ KG TJ TM UZ".split()
 )
-
-
-def _require_role(user, *roles):
-    if not (user and user.is_authenticated and user.is_active and user.role in roles):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def region_for_country(code: str) -> str:
@@ -208,7 +205,7 @@ def _store_scores(*, actor, values: dict[int, int], application=None, partner=No
 
 def score_application(*, actor: User, application: Application, values: dict) -> Application:
     """A channel manager rates the application on every active criterion; totals and quadrant follow."""
-    _require_role(actor, *RECRUITERS)
+    access.require(actor, "partners.recruit", standing=False)
     result = compute_opp(active_criteria(), values)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
@@ -243,7 +240,7 @@ def score_application(*, actor: User, application: Application, values: dict) ->
 
 def score_partner(*, actor: User, partner: Partner, values: dict) -> PartnerOppAssessment:
     """The same OPP scoring, applied to an existing partner."""
-    _require_role(actor, *RECRUITERS)
+    access.require(actor, "partners.recruit", standing=False)
     result = compute_opp(active_criteria(), values)
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
@@ -297,15 +294,12 @@ def approve_application(
     channel_manager: User | None = None,
 ) -> Application:
     """Create the Partner (entry tier, its channel manager) and invite the applicant as its admin."""
-    from accounts.services import invite_user
-    from partners.services import create_partner
-
-    _require_role(actor, *RECRUITERS)
+    access.require(actor, "partners.recruit", standing=False)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         APPLICATION_WORKFLOW.check(application, ApplicationStatus.APPROVED)
         _refuse_second_partner(application.website_domain)
-        if channel_manager is None and actor.role == Role.CHANNEL_MANAGER:
+        if channel_manager is None and access.is_channel_manager(actor):
             channel_manager = actor
         partner = create_partner(
             actor=actor,
@@ -344,7 +338,7 @@ def approve_application(
 
 def reject_application(*, actor: User, application: Application, reason: str) -> Application:
     """Record the reason, tell the applicant by e-mail."""
-    _require_role(actor, *RECRUITERS)
+    access.require(actor, "partners.recruit", standing=False)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason; the applicant reads it.")})

@@ -8,7 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import INTERNAL_ROLES, Role
+from accounts import access
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
+from accounts.models import Role
 from partners import program_terms, recruiting, selectors
 from partners.filters import ApplicationFilter
 from partners.forms import ApplicationForm, ApproveForm, RejectForm, ScoreForm
@@ -16,7 +18,7 @@ from partners.models import Application, OppScore, Tier
 from prm.api import AnonymousFormThrottle
 from prm.clientip import client_ip
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 RECRUITERS = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}
 
@@ -68,7 +70,7 @@ def apply_thanks(request):
 
 
 class ApplicationQueueView(FilteredListView):
-    allowed_roles = INTERNAL_ROLES
+    permission_required = "partners.view_as_staff"
     template_name = "partners/application_queue.html"
     filterset_class = ApplicationFilter
     export_filename = "applications.csv"
@@ -99,10 +101,10 @@ class ApplicationQueueView(FilteredListView):
         return context
 
 
-class ApplicationDetailView(RoleRequiredMixin, View):
+class ApplicationDetailView(PermissionRequiredMixin, View):
     """One application: its details, duplicate flags, OPP scoring form and the decision forms."""
 
-    allowed_roles = INTERNAL_ROLES
+    permission_required = "partners.view_as_staff"
     tenancy_model = Application  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def get(self, request, pk, score_form=None, reject_form=None, approve_form=None, status=200):
@@ -126,7 +128,7 @@ class ApplicationDetailView(RoleRequiredMixin, View):
                 }
             ),
             "reject_form": reject_form or RejectForm(),
-            "can_decide": request.user.role in RECRUITERS,
+            "can_decide": access.can(request.user, "partners.recruit"),
             "other_applications": Application.objects.filter(website_domain=application.website_domain)
             .exclude(pk=application.pk)
             .order_by("-created_at")[:10],
@@ -134,10 +136,10 @@ class ApplicationDetailView(RoleRequiredMixin, View):
         return render(request, "partners/application_detail.html", context, status=status)
 
 
-class ApplicationActionView(RoleRequiredMixin, View):
+class ApplicationActionView(PermissionRequiredMixin, View):
     """POST score / approve / reject on one application; each calls one service."""
 
-    allowed_roles = RECRUITERS
+    permission_required = "partners.recruit"
     tenancy_model = Application  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     http_method_names = ["post"]
 

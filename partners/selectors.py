@@ -1,85 +1,33 @@
-"""Reads about partners, scoped to the user (DESIGN.md: selectors)."""
+"""Reads about partners, scoped to the user."""
 
-from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts import access
 from accounts.models import Invitation, Role, User
-from partners import program_terms
-from partners.models import Partner, PartnerStatus, PartnerType, Region, Tier, TierChange
+from partners import business_plans, onboarding, program_terms, tier_engine, tier_review
+from partners.models import (
+    Application,
+    ApplicationStatus,
+    Partner,
+    PartnerStatus,
+    Quadrant,
+    ReferenceImplementation,
+    Tier,
+    TierChange,
+    TierOverride,
+)
 from prm.audit import history_of
-from prm.models import Notification
-
-
-def partner_home(user) -> dict:
-    """What a partner user sees first: their organisation, tier, team and latest notifications."""
-    partner = Partner.objects.visible_to(user).select_related("tier", "channel_manager").get(pk=user.partner_id)
-    next_tier = (
-        Tier.objects.filter(rank__gt=partner.tier.rank).order_by("rank").prefetch_related("requirements").first()
-    )
-    from sla.selectors import partner_panel as sla_partner_panel  # issue 12: "Waiting on <vendor>"
-
-    return {
-        **tier_panel(partner),
-        **onboarding_panel(partner),
-        **plan_panel(partner),
-        **sla_partner_panel(user),
-        "partner": partner,
-        "partner_terms": program_terms.partner_terms(partner),  # as applied (docs/program-terms.md)
-        "next_tier": next_tier,
-        "team": User.objects.visible_to(user).filter(partner=partner, is_active=True).order_by("first_name")[:12],
-        "team_size": User.objects.visible_to(user).filter(partner=partner, is_active=True).count(),
-        "notifications": Notification.objects.visible_to(user)[:6],
-        "tier_history": TierChange.objects.visible_to(user).select_related("from_tier", "to_tier")[:5],
-    }
-
-
-def chart(rows, label: str) -> dict:
-    """Chart.js data for rows of {name, n}."""
-    return {"labels": [row["name"] for row in rows], "datasets": [{"label": label, "data": [row["n"] for row in rows]}]}
-
-
-def program_overview(user) -> dict:
-    """Internal home: the program at a glance, and the user's own book for channel managers."""
-    partners = Partner.objects.visible_to(user)
-    by_tier = list(
-        Tier.objects.ranked()
-        .annotate(n=Count("partners", filter=Q(partners__status__in=[PartnerStatus.ONBOARDING, PartnerStatus.ACTIVE])))
-        .values("name", "n")
-    )
-    type_labels = dict(PartnerType.choices)
-    by_type = [
-        {"name": type_labels.get(row["partner_type"], row["partner_type"]), "n": row["n"]}
-        for row in partners.values("partner_type").annotate(n=Count("id")).order_by("-n")
-    ]
-    region_labels = dict(Region.choices)
-    by_region = [
-        {"name": region_labels.get(row["region"], row["region"]), "n": row["n"]}
-        for row in partners.values("region").annotate(n=Count("id")).order_by("region")
-    ]
-    status_counts = dict(partners.values_list("status").annotate(n=Count("id")))
-    context = {
-        "chart_tier": chart(by_tier, "Partners"),
-        "chart_type": chart(by_type, "Partners"),
-        "chart_region": chart(by_region, "Partners"),
-        "by_tier": by_tier,
-        "by_type": by_type,
-        "by_region": by_region,
-        "status_counts": {label: status_counts.get(value, 0) for value, label in PartnerStatus.choices},
-        "partner_count": sum(status_counts.values()),
-        "recent_tier_changes": TierChange.objects.visible_to(user)
-        .select_related("partner", "from_tier", "to_tier")
-        .exclude(kind=TierChange.Kind.ASSIGNMENT)[:8],
-        "notifications": Notification.objects.visible_to(user)[:6],
-    }
-    if user.role == Role.CHANNEL_MANAGER:
-        context["my_partners"] = partners.managed_by(user).select_related("tier").order_by("name")[:15]
-        context["my_partner_count"] = partners.managed_by(user).count()
-    return context
 
 
 def partner_profile(user, partner: Partner) -> dict:
     """Everything the profile page shows, already scoped by the caller's role."""
-    team = User.objects.visible_to(user).filter(partner=partner).order_by("-is_active", "first_name", "email")
+    team = (
+        User.objects.visible_to(user)
+        .filter(partner=partner)
+        .annotate(is_admin=ExpressionWrapper(Q(role=Role.PARTNER_ADMIN), output_field=BooleanField()))  # data
+        .order_by("-is_active", "first_name", "email")
+    )
     context = {
         "partner": partner,
         "team": team,
@@ -92,7 +40,7 @@ def partner_profile(user, partner: Partner) -> dict:
         .pending()
         .select_related("invited_by"),
     }
-    if user.is_internal:
+    if access.can(user, "partners.see_internal_fields"):
         context["history"] = history_of(partner)[:20]
         context["channel_managers"] = User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True)
     return context
@@ -105,8 +53,6 @@ PIPELINE_POINTS = 500  # the chart shows the newest open applications; the table
 
 def recruit_pipeline(user) -> dict:
     """The fit x willingness chart of open scored applications (two queries, whatever the queue's size)."""
-    from partners.models import Application, ApplicationStatus, Quadrant
-
     open_apps = Application.objects.visible_to(user).filter(
         status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW]
     )
@@ -130,8 +76,6 @@ def recruit_pipeline(user) -> dict:
 
 def onboarding_panel(partner: Partner) -> dict:
     """The checklist and the agreement state of one partner."""
-    from partners import onboarding
-
     agreement = onboarding.current_agreement()
     accepted = (
         partner.agreement_acceptances.filter(agreement=agreement).select_related("user", "agreement").first()
@@ -142,16 +86,12 @@ def onboarding_panel(partner: Partner) -> dict:
 
 
 def plan_panel(partner: Partner) -> dict:
-    from partners import business_plans
-
     plan = business_plans.current_plan(partner)
     return {"current_plan": plan, "plan_progress": business_plans.plan_progress(plan) if plan else None}
 
 
 def tier_panel(partner: Partner, tiers=None) -> dict:
     """The next tier's requirements and, when the partner is at risk, its own tier's (docs/tiers.md)."""
-    from partners import tier_engine, tier_review
-
     tiers = list(tiers) if tiers is not None else tier_engine.ranked_tiers()
     return {
         "tier_progress": tier_engine.tier_progress(partner, tiers=tiers),
@@ -161,15 +101,13 @@ def tier_panel(partner: Partner, tiers=None) -> dict:
 
 def profile_extras(user, partner: Partner) -> dict:
     """Reference implementations and overrides on the profile page (the heavier panels load by htmx)."""
-    from partners.models import ReferenceImplementation, TierOverride
-
     return {
         "partner_terms": program_terms.partner_terms(partner),  # as applied (docs/program-terms.md)
         "references": ReferenceImplementation.objects.visible_to(user).filter(partner=partner)[:10],
         "overrides": TierOverride.objects.visible_to(user)
         .filter(partner=partner)
         .select_related("created_by", "to_tier")[:5]
-        if user.is_internal
+        if access.can(user, "partners.see_internal_fields")
         else [],
     }
 

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts import access
+from accounts.models import PARTNER_ROLES, Role, User
 from partners.models import OnboardingStep, Partner, PartnerStatus, ReferenceImplementation, Tier, TierChange
 from partners.onboarding import check_profile
 from prm.audit import record_audit
@@ -45,11 +46,6 @@ PROFILE_FIELDS_FOR_STAFF = PROFILE_FIELDS_FOR_PARTNERS + (
 )
 
 
-def _require_role(user: User, *roles):
-    if not (user and user.is_authenticated and user.is_active and user.role in roles):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
 def entry_tier() -> Tier:
     return Tier.objects.order_by("rank").first()
 
@@ -68,7 +64,7 @@ def create_partner(
 ) -> Partner:
     """Create a partner organisation at the entry tier unless told otherwise (joined today unless given,
     e.g. by the CSV import of partners from a CRM)."""
-    _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+    access.require(actor, "partners.manage", standing=False)
     with transaction.atomic():
         partner = Partner(
             name=name.strip(),
@@ -103,12 +99,8 @@ def create_partner(
 def update_partner_profile(*, actor: User, partner: Partner, changes: dict) -> Partner:
     """Partner admins edit their own company profile; internal staff also edit identity fields."""
     require_standing(actor)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
-    if actor.is_internal and actor.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
-        allowed = PROFILE_FIELDS_FOR_STAFF
-    elif actor.role == Role.PARTNER_ADMIN and actor.partner_id == partner.pk:
-        allowed = PROFILE_FIELDS_FOR_PARTNERS
-    else:
-        raise PermissionDenied(_("Only the partner's admins and channel staff may edit this profile."))
+    access.require(actor, "partners.edit_profile", partner, standing=False)  # standing checked above
+    allowed = PROFILE_FIELDS_FOR_STAFF if access.is_manager_or_admin(actor) else PROFILE_FIELDS_FOR_PARTNERS
     unknown = set(changes) - set(allowed)
     if unknown:
         raise ValidationError({field: _("This field cannot be changed here.") for field in unknown})
@@ -127,8 +119,8 @@ def update_partner_profile(*, actor: User, partner: Partner, changes: dict) -> P
 
 
 def assign_channel_manager(*, actor: User, partner: Partner, manager: User | None, reason: str = "") -> Partner:
-    _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
-    if manager is not None and manager.role != Role.CHANNEL_MANAGER:
+    access.require(actor, "partners.manage", standing=False)
+    if manager is not None and not access.is_channel_manager(manager):
         raise ValidationError({"channel_manager": _("Choose a user with the channel manager role.")})
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
@@ -152,7 +144,7 @@ def change_partner_tier(*, actor: User | None, partner: Partner, tier: Tier, rea
     `actor` None means the system (the quarterly tier review); people need a channel or program role.
     """
     if actor is not None:
-        _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+        access.require(actor, "partners.manage", standing=False)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the tier changes; the partner sees it.")})
     with transaction.atomic():
@@ -164,7 +156,7 @@ def change_partner_tier(*, actor: User | None, partner: Partner, tier: Tier, rea
         previous = partner.tier
         kind = TierChange.Kind.PROMOTION if tier.rank > previous.rank else TierChange.Kind.DEMOTION
         partner.tier = tier
-        # A new tier starts clean: an at-risk flag was about the old one (DESIGN.md: Tiers).
+        # A new tier starts clean: an at-risk flag was about the old one (docs/tiers.md).
         partner.at_risk_since, partner.at_risk_review = None, None
         partner.save(update_fields=["tier", "at_risk_since", "at_risk_review", "updated_at"])
         TierChange.objects.create(
@@ -193,7 +185,7 @@ def change_partner_tier(*, actor: User | None, partner: Partner, tier: Tier, rea
 
 def require_status_changer(actor: User) -> None:
     """Channel managers and program admins suspend, reinstate and terminate partners."""
-    _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+    access.require(actor, "partners.manage", standing=False)
 
 
 def change_partner_status(*, actor: User, partner: Partner, status: str, reason: str = "") -> Partner:
@@ -202,7 +194,7 @@ def change_partner_status(*, actor: User, partner: Partner, status: str, reason:
     The audit row keeps the status history; the `partner.status_changed` event lets the apps that own the
     consequences act (docs/partner-status.md): deals ends a terminated partner's protections. What a
     suspended or terminated partner's users may still do is decided by prm.guards on every request."""
-    _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+    access.require(actor, "partners.manage", standing=False)
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         previous = partner.status
@@ -232,9 +224,9 @@ def suspend_partner(*, actor: User, partner: Partner, reason: str) -> Partner:
 
 def reinstate_partner(*, actor: User, partner: Partner, reason: str = "") -> Partner:
     """A suspended partner becomes active again; its held payouts follow the status (commissions/holds.py)."""
-    from partners.selectors import partner_status_of
+    from partners.selectors import partner_status_of  # selectors -> tier_review -> this module: a cycle
 
-    _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+    access.require(actor, "partners.manage", standing=False)
     if partner_status_of(partner.pk) != PartnerStatus.SUSPENDED:
         raise TransitionNotAllowed(_("Only a suspended partner can be reinstated."), code="not_suspended")
     return change_partner_status(actor=actor, partner=partner, status=PartnerStatus.ACTIVE, reason=reason)
@@ -248,12 +240,12 @@ def terminate_partner(*, actor: User, partner: Partner, reason: str) -> Partner:
 def set_partner_user_role(*, actor: User, user: User, role: str) -> User:
     """A partner admin changes a colleague's role; the last active admin cannot step down."""
     _require_team_manager(actor, user)
-    if role not in (Role.PARTNER_ADMIN, Role.PARTNER_USER) or not user.partner_id:
+    if role not in PARTNER_ROLES or not user.partner_id:  # the new role (data)
         raise ValidationError({"role": _("Choose partner admin or partner user.")})
     with transaction.atomic():
         Partner.objects.select_for_update().get(pk=user.partner_id)  # serialise team changes
         user = User.objects.get(pk=user.pk)
-        if user.role == Role.PARTNER_ADMIN and role != Role.PARTNER_ADMIN:
+        if access.is_partner_admin(user) and role != Role.PARTNER_ADMIN:
             _ensure_another_admin(user)
         previous = user.role
         user.role = role
@@ -270,7 +262,7 @@ def set_partner_user_active(*, actor: User, user: User, active: bool) -> User:
     with transaction.atomic():
         Partner.objects.select_for_update().get(pk=user.partner_id)
         user = User.objects.get(pk=user.pk)
-        if not active and user.role == Role.PARTNER_ADMIN and user.is_active:
+        if not active and access.is_partner_admin(user):
             _ensure_another_admin(user)
         user.is_active = active
         user.save(update_fields=["is_active"])
@@ -287,9 +279,7 @@ def set_partner_user_active(*, actor: User, user: User, active: bool) -> User:
 def _require_team_manager(actor: User, member: User) -> None:
     """The partner's own admins, channel managers and program admins manage a partner's team."""
     require_standing(actor)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
-    own_admin = actor.role == Role.PARTNER_ADMIN and actor.partner_id == member.partner_id
-    if not (own_admin or actor.role in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)):
-        raise PermissionDenied(_("Only the partner's admins may change its team."))
+    access.require(actor, "partners.manage_team", member, standing=False)  # standing checked above
 
 
 def _ensure_another_admin(user: User) -> None:
@@ -304,7 +294,7 @@ def record_reference_implementation(
     *, actor: User, partner: Partner, customer_name: str, completed_on, description: str = ""
 ) -> ReferenceImplementation:
     """Channel staff record a customer reference; it counts toward tier requirements for 12 months."""
-    _require_role(actor, Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN)
+    access.require(actor, "partners.manage", standing=False)
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": _("A reference implementation is one that is live already.")})
     with transaction.atomic():
@@ -320,8 +310,8 @@ def record_reference_implementation(
 
 
 def save_program_setting(*, actor: User, setting_form):
-    """Program admins edit OPP criteria and onboarding steps (config over code, DESIGN.md)."""
-    _require_role(actor, Role.PROGRAM_ADMIN)
+    """Program admins edit OPP criteria and onboarding steps (config over code)."""
+    access.require(actor, "partners.edit_program_settings", standing=False)
     with transaction.atomic():
         form = setting_form
         created = form.instance.pk is None

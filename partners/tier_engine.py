@@ -1,4 +1,4 @@
-"""Measure tier requirements from live data (DESIGN.md: Tiers; issue on the partner lifecycle).
+"""Measure tier requirements from live data (docs/tiers.md).
 
 Each metric of `RequirementMetric` is measured by a provider that another app registers:
 deals registers sourced bookings and registered deals, enablement the certified people, analytics the
@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils import timezone
 
-from partners.models import RequirementMetric
+from partners.models import ReferenceImplementation, RequirementMetric, Tier
 
 Provider = Callable[[list[int], date, date], dict[int, Decimal]]
 
@@ -129,8 +130,6 @@ def requirement_rows(tier, values: dict[str, Decimal], missing: dict | None = No
 
 
 def ranked_tiers():
-    from partners.models import Tier
-
     return list(Tier.objects.ranked().prefetch_related("requirements"))
 
 
@@ -161,10 +160,6 @@ def tier_progress(partner, on: date | None = None, tiers=None) -> dict:
 @provides(RequirementMetric.REFERENCE_IMPLEMENTATIONS)
 def reference_implementations(partner_ids: list[int], since: date, until: date) -> dict[int, Decimal]:
     """Reference implementations recorded by channel managers, completed within the window."""
-    from django.db.models import Count
-
-    from partners.models import ReferenceImplementation
-
     rows = (
         ReferenceImplementation.objects.filter(
             partner_id__in=partner_ids, completed_on__gte=since, completed_on__lt=until

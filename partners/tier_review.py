@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts import access
+from accounts.models import User
 from partners import tier_engine
 from partners.models import (
     Partner,
@@ -36,6 +37,7 @@ from partners.models import (
     TierReview,
     TierReviewOutcome,
 )
+from partners.services import change_partner_tier
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.periods import Period, parse_period, quarter_of
@@ -248,13 +250,55 @@ def _unmet(tier: Tier, proposal: Proposal) -> list[dict]:
     ]
 
 
+def _apply_proposals(proposals, *, key: str, next_review_on: date) -> tuple[list[int], list[int]]:
+    """Promote and demote as proposed and publish the at-risk events; returns the ids of the partners to
+    flag at risk and of those whose flag clears."""
+    flag_ids, clear_ids = [], []
+    for proposal in proposals:
+        partner = proposal.partner
+        if proposal.action == ReviewAction.PROMOTE:
+            change_partner_tier(
+                actor=None,
+                partner=partner,
+                tier=proposal.to_tier,
+                reason=f"Tier review {key}: meets every {proposal.to_tier.name} requirement.",
+            )
+        elif proposal.action == ReviewAction.DEMOTE:
+            change_partner_tier(
+                actor=None,
+                partner=partner,
+                tier=proposal.to_tier,
+                reason=f"Tier review {key}: still short of the {proposal.from_tier.name} requirements "
+                f"after being flagged at risk at the previous review; one tier down.",
+            )
+        at_risk_of = proposal.at_risk_tier
+        if at_risk_of is not None:
+            flag_ids.append(partner.pk)
+            record_event(
+                "partner.tier_at_risk",
+                partner=partner,
+                subject=partner,
+                payload={
+                    "partner_id": partner.pk,
+                    "partner_name": partner.name,
+                    "tier": at_risk_of.name,
+                    "qualified_tier": proposal.qualified_tier.name,
+                    "period": key,
+                    "channel_manager_id": partner.channel_manager_id,
+                    "unmet": _unmet(at_risk_of, proposal),
+                    "next_review_on": next_review_on.isoformat(),
+                },
+            )
+        elif partner.at_risk_review_id is not None:
+            clear_ids.append(partner.pk)
+    return flag_ids, clear_ids
+
+
 def run_tier_review(*, period: str | None = None, actor: User | None = None, on: date | None = None) -> TierReview:
     """Apply the review of a quarter once (default: the last quarter that ended before `on`, today):
     promotions, at-risk flags, one-step demotions, history and events."""
-    from partners.services import change_partner_tier
-
-    if actor is not None and actor.role != Role.PROGRAM_ADMIN:
-        raise PermissionDenied(_("Only program admins run the tier review."))
+    if actor is not None:  # None: the scheduled run
+        access.require(actor, "partners.run_tier_review", standing=False)
     on = on or timezone.localdate()
     quarter = _quarter(period_key(period, on))
     key = quarter.key
@@ -273,44 +317,7 @@ def run_tier_review(*, period: str | None = None, actor: User | None = None, on:
         if review.completed_at is not None:
             return review
         proposals = propose(partners=_reviewed_partners(), quarter=quarter, review=review)
-        flag_ids, clear_ids = [], []
-        for proposal in proposals:
-            partner = proposal.partner
-            if proposal.action == ReviewAction.PROMOTE:
-                change_partner_tier(
-                    actor=None,
-                    partner=partner,
-                    tier=proposal.to_tier,
-                    reason=f"Tier review {key}: meets every {proposal.to_tier.name} requirement.",
-                )
-            elif proposal.action == ReviewAction.DEMOTE:
-                change_partner_tier(
-                    actor=None,
-                    partner=partner,
-                    tier=proposal.to_tier,
-                    reason=f"Tier review {key}: still short of the {proposal.from_tier.name} requirements "
-                    f"after being flagged at risk at the previous review; one tier down.",
-                )
-            at_risk_of = proposal.at_risk_tier
-            if at_risk_of is not None:
-                flag_ids.append(partner.pk)
-                record_event(
-                    "partner.tier_at_risk",
-                    partner=partner,
-                    subject=partner,
-                    payload={
-                        "partner_id": partner.pk,
-                        "partner_name": partner.name,
-                        "tier": at_risk_of.name,
-                        "qualified_tier": proposal.qualified_tier.name,
-                        "period": key,
-                        "channel_manager_id": partner.channel_manager_id,
-                        "unmet": _unmet(at_risk_of, proposal),
-                        "next_review_on": next_review_on.isoformat(),
-                    },
-                )
-            elif partner.at_risk_review_id is not None:
-                clear_ids.append(partner.pk)
+        flag_ids, clear_ids = _apply_proposals(proposals, key=key, next_review_on=next_review_on)
         if flag_ids:
             Partner.objects.filter(pk__in=flag_ids).update(at_risk_since=on, at_risk_review=review)
         if clear_ids:
@@ -375,10 +382,7 @@ def override_tier(
 ) -> TierOverride:
     """A channel manager overrides the rules for one partner, either way, with a reason on record:
     keep its tier at the next review (clears the at-risk flag) or move it to another tier now."""
-    from partners.services import change_partner_tier
-
-    if actor.role not in (Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN):
-        raise PermissionDenied(_("Only channel managers and program admins override the tier review."))
+    access.require(actor, "partners.override_tier_review", partner, standing=False)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the override; it is kept on record.")})

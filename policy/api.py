@@ -1,18 +1,18 @@
-"""Rules-of-engagement policy API (issue 12; additive to docs/api.md). Thin: parse, call a service, serialise."""
+"""Rules-of-engagement policy API (docs/policy.md; additive to docs/api.md). Thin: parse, call a service, serialise."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.models import INTERNAL_ROLES, Role
-from accounts.permissions import role_permission
+from accounts import access
+from accounts.permissions import IsPortalUser
 from policy import selectors, services
 from policy.models import PolicySimulation, RoePolicy
 from prm import inputs
 
-IsInternal = role_permission(*INTERNAL_ROLES)
-IsProgramAdmin = role_permission(Role.PROGRAM_ADMIN)
+IsReader = access.PermissionRequired("policy.read", object_level=False)
+IsEditor = access.PermissionRequired("policy.edit", object_level=False)
 
 
 class SimulationSerializer(serializers.ModelSerializer):
@@ -90,7 +90,7 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Rules of engagement as versioned policy: internal users read; program admins simulate and publish."""
 
     serializer_class = PolicySerializer
-    permission_classes = [IsInternal]
+    permission_classes = [IsPortalUser, IsReader]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -98,7 +98,7 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_permissions(self):
         if self.action in ("simulate", "publish"):
-            return [IsProgramAdmin()]
+            return [IsPortalUser(), IsEditor()]
         return super().get_permissions()
 
     @extend_schema(

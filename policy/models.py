@@ -1,6 +1,6 @@
-"""Rules of engagement as versioned policy (issue 12, item 3).
+"""Rules of engagement as versioned policy (docs/policy.md).
 
-One RoePolicy row is one version of the rules DESIGN.md lists as settings: protection days per tier,
+One RoePolicy row is one version of the rules the portal once kept as settings: protection days per tier,
 the extension, the match thresholds, how direct accounts are handled, the approval SLA and the
 incumbency after a partner's win (docs/policy.md). A program
 admin edits a draft, simulates it against the last 12 months of registrations, and publishes it with

@@ -1,4 +1,4 @@
-"""Which rules-of-engagement version applies when (issue 12). The policy helper owns this module; the
+"""Which rules-of-engagement version applies when (docs/policy.md). The policy helper owns this module; the
 signatures below are the contract other apps (deals, sla, receipts, disputes) rely on."""
 
 from django.utils import timezone

@@ -1,7 +1,7 @@
-"""Every write of the rules-of-engagement policy (issue 12, item 3): drafts, simulations, publication.
+"""Every write of the rules-of-engagement policy (docs/policy.md): drafts, simulations, publication.
 
 Program admins write; published versions are never edited again (a new draft supersedes them). Each
-write checks role and state, writes an audit row and, for publication, records `policy.published`.
+write checks permission and state, writes an audit row and, for publication, records `policy.published`.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -11,9 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
+from accounts import access
 from partners.models import Tier
 from policy.models import DirectAccountHandling, PolicySimulation, PolicyStatus, RoePolicy, SimulationStatus
 from policy.selectors import current_policy, latest_simulation
@@ -21,9 +20,7 @@ from prm import inputs
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import TransitionNotAllowed
-from prm.guards import require_role
 
-EDIT_ROLES = frozenset({Role.PROGRAM_ADMIN})
 LIMITS = {
     "default_protection_days": (1, 3650),
     "extension_days": (0, 365),
@@ -116,7 +113,7 @@ def _changes(before: dict, after: dict) -> dict:
 
 def create_draft(*, actor, source: RoePolicy | None = None, notes: str = "") -> RoePolicy:
     """A new draft, copied from `source` (default: the version in force)."""
-    require_role(actor, EDIT_ROLES, gettext_lazy("edit the rules of engagement"))
+    access.require(actor, "policy.edit")
     with transaction.atomic():
         source = source or current_policy()
         # Versions are numbered in order; the unique constraint settles two admins racing.
@@ -140,7 +137,7 @@ def create_draft(*, actor, source: RoePolicy | None = None, notes: str = "") -> 
 
 
 def update_draft(*, policy: RoePolicy, actor, data) -> RoePolicy:
-    require_role(actor, EDIT_ROLES, gettext_lazy("edit the rules of engagement"))
+    access.require(actor, "policy.edit")
     with transaction.atomic():
         policy = RoePolicy.objects.select_for_update().get(pk=policy.pk)
         _require_draft(policy)
@@ -157,7 +154,7 @@ def update_draft(*, policy: RoePolicy, actor, data) -> RoePolicy:
 
 def start_simulation(*, policy: RoePolicy, actor) -> PolicySimulation:
     """Queue a replay of the last 12 months under the draft (Celery; the page polls its progress)."""
-    require_role(actor, EDIT_ROLES, gettext_lazy("simulate the rules of engagement"))
+    access.require(actor, "policy.simulate")
     from policy import tasks
 
     with transaction.atomic():
@@ -213,7 +210,7 @@ def publish_warning(policy: RoePolicy) -> str:
 def publish(*, policy: RoePolicy, actor, effective_from, confirm: bool = False) -> RoePolicy:
     """Publish a draft from `effective_from` (now or later). Registrations decided before keep their
     version; decisions from then on use this one. A missing or stale simulation needs `confirm`."""
-    require_role(actor, EDIT_ROLES, gettext_lazy("publish the rules of engagement"))
+    access.require(actor, "policy.publish")
     moment = _effective_moment(effective_from)
     now = timezone.now()
     if moment < now - PUBLISH_GRACE:

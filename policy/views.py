@@ -1,24 +1,26 @@
-"""Rules-of-engagement policy pages: versions, drafts, simulations and publication (issue 12, item 3).
+"""Rules-of-engagement policy pages: versions, drafts, simulations and publication (docs/policy.md).
 
 Program admins write; channel managers may read. Everything else is 403 (the policy is internal data).
 """
 
 import django_filters
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from accounts import access
+from accounts.mixins import FilteredListView, RoleRequiredMixin
 from accounts.models import Role
 from partners.models import Partner, Tier
-from policy import engine, selectors, services
+from policy import outcomes, selectors, services
 from policy.forms import PolicyForm, PublishForm
 from policy.models import PolicySimulation, PolicySimulationChange, PolicyStatus, RoePolicy
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
+# The pages (prm.views.RoleRequiredMixin); policy/access.py declares the permissions they mirror.
 READ_ROLES = frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN})
 EDIT_ROLES = frozenset({Role.PROGRAM_ADMIN})
 
@@ -28,8 +30,7 @@ def _policy(pk) -> RoePolicy:
 
 
 def _require_editor(request):
-    if request.user.role not in EDIT_ROLES:
-        raise PermissionDenied(_("Only program admins may change the rules of engagement."))
+    access.require(request.user, "policy.edit", standing=False)
 
 
 class PolicyFilter(django_filters.FilterSet):
@@ -75,7 +76,7 @@ class PolicyListView(FilteredListView):
         in_force = selectors.current_policy()
         context["in_force"] = in_force
         context["rows"] = [(p, selectors.state_of(p, in_force)) for p in context["object_list"]]
-        context["may_edit"] = self.request.user.role in EDIT_ROLES
+        context["may_edit"] = access.can(self.request.user, "policy.edit")
         return context
 
 
@@ -112,7 +113,7 @@ class PolicyDetailView(RoleRequiredMixin, View):
             "diff": selectors.diff(policy, in_force) if in_force and in_force.pk != policy.pk else [],
             "tier_names": {f"protection_days_{t.pk}": t.name for t in tiers},
             "simulation": selectors.latest_simulation(policy),
-            "may_edit": request.user.role in EDIT_ROLES,
+            "may_edit": access.can(request.user, "policy.edit"),
             "decisions": policy.decisions.count(),
         }
         return render(request, "policy/detail.html", context)
@@ -153,12 +154,12 @@ class ChangeFilter(django_filters.FilterSet):
     partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.order_by("name"), label=gettext_lazy("Partner"))
     outcome = django_filters.ChoiceFilter(
         field_name="simulated_outcome",
-        choices=[(k, v) for k, v in engine.OUTCOME_LABELS.items() if k != engine.APPROVED],
+        choices=[(k, v) for k, v in outcomes.OUTCOME_LABELS.items() if k != outcomes.APPROVED],
         label=gettext_lazy("Simulated outcome"),
     )
     actual = django_filters.ChoiceFilter(
         field_name="actual_outcome",
-        choices=[(k, v) for k, v in engine.OUTCOME_LABELS.items() if k != engine.APPROVED],
+        choices=[(k, v) for k, v in outcomes.OUTCOME_LABELS.items() if k != outcomes.APPROVED],
         label=gettext_lazy("Actual outcome"),
     )
 
@@ -196,7 +197,7 @@ class SimulationView(FilteredListView):
     ]
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.role in READ_ROLES:
+        if access.can(request.user, "policy.view_pages"):
             self.policy = _policy(kwargs["pk"])
             self.simulation = selectors.latest_simulation(self.policy)
         return super().dispatch(request, *args, **kwargs)
@@ -210,22 +211,22 @@ class SimulationView(FilteredListView):
         context = super().get_context_data(**kwargs)
         context["policy"] = self.policy
         context["simulation"] = self.simulation
-        context["may_edit"] = self.request.user.role in EDIT_ROLES
+        context["may_edit"] = access.can(self.request.user, "policy.edit")
         context["rows"] = [
-            (c, engine.outcome_label(c.actual_outcome), engine.outcome_label(c.simulated_outcome))
+            (c, outcomes.outcome_label(c.actual_outcome), outcomes.outcome_label(c.simulated_outcome))
             for c in context["object_list"]
         ]
         if self.simulation is not None:
             summary = self.simulation.summary or {}
             context["outcomes"] = sorted(
-                ((engine.outcome_label(k), v) for k, v in (summary.get("outcomes") or {}).items()),
+                ((outcomes.outcome_label(k), v) for k, v in (summary.get("outcomes") or {}).items()),
                 key=lambda kv: -kv[1],
             )
             context["transitions"] = [
                 {
                     **row,
-                    "actual_label": engine.outcome_label(row["actual"]),
-                    "simulated_label": engine.outcome_label(row["simulated"]),
+                    "actual_label": outcomes.outcome_label(row["actual"]),
+                    "simulated_label": outcomes.outcome_label(row["simulated"]),
                 }
                 for row in summary.get("transitions") or []
                 if isinstance(row, dict)

@@ -1,5 +1,1 @@
-"""The PRM portal project: settings, URLs, the Celery app and the shared base code."""
-
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The shared core every app builds on: events, workflow, tenancy, audit, guards, money, inputs."""

@@ -10,21 +10,25 @@ from prm.models import (
 )
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor_label", "action", "object_label", "from_state", "to_state"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["actor_label", "object_label", "reason"]
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A model written only by its services (audited, with their checks): the admin shows it, nothing more."""
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return False  # the audit trail is append-only
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):
-        return False
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):  # the audit trail is append-only
+    list_display = ["created_at", "actor_label", "action", "object_label", "from_state", "to_state"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["actor_label", "object_label", "reason"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(DomainEvent)

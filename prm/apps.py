@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class PortalConfig(AppConfig):
+class PrmConfig(AppConfig):
     name = "prm"
     verbose_name = "Portal core"
 

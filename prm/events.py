@@ -1,4 +1,4 @@
-"""Domain events through a transactional outbox (DESIGN.md: Events).
+"""Domain events through a transactional outbox (docs/architecture.md: Requests, events and tasks).
 
 A service calls `record_event(...)` inside its transaction. After commit, Celery runs
 `prm.tasks.dispatch_event`, which calls each subscriber of the event once: a subscriber's work and

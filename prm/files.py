@@ -7,6 +7,7 @@ No python-magic (it needs libmagic): the accepted formats are few and have well-
 
 import os
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -96,34 +97,35 @@ FORM_OVERHEAD_BYTES = MB
 MDF_PROOFS_PER_REQUEST = 10
 
 
+# URL name -> the largest upload of that route, in bytes, or a function of the settings giving it. The routes
+# of apps above prm are added by their AppConfig.ready (`register_upload_limits`).
+_UPLOAD_LIMITS: dict[str, int | Callable[[], int]] = {
+    "mdf:claim_new": lambda: settings.MDF_PROOF_MAX_MB * MB * MDF_PROOFS_PER_REQUEST,
+    "mdf:claim_action": lambda: settings.MDF_PROOF_MAX_MB * MB * MDF_PROOFS_PER_REQUEST,
+    "mdf-claim-list": lambda: settings.MDF_PROOF_MAX_MB * MB * MDF_PROOFS_PER_REQUEST,
+    "enablement:manage_lesson_new": lambda: settings.ENABLEMENT_MAX_UPLOAD_MB * MB,
+    "enablement:manage_lesson": lambda: settings.ENABLEMENT_MAX_UPLOAD_MB * MB,
+    "enablement:manage_asset_new": lambda: settings.ENABLEMENT_MAX_UPLOAD_MB * MB,
+    "enablement:manage_asset": lambda: settings.ENABLEMENT_MAX_UPLOAD_MB * MB,
+    "deals:import": lambda: settings.IMPORT_MAX_BYTES,
+    "account-import": lambda: settings.IMPORT_MAX_BYTES,
+    "deals:import_history": lambda: settings.IMPORT_MAX_BYTES,
+    "partners:import": lambda: settings.IMPORT_MAX_BYTES,
+}
+
+
+def register_upload_limits(limits: dict[str, int | Callable[[], int]]) -> None:
+    """Declare the largest upload (bytes, or a function of the settings giving it) of routes that read
+    request.FILES, by URL name. An app calls it from its AppConfig.ready."""
+    _UPLOAD_LIMITS.update(limits)
+
+
 def upload_limits() -> dict[str, int]:
     """URL name -> the largest upload (bytes, all files together) one request to that route may carry.
 
     Every route whose view reads request.FILES is listed (tests/security/test_upload_limits.py checks it);
     the per-file checks above still apply to each file."""
-    from disputes.files import MAX_FILES as DISPUTE_FILES
-    from receipts.views import MAX_RECEIPT_BYTES
-
-    mdf = settings.MDF_PROOF_MAX_MB * MB * MDF_PROOFS_PER_REQUEST
-    dispute = settings.DISPUTE_FILE_MAX_MB * MB * DISPUTE_FILES
-    enablement = settings.ENABLEMENT_MAX_UPLOAD_MB * MB
-    csv_import = settings.IMPORT_MAX_BYTES
-    return {
-        "mdf:claim_new": mdf,
-        "mdf:claim_action": mdf,
-        "mdf-claim-list": mdf,
-        "disputes:open": dispute,
-        "dispute-list": dispute,
-        "enablement:manage_lesson_new": enablement,
-        "enablement:manage_lesson": enablement,
-        "enablement:manage_asset_new": enablement,
-        "enablement:manage_asset": enablement,
-        "deals:import": csv_import,
-        "account-import": csv_import,
-        "deals:import_history": csv_import,
-        "partners:import": csv_import,
-        "receipts:verify": MAX_RECEIPT_BYTES,
-    }
+    return {name: limit() if callable(limit) else limit for name, limit in _UPLOAD_LIMITS.items()}
 
 
 def request_body_limit(url_name: str | None) -> int:

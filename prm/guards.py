@@ -17,6 +17,8 @@ show the sentence on the 403 page (prm.views.permission_denied), the API answers
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from prm.tenancy import partner_model
+
 SUSPENDED, TERMINATED = "suspended", "terminated"
 
 
@@ -75,9 +77,9 @@ def partner_status(user, *, fresh: bool = True) -> str | None:
         return None
     if not fresh:
         return user.partner.status
-    from partners.selectors import partner_status_of  # partners sits above prm: imported when called
-
-    return partner_status_of(partner_id)
+    # Read now, through the user's `partner` relation (prm sits below partners): a status changed by another
+    # request or a worker is seen at once.
+    return partner_model(user)._default_manager.filter(pk=partner_id).values_list("status", flat=True).first()
 
 
 def refusal_for(status: str | None) -> PartnerStandingDenied | None:

@@ -39,17 +39,21 @@ ABANDONED_AFTER = timedelta(minutes=10)  # a first request that never finished (
 
 def _api_user(request):
     """The caller of an API request: token owner or session user; None for anonymous callers."""
+    from rest_framework.authentication import TokenAuthentication
     from rest_framework.exceptions import AuthenticationFailed
     from rest_framework.request import Request
+    from rest_framework.settings import api_settings
 
-    from accounts.authentication import ApiTokenAuthentication
-
-    try:
-        authenticated = ApiTokenAuthentication().authenticate(Request(request))
-    except AuthenticationFailed:
-        return None
-    if authenticated:
-        return authenticated[0]
+    # The API's token authentication, as configured in REST_FRAMEWORK (prm sits below the app that defines it).
+    for authentication_class in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        if not issubclass(authentication_class, TokenAuthentication):
+            continue
+        try:
+            authenticated = authentication_class().authenticate(Request(request))
+        except AuthenticationFailed:
+            return None
+        if authenticated:
+            return authenticated[0]
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 

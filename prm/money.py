@@ -1,6 +1,6 @@
 """Money and rates: Decimal with 2 places beside an ISO 4217 currency; rates as Decimal fractions.
 
-DESIGN.md (Money): never float; half-up to cents, once, at the ledger entry.
+docs/architecture.md (Money): never float; half-up to cents, once, at the ledger entry.
 """
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation

@@ -7,8 +7,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from prm import events
-from prm.celery import PortalTask
 from prm.models import DomainEvent
+from prm.task_base import PortalTask
 
 log = logging.getLogger(__name__)
 

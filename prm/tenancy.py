@@ -1,4 +1,4 @@
-"""Tenancy: one choke point for partner-facing reads (DESIGN.md: Tenancy).
+"""Tenancy: one choke point for partner-facing reads (docs/architecture.md: Cross-cutting controls).
 
 Each model a partner may see declares `TENANT_PATH`, the lookup from the model to its Partner's id
 ("partner_id", "deal__partner_id", or "pk" for Partner itself), and uses `TenantQuerySet` so that
@@ -104,7 +104,10 @@ def hides_refused_object(user, view, kwargs, query) -> bool:
         return True
     partner = (query or {}).get("partner")
     if partner not in (None, ""):
-        from partners.models import Partner
-
-        return outside_tenancy(user, Partner, partner)
+        return outside_tenancy(user, partner_model(user), partner)
     return False
+
+
+def partner_model(user) -> type[models.Model]:
+    """The partner organisation model, read from the user's `partner` relation (prm sits below partners)."""
+    return user._meta.get_field("partner").related_model

@@ -1,13 +1,12 @@
-"""Shared page machinery and the core pages: landing, role homes, notifications, audit log."""
+"""Shared page machinery (list pages, CSV export, service calls from pages), the 403 handler, the health check
+and the notification pages."""
 
 import csv
 from operator import attrgetter
 
 import django_filters
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -19,26 +18,27 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from accounts.models import INTERNAL_ROLES, Role
-from prm import inputs, notifications
+from prm import notifications
 from prm.exceptions import DomainError
-from prm.models import AuditEntry, Notification, NotificationCategory
+from prm.models import Notification, NotificationCategory
 
 
-class RoleRequiredMixin(LoginRequiredMixin):
-    """Anonymous visitors go to the login page; a logged-in user with another role gets 403."""
-
-    allowed_roles: frozenset | set | tuple = frozenset()
+class AccessMixin(LoginRequiredMixin):
+    """Anonymous visitors go to the login page; a logged-in user then passes `check_access`, which raises
+    PermissionDenied (403) for a user the page is not for. The permission layer's mixins
+    (accounts/mixins.py) fill it in."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if self.allowed_roles and request.user.role not in self.allowed_roles:
-            raise PermissionDenied(_("Your role does not give access to this page."))
+        self.check_access(request)
         return super().dispatch(request, *args, **kwargs)
 
+    def check_access(self, request) -> None:
+        """Every logged-in user may open the page unless a subclass says otherwise."""
 
-class ObjectActionView(RoleRequiredMixin, View):
+
+class ObjectActionView(AccessMixin, View):
     """POST <object>/<action>/: load the object the user may see (404 otherwise), run `do_<action>`, and
     go back to the object's page. Each handler calls one service."""
 
@@ -89,7 +89,7 @@ def csv_response(filename: str, columns, rows) -> StreamingHttpResponse:
     return response
 
 
-class FilteredListView(RoleRequiredMixin, ListView):
+class FilteredListView(AccessMixin, ListView):
     """A list page: scoped queryset, django-filter form, pagination, and `?export=csv` of the filtered rows."""
 
     paginate_by = 25
@@ -162,29 +162,6 @@ def run_form_service(form, service, **kwargs):
         else:
             form.add_error(None, error.messages)
     return None
-
-
-def landing(request):
-    if request.user.is_authenticated:
-        return home(request)
-    from partners import program_terms
-    from partners.models import Tier
-
-    return render(request, "prm/landing.html", program_terms.page_context(Tier.objects.ranked()))
-
-
-def home(request):
-    """Each role's home page; later issues add their panels."""
-    from partners import selectors as partner_selectors
-
-    user = request.user
-    if user.is_partner_user:
-        return render(request, "prm/home_partner.html", partner_selectors.partner_home(user))
-    if user.role == Role.FINANCE:
-        return render(request, "prm/home_finance.html", partner_selectors.program_overview(user))
-    if user.role in INTERNAL_ROLES:
-        return render(request, "prm/home_internal.html", partner_selectors.program_overview(user))
-    raise PermissionDenied
 
 
 def healthz(request):
@@ -277,73 +254,11 @@ class NotificationSettingsView(LoginRequiredMixin, View):
         return redirect("notification_settings")
 
 
-# --- Audit log ------------------------------------------------------------------------------------
-
-
-class AuditFilter(django_filters.FilterSet):
-    actor = django_filters.CharFilter(
-        field_name="actor_label", lookup_expr="icontains", label=gettext_lazy("Actor e-mail")
-    )
-    action = django_filters.CharFilter(lookup_expr="iexact", label=gettext_lazy("Action"))
-    object = django_filters.CharFilter(field_name="object_label", lookup_expr="icontains", label=gettext_lazy("Object"))
-    content_type = django_filters.ModelChoiceFilter(
-        queryset=ContentType.objects.filter(
-            app_label__in=[
-                "accounts",
-                "partners",
-                "deals",
-                "enablement",
-                "mdf",
-                "commissions",
-                "analytics",
-                "prm",
-                "integrations",
-                "policy",
-                "receipts",
-                "sla",
-                "disputes",
-                "fx",
-            ]
-        ),  # fmt: skip
-        label=gettext_lazy("Kind"),
-    )
-    partner = django_filters.NumberFilter(field_name="partner_id", label=gettext_lazy("Partner id"))
-    since = inputs.DateFilter(field_name="created_at", lookup_expr="date__gte", label=gettext_lazy("From"))
-    until = inputs.DateFilter(field_name="created_at", lookup_expr="date__lte", label=gettext_lazy("To"))
-
-    class Meta:
-        model = AuditEntry
-        fields = ["actor", "action", "object", "content_type", "partner", "since", "until"]
-
-
-class AuditLogView(FilteredListView):
-    allowed_roles = {Role.PROGRAM_ADMIN}
-    template_name = "prm/audit_log.html"
-    filterset_class = AuditFilter
-    paginate_by = 50
-    export_filename = "audit-log.csv"
-    export_columns = [
-        ("Time", "created_at"),
-        ("Actor", "actor_label"),
-        ("Action", "action"),
-        ("Kind", "content_type.model"),
-        ("Object", "object_label"),
-        ("Object id", "object_id"),
-        ("From", "from_state"),
-        ("To", "to_state"),
-        ("Reason", "reason"),
-        ("Partner id", "partner_id"),
-    ]
-
-    def get_base_queryset(self):
-        return AuditEntry.objects.visible_to(self.request.user).select_related("content_type")
-
-
 def permission_denied(request, exception=None):
     """403 handler: an anonymous visitor is sent to log in (and back); a logged-in user sees the 403 page.
 
     Views refuse anonymous callers in several ways (role mixins, `PermissionDenied` from a service); this is the
-    one place that turns all of them into the login redirect DESIGN.md expects for pages. The API keeps its 401.
+    one place that turns all of them into the login redirect pages need (docs/login.md). The API keeps its 401.
     """
     from django.contrib.auth.views import redirect_to_login
     from django.views.defaults import permission_denied as default_permission_denied
@@ -381,18 +296,3 @@ def _refused_object_is_hidden(request, user) -> bool:
         return False
     view = getattr(match.func, "view_class", match.func)
     return hides_refused_object(user, view, match.kwargs, request.GET)
-
-
-@require_POST
-def set_language(request):
-    """The language picker: Django's set_language (cookie, safe `next`), and for a logged-in user the
-    choice is saved on the account so notifications and e-mails follow it."""
-    from django.views.i18n import set_language as django_set_language
-
-    response = django_set_language(request)
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        from accounts.services import set_preferred_language
-
-        set_preferred_language(user=request.user, language=language)
-    return response

@@ -1,4 +1,4 @@
-"""Explicit transition tables for stateful objects (DESIGN.md: Workflows)."""
+"""Explicit transition tables for stateful objects (docs/architecture.md: Cross-cutting controls)."""
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import get_language

@@ -1,19 +1,7 @@
 from django.contrib import admin
 
+from prm.admin import ReadOnlyAdmin
 from receipts.models import Receipt, SigningKey
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Signed records: never edited or deleted by hand (a deleted SigningKey would unverify its receipts)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Receipt)

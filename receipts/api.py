@@ -1,4 +1,4 @@
-"""Receipts API: a deal's signed receipts, the public receipt check, and a certificate's Open Badges credential."""
+"""Receipts API: a deal's signed receipts and the public receipt check."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -8,8 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deals.models import DealRegistration
-from enablement import credentials, selectors
-from enablement.models import CertificateStatus
 from prm.tenancy import get_visible_or_404
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import verify_envelope
@@ -103,17 +101,3 @@ class ReceiptVerifyView(APIView):
         if request.stream is None or not isinstance(data, dict):  # no body at all, or not a JSON object
             raise serializers.ValidationError({"non_field_errors": [_("Send the receipt file's JSON object.")]})
         return Response({"valid": verify_envelope(dict(data))})
-
-
-class CertificateCredentialView(APIView):
-    """The certificate as a signed Open Badges 3.0 credential (its holder, the partner admin, internal users)."""
-
-    @extend_schema(
-        summary="A certificate as an Open Badges 3.0 verifiable credential (eddsa-jcs-2022 proof)",
-        responses={200: OpenApiTypes.OBJECT},
-    )
-    def get(self, request, pk):
-        certificate = get_visible_or_404(selectors.certificates(request.user), request.user, pk=pk)
-        if certificate.status == CertificateStatus.REVOKED:
-            raise serializers.ValidationError({"certificate": [_("A revoked certificate has no credential.")]})
-        return Response(credentials.open_badge_credential(certificate))

@@ -1,4 +1,4 @@
-"""Signed registration receipts and verifiable credentials (REST API v1)."""
+"""Signed registration receipts (REST API v1)."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
@@ -12,6 +12,5 @@ router.register("receipts", api.ReceiptViewSet, basename="receipt")
 urlpatterns = [
     # Before the router: "verify" must not be read as a receipt's uuid.
     path("receipts/verify/", api.ReceiptVerifyView.as_view(), name="receipt-verify"),
-    path("certificates/<int:pk>/credential/", api.CertificateCredentialView.as_view(), name="certificate-credential"),
     path("", include(router.urls)),
 ]

@@ -1,4 +1,4 @@
-"""Signing keys and registration receipts (issue 12, item 1).
+"""Signing keys and registration receipts (docs/receipts.md).
 
 Aggregate roots: SigningKey (the public half of every key that ever signed; retired_at marks rotation) and
 Receipt (one signed registration decision; never edited, no states).
@@ -39,7 +39,7 @@ class ReceiptKind(models.TextChoices):
 
 
 class Receipt(models.Model):
-    """A signed record of one registration decision, given to the deal's partner (issue 12, item 1).
+    """A signed record of one registration decision, given to the deal's partner (docs/receipts.md).
 
     Append-only: the signed body is never edited. One receipt per domain event (`source_event_id`), so a
     redelivered event issues nothing new while a re-decided deal (disputes) gets a new receipt.

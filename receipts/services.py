@@ -1,4 +1,4 @@
-"""Issuing and verifying signed registration receipts (issue 12, item 1).
+"""Issuing and verifying signed registration receipts (docs/receipts.md).
 
 A receipt is the document below plus an Ed25519 signature over its canonical JSON (receipts.signing):
 

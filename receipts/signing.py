@@ -1,4 +1,4 @@
-"""The portal's Ed25519 signing keys (issue 12): registration receipts and verifiable credentials.
+"""The portal's Ed25519 signing keys (docs/receipts.md): registration receipts and verifiable credentials.
 
 Keys come from the environment (settings.SIGNING_KEYS, "kid:base64url-seed" entries, newest first; the
 first one signs). In development, with none set, one key is generated once into SIGNING_KEY_FILE so
@@ -16,6 +16,7 @@ import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import rfc8785
 from cryptography.exceptions import InvalidSignature
@@ -220,3 +221,10 @@ def published_keys() -> list[tuple[str, bytes, object]]:
 
 def jwk(kid: str, raw: bytes) -> dict:
     return {"kty": "OKP", "crv": "Ed25519", "x": b64url(raw), "kid": kid, "alg": "EdDSA", "use": "sig"}
+
+
+def portal_did() -> str:
+    """did:web of the portal's host, the issuer of everything its keys sign (a port is percent-encoded, as
+    did:web requires)."""
+    host = urlsplit(settings.SITE_URL).netloc
+    return "did:web:" + quote(host, safe="")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from receipts import views
+from receipts import routes, views
 
 app_name = "receipts"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     path("receipts/<uuid:uuid>.pdf", views.ReceiptDownloadView.as_view(as_pdf=True), name="pdf"),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
     path(".well-known/did.json", views.did_document, name="did"),
-    path("certificates/<str:code>/credential.json", views.credential, name="credential"),
+    # Filled by the apps that sign documents with the portal's keys (enablement: a certificate's credential).
+    *routes.registered(),
 ]

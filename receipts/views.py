@@ -1,21 +1,19 @@
-"""Receipt downloads (the deal's partner and internal users), the public verification page, the published
-keys (/.well-known/jwks.json, /.well-known/did.json) and certificates' Open Badges credentials."""
+"""Receipt downloads (the deal's partner and internal users), the public verification page and the published
+keys (/.well-known/jwks.json, /.well-known/did.json)."""
 
 import json
 import math
 
 from django import forms
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.models import INTERNAL_ROLES, PARTNER_ROLES
-from enablement import credentials
-from enablement.models import Certificate, CertificateStatus
+from accounts import access
+from accounts.mixins import RoleRequiredMixin
 from prm.tenancy import get_visible_or_404
-from prm.views import RoleRequiredMixin
 from receipts import documents, signing
 from receipts.models import Receipt
 from receipts.services import verify_envelope
@@ -25,7 +23,7 @@ MAX_RECEIPT_BYTES = 64 * 1024
 PUBLIC_CACHE = "public, max-age=3600"
 
 
-def _attachment(response, filename: str):
+def attachment(response, filename: str):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -34,18 +32,18 @@ def _attachment(response, filename: str):
 class ReceiptDownloadView(RoleRequiredMixin, View):
     """/receipts/<uuid>.json and .pdf: the deal's partner's users and internal users; others get 404."""
 
-    allowed_roles = PARTNER_ROLES | INTERNAL_ROLES
     as_pdf = False
 
     def get(self, request, uuid):
+        access.require(request.user, "receipts.download", standing=False)
         receipt = get_visible_or_404(Receipt.objects.select_related("deal"), request.user, uuid=uuid)
         name = f"receipt-{receipt.deal_id}-{receipt.kind}-{str(receipt.uuid)[:8]}"
         if self.as_pdf:
-            return _attachment(
+            return attachment(
                 HttpResponse(documents.receipt_pdf(receipt), content_type="application/pdf"), f"{name}.pdf"
             )
         text = json.dumps(receipt.envelope, indent=2, sort_keys=True, ensure_ascii=False)
-        return _attachment(HttpResponse(text, content_type="application/json; charset=utf-8"), f"{name}.json")
+        return attachment(HttpResponse(text, content_type="application/json; charset=utf-8"), f"{name}.json")
 
 
 class VerifyForm(forms.Form):
@@ -117,7 +115,7 @@ def jwks(request):
 
 def did_document(request):
     """did:web document of the portal: one Multikey verification method per published key."""
-    did = credentials.portal_did()
+    did = signing.portal_did()
     methods = [
         {
             "id": f"{did}#{kid}",
@@ -138,27 +136,3 @@ def did_document(request):
         },
         content_type="application/did+json",
     )
-
-
-def certificate_by_code(code: str) -> Certificate:
-    certificate = (
-        Certificate.objects.select_related("certification", "user", "partner").filter(verification_code=code).first()
-    )
-    if certificate is None or certificate.status == CertificateStatus.REVOKED:
-        raise Http404("No certificate has this verification code.")
-    return certificate
-
-
-def credential(request, code):
-    """Public, like /verify/<code>/: whoever holds the verification link (the holder shares it) may fetch the
-    credential, which says less than that page (the holder's e-mail only as a salted hash)."""
-    certificate = certificate_by_code(code)
-    response = JsonResponse(
-        credentials.open_badge_credential(certificate),
-        content_type="application/vc+ld+json",
-        json_dumps_params={"indent": 2, "ensure_ascii": False},
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    if request.GET.get("download"):
-        _attachment(response, f"credential-{certificate.pk}.json")
-    return response

@@ -2,21 +2,13 @@
 
 from django.contrib import admin
 
+from prm.admin import ReadOnlyAdmin
 from sla.models import SlaEscalation
 
 
 @admin.register(SlaEscalation)
-class SlaEscalationAdmin(admin.ModelAdmin):
+class SlaEscalationAdmin(ReadOnlyAdmin):
     list_display = ["escalated_at", "kind", "title", "partner", "due_at", "resolved_at"]
     list_filter = ["kind", "resolved_at"]
     search_fields = ["title", "partner__name"]
     list_select_related = ["partner"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,7 +7,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsInternal, IsPortalUser
+from accounts import access
+from accounts.permissions import IsPortalUser
 from prm.api import StandardPagination
 from sla import selectors
 from sla.models import SlaKind
@@ -73,7 +74,7 @@ class SlaItemsView(APIView):
     """Open items the vendor owes a decision on, most urgent first. Channel managers see their own book's,
     finance MDF claims and payout batches, program admins everything."""
 
-    permission_classes = [IsInternal]
+    permission_classes = [IsPortalUser, access.PermissionRequired("sla.see_pages", object_level=False)]
     pagination_class = StandardPagination
     serializer_class = SlaItemSerializer
 
@@ -124,7 +125,7 @@ class SlaSummaryView(APIView):
     def get(self, request):
         visible = {kind.key for kind in kinds_for(request.user)}
         medians = [row for key, row in selectors.medians().items() if key in visible]
-        items = selectors.open_items(request.user) if request.user.is_partner_user else []
+        items = selectors.open_items(request.user) if access.is_partner_user(request.user) else []
         return Response(
             {
                 "window_days": settings.SLA_MEDIAN_WINDOW_DAYS,

@@ -1,4 +1,4 @@
-"""Business-day clocks for the two-sided SLAs (issue 12). Business days are Monday to Friday.
+"""Business-day clocks for the two-sided SLAs (docs/sla.md). Business days are Monday to Friday.
 
 The SLA helper owns this module; these signatures are what deals, disputes and the pages rely on."""
 

@@ -1,4 +1,4 @@
-"""Service levels (issue 12, item 4): the vendor's own decision times, measured against its SLAs.
+"""Service levels (docs/sla.md): the vendor's own decision times, measured against its SLAs.
 
 Open items are read live from their own tables (sla/registry.py); the only rows this app keeps are the
 escalations: one `SlaEscalation` per breached item (kind, object id), created exactly once by the

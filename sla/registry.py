@@ -1,4 +1,4 @@
-"""The kinds of item the vendor owes a decision on, and how each one's clock runs (issue 12, item 4).
+"""The kinds of item the vendor owes a decision on, and how each one's clock runs (docs/sla.md).
 
 Each `Kind` knows its model, which rows are open (waiting on the vendor), when the clock started, when the
 item was decided, and its SLA in business days. Reading is set-based: one query per kind, whatever the number of items.
@@ -14,10 +14,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts import access
+from policy.models import PolicyStatus, RoePolicy
 from sla.models import SlaKind
-
-ALL_PARTNER_ROLES = frozenset({Role.PARTNER_ADMIN, Role.PARTNER_USER})
 
 
 @dataclass(frozen=True)
@@ -27,8 +26,9 @@ class Kind:
     start_field: str
     decided_field: str
     open_filter: Q
-    internal_roles: frozenset  # internal roles that see this kind (channel managers: their own book only)
-    partner_roles: frozenset  # partner roles that see their own organisation's items of this kind
+    # Who sees this kind (accounts/access.py predicates): channel managers their own book only, partner users
+    # their own organisation's items.
+    audience: object
     url_name: str = ""
     partner_link: bool = True  # partners may open the item's page
     values: tuple = ()  # extra columns for the title
@@ -75,8 +75,8 @@ class Kind:
         except NoReverseMatch:
             return ""
 
-    def visible_to_role(self, role: str) -> bool:
-        return role in self.internal_roles or role in self.partner_roles
+    def visible_to(self, user) -> bool:
+        return bool(self.audience.test(user))
 
 
 SLA_SETTINGS = {
@@ -97,8 +97,7 @@ KINDS: dict[str, Kind] = {
         # Decisions people made: accepted leads and automatic conflict/duplicate outcomes are not waits.
         decided_filter=Q(source="partner", submitted_at__isnull=False)
         & ~Q(reason__in=["lead", "conflict", "duplicate"]),
-        internal_roles=frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}),
-        partner_roles=ALL_PARTNER_ROLES,
+        audience=access.is_channel_manager | access.is_program_admin | access.is_partner_user,
         url_name="deals:detail",
         values=("customer_name",),
     ),
@@ -109,8 +108,7 @@ KINDS: dict[str, Kind] = {
         decided_field="decided_at",
         # Waiting for finance; a claim with a question back to the partner ("info_requested") waits on the partner.
         open_filter=Q(status="submitted"),
-        internal_roles=frozenset({Role.CHANNEL_MANAGER, Role.FINANCE, Role.PROGRAM_ADMIN}),
-        partner_roles=ALL_PARTNER_ROLES,
+        audience=access.is_internal | access.is_partner_user,
         url_name="mdf:claim_detail",
         values=("claimed_amount", "currency"),
     ),
@@ -122,8 +120,7 @@ KINDS: dict[str, Kind] = {
         # A batch waits for the second finance user's (four-eyes) approval while it is a draft.
         open_filter=Q(status="draft"),
         # Earnings are the partner admins' and finance's (docs/api.md); channel managers do not see payout batches.
-        internal_roles=frozenset({Role.FINANCE, Role.PROGRAM_ADMIN}),
-        partner_roles=frozenset({Role.PARTNER_ADMIN}),
+        audience=access.is_finance | access.is_program_admin | access.is_partner_admin,
         url_name="commissions:batch",
         partner_link=False,
         values=("total", "currency"),
@@ -134,8 +131,7 @@ KINDS: dict[str, Kind] = {
         start_field="opened_at",
         decided_field="decided_at",
         open_filter=Q(status="open"),
-        internal_roles=frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}),
-        partner_roles=ALL_PARTNER_ROLES,
+        audience=access.is_channel_manager | access.is_program_admin | access.is_partner_user,
         url_name="disputes:detail",
         values=("deal_id",),
         due_field="due_at",
@@ -148,7 +144,7 @@ def kinds_for(user) -> list[Kind]:
         return list(KINDS.values())
     if not getattr(user, "is_authenticated", False):
         return []
-    return [kind for kind in KINDS.values() if kind.visible_to_role(user.role)]
+    return [kind for kind in KINDS.values() if kind.visible_to(user)]
 
 
 class Policies:
@@ -160,8 +156,6 @@ class Policies:
 
     def _load(self):
         if self._versions is None:
-            from policy.models import PolicyStatus, RoePolicy
-
             self._versions = list(
                 RoePolicy.objects.filter(
                     status__in=[PolicyStatus.PUBLISHED, PolicyStatus.ARCHIVED], effective_from__isnull=False

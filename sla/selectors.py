@@ -1,4 +1,4 @@
-"""Reads of the SLA app, already scoped to the user (DESIGN.md: Tenancy).
+"""Reads of the SLA app, already scoped to the user (prm/tenancy.py).
 
 - `open_items(user)`: items waiting on the vendor that the user may see, with waited business days,
   due moment and breached flag. Partner users: their own organisation's; channel managers: their own
@@ -19,7 +19,7 @@ from django.db.models import CharField, Count, F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts import access
 from prm.periods import quarter_of
 from sla import clock
 from sla.models import SlaEscalation, SlaKind
@@ -65,9 +65,9 @@ def _scoped(kind: Kind, user):
         return queryset
     if hasattr(queryset, "visible_to"):
         queryset = queryset.visible_to(user)
-    elif not user.is_internal:
+    elif not access.is_internal(user):
         queryset = queryset.filter(partner_id=user.partner_id) if user.partner_id else queryset.none()
-    if user.role == Role.CHANNEL_MANAGER:
+    if access.is_channel_manager(user):
         # A channel manager answers for the partners of their own book.
         queryset = queryset.filter(partner__channel_manager=user)
     return queryset

@@ -11,22 +11,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.models import INTERNAL_ROLES, Role
+from accounts import access
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from partners.models import Partner
 from prm import inputs
-from prm.views import FilteredListView, RoleRequiredMixin, csv_response
+from prm.views import csv_response
 from sla import selectors
 from sla.models import SlaEscalation, SlaKind
-from sla.registry import KINDS, kinds_for
+from sla.registry import kinds_for
 
 YES_NO = [("", gettext_lazy("Any")), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 
 
 def partners_for(user):
     partners = Partner.objects.visible_to(user)
-    if user.role == Role.CHANNEL_MANAGER:
+    if access.is_channel_manager(user):
         partners = partners.managed_by(user)
     return partners.order_by("name")
+
+
+class SlaPagesMixin(PermissionRequiredMixin):
+    """Anonymous visitors go to the login page; users without "sla.see_pages" (sla/access.py) get 403."""
+
+    permission_required = "sla.see_pages"
 
 
 class OpenItemFilterForm(forms.Form):
@@ -55,10 +62,9 @@ def _csv_columns():
     ]
 
 
-class OpenItemsView(RoleRequiredMixin, View):
+class OpenItemsView(SlaPagesMixin, View):
     """/sla/: what the vendor owes a decision on, with waited time, due moment and breach; filter and CSV."""
 
-    allowed_roles = INTERNAL_ROLES
     paginate_by = 25
 
     def get(self, request):
@@ -97,9 +103,9 @@ class OpenItemsView(RoleRequiredMixin, View):
 def _escalations_for(user):
     """Breach history in the same scope as the open items: the channel manager's book, finance's kinds."""
     queryset = SlaEscalation.objects.visible_to(user)
-    if user.role == Role.CHANNEL_MANAGER:
+    if access.is_channel_manager(user):
         queryset = queryset.filter(partner__channel_manager=user)
-    return queryset.filter(kind__in=[k.key for k in KINDS.values() if k.visible_to_role(user.role)])
+    return queryset.filter(kind__in=[k.key for k in kinds_for(user)])
 
 
 class EscalationFilter(django_filters.FilterSet):
@@ -126,10 +132,9 @@ class EscalationFilter(django_filters.FilterSet):
         return queryset.filter(resolved_at__isnull=(value == "open"))
 
 
-class BreachHistoryView(FilteredListView):
+class BreachHistoryView(SlaPagesMixin, FilteredListView):
     """/sla/breaches/: every escalation, when it was decided in the end; filterable, CSV."""
 
-    allowed_roles = INTERNAL_ROLES
     template_name = "sla/breaches.html"
     filterset_class = EscalationFilter
     export_filename = "sla-breaches.csv"

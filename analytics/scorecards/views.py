@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts import access
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from analytics import alerts
 from analytics.models import AlertRule
 from analytics.scorecards import selectors, services
@@ -21,10 +22,9 @@ from analytics.scorecards.forms import (
     WeightsForm,
 )
 from analytics.scorecards.scoring import current_quarter, previous_quarter, quarter, quarters_ending
-from analytics.views import PermissionRequiredMixin
 from partners.models import Partner
 from prm.tenancy import get_visible_or_404
-from prm.views import FilteredListView, RoleRequiredMixin, run_form_service
+from prm.views import run_form_service
 
 GRID_PAGE = 20  # partners per page of the rating grid
 GRID_MAX = 100  # partners one POST may rate
@@ -42,8 +42,8 @@ def recent_quarters() -> list[str]:
     return [q.key for q in reversed(quarters_ending(current_quarter().key, 8))]
 
 
-class ScorecardListView(PermissionRequiredMixin, FilteredListView):
-    permission = "analytics.view_scorecards"
+class ScorecardListView(FilteredListView):
+    permission_required = "analytics.view_scorecards"
     template_name = "analytics/scorecards.html"
     filterset_class = ScorecardFilter
     export_filename = "scorecards.csv"
@@ -75,7 +75,7 @@ class ScorecardListView(PermissionRequiredMixin, FilteredListView):
 
 
 class ScorecardDetailView(PermissionRequiredMixin, View):
-    permission = "analytics.view_scorecards"
+    permission_required = "analytics.view_scorecards"
     tenancy_model = Partner  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     tenancy_url_kwarg = "partner_id"
 
@@ -90,7 +90,7 @@ class ScorecardDetailView(PermissionRequiredMixin, View):
 class RatingGridView(PermissionRequiredMixin, View):
     """The one page where a channel manager rates the qualitative criteria of their book for a quarter."""
 
-    permission = "analytics.rate_partners"
+    permission_required = "analytics.rate_partners"
 
     def get(self, request):
         period_form = RatingPeriodForm(request.GET or {"period": current_quarter().key})
@@ -160,7 +160,7 @@ class RatingGridView(PermissionRequiredMixin, View):
 
 
 class WeightsView(PermissionRequiredMixin, View):
-    permission = "analytics.edit_weights"
+    permission_required = "analytics.edit_weights"
 
     def get(self, request):
         form = WeightsForm(criteria=selectors.criteria())
@@ -176,7 +176,7 @@ class WeightsView(PermissionRequiredMixin, View):
         return render(request, "analytics/scorecard_weights.html", {"form": form}, status=400)
 
 
-class JointDashboardView(RoleRequiredMixin, View):
+class JointDashboardView(PermissionRequiredMixin, View):
     """The partner's users and internal users; any other partner's users get 404."""
 
     def get(self, request, pk):
@@ -186,7 +186,7 @@ class JointDashboardView(RoleRequiredMixin, View):
 
 
 class AlertRulesView(PermissionRequiredMixin, View):
-    permission = "analytics.edit_alert_rules"
+    permission_required = "analytics.edit_alert_rules"
 
     def rows(self, bound=None):
         rows = []
@@ -225,8 +225,8 @@ class AlertRulesView(PermissionRequiredMixin, View):
         return render(request, "analytics/alert_rules.html", {"rows": self.rows(bound=form)}, status=400)
 
 
-class AtRiskView(PermissionRequiredMixin, FilteredListView):
-    permission = "analytics.view_scorecards"
+class AtRiskView(FilteredListView):
+    permission_required = "analytics.view_scorecards"
     template_name = "analytics/at_risk.html"
     filterset_class = AtRiskFilter
     export_filename = "at-risk-partners.csv"

@@ -21,7 +21,7 @@ def main(argv=None) -> int:
     parser.add_argument("--internal-users", type=int, default=6, help="channel managers and finance users each")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

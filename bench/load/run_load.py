@@ -166,7 +166,7 @@ def main(argv=None) -> int:
     results = []
     try:
         web = subprocess.Popen(  # noqa: S603 - our own fixed commands
-            [str(BIN / "gunicorn"), "prm.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
+            [str(BIN / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", str(args.workers),
              "--timeout", "60", "--log-level", "warning"],
             env=production, cwd=ROOT,
         )  # fmt: skip

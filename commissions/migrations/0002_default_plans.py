@@ -1,4 +1,4 @@
-"""Default commission plans (DESIGN.md: Commissions): referral 10 % (15 % Gold and up) of first-year
+"""Default commission plans (docs/commissions-rules.md): referral 10 % (15 % Gold and up) of first-year
 contract value, reseller margin 30 % (40 % Platinum), affiliate 30 %, OEM 50 %. A program admin changes
 them by closing a rule and adding its successor."""
 

@@ -1,6 +1,6 @@
 from django import template
 
-from enablement import selectors
+from enablement import credentials, selectors
 from enablement.rendering import render_markdown
 
 register = template.Library()
@@ -14,3 +14,8 @@ def markdown_filter(text):
 @register.inclusion_tag("enablement/partials/home_panel_body.html")
 def learning_panel(user):
     return selectors.home_panel(user)
+
+
+@register.simple_tag
+def linkedin_add_url(certificate):
+    return credentials.linkedin_add_url(certificate)

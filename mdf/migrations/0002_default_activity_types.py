@@ -1,4 +1,4 @@
-"""The default activity menu (issue 7); program admins edit it from then on."""
+"""The default activity menu; program admins edit it from then on."""
 
 from decimal import Decimal
 

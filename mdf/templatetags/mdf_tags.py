@@ -2,7 +2,7 @@
 
 from django import template
 
-from accounts.models import Role
+from accounts import access
 from mdf import selectors, services
 from mdf.forms import MdfAccessForm
 from mdf.models import MDF_ACCESS_SETTING_LABEL, FundStatus, MdfRequesters
@@ -33,6 +33,6 @@ def mdf_access_setting(context, partner):
         "label": MDF_ACCESS_SETTING_LABEL,
         "current": MdfRequesters(requesters).label,
         "form": MdfAccessForm(initial={"requesters": requesters}),
-        "can_change": user.role == Role.PARTNER_ADMIN and user.partner_id == partner.pk,
+        "can_change": access.can(user, "mdf.set_requesters", partner),
         "csrf_token": context.get("csrf_token"),
     }

@@ -1,4 +1,4 @@
-"""Seed the default tiers of DESIGN.md (Registered < Silver < Gold < Platinum) with requirements.
+"""Seed the default tiers (Registered < Silver < Gold < Platinum) with requirements.
 
 Program admins edit them afterwards; this runs only where no tier exists yet.
 """

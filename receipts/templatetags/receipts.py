@@ -1,8 +1,7 @@
-"""Template helpers for the receipts panel on the deal page and the credential links on a certificate."""
+"""Template helpers for the receipts panel on the deal page."""
 
 from django import template
 
-from enablement import credentials
 from receipts.models import Receipt
 
 register = template.Library()
@@ -12,8 +11,3 @@ register = template.Library()
 def deal_receipts(deal, user):
     """The deal's receipts the user may see, newest first (one query)."""
     return list(Receipt.objects.visible_to(user).filter(deal_id=deal.pk).order_by("-created_at", "-id"))
-
-
-@register.simple_tag
-def linkedin_add_url(certificate):
-    return credentials.linkedin_add_url(certificate)

@@ -57,7 +57,7 @@ def test_deactivated_user_cannot_log_in(client, partner_user):
     assert response.status_code == 302
     assert response.url == reverse("account_inactive")
     assert "_auth_user_id" not in client.session
-    assert client.get("/").templates[0].name == "prm/landing.html"
+    assert client.get("/").templates[0].name == "portal/landing.html"
 
 
 def test_after_ten_failed_attempts_the_eleventh_is_refused_even_with_the_right_password(client, partner_user):
@@ -167,7 +167,7 @@ def test_internal_user_is_asked_for_the_code_after_the_password_and_then_reaches
     assert response.status_code == 302
     assert response.url == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session  # not logged in before the second factor
-    assert client.get("/").templates[0].name == "prm/landing.html"
+    assert client.get("/").templates[0].name == "portal/landing.html"
 
     page = client.get(reverse("mfa_authenticate"))
     assert page.status_code == 200
@@ -178,7 +178,7 @@ def test_internal_user_is_asked_for_the_code_after_the_password_and_then_reaches
     assert int(client.session["_auth_user_id"]) == channel_manager.pk
     home = client.get(reverse("home"))
     assert home.status_code == 200
-    assert "prm/home_internal.html" in [t.name for t in home.templates]
+    assert "portal/home_internal.html" in [t.name for t in home.templates]
 
 
 def test_a_wrong_code_keeps_the_internal_user_logged_out(client, channel_manager):

@@ -125,7 +125,7 @@ def test_a_deactivated_user_cannot_log_in(client, partner_admin, partner_user):
 
 def test_a_deactivated_users_open_session_stops_working(client_for, partner_admin, partner_user):
     client = client_for(partner_user)
-    assert client.get("/").templates[0].name == "prm/home_partner.html"
+    assert client.get("/").templates[0].name == "portal/home_partner.html"
     set_partner_user_active(actor=partner_admin, user=partner_user, active=False)
     response = client.get(reverse("partners:detail", args=[partner_user.partner_id]))
     assert response.status_code == 302

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from analytics import services, tasks
 from analytics.models import DirtyPartner, KpiSnapshot, RollupKind, RollupRun, RollupStatus
+from config.celery import app
 from deals import services as deal_services
 from deals.models import DealStatus
-from prm.celery import app
 from tests.analytics.kpi_fixture import deal
 
 pytestmark = pytest.mark.django_db

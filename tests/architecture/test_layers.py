@@ -28,7 +28,7 @@ def test_import_linter_contracts_hold():
     """pyproject.toml [tool.importlinter]: the layers of docs/architecture.md, checked by import-linter."""
     exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
     assert exe, "import-linter is not installed (requirements-dev.txt)"
-    result = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)  # noqa: S603
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
 
 

@@ -79,7 +79,7 @@ def test_a_deal_without_a_rate_alerts_finance_and_earns_its_spiff_once_the_rate_
     assert DomainEvent.objects.filter(name="fx.rate_missing").count() == 1
     # Finance records the rate: the deal's spiff is decided (20,000 CHF x 1.12 = 22,400.00 USD, 1 %).
     fx_services.record_rate(user=finance, currency="CHF", rate="1.12", effective_from=date(2026, 6, 1))
-    fx_services._queue_rollups("CHF", date(2026, 6, 1))  # what record_rate queues on commit
+    dispatch(DomainEvent.objects.get(name="fx.rate_changed").pk)  # what record_rate queues on commit
     assert spiff_entries(deal) == [{"amount": D("224.00"), "base_amount": D("22400.00"), "currency": "USD"}]
 
 

@@ -224,7 +224,7 @@ def test_other_roles_may_not_import_history(db, client_for, request, role):
     client = client_for(user)
     assert client.get("/deals/import-history/").status_code == 403
     assert upload(client, csv_text()).status_code == 403
-    with pytest.raises(Exception, match="Your role may not import deal history"):
+    with pytest.raises(Exception, match="Only a channel manager or a program admin may import deal history"):
         import_historical_deal(
             actor=user,
             partner=user.partner or None,

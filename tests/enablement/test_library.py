@@ -70,8 +70,8 @@ def test_a_new_file_becomes_the_next_version(program_admin, partner_user, assets
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("tool.exe", b"MZ\x90\x00", "not accepted"),
-        ("deck.pdf", b"<html><script>alert(1)</script>", "not a valid .pdf"),
+        ("tool.exe", b"MZ\x90\x00", "only .pdf, .pptx"),
+        ("deck.pdf", b"<html><script>alert(1)</script>", "not a real PDF file"),
         ("empty.pdf", b"", "empty"),
     ],
 )

@@ -200,7 +200,7 @@ def portal_env(*, database_url: str, redis_url: str | None, **extra: str) -> dic
     """The environment of the portal's processes: our own PG/Redis, DEBUG (dev static files), real Celery."""
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
     env.update(
-        DJANGO_SETTINGS_MODULE="prm.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="true",
         DATABASE_URL=database_url,
         PYTHONPATH=str(ROOT),
@@ -277,7 +277,7 @@ class PortalProcess:
 class Gunicorn(PortalProcess):
     def __init__(self, env: dict[str, str], log_dir: Path, port: int, threads: int = 4):
         self.port = port
-        cmd = [str(VENV_BIN / "gunicorn"), "prm.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--threads",
+        cmd = [str(VENV_BIN / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--threads",
                str(threads), "--timeout", "60", "--access-logfile", "-"]  # fmt: skip
         super().__init__("gunicorn", cmd, env, log_dir)
 

@@ -1,5 +1,5 @@
 """PostgreSQL restarted under load: gunicorn keeps running and serves again once the database is back,
-without a restart of its own (CONN_HEALTH_CHECKS drops the dead persistent connections; prm/settings.py).
+without a restart of its own (CONN_HEALTH_CHECKS drops the dead persistent connections; config/settings.py).
 Errors are allowed only while the database is down."""
 
 import threading

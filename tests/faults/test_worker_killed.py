@@ -1,6 +1,6 @@
 """A Celery worker SIGKILLed in the middle of a task, then restarted: the result is that of a clean run.
 
-Tasks are acknowledged late (prm/celery.py, settings: acks_late + reject_on_worker_lost), so the message of
+Tasks are acknowledged late (config/celery.py, settings: acks_late + reject_on_worker_lost), so the message of
 a killed worker goes back to the queue once the broker's visibility timeout passes (shortened here with
 CELERY_VISIBILITY_TIMEOUT) and the restarted worker runs it again; the tasks are idempotent.
 """

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from mdf.models import ClaimStatus, Fund, MdfClaim
+from mdf.models import ClaimStatus, Fund, MdfClaim, MdfRequest
 from tests.mdf.factories import EXE, PDF, ActivityTypeFactory, allocate, approved_request, submitted_claim
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +118,16 @@ def test_bad_request_input_is_400_with_field_errors(api_for, partner_admin):
     body = request_body(ActivityTypeFactory()) | {"end_date": "2026-01-01"}
     response = api_for(partner_admin).post("/api/v1/mdf/requests/", body, format="json")
     assert response.status_code == 400 and "end_date" in response.json()
+
+
+def test_an_unknown_currency_is_refused_like_deals_refuse_it(api_for, partner_admin):
+    """One ISO 4217 list for every app (prm/money.py): XYZ is no currency, in MDF as in deals."""
+    body = request_body(ActivityTypeFactory()) | {"currency": "XYZ"}
+    response = api_for(partner_admin).post("/api/v1/mdf/requests/", body, format="json")
+    assert response.status_code == 400 and "currency" in response.json()
+    deal = {"customer_name": "Acme", "amount": "1000.00", "currency": "XYZ"}
+    assert "currency" in api_for(partner_admin).post("/api/v1/deals/", deal, format="json").json()
+    assert not MdfRequest.objects.exists()
 
 
 def test_claim_is_multipart_and_its_proof_is_served_only_inside_the_tenancy(

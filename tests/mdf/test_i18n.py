@@ -1,4 +1,4 @@
-"""Issue 12: the MDF pages render whole in Spanish and German; amounts are localised on the page but never
+"""The MDF pages render whole in Spanish and German; amounts are localised on the page but never
 inside form values (a decimal comma would not parse)."""
 
 import pytest

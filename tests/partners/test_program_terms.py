@@ -15,12 +15,12 @@ from commissions.demo import _plans_for_every_type
 from commissions.models import CommissionEntry, CommissionPlan, EntryKind, RuleKind
 from commissions.rules import compute_entries_for_deals
 from deals import services as deal_services
+from deals.registration import decision as engine
 from mdf.models import EntryKind as FundEntryKind
 from mdf.models import FundEntry, MdfAccrualRate
 from mdf.selectors import accrual_rate
 from partners import program_terms
 from partners.models import PartnerType, Tier
-from policy import engine
 from policy import services as policy_services
 from policy.selectors import current_policy, protection_days
 from tests.commissions.factories import RuleFactory, WonDealFactory

@@ -16,7 +16,8 @@ from django.utils import timezone
 from deals import matching, selectors
 from deals import services as deals
 from deals.models import DIRECT_KINDS, Account, DealRegistration, DealStatus
-from policy import engine, services, simulation
+from deals.registration import decision as engine
+from policy import services, simulation
 from policy.models import PolicySimulation, PolicyStatus, RoePolicy, SimulationStatus
 from policy.selectors import current_policy, policy_at
 from prm.exceptions import TransitionNotAllowed

@@ -16,8 +16,8 @@ from celery.contrib.testing.worker import start_worker
 from django.apps import apps
 from django.core import mail
 
+from config.celery import app
 from partners.services import change_partner_tier
-from prm.celery import app
 from prm.models import DomainEvent, Notification
 from prm.tasks import ping
 from tests.factories import tier

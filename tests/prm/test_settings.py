@@ -1,6 +1,6 @@
 """Settings follow the environment: demo defaults, PostgreSQL, Redis, and a production that refuses weak secrets.
 
-Each case imports prm.settings afresh in a subprocess with a controlled environment. A developer's .env file
+Each case imports config.settings afresh in a subprocess with a controlled environment. A developer's .env file
 is ignored there (environ.Env.read_env is switched off), so these tests see only what they set.
 """
 
@@ -70,7 +70,7 @@ def run_python(code, *args, **env_vars):
     env = {
         key: value for key, value in os.environ.items() if key not in CLEARED and not key.startswith(CLEARED_PREFIXES)
     }
-    env["DJANGO_SETTINGS_MODULE"] = "prm.settings"
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env.update(env_vars)
     return subprocess.run(  # noqa: S603 - our own interpreter running code written in this module
         [sys.executable, "-c", code, *args], env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120

@@ -47,7 +47,7 @@ FOLLOW_UPS = ("/api/v1/me/", "/analytics/", "/audit/", "/admin/")
 SESSION_OR_TOKEN_ROUTES = {
     "account_login": "allauth's login: password, then its MFA stage; failures throttled per e-mail",
     "mfa_authenticate": "allauth's MFA stage that finishes a password login; wrong codes throttled per user",
-    "admin:login": "Django admin's own login, shadowed by a redirect to account_login (prm/urls.py)",
+    "admin:login": "Django admin's own login, shadowed by a redirect to account_login (config/urls.py)",
     "accounts:accept_invitation": "sets the password, then allauth's perform_login: its checks and stages; "
     "a role that needs MFA is sent to set it up. The link's 256-bit one-time secret is the credential",
     "account_reset_password_from_key": "new password; logs in only with ACCOUNT_LOGIN_ON_PASSWORD_RESET, and "

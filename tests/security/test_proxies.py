@@ -210,7 +210,7 @@ def portal_behind_nginx(django_db_setup):
     env = portal_env(
         database_url=database_url(),
         redis_url=None,  # the limits' counters in gunicorn's own memory: one worker process
-        DJANGO_SETTINGS_MODULE="prm.settings_test",  # the test process's settings: its password hasher, keys
+        DJANGO_SETTINGS_MODULE="config.settings_test",  # the test process's settings: its password hasher, keys
         TRUSTED_PROXY_COUNT="1",
         ANON_FORM_RATE_LIMIT=f"{LIMIT}/hour",
         RECEIPT_VERIFY_RATE_LIMIT=f"{LIMIT}/hour",

@@ -1,4 +1,4 @@
-"""Translations of the portal (issue 12): English source strings, complete Spanish and German catalogues.
+"""Translations of the portal (docs/i18n.md): English source strings, complete Spanish and German catalogues.
 
 The catalogues under locale/<lang>/LC_MESSAGES are built, never edited by hand:
 

@@ -1,0 +1,1 @@
+"""Enablement pages, one module per aggregate: learning, certificates, library, authoring."""
