@@ -1,12 +1,10 @@
 """Account events and who hears about them."""
 
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from accounts.models import User
+from accounts.audiences import payload_user
 from prm.events import register_event_type
-from prm.notifications import Notice, notice_for
+from prm.notifications import NoticeKind, link, notices, optional
 
 register_event_type(
     "user.joined", category="account", description="An invited person set a password and joined.", public=False
@@ -19,28 +17,26 @@ register_event_type(
 )
 
 
-@notice_for("user.joined")
-def _user_joined(event):
-    inviter = User.objects.filter(pk=event.payload.get("invited_by"), is_active=True).first()
-    if inviter is None:
-        return []
-    url = reverse("partners:detail", args=[event.partner_id]) if event.partner_id else ""
-    return [Notice(users=[inviter], title=f"{event.payload['email']} accepted your invitation", url=url)]
-
-
-@notice_for("user.api_tokens_revoked")
-def _api_tokens_revoked(event):
-    user = User.objects.filter(pk=event.payload.get("user_id"), is_active=True).first()
-    if user is None:
-        return []
-    count = event.payload.get("count", 0)
-    title = ngettext(
-        "Your password changed: %(count)s API token was revoked",
-        "Your password changed: %(count)s API tokens were revoked",
-        count,
-    ) % {"count": count}
-    body = _(
-        "Integrations that used them get 401 from now on. Create new tokens for the ones you still need. "
-        "If you did not change your password, contact your program administrator."
-    )
-    return [Notice(users=[user], title=title, body=body, url=reverse("accounts:tokens"))]
+notices.register(
+    NoticeKind(
+        event="user.joined",
+        audience=payload_user("invited_by"),
+        title="%(email)s accepted your invitation",  # not yet translated: a plain string stays English
+        url=link("partners:detail", lambda event: event.partner_id, optional=True),
+    ),
+    NoticeKind(
+        event="user.api_tokens_revoked",
+        audience=payload_user("user_id"),
+        title=ngettext_lazy(
+            "Your password changed: %(count)s API token was revoked",
+            "Your password changed: %(count)s API tokens were revoked",
+            "count",
+        ),
+        body=gettext_lazy(
+            "Integrations that used them get 401 from now on. Create new tokens for the ones you still need. "
+            "If you did not change your password, contact your program administrator."
+        ),
+        values={"count": optional("count", 0)},
+        url=link("accounts:tokens"),
+    ),
+)

@@ -1,14 +1,12 @@
 """Commission events, the deal and rate subscribers that write the ledger, and who hears about payouts."""
 
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from accounts.models import Role, User
+from accounts.audiences import partner_admins
 from commissions import services
 from prm.events import on_event, register_event_type
 from prm.inputs import parse_iso_date
-from prm.notifications import Notice, notice_for
+from prm.notifications import NoticeKind, link, notices
 
 register_event_type(
     "commission.payout.paid",
@@ -37,21 +35,21 @@ def decide_spiffs_waiting_for_rate(event) -> None:
     )
 
 
-@notice_for("commission.payout.paid")
-def _payout_paid(event):
-    p = event.payload
-    admins = User.objects.filter(partner_id=event.partner_id, role=Role.PARTNER_ADMIN, is_active=True)
-    return [
-        Notice(
-            users=admins,
-            title=_("Commission payout paid: %(total)s %(currency)s")
-            % {"total": p["total"], "currency": p["currency"]},
-            body=ngettext(
-                "%(count)s entry, reference %(reference)s.",
-                "%(count)s entries, reference %(reference)s.",
-                int(p["entries"] or 0),
-            )
-            % {"count": p["entries"], "reference": p["payment_reference"]},
-            url=reverse("commissions:earnings"),
-        )
-    ]
+notices.register(
+    NoticeKind(
+        event="commission.payout.paid",
+        audience=partner_admins,
+        title=gettext_lazy("Commission payout paid: %(total)s %(currency)s"),
+        body=ngettext_lazy(
+            "%(count)s entry, reference %(reference)s.",
+            "%(count)s entries, reference %(reference)s.",
+            "number",
+        ),
+        values={
+            "count": "entries",
+            "number": lambda event: int(event.payload["entries"] or 0),
+            "reference": "payment_reference",
+        },
+        url=link("commissions:earnings"),
+    )
+)

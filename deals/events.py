@@ -1,12 +1,12 @@
 """Deal events and who hears about them. Partner-facing notices never name another partner."""
 
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from functools import partial
 
-from accounts.models import Role, User
+from django.utils.translation import gettext_lazy, ngettext_lazy
+
+from accounts.audiences import any_of, channel_manager, partner_admins_and, partner_users, payload_user
 from prm.events import on_event, register_event_type
-from prm.notifications import Notice, notice_for
+from prm.notifications import NoticeKind, either, link, notices, optional, payload_text
 
 register_event_type("deal.submitted", category="deals", description="A partner registered a deal.")
 register_event_type("deal.approved", category="deals", description="A deal registration was approved.")
@@ -29,188 +29,130 @@ register_event_type("lead.declined", category="deals", description="A partner de
 register_event_type("lead.returned", category="deals", description="A lead was not accepted in time and came back.")
 
 
-def partner_people(partner_id, *extra_ids):
-    """The partner's admins and the users named (e.g. who registered the deal)."""
-    if partner_id is None:
-        return User.objects.none()
-    return User.objects.filter(partner_id=partner_id, is_active=True).filter(
-        role=Role.PARTNER_ADMIN
-    ) | User.objects.filter(partner_id=partner_id, is_active=True, pk__in=[i for i in extra_ids if i])
+partner_people = partner_admins_and("registered_by_id")  # the partner's admins and who registered the deal
+lead_creator = payload_user("created_by_id")
+
+deal_url = link("deals:detail", "deal_id")
+review_url = link("deals:review")
+leads_url = link("deals:leads")
 
 
-def managers(payload):
-    return User.objects.filter(pk=payload.get("channel_manager_id"), is_active=True)
+def _not_rejected(event) -> bool:
+    return event.payload.get("status") != "rejected"
 
 
-def _deal_url(payload):
-    return reverse("deals:detail", args=[payload["deal_id"]])
+def _pending_review(event) -> bool:
+    return event.payload.get("status") == "pending_review"
 
 
-@notice_for("deal.submitted")
-def _submitted(event):
-    payload = event.payload
-    if payload.get("status") == "rejected":
-        return []
-    review = payload.get("status") == "pending_review"
-    return [
-        Notice(
-            users=managers(payload),
-            title=(_("Review needed: %(customer)s") if review else _("New registration: %(customer)s"))
-            % {"customer": payload["customer_name"]},
-            body=_("%(partner)s registered %(customer)s.")
-            % {"partner": payload.get("partner_name", ""), "customer": payload["customer_name"]},
-            url=reverse("deals:review"),
-        )
-    ]
+def _approved(event) -> bool:
+    return event.payload["approved"]
 
 
-@notice_for("deal.approved")
-def _approved(event):
-    p = event.payload
-    return [
-        Notice(
-            users=partner_people(event.partner_id, p.get("registered_by_id")),
-            title=_("Deal approved: %(customer)s") % {"customer": p["customer_name"]},
-            body=_("Protected until %(date)s.") % {"date": p.get("protected_until")},
-            url=_deal_url(p),
-        )
-    ]
+# Placeholders of the deal notices and the payload keys they read.
+DEAL = {"customer": "customer_name", "date": "protected_until", "days": "days_before"}
+PROTECTED_UNTIL = gettext_lazy("Protected until %(date)s.")
+deal_notice = partial(NoticeKind, values=DEAL)
 
-
-@notice_for("deal.rejected")
-def _rejected(event):
-    p = event.payload
-    return [
-        Notice(
-            users=partner_people(event.partner_id, p.get("registered_by_id")),
-            title=_("Registration not accepted: %(customer)s") % {"customer": p["customer_name"]},
-            body=p.get("message", ""),
-            url=_deal_url(p),
-        )
-    ]
-
-
-@notice_for("deal.won")
-def _won(event):
-    p = event.payload
-    return [
-        Notice(
-            users=partner_people(event.partner_id, p.get("registered_by_id")) | managers(p),
-            title=_("Deal won: %(customer)s (%(amount)s %(currency)s)")
-            % {"customer": p["customer_name"], "amount": p["amount"], "currency": p["currency"]},
-            url=_deal_url(p),
-        )
-    ]
-
-
-@notice_for("deal.lost")
-def _lost(event):
-    p = event.payload
-    return [
-        Notice(
-            users=managers(p),
-            title=_("Deal lost: %(customer)s") % {"customer": p["customer_name"]},
-            body=p.get("reason", ""),
-            url=_deal_url(p),
-        )
-    ]
-
-
-@notice_for("deal.expired")
-def _expired(event):
-    p = event.payload
-    return [
-        Notice(
-            users=partner_people(event.partner_id, p.get("registered_by_id")) | managers(p),
-            title=_("Deal protection ended: %(customer)s") % {"customer": p["customer_name"]},
-            url=_deal_url(p),
-        )
-    ]
-
-
-@notice_for("deal.expiry_reminder")
-def _reminder(event):
-    p = event.payload
-    return [
-        Notice(
-            users=partner_people(event.partner_id, p.get("registered_by_id")),
-            title=ngettext(
-                "Protection of %(customer)s ends in %(days)s day",
-                "Protection of %(customer)s ends in %(days)s days",
-                p["days_before"],
-            )
-            % {"customer": p["customer_name"], "days": p["days_before"]},
-            body=_("Protected until %(date)s. Mark it won, or ask for the one extension.")
-            % {"date": p["protected_until"]},
-            url=_deal_url(p),
-        )
-    ]
-
-
-@notice_for("deal.extension_requested")
-def _extension_requested(event):
-    p = event.payload
-    return [
-        Notice(
-            users=managers(p),
-            title=_("Extension requested: %(customer)s") % {"customer": p["customer_name"]},
-            url=reverse("deals:review"),
-        )
-    ]
-
-
-@notice_for("deal.extension_decided")
-def _extension_decided(event):
-    p = event.payload
-    return [
-        Notice(
-            users=partner_people(event.partner_id, p.get("registered_by_id")),
-            title=(_("Extension approved: %(customer)s") if p["approved"] else _("Extension declined: %(customer)s"))
-            % {"customer": p["customer_name"]},
-            body=_("Protected until %(date)s.") % {"date": p["protected_until"]},
-            url=_deal_url(p),
-        )
-    ]
-
-
-@notice_for("lead.assigned")
-def _lead_assigned(event):
-    p = event.payload
-    users = User.objects.filter(partner_id=event.partner_id, is_active=True)
-    return [
-        Notice(
-            users=users,
-            title=_("New lead: %(customer)s") % {"customer": p["customer_name"]},
-            body=_("Accept it by %(date)s or it returns to your channel manager.") % {"date": p["accept_by"]},
-            url=reverse("deals:leads"),
-        )
-    ]
-
-
-@notice_for("lead.declined")
-def _lead_declined(event):
-    p = event.payload
-    return [
-        Notice(
-            users=User.objects.filter(pk=p.get("created_by_id"), is_active=True),
-            title=_("Lead declined: %(customer)s") % {"customer": p["customer_name"]},
-            body=p.get("reason", ""),
-            url=reverse("deals:leads"),
-        )
-    ]
-
-
-@notice_for("lead.returned")
-def _lead_returned(event):
-    p = event.payload
-    return [
-        Notice(
-            users=User.objects.filter(pk=p.get("created_by_id"), is_active=True),
-            title=_("Lead returned: %(customer)s") % {"customer": p["customer_name"]},
-            body=_("The partner did not accept it in time; assign it again."),
-            url=reverse("deals:leads"),
-        )
-    ]
+notices.register(
+    deal_notice(
+        event="deal.submitted",
+        when=_not_rejected,
+        audience=channel_manager,
+        title=either(
+            _pending_review,
+            gettext_lazy("Review needed: %(customer)s"),
+            gettext_lazy("New registration: %(customer)s"),
+        ),
+        body=gettext_lazy("%(partner)s registered %(customer)s."),
+        values={**DEAL, "partner": optional("partner_name")},
+        url=review_url,
+    ),
+    deal_notice(
+        event="deal.approved",
+        audience=partner_people,
+        title=gettext_lazy("Deal approved: %(customer)s"),
+        body=PROTECTED_UNTIL,
+        values={**DEAL, "date": optional("protected_until", None)},
+        url=deal_url,
+    ),
+    deal_notice(
+        event="deal.rejected",
+        audience=partner_people,
+        title=gettext_lazy("Registration not accepted: %(customer)s"),
+        body=payload_text("message"),
+        url=deal_url,
+    ),
+    deal_notice(
+        event="deal.won",
+        audience=any_of(partner_people, channel_manager),
+        title=gettext_lazy("Deal won: %(customer)s (%(amount)s %(currency)s)"),
+        url=deal_url,
+    ),
+    deal_notice(
+        event="deal.lost",
+        audience=channel_manager,
+        title=gettext_lazy("Deal lost: %(customer)s"),
+        body=payload_text("reason"),
+        url=deal_url,
+    ),
+    deal_notice(
+        event="deal.expired",
+        audience=any_of(partner_people, channel_manager),
+        title=gettext_lazy("Deal protection ended: %(customer)s"),
+        url=deal_url,
+    ),
+    deal_notice(
+        event="deal.expiry_reminder",
+        audience=partner_people,
+        title=ngettext_lazy(
+            "Protection of %(customer)s ends in %(days)s day",
+            "Protection of %(customer)s ends in %(days)s days",
+            "days",
+        ),
+        body=gettext_lazy("Protected until %(date)s. Mark it won, or ask for the one extension."),
+        url=deal_url,
+    ),
+    deal_notice(
+        event="deal.extension_requested",
+        audience=channel_manager,
+        title=gettext_lazy("Extension requested: %(customer)s"),
+        url=review_url,
+    ),
+    deal_notice(
+        event="deal.extension_decided",
+        audience=partner_people,
+        title=either(
+            _approved,
+            gettext_lazy("Extension approved: %(customer)s"),
+            gettext_lazy("Extension declined: %(customer)s"),
+        ),
+        body=PROTECTED_UNTIL,
+        url=deal_url,
+    ),
+    deal_notice(
+        event="lead.assigned",
+        audience=partner_users,
+        title=gettext_lazy("New lead: %(customer)s"),
+        body=gettext_lazy("Accept it by %(date)s or it returns to your channel manager."),
+        values={**DEAL, "date": "accept_by"},
+        url=leads_url,
+    ),
+    deal_notice(
+        event="lead.declined",
+        audience=lead_creator,
+        title=gettext_lazy("Lead declined: %(customer)s"),
+        body=payload_text("reason"),
+        url=leads_url,
+    ),
+    deal_notice(
+        event="lead.returned",
+        audience=lead_creator,
+        title=gettext_lazy("Lead returned: %(customer)s"),
+        body=gettext_lazy("The partner did not accept it in time; assign it again."),
+        url=leads_url,
+    ),
+)
 
 
 @on_event("partner.status_changed")

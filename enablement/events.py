@@ -1,11 +1,10 @@
 """Enablement's domain events and the notifications people get from them."""
 
-from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from accounts.models import User
+from accounts.audiences import payload_user
 from prm.events import register_event_type
-from prm.notifications import Notice, notice_for
+from prm.notifications import Notice, NoticeKind, either, link, notices, optional
 
 register_event_type(
     "course.completed",
@@ -35,57 +34,55 @@ register_event_type(
 )
 
 
-def _holder(event):
-    return User.objects.filter(pk=(event.payload or {}).get("user_id"))
+holder = payload_user("user_id")  # the learner, the certificate's holder
+certificate_url = link("enablement:certificate", "certificate_id", optional=True)
 
 
-def _certificate_url(event) -> str:
-    certificate_id = (event.payload or {}).get("certificate_id")
-    return reverse("enablement:certificate", args=[certificate_id]) if certificate_id else ""
+def _renewed(event) -> bool:
+    return bool(event.payload.get("renewed"))
 
 
-@notice_for("certification.issued")
-def certificate_issued_notice(event):
-    payload = event.payload or {}
-    if payload.get("renewed"):
-        title = gettext("You renewed the %(certification)s certificate")
-    else:
-        title = gettext("You earned the %(certification)s certificate")
-    yield Notice(
-        users=_holder(event),
-        title=title % {"certification": payload.get("certification", gettext("certification"))},
-        body=gettext("Download your badge and PDF certificate, and share the public verification link."),
-        url=_certificate_url(event),
-    )
+def _expiring_days(event) -> int:
+    return 7 if event.payload.get("reminder") == "7d" else 30
 
 
-@notice_for("certification.expiring")
-def certificate_expiring_notice(event):
-    payload = event.payload or {}
-    days = 7 if payload.get("reminder") == "7d" else 30
-    yield Notice(
-        users=_holder(event),
-        title=gettext("Your %(certification)s certificate expires in %(days)s days")
-        % {"certification": payload.get("certification", ""), "days": days},
-        body=gettext("Pass the exam again to renew it for another period."),
-        url=_certificate_url(event),
-    )
+CERTIFICATE = {"certification": optional("certification")}
+
+notices.register(
+    NoticeKind(
+        event="certification.issued",
+        audience=holder,
+        title=either(
+            _renewed,
+            gettext_lazy("You renewed the %(certification)s certificate"),
+            gettext_lazy("You earned the %(certification)s certificate"),
+        ),
+        body=gettext_lazy("Download your badge and PDF certificate, and share the public verification link."),
+        values={"certification": lambda event: event.payload.get("certification", gettext("certification"))},
+        url=certificate_url,
+    ),
+    NoticeKind(
+        event="certification.expiring",
+        audience=holder,
+        title=gettext_lazy("Your %(certification)s certificate expires in %(days)s days"),
+        body=gettext_lazy("Pass the exam again to renew it for another period."),
+        values={**CERTIFICATE, "days": _expiring_days},
+        url=certificate_url,
+    ),
+    NoticeKind(
+        event="certification.expired",
+        audience=holder,
+        title=gettext_lazy("Your %(certification)s certificate has expired"),
+        body=gettext_lazy("Recertify by passing the exam again."),
+        values=CERTIFICATE,
+        url=certificate_url,
+    ),
+)
 
 
-@notice_for("certification.expired")
-def certificate_expired_notice(event):
-    payload = event.payload or {}
-    yield Notice(
-        users=_holder(event),
-        title=gettext("Your %(certification)s certificate has expired")
-        % {"certification": payload.get("certification", "")},
-        body=gettext("Recertify by passing the exam again."),
-        url=_certificate_url(event),
-    )
-
-
-@notice_for("learning_path.step_completed")
+@notices.builder("learning_path.step_completed")
 def path_step_notice(event):
+    """The title names the next step and the body the finished one: two meanings of one placeholder."""
     payload = event.payload or {}
     if payload.get("next_step"):
         title = gettext("Well done! Next on %(path)s: %(step)s") % {
@@ -99,4 +96,4 @@ def path_step_notice(event):
     else:
         title = gettext("Well done! You finished the %(path)s learning path") % {"path": payload.get("path")}
         body = gettext("You finished %(step)s, the last step.") % {"step": payload.get("step")}
-    yield Notice(users=_holder(event), title=title, body=body, url=payload.get("next_url", ""))
+    yield Notice(users=holder(event), title=title, body=body, url=payload.get("next_url", ""))

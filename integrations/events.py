@@ -1,13 +1,12 @@
 """Webhook fan-out of public events, and the notice sent when a failing webhook is paused."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role, User
+from accounts.audiences import program_admins
 from integrations import services
 from prm.events import on_event, register_event_type
-from prm.notifications import Notice, notice_for
+from prm.notifications import NoticeKind, link, notices
 
 # NotificationCategory has no "integrations" value (prm/models.py); a paused webhook is about the program's
 # access and integrations, filed with account notices.
@@ -25,20 +24,16 @@ def fan_out_webhooks(event) -> None:
     services.fan_out_event(event=event)
 
 
-@notice_for("webhook.paused")
-def _webhook_paused(event):
-    payload = event.payload
-    admins = User.objects.filter(role=Role.PROGRAM_ADMIN, is_active=True)
-    url = reverse("integrations:webhook_detail", args=[payload["subscription_id"]])
-    return [
-        Notice(
-            users=admins,
-            title=(_("Webhook paused: %(url)s") % {"url": payload["url"]})[:200],
-            body=_(
-                "It kept failing since %(since)s (last error: %(error)s). "
-                "Fix the receiver, resume the webhook and redeliver what it missed."
-            )
-            % {"since": payload["failing_since"], "error": payload.get("last_error") or _("none")},
-            url=url,
-        )
-    ]
+notices.register(
+    NoticeKind(
+        event="webhook.paused",
+        audience=program_admins,
+        title=gettext_lazy("Webhook paused: %(url)s"),
+        body=gettext_lazy(
+            "It kept failing since %(since)s (last error: %(error)s). "
+            "Fix the receiver, resume the webhook and redeliver what it missed."
+        ),
+        values={"since": "failing_since", "error": lambda event: event.payload.get("last_error") or _("none")},
+        url=link("integrations:webhook_detail", "subscription_id"),
+    )
+)

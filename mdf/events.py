@@ -1,12 +1,12 @@
 """MDF events, who hears about them, and the subscribers to deal events (accrual and its reversal)."""
 
-from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
+from accounts.audiences import channel_manager_of_partner, finance_users
 from accounts.models import PartnerFunction, Role, User
 from mdf import services
 from prm.events import on_event, register_event_type
-from prm.notifications import Notice, notice_for
+from prm.notifications import NoticeKind, link, notices, payload_text
 
 register_event_type(
     "mdf.request.approved", category="mdf", description="An MDF request was approved (funds committed)."
@@ -40,177 +40,106 @@ def reverse_mdf_accrual(event):
     services.reverse_deal_accrual(event=event)
 
 
-def marketing_people(partner_id):
+def marketing_people(event):
     """The partner's admins and marketing users: the people who always may request and claim MDF (the rule:
     mdf.services.requester_refusal), told about its MDF decisions."""
+    partner_id = event.payload["partner_id"]
     return User.objects.filter(partner_id=partner_id, is_active=True, role=Role.PARTNER_ADMIN) | User.objects.filter(
         partner_id=partner_id, is_active=True, role=Role.PARTNER_USER, partner_function=PartnerFunction.MARKETING
     )
 
 
-def finance_people():
-    return User.objects.filter(role=Role.FINANCE, is_active=True)
+def _partner_name(event):
+    return event.partner.name
 
 
-def channel_manager_of(partner):
-    return User.objects.filter(pk=partner.channel_manager_id, is_active=True) if partner else User.objects.none()
+request_url = link("mdf:request_detail", "request_id")
+claim_url = link("mdf:claim_detail", "claim_id")
+overview_url = link("mdf:overview")
 
-
-def _request_url(payload):
-    return reverse("mdf:request_detail", args=[payload["request_id"]])
-
-
-def _claim_url(payload):
-    return reverse("mdf:claim_detail", args=[payload["claim_id"]])
-
-
-@notice_for("mdf.request.submitted")
-def _request_submitted(event):
-    p = event.payload
-    return [
-        Notice(
-            users=channel_manager_of(event.partner),
-            title=gettext("MDF request to review: %(title)s") % {"title": p["title"]},
-            body=gettext("%(partner)s asks for %(amount)s %(currency)s.")
-            % {"partner": event.partner.name, "amount": p["requested_amount"], "currency": p["currency"]},
-            url=_request_url(p),
-        )
-    ]
-
-
-@notice_for("mdf.request.approved")
-def _request_approved(event):
-    p = event.payload
-    return [
-        Notice(
-            users=marketing_people(p["partner_id"]),
-            title=gettext("MDF approved: %(title)s") % {"title": p["title"]},
-            body=gettext("%(amount)s %(currency)s committed. Claim after the activity, by the deadline.")
-            % {"amount": p["approved_amount"], "currency": p["currency"]},
-            url=_request_url(p),
-        )
-    ]
-
-
-@notice_for("mdf.request.rejected")
-def _request_rejected(event):
-    p = event.payload
-    return [
-        Notice(
-            users=marketing_people(p["partner_id"]),
-            title=gettext("MDF request rejected: %(title)s") % {"title": p["title"]},
-            body=p.get("reason") or "",
-            url=_request_url(p),
-        )
-    ]
-
-
-@notice_for("mdf.claim.submitted")
-def _claim_submitted(event):
-    p = event.payload
-    return [
-        Notice(
-            users=finance_people(),
-            title=gettext("MDF claim to review: %(partner)s") % {"partner": event.partner.name},
-            body=gettext("%(amount)s %(currency)s claimed.")
-            % {"amount": p["claimed_amount"], "currency": p["currency"]},
-            url=_claim_url(p),
-        )
-    ]
-
-
-@notice_for("mdf.claim.approved")
-def _claim_approved(event):
-    p = event.payload
-    return [
-        Notice(
-            users=marketing_people(p["partner_id"]),
-            title=gettext("MDF claim approved: %(amount)s %(currency)s")
-            % {"amount": p["approved_amount"], "currency": p["currency"]},
-            url=_claim_url(p),
-        )
-    ]
-
-
-@notice_for("mdf.claim.rejected")
-def _claim_rejected(event):
-    p = event.payload
-    return [
-        Notice(
-            users=marketing_people(p["partner_id"]),
-            title=gettext("MDF claim rejected"),
-            body=p.get("reason") or "",
-            url=_claim_url(p),
-        )
-    ]
-
-
-@notice_for("mdf.claim.info_requested")
-def _claim_info(event):
-    p = event.payload
-    return [
-        Notice(
-            users=marketing_people(p["partner_id"]),
-            title=gettext("Finance needs more on your MDF claim"),
-            body=p.get("reason") or "",
-            url=_claim_url(p),
-        )
-    ]
-
-
-@notice_for("mdf.claim.paid")
-def _claim_paid(event):
-    p = event.payload
-    return [
-        Notice(
-            users=marketing_people(p["partner_id"]),
-            title=gettext("MDF claim paid: %(amount)s %(currency)s")
-            % {"amount": p["approved_amount"], "currency": p["currency"]},
-            body=gettext("Payment reference %(reference)s.") % {"reference": p["payment_reference"]},
-            url=_claim_url(p),
-        )
-    ]
-
-
-@notice_for("mdf.funds.allocated")
-def _allocated(event):
-    p = event.payload
-    return [
-        Notice(
-            users=marketing_people(p["partner_id"]),
-            title=gettext("MDF added: %(amount)s %(currency)s") % {"amount": p["amount"], "currency": p["currency"]},
-            url=reverse("mdf:overview"),
-        )
-    ]
-
-
-@notice_for("mdf.fund.expiring")
-def _expiring(event):
-    p = event.payload
-    return [
-        Notice(
-            users=marketing_people(p["partner_id"]),
-            title=gettext("%(amount)s %(currency)s of MDF expires on %(date)s")
-            % {"amount": p["available"], "currency": p["currency"], "date": p["expires_at"]},
-            body=gettext("Unspent funds of %(period)s expire then: request and get approval before that date.")
-            % {"period": p["period"]},
-            url=reverse("mdf:overview"),
-        )
-    ]
-
-
-@notice_for("mdf.accrual.shortfall")
-def _shortfall(event):
-    p = event.payload
-    return [
-        Notice(
-            users=finance_people(),
-            title=gettext("MDF reversal short by %(amount)s %(currency)s")
-            % {"amount": p["unrecovered"], "currency": p["currency"]},
-            body=gettext(
-                "Deal %(deal)s was reopened after its MDF had been committed or spent: the fund shows the "
-                "amount as a recovery owed, taken back from money released or added to it later."
-            )
-            % {"deal": p["deal_id"]},
-        )
-    ]
+notices.register(
+    NoticeKind(
+        event="mdf.request.submitted",
+        audience=channel_manager_of_partner,
+        title=gettext_lazy("MDF request to review: %(title)s"),
+        body=gettext_lazy("%(partner)s asks for %(amount)s %(currency)s."),
+        values={"partner": _partner_name, "amount": "requested_amount"},
+        url=request_url,
+    ),
+    NoticeKind(
+        event="mdf.request.approved",
+        audience=marketing_people,
+        title=gettext_lazy("MDF approved: %(title)s"),
+        body=gettext_lazy("%(amount)s %(currency)s committed. Claim after the activity, by the deadline."),
+        values={"amount": "approved_amount"},
+        url=request_url,
+    ),
+    NoticeKind(
+        event="mdf.request.rejected",
+        audience=marketing_people,
+        title=gettext_lazy("MDF request rejected: %(title)s"),
+        body=payload_text("reason"),
+        url=request_url,
+    ),
+    NoticeKind(
+        event="mdf.claim.submitted",
+        audience=finance_users,
+        title=gettext_lazy("MDF claim to review: %(partner)s"),
+        body=gettext_lazy("%(amount)s %(currency)s claimed."),
+        values={"partner": _partner_name, "amount": "claimed_amount"},
+        url=claim_url,
+    ),
+    NoticeKind(
+        event="mdf.claim.approved",
+        audience=marketing_people,
+        title=gettext_lazy("MDF claim approved: %(amount)s %(currency)s"),
+        values={"amount": "approved_amount"},
+        url=claim_url,
+    ),
+    NoticeKind(
+        event="mdf.claim.rejected",
+        audience=marketing_people,
+        title=gettext_lazy("MDF claim rejected"),
+        body=payload_text("reason"),
+        url=claim_url,
+    ),
+    NoticeKind(
+        event="mdf.claim.info_requested",
+        audience=marketing_people,
+        title=gettext_lazy("Finance needs more on your MDF claim"),
+        body=payload_text("reason"),
+        url=claim_url,
+    ),
+    NoticeKind(
+        event="mdf.claim.paid",
+        audience=marketing_people,
+        title=gettext_lazy("MDF claim paid: %(amount)s %(currency)s"),
+        body=gettext_lazy("Payment reference %(reference)s."),
+        values={"amount": "approved_amount", "reference": "payment_reference"},
+        url=claim_url,
+    ),
+    NoticeKind(
+        event="mdf.funds.allocated",
+        audience=marketing_people,
+        title=gettext_lazy("MDF added: %(amount)s %(currency)s"),
+        url=overview_url,
+    ),
+    NoticeKind(
+        event="mdf.fund.expiring",
+        audience=marketing_people,
+        title=gettext_lazy("%(amount)s %(currency)s of MDF expires on %(date)s"),
+        body=gettext_lazy("Unspent funds of %(period)s expire then: request and get approval before that date."),
+        values={"amount": "available", "date": "expires_at"},
+        url=overview_url,
+    ),
+    NoticeKind(
+        event="mdf.accrual.shortfall",
+        audience=finance_users,
+        title=gettext_lazy("MDF reversal short by %(amount)s %(currency)s"),
+        body=gettext_lazy(
+            "Deal %(deal)s was reopened after its MDF had been committed or spent: the fund shows the "
+            "amount as a recovery owed, taken back from money released or added to it later."
+        ),
+        values={"amount": "unrecovered", "deal": "deal_id"},
+    ),
+)

@@ -2,15 +2,15 @@
 
 from decimal import Decimal
 
-from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.models import Role, User
+from accounts.audiences import channel_manager, partner_admins, recruiters
 from partners.models import RequirementMetric
 from prm.events import register_event_type
 from prm.inputs import parse_iso_date
-from prm.notifications import Notice, notice_for
+from prm.notifications import NoticeKind, either, link, notices, optional
 
 register_event_type("partner.created", category="partners", description="A partner organisation was created.")
 register_event_type("partner.tier_changed", category="partners", description="A partner moved to another tier.")
@@ -20,28 +20,6 @@ register_event_type(
     description="A partner was suspended, reinstated or terminated (docs/partner-status.md).",
     public=False,
 )
-
-
-@notice_for("partner.tier_changed")
-def _tier_changed(event):
-    if event.partner_id is None:  # the partner was deleted since: nobody to tell, nothing to link to
-        return []
-    payload = event.payload
-    partner_users = User.objects.filter(partner_id=event.partner_id, is_active=True, role=Role.PARTNER_ADMIN)
-    managers = User.objects.filter(pk=payload.get("channel_manager_id"), is_active=True)
-    url = reverse("partners:detail", args=[event.partner_id])
-    body = payload.get("reason", "")
-    names = {"tier": payload["to_tier"], "partner": payload.get("partner_name", "")}
-    if payload.get("kind") == "promotion":
-        own_title = _("Your organisation was promoted to %(tier)s") % names
-        manager_title = _("%(partner)s promoted to %(tier)s") % names
-    else:
-        own_title = _("Your organisation was moved to %(tier)s") % names
-        manager_title = _("%(partner)s moved to %(tier)s") % names
-    return [
-        Notice(users=partner_users, title=own_title, body=body, url=url),
-        Notice(users=managers, title=manager_title, body=body, url=url),
-    ]
 
 
 register_event_type(
@@ -72,32 +50,25 @@ register_event_type(
 )
 
 
-def _recruiters():
-    return User.objects.filter(role__in=[Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN], is_active=True)
+def _has_partner(event) -> bool:
+    """False when the partner was deleted since: nobody to tell, nothing to link to."""
+    return event.partner_id is not None
 
 
-@notice_for("application.submitted")
-def _application_submitted(event):
+def _promotion(event) -> bool:
+    return event.payload.get("kind") == "promotion"
+
+
+def _duplicate_flag(event) -> str:
     payload = event.payload
     flag = " " + _("(same domain as an earlier application or partner)") if payload.get("duplicate") else ""
-    return [
-        Notice(
-            users=_recruiters(),
-            title=_("New partner application: %(company)s") % {"company": payload["company_name"]},
-            body=f"{payload.get('website_domain', '')}{flag}",
-            url=reverse("partners_public:application", args=[payload["application_id"]]),
-        )
-    ]
+    return f"{payload.get('website_domain', '')}{flag}"
 
 
-@notice_for("partner.tier_at_risk")
-def _tier_at_risk(event):
-    """At risk: which tier, its unmet requirements as the review measured them, and when the next review
-    decides (rules: docs/tiers.md)."""
-    if event.partner_id is None:
-        return []
+def _at_risk_body(event) -> str:
+    """Which tier, its unmet requirements as the review measured them, and when the next review decides (rules:
+    docs/tiers.md)."""
     payload = event.payload
-    url = reverse("partners:detail", args=[event.partner_id])
     names = {"period": payload["period"], "tier": payload["tier"]}
     lines = [_("The %(period)s tier review found you short of the %(tier)s requirements.") % names]
     unmet = payload.get("unmet") or []
@@ -124,38 +95,56 @@ def _tier_at_risk(event):
         )
     else:
         lines.append(_("If you are still short at the next review, your tier moves down."))
-    body = " ".join(lines)
-    admins = User.objects.filter(partner_id=event.partner_id, is_active=True, role=Role.PARTNER_ADMIN)
-    managers = User.objects.filter(pk=payload.get("channel_manager_id"), is_active=True)
-    return [
-        Notice(users=admins, title=_("Your %(tier)s tier is at risk") % {"tier": payload["tier"]}, body=body, url=url),
-        Notice(
-            users=managers,
-            title=_("%(partner)s is at risk of losing %(tier)s")
-            % {"partner": payload["partner_name"], "tier": payload["tier"]},
-            body=body,
-            url=url,
-        ),
-    ]
+    return " ".join(lines)
 
 
-@notice_for("partner.onboarding_stalled")
-def _onboarding_stalled(event):
-    if event.partner_id is None:
-        return []
-    payload = event.payload
-    url = reverse("partners:detail", args=[event.partner_id])
-    admins = User.objects.filter(partner_id=event.partner_id, is_active=True, role=Role.PARTNER_ADMIN)
-    managers = User.objects.filter(pk=payload.get("channel_manager_id"), is_active=True)
-    body = _("Onboarding is %(progress)s %% done; the next steps are on your company profile.") % {
-        "progress": payload["progress"]
-    }
-    return [
-        Notice(users=admins, title=_("Your onboarding is waiting for its next step"), body=body, url=url),
-        Notice(
-            users=managers,
-            title=_("%(partner)s: onboarding stalled for 14 days") % {"partner": payload["partner_name"]},
-            body=body,
-            url=url,
+partner_url = link("partners:detail", lambda event: event.partner_id)
+
+
+def _admins_and_manager(event: str, *, admins_title, manager_title, body, values=None):
+    """A partner's own admins and its channel manager hear of the same event in different words: two kinds,
+    both only while the partner exists, both linking to it."""
+    common = {"event": event, "when": _has_partner, "body": body, "values": values or {}, "url": partner_url}
+    return (
+        NoticeKind(audience=partner_admins, title=admins_title, **common),
+        NoticeKind(audience=channel_manager, title=manager_title, **common),
+    )
+
+
+notices.register(
+    *_admins_and_manager(
+        "partner.tier_changed",
+        admins_title=either(
+            _promotion,
+            gettext_lazy("Your organisation was promoted to %(tier)s"),
+            gettext_lazy("Your organisation was moved to %(tier)s"),
         ),
-    ]
+        manager_title=either(
+            _promotion, gettext_lazy("%(partner)s promoted to %(tier)s"), gettext_lazy("%(partner)s moved to %(tier)s")
+        ),
+        body=optional("reason"),
+        values={"tier": "to_tier", "partner": optional("partner_name")},
+    ),
+    *_admins_and_manager(
+        "partner.tier_at_risk",
+        admins_title=gettext_lazy("Your %(tier)s tier is at risk"),
+        manager_title=gettext_lazy("%(partner)s is at risk of losing %(tier)s"),
+        body=_at_risk_body,
+        values={"partner": "partner_name"},
+    ),
+    *_admins_and_manager(
+        "partner.onboarding_stalled",
+        admins_title=gettext_lazy("Your onboarding is waiting for its next step"),
+        manager_title=gettext_lazy("%(partner)s: onboarding stalled for 14 days"),
+        body=gettext_lazy("Onboarding is %(progress)s %% done; the next steps are on your company profile."),
+        values={"partner": "partner_name"},
+    ),
+    NoticeKind(
+        event="application.submitted",
+        audience=recruiters,
+        title=gettext_lazy("New partner application: %(company)s"),
+        body=_duplicate_flag,
+        values={"company": "company_name"},
+        url=link("partners_public:application", "application_id"),
+    ),
+)

@@ -1,10 +1,10 @@
-"""Event types of the rules-of-engagement policy (docs/policy.md)."""
+"""Event types of the rules-of-engagement policy (docs/policy.md) and who hears about them."""
 
-from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
-from accounts.models import Role, User
+from accounts.audiences import recruiters
 from prm.events import register_event_type
-from prm.notifications import Notice, notice_for
+from prm.notifications import NoticeKind, link, notices
 
 register_event_type(
     "policy.published",
@@ -20,17 +20,13 @@ register_event_type(
 )
 
 
-@notice_for("policy.published")
-def _published(event):
-    from django.utils.translation import gettext as _
-
-    payload = event.payload
-    staff = User.objects.filter(role__in=[Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN], is_active=True)
-    return [
-        Notice(
-            users=staff,
-            title=_("Rules of engagement v%(version)s published") % {"version": payload["version"]},
-            body=_("In force from %(when)s.") % {"when": payload["effective_from"]},
-            url=reverse("policy:detail", args=[payload["policy_id"]]),
-        )
-    ]
+notices.register(
+    NoticeKind(
+        event="policy.published",
+        audience=recruiters,  # the channel managers and program admins
+        title=gettext_lazy("Rules of engagement v%(version)s published"),
+        body=gettext_lazy("In force from %(when)s."),
+        values={"when": "effective_from"},
+        url=link("policy:detail", "policy_id"),
+    )
+)

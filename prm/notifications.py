@@ -1,19 +1,23 @@
-"""In-portal notifications and e-mail, fanned out from domain events after commit.
+"""In-portal notifications and e-mail, fanned out from domain events after commit (docs/notifications.md).
 
-Each event type that people should hear about registers a builder with `@notice_for("name")`: a
-function of the event that returns `Notice`s (who, title, body, link). The `create_notifications`
-subscriber writes one Notification per user and event, then e-mails those who want it.
+One table says who hears about which event: each app declares its `NoticeKind`s (event, audience, title and
+body templates, link) with `notices.register(...)`, and the one generic builder here turns a kind and an event
+into `Notice`s. A notice whose logic does not fit the table (its body is computed, say) is a small function
+registered in the same table with `@notices.builder("name")` (`notice_for` is the same decorator). The
+`create_notifications` subscriber writes one Notification per user and event, then e-mails those who want it.
 """
 
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from prm.events import EVENT_TYPES, on_event
 from prm.models import DomainEvent, Notification, NotificationCategory, NotificationPreference
@@ -25,44 +29,168 @@ class Notice:
     title: str
     body: str = ""
     url: str = ""
+    email: bool = True  # e-mailed unless the user switched the category's e-mail off
 
 
 log = logging.getLogger(__name__)
 
-_BUILDERS: dict[str, Callable[[DomainEvent], Iterable[Notice]]] = {}
+Builder = Callable[[DomainEvent], Iterable[Notice]]
+Audience = Callable[[DomainEvent], Iterable]
 
 
-def notice_for(name: str):
-    def register(builder):
-        _BUILDERS[name] = builder
-        return builder
+@dataclass(frozen=True)
+class Either:
+    """One of two templates, chosen by a test of the event (a promotion or a move, approved or declined)."""
 
-    return register
+    test: Callable[[DomainEvent], bool]
+    then: object
+    otherwise: object
+
+    def pick(self, event):
+        return self.then if self.test(event) else self.otherwise
+
+
+def either(test: Callable[[DomainEvent], bool], then, otherwise) -> Either:
+    return Either(test, then, otherwise)
+
+
+def optional(key: str, default=""):
+    """A value read from the payload that may be missing (`payload.get(key, default)`)."""
+    return lambda event: (event.payload or {}).get(key, default)
+
+
+def payload_text(key: str):
+    """Text people typed, carried in the payload (a reason, a note): shown as it is, never used as a template."""
+    return lambda event: (event.payload or {}).get(key) or ""
+
+
+def link(view: str, arg=None, *, optional: bool = False):
+    """The url of `view`, with the payload value `arg` (a key, or a function of the event) as its argument; with
+    `optional`, no link when that value is empty."""
+
+    def url(event) -> str:
+        if arg is None:
+            return reverse(view)
+        value = arg(event) if callable(arg) else event.payload[arg]
+        if optional and not value:
+            return ""
+        return reverse(view, args=[value])
+
+    return url
+
+
+class _Values(dict):
+    """The placeholders of a kind's templates, each resolved when a template uses it: a name of `values` maps to
+    a payload key or a function of the event; any other name is read from the payload as it is."""
+
+    def __init__(self, event, spec: Mapping):
+        super().__init__()
+        self.event, self.spec = event, spec
+
+    def __missing__(self, name):
+        source = self.spec.get(name, name)
+        value = source(self.event) if callable(source) else (self.event.payload or {})[source]
+        self[name] = value
+        return value
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    """One row of the notification table: who hears about `event`, and what they read.
+
+    `title` and `body` are templates (gettext_lazy / ngettext_lazy, rendered in each recipient's language),
+    an `either(...)` of two templates, or a function of the event returning finished text; `values` names
+    where their placeholders come from; `url` is a string or a function of the event; `when`, if given,
+    decides whether the event notifies anyone at all; `email` is whether it is e-mailed by default (the
+    preference category is the event type's)."""
+
+    event: str
+    audience: Audience
+    title: object
+    body: object = ""
+    url: str | Callable[[DomainEvent], str] = ""
+    values: Mapping = field(default_factory=dict)
+    when: Callable[[DomainEvent], bool] | None = None
+    email: bool = True
+
+    def __call__(self, event) -> list[Notice]:
+        if self.when is not None and not self.when(event):
+            return []
+        values = _Values(event, self.values)
+        return [
+            Notice(
+                users=self.audience(event),
+                title=render(self.title, event, values),
+                body=render(self.body, event, values),
+                url=self.url(event) if callable(self.url) else self.url,
+                email=self.email,
+            )
+        ]
+
+
+def render(text, event, values) -> str:
+    if isinstance(text, Either):
+        return render(text.pick(event), event, values)
+    if callable(text) and not isinstance(text, Promise):
+        return str(text(event))
+    return str(text % values) if text else ""
+
+
+class NoticeTable:
+    """Event name -> the kinds (and special builders) that notify about it, in registration order."""
+
+    def __init__(self):
+        self._builders: dict[str, list[Builder]] = {}
+
+    def register(self, *kinds: NoticeKind) -> None:
+        for kind in kinds:
+            self._add(kind.event, kind)
+
+    def builder(self, name: str):
+        def register(function: Builder) -> Builder:
+            self._add(name, function)
+            return function
+
+        return register
+
+    def _add(self, name: str, builder: Builder) -> None:
+        builders = self._builders.setdefault(name, [])
+        if builder not in builders:
+            builders.append(builder)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._builders
+
+    def build(self, event) -> list[Notice]:
+        return [notice for builder in self._builders.get(event.name, ()) for notice in builder(event)]
+
+
+notices = NoticeTable()
+notice_for = notices.builder
 
 
 @on_event("*")
 def create_notifications(event: DomainEvent) -> None:
     """One Notification per user and event, written in the user's language (User.language): the builder
     runs once in the default language and once more for each other language its recipients chose."""
-    builder = _BUILDERS.get(event.name)
-    if builder is None:
+    if event.name not in notices:
         return
     category = EVENT_TYPES[event.name].category
     default = settings.LANGUAGE_CODE
     with translation.override(default):
-        notices = list(builder(event))
+        built = notices.build(event)
     languages = {
-        user.language for notice in notices for user in notice.users if user.language and user.language != default
+        user.language for notice in built for user in notice.users if user.language and user.language != default
     }
-    _write(event, category, notices, default, lambda user: not user.language or user.language == default)
+    _write(event, category, built, default, lambda user: not user.language or user.language == default)
     for language in sorted(languages):
         with translation.override(language):
-            _write(event, category, list(builder(event)), language, lambda user, lang=language: user.language == lang)
+            _write(event, category, notices.build(event), language, lambda user, lang=language: user.language == lang)
 
 
-def _write(event, category, notices, language, wanted) -> None:
+def _write(event, category, built, language, wanted) -> None:
     with translation.override(language):
-        for notice in notices:
+        for notice in built:
             for user in notice.users:
                 if not user.is_active or not wanted(user):
                     continue
@@ -76,7 +204,7 @@ def _write(event, category, notices, language, wanted) -> None:
                         "url": notice.url,
                     },
                 )
-                if created and wants_email(user, category):
+                if created and wants_email(user, category, default=notice.email):
                     transaction.on_commit(lambda pk=notification.pk: queue_email(pk))
 
 
@@ -89,9 +217,9 @@ def queue_email(notification_id: int) -> None:
         log.warning("could not queue the e-mail of notification %s", notification_id, exc_info=True)
 
 
-def wants_email(user, category: str) -> bool:
+def wants_email(user, category: str, *, default: bool = True) -> bool:
     preference = NotificationPreference.objects.filter(user=user, category=category).first()
-    return preference.email if preference else True
+    return preference.email if preference else default
 
 
 def one_line(text) -> str:
