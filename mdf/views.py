@@ -396,8 +396,10 @@ class MdfAccessView(PermissionRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def test_func(self):
-        return access.can(self.request.user, "mdf.set_requesters", getattr(self.request.user, "partner", None))
+    def check_access(self, request) -> None:
+        super().check_access(request)
+        if not access.can(request.user, "mdf.set_requesters", getattr(request.user, "partner", None)):
+            raise access.get("mdf.set_requesters").refuse()
 
     def post(self, request):
         partner = get_visible_or_404(Partner, request.user, pk=request.user.partner_id)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
@@ -172,3 +172,20 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+def refuse_numbers_as_text() -> None:
+    """A JSON number or boolean sent where the schema says string is a 400 on that field (docs/api.md,
+    Errors), for every text field of every serializer: DRF's CharField would store 7 as "7". Installed
+    once, from PrmConfig.ready()."""
+    original = serializers.CharField.to_internal_value
+    if getattr(original, "refuses_numbers", False):
+        return
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool | int | float):
+            self.fail("invalid")
+        return original(self, data)
+
+    to_internal_value.refuses_numbers = True
+    serializers.CharField.to_internal_value = to_internal_value

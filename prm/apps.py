@@ -7,3 +7,6 @@ class PrmConfig(AppConfig):
 
     def ready(self):
         from prm import notifications  # noqa: F401  (registers the notification handler)
+        from prm.api import refuse_numbers_as_text
+
+        refuse_numbers_as_text()

@@ -293,7 +293,7 @@ class Gunicorn(PortalProcess):
 
 class CeleryWorker(PortalProcess):
     def __init__(self, env: dict[str, str], log_dir: Path):
-        cmd = [str(VENV_BIN / "celery"), "-A", "prm", "worker", "-P", "prefork", "-c", "1", "-Q", "prm",
+        cmd = [str(VENV_BIN / "celery"), "-A", "config", "worker", "-P", "prefork", "-c", "1", "-Q", "prm",
                "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"]  # fmt: skip
         super().__init__("celery", cmd, env, log_dir)
         self.starts = 0
