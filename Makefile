@@ -120,10 +120,11 @@ e2e: $(DEV_STAMP) ## Browser journeys only (headless /usr/bin/chromium); screens
 audit: $(DEV_STAMP) ## pip-audit: known vulnerabilities in the pinned runtime requirements (needs network)
 	$(VENV)/bin/pip-audit -r requirements.txt --progress-spinner off
 
-lint: $(DEV_STAMP) ## ruff check + ruff format --check
+lint: $(DEV_STAMP) ## ruff check + ruff format --check + lint-imports (the app layers, docs/architecture.md)
 	@rc=0; \
 	echo ">> ruff check ."; $(VENV)/bin/ruff check . || rc=1; \
 	echo ">> ruff format --check ."; $(VENV)/bin/ruff format --check . || rc=1; \
+	echo ">> lint-imports"; $(VENV)/bin/lint-imports --no-cache || rc=1; \
 	exit $$rc
 
 format: $(DEV_STAMP) ## Sort imports and format the code with ruff
