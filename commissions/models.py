@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from partners.models import PartnerType
+from prm import badges
 from prm.money import CurrencyField, MoneyField, RateField
 from prm.tenancy import TenantQuerySet
 from prm.workflow import Workflow
@@ -402,3 +403,11 @@ class PayoutRelease(models.Model):
 
     def __str__(self):
         return f"Payout release for partner {self.partner_id}"
+
+
+# The commission-<status> colours are in static/css/portal.css.
+badges.register(
+    CommissionEntry,
+    PayoutBatch,
+    colours={status: f"commission-{status}" for status in {*EntryStatus.values, *BatchStatus.values}},
+)

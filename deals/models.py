@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prm import badges
 from prm.money import CurrencyField, MoneyField
 from prm.tenancy import TenantManager, TenantQuerySet
 from prm.workflow import Workflow
@@ -438,3 +439,18 @@ class AccountImport(models.Model):
     @property
     def progress(self) -> int:
         return 100 if not self.total_rows else int(self.processed_rows * 100 / self.total_rows)
+
+
+badges.register(
+    DealRegistration,
+    colours={
+        DealStatus.APPROVED: "text-bg-success",
+        DealStatus.WON: "text-bg-success",
+        DealStatus.REJECTED: "text-bg-secondary",
+        DealStatus.LOST: "text-bg-secondary",
+        DealStatus.EXPIRED: "text-bg-secondary",
+        DealStatus.PENDING_REVIEW: "text-bg-warning",
+    },
+    default="text-bg-info",
+    testid="deal-status",
+)

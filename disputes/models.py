@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prm import badges
+from prm.models import StoredFile, private_upload_to
 from prm.tenancy import TenantManager, TenantQuerySet
 from prm.workflow import Workflow
 
@@ -101,34 +103,31 @@ class Dispute(models.Model):
         return self.status == DisputeStatus.OPEN and self.due_at is not None and self.due_at < timezone.now()
 
 
-def dispute_file_upload_to(instance, filename):
-    # Private storage: MEDIA_URL is not served; files go out only through the permission-checked view.
-    stamp = timezone.now()
-    return f"disputes/{stamp:%Y/%m}/{instance.dispute.partner_id}/{stamp.timestamp():.0f}-{filename}"
+# The name the first migration refers to.
+dispute_file_upload_to = private_upload_to("disputes", "dispute.partner_id")
 
 
-class DisputeFile(models.Model):
+class DisputeFile(StoredFile):
     """A file attached to a dispute (the partner's evidence: e-mails, meeting notes, a signed order)."""
 
     TENANT_PATH = "dispute__partner_id"
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to=dispute_file_upload_to, max_length=300)
-    name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantManager()
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("dispute file")
         verbose_name_plural = _("dispute files")
 
-    def __str__(self):
-        return self.name
-
     def get_absolute_url(self):
         return reverse("disputes:file", args=[self.pk])
+
+
+badges.register(
+    Dispute,
+    colours={DisputeStatus.OPEN: "text-bg-warning", DisputeStatus.REVERSED: "text-bg-success"},
+    default="text-bg-secondary",
+    testid="dispute-status",
+)

@@ -32,6 +32,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prm import badges
+from prm.models import StoredFile, private_upload_to
 from prm.money import CurrencyField, MoneyField, RateField
 from prm.tenancy import TenantManager
 
@@ -403,32 +405,35 @@ class MdfClaim(models.Model):
         return (timezone.now() - self.created_at).days
 
 
-def proof_upload_to(instance, filename):
-    # Private storage: MEDIA_URL is not served; files go out only through the permission-checked view.
-    stamp = timezone.now()
-    return f"mdf/proofs/{stamp:%Y/%m}/{instance.claim.partner_id}/{stamp.timestamp():.0f}-{filename}"
+# The name the first migration refers to.
+proof_upload_to = private_upload_to("mdf/proofs", "claim.partner_id")
 
 
-class ProofFile(models.Model):
+class ProofFile(StoredFile):
     """A proof-of-performance file attached to a claim (invoice PDF, photos, attendee CSV)."""
 
     TENANT_PATH = "claim__partner_id"
 
     claim = models.ForeignKey(MdfClaim, on_delete=models.CASCADE, related_name="proofs")
     file = models.FileField(upload_to=proof_upload_to, max_length=300)
-    name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantManager()
 
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self):
-        return self.name
-
     def get_absolute_url(self):
         return reverse("mdf:proof_download", args=[self.pk])
+
+
+badges.register(
+    MdfRequest,
+    MdfClaim,
+    colours={
+        "approved": "text-bg-success",
+        "paid": "text-bg-success",
+        "completed": "text-bg-success",
+        "rejected": "text-bg-secondary",
+        "lapsed": "text-bg-secondary",
+        "info_requested": "text-bg-warning",
+    },
+    default="text-bg-info",
+    testid="mdf-status",
+)

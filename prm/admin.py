@@ -31,34 +31,25 @@ class AuditEntryAdmin(ReadOnlyAdmin):  # the audit trail is append-only
     date_hierarchy = "created_at"
 
 
-@admin.register(DomainEvent)
-class DomainEventAdmin(admin.ModelAdmin):
-    list_display = ["name", "created_at", "partner", "dispatched_at", "attempts"]
-    list_filter = ["name"]
-    raw_id_fields = ["actor", "partner"]
-
-
-@admin.register(EventHandlerRun)
-class EventHandlerRunAdmin(admin.ModelAdmin):
-    list_display = ["event", "handler", "completed_at"]
-    raw_id_fields = ["event"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["user", "title", "category", "created_at", "read_at", "emailed_at"]
-    list_filter = ["category"]
-    raw_id_fields = ["user", "event"]
-
-
-@admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "category", "email"]
-    raw_id_fields = ["user"]
-
-
-@admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(admin.ModelAdmin):
-    list_display = ["user", "key", "method", "path", "status_code", "created_at"]
-    raw_id_fields = ["user"]
-    exclude = ["response_body"]
+# The plain admins of the other shared records, as a table: model -> ModelAdmin options.
+PLAIN_ADMINS = {
+    DomainEvent: {
+        "list_display": ["name", "created_at", "partner", "dispatched_at", "attempts"],
+        "list_filter": ["name"],
+        "raw_id_fields": ["actor", "partner"],
+    },
+    EventHandlerRun: {"list_display": ["event", "handler", "completed_at"], "raw_id_fields": ["event"]},
+    Notification: {
+        "list_display": ["user", "title", "category", "created_at", "read_at", "emailed_at"],
+        "list_filter": ["category"],
+        "raw_id_fields": ["user", "event"],
+    },
+    NotificationPreference: {"list_display": ["user", "category", "email"], "raw_id_fields": ["user"]},
+    IdempotencyRecord: {
+        "list_display": ["user", "key", "method", "path", "status_code", "created_at"],
+        "raw_id_fields": ["user"],
+        "exclude": ["response_body"],
+    },
+}
+for model, options in PLAIN_ADMINS.items():
+    admin.site.register(model, **options)

@@ -207,36 +207,41 @@ class DateTimeFilter(django_filters.DateTimeFilter):
 # --- DRF serializers -------------------------------------------------------------------------------------
 
 
-class ApiDateField(serializers.DateField):
+class _BoundedApiField:
+    """A DRF date or date-time field refusing values out of Python's range or outside [earliest, latest]."""
+
+    example_format = ""
+
     def __init__(self, *args, earliest: DateBound = None, latest: DateBound = None, **kwargs):
         self.earliest, self.latest = earliest, latest
         super().__init__(*args, **kwargs)
 
-    def to_internal_value(self, value):
-        try:
-            value = super().to_internal_value(value)
-        except OverflowError:
-            self.fail("invalid", format="YYYY-MM-DD")
-        try:
-            return check_date(value, earliest=self.earliest, latest=self.latest)
-        except ValidationError as error:
-            raise serializers.ValidationError(error.messages, code="date_out_of_range") from None
-
-
-class ApiDateTimeField(serializers.DateTimeField):
-    def __init__(self, *args, earliest: DateBound = None, latest: DateBound = None, **kwargs):
-        self.earliest, self.latest = earliest, latest
-        super().__init__(*args, **kwargs)
+    def in_window(self, value):
+        raise NotImplementedError
 
     def to_internal_value(self, value):
         try:
             value = super().to_internal_value(value)
-        except OverflowError:  # an offset that moves the moment out of Python's range
-            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]")
+        except OverflowError:  # e.g. an offset that moves the moment out of Python's range
+            self.fail("invalid", format=self.example_format)
         try:
-            return _aware_in_window(value, self.earliest, self.latest)
+            return self.in_window(value)
         except ValidationError as error:
             raise serializers.ValidationError(error.messages, code="date_out_of_range") from None
+
+
+class ApiDateField(_BoundedApiField, serializers.DateField):
+    example_format = "YYYY-MM-DD"
+
+    def in_window(self, value):
+        return check_date(value, earliest=self.earliest, latest=self.latest)
+
+
+class ApiDateTimeField(_BoundedApiField, serializers.DateTimeField):
+    example_format = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
+
+    def in_window(self, value):
+        return _aware_in_window(value, self.earliest, self.latest)
 
 
 class ApiSingleLineCharField(serializers.CharField):

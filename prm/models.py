@@ -3,11 +3,15 @@
 Aggregate roots: AuditEntry (append-only: who moved what from which state to which, and why),
 DomainEvent (the outbox: recorded in the service's transaction, dispatched after commit; states
 pending -> dispatched), Notification (one per user and event; unread -> read).
+StoredFile is the abstract base of every uploaded document kept in private storage (MDF proofs,
+dispute evidence).
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy import TenantManager
@@ -231,3 +235,50 @@ class ImportJob(models.Model):
     @property
     def error_rows(self) -> int:
         return len({error["row"] for error in self.errors})
+
+
+@deconstructible
+class private_upload_to:  # noqa: N801 - used like the function it replaces: upload_to=private_upload_to(...)
+    """upload_to of a private file: <prefix>/<year>/<month>/<partner id>/<timestamp>-<name>.
+
+    `partner_path` is the dotted path from the instance to its partner id, e.g. "claim.partner_id".
+    Private storage: MEDIA_URL is not served; files go out only through the permission-checked view.
+    """
+
+    def __init__(self, prefix: str, partner_path: str):
+        self.prefix = prefix
+        self.partner_path = partner_path
+
+    def __call__(self, instance, filename):
+        partner_id = instance
+        for attribute in self.partner_path.split("."):
+            partner_id = getattr(partner_id, attribute)
+        stamp = timezone.now()
+        return f"{self.prefix}/{stamp:%Y/%m}/{partner_id}/{stamp.timestamp():.0f}-{filename}"
+
+    def __eq__(self, other):
+        return isinstance(other, private_upload_to) and (self.prefix, self.partner_path) == (
+            other.prefix,
+            other.partner_path,
+        )
+
+    def __hash__(self):
+        return hash((self.prefix, self.partner_path))
+
+
+class StoredFile(models.Model):
+    """An uploaded document: its stored file (declared by the subclass with its upload_to), the name it
+    was uploaded under, its checked content type and size, who uploaded it and when."""
+
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name

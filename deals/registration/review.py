@@ -40,24 +40,30 @@ def approve_deal(*, deal: DealRegistration, actor, note: str = "") -> DealRegist
     return deal
 
 
+def _close_unprotected(deal: DealRegistration, actor, reason_code, decision_note: str, action: str, note):
+    """Lock the registration and move it to rejected with the decision's reason code, note and policy."""
+    deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
+    DEAL_WORKFLOW.check(deal, DealStatus.REJECTED)
+    deal.reason, deal.decision_note = reason_code, decision_note
+    deal.decided_at, deal.decided_by = timezone.now(), actor
+    deal.policy_version = policy_at(deal.decided_at)
+    DEAL_WORKFLOW.apply(
+        deal,
+        DealStatus.REJECTED,
+        actor=actor,
+        action=action,
+        reason=note,
+        extra_fields=["reason", "decision_note", "decided_at", "decided_by", "policy_version"],
+    )
+    return deal
+
+
 def reject_deal(*, deal: DealRegistration, actor, reason: str) -> DealRegistration:
     access.require(actor, "deals.reject")
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the registration is rejected.")]})
     with transaction.atomic():
-        deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
-        DEAL_WORKFLOW.check(deal, DealStatus.REJECTED)
-        deal.reason, deal.decision_note = DealReason.REVIEW_REJECTED, reason.strip()
-        deal.decided_at, deal.decided_by = timezone.now(), actor
-        deal.policy_version = policy_at(deal.decided_at)
-        DEAL_WORKFLOW.apply(
-            deal,
-            DealStatus.REJECTED,
-            actor=actor,
-            action="reject",
-            reason=reason,
-            extra_fields=["reason", "decision_note", "decided_at", "decided_by", "policy_version"],
-        )
+        deal = _close_unprotected(deal, actor, DealReason.REVIEW_REJECTED, reason.strip(), "reject", reason)
         record_event(
             "deal.rejected",
             actor=actor,
@@ -100,19 +106,7 @@ def accept_as_influence(*, deal: DealRegistration, actor, note: str = "") -> Dea
     recorded as influence (active in sale) on the account's direct deal."""
     access.require(actor, "deals.decide")
     with transaction.atomic():
-        deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
-        DEAL_WORKFLOW.check(deal, DealStatus.REJECTED)
-        deal.reason, deal.decision_note = DealReason.INFLUENCE_ONLY, note or ""
-        deal.decided_at, deal.decided_by = timezone.now(), actor
-        deal.policy_version = policy_at(deal.decided_at)
-        DEAL_WORKFLOW.apply(
-            deal,
-            DealStatus.REJECTED,
-            actor=actor,
-            action="accept_as_influence",
-            reason=note,
-            extra_fields=["reason", "decision_note", "decided_at", "decided_by", "policy_version"],
-        )
+        deal = _close_unprotected(deal, actor, DealReason.INFLUENCE_ONLY, note or "", "accept_as_influence", note)
         direct = direct_deal_for(deal.account, template=deal, actor=actor)
         record_influence(deal=direct, partner=deal.partner, kind=InfluenceKind.ACTIVE_IN_SALE, actor=actor, note=note)
         record_event(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import access
 from enablement.models.courses import Course, Quiz
 from enablement.models.learners import LearnerQuerySet, QuizAttempt
+from prm import badges
 
 
 class CertificationKind(models.TextChoices):
@@ -146,3 +147,13 @@ class CertificateReminder(models.Model):
 
     def __str__(self):
         return f"{self.certificate_id}: {self.kind}"
+
+
+badges.register(
+    Certificate,
+    colours={CertificateStatus.VALID: "text-bg-success", CertificateStatus.EXPIRED: "text-bg-secondary"},
+    default="text-bg-danger",
+    testid="certificate-status",
+    field="current_status",
+    label="get_current_status_display_text",
+)
