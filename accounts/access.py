@@ -73,9 +73,36 @@ def is_program_admin(user) -> bool:
 is_manager_or_admin = is_channel_manager | is_program_admin
 
 
-def has_role(user, *roles) -> bool:
-    """For code that must branch on a role chosen at run time (e.g. an invitation's role)."""
-    return _role(user) in roles
+# --- roles as data (an invitation's role, a role a form offers) ------------------------------------------
+
+
+def is_role(role) -> bool:
+    """`role` is one of the portal's roles."""
+    return role in Role.values
+
+
+def is_partner_role(role) -> bool:
+    """`role` (a value, e.g. an invitation's) is one of a partner organisation's roles."""
+    return role in PARTNER_ROLES
+
+
+def is_internal_role(role) -> bool:
+    """`role` (a value) is one of the vendor's internal roles."""
+    return role in INTERNAL_ROLES
+
+
+def is_partner_admin_role(role) -> bool:
+    return role == Role.PARTNER_ADMIN
+
+
+def partner_role_choices() -> list[tuple[str, str]]:
+    """The roles a partner's user may hold, as form choices."""
+    return [(r.value, r.label) for r in Role if r in PARTNER_ROLES]
+
+
+def internal_role_choices() -> list[tuple[str, str]]:
+    """The roles of the vendor's staff, as form choices."""
+    return [(r.value, r.label) for r in Role if r in INTERNAL_ROLES]
 
 
 # --- object predicates ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import INTERNAL_ROLES, Role
+from accounts import access
 from prm.forms import BootstrapFormMixin
 
 
@@ -26,4 +26,4 @@ class AcceptInvitationForm(BootstrapFormMixin, forms.Form):
 
 class StaffInviteForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"))
-    role = forms.ChoiceField(choices=[(r.value, r.label) for r in Role if r in INTERNAL_ROLES], label=_("Role"))
+    role = forms.ChoiceField(choices=access.internal_role_choices, label=_("Role"))

@@ -1,12 +1,8 @@
 """Page mixins of the permission layer (accounts/access.py): a page names the permission it needs.
 
 `permission_required = "deals.review"` refuses (403, the permission's own sentence) a logged-in user without
-it; anonymous visitors are sent to log in. `allowed_roles` is the older form that still names roles; pages
-move to named permissions.
+it; anonymous visitors are sent to log in. A page without `permission_required` needs only a login.
 """
-
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
 
 from accounts import access
 from prm import views as prm_views
@@ -14,18 +10,12 @@ from prm import views as prm_views
 
 class PermissionRequiredMixin(prm_views.AccessMixin):
     permission_required: str = ""
-    allowed_roles: frozenset | set | tuple = frozenset()
 
     def check_access(self, request) -> None:
         super().check_access(request)
         user = request.user
         if self.permission_required and not access.can(user, self.permission_required):
             raise access.get(self.permission_required).refuse()
-        if self.allowed_roles and not access.has_role(user, *self.allowed_roles):
-            raise PermissionDenied(_("Your role does not give access to this page."))
-
-
-RoleRequiredMixin = PermissionRequiredMixin  # the older name, for pages that still list `allowed_roles`
 
 
 class FilteredListView(PermissionRequiredMixin, prm_views.FilteredListView):

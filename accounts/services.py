@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, ApiToken, Invitation, Role, TokenScope, User, hash_secret
+from accounts.models import ApiToken, Invitation, TokenScope, User, hash_secret
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict, TransitionNotAllowed
@@ -26,9 +26,9 @@ def can_invite(inviter: User, *, role: str, partner) -> bool:
     """Partner admins invite colleagues into their own partner; channel managers and program admins
     invite a partner's admin (and users); program admins also invite internal staff (accounts/account_access.py).
     `role` is the invitation's role: partner roles need a partner, internal roles none."""
-    if role in PARTNER_ROLES:
+    if access.is_partner_role(role):
         return partner is not None and access.can(inviter, "accounts.invite_partner_people", partner)
-    if role in INTERNAL_ROLES:
+    if access.is_internal_role(role):
         return partner is None and access.can(inviter, "accounts.invite_staff")
     return False
 
@@ -38,9 +38,9 @@ def invite_user(*, inviter: User, email: str, role: str, partner=None, partner_f
     never stored, only its hash."""
     require_standing(inviter)  # a suspended or terminated partner's users are read-only (docs/partner-status.md)
     email = User.objects.normalize_email(email).lower()
-    if role not in Role.values:
+    if not access.is_role(role):
         raise ValidationError({"role": _("Choose one of the roles offered.")})
-    if (role in PARTNER_ROLES) != (partner is not None):
+    if access.is_partner_role(role) != (partner is not None):
         raise ValidationError({"role": _("Partner roles need a partner; internal roles must have none.")})
     if not can_invite(inviter, role=role, partner=partner):
         raise PermissionDenied(_("You may not invite someone with this role here."))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from accounts import services
-from accounts.mixins import FilteredListView, RoleRequiredMixin
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from accounts.models import ApiToken, TokenScope
 from prm.forms import BootstrapFormMixin
 from prm.views import run_form_service, run_service
@@ -80,7 +80,7 @@ class ApiTokenListView(FilteredListView):
         return self.render_to_response(self.get_context_data(form=ApiTokenForm(), created=token, secret=secret))
 
 
-class ApiTokenRevokeView(RoleRequiredMixin, View):
+class ApiTokenRevokeView(PermissionRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):

@@ -13,7 +13,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from accounts import access
-from accounts.mixins import FilteredListView, PermissionRequiredMixin, RoleRequiredMixin
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from commissions import holds, selectors, services, statements
 from commissions.filters import BatchFilter, EntryFilter
 from commissions.forms import AdjustmentForm, BatchForm, ContestForm, RuleRateForm, SpiffForm
@@ -249,7 +249,7 @@ class PlanListView(PermissionRequiredMixin, View):
         )
 
 
-class ContestView(RoleRequiredMixin, View):
+class ContestView(PermissionRequiredMixin, View):
     """The live leaderboard. Partner users see their own name; other partners stay anonymous."""
 
     def get(self, request, pk):

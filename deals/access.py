@@ -14,6 +14,15 @@ from accounts.access import (
 
 own_partner_user = is_partner_user & of_own_partner
 
+# The pages: deals are seen by partner users (their own) and vendor staff; leads by partner users (their
+# own), channel managers and program admins.
+permission("deals.view", is_partner_user | is_internal, _("Only partner users and vendor staff see deals."))
+permission(
+    "deals.view_leads",
+    is_partner_user | is_manager_or_admin,
+    _("Only partner users, channel managers and program admins see leads."),
+)
+
 # Partner users, on their own partner's deals and leads.
 permission("deals.register", is_partner_user, _("Only a partner's users may register deals."))
 permission(

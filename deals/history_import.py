@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts import access
-from accounts.models import Role
 from deals import matching
 from deals.customers import create_account
 from deals.models import Account, DealRegistration, DealSource, DealStatus, DealType
@@ -37,8 +36,6 @@ from prm import inputs
 from prm.audit import record_audit
 from prm.imports import CREATED, SKIPPED, Column, ImportRowForm, ImportSpec, register_import
 from prm.money import is_currency, to_money
-
-IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.CHANNEL_MANAGER})  # the import pages; deals/access.py decides
 
 # Who hears that a partner's history changed, inside the import's transaction (analytics marks the partner for
 # its next rollup: analytics/deal_import_handlers.py). History records no domain events, so apps above deals
@@ -324,7 +321,8 @@ DEAL_HISTORY_IMPORT = register_import(
     DealHistoryImportSpec(
         kind="deal_history",
         title=gettext_lazy("Historical deals"),
-        allowed_roles=IMPORT_ROLES,
+        permission="deals.import_history",
+        require=access.require,
         row_form=DealHistoryRowForm,
         columns=(
             Column(

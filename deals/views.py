@@ -14,8 +14,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from accounts import access
-from accounts.mixins import FilteredListView, RoleRequiredMixin
-from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from deals import hints, selectors, services
 from deals.filters import DealFilter, LeadFilter, ReviewFilter
 from deals.forms import (
@@ -35,10 +34,6 @@ from prm.redirects import safe_next
 from prm.tenancy import get_visible_or_404
 from prm.views import run_form_service, run_service
 
-DEAL_ROLES = PARTNER_ROLES | INTERNAL_ROLES
-MANAGERS = {Role.CHANNEL_MANAGER}
-IMPORT_ROLES = {Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN}  # the pages; deals/access.py says who may import
-
 DEAL_EXPORT = [
     ("Id", "pk"),
     ("Customer", "customer_name"),
@@ -56,7 +51,7 @@ DEAL_EXPORT = [
 
 
 class DealListView(FilteredListView):
-    allowed_roles = DEAL_ROLES
+    permission_required = "deals.view"
     template_name = "deals/list.html"
     filterset_class = DealFilter
     export_filename = "deals.csv"
@@ -71,8 +66,8 @@ class DealListView(FilteredListView):
         return selectors.deal_list(self.request.user)
 
 
-class RegistrationView(RoleRequiredMixin, View):
-    allowed_roles = PARTNER_ROLES
+class RegistrationView(PermissionRequiredMixin, View):
+    permission_required = "deals.register"
 
     def get(self, request):
         form = RegistrationForm(initial={"currency": "USD"}, partner=request.user.partner)
@@ -108,8 +103,8 @@ def registration_hint(request):
     return render(request, "deals/partials/hint.html", {"maybe_registered": maybe})
 
 
-class DealDetailView(RoleRequiredMixin, View):
-    allowed_roles = DEAL_ROLES
+class DealDetailView(PermissionRequiredMixin, View):
+    permission_required = "deals.view"
 
     def get(self, request, pk):
         return render_detail(request, pk)
@@ -229,7 +224,7 @@ def deal_action(request, pk, action):
 
 
 class ReviewQueueView(FilteredListView):
-    allowed_roles = MANAGERS
+    permission_required = "deals.review"
     template_name = "deals/review.html"
     filterset_class = ReviewFilter
     export_filename = "deal-review.csv"
@@ -263,7 +258,7 @@ def bulk_approve(request):
 
 
 class LeadListView(FilteredListView):
-    allowed_roles = PARTNER_ROLES | MANAGERS | {Role.PROGRAM_ADMIN}
+    permission_required = "deals.view_leads"
     template_name = "deals/leads.html"
     filterset_class = LeadFilter
     export_filename = "leads.csv"
@@ -353,8 +348,8 @@ def lead_action(request, pk, action):
 # --- account import --------------------------------------------------------------------------------
 
 
-class AccountImportView(RoleRequiredMixin, View):
-    allowed_roles = IMPORT_ROLES
+class AccountImportView(PermissionRequiredMixin, View):
+    permission_required = "deals.import_accounts"
 
     def get(self, request):
         recent = AccountImport.objects.filter(uploaded_by=request.user)[:10]

@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts import access
-from accounts.mixins import FilteredListView, RoleRequiredMixin
-from accounts.models import PARTNER_ROLES, Role
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from deals.models import DealRegistration
 from disputes import selectors, services
 from disputes.filters import DisputeFilter
@@ -20,16 +19,12 @@ from prm.files import attachment_response
 from prm.tenancy import get_visible_or_404
 from prm.views import run_form_service, run_service
 
-# The pages (prm.views.RoleRequiredMixin); disputes/access.py declares the permissions they mirror.
-DECIDERS = frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN})
-READERS = PARTNER_ROLES | DECIDERS
-
 
 class DisputeListView(FilteredListView):
     """`/disputes/`: the queue (internal: every partner's, oldest due first, overdue flagged); partner
     users see their own organisation's disputes."""
 
-    allowed_roles = READERS
+    permission_required = "disputes.read"
     template_name = "disputes/list.html"
     filterset_class = DisputeFilter
     export_filename = "disputes.csv"
@@ -54,8 +49,8 @@ class DisputeListView(FilteredListView):
         return selectors.dispute_list(self.request.user)
 
 
-class DisputeDetailView(RoleRequiredMixin, View):
-    allowed_roles = READERS
+class DisputeDetailView(PermissionRequiredMixin, View):
+    permission_required = "disputes.read"
 
     def get(self, request, pk):
         dispute = selectors.dispute_detail(request.user, pk)
@@ -71,10 +66,10 @@ class DisputeDetailView(RoleRequiredMixin, View):
         return render(request, "disputes/detail.html", context)
 
 
-class OpenDisputeView(RoleRequiredMixin, View):
+class OpenDisputeView(PermissionRequiredMixin, View):
     """`/disputes/open/<deal id>/`: the partner's admin or the deal's registrant disputes a rejected conflict."""
 
-    allowed_roles = PARTNER_ROLES
+    permission_required = "disputes.dispute"
 
     def _deal(self, request, pk):
         deal = get_visible_or_404(DealRegistration.objects.select_related("partner"), request.user, pk=pk)
@@ -116,10 +111,10 @@ class OpenDisputeView(RoleRequiredMixin, View):
         return render(request, "disputes/open.html", {"deal": deal, "form": form}, status=400)
 
 
-class DisputeActionView(RoleRequiredMixin, View):
+class DisputeActionView(PermissionRequiredMixin, View):
     """POST `/disputes/<id>/uphold/` or `/reverse/`."""
 
-    allowed_roles = DECIDERS
+    permission_required = "disputes.decide"
     tenancy_model = Dispute  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     http_method_names = ["post"]
 

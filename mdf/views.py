@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.views import View
 
 from accounts import access
-from accounts.mixins import FilteredListView, PermissionRequiredMixin, RoleRequiredMixin
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from deals.models import DealRegistration
 from mdf import selectors, services
 from mdf.filters import ClaimFilter, EntryFilter, RequestFilter
@@ -121,7 +121,7 @@ class RequestCreateView(PermissionRequiredMixin, View):
         return render(request, "mdf/request_form.html", {"form": form, "menu": menu}, status=400)
 
 
-class RequestDetailView(RoleRequiredMixin, View):
+class RequestDetailView(PermissionRequiredMixin, View):
     def get(self, request, pk):
         obj = get_visible_or_404(MdfRequest.objects.select_related("partner", "activity_type"), request.user, pk=pk)
         context = {
@@ -144,7 +144,7 @@ class RequestDetailView(RoleRequiredMixin, View):
         return render(request, "mdf/request_detail.html", context)
 
 
-class RequestActionView(RoleRequiredMixin, View):
+class RequestActionView(PermissionRequiredMixin, View):
     def post(self, request, pk, verb):
         obj = get_visible_or_404(MdfRequest, request.user, pk=pk)
         if verb == "approve":
@@ -239,7 +239,7 @@ class ClaimCreateView(PermissionRequiredMixin, View):
         return render(request, "mdf/claim_form.html", {"form": form, "obj": obj}, status=400)
 
 
-class ClaimDetailView(RoleRequiredMixin, View):
+class ClaimDetailView(PermissionRequiredMixin, View):
     def get(self, request, pk):
         claim = get_visible_or_404(
             MdfClaim.objects.select_related("partner", "request", "request__activity_type"), request.user, pk=pk
@@ -259,7 +259,7 @@ class ClaimDetailView(RoleRequiredMixin, View):
         return render(request, "mdf/claim_detail.html", context)
 
 
-class ClaimActionView(RoleRequiredMixin, View):
+class ClaimActionView(PermissionRequiredMixin, View):
     def post(self, request, pk, verb):
         claim = get_visible_or_404(MdfClaim, request.user, pk=pk)
         user = request.user

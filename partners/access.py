@@ -15,6 +15,11 @@ access.permission(
     gettext_lazy("Only vendor staff see these pages."),
 )
 access.permission(
+    "partners.view_applications",
+    access.is_internal,
+    gettext_lazy("Only vendor staff see the applications to the partner program."),
+)
+access.permission(
     "partners.see_internal_fields",
     access.is_internal,
     gettext_lazy("Only vendor staff see a partner's CRM id and where its agreement was accepted."),

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import access
-from accounts.permissions import IsInternal, permission_required
+from accounts.permissions import IsPortalUser
 from partners import program_terms, recruiting, services
 from partners.filters import PartnerFilter
 from partners.models import Application, ApplicationStatus, Partner, PartnerType, Quadrant, Tier
@@ -324,8 +324,8 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         if self.action == "create":
             return [permissions.AllowAny()]
         if self.action in ("approve", "reject"):
-            return [permission_required("partners.recruit")()]
-        return [IsInternal()]
+            return [IsPortalUser(), access.PermissionRequired("partners.recruit", object_level=False)()]
+        return [IsPortalUser(), access.PermissionRequired("partners.view_applications", object_level=False)()]
 
     def get_authenticators(self):
         # The public form posts without credentials (and without a CSRF token): no session auth for create.

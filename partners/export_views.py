@@ -3,13 +3,13 @@
 from django.http import HttpResponse
 from django.views import View
 
-from accounts.mixins import RoleRequiredMixin
+from accounts.mixins import PermissionRequiredMixin
 from partners.data_export import export_organisation
 from partners.models import Partner
 from prm.tenancy import get_visible_or_404
 
 
-class PartnerDataExportView(RoleRequiredMixin, View):
+class PartnerDataExportView(PermissionRequiredMixin, View):
     """A POST (it writes an audit row) answered with the ZIP as an attachment.
 
     Another partner's id is a 404 (tenancy); a partner user, channel manager or finance user is a 403.

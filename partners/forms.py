@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import PARTNER_ROLES, PartnerFunction, Role, User
+from accounts import access
+from accounts.models import PartnerFunction, Role, User
 from partners.models import (
     Application,
     OnboardingStep,
@@ -70,9 +71,7 @@ class PartnerProfileForm(BootstrapFormMixin, forms.ModelForm):
 
 class InviteForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"))
-    role = forms.ChoiceField(
-        choices=[(r.value, r.label) for r in Role if r in PARTNER_ROLES], initial=Role.PARTNER_USER, label=_("Role")
-    )
+    role = forms.ChoiceField(choices=access.partner_role_choices, initial=Role.PARTNER_USER, label=_("Role"))
     partner_function = forms.ChoiceField(choices=PartnerFunction.choices, required=False, label=_("Function"))
 
 
@@ -108,6 +107,10 @@ class StatusForm(BootstrapFormMixin, forms.Form):
 
 
 class MemberRoleForm(BootstrapFormMixin, forms.Form):
+    # The team table's "Make admin" / "Make user" buttons post these values.
+    ADMIN = Role.PARTNER_ADMIN.value
+    USER = Role.PARTNER_USER.value
+
     role = forms.ChoiceField(
         choices=[(Role.PARTNER_ADMIN.value, _("Partner admin")), (Role.PARTNER_USER.value, _("Partner user"))],
         label=_("Role"),

@@ -26,9 +26,6 @@ from partners.recruiting import normalise_domain, region_for_country
 from prm import inputs
 from prm.imports import CREATED, SKIPPED, UPDATED, Column, ImportRowForm, ImportSpec, register_import
 
-# prm.imports' ImportSpec still takes the roles (its upload page checks them); the service asks
-# partners/access.py ("partners.import").
-IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.CHANNEL_MANAGER})
 IMPORT_REASON = "Imported from the CRM (CSV import)"
 
 TYPE_ALIASES = {"var": PartnerType.RESELLER, "si": PartnerType.SYSTEMS_INTEGRATOR, "technology": PartnerType.ISV}
@@ -330,7 +327,8 @@ PARTNER_IMPORT = register_import(
     PartnerImportSpec(
         kind="partners",
         title=gettext_lazy("Partners"),
-        allowed_roles=IMPORT_ROLES,
+        permission="partners.import",
+        require=access.require,
         row_form=PartnerRowForm,
         columns=(
             Column(

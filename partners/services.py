@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import PARTNER_ROLES, Role, User
+from accounts.models import User
 from partners.models import OnboardingStep, Partner, PartnerStatus, ReferenceImplementation, Tier, TierChange
 from partners.onboarding import check_profile
 from prm.audit import record_audit
@@ -240,12 +240,12 @@ def terminate_partner(*, actor: User, partner: Partner, reason: str) -> Partner:
 def set_partner_user_role(*, actor: User, user: User, role: str) -> User:
     """A partner admin changes a colleague's role; the last active admin cannot step down."""
     _require_team_manager(actor, user)
-    if role not in PARTNER_ROLES or not user.partner_id:  # the new role (data)
+    if not access.is_partner_role(role) or not user.partner_id:  # the new role (data)
         raise ValidationError({"role": _("Choose partner admin or partner user.")})
     with transaction.atomic():
         Partner.objects.select_for_update().get(pk=user.partner_id)  # serialise team changes
         user = User.objects.get(pk=user.pk)
-        if access.is_partner_admin(user) and role != Role.PARTNER_ADMIN:
+        if access.is_partner_admin(user) and not access.is_partner_admin_role(role):
             _ensure_another_admin(user)
         previous = user.role
         user.role = role

@@ -12,17 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts import access
-from accounts.mixins import FilteredListView, RoleRequiredMixin
-from accounts.models import Role
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from partners.models import Partner, Tier
 from policy import outcomes, selectors, services
 from policy.forms import PolicyForm, PublishForm
 from policy.models import PolicySimulation, PolicySimulationChange, PolicyStatus, RoePolicy
 from prm.views import run_form_service, run_service
-
-# The pages (prm.views.RoleRequiredMixin); policy/access.py declares the permissions they mirror.
-READ_ROLES = frozenset({Role.CHANNEL_MANAGER, Role.PROGRAM_ADMIN})
-EDIT_ROLES = frozenset({Role.PROGRAM_ADMIN})
 
 
 def _policy(pk) -> RoePolicy:
@@ -42,7 +37,7 @@ class PolicyFilter(django_filters.FilterSet):
 
 
 class PolicyListView(FilteredListView):
-    allowed_roles = READ_ROLES
+    permission_required = "policy.view_pages"
     template_name = "policy/list.html"
     filterset_class = PolicyFilter
     export_filename = "rules-of-engagement.csv"
@@ -80,10 +75,10 @@ class PolicyListView(FilteredListView):
         return context
 
 
-class PolicyNewView(RoleRequiredMixin, View):
+class PolicyNewView(PermissionRequiredMixin, View):
     """GET: what a new draft starts from; POST: create it (copied from the version in force)."""
 
-    allowed_roles = EDIT_ROLES
+    permission_required = "policy.edit"
 
     def get(self, request):
         drafts = RoePolicy.objects.filter(status=PolicyStatus.DRAFT).order_by("-version")
@@ -97,8 +92,8 @@ class PolicyNewView(RoleRequiredMixin, View):
         return redirect("policy:edit", pk=policy.pk)
 
 
-class PolicyDetailView(RoleRequiredMixin, View):
-    allowed_roles = READ_ROLES
+class PolicyDetailView(PermissionRequiredMixin, View):
+    permission_required = "policy.view_pages"
     tenancy_model = RoePolicy  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def get(self, request, pk):
@@ -119,8 +114,8 @@ class PolicyDetailView(RoleRequiredMixin, View):
         return render(request, "policy/detail.html", context)
 
 
-class PolicyEditView(RoleRequiredMixin, View):
-    allowed_roles = EDIT_ROLES
+class PolicyEditView(PermissionRequiredMixin, View):
+    permission_required = "policy.edit"
     tenancy_model = RoePolicy  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def _tiers(self):
@@ -179,7 +174,7 @@ class ChangeFilter(django_filters.FilterSet):
 class SimulationView(FilteredListView):
     """GET: the latest simulation of a version (progress, summary, changed decisions); POST: start one."""
 
-    allowed_roles = READ_ROLES
+    permission_required = "policy.view_pages"
     tenancy_model = RoePolicy  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     template_name = "policy/simulate.html"
     filterset_class = ChangeFilter
@@ -246,10 +241,10 @@ class SimulationView(FilteredListView):
         return redirect("policy:simulate", pk=self.policy.pk)
 
 
-class SimulationProgressView(RoleRequiredMixin, View):
+class SimulationProgressView(PermissionRequiredMixin, View):
     """GET (htmx): the simulation's progress, polled every second while it runs."""
 
-    allowed_roles = READ_ROLES
+    permission_required = "policy.view_pages"
     tenancy_model = RoePolicy  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def get(self, request, pk, simulation_pk):
@@ -261,8 +256,8 @@ class SimulationProgressView(RoleRequiredMixin, View):
         return render(request, "policy/partials/progress.html", {"simulation": simulation, "policy": simulation.policy})
 
 
-class PublishView(RoleRequiredMixin, View):
-    allowed_roles = EDIT_ROLES
+class PublishView(PermissionRequiredMixin, View):
+    permission_required = "policy.publish"
     tenancy_model = RoePolicy  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
 
     def _render(self, request, policy, form, status=200):

@@ -4,7 +4,7 @@ Partner standing (docs/partner-status.md): a suspended partner's users may read 
 partner's users may not use the portal at all. The rule lives here, once:
 
 - `require_standing(user)` refuses a partner user whose organisation is suspended or terminated. Every
-  service write a partner user can reach calls it, directly or through `require_role`;
+  service write a partner user can reach calls it, directly or through `accounts.access.require`;
 - `TerminatedPartnerMiddleware` ends the session of a terminated partner's user on any request, and the
   token authentication (accounts/authentication.py) and the login adapter (accounts/adapter.py) ask
   `login_refusal(user)` the same question.
@@ -103,18 +103,6 @@ def login_refusal(user, *, fresh: bool = True) -> PartnerTerminated | None:
     if partner_status(user, fresh=fresh) == TERMINATED:
         return PartnerTerminated()
     return None
-
-
-def require_role(user, roles, what: str) -> None:
-    """Refuse (403) unless `user` is logged in with one of `roles`; `what` completes "Your role may not ...".
-
-    Pass `what` as a translatable string (`gettext_lazy("approve deals")`) so the message reads whole in
-    every language. A partner user of a suspended or terminated partner is refused first (`require_standing`).
-    """
-    if user is not None and user.is_authenticated:
-        require_standing(user)
-    if user is None or not user.is_authenticated or user.role not in roles:
-        raise PermissionDenied(_("Your role may not %(action)s.") % {"action": what})
 
 
 class TerminatedPartnerMiddleware:

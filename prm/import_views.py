@@ -4,7 +4,7 @@ and a sample file. An app's import views subclass them with its `kind`, `url_bas
 import tablib
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,8 +56,7 @@ class ImportViewMixin:
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
-        if request.user.role not in self.spec.allowed_roles:
-            raise PermissionDenied(_("Your role does not give access to this page."))
+        self.spec.require(request.user, self.spec.permission, standing=False)  # 403 with the permission's sentence
         return super().dispatch(request, *args, **kwargs)
 
     def urls(self, job: ImportJob | None = None) -> dict:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import tablib
@@ -32,7 +33,6 @@ from django.utils.translation import gettext as _
 
 from prm.audit import record_audit
 from prm.exceptions import DomainError
-from prm.guards import require_role
 from prm.inputs import NUL
 from prm.models import ImportJob
 
@@ -93,7 +93,10 @@ class ImportSpec:
     title: str
     columns: tuple[Column, ...]
     row_form: type[ImportRowForm]
-    allowed_roles: frozenset
+    # The named permission an importer needs (e.g. "partners.import"), and the permission layer's
+    # `require(user, name, *, standing=True)` that checks it (accounts.access.require: prm sits below accounts).
+    permission: str
+    require: Callable[..., None]
     sample_rows: list[dict] = field(default_factory=list)
 
     def prepare(self, *, job: ImportJob) -> dict:
@@ -259,7 +262,7 @@ def parse_csv(text: str, spec: ImportSpec) -> ParsedFile:
 def start_import(*, actor, kind: str, content: str, file_name: str = "", dry_run: bool = False) -> ImportJob:
     """Check the file (columns, row limit) and queue the job; the caller enqueues `prm.tasks.run_import`."""
     spec = get_spec(kind)
-    require_role(actor, spec.allowed_roles, _("import %(kind)s") % {"kind": str(spec.title).lower()})
+    spec.require(actor, spec.permission)
     parsed = parse_csv(content, spec)
     return ImportJob.objects.create(
         kind=kind,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts import access
-from accounts.mixins import RoleRequiredMixin
+from accounts.mixins import PermissionRequiredMixin
 from prm.tenancy import get_visible_or_404
 from receipts import documents, signing
 from receipts.models import Receipt
@@ -29,7 +29,7 @@ def attachment(response, filename: str):
     return response
 
 
-class ReceiptDownloadView(RoleRequiredMixin, View):
+class ReceiptDownloadView(PermissionRequiredMixin, View):
     """/receipts/<uuid>.json and .pdf: the deal's partner's users and internal users; others get 404."""
 
     as_pdf = False

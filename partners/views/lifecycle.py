@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts import access
-from accounts.mixins import ObjectActionView, PermissionRequiredMixin, RoleRequiredMixin
+from accounts.mixins import ObjectActionView, PermissionRequiredMixin
 from partners import business_plans, onboarding, recruiting, services, tier_review
 from partners.forms import (
     BusinessPlanForm,
@@ -106,7 +106,7 @@ class PartnerOppView(PermissionRequiredMixin, View):
         return self.get(request, pk, form=form, status=400)
 
 
-class BusinessPlanListView(RoleRequiredMixin, View):
+class BusinessPlanListView(PermissionRequiredMixin, View):
     def get(self, request, pk, form=None, status=200):
         partner = get_visible_or_404(Partner, request.user, pk=pk)
         plans = (
@@ -140,7 +140,7 @@ class BusinessPlanListView(RoleRequiredMixin, View):
         return self.get(request, pk, form=form, status=400)
 
 
-class BusinessPlanDetailView(RoleRequiredMixin, View):
+class BusinessPlanDetailView(PermissionRequiredMixin, View):
     def _plan(self, request, pk, plan_id):
         return get_visible_or_404(
             JointBusinessPlan.objects.filter(partner_id=pk).select_related("partner", "partner_owner", "vendor_owner"),

@@ -9,7 +9,7 @@ from django.views import View
 
 from accounts import access
 from accounts import services as account_services
-from accounts.mixins import FilteredListView, ObjectActionView, RoleRequiredMixin
+from accounts.mixins import FilteredListView, ObjectActionView, PermissionRequiredMixin
 from accounts.models import Role, User
 from partners import selectors, services
 from partners.filters import PartnerFilter
@@ -90,7 +90,7 @@ class PartnerDirectoryView(FilteredListView):
         )
 
 
-class PartnerDetailView(RoleRequiredMixin, View):
+class PartnerDetailView(PermissionRequiredMixin, View):
     def get(self, request, pk):
         partner = get_visible_or_404(Partner.objects.select_related("tier", "channel_manager"), request.user, pk=pk)
         context = selectors.partner_profile(request.user, partner)
@@ -99,6 +99,7 @@ class PartnerDetailView(RoleRequiredMixin, View):
             can_manage_team=access.can(user, "partners.manage_team", partner),
             **_permissions(user, partner),
             invite_form=InviteForm(),
+            member_role_form=MemberRoleForm(),
             tier_form=TierChangeForm(initial={"tier": partner.tier_id}),
             manager_form=ChannelManagerForm(initial={"channel_manager": partner.channel_manager_id}),
             status_form=StatusForm(initial={"status": partner.status}),
@@ -109,7 +110,7 @@ class PartnerDetailView(RoleRequiredMixin, View):
         return render(request, "partners/detail.html", context)
 
 
-class PartnerPanelView(RoleRequiredMixin, View):
+class PartnerPanelView(PermissionRequiredMixin, View):
     """The profile page's lifecycle panels, loaded by htmx so the page itself stays a few queries."""
 
     panels = {
@@ -132,7 +133,7 @@ class PartnerPanelView(RoleRequiredMixin, View):
         return render(request, template, context)
 
 
-class PartnerEditView(RoleRequiredMixin, View):
+class PartnerEditView(PermissionRequiredMixin, View):
     def _setup(self, request, pk):
         partner = get_visible_or_404(Partner, request.user, pk=pk)
         access.require(request.user, "partners.edit_profile", partner, standing=False)

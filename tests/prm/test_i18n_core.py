@@ -141,15 +141,14 @@ def test_a_refused_transition_names_the_states_in_the_language(catalogues):
     assert refused.value.message.startswith("Dieses Objekt (partner) hat den Status „terminated“")
 
 
-def test_role_guard_messages_read_whole_in_spanish(catalogues, partner_user):
+def test_permission_refusals_read_whole_in_spanish(catalogues, partner_user):
     from django.core.exceptions import PermissionDenied
-    from django.utils.translation import gettext_lazy
 
-    from prm.guards import require_role
+    from accounts import access
 
     with translation.override("es"), pytest.raises(PermissionDenied) as refused:
-        require_role(partner_user, {Role.PROGRAM_ADMIN}, gettext_lazy("manage webhooks"))
-    assert str(refused.value) == "Su rol no le permite gestionar webhooks."
+        access.require(partner_user, "integrations.manage_webhooks")
+    assert str(refused.value) == "Solo los administradores del programa gestionan los webhooks."
 
 
 def test_an_import_records_row_errors_in_the_uploaders_language(catalogues, client_for, program_admin):
