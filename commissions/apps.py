@@ -10,4 +10,5 @@ class CommissionsConfig(AppConfig):
             events,  # noqa: F401 - registers event types, subscribers and notices
             exports,  # noqa: F401 - registers its sections of the organisation export
             providers,  # noqa: F401 - registers its program terms (docs/program-terms.md)
+            sla_kinds,  # noqa: F401 - registers its SLA kind (docs/sla.md)
         )

@@ -6,7 +6,7 @@ class DealsConfig(AppConfig):
     verbose_name = "Deal registration"
 
     def ready(self):
-        from deals import events, providers  # noqa: F401 - registers event types, notices and tier providers
+        from deals import events, providers, sla_kinds  # noqa: F401 - registers event types, notices, tier providers, SLA kinds
         from deals.registration import simulation_run
         from policy import simulation
 

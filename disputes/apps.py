@@ -16,4 +16,4 @@ class DisputesConfig(AppConfig):
             return settings.DISPUTE_FILE_MAX_MB * MB * MAX_FILES
 
         register_upload_limits({"disputes:open": dispute_files, "dispute-list": dispute_files})
-        from disputes import exports  # noqa: F401 - registers its sections of the organisation export
+        from disputes import exports, sla_kinds  # noqa: F401 - registers its export sections and SLA kind

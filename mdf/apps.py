@@ -11,6 +11,7 @@ class MdfConfig(AppConfig):
             events,  # noqa: F401 - registers event types, notices and the deal.won/reopened subscribers
             exports,  # noqa: F401 - registers its sections of the organisation export
             providers,  # noqa: F401 - registers its program terms (docs/program-terms.md)
+            sla_kinds,  # noqa: F401 - registers its SLA kind (docs/sla.md)
         )
 
         deal_sourcing.register()  # MDF activities a deal registration may name as its source
