@@ -1,5 +1,5 @@
 """Who may do what with SLAs (accounts/access.py: named permissions). Which kinds of item a user sees is each
-kind's audience (<app>/sla_kinds.py, sla/registry.py)."""
+kind's audience (sla/registry.py)."""
 
 from django.utils.translation import gettext_lazy
 
