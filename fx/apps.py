@@ -7,5 +7,6 @@ class FxConfig(AppConfig):
     verbose_name = _("Exchange rates")
 
     def ready(self):
+        # imported in ready(): these modules use models, which load only after every app's models module
         # The fx.rate_missing event type and its notice to finance register on import.
         from fx import services  # noqa: F401

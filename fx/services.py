@@ -22,6 +22,7 @@ from prm import inputs
 from prm.audit import record_audit
 from prm.events import record_event, register_event_type
 from prm.inputs import parse_iso_date
+from prm.models import DomainEvent
 from prm.money import is_currency
 from prm.notifications import Notice, notice_for
 
@@ -153,8 +154,6 @@ def report_missing_rates(missing: dict, *, where: str):
     e.g. from fx.selectors.missing_rates): one `fx.rate_missing` event per currency, not repeated while
     an earlier alert for that currency (since its latest recorded rate) already covers the day. Pages keep
     showing the amounts as unconverted meanwhile (docs/fx.md: Missing rates). Returns the new events."""
-    from prm.models import DomainEvent
-
     events = []
     for currency, since in sorted(missing.items()):
         latest = (

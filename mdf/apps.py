@@ -6,6 +6,7 @@ class MdfConfig(AppConfig):
     verbose_name = "Market development funds"
 
     def ready(self):
+        # imported in ready(): these modules use models, which load only after every app's models module
         from mdf import (
             deal_sourcing,
             events,  # noqa: F401 - registers event types, notices and the deal.won/reopened subscribers

@@ -209,7 +209,7 @@ def _write(event, category, built, language, wanted) -> None:
 
 
 def queue_email(notification_id: int) -> None:
-    from prm.tasks import send_notification_email
+    from prm.tasks import send_notification_email  # prm.tasks imports this module
 
     try:
         send_notification_email.delay(notification_id)
