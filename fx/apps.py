@@ -8,5 +8,4 @@ class FxConfig(AppConfig):
 
     def ready(self):
         # imported in ready(): these modules use models, which load only after every app's models module
-        # The fx.rate_missing event type and its notice to finance register on import.
-        from fx import services  # noqa: F401
+        from fx import events  # noqa: F401 - the fx event types and the missing-rate notice to finance
