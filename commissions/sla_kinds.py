@@ -1,22 +1,12 @@
 """The second finance user's approval of a payout batch, measured by the SLA app (docs/sla.md)."""
 
 from django.db.models import Q
-from django.utils import formats
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import access
 from commissions.models import BatchStatus, PayoutBatch
 from sla.models import SlaKind
-from sla.registry import Kind, register
-
-
-def _title(row: dict) -> str:
-    return _("Payout batch %(id)s (%(amount)s %(currency)s)") % {
-        "id": row["pk"],
-        "amount": formats.number_format(row["total"], 2),
-        "currency": row["currency"],
-    }
-
+from sla.registry import Kind, amount_title, register
 
 register(
     Kind(
@@ -28,7 +18,7 @@ register(
         open_filter=Q(status=BatchStatus.DRAFT),
         # Earnings are the partner admins' and finance's (docs/api.md); channel managers do not see payout batches.
         audience=access.is_finance | access.is_program_admin | access.is_partner_admin,
-        describe=_title,
+        describe=amount_title(gettext_lazy("Payout batch %(id)s (%(amount)s %(currency)s)"), "total"),
         sla_setting="COMMISSION_PAYOUT_SLA_BUSINESS_DAYS",
         url_name="commissions:batch",
         partner_link=False,

@@ -1,22 +1,12 @@
 """Finance's approval of a partner's MDF claim, measured by the SLA app (docs/sla.md)."""
 
 from django.db.models import Q
-from django.utils import formats
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import access
 from mdf.models import ClaimStatus, MdfClaim
 from sla.models import SlaKind
-from sla.registry import Kind, register
-
-
-def _title(row: dict) -> str:
-    return _("MDF claim %(id)s (%(amount)s %(currency)s)") % {
-        "id": row["pk"],
-        "amount": formats.number_format(row["claimed_amount"], 2),
-        "currency": row["currency"],
-    }
-
+from sla.registry import Kind, amount_title, register
 
 register(
     Kind(
@@ -27,7 +17,7 @@ register(
         # Waiting for finance; a claim with a question back to the partner ("info_requested") waits on the partner.
         open_filter=Q(status=ClaimStatus.SUBMITTED),
         audience=access.is_internal | access.is_partner_user,
-        describe=_title,
+        describe=amount_title(gettext_lazy("MDF claim %(id)s (%(amount)s %(currency)s)"), "claimed_amount"),
         sla_setting="MDF_CLAIM_SLA_BUSINESS_DAYS",
         url_name="mdf:claim_detail",
         values=("claimed_amount", "currency"),

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Model, Q
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats
 
 from policy.models import PolicyStatus, RoePolicy
 from sla.models import SlaKind
@@ -71,6 +72,20 @@ class Kind:
 
     def visible_to(self, user) -> bool:
         return bool(self.audience.test(user))
+
+
+def amount_title(template, amount_field: str) -> Callable[[dict], str]:
+    """A kind's `describe` naming the item's id and amount: `template` (gettext_lazy) uses %(id)s, %(amount)s
+    and %(currency)s; the kind's `values` must hold `amount_field` and "currency"."""
+
+    def describe(row: dict) -> str:
+        return str(template) % {
+            "id": row["pk"],
+            "amount": formats.number_format(row[amount_field], 2),
+            "currency": row["currency"],
+        }
+
+    return describe
 
 
 KINDS: dict[str, Kind] = {}
