@@ -1,11 +1,13 @@
 """allauth adapter: no open sign-up; people arrive through invitations or the partner application."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import clear_login
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from prm.clientip import client_ip
+from prm.guards import login_refusal, standing_response
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -14,12 +16,8 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def pre_login(self, request, user, **kwargs):
         """A terminated partner's users may not log in: the 403 page says why (docs/partner-status.md)."""
-        from prm.guards import login_refusal, standing_response
-
         refusal = login_refusal(user)
         if refusal is not None:
-            from allauth.account.internal.stagekit import clear_login
-
             clear_login(request)
             return standing_response(request, refusal)
         return super().pre_login(request, user, **kwargs)

@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and access"
 
     def ready(self):
+        # imported in ready(): these modules use models, which load only after every app's models module
         from accounts import (
             account_access,  # noqa: F401  (the accounts app's named permissions)
             events,  # noqa: F401  (registers the account event types)

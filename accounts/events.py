@@ -21,7 +21,7 @@ notices.register(
     NoticeKind(
         event="user.joined",
         audience=payload_user("invited_by"),
-        title="%(email)s accepted your invitation",  # not yet translated: a plain string stays English
+        title=gettext_lazy("%(email)s accepted your invitation"),
         url=link("partners:detail", lambda event: event.partner_id, optional=True),
     ),
     NoticeKind(

@@ -15,10 +15,16 @@ login, an invitation, or any other path that called django.contrib.auth.login() 
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
+
+from accounts.services import user_has_mfa
 
 PASSED, SET_UP, NOT_PASSED = "passed", "set_up", "not_passed"
 API_PREFIX = "/api/"
@@ -44,7 +50,6 @@ def second_factor_state(request, user) -> str:
     """PASSED (or not needed), SET_UP (needed, no authenticator yet) or NOT_PASSED (has one, not used here)."""
     if not user.is_authenticated or not user.mfa_required or passed_second_factor(request, user):
         return PASSED
-    from accounts.services import user_has_mfa
 
     return NOT_PASSED if user_has_mfa(user) else SET_UP
 
@@ -91,9 +96,6 @@ class SecondFactorMiddleware:
 def _record_set_up(request, user) -> None:
     """An authenticator app set up by this request (the set-up form checks a code from the new app) passes
     the second factor for this session, as the login's MFA step would."""
-    from allauth.account.internal.flows.login import record_authentication
-    from allauth.mfa.models import Authenticator
-
     authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if authenticator is not None:
         record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, set_up=True)
@@ -107,9 +109,6 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.utils import translation
-
         user = getattr(request, "user", None)
         if (
             user is not None

@@ -134,10 +134,10 @@ class User(AbstractUser):
         password_changed = self.pk is not None and self._password is not None
         super().save(*args, **kwargs)
         if password_changed:
-            from accounts.services import revoke_api_tokens_after_password_change
+            from accounts import services  # accounts.services imports this module
 
             # Read by accounts.signals to say so on the page that changed it.
-            self.api_tokens_revoked = revoke_api_tokens_after_password_change(self)
+            self.api_tokens_revoked = services.revoke_api_tokens_after_password_change(self)
 
 
 def hash_secret(secret: str) -> str:

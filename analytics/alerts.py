@@ -9,35 +9,24 @@ condition holds, and resolves them when it clears. A condition that comes back l
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import Role, User
 from analytics.models import Alert, AlertKind, AlertRule, Scorecard
 from analytics.scorecards.scoring import quarters_ending
 from deals.models import DealRegistration, Lead, LeadStatus
 from enablement.models import Certificate, CertificateStatus
 from partners.models import Partner, PartnerStatus
 from prm.audit import record_audit
-from prm.events import record_event, register_event_type
-from prm.notifications import Notice, notice_for
+from prm.events import record_event
 from prm.periods import quarter_of
 
 LEAD_WINDOW_DAYS = 90  # leads_not_accepted looks at leads passed in the last 90 days
-
-register_event_type(
-    "analytics.alert_opened",
-    category="analytics",
-    description="A partner breached an alert threshold (no deals, expiring certifications, ...).",
-    public=False,
-)
 
 
 @dataclass(frozen=True)
@@ -203,21 +192,6 @@ def evaluate_alerts(now=None) -> dict[str, dict[str, int]]:
     """Evaluate every rule (inactive ones resolve their open alerts)."""
     now = now or timezone.now()
     return {kind: evaluate_rule(pk, now) for pk, kind in AlertRule.objects.values_list("pk", "kind")}
-
-
-@notice_for("analytics.alert_opened")
-def _alert_opened(event):
-    payload = event.payload
-    manager = User.objects.filter(pk=payload.get("channel_manager_id"), is_active=True)
-    users = manager if manager.exists() else User.objects.filter(role=Role.PROGRAM_ADMIN, is_active=True)
-    return [
-        Notice(
-            users=users,
-            title=_("Partner at risk: %(partner)s") % {"partner": payload.get("partner_name", "")},
-            body=payload.get("detail", ""),
-            url=reverse("analytics:at_risk") + "?" + urlencode({"book": "all", "q": payload.get("partner_name", "")}),
-        )
-    ]
 
 
 # --- Rules: edited by program admins ------------------------------------------------------------------

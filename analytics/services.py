@@ -20,6 +20,7 @@ from accounts import access
 from analytics import kpis
 from analytics.models import DirtyPartner, KpiSnapshot, RollupKind, RollupRun, RollupStatus
 from analytics.selectors import SNAPSHOT_VERSION_KEY, default_quarter, program_dashboard
+from fx.services import report_missing_rates
 from prm.exceptions import DomainError
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,6 @@ def rebuild_kpis(*, partner_ids=None, run: RollupRun | None = None, today=None) 
     # Records left out for want of a rate are counted in the snapshots; finance is told which currencies.
     missing = kpis.missing_rates(horizon, ids)
     if missing:
-        from fx.services import report_missing_rates  # fx.services imports this module: a top-level import cycles
-
         report_missing_rates(missing, where="KPI rollup")
     if ids is None and connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics for the dashboards' plans

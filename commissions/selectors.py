@@ -13,8 +13,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from accounts import access
-from commissions.models import BatchStatus, CommissionEntry, EntryStatus, PayoutBatch
-from partners.models import Partner
+from commissions.models import BatchStatus, CommissionEntry, CommissionPlan, EntryStatus, PayoutBatch, RuleKind
+from commissions.rules import rule_covers
+from partners.models import Partner, Tier
 from prm.periods import Period, parse_period, quarter_of
 from prm.tenancy import get_visible_or_404
 
@@ -231,8 +232,6 @@ class CommissionTerms:
     def rate(self) -> Decimal:
         """The share of a won deal's first-year contract value the partner earns (the rate of the ledger entry
         the engine writes); 0 when no percentage rule applies."""
-        from commissions.models import RuleKind
-
         return sum((rule.rate for rule in self.rules if rule.kind == RuleKind.FIRST_YEAR), Decimal("0"))
 
     @property
@@ -242,10 +241,6 @@ class CommissionTerms:
 
 def commission_terms_table(partner_types, tiers, on: date | None = None) -> dict:
     """{(partner type, tier id): CommissionTerms} for every pair, with one query for plans and rules."""
-    from commissions.models import CommissionPlan
-    from commissions.rules import rule_covers
-    from partners.models import Tier
-
     day = on or timezone.localdate()
     ranks = dict(Tier.objects.values_list("id", "rank"))
     plans = {plan.partner_type: plan for plan in CommissionPlan.objects.prefetch_related("rules")}

@@ -6,9 +6,14 @@ class DealsConfig(AppConfig):
     verbose_name = "Deal registration"
 
     def ready(self):
-        from deals import events, providers  # noqa: F401 - registers event types, notices and tier providers
+        # imported in ready(): these modules use models, which load only after every app's models module
+        from deals import (  # noqa: F401 - registers event types, notices, tier providers, export sections, SLA kinds
+            events,
+            exports,
+            providers,
+            sla_kinds,
+        )
         from deals.registration import simulation_run
         from policy import simulation
 
         simulation.register_runner(simulation_run.run_simulation)  # policy's task replays through deals
-        from deals import exports  # noqa: F401 - registers its sections of the organisation export

@@ -5,6 +5,7 @@ from functools import partial
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.audiences import any_of, channel_manager, partner_admins_and, partner_users, payload_user
+from deals.services import end_protection_of_partner
 from prm.events import on_event, register_event_type
 from prm.notifications import NoticeKind, either, link, notices, optional, payload_text
 
@@ -159,6 +160,4 @@ notices.register(
 def end_protection_of_terminated_partner(event):
     """A terminated partner's registrations stop protecting customers (docs/partner-status.md)."""
     if event.payload.get("to_status") == "terminated" and event.partner_id:
-        from deals.services import end_protection_of_partner
-
         end_protection_of_partner(partner_id=event.partner_id, reason=event.payload.get("reason", ""))

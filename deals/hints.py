@@ -6,6 +6,7 @@ on the asking user: who asked, what they typed and the yes/no they saw, never wh
 """
 
 from django.core.exceptions import PermissionDenied
+from rest_framework.settings import api_settings
 
 from accounts import access
 from deals import selectors
@@ -22,7 +23,6 @@ class RegistrationHintThrottle(ClientAddressThrottle):
 
     def get_rate(self):
         # Read per request (as prm.api.UserApiThrottle does) so a changed setting applies without a restart.
-        from rest_framework.settings import api_settings
 
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or DEFAULT_RATE
 

@@ -22,7 +22,9 @@ from deals.models import (
 )
 from deals.registration.outcome import approval_sla_days
 from fx.selectors import program_sum, unconverted
+from policy.selectors import current_policy
 from prm.audit import history_of
+from prm.tenancy import get_visible_or_404
 from sla.clock import business_days_between
 
 CANDIDATE_LIMIT = 200
@@ -57,8 +59,6 @@ def candidate_accounts(keys: list[str], *, using=None) -> list[tuple]:
 
 def _limits() -> tuple[float, float]:
     """The match thresholds of the rules-of-engagement version in force (docs/policy.md)."""
-    from policy.selectors import current_policy
-
     return matching.thresholds(current_policy())
 
 
@@ -93,8 +93,6 @@ def deal_list(user):
 
 
 def deal_detail(user, pk):
-    from prm.tenancy import get_visible_or_404
-
     return get_visible_or_404(
         DealRegistration.objects.select_related(
             "partner", "partner__tier", "account", "registered_by", "decided_by", "policy_version"

@@ -38,6 +38,7 @@ from commissions.models import (
     SpiffKind,
 )
 from commissions.rules import compute_entries_for_deals
+from deals import services as deal_services
 from deals.models import DealRegistration, DealStatus
 from partners.models import Partner, Tier
 from prm.exceptions import DomainError
@@ -144,8 +145,6 @@ def _contest(admin, quarter) -> Contest:
 def _acme_closes_deals(acme, quarter, today):
     """Acme wins two of its approved deals this quarter (through deals.services: events, timelines).
     Returns the one closed today: its entries stay pending; the other's are paid."""
-    from deals import services as deal_services
-
     alice = User.objects.filter(partner=acme, role=Role.PARTNER_ADMIN, is_active=True).order_by("pk").first()
     if alice is None:
         return None
@@ -237,8 +236,6 @@ def _shape_ledger(*, acme, acme_pending_deal, finance, finance2, today) -> str:
 
 def _clawback(paid_partner_ids, acme) -> int:
     """A paid deal of another partner is reopened by a channel manager: its entries are clawed back."""
-    from deals import services as deal_services
-
     candidates = [pk for pk in paid_partner_ids if acme is None or pk != acme.pk]
     entry = (
         CommissionEntry.objects.filter(

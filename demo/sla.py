@@ -6,6 +6,7 @@ exactly-once by construction."""
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -101,8 +102,6 @@ def _waiting_deals(partner, registrant) -> int:
 
 def _waiting_claim(partner) -> int:
     """The demo partner's claims waiting for finance: the oldest one is aged past the MDF claim SLA."""
-    from django.conf import settings
-
     waiting = list(MdfClaim.objects.filter(partner=partner, status=ClaimStatus.SUBMITTED).order_by("pk"))
     if waiting:
         target = _business_days_ago(settings.MDF_CLAIM_SLA_BUSINESS_DAYS + 2)

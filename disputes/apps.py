@@ -8,7 +8,8 @@ class DisputesConfig(AppConfig):
     verbose_name = _("Registration disputes")
 
     def ready(self):
-        from disputes import events  # noqa: F401 - registers event types and notices
+        # imported in ready(): these modules use models, which load only after every app's models module
+        from disputes import events, exports, sla_kinds  # noqa: F401 - event types, notices, export sections, SLA kind
         from disputes.files import MAX_FILES
         from prm.files import MB, register_upload_limits
 
@@ -16,4 +17,3 @@ class DisputesConfig(AppConfig):
             return settings.DISPUTE_FILE_MAX_MB * MB * MAX_FILES
 
         register_upload_limits({"disputes:open": dispute_files, "dispute-list": dispute_files})
-        from disputes import exports  # noqa: F401 - registers its sections of the organisation export

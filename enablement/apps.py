@@ -6,6 +6,7 @@ class EnablementConfig(AppConfig):
     verbose_name = "Enablement"
 
     def ready(self):
+        # imported in ready(): these modules use models, which load only after every app's models module
         # register event types, notices, tier providers, and the credential route under receipts' URL names
         from enablement import (  # noqa: F401
             credential_routes,

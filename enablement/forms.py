@@ -14,6 +14,7 @@ from enablement.models import (
     Quiz,
     decode_types,
 )
+from enablement.services import validate_questions
 from enablement.uploads import validate_upload
 from partners.models import PartnerType
 from prm.forms import BootstrapFormMixin
@@ -152,8 +153,6 @@ class QuizForm(BootstrapFormMixin, forms.ModelForm):
             self.fields["questions_text"].initial = format_questions(self.instance)
 
     def clean_questions_text(self):
-        from enablement.services import validate_questions
-
         questions = parse_questions(self.cleaned_data["questions_text"])
         try:
             validate_questions(questions)

@@ -21,6 +21,9 @@ from enablement.models import (
     Question,
     QuizAttempt,
 )
+from enablement.services import attempt_standing
+from partners import tier_engine
+from partners.models import PartnerType, Tier
 
 
 def valid_at(at) -> Q:
@@ -83,8 +86,6 @@ def learning_paths(user):
 
 def course_page(user, course: Course) -> dict:
     """What the course player shows: lessons with progress, quizzes with the learner's standing."""
-    from enablement.services import attempt_standing
-
     lessons = list(course.lessons.all())
     quizzes = list(course.quizzes.all())
     enrolment = Enrolment.objects.filter(user=user, course=course).first() if access.is_partner_user(user) else None
@@ -134,9 +135,6 @@ def library(user):
 
 def certification_gaps(partner) -> list[dict]:
     """Certified people of the partner against its tier's (and the next tier's) certification requirements."""
-    from partners import tier_engine
-    from partners.models import Tier
-
     metrics = {
         "sales_certified_people": CertificationKind.SALES.label,
         "technical_certified_people": CertificationKind.TECHNICAL.label,
@@ -168,8 +166,6 @@ def certification_gaps(partner) -> list[dict]:
 
 def certified_overview() -> dict:
     """Internal view: distinct certified people by partner type and by tier, per certification kind (charts)."""
-    from partners.models import PartnerType, Tier
-
     valid = Certificate.objects.filter(status=CertificateStatus.VALID, expires_at__gt=timezone.now())
     kinds = list(CertificationKind.choices)
 

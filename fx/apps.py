@@ -7,5 +7,5 @@ class FxConfig(AppConfig):
     verbose_name = _("Exchange rates")
 
     def ready(self):
-        # The fx.rate_missing event type and its notice to finance register on import.
-        from fx import services  # noqa: F401
+        # imported in ready(): these modules use models, which load only after every app's models module
+        from fx import events  # noqa: F401 - the fx event types and the missing-rate notice to finance

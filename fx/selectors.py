@@ -12,11 +12,12 @@ a rate themselves.
   cents once, at the end.
 """
 
+from bisect import bisect_right
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Round
 from django.utils import timezone
 
@@ -214,8 +215,6 @@ def missing_rates(queryset, day: str, currency: str = "currency", to: str | None
     """{currency: the earliest `day` on which a record of `queryset` cannot be converted into `to`} (one
     grouped query, two when `to` is not the program currency): what finance is alerted about
     (fx.services.report_missing_rates). When `to` itself has no rate, `to` is reported too."""
-    from django.db.models import Min
-
     to = to or program_currency()
     rows = (
         queryset.filter(~convertible(currency, day, to))
@@ -242,8 +241,6 @@ class RateBook:
     currencies give None; `missing` collects {currency: earliest day} that had no rate."""
 
     def __init__(self, currencies):
-        from bisect import bisect_right
-
         self._bisect = bisect_right
         self._days: dict[str, list[date]] = {}
         self._rates: dict[str, list[Decimal]] = {}

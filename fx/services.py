@@ -7,23 +7,20 @@ the rule; this module only writes.
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import Role
 from fx.models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, ExchangeRate, latest_rate_day
 from fx.selectors import program_currency
 from prm import inputs
 from prm.audit import record_audit
-from prm.events import record_event, register_event_type
+from prm.events import record_event
 from prm.inputs import parse_iso_date
+from prm.models import DomainEvent
 from prm.money import is_currency
-from prm.notifications import Notice, notice_for
 
 # --- writes ------------------------------------------------------------------------------------------
 
@@ -129,23 +126,7 @@ def record_rate(*, user, currency, rate, effective_from, note: str = "") -> Exch
     return row
 
 
-# --- events ------------------------------------------------------------------------------------------
-
-register_event_type(
-    "fx.rate_changed",
-    category="analytics",
-    description="An exchange rate was recorded or corrected (currency, effective from).",
-    public=False,
-)
-
 # --- missing rates: finance hears about them ---------------------------------------------------------
-
-register_event_type(
-    "fx.rate_missing",
-    category="analytics",
-    description="Amounts in a currency with no exchange rate for their date are shown unconverted.",
-    public=False,
-)
 
 
 def report_missing_rates(missing: dict, *, where: str):
@@ -153,8 +134,6 @@ def report_missing_rates(missing: dict, *, where: str):
     e.g. from fx.selectors.missing_rates): one `fx.rate_missing` event per currency, not repeated while
     an earlier alert for that currency (since its latest recorded rate) already covers the day. Pages keep
     showing the amounts as unconverted meanwhile (docs/fx.md: Missing rates). Returns the new events."""
-    from prm.models import DomainEvent
-
     events = []
     for currency, since in sorted(missing.items()):
         latest = (
@@ -169,20 +148,3 @@ def report_missing_rates(missing: dict, *, where: str):
             record_event("fx.rate_missing", payload={"currency": currency, "since": since.isoformat(), "where": where})
         )
     return events
-
-
-@notice_for("fx.rate_missing")
-def _rate_missing_notice(event):
-    from accounts.models import User
-
-    currency, since = event.payload.get("currency", ""), event.payload.get("since", "")
-    yield Notice(
-        users=User.objects.filter(role=Role.FINANCE, is_active=True),
-        title=_("No exchange rate for %(currency)s on %(date)s") % {"currency": currency, "date": since},
-        body=_(
-            "Amounts in %(currency)s dated from %(date)s on cannot be converted (%(where)s): they are shown "
-            "unconverted until you record a rate."
-        )
-        % {"currency": currency, "date": since, "where": event.payload.get("where", "")},
-        url=reverse("fx:rate_new") + "?" + urlencode({"currency": currency, "effective_from": since}),
-    )

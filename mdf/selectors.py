@@ -26,6 +26,8 @@ from mdf.models import (
     RequestStatus,
 )
 from partners.models import Tier
+from partners.selectors import tier_held_on
+from prm.tenancy import get_visible_or_404
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -107,8 +109,6 @@ def claim_list(user):
 
 
 def proof_for(user, pk):
-    from prm.tenancy import get_visible_or_404
-
     return get_visible_or_404(ProofFile.objects.select_related("claim"), user, pk=pk)
 
 
@@ -266,8 +266,6 @@ def claim_queue_summary(user) -> dict:
 
 def _sourced_deals_by_tier(user) -> dict:
     """Pipeline, bookings and count of the deals an MDF activity sourced, by the tier held at the deal's date."""
-    from partners.selectors import tier_held_on
-
     sourced = (
         DealRegistration.objects.visible_to(user)
         .filter(mdf_request__isnull=False)
@@ -346,8 +344,6 @@ def _program_charts(rows) -> dict:
 
 def program_view(user) -> dict:
     """Utilisation by tier and MDF return (pipeline and bookings per MDF dollar), from a few grouped queries."""
-    from partners.selectors import tier_held_on
-
     # By the tier each partner held then (docs/figures.md): a fund at its period's end, a deal on its close
     # date (or the day it was submitted or created, while open), so a promotion does not move history.
     funds = fund_list(user).annotate(held_tier=tier_held_on("partner_id", "period_end", "partner__tier_id"))

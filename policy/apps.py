@@ -7,6 +7,7 @@ class PolicyConfig(AppConfig):
     verbose_name = _("Rules of engagement policy")
 
     def ready(self):
+        # imported in ready(): these modules use models, which load only after every app's models module
         from policy import (
             events,  # noqa: F401 - registers the policy event types and notices
             providers,  # noqa: F401 - registers its program terms (docs/program-terms.md)

@@ -1,8 +1,13 @@
 """Which rules-of-engagement version applies when (docs/policy.md). The policy helper owns this module; the
 signatures below are the contract other apps (deals, sla, receipts, disputes) rely on."""
 
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from partners.models import Tier
 from policy.models import PolicyStatus, RoePolicy
 
 
@@ -31,13 +36,6 @@ VERSION_ONE_DEFAULT_DAYS = 90
 def _version_one() -> RoePolicy:
     """Version 1 from the settings, as migration policy 0002 seeds it; only for a database whose rows were
     flushed after migrating (a test database without serialized rollback)."""
-    from datetime import UTC, datetime
-
-    from django.conf import settings
-    from django.db import IntegrityError, transaction
-
-    from partners.models import Tier
-
     beginning = datetime(2000, 1, 1, tzinfo=UTC)
     try:
         with transaction.atomic():
@@ -98,8 +96,6 @@ def state_of(policy, in_force) -> str:
 
 def diff(policy, base) -> list[dict]:
     """The rules that differ between two versions: [{"rule", "key", "base", "value"}]."""
-    from partners.models import Tier
-
     if base is None:
         return []
     rows = []

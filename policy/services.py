@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from partners.models import Tier
+from policy import tasks
 from policy.models import DirectAccountHandling, PolicySimulation, PolicyStatus, RoePolicy, SimulationStatus
 from policy.selectors import current_policy, latest_simulation
 from prm import inputs
@@ -155,7 +156,6 @@ def update_draft(*, policy: RoePolicy, actor, data) -> RoePolicy:
 def start_simulation(*, policy: RoePolicy, actor) -> PolicySimulation:
     """Queue a replay of the last 12 months under the draft (Celery; the page polls its progress)."""
     access.require(actor, "policy.simulate")
-    from policy import tasks
 
     with transaction.atomic():
         policy = RoePolicy.objects.select_for_update().get(pk=policy.pk)

@@ -77,7 +77,7 @@ def record_event(name, *, actor=None, partner=None, subject=None, payload=None) 
 
 
 def enqueue_dispatch(event_id: int) -> None:
-    from prm.tasks import dispatch_event
+    from prm.tasks import dispatch_event  # prm.tasks imports this module
 
     try:
         dispatch_event.delay(event_id)

@@ -21,6 +21,10 @@ from django.http import HttpResponse, JsonResponse, RawPostDataException
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 from prm.clientip import client_ip
 from prm.models import IdempotencyRecord
@@ -39,11 +43,6 @@ ABANDONED_AFTER = timedelta(minutes=10)  # a first request that never finished (
 
 def _api_user(request):
     """The caller of an API request: token owner or session user; None for anonymous callers."""
-    from rest_framework.authentication import TokenAuthentication
-    from rest_framework.exceptions import AuthenticationFailed
-    from rest_framework.request import Request
-    from rest_framework.settings import api_settings
-
     # The API's token authentication, as configured in REST_FRAMEWORK (prm sits below the app that defines it).
     for authentication_class in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
         if not issubclass(authentication_class, TokenAuthentication):

@@ -3,8 +3,8 @@
 One table says who hears about which event: each app declares its `NoticeKind`s (event, audience, title and
 body templates, link) with `notices.register(...)`, and the one generic builder here turns a kind and an event
 into `Notice`s. A notice whose logic does not fit the table (its body is computed, say) is a small function
-registered in the same table with `@notices.builder("name")` (`notice_for` is the same decorator). The
-`create_notifications` subscriber writes one Notification per user and event, then e-mails those who want it.
+registered in the same table with `@notices.builder("name")`. The `create_notifications` subscriber writes one
+Notification per user and event, then e-mails those who want it.
 """
 
 import logging
@@ -166,7 +166,6 @@ class NoticeTable:
 
 
 notices = NoticeTable()
-notice_for = notices.builder
 
 
 @on_event("*")
@@ -209,7 +208,7 @@ def _write(event, category, built, language, wanted) -> None:
 
 
 def queue_email(notification_id: int) -> None:
-    from prm.tasks import send_notification_email
+    from prm.tasks import send_notification_email  # prm.tasks imports this module
 
     try:
         send_notification_email.delay(notification_id)

@@ -4,10 +4,13 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
-from prm import events
+from prm import events, imports
+from prm.idempotency import purge_expired_keys
 from prm.models import DomainEvent
+from prm.notifications import email_notification
 from prm.task_base import PortalTask
 
 log = logging.getLogger(__name__)
@@ -42,8 +45,6 @@ def dispatch_pending_events(older_than_seconds: int = 30, limit: int = 500) -> i
 # SMTP errors are OSErrors (smtplib.SMTPException included): retried with the portal's back-off.
 @shared_task(ignore_result=True, autoretry_for=(*PortalTask.autoretry_for, OSError))
 def send_notification_email(notification_id: int) -> None:
-    from prm.notifications import email_notification
-
     email_notification(notification_id=notification_id)
 
 
@@ -56,8 +57,6 @@ def ping() -> str:
 @shared_task(ignore_result=True)
 def purge_idempotency_keys() -> int:
     """Forget Idempotency-Keys older than 24 hours (docs/api.md)."""
-    from prm.idempotency import purge_expired_keys
-
     return purge_expired_keys()
 
 
@@ -66,10 +65,5 @@ def run_import(job_id: int, language: str | None = None) -> None:
     """Run one CSV import (prm.imports); a finished job is left alone, so a redelivery changes nothing.
 
     `language` is the uploader's: the row errors the job records are written in it."""
-    from django.conf import settings
-    from django.utils import translation
-
-    from prm import imports
-
     with translation.override(language or settings.LANGUAGE_CODE):
         imports.run_import(job_id=job_id)

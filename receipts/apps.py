@@ -7,9 +7,9 @@ class ReceiptsConfig(AppConfig):
     verbose_name = _("Signed registration receipts and verifiable credentials")
 
     def ready(self):
+        # imported in ready(): these modules use models, which load only after every app's models module
         from prm.files import register_upload_limits
-        from receipts import checks, handlers  # noqa: F401 - registers the receipt handlers and the key check
+        from receipts import checks, exports, handlers  # noqa: F401 - receipt handlers, key check, export sections
         from receipts.views import MAX_RECEIPT_BYTES
 
         register_upload_limits({"receipts:verify": MAX_RECEIPT_BYTES})
-        from receipts import exports  # noqa: F401 - registers its sections of the organisation export

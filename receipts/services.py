@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from deals import matching
+from policy.selectors import policy_at
 from receipts import signing
 from receipts.models import Receipt, ReceiptKind
 
@@ -53,8 +54,6 @@ def _policy_version(deal, decided_at) -> int | None:
     if deal.policy_version_id:
         return deal.policy_version.version
     try:
-        from policy.selectors import policy_at
-
         policy = policy_at(decided_at)
     except Exception:  # no policy table or row yet: the receipt says so rather than failing the decision
         return None

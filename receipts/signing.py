@@ -21,9 +21,11 @@ from urllib.parse import quote, urlsplit
 import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from receipts.models import SigningKey
 
 
 def b64url(data: bytes) -> str:
@@ -62,8 +64,6 @@ class KeyPair:
 
 def new_key_entry(kid: str) -> str:
     """A fresh "kid:seed" entry for SIGNING_KEYS (manage.py signing_keys generate)."""
-    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
-
     seed = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     return f"{kid}:{b64url(seed)}"
 
@@ -118,7 +118,6 @@ def publish_keys() -> None:
     """Record the public half of every configured key (idempotent; once per process per key set)."""
     if _cache.get("published"):
         return
-    from receipts.models import SigningKey
 
     for pair in key_ring():
         SigningKey.objects.get_or_create(kid=pair.kid, defaults={"public_key": pair.public_b64})
@@ -136,7 +135,6 @@ def public_key(kid: str) -> Ed25519PublicKey | None:
     for pair in key_ring():
         if pair.kid == kid:
             return pair.private.public_key()
-    from receipts.models import SigningKey
 
     row = SigningKey.objects.filter(kid=kid).first()
     if row is None:
@@ -200,8 +198,6 @@ def public_key_multibase(raw: bytes) -> str:
 def published_keys() -> list[tuple[str, bytes, object]]:
     """(kid, raw public key, retired_at) of every published key, newest first; configured keys are published
     on the way (a production host without SIGNING_KEYS still serves the keys already recorded)."""
-    from receipts.models import SigningKey
-
     try:
         publish_keys()
         ring = key_ring()

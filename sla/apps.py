@@ -7,4 +7,5 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self):
+        # imported in ready(): these modules use models, which load only after every app's models module
         from sla import events  # noqa: F401 - registers the breach event and its notice

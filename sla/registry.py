@@ -1,34 +1,39 @@
 """The kinds of item the vendor owes a decision on, and how each one's clock runs (docs/sla.md).
 
-Each `Kind` knows its model, which rows are open (waiting on the vendor), when the clock started, when the
-item was decided, and its SLA in business days. Reading is set-based: one query per kind, whatever the number of items.
+The owning apps register their kinds at ready() time (`<app>/sla_kinds.py`: `register(Kind(...))`); this app
+keeps only the generic clock. Each `Kind` knows its model, which rows are open (waiting on the vendor), when the
+clock started, when the item was decided, and its SLA in business days. Reading is set-based: one query per
+kind, whatever the number of items. A kind whose app is not installed is never registered, so it is left out.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.apps import apps
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
-from django.utils.translation import gettext as _
 
-from accounts import access
 from policy.models import PolicyStatus, RoePolicy
 from sla.models import SlaKind
 
 
 @dataclass(frozen=True)
 class Kind:
-    key: str
-    model_label: str  # "app_label.ModelName"
+    key: str  # one of SlaKind's values
+    source: type[Model]
     start_field: str
     decided_field: str
     open_filter: Q
     # Who sees this kind (accounts/access.py predicates): channel managers their own book only, partner users
     # their own organisation's items.
     audience: object
+    # The item's title from its row (pk, partner_id, partner__name and `values`).
+    describe: Callable[[dict], str]
+    # The setting holding the SLA in business days, unless `policy_days` reads it from the policies in force.
+    sla_setting: str = ""
+    policy_days: Callable[["Policies", datetime], int] | None = None
     url_name: str = ""
     partner_link: bool = True  # partners may open the item's page
     values: tuple = ()  # extra columns for the title
@@ -40,32 +45,22 @@ class Kind:
         return SlaKind(self.key).label
 
     def model(self):
-        return apps.get_model(self.model_label)
+        return self.source
 
     def default_sla_days(self) -> int:
-        return int(getattr(settings, SLA_SETTINGS[self.key], 0) or 0)
+        return int(getattr(settings, self.sla_setting, 0) or 0) if self.sla_setting else 0
 
-    def sla_days(self, row: dict, policies) -> int:
-        if self.key == SlaKind.DEAL:
-            return policies.approval_days(row["started"])
+    def current_sla_days(self, policies: "Policies", when: datetime) -> int:
+        """The SLA of an item whose clock starts at `when`."""
+        if self.policy_days is not None:
+            return self.policy_days(policies, when)
         return self.default_sla_days()
 
+    def sla_days(self, row: dict, policies: "Policies") -> int:
+        return self.current_sla_days(policies, row["started"])
+
     def title(self, row: dict) -> str:
-        if self.key == SlaKind.DEAL:
-            return row.get("customer_name") or _("Deal %(id)s") % {"id": row["pk"]}
-        if self.key == SlaKind.MDF_CLAIM:
-            return _("MDF claim %(id)s (%(amount)s %(currency)s)") % {
-                "id": row["pk"],
-                "amount": formats.number_format(row["claimed_amount"], 2),
-                "currency": row["currency"],
-            }
-        if self.key == SlaKind.PAYOUT:
-            return _("Payout batch %(id)s (%(amount)s %(currency)s)") % {
-                "id": row["pk"],
-                "amount": formats.number_format(row["total"], 2),
-                "currency": row["currency"],
-            }
-        return _("Dispute on deal %(deal)s") % {"deal": row.get("deal_id") or row["pk"]}
+        return self.describe(row)
 
     def url(self, pk: int) -> str:
         if not self.url_name:
@@ -79,64 +74,31 @@ class Kind:
         return bool(self.audience.test(user))
 
 
-SLA_SETTINGS = {
-    SlaKind.DEAL: "DEAL_APPROVAL_SLA_BUSINESS_DAYS",
-    SlaKind.MDF_CLAIM: "MDF_CLAIM_SLA_BUSINESS_DAYS",
-    SlaKind.PAYOUT: "COMMISSION_PAYOUT_SLA_BUSINESS_DAYS",
-    SlaKind.DISPUTE: "DISPUTE_SLA_BUSINESS_DAYS",
-}
+def amount_title(template, amount_field: str) -> Callable[[dict], str]:
+    """A kind's `describe` naming the item's id and amount: `template` (gettext_lazy) uses %(id)s, %(amount)s
+    and %(currency)s; the kind's `values` must hold `amount_field` and "currency"."""
 
-KINDS: dict[str, Kind] = {
-    SlaKind.DEAL: Kind(
-        key=SlaKind.DEAL,
-        model_label="deals.DealRegistration",
-        start_field="submitted_at",
-        decided_field="decided_at",
-        # A partner's registration waiting for the vendor: submitted, or held for a channel manager's review.
-        open_filter=Q(status__in=["submitted", "pending_review"], source="partner", submitted_at__isnull=False),
-        # Decisions people made: accepted leads and automatic conflict/duplicate outcomes are not waits.
-        decided_filter=Q(source="partner", submitted_at__isnull=False)
-        & ~Q(reason__in=["lead", "conflict", "duplicate"]),
-        audience=access.is_channel_manager | access.is_program_admin | access.is_partner_user,
-        url_name="deals:detail",
-        values=("customer_name",),
-    ),
-    SlaKind.MDF_CLAIM: Kind(
-        key=SlaKind.MDF_CLAIM,
-        model_label="mdf.MdfClaim",
-        start_field="created_at",
-        decided_field="decided_at",
-        # Waiting for finance; a claim with a question back to the partner ("info_requested") waits on the partner.
-        open_filter=Q(status="submitted"),
-        audience=access.is_internal | access.is_partner_user,
-        url_name="mdf:claim_detail",
-        values=("claimed_amount", "currency"),
-    ),
-    SlaKind.PAYOUT: Kind(
-        key=SlaKind.PAYOUT,
-        model_label="commissions.PayoutBatch",
-        start_field="created_at",
-        decided_field="approved_at",
-        # A batch waits for the second finance user's (four-eyes) approval while it is a draft.
-        open_filter=Q(status="draft"),
-        # Earnings are the partner admins' and finance's (docs/api.md); channel managers do not see payout batches.
-        audience=access.is_finance | access.is_program_admin | access.is_partner_admin,
-        url_name="commissions:batch",
-        partner_link=False,
-        values=("total", "currency"),
-    ),
-    SlaKind.DISPUTE: Kind(
-        key=SlaKind.DISPUTE,
-        model_label="disputes.Dispute",
-        start_field="opened_at",
-        decided_field="decided_at",
-        open_filter=Q(status="open"),
-        audience=access.is_channel_manager | access.is_program_admin | access.is_partner_user,
-        url_name="disputes:detail",
-        values=("deal_id",),
-        due_field="due_at",
-    ),
-}
+    def describe(row: dict) -> str:
+        return str(template) % {
+            "id": row["pk"],
+            "amount": formats.number_format(row[amount_field], 2),
+            "currency": row["currency"],
+        }
+
+    return describe
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    """Add (or replace) a kind; kinds are kept in SlaKind's order whatever the order the apps register in."""
+    if kind.key not in SlaKind.values:
+        raise ValueError(f"unknown SLA kind {kind.key!r}: add it to sla.models.SlaKind")
+    entries = {**KINDS, kind.key: kind}
+    KINDS.clear()
+    KINDS.update((key, entries[key]) for key in SlaKind.values if key in entries)
+    return kind
 
 
 def kinds_for(user) -> list[Kind]:

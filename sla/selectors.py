@@ -149,7 +149,7 @@ def medians(*, now=None, use_cache: bool = True, refresh: bool = False) -> dict[
     result = {}
     for entry in kinds:
         found = waits[entry.key]
-        current_sla = policies.approval_days(now) if entry.key == SlaKind.DEAL else entry.default_sla_days()
+        current_sla = entry.current_sla_days(policies, now)
         result[entry.key] = {
             "kind": entry.key,
             "median_days": round(float(statistics.median(found)), 1) if found else None,

@@ -136,7 +136,7 @@ def pay_batch(*, batch: PayoutBatch, actor) -> PayoutBatch:
 
 
 def _enqueue_payout(batch_id: int) -> None:
-    from commissions.tasks import pay_payout_batch
+    from commissions.tasks import pay_payout_batch  # commissions.tasks imports commissions.services
 
     pay_payout_batch.delay(batch_id)
 

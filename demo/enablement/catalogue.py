@@ -80,6 +80,15 @@ def seed(*, seed: int, partners: int, stdout) -> None:
 def _catalogue() -> bool:
     if Course.objects.filter(title=COURSES[0][0]).exists():
         return False
+    _courses()
+    courses = {course.title: course for course in Course.objects.all()}
+    _certifications(courses)
+    _learning_paths(courses)
+    return True
+
+
+def _courses() -> None:
+    """Every course of COURSES with its lessons, its quiz and the quiz's questions."""
     tiers = {tier.name: tier for tier in Tier.objects.all()}
     for title, kind, minutes, min_tier, types, summary, lessons, quiz in COURSES:
         course = Course.objects.create(
@@ -111,12 +120,18 @@ def _catalogue() -> bool:
                 Choice(question=question, position=c_pos, text=choice, is_correct=correct)
                 for c_pos, (choice, correct) in enumerate(choices, start=1)
             )
-    courses = {course.title: course for course in Course.objects.all()}
+
+
+def _certifications(courses: dict) -> None:
     for name, kind, exam_course, required, description in CERTIFICATIONS:
         certification = Certification.objects.create(
             name=name, kind=kind, description=description, exam=courses[exam_course].quizzes.get(), validity_months=12
         )
         certification.required_courses.set([courses[title] for title in required])
+
+
+def _learning_paths(courses: dict) -> None:
+    """One recommended path per partner type, from onboarding to certification."""
     certifications = {c.kind: c for c in Certification.objects.all()}
     onboarding = courses[COURSES[0][0]]
     sales_steps = [
@@ -157,7 +172,6 @@ def _catalogue() -> bool:
             )
             for i, step in enumerate(steps, start=1)
         )
-    return True
 
 
 def _library() -> None:

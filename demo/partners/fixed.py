@@ -106,6 +106,14 @@ def seed_fixed(password: str, tiers: list[Tier]) -> tuple[dict, set[str]]:
     """The fixed logins and partners; returns the internal users by e-mail and the CRM ids of the partners
     created by this run (the first run tells the partners' story through the real services)."""
     hashed = make_password(password)  # one hash for every fixed login: hashing is slow on purpose
+    internal = _internal_users(hashed)
+    partners, new = _partners(internal, tiers)
+    _partner_users(hashed, partners)
+    _tier_history(internal["manager@example.com"], partners, new, tiers)
+    return internal, new
+
+
+def _internal_users(hashed: str) -> dict:
     internal = {}
     for email, first, last, role, title, staff in INTERNAL_USERS:
         internal[email] = upsert_user(
@@ -121,7 +129,11 @@ def seed_fixed(password: str, tiers: list[Tier]) -> tuple[dict, set[str]]:
             is_superuser=staff,
             mfa_waived=True,
         )
+    return internal
 
+
+def _partners(internal: dict, tiers: list[Tier]) -> tuple[dict, set[str]]:
+    """The fixed partners by CRM id, and the CRM ids of those this run created."""
     partners, new = {}, set()
     for crm_id, spec in FIXED_PARTNERS.items():
         spec = dict(spec)
@@ -149,7 +161,10 @@ def seed_fixed(password: str, tiers: list[Tier]) -> tuple[dict, set[str]]:
         else:  # refresh the profile; tier and status are the demo's state and stay as they are
             Partner.objects.filter(pk=partner.pk).update(external_crm_id=crm_id, channel_manager=manager, **spec)
         partners[crm_id] = Partner.objects.get(pk=partner.pk)
+    return partners, new
 
+
+def _partner_users(hashed: str, partners: dict) -> None:
     for email, first, last, role, function, title, crm_id in PARTNER_USERS:
         upsert_user(
             email,
@@ -165,8 +180,9 @@ def seed_fixed(password: str, tiers: list[Tier]) -> tuple[dict, set[str]]:
             mfa_waived=False,
         )
 
-    # Real service calls, on first creation only: tier history, audit rows, events and notifications.
-    manager = internal["manager@example.com"]
+
+def _tier_history(manager, partners: dict, new: set[str], tiers: list[Tier]) -> None:
+    """Real service calls, on first creation only: tier history, audit rows, events and notifications."""
     if "DEMO-ACME" in new:
         acme = partners["DEMO-ACME"]
         promoted = timezone.localdate() - timedelta(days=400)
@@ -193,7 +209,6 @@ def seed_fixed(password: str, tiers: list[Tier]) -> tuple[dict, set[str]]:
             tier=tiers[1],
             reason="Two certified consultants and five registered deals in the first year",
         )
-    return internal, new
 
 
 def invite_new_hire(warn) -> None:

@@ -121,8 +121,12 @@ def _applications(rng, manager, count: int) -> None:
                 for cid, v in values.items()
             ]
     OppScore.objects.bulk_create(scores, batch_size=BATCH)
-    # A duplicate domain, flagged for the manager to see.
-    first = rows[0][0]
+    _duplicate_application(rows[0][0])
+    _approved_applications(manager, now)
+
+
+def _duplicate_application(first: Application) -> None:
+    """A duplicate domain, flagged for the manager to see."""
     Application.objects.create(
         company_name=f"{first.company_name} (EMEA office)",
         website=first.website,
@@ -134,7 +138,10 @@ def _applications(rng, manager, count: int) -> None:
         description="Our European office applying separately.",
         duplicate_of=first,
     )
-    # Approved applications: the onboarding partners of the demo came in through the program's form.
+
+
+def _approved_applications(manager, now) -> None:
+    """Approved applications: the onboarding partners of the demo came in through the program's form."""
     onboarding_partners = list(
         Partner.objects.filter(status=PartnerStatus.ONBOARDING, application__isnull=True).order_by("pk")[:10]
     )

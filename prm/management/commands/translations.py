@@ -16,6 +16,7 @@ translate different parts of the portal at once without editing the same file.
 """
 
 import json
+import os
 import re
 import shutil
 import sys
@@ -96,7 +97,7 @@ def source_files(paths=None):
 
 def extract(paths=None):
     """Run makemessages over a copy of the source files and return the extracted entries (polib)."""
-    import polib
+    import polib  # a development dependency (requirements-dev.txt): only this command needs it
 
     root = base_dir()
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,7 +109,6 @@ def extract(paths=None):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
         work.mkdir(exist_ok=True)
-        import os
 
         cwd = os.getcwd()
         try:
@@ -229,7 +229,7 @@ class Command(BaseCommand):
             self.stdout.write("Every string has Spanish and German translations.")
 
     def build(self):
-        import polib
+        import polib  # a development dependency (requirements-dev.txt): only this command needs it
 
         entries = extract()
         fragments = load_fragments()
