@@ -1,5 +1,5 @@
 """Who may do what with SLAs (accounts/access.py: named permissions). Which kinds of item a user sees is each
-kind's audience (sla/registry.py)."""
+kind's audience, declared where the kind is registered (each app's sla_kinds.py)."""
 
 from django.utils.translation import gettext_lazy
 
