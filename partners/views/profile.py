@@ -216,25 +216,20 @@ class PartnerActionView(ObjectActionView):
             )
 
     def do_deactivate(self, request, partner):
-        member = self._member(request, partner)
-        run_service(
-            request,
-            services.set_partner_user_active,
-            actor=request.user,
-            user=member,
-            active=False,
-            success=_("%(user)s can no longer log in.") % {"user": member},
-        )
+        self._set_active(request, partner, False, _("%(user)s can no longer log in."))
 
     def do_reactivate(self, request, partner):
+        self._set_active(request, partner, True, _("%(user)s can log in again."))
+
+    def _set_active(self, request, partner, active: bool, success: str):
         member = self._member(request, partner)
         run_service(
             request,
             services.set_partner_user_active,
             actor=request.user,
             user=member,
-            active=True,
-            success=_("%(user)s can log in again.") % {"user": member},
+            active=active,
+            success=success % {"user": member},
         )
 
     def _staff_only(self, request):
