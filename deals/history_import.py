@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts import access
 from accounts.models import Role
-from deals import matching
+from deals import matching, validation
 from deals.customers import create_account
 from deals.models import Account, DealRegistration, DealSource, DealStatus, DealType
 from deals.registration import decision as engine
@@ -36,7 +36,7 @@ from policy.selectors import policy_at
 from prm import inputs
 from prm.audit import record_audit
 from prm.imports import CREATED, SKIPPED, Column, ImportRowForm, ImportSpec, register_import
-from prm.money import is_currency, to_money
+from prm.money import to_money, validate_currency
 
 IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.CHANNEL_MANAGER})  # the import pages; deals/access.py decides
 
@@ -85,14 +85,8 @@ class DealHistoryRowForm(ImportRowForm):
 
     def clean_customer_domain(self):
         value = self.cleaned_data["customer_domain"]
-        domain = matching.normalise_domain(value)
-        if (
-            value
-            and not domain
-            and value.lower().split("@")[-1].removeprefix("www.") not in matching.free_mail_domains()
-        ):
-            raise ValidationError(_("Enter the customer's web domain, e.g. example.com."))
-        return domain
+        validation.validate_customer_domain(value)  # the registration's own rule
+        return matching.normalise_domain(value)
 
     def clean_country(self):
         value = self.cleaned_data["country"]
@@ -119,8 +113,7 @@ class DealHistoryRowForm(ImportRowForm):
 
     def clean_currency(self):
         code = (self.cleaned_data["currency"] or settings.DEFAULT_CURRENCY).strip().upper()
-        if not is_currency(code):
-            raise ValidationError(_("Use a three-letter ISO 4217 currency code, e.g. USD."))
+        validate_currency(code)  # one ISO 4217 list (prm/money.py)
         return code
 
     def clean_status(self):
