@@ -24,6 +24,7 @@ from prm.guards import PartnerSuspended
 from tests.commissions.factories import EntryFactory
 from tests.deals.factories import AccountFactory, DealFactory
 from tests.factories import PASSWORD, InternalUserFactory
+from tests.mdf.factories import request_data
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_a_suspended_partner_cannot_request_mdf_accept_leads_or_create_tokens(pa
     )
     suspend_partner(actor=channel_manager, partner=partner, reason="Audit")
     with pytest.raises(PartnerSuspended):
-        submit_request(user=partner_admin, data={})
+        submit_request(user=partner_admin, **request_data())
     with pytest.raises(PartnerSuspended):
         accept_lead(lead=lead, actor=partner_admin)
     with pytest.raises(PartnerSuspended):
