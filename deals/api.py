@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from accounts import access
 from deals import selectors, services, validation
-from deals.models import DealRegistration, DealSource, DealStatus, DealType, InfluenceKind, Lead, LeadStatus
+from deals.models import DealRegistration, DealSource, DealStatus, InfluenceKind, Lead, LeadStatus
 from partners.models import Partner
 from prm import inputs
 from prm.api import IsoDateTimeFilter
@@ -106,17 +106,12 @@ class RegistrationSerializer(CustomerFieldsMixin, serializers.Serializer):
     expected_close_date = inputs.ApiDateField(
         required=False, allow_null=True, default=None, validators=[validation.validate_not_past]
     )
-    deal_type = serializers.CharField(required=False, default="new_business")
+    deal_type = serializers.CharField(
+        required=False, default="new_business", validators=[validation.validate_deal_type]
+    )
     mdf_request = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Id of the approved MDF activity that sourced it."
     )
-
-    def validate_deal_type(self, value):
-        if value not in DealType.values:
-            raise serializers.ValidationError(
-                _("Choose one of: %(choices)s.") % {"choices": ", ".join(DealType.values)}, code="invalid_choice"
-            )
-        return value
 
 
 class RegistrationOutcomeSerializer(serializers.ModelSerializer):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from deals import matching
+from deals.models import DealType
 from prm import inputs
 from prm.money import is_currency, to_money
 
@@ -59,6 +60,14 @@ def validate_customer_domain(value) -> None:
     if value and not matching.normalise_domain(value):
         if value.lower().split("@")[-1].removeprefix("www.") not in matching.free_mail_domains():
             raise ValidationError(_("Enter the customer's web domain, e.g. example.com."), code="invalid_domain")
+
+
+def validate_deal_type(value) -> None:
+    """The API's deal type (the page offers the choices)."""
+    if value not in DealType.values:
+        raise ValidationError(
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(DealType.values)}, code="invalid_choice"
+        )
 
 
 def validate_not_past(value) -> None:
