@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,14 +12,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
-from deals import selectors, services
+from deals import selectors, services, validation
 from deals.models import DealRegistration, DealSource, DealStatus, InfluenceKind, Lead, LeadStatus
 from partners.models import Partner
 from prm import inputs
 from prm.api import IsoDateTimeFilter
 from prm.api import validated_body as _body
 from prm.imports import mark_nul_cells
-from prm.money import CurrencySerializerField
+from prm.money import CurrencySerializerField, to_money
 from prm.tenancy import get_visible_or_404
 
 
@@ -79,19 +80,35 @@ class InternalDealSerializer(DealSerializer):
         ]
 
 
-class RegistrationSerializer(serializers.Serializer):
-    """docs/api.md body of POST /deals/; business rules are checked by deals.validation.clean_registration."""
+class CustomerFieldsMixin:
+    """The conversions a registration's and a lead's customer fields share (the rules: deals.validation)."""
+
+    def validate_customer_country(self, value):
+        return validation.country_code(value)
+
+    def validate_currency(self, value):
+        return value or settings.DEFAULT_CURRENCY  # left out: the program currency
+
+
+class RegistrationSerializer(CustomerFieldsMixin, serializers.Serializer):
+    """docs/api.md body of POST /deals/, converted to deals.registration.register_deal's arguments."""
 
     customer_name = inputs.ApiSingleLineCharField(max_length=200)
-    customer_domain = serializers.CharField(max_length=253, required=False, allow_blank=True, default="")
+    customer_domain = serializers.CharField(
+        max_length=253, required=False, allow_blank=True, default="", validators=[validation.validate_customer_domain]
+    )
     customer_country = serializers.CharField(max_length=2)
     contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
     product = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     currency = CurrencySerializerField(required=False, default="")
-    expected_close_date = inputs.ApiDateField(required=False, allow_null=True, default=None)
-    deal_type = serializers.CharField(required=False, default="new_business")
+    expected_close_date = inputs.ApiDateField(
+        required=False, allow_null=True, default=None, validators=[validation.validate_not_past]
+    )
+    deal_type = serializers.CharField(
+        required=False, default="new_business", validators=[validation.validate_deal_type]
+    )
     mdf_request = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Id of the approved MDF activity that sourced it."
     )
@@ -228,7 +245,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def create(self, request):
         access.require(request.user, "deals.register", standing=False)  # 403 before the body's 400
         data = _body(RegistrationSerializer, request)
-        deal = services.register_deal(user=request.user, data=data)
+        deal = services.register_deal(user=request.user, **data)
         return Response(RegistrationOutcomeSerializer(deal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=NoteSerializer, responses=InternalDealSerializer)
@@ -363,7 +380,7 @@ class LeadWarningsSerializer(LeadSerializer):
         return [str(w) for w in getattr(lead, "warnings", ())]
 
 
-class LeadCreateSerializer(serializers.Serializer):
+class LeadCreateSerializer(CustomerFieldsMixin, serializers.Serializer):
     partner = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
     customer_name = serializers.CharField(max_length=200)
     customer_domain = serializers.CharField(max_length=253, required=False, allow_blank=True, default="")
@@ -373,7 +390,10 @@ class LeadCreateSerializer(serializers.Serializer):
     product = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, default=0)
     currency = CurrencySerializerField(required=False, default="")
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+    def validate_amount(self, value):
+        return to_money(value)
 
 
 class AssignSerializer(serializers.Serializer):
@@ -404,7 +424,7 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         partner_id = body.pop("partner", None)
         access.require(request.user, "deals.create_lead")
         partner = self._partner(partner_id) if partner_id else None
-        lead = services.create_lead(actor=request.user, data=body, partner=partner)
+        lead = services.create_lead(actor=request.user, partner=partner, **body)
         return Response(LeadWarningsSerializer(lead).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AssignSerializer, responses=LeadWarningsSerializer)

@@ -1,8 +1,10 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from deals import sourcing
+from deals import sourcing, validation
 from deals.models import DealType, InfluenceKind
 from partners.models import Partner
 from prm import inputs
@@ -13,17 +15,26 @@ from prm.money import CurrencyFormField
 class RegistrationForm(BootstrapFormMixin, forms.Form):
     customer_name = inputs.SingleLineCharField(max_length=200, label=_("Customer company"))
     customer_domain = forms.CharField(
-        max_length=253, required=False, label=_("Customer web domain"), help_text=_("e.g. example.com")
+        max_length=253,
+        required=False,
+        validators=[validation.validate_customer_domain],
+        label=_("Customer web domain"),
+        help_text=_("e.g. example.com"),
     )
     customer_country = forms.ChoiceField(choices=[], label=_("Customer country"))
     contact_name = forms.CharField(max_length=200, required=False, label=_("Contact name"))
     contact_email = forms.EmailField(required=False, label=_("Contact email"))
     product = forms.CharField(max_length=200, required=False, label=_("Product"))
     deal_type = forms.ChoiceField(choices=DealType.choices, label=_("Deal type"))
-    amount = forms.DecimalField(max_digits=14, decimal_places=2, label=_("Estimated value"))
+    amount = forms.DecimalField(
+        max_digits=14, decimal_places=2, validators=[validation.validate_amount], label=_("Estimated value")
+    )
     currency = CurrencyFormField(initial="USD")
     expected_close_date = inputs.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Expected close date")
+        required=False,
+        validators=[validation.validate_not_past],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Expected close date"),
     )
     mdf_request = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Sourced by an MDF activity"), empty_label=_("— none —")
@@ -75,7 +86,9 @@ class LeadForm(BootstrapFormMixin, forms.Form):
     contact_name = forms.CharField(max_length=200, required=False, label=_("Contact name"))
     contact_email = forms.EmailField(required=False, label=_("Contact email"))
     product = forms.CharField(max_length=200, required=False, label=_("Product"))
-    amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False, label=_("Amount"))
+    amount = forms.DecimalField(
+        max_digits=14, decimal_places=2, required=False, validators=[validation.validate_amount], label=_("Amount")
+    )
     currency = CurrencyFormField(initial="USD")
     partner = forms.ModelChoiceField(
         queryset=Partner.objects.order_by("name"),
@@ -83,11 +96,14 @@ class LeadForm(BootstrapFormMixin, forms.Form):
         label=_("Partner"),
         help_text=_("Assign now (optional)."),
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Notes"))
+    notes = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Notes"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer_country"].choices = [("", "—"), *countries]
+
+    def clean_amount(self):
+        return self.cleaned_data["amount"] or Decimal("0.00")
 
 
 class AssignForm(BootstrapFormMixin, forms.Form):

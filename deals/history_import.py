@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts import access
-from deals import matching
+from deals import matching, validation
 from deals.customers import create_account
 from deals.models import Account, DealRegistration, DealSource, DealStatus, DealType
 from deals.registration import decision as engine
@@ -35,7 +35,7 @@ from policy.selectors import policy_at
 from prm import inputs
 from prm.audit import record_audit
 from prm.imports import CREATED, SKIPPED, Column, ImportRowForm, ImportSpec, register_import
-from prm.money import is_currency, to_money
+from prm.money import to_money, validate_currency
 
 # Who hears that a partner's history changed, inside the import's transaction (analytics marks the partner for
 # its next rollup: analytics/deal_import_handlers.py). History records no domain events, so apps above deals
@@ -82,14 +82,8 @@ class DealHistoryRowForm(ImportRowForm):
 
     def clean_customer_domain(self):
         value = self.cleaned_data["customer_domain"]
-        domain = matching.normalise_domain(value)
-        if (
-            value
-            and not domain
-            and value.lower().split("@")[-1].removeprefix("www.") not in matching.free_mail_domains()
-        ):
-            raise ValidationError(_("Enter the customer's web domain, e.g. example.com."))
-        return domain
+        validation.validate_customer_domain(value)  # the registration's own rule
+        return matching.normalise_domain(value)
 
     def clean_country(self):
         value = self.cleaned_data["country"]
@@ -116,8 +110,7 @@ class DealHistoryRowForm(ImportRowForm):
 
     def clean_currency(self):
         code = (self.cleaned_data["currency"] or settings.DEFAULT_CURRENCY).strip().upper()
-        if not is_currency(code):
-            raise ValidationError(_("Use a three-letter ISO 4217 currency code, e.g. USD."))
+        validate_currency(code)  # one ISO 4217 list (prm/money.py)
         return code
 
     def clean_status(self):

@@ -76,7 +76,7 @@ class RegistrationView(PermissionRequiredMixin, View):
     def post(self, request):
         form = RegistrationForm(request.POST, partner=request.user.partner)
         if form.is_valid():
-            deal = run_form_service(form, services.register_deal, user=request.user, data=form.cleaned_data)
+            deal = run_form_service(form, services.register_deal, user=request.user, **form.cleaned_data)
             if deal is not None:
                 level = messages.SUCCESS if deal.status == "submitted" else messages.WARNING
                 messages.add_message(request, level, services.outcome_message(deal))
@@ -290,9 +290,7 @@ def lead_create(request):
         raise PermissionDenied
     form = LeadForm(request.POST)
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        partner = data.pop("partner")
-        lead = run_form_service(form, services.create_lead, actor=request.user, data=data, partner=partner)
+        lead = run_form_service(form, services.create_lead, actor=request.user, **form.cleaned_data)
         if lead is not None:
             messages.success(request, _("Lead created."))
             for warning in getattr(lead, "warnings", ()):

@@ -6,6 +6,7 @@ Safe to run again: a customer that already has its demo dispute is left alone.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -70,13 +71,13 @@ def _case(acme, alice, carol, manager, name, domain, country, reason, outcome) -
         "contact_name": "Pat Jordan",
         "contact_email": f"pat@{domain}",
         "product": "Platform",
-        "amount": "48000.00",
+        "amount": Decimal("48000.00"),
         "currency": "USD",
-        "expected_close_date": (timezone.localdate() + timedelta(days=75)).isoformat(),
+        "expected_close_date": timezone.localdate() + timedelta(days=75),
     }
     holder = DealRegistration.objects.holding().filter(customer_name=name, partner=carol.partner).order_by("pk").first()
     if holder is None:
-        holder = deal_services.register_deal(user=carol, data=data)
+        holder = deal_services.register_deal(user=carol, **data)
         if holder.status in (DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW):
             holder = deal_services.approve_deal(deal=holder, actor=manager, note="Demo: Globex registered first.")
     if holder.status != DealStatus.APPROVED:
@@ -87,7 +88,7 @@ def _case(acme, alice, carol, manager, name, domain, country, reason, outcome) -
         )
         .order_by("pk")
         .first()
-    ) or deal_services.register_deal(user=alice, data=data | {"amount": "52000.00"})
+    ) or deal_services.register_deal(user=alice, **data | {"amount": Decimal("52000.00")})
     if not services.is_disputable(rejected):
         return 0
     files = [SimpleUploadedFile("meeting-notes.txt", NOTES, content_type="text/plain")]

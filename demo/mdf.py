@@ -138,16 +138,14 @@ def _full_partner(rng, partner, requester, manager, finance, admin):
         end = today - timedelta(days=days_ago)
         return services.submit_request(
             user=requester,
-            data={
-                "activity_type": rng.choice(menu),
-                "title": title,
-                "description": "Demo activity",
-                "start_date": end - timedelta(days=2),
-                "end_date": end,
-                "total_cost": Decimal(cost),
-                "requested_amount": Decimal(amount),
-                "expected_leads": rng.randint(10, 120),
-            },
+            activity_type=rng.choice(menu),
+            title=title,
+            description="Demo activity",
+            start_date=end - timedelta(days=2),
+            end_date=end,
+            total_cost=Decimal(cost),
+            requested_amount=Decimal(amount),
+            expected_leads=rng.randint(10, 120),
         )
 
     def approved(title, days_ago=10, cost="6000", amount="3000", part=None):
@@ -157,13 +155,11 @@ def _full_partner(rng, partner, requester, manager, finance, admin):
         return services.submit_claim(
             user=requester,
             mdf_request=mdf_request,
-            data={
-                "actual_cost": Decimal(actual),
-                "claimed_amount": Decimal(claimed),
-                "leads": rng.randint(5, 80),
-                "attendees": rng.randint(20, 300),
-                "results": "Demo results",
-            },
+            actual_cost=Decimal(actual),
+            claimed_amount=Decimal(claimed),
+            leads=rng.randint(5, 80),
+            attendees=rng.randint(20, 300),
+            results="Demo results",
             files=[_proof("invoice.pdf", DEMO_PDF), _proof("attendees.csv", DEMO_CSV)],
         )
 

@@ -214,7 +214,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=MdfRequestInSerializer, responses={201: MdfRequestSerializer})
     def create(self, request):
         access.require(request.user, "mdf.submit_request", standing=False)  # the service checks standing
-        mdf_request = services.submit_request(user=request.user, data=_body(MdfRequestInSerializer, request))
+        mdf_request = services.submit_request(user=request.user, **_body(MdfRequestInSerializer, request))
         return self._out(mdf_request, status.HTTP_201_CREATED)
 
     @extend_schema(request=MdfAmountSerializer, responses=MdfRequestSerializer)
@@ -273,10 +273,10 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     def create(self, request):
         access.require(request.user, "mdf.submit_claim", standing=False)  # the service checks standing
-        data = _body(MdfClaimInSerializer, request)
-        mdf_request = get_visible_or_404(MdfRequest, request.user, pk=data["request"])
+        data = dict(_body(MdfClaimInSerializer, request))
+        mdf_request = get_visible_or_404(MdfRequest, request.user, pk=data.pop("request"))
         files = request.FILES.getlist("proof") if hasattr(request.FILES, "getlist") else []
-        claim = services.submit_claim(user=request.user, mdf_request=mdf_request, data=data, files=files)
+        claim = services.submit_claim(user=request.user, mdf_request=mdf_request, files=files, **data)
         return self._out(claim, status.HTTP_201_CREATED)
 
     @extend_schema(request=MdfAmountSerializer, responses=MdfClaimSerializer)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from mdf.models import Fund, FundEntry, MdfClaim, MdfRequest, ProofFile
+from mdf.serializers import FUND_FIGURES
 from partners.data_export import DataSet, Export, data_sets_section, register_section
 
 DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -22,13 +23,7 @@ MDF_DATA_SETS = (
             "expires_at",
             "currency",
             "status",
-            "accrued",
-            "allocated",
-            "committed",
-            "claimed",
-            "paid",
-            "expired",
-            "available",
+            *FUND_FIGURES,
             "created_at",
         ),
     ),

@@ -5,12 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from mdf.files import ALLOWED as ALLOWED_PROOF
 from mdf.models import MDF_ACCESS_SETTING_LABEL, ActivityType, MdfRequesters
+from mdf.validation import validate_positive_amount
 from prm import inputs
 from prm.forms import BootstrapFormMixin, MultipleFileField
 
 PROOF_ACCEPT = ",".join(sorted(ALLOWED_PROOF))
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+# What a request or a claim asks for: above zero (mdf.validation).
+ASKED = MONEY | {"validators": [validate_positive_amount]}
 
 
 class DateInput(forms.DateInput):
@@ -23,14 +26,14 @@ class RequestForm(BootstrapFormMixin, forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description"))
     start_date = inputs.DateField(widget=DateInput, label=_("Start date"))
     end_date = inputs.DateField(widget=DateInput, label=_("End date"))
-    total_cost = forms.DecimalField(**MONEY, label=_("Total cost"))
-    requested_amount = forms.DecimalField(**MONEY, label=_("Requested MDF"))
+    total_cost = forms.DecimalField(**ASKED, label=_("Total cost"))
+    requested_amount = forms.DecimalField(**ASKED, label=_("Requested MDF"))
     expected_leads = forms.IntegerField(min_value=0, max_value=10**9, required=False, label=_("Expected leads"))
 
 
 class ClaimForm(BootstrapFormMixin, forms.Form):
-    actual_cost = forms.DecimalField(**MONEY, label=_("Actual cost"))
-    claimed_amount = forms.DecimalField(**MONEY, label=_("Amount claimed"))
+    actual_cost = forms.DecimalField(**ASKED, label=_("Actual cost"))
+    claimed_amount = forms.DecimalField(**ASKED, label=_("Amount claimed"))
     leads = forms.IntegerField(min_value=0, max_value=10**9, required=False, label=_("Leads"))
     attendees = forms.IntegerField(min_value=0, max_value=10**9, required=False, label=_("Attendees"))
     results = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Results"))

@@ -1,5 +1,7 @@
 """MDF API bodies and answers (docs/api.md: MDF): what the viewsets in mdf/api.py read and return."""
 
+from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
@@ -11,10 +13,13 @@ from mdf.models import (
     MdfRequest,
     MdfRequesters,
 )
+from mdf.validation import validate_positive_amount
 from prm import inputs
 from prm.money import CurrencySerializerField
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# A fund's figures (mdf/models.py), in the order the API and the organisation export show them.
+FUND_FIGURES = ("accrued", "allocated", "committed", "claimed", "paid", "expired", "available")
 
 
 class MdfFundSerializer(serializers.ModelSerializer):
@@ -27,13 +32,7 @@ class MdfFundSerializer(serializers.ModelSerializer):
             "partner",
             "period",
             "currency",
-            "accrued",
-            "allocated",
-            "committed",
-            "claimed",
-            "paid",
-            "expired",
-            "available",
+            *FUND_FIGURES,
             "recovery_owed",
             "expires_at",
             "status",
@@ -95,12 +94,21 @@ class MdfRequestInSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     start_date = inputs.ApiDateField()
     end_date = inputs.ApiDateField()
-    total_cost = serializers.DecimalField(**MONEY, min_value=0)
-    requested_amount = serializers.DecimalField(**MONEY, min_value=0)
+    total_cost = serializers.DecimalField(**MONEY, min_value=0, validators=[validate_positive_amount])
+    requested_amount = serializers.DecimalField(**MONEY, min_value=0, validators=[validate_positive_amount])
     expected_leads = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=10**9, default=None
     )
     currency = CurrencySerializerField(required=False, default="")
+
+    def validate_activity_type(self, value):
+        activity = ActivityType.objects.filter(pk=value, active=True).first()
+        if activity is None:
+            raise serializers.ValidationError(gettext("Choose an activity from the menu."), code="invalid")
+        return activity
+
+    def validate_currency(self, value):
+        return value or settings.DEFAULT_CURRENCY  # left out: the program currency
 
 
 class MdfProofSerializer(serializers.Serializer):
@@ -143,8 +151,8 @@ class MdfClaimSerializer(serializers.ModelSerializer):
 
 class MdfClaimInSerializer(serializers.Serializer):
     request = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    actual_cost = serializers.DecimalField(**MONEY, min_value=0)
-    claimed_amount = serializers.DecimalField(**MONEY, min_value=0)
+    actual_cost = serializers.DecimalField(**MONEY, min_value=0, validators=[validate_positive_amount])
+    claimed_amount = serializers.DecimalField(**MONEY, min_value=0, validators=[validate_positive_amount])
     results = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
     leads = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**9, default=None)
     attendees = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**9, default=None)

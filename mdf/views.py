@@ -113,7 +113,7 @@ class RequestCreateView(PermissionRequiredMixin, View):
     def post(self, request):
         form = RequestForm(request.POST)
         if form.is_valid():
-            created = run_form_service(form, services.submit_request, user=request.user, data=form.cleaned_data)
+            created = run_form_service(form, services.submit_request, user=request.user, **form.cleaned_data)
             if created is not None:
                 messages.success(request, gettext("Your request is with your channel manager."))
                 return redirect(created)
@@ -229,9 +229,10 @@ class ClaimCreateView(PermissionRequiredMixin, View):
         obj = self._request(request, pk)
         form = ClaimForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
+            data = dict(form.cleaned_data)
+            files = data.pop("proof")
             claim = run_form_service(
-                form, services.submit_claim, user=request.user, mdf_request=obj, data=data, files=data["proof"]
+                form, services.submit_claim, user=request.user, mdf_request=obj, files=files, **data
             )
             if claim is not None:
                 messages.success(request, gettext("Your claim is with finance."))

@@ -6,7 +6,9 @@ registration became the holder between the evidence and the write, the one-activ
 ours and it is rejected as that holder's duplicate or conflict."""
 
 from datetime import date
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,25 +17,53 @@ from django.utils.translation import gettext as _
 from accounts import access
 from deals import sourcing
 from deals.customers import create_account
-from deals.models import DEAL_WORKFLOW, DealReason, DealRegistration, DealSource, DealStatus
+from deals.models import DEAL_WORKFLOW, DealReason, DealRegistration, DealSource, DealStatus, DealType
 from deals.payloads import deal_payload
 from deals.registration import decision as engine
 from deals.registration import evidence as ev
 from deals.registration.lock import lock_customer_keys
 from deals.registration.outcome import outcome_message
-from deals.validation import clean_registration
 from policy.selectors import policy_at
 from prm.events import record_event
 
 REGISTER_FIELDS = ["reason", "duplicate_of", "conflict_with", "protected_until", "submitted_at", "policy_version"]
 
 
-def register_deal(*, user, data) -> DealRegistration:
-    """Register a customer for the user's partner; the outcome is one of docs/api.md's registration outcomes."""
+def register_deal(
+    *,
+    user,
+    customer_name: str,
+    customer_country: str,
+    amount: Decimal,
+    customer_domain: str = "",
+    currency: str | None = None,
+    expected_close_date: date | None = None,
+    deal_type: str = DealType.NEW_BUSINESS,
+    contact_name: str = "",
+    contact_email: str = "",
+    product: str = "",
+    mdf_request=None,
+) -> DealRegistration:
+    """Register a customer for the user's partner; the outcome is one of docs/api.md's registration outcomes.
+
+    The values come converted and checked (deals/forms.py RegistrationForm, deals/api.py RegistrationSerializer);
+    here only the rules: the permission, the partner's own sourcing activity (an instance or its id), first to
+    register wins. `currency` None is the program currency."""
     access.require(user, "deals.register")
     partner = _partner_of(user)
-    cleaned = clean_registration(data)
-    cleaned["mdf_request"] = sourcing.sourcing_activity(partner, data.get("mdf_request"))
+    cleaned = {
+        "customer_name": customer_name,
+        "customer_domain": customer_domain,
+        "customer_country": customer_country,
+        "contact_name": contact_name,
+        "contact_email": contact_email,
+        "product": product,
+        "amount": amount,
+        "currency": currency or settings.DEFAULT_CURRENCY,
+        "expected_close_date": expected_close_date,
+        "deal_type": deal_type,
+        "mdf_request": sourcing.sourcing_activity(partner, mdf_request),
+    }
     today = timezone.localdate()
     with transaction.atomic():
         customer = ev.customer(

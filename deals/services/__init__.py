@@ -4,7 +4,7 @@ the event live in the services, so pages, API, tasks and the demo all obey the s
 - deals.registration: registering (first to register wins), review, reversal, protection, the decision;
 - deals.services.lifecycle: won, lost, reopened, extensions, expiry and reminders;
 - deals.services.leads: leads; deals.services.account_import: the direct-accounts import;
-- deals.influence, deals.customers, deals.payloads, deals.validation.
+- deals.influence, deals.customers, deals.payloads.
 
 This package re-exports them for callers that reach deal services as one module.
 """
@@ -40,7 +40,6 @@ from deals.services.lifecycle import (
     request_extension,
     send_expiry_reminder,
 )
-from deals.validation import clean_lead, clean_registration
 
 __all__ = [
     "accept_as_influence",
@@ -50,8 +49,6 @@ __all__ = [
     "approve_deal",
     "assign_lead",
     "bulk_approve",
-    "clean_lead",
-    "clean_registration",
     "create_account",
     "create_lead",
     "deal_payload",

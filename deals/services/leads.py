@@ -2,6 +2,7 @@
 returned. A lead for a customer another registration protects cannot be accepted (docs/policy.md)."""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,7 +28,6 @@ from deals.registration import decision as engine
 from deals.registration import evidence as ev
 from deals.registration.lock import lock_customer_keys
 from deals.registration.protection import expire_stale_holders
-from deals.validation import clean_lead
 from policy.selectors import policy_at
 from prm.audit import record_audit
 from prm.events import record_event
@@ -77,13 +77,37 @@ def lead_warnings(lead: Lead, holder: DealRegistration | None) -> list[str]:
     ]
 
 
-def create_lead(*, actor, data, partner=None) -> Lead:
-    """Create a lead (and assign it when `partner` is given). `lead.warnings` lists what the manager must know,
-    e.g. that another partner protects the customer (docs/policy.md)."""
+def create_lead(
+    *,
+    actor,
+    customer_name: str,
+    customer_country: str,
+    partner=None,
+    customer_domain: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    product: str = "",
+    amount: Decimal = Decimal("0.00"),
+    currency: str | None = None,
+    notes: str = "",
+) -> Lead:
+    """Create a lead (and assign it when `partner` is given) from converted values (deals/forms.py LeadForm,
+    deals/api.py LeadCreateSerializer). `lead.warnings` lists what the manager must know, e.g. that another
+    partner protects the customer (docs/policy.md). `currency` None is the program currency."""
     access.require(actor, "deals.create_lead")
-    cleaned = clean_lead(data)
     with transaction.atomic():
-        lead = Lead.objects.create(created_by=actor, **cleaned)
+        lead = Lead.objects.create(
+            created_by=actor,
+            customer_name=customer_name,
+            customer_domain=customer_domain,
+            customer_country=customer_country,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            product=product,
+            amount=amount,
+            currency=currency or settings.DEFAULT_CURRENCY,
+            notes=notes,
+        )
         record_audit(actor=actor, obj=lead, action="create", to_state=lead.status)
         if partner is not None:
             lead = assign_lead(lead=lead, actor=actor, partner=partner)

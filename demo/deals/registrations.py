@@ -74,9 +74,9 @@ def _data(rng, name, domain, country, amount):
         "contact_name": "Pat Buyer",
         "contact_email": f"pat@{domain}" if domain else "",
         "product": rng.choice(["Platform", "Analytics add-on", "Enterprise support"]),
-        "amount": str(amount),
+        "amount": Decimal(amount),
         "currency": "USD",
-        "expected_close_date": (timezone.localdate() + timedelta(days=rng.randint(20, 150))).isoformat(),
+        "expected_close_date": timezone.localdate() + timedelta(days=rng.randint(20, 150)),
         "deal_type": rng.choice(["new_business", "expansion", "renewal"]),
     }
 
@@ -88,7 +88,7 @@ def _full_partner(rng, partner, user, manager, direct, index):
     for j, target in enumerate(["submitted", "approved", "won", "lost", "expired", "extension", "approved"]):
         name, domain = _company(rng, index * 100 + j)
         deal = services.register_deal(
-            user=user, data=_data(rng, name, domain, partner.country.code, rng.randint(5, 250) * 1000)
+            user=user, **_data(rng, name, domain, partner.country.code, rng.randint(5, 250) * 1000)
         )
         made.append(deal)
         if target == "submitted" or deal.status != DealStatus.SUBMITTED:
@@ -111,13 +111,11 @@ def _full_partner(rng, partner, user, manager, direct, index):
             services.request_extension(deal=deal, actor=user)
     # A direct account: goes to review. A duplicate of its own first deal.
     account = direct[index % len(direct)]
-    made.append(
-        services.register_deal(user=user, data=_data(rng, account.name, account.domain, account.country, 40000))
-    )
+    made.append(services.register_deal(user=user, **_data(rng, account.name, account.domain, account.country, 40000)))
     first = made[0]
     made.append(
         services.register_deal(
-            user=user, data=_data(rng, first.customer_name, first.customer_domain, first.customer_country, 1000)
+            user=user, **_data(rng, first.customer_name, first.customer_domain, first.customer_country, 1000)
         )
     )
     return made
@@ -159,16 +157,16 @@ def seed(*, seed: int, partners: int, stdout) -> None:
         if held:
             services.register_deal(
                 user=users[full[1].pk],
-                data=_data(rng, held.customer_name.upper(), "", held.customer_country, 20000),
+                **_data(rng, held.customer_name.upper(), "", held.customer_country, 20000),
             )
     if len(full) >= 1:
         lead_data = {
             "customer_name": "Massive Dynamic Labs",
             "customer_domain": "massivedynamic.example",
             "customer_country": "US",
-            "amount": "60000",
+            "amount": Decimal("60000.00"),
         }
-        services.create_lead(actor=full[0].channel_manager or manager, data=lead_data, partner=full[0])
+        services.create_lead(actor=full[0].channel_manager or manager, partner=full[0], **lead_data)
     bulk = [p for p in todo if p not in full]
     _bulk_partners(rng, bulk, users)
     stdout.write(

@@ -1,5 +1,7 @@
 """MDF claims: proof of performance, finance's decision and payment from the request's funds."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +18,7 @@ from mdf.models import (
     ProofFile,
     RequestStatus,
 )
-from mdf.services.decisions import decide
+from mdf.services.decisions import decider
 from mdf.services.ledger import (
     ZERO,
     claim_hold,
@@ -67,13 +69,25 @@ def _check_proofs(files, errors: dict, *, required=True) -> None:
         errors["proof"] = messages
 
 
-def submit_claim(*, user, mdf_request, data: dict, files) -> MdfClaim:
-    """File proof of performance for an approved request, inside its claim window."""
+def submit_claim(
+    *,
+    user,
+    mdf_request,
+    actual_cost: Decimal,
+    claimed_amount: Decimal,
+    files,
+    results: str = "",
+    leads: int | None = None,
+    attendees: int | None = None,
+) -> MdfClaim:
+    """File proof of performance for an approved request, inside its claim window.
+
+    The values come converted and checked (mdf/forms.py ClaimForm, mdf/serializers.py MdfClaimInSerializer);
+    here only the rules: who may claim, the proof files, the request's state and window, the commitment and
+    the reimbursable share."""
     require_requester(user, mdf_request.partner_id)
     files = list(files or [])
     errors: dict = {}
-    actual = clean_amount(data.get("actual_cost"), "actual_cost", errors)
-    claimed = clean_amount(data.get("claimed_amount"), "claimed_amount", errors)
     _check_proofs(files, errors)
     if errors:
         raise ValidationError(errors)
@@ -102,13 +116,13 @@ def submit_claim(*, user, mdf_request, data: dict, files) -> MdfClaim:
             raise Conflict(gettext("This request already has a claim."), code="claim_exists")
         held = lock_holding_funds(mdf_request)
         committed = sum((amount for _, amount in held), ZERO)
-        share = to_money(actual * mdf_request.activity_type.reimbursement_rate)
-        if claimed > committed:
+        share = to_money(actual_cost * mdf_request.activity_type.reimbursement_rate)
+        if claimed_amount > committed:
             errors["claimed_amount"] = [
                 gettext("Claim at most the committed %(amount)s %(currency)s.")
                 % {"amount": number_format(committed), "currency": mdf_request.currency}
             ]
-        elif claimed > share:
+        elif claimed_amount > share:
             errors["claimed_amount"] = [
                 gettext("At most %(share)s: %(rate)s %% of the actual cost.")
                 % {"share": number_format(share), "rate": f"{mdf_request.activity_type.reimbursement_rate * 100:.0f}"}
@@ -118,16 +132,16 @@ def submit_claim(*, user, mdf_request, data: dict, files) -> MdfClaim:
         claim = MdfClaim.objects.create(
             request=mdf_request,
             partner_id=mdf_request.partner_id,
-            actual_cost=actual,
-            claimed_amount=claimed,
+            actual_cost=actual_cost,
+            claimed_amount=claimed_amount,
             currency=mdf_request.currency,
-            results=(data.get("results") or "").strip(),
-            leads=data.get("leads"),
-            attendees=data.get("attendees"),
+            results=results,
+            leads=leads,
+            attendees=attendees,
             submitted_by=user,
         )
         _store_proofs(claim, files, user)
-        move_claimed(held, ZERO, claimed)
+        move_claimed(held, ZERO, claimed_amount)
         record_audit(actor=user, obj=claim, action="submit", to_state=ClaimStatus.SUBMITTED)
         record_event(
             "mdf.claim.submitted", actor=user, partner=mdf_request.partner, subject=claim, payload=_claim_payload(claim)
@@ -147,6 +161,9 @@ def _claim_payload(claim, **extra) -> dict:
         "payment_reference": claim.payment_reference or None,
         **extra,
     }
+
+
+_decide = decider(CLAIM_WORKFLOW, "claim", _claim_payload)
 
 
 def _locked_claim(claim):
@@ -191,16 +208,8 @@ def approve_claim(*, claim, actor, amount=None) -> MdfClaim:
         if errors:
             raise ValidationError(errors)
         move_claimed(held, claim.claimed_amount, amount)
-        return decide(
-            CLAIM_WORKFLOW,
-            claim,
-            ClaimStatus.APPROVED,
-            actor=actor,
-            action="approve",
-            event="mdf.claim.approved",
-            partner=mdf_request.partner,
-            payload_of=_claim_payload,
-            approved_amount=amount,
+        return _decide(
+            claim, ClaimStatus.APPROVED, "approve", actor=actor, partner=mdf_request.partner, approved_amount=amount
         )
 
 
@@ -213,18 +222,7 @@ def reject_claim(*, claim, actor, reason: str) -> MdfClaim:
         CLAIM_WORKFLOW.check(claim, ClaimStatus.REJECTED)
         held = lock_holding_funds(mdf_request)
         move_claimed(held, claim_hold(claim), ZERO)
-        return decide(
-            CLAIM_WORKFLOW,
-            claim,
-            ClaimStatus.REJECTED,
-            actor=actor,
-            action="reject",
-            event="mdf.claim.rejected",
-            partner=mdf_request.partner,
-            payload_of=_claim_payload,
-            reason=reason,
-            decision_reason=reason,
-        )
+        return _decide(claim, ClaimStatus.REJECTED, "reject", actor=actor, partner=mdf_request.partner, reason=reason)
 
 
 def request_claim_info(*, claim, actor, reason: str) -> MdfClaim:
@@ -232,18 +230,14 @@ def request_claim_info(*, claim, actor, reason: str) -> MdfClaim:
     reason = clean_reason(reason)
     with transaction.atomic():
         claim, mdf_request = _locked_claim(claim)
-        return decide(
-            CLAIM_WORKFLOW,
+        return _decide(
             claim,
             ClaimStatus.INFO_REQUESTED,
+            "request_info",
             actor=actor,
-            action="request_info",
-            event="mdf.claim.info_requested",
             partner=mdf_request.partner,
-            payload_of=_claim_payload,
             reason=reason,
             stamp=False,
-            decision_reason=reason,
         )
 
 

@@ -17,3 +17,23 @@ def decide(workflow, obj, status, *, actor, action, event, partner, payload_of, 
     payload = payload_of(obj, reason=reason) if reason else payload_of(obj)
     record_event(event, actor=actor, partner=partner, subject=obj, payload=payload)
     return obj
+
+
+# The event each decision publishes: mdf.<kind>.<event>.
+DECISION_EVENTS = {"approve": "approved", "reject": "rejected", "request_info": "info_requested"}
+
+
+def decider(workflow, kind: str, payload_of):
+    """`decide` for one kind of object (request, claim): its workflow, its events (mdf.<kind>.approved, ...)
+    and their payload; a reason given is also kept as the decision's reason."""
+
+    def decide_on(obj, status, action, *, actor, partner, reason="", **values):
+        if reason:
+            values.setdefault("decision_reason", reason)
+        event = f"mdf.{kind}.{DECISION_EVENTS[action]}"
+        return decide(
+            workflow, obj, status, actor=actor, action=action, event=event, partner=partner, payload_of=payload_of,
+            reason=reason, **values,
+        )  # fmt: skip
+
+    return decide_on

@@ -1,6 +1,7 @@
 """MDF requests: a partner asks for pre-approval, a channel manager commits funds or refuses."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,14 +19,14 @@ from mdf.models import (
     MdfRequest,
     RequestStatus,
 )
-from mdf.services.decisions import decide
+from mdf.services.decisions import decider
 from mdf.services.ledger import ZERO, clean_amount, clean_reason, lock_holding_funds, lock_open_funds, post_entry
 from mdf.services.requesters import require_requester
 from prm import inputs
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict
-from prm.money import CURRENCY_MESSAGE, is_currency, to_money
+from prm.money import to_money, validate_currency
 from prm.workflow import Workflow
 
 REQUEST_WORKFLOW = Workflow(
@@ -36,60 +37,66 @@ REQUEST_WORKFLOW = Workflow(
 )
 
 
-def submit_request(*, user, data: dict) -> MdfRequest:
-    """A partner asks for pre-approval of an activity (docs/api.md: dates may be past or future)."""
+def submit_request(
+    *,
+    user,
+    activity_type: ActivityType,
+    title: str,
+    start_date: date,
+    end_date: date,
+    total_cost: Decimal,
+    requested_amount: Decimal,
+    description: str = "",
+    expected_leads: int | None = None,
+    currency: str | None = None,
+) -> MdfRequest:
+    """A partner asks for pre-approval of an activity (docs/api.md: dates may be past or future).
+
+    The values come converted and checked (mdf/forms.py RequestForm, mdf/serializers.py MdfRequestInSerializer);
+    here only the rules: who may request, an active activity, an end after the start and the activity's
+    reimbursable share. `currency` None is the program currency."""
     if not user.partner_id:
         raise PermissionDenied(gettext("You do not belong to a partner."))
     require_requester(user, user.partner_id)
+    currency = currency or settings.DEFAULT_CURRENCY
     errors: dict = {}
-    activity = data.get("activity_type")
-    if not isinstance(activity, ActivityType):
-        activity = ActivityType.objects.filter(pk=activity, active=True).first() if str(activity).isdigit() else None
-    if activity is None or not activity.active:
+    if not activity_type.active:
         errors["activity_type"] = [gettext("Choose an activity from the menu.")]
-    title = (data.get("title") or "").strip()
-    if not title:
-        errors["title"] = [gettext("This field is required.")]
-    # Bounded dates (docs/inputs.md): a far-future end would overflow the claim deadline after saving.
-    start = inputs.clean_date(data.get("start_date"), "start_date", errors, required=True)
-    end = inputs.clean_date(data.get("end_date"), "end_date", errors, required=True)
-    if start is not None and end is not None and end < start:
+    # Stored values the ledger computes with: a far-future end would overflow the claim deadline (docs/inputs.md),
+    # and only ISO 4217 money is held in funds (prm/money.py).
+    _check(errors, "start_date", inputs.check_date, start_date)
+    _check(errors, "end_date", inputs.check_date, end_date)
+    _check(errors, "currency", validate_currency, currency)
+    if not errors.keys() & {"start_date", "end_date"} and end_date < start_date:
         errors["end_date"] = [gettext("The activity cannot end before it starts.")]
-    total = clean_amount(data.get("total_cost"), "total_cost", errors)
-    requested = clean_amount(data.get("requested_amount"), "requested_amount", errors)
-    if activity is not None and total and requested:
-        share = to_money(total * activity.reimbursement_rate)
-        if requested > share:
-            message = gettext(
-                "%(activity)s is reimbursed at %(rate)s %% of its cost: "
-                "at most %(share)s for a total cost of %(total)s."
-            )
-            errors["requested_amount"] = [
-                message
-                % {
-                    "activity": activity.name,
-                    "rate": f"{activity.reimbursement_rate * 100:.0f}",
-                    "share": number_format(share),
-                    "total": number_format(total),
-                }
-            ]
-    currency = (data.get("currency") or settings.DEFAULT_CURRENCY).strip().upper()
-    if not is_currency(currency):  # one ISO 4217 list for every app (prm/money.py)
-        errors["currency"] = [str(CURRENCY_MESSAGE)]
+    share = to_money(total_cost * activity_type.reimbursement_rate)
+    if requested_amount > share:
+        message = gettext(
+            "%(activity)s is reimbursed at %(rate)s %% of its cost: at most %(share)s for a total cost of %(total)s."
+        )
+        errors["requested_amount"] = [
+            message
+            % {
+                "activity": activity_type.name,
+                "rate": f"{activity_type.reimbursement_rate * 100:.0f}",
+                "share": number_format(share),
+                "total": number_format(total_cost),
+            }
+        ]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         mdf_request = MdfRequest.objects.create(
             partner_id=user.partner_id,
-            activity_type=activity,
-            title=title[:200],
-            description=(data.get("description") or "").strip(),
-            start_date=start,
-            end_date=end,
-            total_cost=total,
-            requested_amount=requested,
+            activity_type=activity_type,
+            title=title,
+            description=description,
+            start_date=start_date,
+            end_date=end_date,
+            total_cost=total_cost,
+            requested_amount=requested_amount,
             currency=currency,
-            expected_leads=data.get("expected_leads"),
+            expected_leads=expected_leads,
             requested_by=user,
         )
         record_audit(actor=user, obj=mdf_request, action="submit", to_state=RequestStatus.SUBMITTED)
@@ -101,6 +108,13 @@ def submit_request(*, user, data: dict) -> MdfRequest:
             payload=_request_payload(mdf_request),
         )
     return mdf_request
+
+
+def _check(errors: dict, field: str, check, value) -> None:
+    try:
+        check(value)
+    except ValidationError as error:
+        errors[field] = error.messages
 
 
 def _request_payload(mdf_request, **extra) -> dict:
@@ -116,6 +130,9 @@ def _request_payload(mdf_request, **extra) -> dict:
         "end_date": mdf_request.end_date.isoformat(),
         **extra,
     }
+
+
+_decide = decider(REQUEST_WORKFLOW, "request", _request_payload)
 
 
 def approve_request(*, mdf_request, actor, amount=None) -> MdfRequest:
@@ -167,15 +184,12 @@ def approve_request(*, mdf_request, actor, amount=None) -> MdfRequest:
                     reference=f"request:{mdf_request.pk}",
                 )
                 rest -= take
-        return decide(
-            REQUEST_WORKFLOW,
+        return _decide(
             mdf_request,
             RequestStatus.APPROVED,
+            "approve",
             actor=actor,
-            action="approve",
-            event="mdf.request.approved",
             partner=mdf_request.partner,
-            payload_of=_request_payload,
             approved_amount=amount,
         )
 
@@ -185,17 +199,8 @@ def reject_request(*, mdf_request, actor, reason: str) -> MdfRequest:
     reason = clean_reason(reason)
     with transaction.atomic():
         mdf_request = MdfRequest.objects.select_for_update().get(pk=mdf_request.pk)
-        return decide(
-            REQUEST_WORKFLOW,
-            mdf_request,
-            RequestStatus.REJECTED,
-            actor=actor,
-            action="reject",
-            event="mdf.request.rejected",
-            partner=mdf_request.partner,
-            payload_of=_request_payload,
-            reason=reason,
-            decision_reason=reason,
+        return _decide(
+            mdf_request, RequestStatus.REJECTED, "reject", actor=actor, partner=mdf_request.partner, reason=reason
         )
 
 

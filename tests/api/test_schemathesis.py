@@ -111,12 +111,16 @@ def _make_world():
         deal_services.create_lead(
             actor=manager,
             partner=acme,
-            data={"customer_name": "Hooli Inc", "customer_domain": "hooli.example", "customer_country": "US"},
+            customer_name="Hooli Inc",
+            customer_domain="hooli.example",
+            customer_country="US",
         ),
         deal_services.create_lead(
             actor=manager,
             partner=globex,
-            data={"customer_name": "Umbrella Corp", "customer_domain": "umbrella.example", "customer_country": "DE"},
+            customer_name="Umbrella Corp",
+            customer_domain="umbrella.example",
+            customer_country="DE",
         ),
     ]
 

@@ -1,6 +1,6 @@
 """Factories of deal registration; valid with no arguments."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -67,4 +67,13 @@ def registration(**overrides) -> dict:
         "deal_type": "new_business",
     }
     data.update(overrides)
+    return data
+
+
+def registration_kwargs(**overrides) -> dict:
+    """register_deal's keyword arguments: `registration()`'s body as the form and the serializer convert it."""
+    data = registration(**overrides)
+    data["amount"] = Decimal(str(data["amount"]))
+    if isinstance(data.get("expected_close_date"), str):
+        data["expected_close_date"] = date.fromisoformat(data["expected_close_date"])
     return data

@@ -8,7 +8,7 @@ from django.db import connections
 
 from deals import services
 from deals.models import DealRegistration, DealStatus
-from tests.deals.factories import registration
+from tests.deals.factories import registration_kwargs
 from tests.factories import PartnerFactory, UserFactory
 
 THREADS = 24
@@ -26,7 +26,7 @@ def test_twenty_four_partners_racing_for_one_customer_leave_exactly_one_holder()
             barrier.wait(timeout=30)
             # Same customer spelled differently each time: matching and the key locks must both hold.
             name = ["Initech Corporation", "INITECH corp.", "Initech, Inc.", "initech"][index % 4]
-            services.register_deal(user=user, data=registration(customer_name=name))
+            services.register_deal(user=user, **registration_kwargs(customer_name=name))
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:

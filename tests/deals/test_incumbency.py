@@ -10,7 +10,7 @@ from django.utils import timezone
 from deals import services
 from deals.models import DealRegistration, DealStatus
 from policy.selectors import current_policy
-from tests.deals.factories import DealFactory, registration
+from tests.deals.factories import DealFactory, registration, registration_kwargs
 
 pytestmark = pytest.mark.django_db
 DEALS = "/api/v1/deals/"
@@ -42,7 +42,7 @@ def won_by(partner_user, *, days_ago=0, **overrides):
 
 def test_a_customer_another_partner_just_won_goes_to_review_as_incumbent(partner_user, other_partner_user):
     win = won_by(partner_user)
-    deal = services.register_deal(user=other_partner_user, data=registration())
+    deal = services.register_deal(user=other_partner_user, **registration_kwargs())
     assert (deal.status, deal.reason) == (DealStatus.PENDING_REVIEW, "incumbent")
     assert deal.account_id == win.account_id
     assert deal.conflict_with_id == win.pk  # for the channel manager; the partner's views never show it
@@ -56,7 +56,7 @@ def test_bulk_approval_does_not_accept_an_incumbent_registration(
     client_for, api_for, partner_user, other_partner_user, channel_manager
 ):
     won_by(partner_user)
-    incumbent = services.register_deal(user=other_partner_user, data=registration())
+    incumbent = services.register_deal(user=other_partner_user, **registration_kwargs())
     assert services.bulk_approve(deal_ids=[incumbent.pk], actor=channel_manager) == 0
     client_for(channel_manager).post("/deals/review/bulk-approve/", {"deal": [incumbent.pk]})
     incumbent.refresh_from_db()
@@ -91,28 +91,28 @@ def test_the_api_and_pages_show_incumbent_without_naming_the_incumbent(
 
 def test_the_internal_api_names_the_won_deal(api_for, partner_user, other_partner_user, channel_manager):
     win = won_by(partner_user)
-    deal = services.register_deal(user=other_partner_user, data=registration())
+    deal = services.register_deal(user=other_partner_user, **registration_kwargs())
     body = api_for(channel_manager).get(f"{DEALS}{deal.pk}/").json()
     assert (body["reason"], body["conflict_with"]) == ("incumbent", win.pk)
 
 
 def test_the_incumbent_itself_registers_its_customer_again_cleanly(partner_user):
     won_by(partner_user)
-    deal = services.register_deal(user=partner_user, data=registration())
+    deal = services.register_deal(user=partner_user, **registration_kwargs())
     assert (deal.status, deal.reason) == (DealStatus.SUBMITTED, "")
 
 
 def test_a_win_older_than_the_incumbency_days_is_no_incumbency(partner_user, other_partner_user):
     policy = current_policy()
     won_by(partner_user, days_ago=policy.incumbency_days + 1)
-    deal = services.register_deal(user=other_partner_user, data=registration())
+    deal = services.register_deal(user=other_partner_user, **registration_kwargs())
     assert (deal.status, deal.reason) == (DealStatus.SUBMITTED, "")
 
 
 def test_zero_incumbency_days_switch_the_rule_off(partner_user, other_partner_user):
     current_policy().__class__.objects.filter(pk=current_policy().pk).update(incumbency_days=0)
     won_by(partner_user)
-    deal = services.register_deal(user=other_partner_user, data=registration())
+    deal = services.register_deal(user=other_partner_user, **registration_kwargs())
     assert (deal.status, deal.reason) == (DealStatus.SUBMITTED, "")
 
 
@@ -124,7 +124,7 @@ def test_the_review_queue_lists_an_incumbent_registration(
     client_for, partner_user, other_partner_user, channel_manager
 ):
     won_by(partner_user)
-    deal = services.register_deal(user=other_partner_user, data=registration())
+    deal = services.register_deal(user=other_partner_user, **registration_kwargs())
     assert DealRegistration.objects.awaiting_review().filter(pk=deal.pk).exists()
     page = client_for(channel_manager).get("/deals/review/").content.decode()
     assert "An existing customer relationship is being checked" in page

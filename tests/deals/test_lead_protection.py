@@ -2,6 +2,7 @@
 the partner cannot accept, and a lapse never counts against the partner (lead KPIs, responsiveness, alerts)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -12,18 +13,23 @@ from deals import services, tasks
 from deals.models import Lead, LeadReturn, LeadStatus
 from prm.exceptions import Conflict
 from prm.periods import month_of
-from tests.deals.factories import registration
+from tests.deals.factories import registration_kwargs
 
 pytestmark = pytest.mark.django_db
 LEADS = "/api/v1/leads/"
-HOOLI = {"customer_name": "Hooli XYZ", "customer_domain": "hooli.example", "customer_country": "US", "amount": "9000"}
+HOOLI = {
+    "customer_name": "Hooli XYZ",
+    "customer_domain": "hooli.example",
+    "customer_country": "US",
+    "amount": Decimal("9000"),
+}
 
 
 @pytest.fixture
 def protected(other_partner_user):
     """Globex registered Hooli: the customer is protected for Globex."""
     return services.register_deal(
-        user=other_partner_user, data=registration(customer_name="Hooli", customer_domain="hooli.example")
+        user=other_partner_user, **registration_kwargs(customer_name="Hooli", customer_domain="hooli.example")
     )
 
 
@@ -43,16 +49,16 @@ def lead_figures(partner):
 def test_the_manager_is_warned_when_creating_a_lead_for_a_protected_customer(
     channel_manager, partner, other_partner, protected
 ):
-    lead = services.create_lead(actor=channel_manager, data=HOOLI, partner=partner)
+    lead = services.create_lead(actor=channel_manager, partner=partner, **HOOLI)
     assert lead.customer_protected
     assert len(lead.warnings) == 1
     assert other_partner.name in lead.warnings[0] and f"#{protected.pk}" in lead.warnings[0]
-    unassigned = services.create_lead(actor=channel_manager, data=HOOLI)
+    unassigned = services.create_lead(actor=channel_manager, **HOOLI)
     assert unassigned.warnings and not unassigned.customer_protected
 
 
 def test_no_warning_for_a_customer_nobody_protects(channel_manager, partner):
-    lead = services.create_lead(actor=channel_manager, data=HOOLI, partner=partner)
+    lead = services.create_lead(actor=channel_manager, partner=partner, **HOOLI)
     assert lead.warnings == [] and not lead.customer_protected
 
 
@@ -70,7 +76,7 @@ def test_the_api_answers_create_and_assign_with_warnings(api_for, channel_manage
 
 
 def test_the_partner_never_sees_the_warning(api_for, channel_manager, partner, partner_user, other_partner, protected):
-    lead = services.create_lead(actor=channel_manager, data=HOOLI, partner=partner)
+    lead = services.create_lead(actor=channel_manager, partner=partner, **HOOLI)
     body = api_for(partner_user).get(f"{LEADS}{lead.pk}/").content
     assert b"warnings" not in body and other_partner.name.encode() not in body
 
@@ -84,7 +90,7 @@ def test_the_pages_warn_the_manager_at_creation_and_assignment(
     assert "Lead created." in text and other_partner.name in text and "does not count against the partner" in text
     assert Lead.objects.get().customer_protected
     assert 'data-testid="lead-customer-protected"' in text
-    unassigned = services.create_lead(actor=channel_manager, data=HOOLI)
+    unassigned = services.create_lead(actor=channel_manager, **HOOLI)
     page = client.post(f"/leads/{unassigned.pk}/assign/", {"partner": partner.pk}, follow=True)
     assert "Lead assigned." in page.content.decode() and other_partner.name in page.content.decode()
 
@@ -92,7 +98,7 @@ def test_the_pages_warn_the_manager_at_creation_and_assignment(
 def test_a_lapse_for_a_protected_customer_never_counts_against_the_partner(
     channel_manager, partner, partner_user, protected
 ):
-    lead = services.create_lead(actor=channel_manager, data=HOOLI, partner=partner)
+    lead = services.create_lead(actor=channel_manager, partner=partner, **HOOLI)
     with pytest.raises(Conflict):
         services.accept_lead(lead=lead, actor=partner_user)
     assert lead_figures(partner) == (0, 0, 0)  # waiting for an acceptance it cannot give: not counted
@@ -103,21 +109,21 @@ def test_a_lapse_for_a_protected_customer_never_counts_against_the_partner(
 
 
 def test_a_lapse_counts_when_the_customer_was_free(channel_manager, partner):
-    lead = lapse(services.create_lead(actor=channel_manager, data=HOOLI, partner=partner))
+    lead = lapse(services.create_lead(actor=channel_manager, partner=partner, **HOOLI))
     assert not lead.lapse_excused and not LeadReturn.objects.get(lead=lead).excused
     assert lead_figures(partner) == (1, 0, 1)
 
 
 def test_a_customer_protected_after_assignment_also_excuses_the_lapse(channel_manager, partner, other_partner_user):
-    lead = services.create_lead(actor=channel_manager, data=HOOLI, partner=partner)
+    lead = services.create_lead(actor=channel_manager, partner=partner, **HOOLI)
     assert not lead.customer_protected
     services.register_deal(
-        user=other_partner_user, data=registration(customer_name="Hooli", customer_domain="hooli.example")
+        user=other_partner_user, **registration_kwargs(customer_name="Hooli", customer_domain="hooli.example")
     )
     assert lapse(lead).lapse_excused
 
 
 def test_an_excused_miss_stays_uncounted_after_the_lead_moves_on(channel_manager, partner, other_partner, protected):
-    lead = lapse(services.create_lead(actor=channel_manager, data=HOOLI, partner=partner))
+    lead = lapse(services.create_lead(actor=channel_manager, partner=partner, **HOOLI))
     services.assign_lead(lead=lead, actor=channel_manager, partner=other_partner)
     assert lead_figures(partner) == (0, 0, 0)

@@ -1,6 +1,7 @@
 """Leads SLA, account import, the deal pages (roles, tenancy, query counts, CSV, htmx hint)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,7 +10,7 @@ from django.utils import timezone
 from deals import services, tasks
 from deals.models import Account, DealRegistration, Lead, LeadStatus
 from prm.models import DomainEvent, Notification
-from tests.deals.factories import DealFactory, registration
+from tests.deals.factories import DealFactory, registration, registration_kwargs
 
 pytestmark = pytest.mark.django_db
 LEADS = "/api/v1/leads/"
@@ -21,9 +22,9 @@ def lead(channel_manager, partner):
         "customer_name": "Hooli XYZ",
         "customer_domain": "hooli.example",
         "customer_country": "US",
-        "amount": "9000",
+        "amount": Decimal("9000"),
     }
-    return services.create_lead(actor=channel_manager, data=data, partner=partner)
+    return services.create_lead(actor=channel_manager, partner=partner, **data)
 
 
 def test_accepting_a_lead_makes_an_approved_registration_at_once(api_for, lead, partner_user):
@@ -66,7 +67,7 @@ def test_a_lead_for_a_customer_another_partner_holds_cannot_be_accepted(
     api_for, lead, partner_user, other_partner_user
 ):
     services.register_deal(
-        user=other_partner_user, data=registration(customer_name="Hooli", customer_domain="hooli.example")
+        user=other_partner_user, **registration_kwargs(customer_name="Hooli", customer_domain="hooli.example")
     )
     response = api_for(partner_user).post(f"{LEADS}{lead.pk}/accept/", {}, format="json")
     assert response.status_code == 409
@@ -165,7 +166,7 @@ def test_internal_users_do_not_get_the_registration_form(client_for, channel_man
 def test_review_queue_is_for_channel_managers(client_for, partner_user, finance_user, channel_manager):
     assert client_for(partner_user).get("/deals/review/").status_code == 403
     assert client_for(finance_user).get("/deals/review/").status_code == 403
-    services.register_deal(user=partner_user, data=registration())
+    services.register_deal(user=partner_user, **registration_kwargs())
     page = client_for(channel_manager).get("/deals/review/")
     assert page.status_code == 200 and b"Waiting 0 of 2 business days" in page.content
 
@@ -182,7 +183,7 @@ def test_another_partners_deal_page_is_404(client_for, other_partner_user, partn
 
 
 def test_deal_page_shows_the_audit_timeline(client_for, partner_user, channel_manager):
-    deal = services.register_deal(user=partner_user, data=registration())
+    deal = services.register_deal(user=partner_user, **registration_kwargs())
     services.approve_deal(deal=deal, actor=channel_manager)
     page = client_for(partner_user).get(f"/deals/{deal.pk}/")
     assert b"Register" in page.content and b"Approve" in page.content and b"deal-timeline" in page.content
@@ -190,7 +191,7 @@ def test_deal_page_shows_the_audit_timeline(client_for, partner_user, channel_ma
 
 def test_partner_marks_won_on_the_page(client_for, partner_user, channel_manager):
     deal = services.approve_deal(
-        deal=services.register_deal(user=partner_user, data=registration()), actor=channel_manager
+        deal=services.register_deal(user=partner_user, **registration_kwargs()), actor=channel_manager
     )
     client_for(partner_user).post(
         f"/deals/{deal.pk}/won/", {"amount": "777.00", "close_date": timezone.localdate().isoformat()}
@@ -248,5 +249,5 @@ def test_homes_show_the_deal_panels(client_for, partner_user, channel_manager):
 
 
 def test_submitted_event_is_recorded_for_the_onboarding_checklist(partner_user):
-    services.register_deal(user=partner_user, data=registration())
+    services.register_deal(user=partner_user, **registration_kwargs())
     assert DomainEvent.objects.filter(name="deal.submitted", partner=partner_user.partner).count() == 1

@@ -10,7 +10,7 @@ from django.utils import timezone
 from deals import services, tasks
 from deals.models import DealRegistration, DealReminder, DealStatus, ExtensionStatus, Influence
 from prm.models import AuditEntry, DomainEvent, Notification
-from tests.deals.factories import DealFactory, DirectAccountFactory, registration
+from tests.deals.factories import DealFactory, DirectAccountFactory, registration_kwargs
 
 pytestmark = pytest.mark.django_db
 DEALS = "/api/v1/deals/"
@@ -20,7 +20,7 @@ DEALS = "/api/v1/deals/"
 def submitted(partner_user, partner, channel_manager):
     partner.channel_manager = channel_manager
     partner.save()
-    return services.register_deal(user=partner_user, data=registration())
+    return services.register_deal(user=partner_user, **registration_kwargs())
 
 
 def test_approval_protects_for_the_partners_tier_days(
@@ -40,7 +40,7 @@ def test_platinum_partners_get_120_days(api_for, partner_user, partner, channel_
 
     partner.tier = tier("Platinum")
     partner.save()
-    deal = services.register_deal(user=partner_user, data=registration())
+    deal = services.register_deal(user=partner_user, **registration_kwargs())
     deal = services.approve_deal(deal=deal, actor=channel_manager)
     assert deal.protected_until == timezone.localdate() + timedelta(days=120)
 
@@ -73,7 +73,7 @@ def test_reject_needs_a_reason_and_tells_the_partner(api_for, submitted, channel
 
 def test_accept_as_influence_records_influence_on_the_direct_deal(partner_user, channel_manager):
     DirectAccountFactory(name="Initech Corporation", domain="initech.example")
-    deal = services.register_deal(user=partner_user, data=registration())
+    deal = services.register_deal(user=partner_user, **registration_kwargs())
     assert deal.reason == "direct_account"
     deal = services.accept_as_influence(deal=deal, actor=channel_manager)
     assert (deal.status, deal.reason) == ("rejected", "influence_only")
@@ -83,10 +83,10 @@ def test_accept_as_influence_records_influence_on_the_direct_deal(partner_user, 
 
 
 def test_bulk_approve_approves_only_clean_registrations(client_for, partner_user, channel_manager):
-    clean = services.register_deal(user=partner_user, data=registration())
+    clean = services.register_deal(user=partner_user, **registration_kwargs())
     DirectAccountFactory(name="Umbrella Corp", domain="umbrella.example")
     review = services.register_deal(
-        user=partner_user, data=registration(customer_name="Umbrella", customer_domain="umbrella.example")
+        user=partner_user, **registration_kwargs(customer_name="Umbrella", customer_domain="umbrella.example")
     )
     client = client_for(channel_manager)
     client.post("/deals/review/bulk-approve/", {"deal": [clean.pk, review.pk]})
@@ -254,7 +254,7 @@ def test_tier_providers_measure_sourced_bookings_and_registered_deals(approved, 
 
 def test_direct_deals_are_invisible_to_partners(api_for, partner_user, channel_manager):
     DirectAccountFactory(name="Initech Corporation", domain="initech.example")
-    deal = services.register_deal(user=partner_user, data=registration())
+    deal = services.register_deal(user=partner_user, **registration_kwargs())
     services.accept_as_influence(deal=deal, actor=channel_manager)
     direct = DealRegistration.objects.get(source="direct")
     assert api_for(partner_user).get(f"{DEALS}{direct.pk}/").status_code == 404

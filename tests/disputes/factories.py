@@ -9,7 +9,7 @@ from deals import services as deal_services
 from deals.models import DealReason, DealStatus
 from disputes import services
 from policy.models import PolicyStatus, RoePolicy
-from tests.deals.factories import AccountFactory, DealFactory, registration
+from tests.deals.factories import AccountFactory, DealFactory, registration_kwargs
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -49,8 +49,7 @@ def conflicting_registration(user, holder, **overrides):
         "customer_domain": holder.customer_domain,
         "customer_country": holder.customer_country,
     }
-    data = registration(**(fields | overrides))
-    deal = deal_services.register_deal(user=user, data=data)
+    deal = deal_services.register_deal(user=user, **registration_kwargs(**(fields | overrides)))
     assert deal.status == DealStatus.REJECTED and deal.reason == DealReason.CONFLICT, deal.reason
     return deal
 

@@ -187,10 +187,10 @@ def test_partner_csv_export_of_deals_leaks_no_conflict(client_for, partner_admin
 
 def test_review_queue_shows_the_holder_and_its_protection(client_for, partner_admin, channel_manager, holder):
     from deals import services as deal_services
-    from tests.deals.factories import registration
+    from tests.deals.factories import registration_kwargs
 
     possible = deal_services.register_deal(
-        user=partner_admin, data=registration(customer_name="Initech AI", customer_domain="initech-ai.example")
+        user=partner_admin, **registration_kwargs(customer_name="Initech AI", customer_domain="initech-ai.example")
     )
     assert possible.status == DealStatus.PENDING_REVIEW
     body = client_for(channel_manager).get(reverse("deals:review")).content.decode()

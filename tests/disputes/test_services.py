@@ -248,10 +248,10 @@ def test_reversal_is_refused_when_the_partner_already_holds_the_customer_again(
 
 def test_a_pending_holder_loses_on_reversal_too(partner_admin, other_partner_user, channel_manager, policy):
     from deals import services as deal_services
-    from tests.deals.factories import registration
+    from tests.deals.factories import registration_kwargs
 
     pending = deal_services.register_deal(
-        user=other_partner_user, data=registration(customer_domain="hooli.example", customer_name="Hooli")
+        user=other_partner_user, **registration_kwargs(customer_domain="hooli.example", customer_name="Hooli")
     )
     assert pending.status == DealStatus.SUBMITTED
     deal = conflicting_registration(partner_admin, pending)

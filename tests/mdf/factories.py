@@ -57,7 +57,7 @@ def request_data(activity=None, **overrides):
 
 def submitted_request(partner, *, requester=None, **overrides):
     requester = requester or PartnerAdminFactory(partner=partner)
-    return services.submit_request(user=requester, data=request_data(**overrides))
+    return services.submit_request(user=requester, **request_data(**overrides))
 
 
 def approved_request(partner, *, manager=None, amount=None, **overrides):
@@ -71,6 +71,8 @@ def submitted_claim(mdf_request, *, user=None, actual="4000.00", claimed="2000.0
     return services.submit_claim(
         user=user,
         mdf_request=mdf_request,
-        data={"actual_cost": Decimal(actual), "claimed_amount": Decimal(claimed), "results": "40 leads"},
+        actual_cost=Decimal(actual),
+        claimed_amount=Decimal(claimed),
+        results="40 leads",
         files=files if files is not None else [pdf()],
     )

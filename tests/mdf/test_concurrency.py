@@ -52,7 +52,7 @@ def test_parallel_approvals_never_commit_more_than_the_funds_hold():
     activity = ActivityTypeFactory()
     requests = [
         services.submit_request(
-            user=admin, data=request_data(activity, total_cost=Decimal("2000"), requested_amount=Decimal("1000"))
+            user=admin, **request_data(activity, total_cost=Decimal("2000"), requested_amount=Decimal("1000"))
         )
         for _ in range(THREADS)
     ]

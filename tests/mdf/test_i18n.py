@@ -1,12 +1,15 @@
 """The MDF pages render whole in Spanish and German; amounts are localised on the page but never
 inside form values (a decimal comma would not parse)."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
 from mdf import services
+from mdf.forms import RequestForm
 from tests.enablement.test_i18n import get
 from tests.mdf.factories import ActivityTypeFactory, allocate, approved_request, request_data, submitted_claim
 
@@ -48,7 +51,7 @@ def test_internal_mdf_pages_keep_form_values_unlocalised(
     decide = get(client_for(finance_user), reverse("mdf:claim_detail", args=[claim.pk]), lang)
     assert 'name="approved_amount" value="2000.00"' in decide and "2000,00" in decide
     assert "Approve" not in decide.replace("approve", "")
-    pending = services.submit_request(user=claim.request.requested_by, data=request_data())
+    pending = services.submit_request(user=claim.request.requested_by, **request_data())
     review = get(client_for(channel_manager), reverse("mdf:request_detail", args=[pending.pk]), lang)
     assert 'name="approved_amount" value="2000.00"' in review
     admin = client_for(program_admin)
@@ -65,8 +68,10 @@ def test_internal_mdf_pages_keep_form_values_unlocalised(
 
 def test_service_errors_follow_the_active_language(partner_admin, partner, catalogues):
     with translation.override("es"), pytest.raises(ValidationError) as error:
-        services.submit_request(user=partner_admin, data=request_data(total_cost="1000.00", requested_amount="900.00"))
+        services.submit_request(
+            user=partner_admin, **request_data(total_cost=Decimal("1000.00"), requested_amount=Decimal("900.00"))
+        )
     assert "como máximo 500,00" in error.value.message_dict["requested_amount"][0]
-    with translation.override("de"), pytest.raises(ValidationError) as error:
-        services.submit_request(user=partner_admin, data=request_data(title=""))
-    assert error.value.message_dict["title"] == ["Dieses Feld ist erforderlich."]
+    with translation.override("de"):  # the form converts and checks the fields before the service runs
+        form = RequestForm(data={"title": ""})
+        assert form.errors["title"] == ["Dieses Feld ist erforderlich."]

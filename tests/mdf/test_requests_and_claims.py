@@ -28,17 +28,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_sales_user_may_request_until_the_admin_restricts_it_to_marketing(partner, partner_admin, partner_user):
-    assert services.submit_request(user=partner_user, data=request_data()).status == RequestStatus.SUBMITTED
+    assert services.submit_request(user=partner_user, **request_data()).status == RequestStatus.SUBMITTED
     services.set_mdf_requesters(partner=partner, actor=partner_admin, requesters="admins_and_marketing")
     with pytest.raises(PermissionDenied):
-        services.submit_request(user=partner_user, data=request_data())
-    mdf_request = services.submit_request(user=MarketingUserFactory(partner=partner), data=request_data())
+        services.submit_request(user=partner_user, **request_data())
+    mdf_request = services.submit_request(user=MarketingUserFactory(partner=partner), **request_data())
     assert mdf_request.status == RequestStatus.SUBMITTED
 
 
 def test_request_is_capped_at_the_reimbursable_share_of_its_cost(partner, partner_admin):
     with pytest.raises(ValidationError) as error:
-        services.submit_request(user=partner_admin, data=request_data(requested_amount=Decimal("2000.01")))
+        services.submit_request(user=partner_admin, **request_data(requested_amount=Decimal("2000.01")))
     assert "at most 2000.00" in error.value.message_dict["requested_amount"][0]
 
 

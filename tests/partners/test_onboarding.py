@@ -72,20 +72,20 @@ def test_a_conflict_does_not_tick_the_first_deal_step_the_first_accepted_registr
     """Through the deal services: a registration refused at once as a conflict is no first deal; the partner's
     first registration that is accepted (submitted for approval) is."""
     from deals import services as deals_services
-    from tests.deals.factories import registration
+    from tests.deals.factories import registration_kwargs
 
     user = UserFactory(partner=new_partner, role=Role.PARTNER_USER)
     holder = UserFactory(partner=other_partner, role=Role.PARTNER_USER)
     with django_capture_on_commit_callbacks(execute=True):
-        deals_services.register_deal(user=holder, data=registration())
+        deals_services.register_deal(user=holder, **registration_kwargs())
     with django_capture_on_commit_callbacks(execute=True):
-        conflict = deals_services.register_deal(user=user, data=registration())
+        conflict = deals_services.register_deal(user=user, **registration_kwargs())
     assert conflict.reason == "conflict"
     assert "first_deal" not in done_kinds(new_partner)
 
     with django_capture_on_commit_callbacks(execute=True):
         deals_services.register_deal(
-            user=user, data=registration(customer_name="Umbrella Corporation", customer_domain="umbrella.example")
+            user=user, **registration_kwargs(customer_name="Umbrella Corporation", customer_domain="umbrella.example")
         )
     assert "first_deal" in done_kinds(new_partner)
 

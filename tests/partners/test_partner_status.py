@@ -24,6 +24,7 @@ from prm.guards import PartnerSuspended
 from tests.commissions.factories import EntryFactory
 from tests.deals.factories import AccountFactory, DealFactory
 from tests.factories import PASSWORD, InternalUserFactory
+from tests.mdf.factories import request_data
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,10 @@ def registration(name="Initech Systems", domain="initech.example"):
         "currency": "USD",
         "deal_type": "new_business",
     }
+
+
+def registration_kwargs(name="Initech Systems", domain="initech.example"):
+    return registration(name, domain) | {"amount": Decimal("5000.00")}
 
 
 @pytest.fixture
@@ -63,7 +68,7 @@ def test_a_suspended_partners_user_cannot_register_and_nothing_is_saved(partner,
     suspend_partner(actor=channel_manager, partner=partner, reason="Unpaid invoices")
     before = partner.deal_registrations.count()
     with pytest.raises(PartnerSuspended) as refused:
-        register_deal(user=partner_admin, data=registration())
+        register_deal(user=partner_admin, **registration_kwargs())
     assert refused.value.code == "partner_suspended"
     assert "suspended" in refused.value.message
     assert partner.deal_registrations.count() == before
@@ -81,7 +86,7 @@ def test_a_suspended_partner_cannot_request_mdf_accept_leads_or_create_tokens(pa
     )
     suspend_partner(actor=channel_manager, partner=partner, reason="Audit")
     with pytest.raises(PartnerSuspended):
-        submit_request(user=partner_admin, data={})
+        submit_request(user=partner_admin, **request_data())
     with pytest.raises(PartnerSuspended):
         accept_lead(lead=lead, actor=partner_admin)
     with pytest.raises(PartnerSuspended):
@@ -93,7 +98,7 @@ def test_a_suspended_partners_protection_keeps_blocking_another_partner(
     held_customer, partner, other_partner_user, channel_manager
 ):
     suspend_partner(actor=channel_manager, partner=partner, reason="Audit")
-    other = register_deal(user=other_partner_user, data=registration())
+    other = register_deal(user=other_partner_user, **registration_kwargs())
     assert (other.status, other.reason) == (DealStatus.REJECTED, "conflict")
     held_customer.refresh_from_db()
     assert held_customer.status == DealStatus.APPROVED
@@ -102,7 +107,7 @@ def test_a_suspended_partners_protection_keeps_blocking_another_partner(
 def test_a_terminated_partners_registration_no_longer_blocks_another_partner(
     held_customer, partner, other_partner_user, channel_manager, django_capture_on_commit_callbacks
 ):
-    before = register_deal(user=other_partner_user, data=registration())
+    before = register_deal(user=other_partner_user, **registration_kwargs())
     assert before.reason == "conflict"  # the old code: the terminated partner kept the customer
     with django_capture_on_commit_callbacks(execute=True):
         terminate_partner(actor=channel_manager, partner=partner, reason="Contract ended")
@@ -110,14 +115,14 @@ def test_a_terminated_partners_registration_no_longer_blocks_another_partner(
     assert held_customer.status == DealStatus.EXPIRED
     ended = history_of(held_customer).first()
     assert (ended.action, ended.from_state, ended.to_state) == ("partner_terminated", "approved", "expired")
-    after = register_deal(user=other_partner_user, data=registration())
+    after = register_deal(user=other_partner_user, **registration_kwargs())
     assert after.status != DealStatus.REJECTED and after.reason != "conflict"
 
 
 def test_terminated_partners_pending_registrations_are_rejected(
     partner, partner_admin, channel_manager, django_capture_on_commit_callbacks
 ):
-    pending = register_deal(user=partner_admin, data=registration("Umbrella Corp", "umbrella.example"))
+    pending = register_deal(user=partner_admin, **registration_kwargs("Umbrella Corp", "umbrella.example"))
     assert pending.status == DealStatus.SUBMITTED
     with django_capture_on_commit_callbacks(execute=True):
         terminate_partner(actor=channel_manager, partner=partner, reason="Contract ended")
@@ -133,7 +138,7 @@ def test_reinstating_a_suspended_partner_restores_writes_and_the_history_is_in_t
 ):
     suspend_partner(actor=channel_manager, partner=partner, reason="Unpaid invoices")
     reinstate_partner(actor=channel_manager, partner=partner, reason="Paid")
-    deal = register_deal(user=partner_admin, data=registration())
+    deal = register_deal(user=partner_admin, **registration_kwargs())
     assert deal.pk
     rows = list(history_of(partner).filter(action__in=["suspended", "reinstated"]).order_by("created_at", "pk"))
     assert [(r.action, r.from_state, r.to_state, r.reason) for r in rows] == [

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from policy import services
 from policy.models import PolicySimulation, PolicyStatus, RoePolicy, SimulationStatus
-from tests.deals.factories import registration
+from tests.deals.factories import registration_kwargs
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/policies/"
@@ -30,7 +30,7 @@ def test_program_admin_creates_edits_simulates_and_publishes_through_the_pages(
 ):
     from deals import services as deals
 
-    deals.register_deal(user=partner_user, data=registration())
+    deals.register_deal(user=partner_user, **registration_kwargs())
     client = client_for(program_admin)
     assert client.get("/policy/new/").status_code == 200
     response = client.post("/policy/new/")

@@ -7,6 +7,7 @@
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +23,7 @@ from policy.models import PolicySimulation, PolicyStatus, RoePolicy, SimulationS
 from policy.selectors import current_policy, policy_at
 from prm.exceptions import TransitionNotAllowed
 from prm.models import AuditEntry, DomainEvent
-from tests.deals.factories import DirectAccountFactory, registration
+from tests.deals.factories import DirectAccountFactory, registration_kwargs
 from tests.factories import PartnerFactory, UserFactory, tier
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def history(partner_user, other_partner_user, platinum_user, channel_manager):
     made = {}
 
     def reg(key, user, name, domain, approve=False):
-        deal = deals.register_deal(user=user, data=registration(customer_name=name, customer_domain=domain))
+        deal = deals.register_deal(user=user, **registration_kwargs(customer_name=name, customer_domain=domain))
         if approve:
             deal = deals.approve_deal(deal=deal, actor=channel_manager)
         made[key] = deal
@@ -206,13 +207,13 @@ def test_publishing_leaves_past_decisions_untouched_and_new_ones_use_the_new_ver
     # From now on: the draft's possible-match threshold (85) lets the similar name through...
     deal = deals.register_deal(
         user=other_partner_user,
-        data=registration(customer_name="Wayne Enterprise Holdings", customer_domain="wayneholdings.example"),
+        **registration_kwargs(customer_name="Wayne Enterprise Holdings", customer_domain="wayneholdings.example"),
     )
     assert (deal.status, deal.reason, deal.policy_version_id) == ("submitted", "", published.pk)
     # ... and Platinum approvals get 150 days.
     hooli_like = deals.register_deal(
         user=history["hooli"].registered_by,
-        data=registration(customer_name="Pied Piper", customer_domain="piedpiper.example"),
+        **registration_kwargs(customer_name="Pied Piper", customer_domain="piedpiper.example"),
     )
     approved = deals.approve_deal(deal=hooli_like, actor=channel_manager)
     assert approved.protected_until == timezone.localdate() + timedelta(days=150)
@@ -227,14 +228,14 @@ def test_direct_accounts_can_be_rejected_outright(program_admin, partner_user):
     services.update_draft(policy=policy, actor=program_admin, data={"direct_account_handling": "reject"})
     services.publish(policy=policy, actor=program_admin, effective_from=timezone.now(), confirm=True)
     deal = deals.register_deal(
-        user=partner_user, data=registration(customer_name="Umbrella", customer_domain="umbrella.example")
+        user=partner_user, **registration_kwargs(customer_name="Umbrella", customer_domain="umbrella.example")
     )
     assert (deal.status, deal.reason) == ("rejected", "direct_account")
     assert "direct sales team" in deals.outcome_message(deal)
 
 
 def test_extension_and_sla_come_from_the_version_in_force(program_admin, partner_user, channel_manager):
-    deal = deals.register_deal(user=partner_user, data=registration())
+    deal = deals.register_deal(user=partner_user, **registration_kwargs())
     deal = deals.approve_deal(deal=deal, actor=channel_manager)
     policy = services.create_draft(actor=program_admin)
     services.update_draft(
@@ -247,7 +248,7 @@ def test_extension_and_sla_come_from_the_version_in_force(program_admin, partner
     assert extended.protected_until == until + timedelta(days=45)
     assert extended.policy_version_id == policy.pk
     fresh = deals.register_deal(
-        user=partner_user, data=registration(customer_name="Vandelay", customer_domain="vandelay.example")
+        user=partner_user, **registration_kwargs(customer_name="Vandelay", customer_domain="vandelay.example")
     )
     assert "within 4 business days" in deals.outcome_message(fresh)
     assert selectors.sla_state(fresh)["sla"] == 4
@@ -298,9 +299,9 @@ def test_only_program_admins_write_policy(request, role, program_admin):
 
 def test_reviews_and_leads_record_the_version_in_force(program_admin, partner_user, channel_manager):
     DirectAccountFactory(name="Umbrella Corporation", domain="umbrella.example")
-    first = deals.register_deal(user=partner_user, data=registration())
+    first = deals.register_deal(user=partner_user, **registration_kwargs())
     second = deals.register_deal(
-        user=partner_user, data=registration(customer_name="Umbrella", customer_domain="umbrella.example")
+        user=partner_user, **registration_kwargs(customer_name="Umbrella", customer_domain="umbrella.example")
     )
     policy = services.create_draft(actor=program_admin)
     services.publish(policy=policy, actor=program_admin, effective_from=timezone.now(), confirm=True)
@@ -309,7 +310,9 @@ def test_reviews_and_leads_record_the_version_in_force(program_admin, partner_us
     assert influence.policy_version_id == policy.pk
     lead = deals.create_lead(
         actor=channel_manager,
-        data={"customer_name": "Massive Dynamic", "customer_country": "US", "amount": "100"},
+        customer_name="Massive Dynamic",
+        customer_country="US",
+        amount=Decimal("100"),
         partner=partner_user.partner,
     )
     deal = deals.accept_lead(lead=lead, actor=partner_user)
@@ -328,10 +331,10 @@ def test_the_simulation_counts_incumbent_decisions(
     """Version 1 without the rule lets another partner register a customer just won; a draft with a year of
     incumbency sends that registration to review, and the simulation counts it as `incumbent`."""
     RoePolicy.objects.filter(pk=current_policy().pk).update(incumbency_days=0)
-    won = deals.register_deal(user=partner_user, data=registration())
+    won = deals.register_deal(user=partner_user, **registration_kwargs())
     won = deals.approve_deal(deal=won, actor=channel_manager)
     deals.mark_won(deal=won, actor=partner_user, amount="1000.00", close_date=timezone.localdate().isoformat())
-    later = deals.register_deal(user=other_partner_user, data=registration())
+    later = deals.register_deal(user=other_partner_user, **registration_kwargs())
     assert (later.status, later.reason) == ("submitted", "")
 
     draft = services.create_draft(actor=program_admin)

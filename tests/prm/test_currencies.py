@@ -1,6 +1,7 @@
 """One ISO 4217 list for every app (prm/money.py, docs/hardening.md): models, forms, serializers and services
 refuse a code that is not a currency (NAN, XYZ) with a field error, never store it."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -173,15 +174,13 @@ def test_mdf_and_commission_services_refuse_it_too(partner, partner_admin, finan
     with pytest.raises(ValidationError) as error:
         submit_request(
             user=partner_admin,
-            data={
-                "activity_type": activity,
-                "title": "Webinar",
-                "start_date": "2026-12-01",
-                "end_date": "2026-12-31",
-                "total_cost": Decimal("1000"),
-                "requested_amount": Decimal("500"),
-                "currency": "XYZ",
-            },
+            activity_type=activity,
+            title="Webinar",
+            start_date=date(2026, 12, 1),
+            end_date=date(2026, 12, 31),
+            total_cost=Decimal("1000"),
+            requested_amount=Decimal("500"),
+            currency="XYZ",
         )
     assert "currency" in error.value.message_dict
     with pytest.raises(ValidationError) as error:

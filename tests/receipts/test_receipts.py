@@ -20,7 +20,7 @@ from prm.models import DomainEvent
 from receipts import signing
 from receipts.models import Receipt, SigningKey
 from receipts.services import customer_key, issue_receipt, verify_envelope
-from tests.deals.factories import DealFactory, registration
+from tests.deals.factories import DealFactory, registration_kwargs
 
 pytestmark = pytest.mark.django_db
 VERIFY = "/api/v1/receipts/verify/"
@@ -44,7 +44,7 @@ def managed(partner, channel_manager):
 @pytest.fixture
 def submitted(managed, partner_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return deal_services.register_deal(user=partner_user, data=registration())
+        return deal_services.register_deal(user=partner_user, **registration_kwargs())
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_a_conflict_receipt_never_names_the_partner_holding_the_customer(
     approved, other_partner_user, other_partner, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        conflict = deal_services.register_deal(user=other_partner_user, data=registration(customer_name="INITECH"))
+        conflict = deal_services.register_deal(user=other_partner_user, **registration_kwargs(customer_name="INITECH"))
     receipt = _receipt(conflict, "rejected")
     text = json.dumps(receipt.envelope)
     assert receipt.body["reason"] == "conflict"
@@ -102,7 +102,7 @@ def test_an_incumbent_registration_gets_a_signed_receipt_of_its_review(
         deal_services.mark_won(
             deal=approved, actor=partner_user, amount="1000.00", close_date=timezone.localdate().isoformat()
         )
-        incumbent = deal_services.register_deal(user=other_partner_user, data=registration(customer_name="INITECH"))
+        incumbent = deal_services.register_deal(user=other_partner_user, **registration_kwargs(customer_name="INITECH"))
     assert incumbent.reason == "incumbent"
     receipt = _receipt(incumbent, "submitted")
     assert (receipt.body["outcome"], receipt.body["reason"]) == ("pending_review", "incumbent")
@@ -141,7 +141,7 @@ def test_rejection_extension_and_expiry_give_receipts(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         rejected = deal_services.register_deal(
-            user=partner_user, data=registration(customer_name="Umbrella Corp", customer_domain="umbrella.example")
+            user=partner_user, **registration_kwargs(customer_name="Umbrella Corp", customer_domain="umbrella.example")
         )
         deal_services.reject_deal(deal=rejected, actor=channel_manager, reason="Not a fit")
         deal = DealFactory(partner=managed, registered_by=partner_user)

@@ -64,8 +64,9 @@ def test_the_mdf_request_page_shows_the_date_range_beside_the_field(client_for, 
 def test_the_mdf_service_itself_refuses_dates_outside_the_window(partner_admin):
     activity = ActivityTypeFactory()
     data = mdf_body(activity, activity_type=activity, start_date=date(2026, 12, 1), end_date=date(9999, 12, 31))
+    data |= {"total_cost": Decimal(data["total_cost"]), "requested_amount": Decimal(data["requested_amount"])}
     with pytest.raises(ValidationError) as error:
-        mdf_services.submit_request(user=partner_admin, data=data)
+        mdf_services.submit_request(user=partner_admin, **data)
     assert set(error.value.message_dict) == {"end_date"}
     assert not MdfRequest.objects.exists()
 

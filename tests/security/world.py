@@ -233,7 +233,10 @@ def build_world() -> World:
         )
         rejected = register_deal(
             user=admins[key],
-            data={"customer_name": name, "customer_domain": domain, "customer_country": "US", "amount": "1000.00"},
+            customer_name=name,
+            customer_domain=domain,
+            customer_country="US",
+            amount=Decimal("1000.00"),
         )
         assert rejected.reason == "conflict", (rejected.status, rejected.reason)
         dispute = open_dispute(user=admins[key], deal=rejected, reason="We met them first.", files=[pdf()])
