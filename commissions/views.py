@@ -18,6 +18,7 @@ from commissions import holds, selectors, services, statements
 from commissions.filters import BatchFilter, EntryFilter
 from commissions.forms import AdjustmentForm, BatchForm, ContestForm, RuleRateForm, SpiffForm
 from commissions.models import CommissionPlan, CommissionRule, Contest, ContestStatus, PayoutBatch, Spiff
+from partners.models import Partner
 from prm.periods import parse_period, quarter_of
 from prm.redirects import safe_next
 from prm.tenancy import get_visible_or_404
@@ -182,7 +183,6 @@ class HeldPayoutsView(PermissionRequiredMixin, View):
         return render(request, "commissions/held.html", {"rows": rows}, status=status)
 
     def post(self, request):
-        from partners.models import Partner
 
         partner = get_visible_or_404(Partner, request.user, pk=request.POST.get("partner") or 0)
         ok, _release = run_service(

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from policy.selectors import protection_days
 from prm import badges
 from prm.money import CurrencyField, MoneyField
 from prm.tenancy import TenantManager, TenantQuerySet
@@ -262,7 +263,6 @@ class DealRegistration(models.Model):
         protection it would get if approved today."""
         if self.protected_until:
             return self.protected_until
-        from policy.selectors import protection_days
 
         return timezone.localdate() + timedelta(days=protection_days(self.partner.tier_id))
 

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from accounts import access
 from accounts.permissions import IsPortalUser
 from deals.api import PartnerIdFilter
+from deals.models import DealRegistration
 from mdf import selectors, services
 from mdf.models import (
     ActivityType,
@@ -228,7 +229,6 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"], url_path="sourced-deals")
     def sourced_deals(self, request, pk=None):
         """Name a deal this MDF activity sourced (for pipeline and bookings per MDF dollar)."""
-        from deals.models import DealRegistration
 
         obj = self._request()
         deal = get_visible_or_404(DealRegistration, request.user, pk=_body(MdfSourcedDealSerializer, request)["deal"])

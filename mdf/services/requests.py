@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from accounts import access
+from deals.models import DealRegistration
 from mdf.models import (
     ActivityType,
     ClaimStatus,
@@ -246,7 +247,6 @@ def lapsed_requests(today: date):
 
 def link_sourced_deal(*, user, mdf_request, deal) -> None:
     """Name the MDF activity that sourced a deal of the same partner (pipeline and bookings per MDF dollar)."""
-    from deals.models import DealRegistration
 
     access.require(user, "mdf.link_sourced_deal", mdf_request)
     if deal.partner_id != mdf_request.partner_id:
