@@ -1,4 +1,4 @@
-"""Identity and tokens (docs/api.md): POST /auth/token/, GET /me/, /tokens/."""
+"""Identity and tokens (the API doc): POST /auth/token/, GET /me/, /tokens/."""
 
 import django_filters
 from allauth.account.adapter import get_adapter

@@ -1,4 +1,4 @@
-"""`Authorization: Token <secret>` for the REST API (docs/api.md: Identity and tokens)."""
+"""`Authorization: Token <secret>` for the REST API (the API doc: Identity and tokens)."""
 
 from datetime import timedelta
 

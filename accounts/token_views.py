@@ -1,4 +1,4 @@
-"""The API tokens page: each user creates, lists and revokes their own tokens (docs/api.md: Identity and tokens)."""
+"""The API tokens page: each user creates, lists and revokes their own tokens (the API doc: Identity and tokens)."""
 
 import django_filters
 from django import forms

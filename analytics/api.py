@@ -1,4 +1,4 @@
-"""GET /api/v1/analytics/kpis/ and /api/v1/analytics/program/ (docs/api.md: Analytics), from KpiSnapshot rows.
+"""GET /api/v1/analytics/kpis/ and /api/v1/analytics/program/ (the API doc: Analytics), from KpiSnapshot rows.
 
 kpis: a partner admin reads their own partner (`partner` optional; another partner's id is 404),
 partner users get 403, internal users read any partner (`partner` required, 400 without). A period the
@@ -34,7 +34,7 @@ def _rate(**kwargs):
 
 
 class KpiFieldsSerializer(serializers.Serializer):
-    """The KPI set of docs/api.md; money in the program currency with 2 places, rates as 4-place fractions."""
+    """The KPI set of the API doc; money in the program currency with 2 places, rates as 4-place fractions."""
 
     sourced_bookings = _money()
     influenced_bookings = _money()

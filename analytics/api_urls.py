@@ -1,4 +1,4 @@
-"""REST API v1 routes of analytics (docs/api.md), included under /api/v1/."""
+"""REST API v1 routes of analytics (the API doc), included under /api/v1/."""
 
 from django.urls import path  # noqa: F401
 

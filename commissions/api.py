@@ -1,4 +1,4 @@
-"""Commissions API (docs/api.md: Commissions). Thin: parse, call a service or selector, serialise."""
+"""Commissions API (the API doc: Commissions). Thin: parse, call a service or selector, serialise."""
 
 import django_filters
 from django.utils.translation import gettext

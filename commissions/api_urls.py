@@ -1,4 +1,4 @@
-"""Commissions API routes (docs/api.md: Commissions)."""
+"""Commissions API routes (the API doc: Commissions)."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter

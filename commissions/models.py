@@ -178,7 +178,7 @@ class Contest(models.Model):
 
 
 class PartnerAdminQuerySet(TenantQuerySet):
-    """Earnings are the partner admins' (docs/api.md: partner admin own): other partner users see none."""
+    """Earnings are the partner admins' (the API doc: partner admin own): other partner users see none."""
 
     def visible_to(self, user):
         if access.is_partner_user(user) and not access.is_partner_admin(user):

@@ -16,7 +16,7 @@ register(
         decided_field="approved_at",
         # A batch waits for the second finance user's (four-eyes) approval while it is a draft.
         open_filter=Q(status=BatchStatus.DRAFT),
-        # Earnings are the partner admins' and finance's (docs/api.md); channel managers do not see payout batches.
+        # Earnings are the partner admins' and finance's (the API doc); channel managers do not see payout batches.
         audience=access.is_finance | access.is_program_admin | access.is_partner_admin,
         describe=amount_title(gettext_lazy("Payout batch %(id)s (%(amount)s %(currency)s)"), "total"),
         sla_setting="COMMISSION_PAYOUT_SLA_BUSINESS_DAYS",

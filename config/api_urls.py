@@ -1,4 +1,4 @@
-"""Routes of the public REST API v1 (docs/api.md). Each app keeps its routes in its own api_urls.py."""
+"""Routes of the public REST API v1 (the API doc). Each app keeps its routes in its own api_urls.py."""
 
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, include, path, re_path, resolve
@@ -44,6 +44,6 @@ urlpatterns = [
     path("", include("sla.api_urls")),
     path("", include("disputes.api_urls")),
     path("", include("fx.api_urls")),
-    # Last: any other path under /api/v1/ is a JSON 404 (docs/api.md: JSON in and out), not Django's HTML page.
+    # Last: any other path under /api/v1/ is a JSON 404 (the API doc: JSON in and out), not Django's HTML page.
     re_path(r"^.*$", api_not_found, name="api-not-found"),
 ]

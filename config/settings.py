@@ -247,7 +247,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsPortalUser"],
-    # JSON in and out (docs/api.md: Conventions); the views that take uploads add MultiPartParser themselves.
+    # JSON in and out (the API doc: Conventions); the views that take uploads add MultiPartParser themselves.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "prm.api.StandardPagination",
     "PAGE_SIZE": 50,

@@ -1,4 +1,4 @@
-"""Deals API (docs/api.md: Deals). Thin: parse, call a service or selector, serialise."""
+"""Deals API (the API doc: Deals). Thin: parse, call a service or selector, serialise."""
 
 import django_filters
 from django import forms
@@ -91,7 +91,7 @@ class CustomerFieldsMixin:
 
 
 class RegistrationSerializer(CustomerFieldsMixin, serializers.Serializer):
-    """docs/api.md body of POST /deals/, converted to deals.registration.register_deal's arguments."""
+    """the API doc body of POST /deals/, converted to deals.registration.register_deal's arguments."""
 
     customer_name = inputs.ApiSingleLineCharField(max_length=200)
     customer_domain = serializers.CharField(
@@ -170,7 +170,7 @@ class InfluenceOutSerializer(serializers.Serializer):
 
 
 def filter_visible_partner(queryset, request, value):
-    """docs/api.md: a ?partner= naming another partner is a 404 for partner users, like any object outside."""
+    """the API doc: a ?partner= naming another partner is a 404 for partner users, like any object outside."""
     get_visible_or_404(Partner, request.user, pk=value)
     return queryset.filter(partner_id=value)
 

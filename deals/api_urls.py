@@ -1,4 +1,4 @@
-"""Deal registration API routes (docs/api.md: Deals)."""
+"""Deal registration API routes (the API doc: Deals)."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter

@@ -1,4 +1,4 @@
-"""Disputes API (additive to docs/api.md v1): partners open and read their own disputes; the partner's
+"""Disputes API (additive to the API doc v1): partners open and read their own disputes; the partner's
 channel manager or a program admin upholds or reverses them. Thin: parse, call a service, serialise."""
 
 import django_filters

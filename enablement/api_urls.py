@@ -1,4 +1,4 @@
-"""Enablement API routes (docs/api.md: Enablement)."""
+"""Enablement API routes (the API doc: Enablement)."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter

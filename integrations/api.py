@@ -1,4 +1,4 @@
-"""Webhooks API (docs/api.md: Webhooks). Thin: parse, call a service, serialise."""
+"""Webhooks API (the API doc: Webhooks). Thin: parse, call a service, serialise."""
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes

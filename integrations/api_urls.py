@@ -1,4 +1,4 @@
-"""REST API v1 routes of integrations (docs/api.md: Webhooks), included under /api/v1/."""
+"""REST API v1 routes of integrations (the API doc: Webhooks), included under /api/v1/."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter

@@ -1,4 +1,4 @@
-"""Webhook subscriptions and deliveries (docs/webhooks.md; docs/api.md: Webhooks).
+"""Webhook subscriptions and deliveries (docs/webhooks.md; the API doc: Webhooks).
 
 Aggregate roots:
 - WebhookSubscription (active <-> paused): a program admin's URL listening to some public events, with

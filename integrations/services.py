@@ -40,7 +40,7 @@ from prm.exceptions import TransitionNotAllowed
 
 log = logging.getLogger(__name__)
 
-# docs/api.md: Webhooks. The events a subscriber may choose; every other event stays inside the portal.
+# the API doc: Webhooks. The events a subscriber may choose; every other event stays inside the portal.
 WEBHOOK_EVENTS = (
     "application.submitted",
     "partner.tier_changed",

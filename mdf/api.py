@@ -1,4 +1,4 @@
-"""MDF API (docs/api.md: MDF). Thin: parse, call a service or selector, serialise."""
+"""MDF API (the API doc: MDF). Thin: parse, call a service or selector, serialise."""
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
@@ -324,7 +324,7 @@ class ProofDownloadView(APIView):
 
 
 class MdfAccessView(APIView):
-    """Who of a partner's users request and claim MDF (docs/api.md: MDF access): read by the partner's users and
+    """Who of a partner's users request and claim MDF (the API doc: MDF access): read by the partner's users and
     internal users, changed by the partner's admins; another partner's is a 404."""
 
     tenancy_model = Partner  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)

@@ -1,4 +1,4 @@
-"""API routes of the mdf app (docs/api.md: MDF)."""
+"""API routes of the mdf app (the API doc: MDF)."""
 
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter

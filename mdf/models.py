@@ -184,7 +184,7 @@ class FundEntry(models.Model):
 
 
 class MdfRequesters(models.TextChoices):
-    """Who of a partner's users may request and claim MDF (docs/api.md: MDF access)."""
+    """Who of a partner's users may request and claim MDF (the API doc: MDF access)."""
 
     EVERYONE = "everyone", _("Every user of the partner")
     ADMINS_AND_MARKETING = "admins_and_marketing", _("Partner admins and marketing users only")

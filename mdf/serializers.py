@@ -1,4 +1,4 @@
-"""MDF API bodies and answers (docs/api.md: MDF): what the viewsets in mdf/api.py read and return."""
+"""MDF API bodies and answers (the API doc: MDF): what the viewsets in mdf/api.py read and return."""
 
 from django.conf import settings
 from django.utils.translation import gettext

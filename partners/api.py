@@ -1,4 +1,4 @@
-"""Partners and tiers (docs/api.md: Partners)."""
+"""Partners and tiers (the API doc: Partners)."""
 
 import django_filters
 from django.utils.translation import gettext as _
@@ -224,7 +224,7 @@ class TierApiFilter(django_filters.FilterSet):
     retrieve=extend_schema(summary="One tier with its requirements and benefits"),
 )
 class TierViewSet(viewsets.ReadOnlyModelViewSet):
-    """docs/api.md: lists are paginated, tiers too (`{count, next, previous, results}`)."""
+    """the API doc: lists are paginated, tiers too (`{count, next, previous, results}`)."""
 
     serializer_class = TierSerializer
     filterset_class = TierApiFilter
@@ -233,7 +233,7 @@ class TierViewSet(viewsets.ReadOnlyModelViewSet):
         return Tier.objects.ranked().prefetch_related("requirements")
 
 
-# --- Recruiting (docs/api.md: Partners) ---------------------------------------------------------------------
+# --- Recruiting (the API doc: Partners) ---------------------------------------------------------------------
 
 
 class ApplicationCreateSerializer(serializers.Serializer):

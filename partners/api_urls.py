@@ -1,4 +1,4 @@
-"""Partner API routes (docs/api.md: Partners)."""
+"""Partner API routes (the API doc: Partners)."""
 
 from rest_framework.routers import DefaultRouter
 

@@ -122,7 +122,7 @@ class TierTerms:
         return self.commissions[0] if len(self.commissions) == 1 else None
 
     def as_benefits(self, partner_type: str | None = None) -> dict:
-        """The API's `benefits` object (docs/api.md: Tiers): `commission_rate` is the rate of `partner_type`
+        """The API's `benefits` object (the API doc: Tiers): `commission_rate` is the rate of `partner_type`
         (null without one); `commissions` lists every partner type."""
         own = self.commission_for(partner_type) if partner_type else None
         return {

@@ -1,4 +1,4 @@
-"""Rules-of-engagement policy API (docs/policy.md; additive to docs/api.md). Thin: parse, call a service, serialise."""
+"""Rules-of-engagement policy API (docs/policy.md; additive to the API doc). Thin: parse, call a service, serialise."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets

@@ -21,7 +21,7 @@ from prm.guards import Refusal, standing_refusal_body
 
 
 class StandardPagination(PageNumberPagination):
-    """docs/api.md: {count, next, previous, results}; ?page= and ?page_size= (capped at 200). A page_size that is
+    """the API doc: {count, next, previous, results}; ?page= and ?page_size= (capped at 200). A page_size that is
     not a whole number from 1 up is a 400 on the field, not silently the default."""
 
     page_size = 50
@@ -39,7 +39,7 @@ class StandardPagination(PageNumberPagination):
 
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, with true/false filters that refuse other values: `?active=maybe` is a 400 on the
-    field, where django-filter would ignore it and return everything (docs/api.md: Errors)."""
+    field, where django-filter would ignore it and return everything (the API doc: Errors)."""
 
     BOOLEAN_VALUES = frozenset({"true", "false", "1", "0"})
 
@@ -73,7 +73,7 @@ class ClientAddressThrottle(SimpleRateThrottle):
 
 
 class UserApiThrottle(ClientAddressThrottle, UserRateThrottle):
-    """600 calls a minute per token or session user (docs/api.md); anonymous callers by address."""
+    """600 calls a minute per token or session user (the API doc); anonymous callers by address."""
 
     scope = "user"
 
@@ -87,7 +87,7 @@ class UserApiThrottle(ClientAddressThrottle, UserRateThrottle):
 
 
 class AnonymousFormThrottle(ClientAddressThrottle):
-    """Public forms: 20 an hour per address (docs/api.md)."""
+    """Public forms: 20 an hour per address (the API doc)."""
 
     scope = "anon_form"
 
@@ -128,7 +128,7 @@ def validation_error_detail(error: DjangoValidationError):
 
 def _is_body_too_deep(exc) -> bool:
     """Deeply nested JSON makes the parser recurse until Python gives up: that is bad input (400), not a 500
-    (docs/api.md: no input, however malformed, yields a 500)."""
+    (the API doc: no input, however malformed, yields a 500)."""
     if not isinstance(exc, RecursionError):
         return False
     parser_files = ("json/decoder.py", "json/__init__.py", "rest_framework/parsers.py")
@@ -164,7 +164,7 @@ def exception_handler(exc, context):
     if refusal is not None:
         return Response(refusal, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DjangoPermissionDenied | exceptions.PermissionDenied) and _refused_object_is_hidden(context):
-        exc = exceptions.NotFound()  # docs/api.md, Errors: outside the caller's tenancy is 404, never 403
+        exc = exceptions.NotFound()  # the API doc, Errors: outside the caller's tenancy is 404, never 403
     elif isinstance(exc, Refusal):
         return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
     elif isinstance(exc, DjangoPermissionDenied):
@@ -175,7 +175,7 @@ def exception_handler(exc, context):
 
 
 def refuse_numbers_as_text() -> None:
-    """A JSON number or boolean sent where the schema says string is a 400 on that field (docs/api.md,
+    """A JSON number or boolean sent where the schema says string is a 400 on that field (the API doc,
     Errors), for every text field of every serializer: DRF's CharField would store 7 as "7". Installed
     once, from PrmConfig.ready()."""
     original = serializers.CharField.to_internal_value

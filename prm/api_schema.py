@@ -1,7 +1,7 @@
-"""OpenAPI for the REST API v1 (docs/api.md): the schema's front page and the error responses of every operation.
+"""OpenAPI for the REST API v1 (the API doc): the schema's front page and the error responses of every operation.
 
 drf-spectacular describes each view's own success responses; this module adds what every operation shares:
-the errors of docs/api.md's conventions (400 field errors, 401, 403, 404, 409 and 422 `{detail, code}`, 429 with
+the errors of the API doc's conventions (400 field errors, 401, 403, 404, 409 and 422 `{detail, code}`, 429 with
 `Retry-After`), the optional `Idempotency-Key` header of every POST, and the token scheme. It is wired in
 with SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"].
 """
@@ -130,7 +130,7 @@ def _is_paginated(operation: dict) -> bool:
 
 
 def _error_responses(path: str, method: str, operation: dict) -> dict[str, dict]:
-    """The error responses docs/api.md's conventions give this operation."""
+    """The error responses the API doc's conventions give this operation."""
     public = operation.get("security") is None or operation.get("security") == []
     has_path_params = "{" in path
     params = operation.get("parameters", [])
@@ -217,7 +217,7 @@ class PrmAutoSchema(AutoSchema):
         return schema
 
 
-# docs/api.md: Formats. Periods are a month (2026-11) or a quarter (2026-Q4); prm.periods.parse_period checks them.
+# the API doc: Formats. Periods are a month (2026-11) or a quarter (2026-Q4); prm.periods.parse_period checks them.
 PERIOD_PATTERN = r"^\d{4}-(?:Q[1-4]|0[1-9]|1[0-2])$"
 ID_PATTERN = r"^\d+$"
 URI_TOO_LONG = {
@@ -254,7 +254,7 @@ def _has_binary(schema, schemas: dict, seen: frozenset = frozenset()) -> bool:
 
 
 def _request_media_types(operation: dict, schemas: dict) -> None:
-    """JSON in (docs/api.md: Conventions): offer a request body as `application/json` only, and as
+    """JSON in (the API doc: Conventions): offer a request body as `application/json` only, and as
     `multipart/form-data` only where it uploads files. A view that accepts several parsers would otherwise
     list each body three times, and generated clients then send everything as multipart."""
     content = operation.get("requestBody", {}).get("content")
@@ -383,7 +383,7 @@ def _bounded_filters(operation: dict) -> None:
 
 
 # What the schema cannot say. `x-rules-beyond-schema` names the operations where a request the schema allows
-# may still be a 400 (docs/api.md: Errors): a write's body is checked against rules that join other data (a
+# may still be a 400 (the API doc: Errors): a write's body is checked against rules that join other data (a
 # won deal's close date against its registration, amounts above zero, a list that may not be empty, an id that
 # names an existing object, a unique name), and a few reads need a parameter only some roles may leave out.
 RULES_BEYOND_SCHEMA = (

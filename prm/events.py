@@ -26,7 +26,7 @@ class EventType:
     name: str
     category: str
     description: str
-    public: bool  # offered to webhook subscribers (docs/api.md: Webhooks)
+    public: bool  # offered to webhook subscribers (the API doc: Webhooks)
 
 
 EVENT_TYPES: dict[str, EventType] = {}

@@ -11,7 +11,7 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code
-        self.data = data or {}  # extra keys of the API body next to detail and code (docs/api.md, Errors)
+        self.data = data or {}  # extra keys of the API body next to detail and code (the API doc, Errors)
 
 
 class TransitionNotAllowed(DomainError):

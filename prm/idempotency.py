@@ -1,4 +1,4 @@
-"""Idempotency-Key for every POST under /api/v1/ except auth/token/ (docs/api.md: Conventions).
+"""Idempotency-Key for every POST under /api/v1/ except auth/token/ (the API doc: Conventions).
 
 A repeat with the same key and the same body gets the first response (status and body) and does
 nothing; the same key with another body gets 422 {"code": "idempotency_key_reused"}; a repeat that

@@ -164,7 +164,7 @@ class NotificationPreference(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first response to a POST sent with an Idempotency-Key (docs/api.md: Idempotency).
+    """The first response to a POST sent with an Idempotency-Key (the API doc: Idempotency).
 
     Keys are per user and kept 24 hours. `status_code` is null while the first request is still running.
     """

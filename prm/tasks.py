@@ -56,7 +56,7 @@ def ping() -> str:
 
 @shared_task(ignore_result=True)
 def purge_idempotency_keys() -> int:
-    """Forget Idempotency-Keys older than 24 hours (docs/api.md)."""
+    """Forget Idempotency-Keys older than 24 hours (the API doc)."""
     return purge_expired_keys()
 
 

@@ -5,7 +5,7 @@ Each model a partner may see declares `TENANT_PATH`, the lookup from the model t
 `Model.objects.visible_to(user)` returns everything for internal users, the user's own
 organisation's rows for partner users, and nothing for anyone else.
 
-Refusals (docs/api.md, Errors): an object outside the caller's tenancy is a 404 whatever the action, never a
+Refusals (the API doc, Errors): an object outside the caller's tenancy is a 404 whatever the action, never a
 403, so ids leak nothing; 403 is only for an object the caller can see but may not act on. Views refuse by
 role in many ways (role mixins, DRF permission classes, services), so the rule is applied where a refusal
 becomes a response: `hides_refused_object` decides, and the 403 handler for pages

@@ -288,7 +288,7 @@ def _refusal_page(request, refusal):
 
 
 def _refused_object_is_hidden(request, user) -> bool:
-    """docs/api.md, Errors: an object outside the caller's tenancy is a 404 on pages too (prm.tenancy)."""
+    """the API doc, Errors: an object outside the caller's tenancy is a 404 on pages too (prm.tenancy)."""
     from prm.tenancy import hides_refused_object
 
     match = getattr(request, "resolver_match", None)

@@ -1,4 +1,4 @@
-"""GET /api/v1/analytics/scorecards/?partner={id}&period=2026-Q4 (docs/api.md: Analytics).
+"""GET /api/v1/analytics/scorecards/?partner={id}&period=2026-Q4 (the API doc: Analytics).
 
 A partner admin reads their own partner's scorecard (`partner` optional; another partner's id is 404),
 partner users get 403, internal users read any partner's (`partner` required). With no Scorecard row

@@ -44,7 +44,7 @@ def register_deal(
     product: str = "",
     mdf_request=None,
 ) -> DealRegistration:
-    """Register a customer for the user's partner; the outcome is one of docs/api.md's registration outcomes.
+    """Register a customer for the user's partner; the outcome is one of the API doc's registration outcomes.
 
     The values come converted and checked (deals/forms.py RegistrationForm, deals/api.py RegistrationSerializer);
     here only the rules: the permission, the partner's own sourcing activity (an instance or its id), first to

@@ -1,4 +1,4 @@
-"""Enablement API (docs/api.md: Enablement), one module per aggregate. Thin: parse, call a service or selector,
+"""Enablement API (the API doc: Enablement), one module per aggregate. Thin: parse, call a service or selector,
 serialise.
 
 Correct answers never leave the server: no read serializer has an `is_correct` field; the quiz authoring

@@ -1,4 +1,4 @@
-"""Enablement API serializers: what the API reads and writes (docs/api.md: Enablement)."""
+"""Enablement API serializers: what the API reads and writes (the API doc: Enablement)."""
 
 from django.utils.translation import gettext
 from rest_framework import serializers

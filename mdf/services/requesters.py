@@ -1,4 +1,4 @@
-"""Who of a partner's users request and claim MDF (docs/api.md: MDF access)."""
+"""Who of a partner's users request and claim MDF (the API doc: MDF access)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,7 +34,7 @@ def _admin_who_can_change(partner_id):
 
 
 def requester_refusal(user, partner_id=None) -> str:
-    """Why `user` may not request or claim MDF for the partner (docs/api.md: MDF access), or "" if they may.
+    """Why `user` may not request or claim MDF for the partner (the API doc: MDF access), or "" if they may.
 
     Every user of the partner may, unless a partner admin restricted it to admins and marketing users in the
     team settings; the refusal then names that setting and the admin who can change it.

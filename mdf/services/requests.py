@@ -51,7 +51,7 @@ def submit_request(
     expected_leads: int | None = None,
     currency: str | None = None,
 ) -> MdfRequest:
-    """A partner asks for pre-approval of an activity (docs/api.md: dates may be past or future).
+    """A partner asks for pre-approval of an activity (the API doc: dates may be past or future).
 
     The values come converted and checked (mdf/forms.py RequestForm, mdf/serializers.py MdfRequestInSerializer);
     here only the rules: who may request, an active activity, an end after the start and the activity's
