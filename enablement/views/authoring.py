@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views import View
 
-from accounts.mixins import FilteredListView
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from enablement import services
 from enablement.filters import ManageCourseFilter
 from enablement.forms import (
@@ -21,7 +21,6 @@ from enablement.forms import (
     step_choices,
 )
 from enablement.models import Certification, Course, LearningPath, Lesson, LibraryAsset, Quiz
-from enablement.views.base import PermissionRequiredMixin
 from enablement.views.learning import CatalogueView
 from prm.views import run_form_service
 

@@ -1,9 +1,7 @@
-"""What every enablement page shares: the permission check and private file responses."""
+"""What every enablement page shares: the login check and private file responses."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-
-from accounts.mixins import PermissionRequiredMixin  # noqa: F401 - the pages' one permission mixin
 
 
 def login_required(request):

@@ -9,12 +9,12 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from accounts import access
-from accounts.mixins import FilteredListView
+from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from enablement import selectors, services
 from enablement.filters import CourseFilter
 from enablement.forms import AttemptForm
 from enablement.models import Certificate, Course, LearningPath, Lesson, Quiz, QuizAttempt
-from enablement.views.base import PermissionRequiredMixin, login_required, private_file
+from enablement.views.base import login_required, private_file
 from prm.exceptions import Conflict
 from prm.tenancy import get_visible_or_404
 from prm.views import run_service
