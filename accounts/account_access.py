@@ -40,3 +40,15 @@ access.permission(
     owns_token,
     gettext_lazy("Only the token's owner may revoke it."),
 )
+
+# Settings (docs/settings.md): the program's notification defaults and the internal team's roles.
+access.permission(
+    "accounts.edit_notification_defaults",
+    access.is_program_admin,
+    gettext_lazy("Only program admins change the program's notification defaults."),
+)
+access.permission(
+    "accounts.manage_staff",
+    access.is_program_admin,
+    gettext_lazy("Only program admins change the roles of internal staff."),
+)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from prm.forms import BootstrapFormMixin
+from prm.models import NotificationCategory
 
 
 class AcceptInvitationForm(BootstrapFormMixin, forms.Form):
@@ -27,3 +28,23 @@ class AcceptInvitationForm(BootstrapFormMixin, forms.Form):
 class StaffInviteForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(choices=access.internal_role_choices, label=_("Role"))
+
+
+class NotificationDefaultsForm(forms.Form):
+    email = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("E-mail by default"),
+        help_text=_("Users who have not chosen for themselves get e-mail for the ticked categories."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].choices = NotificationCategory.choices
+
+
+class StaffMemberForm(BootstrapFormMixin, forms.Form):
+    role = forms.ChoiceField(choices=access.internal_role_choices, label=_("Role"))
+    active = forms.BooleanField(
+        required=False, label=_("Active"), help_text=_("Switched off, the account cannot log in; its history stays.")
+    )

@@ -52,3 +52,8 @@ access.permission(
     "commissions.change_rates", access.is_program_admin, _("Only program admins change commission rates.")
 )
 access.permission("commissions.manage_spiffs", access.is_program_admin, _("Only program admins manage spiffs."))
+access.permission(
+    "commissions.manage_plans",
+    access.is_program_admin,
+    _("Only program admins create and change commission plans and their rules."),
+)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commissions import views
+from commissions import plan_views, views
 
 app_name = "commissions"
 
@@ -22,5 +22,9 @@ urlpatterns = [
     path("commissions/contests/<int:pk>/edit/", views.ContestFormView.as_view(), name="contest_edit"),
     path("commissions/spiffs/new/", views.SpiffFormView.as_view(), name="spiff_new"),
     path("commissions/spiffs/<int:pk>/edit/", views.SpiffFormView.as_view(), name="spiff_edit"),
+    path("commissions/plans/new/", plan_views.PlanEditView.as_view(), name="plan_new"),
+    path("commissions/plans/<int:pk>/", plan_views.PlanEditView.as_view(), name="plan_edit"),
+    path("commissions/plans/<int:plan_pk>/rules/new/", plan_views.RuleNewView.as_view(), name="rule_new"),
+    path("commissions/rules/<int:pk>/end/", plan_views.RuleEndView.as_view(), name="rule_end"),
     path("commissions/rules/<int:pk>/rate/", views.RuleRateView.as_view(), name="rule_rate"),
 ]

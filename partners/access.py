@@ -94,3 +94,15 @@ access.permission(
     access.is_program_admin | (access.is_partner_admin & access.of_own_partner),
     gettext_lazy("Only the organisation's partner admin or a program admin can export its data."),
 )
+# Settings (docs/settings.md): channel managers see what the quarter's review would do; only program admins
+# apply it and edit the tiers themselves.
+access.permission(
+    "partners.view_tier_review",
+    channel_staff,
+    gettext_lazy("Only channel managers and program admins see the tier review."),
+)
+access.permission(
+    "partners.edit_tiers",
+    access.is_program_admin,
+    gettext_lazy("Only program admins change the tiers, their requirements and benefits."),
+)

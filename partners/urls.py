@@ -1,7 +1,7 @@
 from django.urls import path
 
 from partners import export_views, import_views
-from partners.views import lifecycle, profile, program
+from partners.views import lifecycle, profile, program, tiers
 
 app_name = "partners"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("", profile.PartnerDirectoryView.as_view(), name="directory"),
     path("tier-review/", program.TierReviewPreviewView.as_view(), name="tier_review_preview"),
     path("tier-reviews/<int:pk>/", program.TierReviewDetailView.as_view(), name="tier_review"),
+    path("tiers/", tiers.TierListView.as_view(), name="tiers"),
+    path("tiers/new/", tiers.TierEditView.as_view(), name="tier_new"),
+    path("tiers/<int:pk>/", tiers.TierEditView.as_view(), name="tier_edit"),
     path("program/", program.ProgramSettingsView.as_view(), name="program_settings"),
     path("import/", import_views.PartnerImportView.as_view(), name="import"),
     path("import/sample.csv", import_views.PartnerImportSampleView.as_view(), name="import_sample"),

@@ -68,3 +68,8 @@ access.permission(
     access.is_program_admin,
     _("Only program admins read the audit log."),
 )
+access.permission(
+    "portal.open_settings",
+    access.is_internal,
+    _("Only the vendor's staff open the Settings area."),
+)

@@ -163,6 +163,17 @@ class NotificationPreference(models.Model):
         return f"{self.user} {self.category}: {'e-mail' if self.email else 'portal only'}"
 
 
+class NotificationDefault(models.Model):
+    """The program's default for one category: whether users without their own preference get e-mail.
+    No row means yes (docs/settings.md)."""
+
+    category = models.CharField(max_length=20, choices=NotificationCategory.choices, unique=True)
+    email = models.BooleanField(default=True)
+
+    def __str__(self):
+        return f"{self.category}: {'e-mail' if self.email else 'portal only'}"
+
+
 class IdempotencyRecord(models.Model):
     """The first response to a POST sent with an Idempotency-Key (the API doc: Idempotency).
 

@@ -20,7 +20,13 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from prm.events import EVENT_TYPES, on_event
-from prm.models import DomainEvent, Notification, NotificationCategory, NotificationPreference
+from prm.models import (
+    DomainEvent,
+    Notification,
+    NotificationCategory,
+    NotificationDefault,
+    NotificationPreference,
+)
 
 
 @dataclass
@@ -217,8 +223,31 @@ def queue_email(notification_id: int) -> None:
 
 
 def wants_email(user, category: str, *, default: bool = True) -> bool:
+    """The user's own choice for the category; without one, the notice's default unless the program's default
+    for the category (Settings > Notification defaults) turns e-mail off."""
     preference = NotificationPreference.objects.filter(user=user, category=category).first()
-    return preference.email if preference else default
+    if preference is not None:
+        return preference.email
+    return default and program_email_defaults()[category]
+
+
+def program_email_defaults() -> dict[str, bool]:
+    """category -> whether users without their own preference get e-mail (no row: yes)."""
+    stored = dict(NotificationDefault.objects.values_list("category", "email"))
+    return {category: stored.get(category, True) for category in NotificationCategory.values}
+
+
+def store_program_email_defaults(*, emailed_categories: Iterable[str]) -> list[tuple[str, bool, bool]]:
+    """Write the program's defaults (callers check the permission and audit); answers (category, before,
+    after) for every category whose default changed."""
+    emailed = set(emailed_categories)
+    before = program_email_defaults()
+    changed = []
+    for category in NotificationCategory.values:
+        NotificationDefault.objects.update_or_create(category=category, defaults={"email": category in emailed})
+        if before[category] != (category in emailed):
+            changed.append((category, before[category], category in emailed))
+    return changed
 
 
 def one_line(text) -> str:
@@ -280,4 +309,5 @@ def set_email_preferences(*, user, emailed_categories: Iterable[str]) -> None:
 
 def email_preferences(user) -> dict[str, bool]:
     stored = dict(NotificationPreference.objects.filter(user=user).values_list("category", "email"))
-    return {category: stored.get(category, True) for category in NotificationCategory.values}
+    defaults = program_email_defaults()
+    return {category: stored.get(category, defaults[category]) for category in NotificationCategory.values}

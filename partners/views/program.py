@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts import access
 from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from partners import services, tier_review
 from partners.filters import TierReviewOutcomeFilter
@@ -28,9 +29,10 @@ from prm.views import csv_response, run_form_service, run_service
 
 
 class TierReviewPreviewView(PermissionRequiredMixin, View):
-    """Every change the quarter's review would make, then the button that applies it."""
+    """Every change the quarter's review would make, then the button that applies it. Channel managers see the
+    preview read-only; applying it needs partners.run_tier_review (the service asks it again)."""
 
-    permission_required = "partners.run_tier_review"
+    permission_required = "partners.view_tier_review"
     export_columns = [
         ("Partner id", "partner.pk"),
         ("Partner", "partner.name"),
@@ -68,6 +70,8 @@ class TierReviewPreviewView(PermissionRequiredMixin, View):
         return render(request, "partners/tier_review_preview.html", context)
 
     def post(self, request):
+        if not access.can(request.user, "partners.run_tier_review"):
+            raise access.get("partners.run_tier_review").refuse()
         form = TierReviewForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Give the quarter to review, e.g. 2026-Q4."))
