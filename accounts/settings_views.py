@@ -72,6 +72,7 @@ class StaffMemberEditView(PermissionRequiredMixin, View):
     """A program admin changes an internal user's role or switches the account off."""
 
     permission_required = "accounts.manage_staff"
+    tenancy_model = User  # staff belong to no partner: a partner role's refusal reads 404 (prm.tenancy)
 
     def _member(self, pk):
         return get_object_or_404(User.objects.filter(role__in=list(INTERNAL_ROLES)), pk=pk)

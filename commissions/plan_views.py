@@ -24,6 +24,7 @@ class PlanEditView(PermissionRequiredMixin, View):
     """New plan (no pk) or change one; the page lists the plan's rules with their add and end actions."""
 
     permission_required = "commissions.manage_plans"
+    tenancy_model = CommissionPlan  # program data: a partner role's refusal reads 404 (prm.tenancy)
 
     def _page(self, request, plan, form, status=200):
         context = {
@@ -55,6 +56,8 @@ class PlanEditView(PermissionRequiredMixin, View):
 
 class RuleNewView(PermissionRequiredMixin, View):
     permission_required = "commissions.manage_plans"
+    tenancy_model = CommissionPlan
+    tenancy_url_kwarg = "plan_pk"
 
     def _page(self, request, plan, form, status=200):
         title = _("New rule of %(plan)s") % {"plan": plan.name}
@@ -81,6 +84,7 @@ class RuleEndView(PermissionRequiredMixin, View):
     """Retire a rule (never deleted: entries point at it)."""
 
     permission_required = "commissions.manage_plans"
+    tenancy_model = CommissionRule
 
     def _page(self, request, rule, form, status=200):
         title = _("End %(plan)s: %(rule)s") % {"plan": rule.plan.name, "rule": rule.name}

@@ -179,8 +179,13 @@ ROUTES.update(
         # KNOWN: another user's notification id gives 302 back to the list (nothing is marked), not 404.
         "notification_read": _post("login ok ok ok ok ok ok", "login ok ok ok ok ok ok", mine("notification")),
         "audit_log": _r(PROGRAM_ADMIN),
+        # The Settings hub lists only the areas a role may open (tests/portal/test_settings_hub.py).
+        "settings": _r(INTERNAL),
         # --- accounts ---------------------------------------------------------------------------------
         "accounts:staff": _r(PROGRAM_ADMIN),
+        # An internal user's role: no partner owns staff, so partner roles get 404 like any internal object.
+        "accounts:staff_edit": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("staff_member")),
+        "accounts:notification_defaults": _r(PROGRAM_ADMIN),
         # An unknown invitation token is a 404 for everyone (the valid flow is tested in tests/accounts).
         "accounts:accept_invitation": _r(
             "404 404 404 404 404 404 404", kwargs=lambda w, r, o: {"token": "no-such-invitation"}
@@ -209,7 +214,12 @@ ROUTES.update(
         # --- partners ---------------------------------------------------------------------------------
         # Partner users are redirected to their own profile.
         "partners:directory": _r(ANY_USER),
-        "partners:tier_review_preview": _r(PROGRAM_ADMIN),
+        # Channel managers see the preview read-only (tests/partners/test_tier_settings.py).
+        "partners:tier_review_preview": _r("login 403 403 403 ok 403 ok"),
+        "partners:tiers": _r(PROGRAM_ADMIN),
+        "partners:tier_new": _r(PROGRAM_ADMIN),
+        # Every partner sees the tiers (no tenancy), so a tier's editor is a plain 403 for other roles.
+        "partners:tier_edit": _r(PROGRAM_ADMIN, kwargs=shared("tier")),
         "partners:tier_review": _r(HIDDEN_INTERNAL, kwargs=shared("tier_review")),
         "partners:program_settings": _r(PROGRAM_ADMIN),
         "partners:import": _r("login 403 403 403 ok 403 ok"),
@@ -347,6 +357,10 @@ ROUTES.update(
         # Spiffs and rules are internal plan data (the plans page is finance's and program admins'): 404 for partners.
         "commissions:spiff_edit": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("spiff")),
         "commissions:rule_rate": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("rule")),
+        "commissions:plan_new": _r(PROGRAM_ADMIN),
+        "commissions:plan_edit": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("plan")),
+        "commissions:rule_new": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("plan", "plan_pk")),
+        "commissions:rule_end": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("rule")),
         # --- integrations -----------------------------------------------------------------------------
         "integrations:webhooks": _r(PROGRAM_ADMIN),
         "integrations:webhook_detail": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("webhook")),

@@ -133,6 +133,8 @@ def build_world() -> World:
         rollup=rollup,
         alert_rule=alert_rule,
         tier=acme.tier,
+        plan=rule.plan,
+        staff_member=w.users["finance"],
     )
 
     # --- per partner -------------------------------------------------------------------------------
