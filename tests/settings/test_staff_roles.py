@@ -41,7 +41,8 @@ def test_partner_users_are_not_staff(client_for, program_admin, partner_user):
 def test_only_program_admins_change_roles(request, client_for, who, status):
     member = InternalUserFactory()
     client = client_for(request.getfixturevalue(who))
-    response = client.post(reverse("accounts:staff_edit", args=[member.pk]), {"role": Role.PROGRAM_ADMIN, "active": "on"})
+    data = {"role": Role.PROGRAM_ADMIN, "active": "on"}
+    response = client.post(reverse("accounts:staff_edit", args=[member.pk]), data)
     assert response.status_code == status
     member.refresh_from_db()
     assert member.role == Role.CHANNEL_MANAGER
