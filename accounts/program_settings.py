@@ -34,15 +34,13 @@ def change_staff_member(*, actor, member: User, role: str, active: bool) -> User
     access.require(actor, "accounts.manage_staff")
     if not access.is_internal_role(member.role) or not access.is_internal_role(role):
         raise ValidationError({"role": [_("Choose one of the internal roles.")]})
-    if member.pk == actor.pk and (role != member.role or not active):
-        raise ValidationError({"role": [_("You cannot change your own role or switch off your own account.")]})
+    wanted = {"role": role, "is_active": active}
     with transaction.atomic():
         member = User.objects.select_for_update().get(pk=member.pk)
-        changes = {}
-        if member.role != role:
-            changes["role"] = [member.role, role]
-        if member.is_active != active:
-            changes["is_active"] = [member.is_active, active]
+        current = {"role": member.role, "is_active": member.is_active}
+        changes = {name: [current[name], value] for name, value in wanted.items() if current[name] != value}
+        if changes and member.pk == actor.pk:
+            raise ValidationError({"role": [_("You cannot change your own role or switch off your own account.")]})
         if changes:
             member.role, member.is_active = role, active
             member.save(update_fields=["role", "is_active"])
