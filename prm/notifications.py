@@ -228,7 +228,10 @@ def wants_email(user, category: str, *, default: bool = True) -> bool:
     preference = NotificationPreference.objects.filter(user=user, category=category).first()
     if preference is not None:
         return preference.email
-    return default and program_email_defaults()[category]
+    if not default:
+        return False
+    program_default = NotificationDefault.objects.filter(category=category).values_list("email", flat=True).first()
+    return program_default is not False
 
 
 def program_email_defaults() -> dict[str, bool]:

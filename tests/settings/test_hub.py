@@ -40,6 +40,15 @@ def test_partner_roles_may_not_open_settings(request, client_for, who):
     assert client_for(request.getfixturevalue(who)).get(reverse("settings")).status_code == 403
 
 
-def test_nav_links_program_admins_to_the_hub(client_for, program_admin, channel_manager):
+def test_nav_links_program_admins_to_the_hub(client_for, program_admin):
     assert b'data-testid="nav-settings-hub"' in client_for(program_admin).get(reverse("home")).content
-    assert b'data-testid="nav-settings-hub"' not in client_for(channel_manager).get(reverse("home")).content
+
+
+def test_channel_managers_reach_the_hub_from_the_analytics_menu(client_for, channel_manager):
+    content = client_for(channel_manager).get(reverse("home")).content
+    assert b'data-testid="nav-settings-hub-staff"' in content
+    assert b'data-testid="nav-settings-hub"' not in content
+
+
+def test_partner_navigation_has_no_settings_link(client_for, partner_admin):
+    assert b"nav-settings-hub" not in client_for(partner_admin).get(reverse("home")).content
