@@ -29,6 +29,14 @@ class EntryListView(FilteredListView):
     permission_required = "commissions.view_payouts"
     template_name = "commissions/entries.html"
     filterset_class = EntryFilter
+    sort_fields = {
+        "id": "pk",
+        "partner": "partner__name",
+        "kind": "kind",
+        "earned": "earned_on",
+        "amount": "amount",
+        "status": "status",
+    }
     paginate_by = 50
     export_filename = "commission-entries.csv"
     export_columns = [

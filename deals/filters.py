@@ -12,6 +12,8 @@ from accounts import access
 from deals.models import DealStatus, LeadStatus
 from partners.models import Partner, Region
 
+PARTNER_SELECT_LIMIT = 300  # beyond it the partner filter is the search box (name) and ?partner=<id> links
+
 AGE_CHOICES = [
     ("7", _("Last 7 days")),
     ("30", _("Last 30 days")),
@@ -62,7 +64,10 @@ class DealFilter(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         user = getattr(request, "user", None)
         if access.is_internal(user):
-            self.filters["partner"].queryset = Partner.objects.all()
+            partners = Partner.objects.order_by("name")
+            self.filters["partner"].queryset = partners
+            if partners.count() <= PARTNER_SELECT_LIMIT:  # a drop-down while it stays short; else by name search
+                self.filters["partner"].extra["widget"] = forms.Select
             self.internal = True
         else:  # partner users see only their own deals: no partner or region filter to offer
             self.filters.pop("partner")

@@ -54,6 +54,15 @@ class DealListView(FilteredListView):
     permission_required = "deals.view"
     template_name = "deals/list.html"
     filterset_class = DealFilter
+    sort_fields = {
+        "id": "pk",
+        "customer": "customer_name",
+        "partner": "partner__name",
+        "status": "status",
+        "value": "amount",
+        "protected_until": "protected_until",
+        "created": "created_at",
+    }
     export_filename = "deals.csv"
 
     @property
@@ -227,6 +236,15 @@ class ReviewQueueView(FilteredListView):
     permission_required = "deals.review"
     template_name = "deals/review.html"
     filterset_class = ReviewFilter
+    sort_fields = {
+        "id": "pk",
+        "customer": "customer_name",
+        "partner": "partner__name",
+        "status": "status",
+        "value": "amount",
+        "protected_until": "protected_until",
+        "created": "created_at",
+    }
     export_filename = "deal-review.csv"
     export_columns = [("Partner", "partner.name"), *DEAL_EXPORT]
 
@@ -261,6 +279,13 @@ class LeadListView(FilteredListView):
     permission_required = "deals.view_leads"
     template_name = "deals/leads.html"
     filterset_class = LeadFilter
+    sort_fields = {
+        "customer": "customer_name",
+        "partner": "partner__name",
+        "status": "status",
+        "value": "amount",
+        "accept_by": "accept_by",
+    }
     export_filename = "leads.csv"
     export_columns = [
         ("Id", "pk"),

@@ -27,6 +27,15 @@ class DisputeListView(FilteredListView):
     permission_required = "disputes.read"
     template_name = "disputes/list.html"
     filterset_class = DisputeFilter
+    sort_fields = {
+        "id": "pk",
+        "customer": "deal__customer_name",
+        "partner": "partner__name",
+        "status": "status",
+        "opened": "opened_at",
+        "due": "due_date",
+        "decided": "decided_at",
+    }
     export_filename = "disputes.csv"
 
     @property

@@ -246,6 +246,10 @@ class LibraryAssetForm(AudienceFieldMixin, BootstrapFormMixin, forms.ModelForm):
         return _checked_file(self.cleaned_data.get("file"), field="file")
 
 
+# A blank answer is refused beside its question (docs/pages.md), not scored as wrong.
+BLANK_ANSWER = _("Choose an answer to this question.")
+
+
 class AttemptForm(forms.Form):
     """One field per drawn question: radios for single choice, checkboxes for multiple. Choice values are ids."""
 
@@ -258,11 +262,13 @@ class AttemptForm(forms.Form):
                 field = forms.MultipleChoiceField(
                     choices=choices,
                     widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-                    required=False,
+                    error_messages={"required": BLANK_ANSWER},
                 )
             else:
                 field = forms.ChoiceField(
-                    choices=choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"}), required=False
+                    choices=choices,
+                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                    error_messages={"required": BLANK_ANSWER},
                 )
             field.label = question.text
             field.question = question

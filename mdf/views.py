@@ -72,6 +72,14 @@ class OverviewView(FilteredListView):
 class RequestListView(FilteredListView):
     template_name = "mdf/request_list.html"
     filterset_class = RequestFilter
+    sort_fields = {
+        "id": "pk",
+        "activity": "title",
+        "partner": "partner__name",
+        "status": "status",
+        "start": "start_date",
+        "requested": "requested_amount",
+    }
     export_filename = "mdf-requests.csv"
     export_columns = [
         ("Id", "pk"),
@@ -190,6 +198,14 @@ class ClaimListView(FilteredListView):
 
     template_name = "mdf/claim_list.html"
     filterset_class = ClaimFilter
+    sort_fields = {
+        "id": "pk",
+        "activity": "request__title",
+        "partner": "partner__name",
+        "status": "status",
+        "filed": "created_at",
+        "claimed": "claimed_amount",
+    }
     export_filename = "mdf-claims.csv"
     export_columns = [
         ("Id", "pk"),

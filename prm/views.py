@@ -18,7 +18,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from prm import notifications
+from prm import lists, notifications
 from prm.exceptions import DomainError
 from prm.models import Notification, NotificationCategory
 
@@ -96,20 +96,32 @@ class FilteredListView(AccessMixin, ListView):
     filterset_class = None
     export_columns: list = []
     export_filename = "export.csv"
+    # Sortable columns: {"?sort= name": "ORM field"}; `{% sort_header "name" label %}` links them (docs/pages.md).
+    sort_fields: dict[str, str] = {}
 
     def get_base_queryset(self):
         raise NotImplementedError
 
     def get_queryset(self):
-        queryset = self.get_base_queryset()
+        return self.sorted(self.filtered(self.get_base_queryset()))
+
+    def filtered(self, queryset):
         if self.filterset_class is None:
             self.filterset = None
             return queryset
         self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        lists.dress_filter_form(self.filterset.form)
         if not self.filterset.is_bound:
             return queryset
         # An invalid filter shows its error beside the field and no rows (never silently all of them).
         return self.filterset.qs if self.filterset.is_valid() else queryset.none()
+
+    def sorted(self, queryset):
+        chosen = lists.sort_param(self.request.GET.get("sort", ""), self.sort_fields)
+        self.sort = chosen[0] if chosen else ""
+        if chosen is None:
+            return queryset
+        return queryset.order_by(chosen[1], "-pk" if chosen[1].startswith("-") else "pk")
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "csv" and self.export_columns:
@@ -127,6 +139,7 @@ class FilteredListView(AccessMixin, ListView):
         query.pop("page", None)
         context["filter"] = self.filterset
         context["querystring"] = query.urlencode()
+        context["sort"] = getattr(self, "sort", "")
         return context
 
 

@@ -59,6 +59,13 @@ class PartnerDirectoryView(FilteredListView):
     permission_required = "partners.view_as_staff"
     template_name = "partners/directory.html"
     filterset_class = PartnerFilter
+    sort_fields = {
+        "name": "name",
+        "type": "partner_type",
+        "tier": "tier__rank",
+        "status": "status",
+        "country": "country",
+    }
     export_filename = "partners.csv"
     export_columns = [
         ("Id", "pk"),

@@ -50,3 +50,31 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+WIDTHS = (320, 390, 768, 1024, 1280, 1920)
+
+
+def at_width(page, width: int) -> None:
+    """Resize the page's viewport (one browser serves every width: a fresh browser per width costs seconds)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.width = width
+
+
+def session_cookie(user, base_url):
+    """The session cookie of `user`, logged in (second factor passed) without going through the login form."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": base_url,
+    }
+
+
+def save_screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -254,3 +254,23 @@ def test_quiz_page_submission_scores_and_shows_the_result(partner_user, exam, co
     result = client.get(response.url)
     assert "100 %" in result.content.decode()
     assert "Passed" in result.content.decode()
+
+
+def test_quiz_page_refuses_blank_answers_beside_the_question(partner_user, exam, course, client_for):
+    enrolled(partner_user, course)
+    client = client_for(partner_user)
+    client.get(reverse("enablement:quiz", args=[exam.pk]))
+    attempt = QuizAttempt.objects.get(quiz=exam, submitted_at__isnull=True)
+    answers = right_answers(attempt)
+    blank = next(iter(answers))
+    post = {}
+    for qid, choices in answers.items():
+        if qid == blank:
+            continue
+        question = Question.objects.get(pk=qid)
+        post[f"q_{qid}"] = [str(c) for c in choices] if question.kind == "multiple" else str(choices[0])
+    response = client.post(reverse("enablement:quiz", args=[exam.pk]), post)
+    assert response.status_code != 302
+    assert "Choose an answer to this question." in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None  # not scored: the blank answer was refused, not marked wrong

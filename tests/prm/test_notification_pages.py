@@ -140,7 +140,7 @@ def test_badge_shows_the_unread_count(client_for, partner_admin, inbox):
     client = client_for(partner_admin)
     response = client.get(reverse("notification_badge"))
     assert response.status_code == 200
-    assert 'data-testid="unread-count">2<' in response.content.decode()
+    assert 'data-testid="unread-count"><span aria-hidden="true">2<' in response.content.decode()
 
     client.post(reverse("notifications_read_all"))
     assert "unread-count" not in client.get(reverse("notification_badge")).content.decode()
