@@ -26,7 +26,7 @@ from deals.forms import (
     RegistrationForm,
     WonForm,
 )
-from deals.models import AccountImport, DealRegistration, DealStatus, ExtensionStatus, Lead
+from deals.models import AccountImport, DealReason, DealRegistration, DealStatus, ExtensionStatus, Lead
 from deals.tasks import run_account_import
 from prm import formatting
 from prm.forms import ReasonForm
@@ -154,6 +154,8 @@ def action_report(deal) -> str:
     values = {"customer": deal.customer_name, "number": deal.pk, "status": deal.get_status_display()}
     if deal.extension_status == ExtensionStatus.REQUESTED and deal.status == DealStatus.APPROVED:
         return _("Extension requested for %(customer)s (#%(number)s).") % values
+    if deal.reason == DealReason.INFLUENCE_ONLY:
+        return _("%(customer)s (#%(number)s) is accepted as influence only.") % values
     return _("%(customer)s (#%(number)s) is now %(status)s.") % values
 
 

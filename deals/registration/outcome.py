@@ -99,7 +99,8 @@ def partner_message(deal: DealRegistration) -> str:
             "decide; you will be notified."
         )
     if status == DealStatus.REJECTED and reason == DealReason.CONFLICT:
-        until = formatting.day(deal.customer_protected_until) if deal.customer_protected_until else _("a later date")
+        # ISO: the API's `message` carries this sentence and its clients read the date (docs/api.md)
+        until = deal.customer_protected_until.isoformat() if deal.customer_protected_until else _("a later date")
         return _(
             "This customer is already registered and protected until %(until)s. Your registration is recorded "
             "as a conflict; you can register the customer again once that protection ends."
