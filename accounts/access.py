@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import rules
 from rest_framework import permissions as drf_permissions
 
-from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role
+from accounts.models import INTERNAL_ROLES, PARTNER_ROLES, Role, User
 from prm.guards import Refusal, require_standing
 
 # --- role predicates -----------------------------------------------------------------------------------
@@ -187,6 +187,38 @@ def require(user, name: str, obj=None, *, standing: bool = True) -> None:
         require_standing(user)
     if not rules.has_perm(name, user, obj):
         raise perm.refuse()
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why a user may not do something (the permission's sentence) and whom of their own organisation to ask:
+    their partner admins, when one of them may do it (a partner's user never asks a program admin for what
+    their own admin can do or grant)."""
+
+    sentence: str
+    ask: tuple = ()
+
+
+def partner_admins_of(user):
+    """The active admins of the user's partner, oldest first."""
+    return User.objects.filter(partner_id=user.partner_id, role=Role.PARTNER_ADMIN, is_active=True).order_by("pk")
+
+
+def refused(user, name: str, obj=None, *, sentence: str = "") -> Refused | None:
+    """None when `user` holds `name` on `obj`; otherwise the refusal to show in place of the hidden button
+    (`{% refusal_note %}`). A `sentence` that already says why and whom to ask (a partner's own setting,
+    mdf.services.requester_refusal) is shown as it is."""
+    if sentence:  # it already names whom to ask
+        return Refused(sentence)
+    if can(user, name, obj):
+        return None
+    text = str(get(name).refusal)
+    if not is_partner_user(user) or is_partner_admin(user):
+        return Refused(text)
+    admins = tuple(partner_admins_of(user))
+    if admins and can(admins[0], name, obj):
+        return Refused(text, admins)
+    return Refused(text)
 
 
 def autodiscover() -> None:

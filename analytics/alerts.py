@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
+from analytics import at_risk
 from analytics.models import Alert, AlertKind, AlertRule, Scorecard
 from analytics.scorecards.scoring import quarters_ending
 from deals.models import DealRegistration, Lead, LeadStatus
@@ -191,7 +192,9 @@ def evaluate_rule(rule_id: int, now=None) -> dict[str, int]:
 def evaluate_alerts(now=None) -> dict[str, dict[str, int]]:
     """Evaluate every rule (inactive ones resolve their open alerts)."""
     now = now or timezone.now()
-    return {kind: evaluate_rule(pk, now) for pk, kind in AlertRule.objects.values_list("pk", "kind")}
+    results = {kind: evaluate_rule(pk, now) for pk, kind in AlertRule.objects.values_list("pk", "kind")}
+    at_risk.update_episodes(now)  # the partners newly at risk are told once (analytics/at_risk.py)
+    return results
 
 
 # --- Rules: edited by program admins ------------------------------------------------------------------

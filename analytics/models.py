@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from prm.money import CurrencyField, MoneyField
 from prm.tenancy import TenantManager
@@ -306,6 +307,27 @@ class AlertRule(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} ({self.threshold})"
 
+    @property
+    def label(self) -> str:
+        """The rule with its threshold, in the reader's language: "Certifications expiring within 30 days"
+        (the kind's own label keeps the letter N: it names the rule before a threshold is set)."""
+        return rule_label(self.kind, self.threshold)
+
+
+def rule_label(kind: str, threshold: int) -> str:
+    n = int(threshold)
+    labels = {
+        AlertKind.NO_DEAL: ngettext("No registered deal in %(n)s day", "No registered deal in %(n)s days", n),
+        AlertKind.CERTS_EXPIRING: ngettext(
+            "Certifications expiring within %(n)s day", "Certifications expiring within %(n)s days", n
+        ),
+        AlertKind.SCORE_DROP: ngettext("Scorecard dropped by %(n)s point", "Scorecard dropped by %(n)s points", n),
+        AlertKind.LEADS_NOT_ACCEPTED: ngettext(
+            "%(n)s or more lead not accepted in time", "%(n)s or more leads not accepted in time", n
+        ),
+    }
+    return labels[kind] % {"n": n}
+
 
 class Alert(models.Model):
     """An open (or resolved) breach of a rule by a partner: opened and notified once per condition."""
@@ -331,3 +353,27 @@ class Alert(models.Model):
 
     def __str__(self):
         return f"Alert {self.rule.kind} for {self.partner_id}"
+
+
+class AtRiskEpisode(models.Model):
+    """A partner's time at risk: from its first open alert until none is open (analytics/at_risk.py). The
+    partner's admins and its channel manager are told once per episode; one open episode per partner."""
+
+    TENANT_PATH = "partner_id"
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="at_risk_episodes")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"], condition=Q(ended_at__isnull=True), name="analytics_at_risk_episode_open_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"At-risk episode of partner {self.partner_id} from {self.started_at:%Y-%m-%d}"

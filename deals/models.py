@@ -253,10 +253,39 @@ class DealRegistration(models.Model):
         return self.source == DealSource.DIRECT
 
     @property
-    def days_left(self) -> int | None:
-        if self.protected_until is None or self.status != DealStatus.APPROVED:
+    def own_protection_until(self):
+        """Until when this registration protects the customer for its own partner: only while it holds
+        protection (approved, end not passed). A conflict's `protected_until` is the other partner's
+        protection (`customer_protected_until`); a lost, won or expired deal keeps a stale date. Every page
+        reads a deal's own protection here, never `protected_until` itself."""
+        today = timezone.localdate()
+        if self.status != DealStatus.APPROVED or self.protected_until is None or self.protected_until < today:
             return None
-        return (self.protected_until - timezone.localdate()).days
+        return self.protected_until
+
+    @property
+    def customer_protected_until(self):
+        """For a registration rejected as a conflict: until when the holder (another partner) protects the
+        customer. Shown only in the conflict explanation."""
+        if self.status == DealStatus.REJECTED and self.reason == DealReason.CONFLICT:
+            return self.protected_until
+        return None
+
+    @property
+    def awaits_decision(self) -> bool:
+        """A channel manager may approve, reject or accept it as influence (deals/registration/review.py)."""
+        return self.status in REVIEW_STATUSES
+
+    @property
+    def extension_awaits_decision(self) -> bool:
+        """Its one extension request waits for a channel manager: only an approved deal's (the state check
+        of `decide_extension`; pages offer the decision only then)."""
+        return self.extension_status == ExtensionStatus.REQUESTED and self.status == DealStatus.APPROVED
+
+    @property
+    def days_left(self) -> int | None:
+        until = self.own_protection_until
+        return None if until is None else (until - timezone.localdate()).days
 
     def protection_end_estimate(self):
         """Until when this registration blocks others: its protection, or for one still in review the

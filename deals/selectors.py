@@ -109,7 +109,11 @@ def deal_timeline(deal):
 def review_queue(user):
     return (
         DealRegistration.objects.visible_to(user)
-        .filter(Q(status__in=[DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW]) | Q(extension_status="requested"))
+        .filter(
+            Q(status__in=[DealStatus.SUBMITTED, DealStatus.PENDING_REVIEW])
+            # an extension waits only on an approved deal (DealRegistration.extension_awaits_decision)
+            | Q(extension_status=ExtensionStatus.REQUESTED, status=DealStatus.APPROVED)
+        )
         .filter(source="partner")
         .select_related(
             "partner", "partner__tier", "account", "conflict_with", "conflict_with__account", "policy_version"
@@ -147,39 +151,39 @@ def similar_accounts(deal, limit: int = 8):
     return list(Account.objects.filter(pk__in=ids))
 
 
-def review_rows(deals):
-    """Each queued registration beside what it matched: accounts and their holders, in two queries."""
+def _matches_of(deals) -> dict:
+    """{deal id: its stored match evidence with the candidate accounts and their holders}, in two queries.
+
+    The one home of a registration's match list: a registration is never its own match. Once it holds the
+    account it was registered against, that account's row keeps its evidence (a direct account, say) but
+    names no holder: the holder would be the registration itself ("held by #8" on deal #8)."""
     ids = {row["account_id"] for deal in deals for row in (deal.match_evidence or [])}
     accounts = Account.objects.in_bulk(ids)
     holders = {
         reg.account_id: reg
         for reg in DealRegistration.objects.holding().filter(account_id__in=ids).select_related("partner")
     }
-    return [
-        {
-            "deal": deal,
-            "sla": sla_state(deal),
-            "evidence": [
-                {**row, "account": accounts.get(row["account_id"]), "holder": holders.get(row["account_id"])}
-                for row in (deal.match_evidence or [])
-            ],
-        }
-        for deal in deals
-    ]
+    matches = {}
+    for deal in deals:
+        rows = []
+        for row in deal.match_evidence or []:
+            holder = holders.get(row["account_id"])
+            if holder is not None and holder.pk == deal.pk:
+                holder = None
+            rows.append({**row, "account": accounts.get(row["account_id"]), "holder": holder})
+        matches[deal.pk] = rows
+    return matches
+
+
+def review_rows(deals):
+    """Each queued registration beside what it matched: accounts and their holders, in two queries."""
+    matches = _matches_of(deals)
+    return [{"deal": deal, "sla": sla_state(deal), "evidence": matches[deal.pk]} for deal in deals]
 
 
 def evidence_rows(deal):
     """The stored match evidence with the candidate accounts and their holders (internal only)."""
-    rows = list(deal.match_evidence or [])
-    ids = [row["account_id"] for row in rows]
-    accounts = Account.objects.in_bulk(ids)
-    holders = {
-        reg.account_id: reg
-        for reg in DealRegistration.objects.holding().filter(account_id__in=ids).select_related("partner")
-    }
-    return [
-        {**row, "account": accounts.get(row["account_id"]), "holder": holders.get(row["account_id"])} for row in rows
-    ]
+    return _matches_of([deal])[deal.pk]
 
 
 def leads_for(user):

@@ -26,8 +26,9 @@ from deals.forms import (
     RegistrationForm,
     WonForm,
 )
-from deals.models import AccountImport, DealRegistration, Lead
+from deals.models import AccountImport, DealReason, DealRegistration, DealStatus, ExtensionStatus, Lead
 from deals.tasks import run_account_import
+from prm import formatting
 from prm.forms import ReasonForm
 from prm.imports import mark_nul_cells
 from prm.redirects import safe_next
@@ -88,7 +89,7 @@ class RegistrationView(PermissionRequiredMixin, View):
             deal = run_form_service(form, services.register_deal, user=request.user, **form.cleaned_data)
             if deal is not None:
                 level = messages.SUCCESS if deal.status == "submitted" else messages.WARNING
-                messages.add_message(request, level, services.outcome_message(deal))
+                messages.add_message(request, level, services.outcome_message(deal, request.user))
                 return redirect(deal)
         return render(request, "deals/register.html", {"form": form}, status=400)
 
@@ -125,7 +126,7 @@ def render_detail(request, pk, *, won_form=None, status=200):
     internal = access.is_internal(request.user)
     context = {
         "deal": deal,
-        "message": services.outcome_message(deal),
+        "message": services.outcome_message(deal, request.user),
         "timeline": selectors.deal_timeline(deal),
         "influences": selectors.influences_of(deal, request.user),
         "is_member": access.of_own_partner(request.user, deal),
@@ -157,6 +158,31 @@ def _form_errors(request, form):
             messages.error(request, error)
 
 
+def action_report(deal) -> str:
+    """The flash message after an action on a deal: which deal (customer and number) and what it is now."""
+    values = {"customer": deal.customer_name, "number": deal.pk, "status": deal.get_status_display()}
+    if deal.extension_status == ExtensionStatus.REQUESTED and deal.status == DealStatus.APPROVED:
+        return _("Extension requested for %(customer)s (#%(number)s).") % values
+    if deal.reason == DealReason.INFLUENCE_ONLY:
+        return _("%(customer)s (#%(number)s) is accepted as influence only.") % values
+    return _("%(customer)s (#%(number)s) is now %(status)s.") % values
+
+
+def _report(request, ok, deal, describe=action_report) -> None:
+    if ok and deal is not None:
+        messages.success(request, describe(deal))
+
+
+def _extension_report(deal) -> str:
+    values = {"customer": deal.customer_name, "number": deal.pk}
+    if deal.extension_status == ExtensionStatus.APPROVED:
+        return _("Extension approved for %(customer)s (#%(number)s): protected until %(until)s.") % {
+            **values,
+            "until": formatting.day(deal.own_protection_until),
+        }
+    return _("Extension declined for %(customer)s (#%(number)s).") % values
+
+
 @require_POST
 def deal_action(request, pk, action):
     """One POST endpoint per transition of the deal page; the service checks permission and state."""
@@ -175,7 +201,7 @@ def deal_action(request, pk, action):
                 close_date_reason=form.cleaned_data["close_date_reason"],
             )
             if won is not None:
-                messages.success(request, _("Marked won."))
+                messages.success(request, action_report(won))
                 return _back(request, deal)
         return render_detail(request, deal.pk, won_form=form, status=400)
     elif action in ("lost", "reject", "reopen"):
@@ -185,34 +211,17 @@ def deal_action(request, pk, action):
             return _back(request, deal)
         service = {"lost": services.mark_lost, "reject": services.reject_deal, "reopen": services.reopen_deal}[action]
         kwargs = {"deal": deal, "reason": form.cleaned_data["reason"], "actor": user}
-        run_service(
-            request,
-            service,
-            success={"lost": _("Marked lost."), "reject": _("Rejected."), "reopen": _("Reopened.")}[action],
-            **kwargs,
-        )
+        _report(request, *run_service(request, service, **kwargs))
     elif action in ("approve", "influence-only"):
         note = NoteForm(request.POST).data.get("note", "")[:2000]
         service = services.approve_deal if action == "approve" else services.accept_as_influence
-        run_service(
-            request,
-            service,
-            deal=deal,
-            actor=user,
-            note=note,
-            success=_("Approved.") if action == "approve" else _("Accepted as influence."),
-        )
+        _report(request, *run_service(request, service, deal=deal, actor=user, note=note))
     elif action == "extend":
-        run_service(request, services.request_extension, deal=deal, actor=user, success=_("Extension requested."))
+        _report(request, *run_service(request, services.request_extension, deal=deal, actor=user))
     elif action in ("extension-approve", "extension-decline"):
-        run_service(
-            request,
-            services.decide_extension,
-            deal=deal,
-            actor=user,
-            approve=action == "extension-approve",
-            success=_("Extension decided."),
-        )
+        approve = action == "extension-approve"
+        ok, decided = run_service(request, services.decide_extension, deal=deal, actor=user, approve=approve)
+        _report(request, ok, decided, _extension_report)
     elif action == "influence":
         form = InfluenceForm(request.POST)
         if not form.is_valid():
@@ -225,7 +234,8 @@ def deal_action(request, pk, action):
             actor=user,
             partner=form.cleaned_data["partner"],
             kind=form.cleaned_data["kind"],
-            success=_("Influence recorded."),
+            success=_("Influence recorded on %(customer)s (#%(number)s).")
+            % {"customer": deal.customer_name, "number": deal.pk},
         )
     else:
         raise PermissionDenied
@@ -333,7 +343,7 @@ def lead_action(request, pk, action):
     if action == "accept":
         ok, deal = run_service(request, services.accept_lead, lead=lead, actor=request.user)
         if ok:
-            messages.success(request, services.outcome_message(deal))
+            messages.success(request, services.outcome_message(deal, request.user))
             return redirect(deal)
     elif action == "decline":
         form = ReasonForm(request.POST)

@@ -32,6 +32,12 @@ from prm.tenancy import get_visible_or_404
 from prm.views import run_form_service, run_service
 
 
+def _refusal(user) -> str:
+    """Why a partner's user may not request or claim MDF, naming the admin to ask ("" when they may); shown in
+    place of the hidden buttons (`{% refusal_note %}`)."""
+    return services.requester_refusal(user) if access.is_partner_user(user) else ""
+
+
 class OverviewView(FilteredListView):
     """`/mdf/`: balances, chart, ledger (filtered, paginated, CSV), deadlines, recent requests and claims."""
 
@@ -65,7 +71,7 @@ class OverviewView(FilteredListView):
         return (
             super().get_context_data(**kwargs)
             | selectors.partner_overview(self.request.user)
-            | {"may_request": services.may_request_funds(self.request.user)}
+            | {"may_request": services.may_request_funds(self.request.user), "mdf_refusal": _refusal(self.request.user)}
         )
 
 
@@ -100,7 +106,10 @@ class RequestListView(FilteredListView):
         return selectors.request_list(self.request.user)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"may_request": services.may_request_funds(self.request.user)}
+        return super().get_context_data(**kwargs) | {
+            "may_request": services.may_request_funds(self.request.user),
+            "mdf_refusal": _refusal(self.request.user),
+        }
 
 
 class RequestCreateView(PermissionRequiredMixin, View):
@@ -141,6 +150,7 @@ class RequestDetailView(PermissionRequiredMixin, View):
             "may_claim": services.may_request_funds(request.user)
             and obj.status == "approved"
             and not obj.claims.exclude(status="rejected").exists(),
+            "mdf_refusal": _refusal(request.user),
             "sourced_deals": obj.sourced_deals.order_by("-created_at")[:20],
             "linkable_deals": DealRegistration.objects.visible_to(request.user)
             .filter(partner_id=obj.partner_id, mdf_request__isnull=True)

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from analytics.models import AlertKind, CriterionSource
+from analytics.models import AlertKind, AlertRule, CriterionSource
 from analytics.scorecards.scoring import quarter
 from analytics.scorecards.services import note_field, rating_field
 from partners.models import PartnerType, Region, Tier
@@ -66,6 +66,12 @@ class ScorecardFilter(PartnerFilters):
         return queryset
 
 
+def alert_choices():
+    """The alert rules as their pages name them, threshold included ("Certifications expiring within 30 days")."""
+    rules = {rule.kind: rule.label for rule in AlertRule.objects.all()}
+    return [(kind, rules.get(kind, label)) for kind, label in AlertKind.choices]
+
+
 class AtRiskFilter(PartnerFilters):
     book = django_filters.ChoiceFilter(
         choices=[("mine", _("My partners")), ("all", _("All partners"))],
@@ -74,6 +80,10 @@ class AtRiskFilter(PartnerFilters):
         empty_label=None,
     )
     kind = django_filters.ChoiceFilter(choices=AlertKind.choices, method="filter_kind", label=_("Alert"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["kind"].extra["choices"] = alert_choices()
 
     def filter_book(self, queryset, name, value):
         return queryset.filter(channel_manager=self.request.user) if value == "mine" else queryset

@@ -1,11 +1,17 @@
-"""What a partner reads about its registration: what happened and what happens next."""
+"""What people read about a registration: what happened and what happens next, written per audience.
+
+The partner's users read "you" sentences about their own registration; vendor staff (the permission layer's
+`deals.see_internal`) read what the registration is and who decided it (docs/notifications.md: audiences).
+"""
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
 from deals.models import DealReason, DealRegistration, DealStatus
 from policy.selectors import policy_at
+from prm import formatting
 
 
 def approval_sla_days(deal: DealRegistration) -> int:
@@ -14,7 +20,62 @@ def approval_sla_days(deal: DealRegistration) -> int:
     return policy.approval_sla_business_days if policy else settings.DEAL_APPROVAL_SLA_BUSINESS_DAYS
 
 
-def outcome_message(deal: DealRegistration) -> str:
+def outcome_message(deal: DealRegistration, reader=None) -> str:
+    """The sentence `reader` reads about the registration: vendor staff read the internal wording, anyone
+    else (a partner's user, a notification to the partner) the partner's."""
+    if reader is not None and access.can(reader, "deals.see_internal"):
+        return internal_message(deal, reader) or partner_message(deal)
+    return partner_message(deal)
+
+
+def internal_message(deal: DealRegistration, reader) -> str:
+    """What vendor staff read: the registration in the third person, the decider named (or "you")."""
+    status, reason = deal.status, deal.reason
+    if status == DealStatus.SUBMITTED:
+        return _("Submitted: waiting for a channel manager's review (approval SLA %(sla)s business days).") % {
+            "sla": approval_sla_days(deal)
+        }
+    if status == DealStatus.PENDING_REVIEW:
+        return _("Waiting for a channel manager's review: %(reason)s.") % {"reason": deal.get_reason_display()}
+    if status == DealStatus.REJECTED and reason == DealReason.CONFLICT:
+        return _("Rejected as a conflict: registration #%(holder)s holds the customer until %(until)s.") % {
+            "holder": deal.conflict_with_id or "—",
+            "until": formatting.day(deal.customer_protected_until),
+        }
+    if status == DealStatus.REJECTED and reason == DealReason.DUPLICATE:
+        return _("Rejected as a duplicate of the partner's registration #%(deal)s.") % {"deal": deal.duplicate_of_id}
+    if status == DealStatus.REJECTED and reason == DealReason.DIRECT_ACCOUNT:
+        return _("Rejected: the customer is a direct account, which the rules of engagement do not protect.")
+    if status == DealStatus.REJECTED and reason == DealReason.INFLUENCE_ONLY:
+        return _("Accepted as influence only: the partner's part is recorded, without deal protection.")
+    if status == DealStatus.REJECTED and reason == DealReason.DISPUTE_REVERSED:
+        return _("Rejected after a dispute: an earlier registration of this customer has priority.")
+    if status == DealStatus.REJECTED:
+        note = deal.decision_note
+        if deal.decided_by_id and deal.decided_by_id == reader.pk:
+            if note:
+                return _("You rejected this registration: %(note)s") % {"note": note}
+            return _("You rejected this registration.")
+        manager = _decider(deal)
+        if note:
+            return _("Rejected by %(manager)s: %(note)s") % {"manager": manager, "note": note}
+        return _("Rejected by %(manager)s.") % {"manager": manager}
+    if status == DealStatus.APPROVED and deal.own_protection_until:
+        return _("Approved: the customer is protected for %(partner)s until %(until)s.") % {
+            "partner": deal.partner.name if deal.partner_id else settings.VENDOR_NAME,
+            "until": formatting.day(deal.own_protection_until),
+        }
+    return ""
+
+
+def _decider(deal) -> str:
+    user = deal.decided_by
+    if user is None:
+        return _("a channel manager")
+    return user.get_full_name() or user.email
+
+
+def partner_message(deal: DealRegistration) -> str:
     """The sentence a partner reads about its registration: what happened and what happens next."""
     status, reason = deal.status, deal.reason
     if status == DealStatus.SUBMITTED:
@@ -38,7 +99,8 @@ def outcome_message(deal: DealRegistration) -> str:
             "decide; you will be notified."
         )
     if status == DealStatus.REJECTED and reason == DealReason.CONFLICT:
-        until = deal.protected_until.isoformat() if deal.protected_until else _("a later date")
+        # ISO: the API's `message` carries this sentence and its clients read the date (docs/api.md)
+        until = deal.customer_protected_until.isoformat() if deal.customer_protected_until else _("a later date")
         return _(
             "This customer is already registered and protected until %(until)s. Your registration is recorded "
             "as a conflict; you can register the customer again once that protection ends."

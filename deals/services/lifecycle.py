@@ -171,7 +171,7 @@ def decide_extension(*, deal: DealRegistration, actor, approve: bool, reason: st
     access.require(actor, "deals.decide_extension")
     with transaction.atomic():
         deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
-        if deal.extension_status != ExtensionStatus.REQUESTED or deal.status != DealStatus.APPROVED:
+        if not deal.extension_awaits_decision:
             raise TransitionNotAllowed(_("No extension request is waiting on this deal."), code="no_extension_request")
         deal.extension_status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
         policy = policy_at(timezone.now())

@@ -80,7 +80,7 @@ def test_partner_registers_manager_approves_conflict_refused_partner_marks_won(
     page.fill("#won-amount", "13000.00")
     page.fill("#won-date", timezone.localdate().isoformat())
     page.get_by_test_id("mark-won").click()
-    page.wait_for_selector("text=Marked won.")
+    page.wait_for_selector("text=is now Won.")  # the flash names the deal and its new state
     assert page.get_by_test_id("deal-status").inner_text() == "Won"
-    assert "13000.00 USD" in page.get_by_test_id("deal-amount").inner_text()
+    assert "$13,000.00" in page.get_by_test_id("deal-amount").inner_text()
     assert page.csp_violations == [], page.csp_violations
