@@ -18,7 +18,7 @@ COLUMNS = [("Name", "name"), ("Amount", "amount"), ("When", "when"), ("Day", "da
 MOMENT = timezone.make_aware(datetime.datetime(2026, 3, 1, 14, 5, 9, 123456), datetime.UTC)
 ROWS = [
     SimpleNamespace(
-        name="=HYPERLINK(\"http://evil\")",
+        name='=HYPERLINK("http://evil")',
         amount=Decimal("-1234.50"),
         when=MOMENT,
         day=datetime.date(2026, 3, 1),
@@ -42,7 +42,7 @@ def test_negative_numbers_stay_numbers_and_formula_text_is_still_guarded():
     table = rows(body(exports.csv_response("x.csv", COLUMNS, ROWS)))
     assert table[1][1] == "-1234.50"
     assert table[1][4] == "-1234.50"  # text that is a valid number is not prefixed either
-    assert table[1][0] == "'=HYPERLINK(\"http://evil\")"
+    assert table[1][0] == '\'=HYPERLINK("http://evil")'
     assert table[2][0] == "'@SUM(A1)"
     assert table[2][4] == "'+cmd|' /C calc'!A0"
     assert table[3][0] == "'\tTab"
@@ -90,7 +90,7 @@ def test_xlsx_opens_with_openpyxl_with_numbers_as_numbers_and_formulas_as_text()
     assert values[1][1] == -1234.5 and isinstance(values[1][1], int | float)
     assert values[1][4] == -1234.5  # a number written as text is a number cell too
     assert values[3][1] == 7
-    assert values[1][0] == "=HYPERLINK(\"http://evil\")"
+    assert values[1][0] == '=HYPERLINK("http://evil")'
     assert sheet.cell(row=2, column=1).data_type == "s"  # a literal string, not a formula
     assert values[1][2] == datetime.datetime(2026, 3, 1, 14, 5, 9)  # portal time (UTC here), no microseconds
     assert values[1][3] == datetime.datetime(2026, 3, 1)
