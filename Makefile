@@ -13,6 +13,9 @@ PIP            = $(PY) -m pip --disable-pip-version-check
 MANAGE         = $(PY) manage.py
 HOST          ?= 127.0.0.1
 PORT          ?= 8000
+# The address every link the portal writes (e-mails, certificate share links, receipt PDFs, did:web) points to:
+# the one `make demo` / `make run` serves, so `make demo PORT=8101` links to port 8101.
+SITE_URL      ?= http://$(HOST):$(PORT)
 DEMO_PASSWORD ?= demo-pass-2026
 PYTEST_ARGS   ?=
 BENCH_ARGS    ?=
@@ -60,18 +63,18 @@ migrate: $(RUNTIME_STAMP) ## Apply database migrations
 
 # --- running the portal -------------------------------------------------------------------------------
 
-demo: $(RUNTIME_STAMP) ## Install, migrate, seed demo data, print the logins and serve on http://127.0.0.1:8000
+demo: $(RUNTIME_STAMP) ## Install, migrate, seed demo data, print the logins and serve on http://127.0.0.1:8000 (PORT=8101: another port)
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo --password '$(DEMO_PASSWORD)'
+	SITE_URL='$(SITE_URL)' $(MANAGE) seed_demo --password '$(DEMO_PASSWORD)' --no-banner
 	@$(MAKE) --no-print-directory demo-banner
-	$(MANAGE) runserver $(HOST):$(PORT)
+	SITE_URL='$(SITE_URL)' $(MANAGE) runserver $(HOST):$(PORT)
 
 demo-banner:
 	@line='+------------------------------------------------------------------------------+'; \
 	echo; echo "$$line"; \
 	printf '| %-76s |\n' \
-	  "PRM portal demo: http://$(HOST):$(PORT)/" \
-	  "Log in at http://$(HOST):$(PORT)/accounts/login/" \
+	  "PRM portal demo: $(SITE_URL)/" \
+	  "Log in at $(SITE_URL)/accounts/login/" \
 	  "Password for every account below: $(DEMO_PASSWORD)" \
 	  "" \
 	  "admin@example.com      program admin" \
@@ -93,7 +96,7 @@ reset-demo: ## Delete the SQLite demo database, then run `make demo` again
 	@$(MAKE) --no-print-directory demo
 
 run: $(RUNTIME_STAMP) ## Serve on http://127.0.0.1:8000 (no migrate, no seeding)
-	$(MANAGE) runserver $(HOST):$(PORT)
+	SITE_URL='$(SITE_URL)' $(MANAGE) runserver $(HOST):$(PORT)
 
 worker: $(RUNTIME_STAMP) ## Celery worker (needs REDIS_URL)
 	@[ -n "$${REDIS_URL:-}" ] || echo "warning: REDIS_URL is not set: tasks run inline in the web process and this worker gets nothing." >&2

@@ -14,7 +14,8 @@ from analytics import selectors, services
 from analytics.forms import ProgramFilterForm
 from analytics.models import RollupRun
 from fx import selectors as fx_selectors
-from prm.views import csv_response, run_service
+from prm.exports import export_response
+from prm.views import run_service
 from sla.selectors import program_panel as sla_program_panel
 
 # /analytics/ is for internal users; finance follows MDF utilisation and commissions paid and owed here.
@@ -160,7 +161,7 @@ class ProgramDashboardView(PermissionRequiredMixin, View):
             first, key = TABLES[export]
             name = f"program-{export}-{data['period'].key}-{timezone.localdate().isoformat()}.csv"
             columns = [(first, itemgetter("name")), *((header, itemgetter(k)) for header, k in KPI_COLUMNS)]
-            return csv_response(name, columns, data[key])
+            return export_response(request, name, columns, data[key])
         query = request.GET.copy()
         query.pop("export", None)
         data_by_key = charts(data)

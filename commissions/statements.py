@@ -9,7 +9,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from prm.views import csv_response
+from prm.exports import csv_response
 
 COLUMNS = [
     (gettext_lazy("Entry"), "pk"),

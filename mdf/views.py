@@ -26,6 +26,7 @@ from mdf.forms import (
 from mdf.models import ActivityType, MdfClaim, MdfRequest
 from partners.models import Partner
 from prm.audit import history_of
+from prm.exports import wants_export
 from prm.files import attachment_response
 from prm.forms import ReasonForm
 from prm.tenancy import get_visible_or_404
@@ -58,7 +59,7 @@ class OverviewView(FilteredListView):
 
     def get(self, request, *args, **kwargs):
         user = request.user
-        if access.is_internal(user) and request.GET.get("export") != "csv":
+        if access.is_internal(user) and not wants_export(request):
             if access.is_finance(user):
                 return redirect("mdf:claims")
             return redirect("mdf:program" if access.is_program_admin(user) else "mdf:requests")

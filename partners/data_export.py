@@ -27,8 +27,7 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -48,6 +47,7 @@ from partners.models import (
     TierChange,
 )
 from prm.audit import record_audit
+from prm.exports import cell_text, guard
 from prm.models import Notification
 from prm.tenancy import get_visible_or_404
 
@@ -232,18 +232,11 @@ register_section("partners.people", _people, order=90)
 
 
 def _cell(value) -> str:
-    if value is None:
-        return ""
     if isinstance(value, datetime):
-        text = value.isoformat()
-    elif isinstance(value, date | Decimal):
-        text = str(value)
-    elif isinstance(value, dict | list | tuple):
-        text = json.dumps(value, default=str, sort_keys=True)
-    else:
-        text = str(value)
-    # Cells starting with these characters would run as formulas in spreadsheets (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+        return value.astimezone(UTC).isoformat(timespec="seconds")
+    if isinstance(value, dict | list | tuple):
+        return guard(json.dumps(value, default=str, sort_keys=True))
+    return cell_text(value)  # numbers stay numbers; text that could run as a formula is guarded
 
 
 def _csv(header, rows) -> tuple[bytes, int]:

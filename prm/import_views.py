@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from prm.exports import csv_response
 from prm.forms import BootstrapFormMixin
 from prm.imports import (
     ImportSpec,
@@ -26,7 +27,6 @@ from prm.imports import (
     start_import,
 )
 from prm.models import ImportJob
-from prm.views import csv_response
 
 
 class ImportUploadForm(BootstrapFormMixin, forms.Form):

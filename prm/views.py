@@ -1,15 +1,12 @@
 """Shared page machinery (list pages, CSV export, service calls from pages), the 403 handler, the health check
 and the notification pages."""
 
-import csv
-from operator import attrgetter
-
 import django_filters
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +17,7 @@ from django.views.generic import ListView
 
 from prm import lists, notifications
 from prm.exceptions import DomainError
+from prm.exports import export_response, wants_export
 from prm.models import Notification, NotificationCategory
 
 
@@ -56,41 +54,9 @@ class ObjectActionView(AccessMixin, View):
         return redirect(obj)
 
 
-class Echo:
-    def write(self, value):
-        return value
-
-
-def csv_response(filename: str, columns, rows) -> StreamingHttpResponse:
-    """Stream rows as CSV. `columns` is a list of (header, accessor): a dotted attribute or a callable."""
-    getters = [(header, accessor if callable(accessor) else attrgetter(accessor)) for header, accessor in columns]
-
-    def cell(getter, row):
-        try:
-            value = getter(row)
-            if callable(value):
-                value = value()
-        except AttributeError:
-            value = ""
-        if value is None:
-            return ""
-        text = str(value)
-        # Cells starting with these characters would run as formulas in spreadsheets (CSV injection).
-        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-    def generate():
-        writer = csv.writer(Echo())
-        yield writer.writerow([header for header, _ in getters])
-        for row in rows:
-            yield writer.writerow([cell(getter, row) for _, getter in getters])
-
-    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 class FilteredListView(AccessMixin, ListView):
-    """A list page: scoped queryset, django-filter form, pagination, and `?export=csv` of the filtered rows."""
+    """A list page: scoped queryset, django-filter form, pagination, and `?export=csv|xlsx` of the filtered rows
+    (prm/exports.py)."""
 
     paginate_by = 25
     filterset_class = None
@@ -124,10 +90,10 @@ class FilteredListView(AccessMixin, ListView):
         return queryset.order_by(chosen[1], "-pk" if chosen[1].startswith("-") else "pk")
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "csv" and self.export_columns:
+        if wants_export(request) and self.export_columns:
             stamp = timezone.localdate().isoformat()
             name = self.export_filename.replace(".csv", f"-{stamp}.csv")
-            return csv_response(name, self.export_columns, self.get_queryset().iterator(chunk_size=2000))
+            return export_response(request, name, self.export_columns, self.get_queryset().iterator(chunk_size=2000))
         response = super().get(request, *args, **kwargs)
         if self.filterset is not None and self.filterset.is_bound and not self.filterset.is_valid():
             response.status_code = 400  # bad input: the page shows the message beside the field (docs/inputs.md)

@@ -1,6 +1,8 @@
-"""The PDF of a registration receipt (reportlab): the decision in words, the signed JSON, and a QR code of the
-public verification page."""
+"""The PDF of a registration receipt (reportlab): the receipt in words (customer, amount, decision, protected
+until, policy version, issued at, partner, receipt id), a QR code of the public verification page, and the
+signed JSON, unchanged, for machines (docs/receipts.md)."""
 
+import datetime
 import io
 import json
 import textwrap
@@ -16,6 +18,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas
 
+from deals.models import DealStatus
+from prm import formatting
+from receipts.models import ReceiptKind
+
 
 def verify_page_url() -> str:
     return settings.SITE_URL + reverse("receipts:verify")
@@ -29,8 +35,44 @@ def _qr(pdf, value: str, x: float, y: float, size: float) -> None:
     renderPDF.draw(drawing, pdf, x, y)
 
 
+def _issued_at(body):
+    try:
+        return datetime.datetime.fromisoformat(body.get("issued_at", "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def receipt_fields(receipt) -> list[tuple[str, str]]:
+    """The receipt as a person reads it: (label, value) in the reader's language, money and dates through
+    prm.formatting. The signed JSON below them in the PDF stays the machine-readable record."""
+    body, deal = receipt.body, receipt.deal
+    partner = body.get("partner") or {}
+    decision = dict(ReceiptKind.choices).get(body.get("decision"), body.get("decision") or "")
+    outcome = dict(DealStatus.choices).get(body.get("outcome"), body.get("outcome") or "")
+    if body.get("reason"):
+        outcome = f"{outcome} ({body['reason']})"
+    protected = body.get("protected_until")
+    try:
+        protected = formatting.day(datetime.date.fromisoformat(protected)) if protected else None
+    except ValueError:
+        pass
+    return [
+        (_("Customer"), deal.customer_name),
+        (_("Amount"), formatting.money(deal.amount, deal.currency)),
+        (_("Decision"), f"{decision}: {outcome}" if outcome else decision),
+        (_("Protected until"), protected or formatting.DASH),
+        (_("Rules of engagement version"), str(body.get("policy_version") or formatting.DASH)),
+        (_("Issued at"), formatting.moment(_issued_at(body)) if _issued_at(body) else formatting.DASH),
+        (_("Partner"), partner.get("name", "")),
+        (_("Deal"), f"#{body.get('deal_id')}"),
+        (_("Receipt ID"), str(body.get("id", ""))),
+        (_("Signing key"), receipt.kid),
+    ]
+
+
 def receipt_pdf(receipt) -> bytes:
-    """One A4 page (more if the JSON is long): readable fields first, then the exact JSON to verify."""
+    """One A4 page (more if the JSON is long): the receipt in words and a QR code of the verification page
+    first, then the exact signed JSON to verify."""
     body = receipt.body
     buffer = io.BytesIO()
     width, height = A4
@@ -40,29 +82,16 @@ def receipt_pdf(receipt) -> bytes:
     navy = colors.HexColor("#1f3a5f")
     pdf.setFillColor(navy)
     pdf.setFont("Helvetica-Bold", 18)
-    pdf.drawString(2 * cm, height - 2.5 * cm, _("Signed registration receipt"))
+    pdf.drawString(2 * cm, height - 2.5 * cm, _("Deal registration receipt"))
     pdf.setFont("Helvetica", 10)
     pdf.setFillColor(colors.black)
     pdf.drawString(2 * cm, height - 3.2 * cm, f"{settings.VENDOR_NAME} · {body.get('issuer', '')}")
-    partner = body.get("partner") or {}
-    rows = [
-        (_("Receipt"), body.get("id")),
-        (_("Deal"), f"#{body.get('deal_id')}"),
-        (_("Partner"), f"{partner.get('name', '')} (#{partner.get('id', '')})"),
-        (_("Decision"), body.get("decision")),
-        (_("Outcome"), body.get("outcome") + (f" ({body['reason']})" if body.get("reason") else "")),
-        (_("Decided at"), body.get("decided_at")),
-        (_("Protected until"), body.get("protected_until") or "—"),
-        (_("Rules of engagement version"), body.get("policy_version") or "—"),
-        (_("Customer key (SHA-256)"), body.get("customer_key_sha256")),
-        (_("Signing key"), receipt.kid),
-    ]
     y = height - 4.5 * cm
-    for label, value in rows:
+    for label, value in receipt_fields(receipt):
         pdf.setFont("Helvetica-Bold", 10)
         pdf.drawString(2 * cm, y, str(label))
         pdf.setFont("Helvetica", 10)
-        pdf.drawString(7 * cm, y, str(value))
+        pdf.drawString(6.5 * cm, y, str(value)[:60])
         y -= 0.6 * cm
     url = verify_page_url()
     _qr(pdf, url, width - 6 * cm, height - 8.5 * cm, 4 * cm)

@@ -15,7 +15,7 @@ from accounts import access
 from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from partners.models import Partner
 from prm import inputs
-from prm.views import csv_response
+from prm.exports import export_response, wants_export
 from sla import selectors
 from sla.models import SlaEscalation, SlaKind
 from sla.registry import kinds_for
@@ -78,9 +78,9 @@ class OpenItemsView(SlaPagesMixin, View):
             items = selectors.open_items(
                 user, kind=data.get("kind") or None, partner_id=partner.pk if partner else None, breached=breached
             )
-        if request.GET.get("export") == "csv":
+        if wants_export(request):
             name = f"sla-open-items-{timezone.localdate().isoformat()}.csv"
-            return csv_response(name, _csv_columns(), items)
+            return export_response(request, name, _csv_columns(), items)
         paginator = Paginator(items, self.paginate_by)
         page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()

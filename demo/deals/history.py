@@ -16,12 +16,15 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from deals.models import Account, DealRegistration, DealSource, DealStatus, DealType, Influence, Lead, LeadStatus
+from demo.customers import customer_names, normalised
 from partners.models import Partner
 from policy.selectors import policy_at
 from prm.periods import quarter_of
 
 HISTORY_NOTE = "Demo history (analytics)"
-QUARTERS = 8
+QUARTERS = 8  # two years of history
+HISTORY_CUSTOMERS = 400
+HISTORY_LEADS = 200
 MAX_HISTORY_DEALS = 30_000
 PRODUCTS = ["Platform", "Analytics add-on", "Enterprise support", "Northwind Flow"]
 # Year-end peak, slow first quarter (by fiscal quarter number 1-4).
@@ -66,8 +69,8 @@ def _history(rng) -> dict:
     with transaction.atomic():
         accounts = Account.objects.bulk_create(
             [
-                Account(name=f"History customer {n}", normalised_name=f"history customer {n}", country="US")
-                for n in range(400)
+                Account(name=name, normalised_name=normalised(name), domain=domain, country="US")
+                for name, domain in customer_names(HISTORY_CUSTOMERS + HISTORY_LEADS)[:HISTORY_CUSTOMERS]
             ],
             batch_size=1000,
         )
@@ -117,6 +120,7 @@ def _partner_deals(rng, money_rng, deals, influences_for, partner, quarter, acco
                     source=DealSource.PARTNER,
                     account=account,
                     customer_name=account.name,
+                    customer_domain=account.domain,
                     customer_country="US",
                     product=rng.choice(PRODUCTS),
                     deal_type=rng.choices([DealType.NEW_BUSINESS, DealType.EXPANSION, DealType.RENEWAL], [6, 3, 1])[0],
@@ -148,6 +152,7 @@ def _direct_deals(rng, deals, influences_for, quarter, accounts, rates, partner_
                 source=DealSource.DIRECT,
                 account=account,
                 customer_name=account.name,
+                customer_domain=account.domain,
                 customer_country="US",
                 product=rng.choice(PRODUCTS),
                 amount=Decimal(rng.randint(10, 120) * 1000),
@@ -182,6 +187,7 @@ def _leads(rng, quarters, partners, manager, scale) -> list:
     leads = []
     if manager is None:
         return leads
+    lead_names = [name for name, _ in customer_names(HISTORY_CUSTOMERS + HISTORY_LEADS)[HISTORY_CUSTOMERS:]]
     for index, quarter in enumerate(quarters[:-1]):
         for _ in range(int(len(partners) * 0.3 * scale * (1 + 0.1 * index)) + 3):
             partner = rng.choice(partners)
@@ -191,7 +197,7 @@ def _leads(rng, quarters, partners, manager, scale) -> list:
                 Lead(
                     partner_id=partner["pk"],
                     created_by=manager,
-                    customer_name=f"History lead {len(leads)}",
+                    customer_name=lead_names[len(leads) % len(lead_names)],
                     customer_country="US",
                     status=status,
                     assigned_at=assigned,

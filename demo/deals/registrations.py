@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from faker.providers.person.en_US import Provider as _People
 
 from accounts.models import PARTNER_ROLES, Role, User
 from deals import matching, services
@@ -17,22 +18,27 @@ from partners.models import Partner, PartnerStatus
 from policy.selectors import current_policy
 
 FULL_PARTNERS = 30  # partners whose deals go through every service (timelines, notifications)
-WORDS = (
-    "Apex Birch Cobalt Delta Ember Fjord Granite Harbor Indigo Juniper Keystone Lumen Meridian Nimbus Orchid "
-    "Pinnacle Quartz Redwood Summit Tidal Umber Vertex Willow Xenon Yarrow Zephyr Aurora Beacon Cascade Drift"
-).split()
 TRADES = "Logistics Foods Analytics Health Energy Retail Capital Media Robotics Pharma Telecom Insurance".split()
 SUFFIXES = ["Inc", "LLC", "Ltd", "GmbH", "S.A.", "B.V.", "Corp", "PLC"]
-
-
-SYLLABLES = "ka lo mi nu pe ra si to vu ze bri cor dan fel gor hal jin kev lum mor nix pol quin rav sol tam".split()
+SURNAMES = list(_People.last_names)  # Faker's 1,000 US surnames, in a fixed order
+# Before the names were real, each name drew a coined word (4 of 26 syllables) and one of 30 words from the demo's
+# generator; the same draws are kept so that amounts, dates and states of the rest of the demo stay what they were.
+_DRAWS_BEFORE = (26, 26, 26, 26, 30)
 
 
 def _company(rng, index):
-    """A made-up first word keeps demo customers apart for fuzzy matching; the index keeps domains unique."""
-    coined = "".join(rng.choice(SYLLABLES) for _ in range(4)).capitalize()
-    name = f"{coined} {rng.choice(WORDS)} {rng.choice(TRADES)}"
-    return f"{name} {rng.choice(SUFFIXES)}", f"{coined.lower()}{index}.example"
+    """A real-looking customer, `Hartley & Osei Logistics Inc` at `hartley-osei.com`. The two founders'
+    surnames follow from the index (a different pair for every index below a million), so names and domains
+    stay unique and demo customers stay apart for fuzzy matching."""
+    size = len(SURNAMES)
+    first = index % size
+    second = (index // size * 7 + first * 13 + 1) % size
+    if second == first:
+        second = (second + size // 2) % size
+    for choices in _DRAWS_BEFORE:
+        rng.randrange(choices)
+    a, b = SURNAMES[first], SURNAMES[second]
+    return f"{a} & {b} {rng.choice(TRADES)} {rng.choice(SUFFIXES)}", f"{a.lower()}-{b.lower()}.com"
 
 
 def _direct_accounts(rng, owner, count):
@@ -85,6 +91,7 @@ def _full_partner(rng, partner, user, manager, direct, index):
     """One partner's deals through the services: every state, with audit rows and events."""
     today = timezone.localdate()
     made = []
+    waits = random.Random(index)  # noqa: S311 - demo data; apart from `rng`, so the names stay as they were
     for j, target in enumerate(["submitted", "approved", "won", "lost", "expired", "extension", "approved"]):
         name, domain = _company(rng, index * 100 + j)
         deal = services.register_deal(
@@ -94,6 +101,10 @@ def _full_partner(rng, partner, user, manager, direct, index):
         if target == "submitted" or deal.status != DealStatus.SUBMITTED:
             continue
         deal = services.approve_deal(deal=deal, actor=manager)
+        # Registered a few hours to a week before the manager decided: decision times with a real median.
+        registered = deal.decided_at - timedelta(hours=waits.randint(3, 160))
+        DealRegistration.objects.filter(pk=deal.pk).update(submitted_at=registered, created_at=registered)
+        deal.submitted_at = deal.created_at = registered
         if target == "won":
             # A close date lies between the registration and today (docs/commissions-rules.md): the demo's
             # history registered this deal a few weeks before it closed.

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from demo.customers import customer_names
 from partners import onboarding, recruiting
 from partners.models import (
     AgreementAcceptance,
@@ -254,17 +255,21 @@ def _fixed_partner_story(rng, manager) -> None:
             )
 
 
+REFERENCE_NAMES = 120  # customers the partners' published reference implementations are for
+
+
 def _references(rng, manager) -> None:
     if ReferenceImplementation.objects.exists():
         return
     today = timezone.localdate()
     rows = []
+    names = [name for name, _domain in customer_names(REFERENCE_NAMES, seed=7)]
     for partner_id, rank in Partner.objects.filter(tier__rank__gte=2).values_list("id", "tier__rank"):
         for n in range(rank - 1):
             rows.append(
                 ReferenceImplementation(
                     partner_id=partner_id,
-                    customer_name=f"Reference customer {partner_id}-{n + 1}",
+                    customer_name=names[(partner_id * 3 + n) % len(names)],
                     completed_on=today - timedelta(days=rng.randint(20, 330)),
                     recorded_by=manager,
                     description="Live on Northwind with a published case study.",

@@ -24,8 +24,9 @@ from partners.models import (
     TierReview,
     TierReviewOutcome,
 )
+from prm.exports import export_response, wants_export
 from prm.tenancy import get_visible_or_404
-from prm.views import csv_response, run_form_service, run_service
+from prm.views import run_form_service, run_service
 
 
 class TierReviewPreviewView(PermissionRequiredMixin, View):
@@ -51,8 +52,9 @@ class TierReviewPreviewView(PermissionRequiredMixin, View):
             form.add_error("period", error.messages)
             preview = tier_review.preview_tier_review()
         changes = [p for p in preview["proposals"] if p.action != ReviewAction.KEEP]
-        if request.GET.get("export") == "csv":
-            return csv_response(f"tier-review-preview-{preview['period']}.csv", self.export_columns, changes)
+        if wants_export(request):
+            name = f"tier-review-preview-{preview['period']}.csv"
+            return export_response(request, name, self.export_columns, changes)
         page = Paginator(changes, 50).get_page(request.GET.get("page"))
         counts = {
             label: sum(1 for p in preview["proposals"] if p.action == value) for value, label in ReviewAction.choices

@@ -143,3 +143,22 @@ def test_payout_batches_and_the_tier_review_preview_export_too(client_for, finan
         "Proposed",
         "Tier after",
     ]
+
+
+@pytest.mark.parametrize(("name", "route", "view"), PAGES, ids=[page[0] for page in PAGES])
+def test_every_list_page_exports_xlsx_beside_csv(name, route, view, request, client_for, partner):
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    needed = getattr(view, "permission_required", "")
+    candidates = (request.getfixturevalue(fx) for _role, fx in ROLE_FIXTURES)
+    user = next(user for user in candidates if not needed or access.can(user, needed))
+    DealFactory(partner=partner)
+    kwargs = URL_ARGUMENTS[name](user) if "<" in route else {}
+    response = client_for(user).get(reverse(name, kwargs=kwargs), {"export": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert '.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert header and all(header), f"{name}: empty XLSX header {header}"

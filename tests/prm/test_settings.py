@@ -89,7 +89,7 @@ def test_with_nothing_set_the_portal_runs_as_a_demo():
     assert values["db_name"] == str(REPO_ROOT / "db.sqlite3")
     assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert values["eager"] is True
-    assert values["broker"] == "memory://"
+    assert values["broker"] == "memory://localhost/"
     assert values["email_backend"] == "django.core.mail.backends.console.EmailBackend"
     assert values["debug"] is True
     assert values["session_cookie_secure"] is False and values["hsts"] == 0 and values["ssl_redirect"] is False

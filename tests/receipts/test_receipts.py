@@ -395,3 +395,47 @@ def test_the_demo_backfills_receipts_for_the_demo_partners(partner, partner_user
     receipts_demo.seed(seed=1, partners=0, stdout=out)
     receipt = Receipt.objects.get(deal=deal)
     assert receipt.kind == "approved" and verify_envelope(receipt.envelope)
+
+
+def _pdf_text(content: bytes) -> str:
+    """The text drawn on the pages of a reportlab PDF: every content stream, ASCII85 and Flate decoded."""
+    import base64
+    import re
+    import zlib
+
+    texts = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\n?endstream", content, re.S):
+        stream = stream.strip()
+        if stream.endswith(b"~>"):
+            stream = base64.a85decode(stream, adobe=True)
+        try:
+            stream = zlib.decompress(stream)
+        except zlib.error:
+            pass
+        texts.append(stream.decode("latin-1"))
+    return "\n".join(texts).replace("\\(", "(").replace("\\)", ")")
+
+
+def test_the_pdf_reads_like_a_receipt_and_its_qr_code_opens_the_verification_page(
+    approved, client_for, partner_user, settings, monkeypatch
+):
+    from prm.formatting import money
+    from receipts import documents
+
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    drawn = []
+    real_qr = documents._qr
+    monkeypatch.setattr(documents, "_qr", lambda pdf, value, *args: drawn.append(value) or real_qr(pdf, value, *args))
+    receipt = _receipt(approved, "approved")
+    response = client_for(partner_user).get(f"/receipts/{receipt.uuid}.pdf")
+    text = _pdf_text(response.content)
+    approved.refresh_from_db()
+    for label in ("Customer", "Amount", "Decision", "Protected until", "Rules of engagement version", "Issued at"):
+        assert f"({label}) Tj" in text, label
+    assert approved.customer_name in text
+    assert money(approved.amount, approved.currency) in text
+    assert "Approved" in text
+    assert str(receipt.uuid) in text
+    assert approved.partner.name in text
+    assert drawn == ["http://127.0.0.1:8101/receipts/verify/"]
+    assert "http://127.0.0.1:8101/receipts/verify/" in text  # and written out beside it

@@ -12,13 +12,18 @@ written with bulk_create in batches, so `--partners 5000` takes seconds, not min
 run again: a rerun adds nothing that is already there.
 """
 
+import logging
 import time
+from contextlib import contextmanager
 
 from django.apps import apps
 from django.conf import settings
+from django.core import mail
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
+from django.test.utils import override_settings
+from django.utils import timezone
 
 from accounts.models import Role, User
 from demo import analytics, commissions, disputes, fx, mdf, policy, receipts, sla
@@ -30,7 +35,43 @@ from demo.partners.generator import DemoGenerator
 from partners.models import Partner, Tier
 
 DEFAULT_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password, refused without DEBUG
-LOGIN_URL = "http://127.0.0.1:8000"
+# Unread notifications each user keeps after seeding: the newest few, the historic rest marked read.
+UNREAD_KEPT = 5
+# What the summary counts, per object type: (app label, model name).
+SUMMARY_MODELS = (
+    ("partners", "Partner"),
+    ("accounts", "User"),
+    ("deals", "DealRegistration"),
+    ("deals", "Lead"),
+    ("mdf", "MdfRequest"),
+    ("mdf", "MdfClaim"),
+    ("commissions", "CommissionEntry"),
+    ("enablement", "Course"),
+    ("enablement", "Certificate"),
+    ("disputes", "Dispute"),
+    ("receipts", "Receipt"),
+    ("prm", "Notification"),
+)
+
+
+@contextmanager
+def quiet_side_effects():
+    """E-mails of the seeded history go to an in-memory outbox (counted, not printed) and inline task runs are
+    not logged one by one: seeding shows a summary, not hundreds of e-mails."""
+    trace = logging.getLogger("celery.app.trace")
+    level = trace.level
+    trace.setLevel(logging.WARNING)
+    outbox = getattr(mail, "outbox", None)
+    mail.outbox = []
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            yield mail.outbox
+    finally:
+        trace.setLevel(level)
+        if outbox is not None:
+            outbox.extend(mail.outbox)
+            mail.outbox = outbox
+
 
 # Each app's demo data, in dependency order (partners before deals before mdf ...): (app label, seed).
 STEPS = (
@@ -74,8 +115,24 @@ class Command(BaseCommand):
             help="Seed even with DEBUG off: for a demo stack that runs production settings (Docker Compose), "
             "never for a portal with real partners.",
         )
+        parser.add_argument(
+            "--no-banner",
+            action="store_true",
+            help="Print the summary without the box of logins (`make demo` prints its own banner).",
+        )
 
     def handle(self, *args, partners: int, password: str, seed: int, allow_production_demo: bool = False, **options):
+        with quiet_side_effects() as outbox:
+            self._seed(partners=partners, password=password, seed=seed, allow_production_demo=allow_production_demo)
+            read = self._read_history()
+            if not options.get("no_banner"):
+                self._banner(password)
+            self.stdout.write(
+                f"E-mails of the seeded history: {len(outbox)} kept out of this terminal; "
+                f"{read} older notifications marked read (the newest {UNREAD_KEPT} of each user stay unread)."
+            )
+
+    def _seed(self, *, partners: int, password: str, seed: int, allow_production_demo: bool) -> None:
         if not settings.DEBUG:
             if not allow_production_demo:
                 raise CommandError(
@@ -107,7 +164,17 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = generator.run(target=max(partners - len(FIXED_PARTNERS), 0))
         self._seed_app_extensions(seed=seed, partners=partners)
-        self._report(password, fixed_created, created, time.monotonic() - started)
+        self._report(fixed_created, created, time.monotonic() - started)
+
+    def _read_history(self) -> int:
+        """Mark all but the newest UNREAD_KEPT unread notifications of each user read: a demo manager does not
+        start with hundreds of unread notifications of made-up history."""
+        Notification = apps.get_model("prm", "Notification")
+        stale = []
+        for user_id in Notification.objects.filter(read_at__isnull=True).values_list("user_id", flat=True).distinct():
+            unread = Notification.objects.filter(user_id=user_id, read_at__isnull=True).order_by("-created_at", "-pk")
+            stale += list(unread.values_list("pk", flat=True)[UNREAD_KEPT:])
+        return Notification.objects.filter(pk__in=stale).update(read_at=timezone.now())
 
     def _seed_app_extensions(self, *, seed: int, partners: int) -> None:
         """Each app's demo data: every step has `seed(*, seed, partners, stdout)`."""
@@ -119,7 +186,7 @@ class Command(BaseCommand):
 
     # -- output ---------------------------------------------------------------------------------------
 
-    def _report(self, password: str, fixed_created: set[str], created: dict, seconds: float) -> None:
+    def _report(self, fixed_created: set[str], created: dict, seconds: float) -> None:
         out = self.stdout
         by_tier = Partner.objects.values("tier__name").annotate(n=Count("id")).order_by("tier__rank")
         by_status = Partner.objects.values("status").annotate(n=Count("id")).order_by("status")
@@ -140,7 +207,17 @@ class Command(BaseCommand):
             + ", ".join(f"{role_labels[role]} {by_role.get(role, 0)}" for role in Role.values)
             + ")"
         )
+        out.write(
+            "Demo objects: "
+            + ", ".join(
+                f"{apps.get_model(label, name)._meta.verbose_name_plural} {apps.get_model(label, name).objects.count()}"
+                for label, name in SUMMARY_MODELS
+            )
+        )
 
+    def _banner(self, password: str) -> None:
+        out = self.stdout
+        role_labels = dict(Role.choices)
         rows = [
             (email, "Program admin (also Django admin)" if staff else role_labels[role], "Northwind Software")
             for email, _, _, role, _, staff in INTERNAL_USERS
@@ -148,7 +225,7 @@ class Command(BaseCommand):
         names = {crm_id: spec["name"] for crm_id, spec in FIXED_PARTNERS.items()}
         rows += [(email, role_labels[role], names[crm_id]) for email, _, _, role, _, _, crm_id in PARTNER_USERS]
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
-        lines = [f"Open {LOGIN_URL} and log in with:", ""]
+        lines = [f"Open {settings.SITE_URL} and log in with:", ""]
         lines += [f"  {e:<{widths[0]}}  {r:<{widths[1]}}  {o:<{widths[2]}}" for e, r, o in rows]
         lines += ["", f"Password (all of them): {password}"]
         width = max(len(line) for line in lines)
