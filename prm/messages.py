@@ -3,7 +3,7 @@
 A notification, a commission entry's description or an MDF ledger line is kept as the English msgid of its
 template (`key_of(gettext_lazy(...))`: {"msgid": ...}, plus "plural"/"number" or "context") and the values of its
 placeholders (`params`). `render(key, params, language)` translates the template and formats every value through
-prm/formatting.py in that language: `money(amount, currency)` a money amount, `label(gettext_lazy(...))` a text
+prm/formatting.py in that language: `money(amount, currency)` a money amount, `rate_param(fraction)` a percentage, `label(gettext_lazy(...))` a text
 that is itself translated, `verbatim(text)` what people typed; an ISO date or timestamp string is a date; a
 number is grouped. Anything else is shown as it is.
 """
@@ -50,6 +50,10 @@ def money(amount, currency) -> dict:
     return {"money": None if amount is None else str(amount), "currency": currency or ""}
 
 
+def rate_param(fraction) -> dict:
+    return {"rate": None if fraction is None else str(fraction)}
+
+
 def label(text) -> dict:
     key = key_of(text)
     return {"label": key} if key else verbatim(text)
@@ -81,6 +85,8 @@ def show(value, language: str | None = None) -> str:
     if isinstance(value, dict):
         if "money" in value:
             return formatting.money(value["money"], value.get("currency") or None, language)
+        if "rate" in value:
+            return formatting.rate(value["rate"], 2, language)
         if "label" in value:
             return render(value["label"], {}, language)
         if "number" in value:
