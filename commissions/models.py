@@ -23,8 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from partners.models import PartnerType
-from prm import badges
-from prm import messages
+from prm import badges, messages
 from prm.money import CurrencyField, MoneyField, RateField
 from prm.tenancy import TenantQuerySet
 from prm.workflow import Workflow

@@ -191,7 +191,10 @@ class FundEntry(models.Model):
             claim = reference.split(":", 1)[1].split(" ", 1)[0]
             return messages.key_of(LINE_RELEASED_ON_PAYMENT), {"claim": claim, "request": str(self.request_id)}
         if self.kind == EntryKind.PAYMENT and self.claim_id:
-            return messages.key_of(LINE_PAYMENT), {"claim": str(self.claim_id), "reference": messages.verbatim(reference)}
+            return messages.key_of(LINE_PAYMENT), {
+                "claim": str(self.claim_id),
+                "reference": messages.verbatim(reference),
+            }
         if self.request_id:
             return messages.key_of(LINE_REQUEST), {"request": str(self.request_id)}
         if self.deal_id:

@@ -3,9 +3,9 @@
 A notification, a commission entry's description or an MDF ledger line is kept as the English msgid of its
 template (`key_of(gettext_lazy(...))`: {"msgid": ...}, plus "plural"/"number" or "context") and the values of its
 placeholders (`params`). `render(key, params, language)` translates the template and formats every value through
-prm/formatting.py in that language: `money(amount, currency)` a money amount, `rate_param(fraction)` a percentage, `label(gettext_lazy(...))` a text
-that is itself translated, `verbatim(text)` what people typed; an ISO date or timestamp string is a date; a
-number is grouped. Anything else is shown as it is.
+prm/formatting.py in that language: `money(amount, currency)` a money amount, `rate_param(fraction)` a
+percentage, `label(gettext_lazy(...))` a text that is itself translated, `verbatim(text)` what people typed; an
+ISO date or timestamp string is a date; a number is grouped. Anything else is shown as it is.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def key_of(message) -> dict | None:
             key["context"] = kwargs["context"]
         return key
     args = reduced[1]
-    if func in (pgettext,) or getattr(func, "__name__", "") == "pgettext":
+    if func is pgettext:
         return {"context": args[0], "msgid": args[1]}
     return {"msgid": args[0]} if args else None
 

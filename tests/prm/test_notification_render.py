@@ -51,7 +51,11 @@ def test_lead_notice_shows_a_date_not_an_iso_timestamp(partner_admin, partner):
 def test_the_page_shows_a_notification_in_the_readers_current_language(client_for, partner_admin, partner):
     partner_admin.language = "en"
     partner_admin.save(update_fields=["language"])
-    _notify("commission.payout.paid", partner, {"total": "19770", "currency": "EUR", "entries": 1, "payment_reference": "R1"})
+    _notify(
+        "commission.payout.paid",
+        partner,
+        {"total": "19770", "currency": "EUR", "entries": 1, "payment_reference": "R1"},
+    )
     client = client_for(partner_admin)
     client.cookies["django_language"] = "de"
 
@@ -70,7 +74,9 @@ def test_a_row_without_a_key_shows_its_stored_text(partner_admin):
 def test_email_is_written_in_the_recipients_language(partner_admin, partner, mailoutbox):
     partner_admin.language = "es"
     partner_admin.save(update_fields=["language"])
-    _notify("commission.payout.paid", partner, {"total": "1500", "currency": "EUR", "entries": 2, "payment_reference": "R2"})
+    _notify(
+        "commission.payout.paid", partner, {"total": "1500", "currency": "EUR", "entries": 2, "payment_reference": "R2"}
+    )
     notification = Notification.objects.get(user=partner_admin)
 
     with translation.override("en"):
