@@ -28,7 +28,7 @@ from deals.models import DealRegistration, DealStatus
 from fx.selectors import RateBook
 from fx.services import report_missing_rates
 from partners.models import Partner, Tier
-from prm.messages import key_of, money, params_of, rate_param, verbatim
+from prm.messages import key_of, money, nested, params_of, rate_param, verbatim
 from prm.money import to_money
 from prm.periods import month_of, quarter_of
 
@@ -218,6 +218,12 @@ SPIFF_FLAT = gettext_lazy("Spiff %(spiff)s: flat bonus")
 SPIFF_RATE_CONVERTED = gettext_lazy("Spiff %(spiff)s: +%(rate)s of %(amount)s = %(converted)s at the rate of %(date)s")
 SPIFF_FLAT_CONVERTED = gettext_lazy("Spiff %(spiff)s: flat bonus of %(amount)s = %(converted)s at the rate of %(date)s")
 
+CAPPED = gettext_lazy("%(description)s (%(cap)s)")
+CAPPED_TWICE = gettext_lazy("%(description)s (%(cap)s; %(other)s)")
+CAPPED_PER_ENTRY = gettext_lazy("capped at %(cap)s per entry")
+CAPPED_PER_MONTH = gettext_lazy("capped at %(cap)s per month")
+CAPPED_PER_QUARTER = gettext_lazy("capped at %(cap)s per quarter")
+
 
 def _described(key, **values) -> dict:
     return {"description_key": key_of(key), "description_params": params_of(values)}
@@ -320,20 +326,30 @@ def _cap_usage(capped_rules, partner_ids) -> dict:
 def _apply_caps(rule: CommissionRule, entry: CommissionEntry, used: dict) -> bool:
     """Cap the entry (per entry, then per partner and period); False when nothing is left to earn."""
     amount = entry.amount
-    notes = []
+    notes, caps = [], []
     if rule.cap_per_entry is not None and amount > rule.cap_per_entry:
         amount = rule.cap_per_entry
         notes.append(f"capped at {rule.cap_per_entry} per entry")
+        caps.append(nested(CAPPED_PER_ENTRY, {"cap": money(rule.cap_per_entry, rule.currency)}))
     if rule.cap_per_partner_period:
         key = (rule.id, entry.partner_id, cap_period_key(rule, entry.earned_on))
         room = max(rule.cap_per_partner_period - used[key], Decimal("0.00"))
         if amount > room:
             amount = room
             notes.append(f"capped at {rule.cap_per_partner_period} per {rule.cap_period}")
+            per_month = rule.cap_period == CapPeriod.MONTH
+            cap = money(rule.cap_per_partner_period, rule.currency)
+            caps.append(nested(CAPPED_PER_MONTH if per_month else CAPPED_PER_QUARTER, {"cap": cap}))
         if amount <= 0:
             return False
         used[key] += amount
     entry.amount = to_money(amount)
     if notes:
         entry.description = f"{entry.description} ({'; '.join(notes)})"[:255]
+        if entry.description_key:
+            described = nested(entry.description_key, entry.description_params)
+            two = len(caps) > 1
+            values = {"description": described, "cap": caps[0], **({"other": caps[1]} if two else {})}
+            entry.description_key = key_of(CAPPED_TWICE if two else CAPPED)
+            entry.description_params = params_of(values)
     return True

@@ -50,6 +50,11 @@ def money(amount, currency) -> dict:
     return {"money": None if amount is None else str(amount), "currency": currency or ""}
 
 
+def nested(key, params: dict | None = None) -> dict:
+    """A message inside a message (a description with a note added), rendered in the same language."""
+    return {"message": key_of(key), "params": params_of(params or {})}
+
+
 def rate_param(fraction) -> dict:
     return {"rate": None if fraction is None else str(fraction)}
 
@@ -85,6 +90,8 @@ def show(value, language: str | None = None) -> str:
     if isinstance(value, dict):
         if "money" in value:
             return formatting.money(value["money"], value.get("currency") or None, language)
+        if "message" in value:
+            return render(value["message"], value.get("params") or {}, language)
         if "rate" in value:
             return formatting.rate(value["rate"], 2, language)
         if "label" in value:
