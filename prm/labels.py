@@ -2,7 +2,8 @@
 `dispute_reverse`, `pending_review` or `request:9`.
 
 `action_label` reads the table of audit actions; `state_label` finds a status among the choices of every
-model (`TextChoices` labels); `model_label` is a model's verbose name. An unknown code is shown as words.
+model (`TextChoices` labels); `model_label` is a model's verbose name;
+`code_label` reads CODES (matching's normalisations and verdicts). An unknown code is shown as words.
 """
 
 from functools import cache
@@ -111,10 +112,28 @@ ACTIONS = {
     "won": pgettext_lazy("audit action", "Won"),
 }
 
+# How a company name was normalised before matching (deals/matching.py), and the match verdicts.
+CODES = {
+    "case": pgettext_lazy("name normalisation", "letter case"),
+    "accents": pgettext_lazy("name normalisation", "accents"),
+    "ampersand": pgettext_lazy("name normalisation", "ampersand"),
+    "punctuation": pgettext_lazy("name normalisation", "punctuation"),
+    "article": pgettext_lazy("name normalisation", "leading article"),
+    "legal_suffix": pgettext_lazy("name normalisation", "legal suffix"),
+    "match": pgettext_lazy("match verdict", "match"),
+    "possible_match": pgettext_lazy("match verdict", "possible match"),
+}
+
 
 def words(code: str) -> str:
     text = str(code or "").replace("_", " ").replace(".", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def code_label(code: str) -> str:
+    """A code of CODES, or a status of any model, as a label."""
+    label = CODES.get(code)
+    return str(label) if label is not None else state_label(code)
 
 
 def action_label(code: str) -> str:

@@ -49,3 +49,11 @@ def state_label(code):
 @register.filter
 def model_label(content_type):
     return labels.model_label(content_type)
+
+
+@register.filter
+def code_label(code):
+    """One code (or each of a list of codes, joined by ", ") as its label."""
+    if isinstance(code, list | tuple):
+        return ", ".join(labels.code_label(item) for item in code)
+    return labels.code_label(code)

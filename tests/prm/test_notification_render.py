@@ -82,4 +82,4 @@ def test_email_is_written_in_the_recipients_language(partner_admin, partner, mai
     with translation.override("en"):
         assert email_notification(notification_id=notification.pk)
 
-    assert mailoutbox[-1].subject.endswith("Pago de comisiones realizado: 1.500,00\xa0€")
+    assert mailoutbox[-1].subject.endswith("Pago de comisiones realizado: 1.500,00 €")
