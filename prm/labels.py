@@ -9,7 +9,8 @@ model (`TextChoices` labels); `model_label` is a model's verbose name;
 from functools import cache
 
 from django.apps import apps
-from django.utils.translation import pgettext_lazy
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 
 ACTIONS = {
     "accept": pgettext_lazy("audit action", "Accepted"),
@@ -161,4 +162,8 @@ def state_label(code: str) -> str:
 
 def model_label(content_type) -> str:
     model = content_type.model_class() if content_type is not None else None
-    return str(model._meta.verbose_name) if model is not None else words(getattr(content_type, "model", ""))
+    if model is None:
+        return words(getattr(content_type, "model", ""))
+    # A verbose name the catalogue translates (e.g. "Activity type") reads in the language even when the model
+    # does not mark it for translation.
+    return gettext(capfirst(str(model._meta.verbose_name)))

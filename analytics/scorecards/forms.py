@@ -51,7 +51,7 @@ class ScorecardFilter(PartnerFilters):
             "-name": _("Name (descending)"),
             "-score": _("Score (descending)"),
             "-previous": _("Previous (descending)"),
-            "-delta": _("Change (descending)"),
+            "-change": _("Change (descending)"),
         },
         label=_("Sort"),
     )

@@ -26,9 +26,9 @@ def test_a_first_year_entry_reads_in_each_language_and_keeps_its_english_column(
     with translation.override("en"):
         assert entry.shown_description.endswith(": 10% of first-year value")
     with translation.override("de"):
-        assert entry.shown_description.endswith(": 10\xa0% des Werts im ersten Jahr")
+        assert entry.shown_description.endswith(": 10% des Werts im ersten Jahr")
     with translation.override("es"):
-        assert entry.shown_description.endswith(": 10\xa0% del valor del primer año")
+        assert entry.shown_description.endswith(": 10% del valor del primer año")
 
 
 def test_an_entry_written_before_keys_shows_its_stored_text():
