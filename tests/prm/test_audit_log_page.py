@@ -66,7 +66,8 @@ def test_program_admin_sees_the_audit_log(client_for, program_admin, trail):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Strong bookings" in body and "Unpaid invoices" in body
-    assert "Tier changed" in body and "tier_changed" not in body and "manager@example.com" in body and "Initech Partners" in body
+    assert "Tier changed" in body and "tier_changed" not in body
+    assert "manager@example.com" in body and "Initech Partners" in body
 
 
 def test_audit_log_filters_by_actor(client_for, program_admin, trail):
