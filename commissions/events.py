@@ -6,7 +6,7 @@ from accounts.audiences import partner_admins
 from commissions import services
 from prm.events import on_event, register_event_type
 from prm.inputs import parse_iso_date
-from prm.notifications import NoticeKind, link, notices
+from prm.notifications import NoticeKind, link, notices, payload_money
 
 register_event_type(
     "commission.payout.paid",
@@ -39,13 +39,14 @@ notices.register(
     NoticeKind(
         event="commission.payout.paid",
         audience=partner_admins,
-        title=gettext_lazy("Commission payout paid: %(total)s %(currency)s"),
+        title=gettext_lazy("Commission payout paid: %(total)s"),
         body=ngettext_lazy(
             "%(count)s entry, reference %(reference)s.",
             "%(count)s entries, reference %(reference)s.",
             "number",
         ),
         values={
+            "total": payload_money("total"),
             "count": "entries",
             "number": lambda event: int(event.payload["entries"] or 0),
             "reference": "payment_reference",

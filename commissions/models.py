@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from partners.models import PartnerType
-from prm import badges
+from prm import badges, messages
 from prm.money import CurrencyField, MoneyField, RateField
 from prm.tenancy import TenantQuerySet
 from prm.workflow import Workflow
@@ -324,7 +324,10 @@ class CommissionEntry(models.Model):
     rate = RateField(null=True, blank=True)
     amount = MoneyField()
     currency = CurrencyField()
-    description = models.CharField(max_length=255, blank=True)
+    description = models.CharField(max_length=255, blank=True)  # English, as written (the API's `description`)
+    # The description as a message key and its values (prm/messages.py), rendered in the reader's language.
+    description_key = models.JSONField(null=True, blank=True)
+    description_params = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
     batch = models.ForeignKey(PayoutBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
     created_by = models.ForeignKey(
@@ -383,6 +386,13 @@ class CommissionEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} {self.currency} ({self.pk})"
+
+    @property
+    def shown_description(self) -> str:
+        """The description in the active language; an entry written before keys shows its stored text."""
+        if self.description_key:
+            return messages.render(self.description_key, self.description_params)
+        return self.description
 
 
 class PayoutRelease(models.Model):

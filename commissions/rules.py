@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from commissions.models import (
     CapPeriod,
@@ -27,6 +28,7 @@ from deals.models import DealRegistration, DealStatus
 from fx.selectors import RateBook
 from fx.services import report_missing_rates
 from partners.models import Partner, Tier
+from prm.messages import key_of, money, nested, params_of, rate_param, verbatim
 from prm.money import to_money
 from prm.periods import month_of, quarter_of
 
@@ -206,6 +208,27 @@ def _compute_chunk(deal_ids, rules_by_type, spiffs, ranks, today) -> int:
         return len(entries)
 
 
+# The descriptions of the entries the rules write, rendered in the reader's language (prm/messages.py); the
+# English `description` column keeps the text as it was written, for the API and history.
+FIRST_YEAR = gettext_lazy("%(rule)s: %(rate)s of first-year value")
+BOUNTY = gettext_lazy("%(rule)s: bounty")
+PERIOD = gettext_lazy("%(rule)s: billing period %(number)s from %(date)s")
+SPIFF_RATE = gettext_lazy("Spiff %(spiff)s: +%(rate)s")
+SPIFF_FLAT = gettext_lazy("Spiff %(spiff)s: flat bonus")
+SPIFF_RATE_CONVERTED = gettext_lazy("Spiff %(spiff)s: +%(rate)s of %(amount)s = %(converted)s at the rate of %(date)s")
+SPIFF_FLAT_CONVERTED = gettext_lazy("Spiff %(spiff)s: flat bonus of %(amount)s = %(converted)s at the rate of %(date)s")
+
+CAPPED = gettext_lazy("%(description)s (%(cap)s)")
+CAPPED_TWICE = gettext_lazy("%(description)s (%(cap)s; %(other)s)")
+CAPPED_PER_ENTRY = gettext_lazy("capped at %(cap)s per entry")
+CAPPED_PER_MONTH = gettext_lazy("capped at %(cap)s per month")
+CAPPED_PER_QUARTER = gettext_lazy("capped at %(cap)s per quarter")
+
+
+def _described(key, **values) -> dict:
+    return {"description_key": key_of(key), "description_params": params_of(values)}
+
+
 def _rule_entries(rule: CommissionRule, deal: WonDeal, today: date, cycle: int):
     common = {
         "partner_id": deal.partner_id,
@@ -224,6 +247,7 @@ def _rule_entries(rule: CommissionRule, deal: WonDeal, today: date, cycle: int):
             rate=rule.rate,
             amount=to_money(deal.amount * rule.rate),
             description=f"{rule.name}: {rule.rate * 100:.2f} % of first-year value",
+            **_described(FIRST_YEAR, rule=verbatim(rule.name), rate=rate_param(rule.rate)),
         )
     elif rule.kind == RuleKind.BOUNTY:
         yield CommissionEntry(
@@ -233,6 +257,7 @@ def _rule_entries(rule: CommissionRule, deal: WonDeal, today: date, cycle: int):
             rate=None,
             amount=to_money(rule.flat_amount),
             description=f"{rule.name}: bounty",
+            **_described(BOUNTY, rule=verbatim(rule.name)),
         )
     else:
         share = Decimal(rule.billing_months) / MONTHS_PER_YEAR
@@ -245,17 +270,26 @@ def _rule_entries(rule: CommissionRule, deal: WonDeal, today: date, cycle: int):
                 rate=rule.rate,
                 amount=to_money(deal.amount * share * rule.rate),
                 description=f"{rule.name}: billing period {number} from {start.isoformat()}",
+                **_described(PERIOD, rule=verbatim(rule.name), number=number, date=start),
             )
 
 
 def _spiff_entry(spiff: Spiff, deal: WonDeal, cycle: int, base: Decimal) -> CommissionEntry:
     """The spiff's entry in the spiff's currency; `base` is the deal amount converted into it."""
+    values = {"spiff": verbatim(spiff.name)}
     if spiff.kind == SpiffKind.EXTRA_RATE:
         amount, rate, what = to_money(base * spiff.rate), spiff.rate, f"+{spiff.rate * 100:.2f} %"
+        values["rate"] = rate_param(spiff.rate)
+        key = SPIFF_RATE
     else:
         amount, rate, what = to_money(spiff.flat_amount), None, "flat bonus"
+        key = SPIFF_FLAT
     if deal.currency != spiff.currency:
         what += f" of {deal.amount} {deal.currency} = {base} {spiff.currency} at the rate of {deal.close_date}"
+        values.update(
+            amount=money(deal.amount, deal.currency), converted=money(base, spiff.currency), date=deal.close_date
+        )
+        key = SPIFF_RATE_CONVERTED if key is SPIFF_RATE else SPIFF_FLAT_CONVERTED
     return CommissionEntry(
         partner_id=deal.partner_id,
         deal_id=deal.id,
@@ -268,6 +302,7 @@ def _spiff_entry(spiff: Spiff, deal: WonDeal, cycle: int, base: Decimal) -> Comm
         amount=amount,
         currency=spiff.currency,
         description=f"Spiff {spiff.name}: {what}"[:255],
+        **_described(key, **values),
     )
 
 
@@ -291,20 +326,30 @@ def _cap_usage(capped_rules, partner_ids) -> dict:
 def _apply_caps(rule: CommissionRule, entry: CommissionEntry, used: dict) -> bool:
     """Cap the entry (per entry, then per partner and period); False when nothing is left to earn."""
     amount = entry.amount
-    notes = []
+    notes, caps = [], []
     if rule.cap_per_entry is not None and amount > rule.cap_per_entry:
         amount = rule.cap_per_entry
         notes.append(f"capped at {rule.cap_per_entry} per entry")
+        caps.append(nested(CAPPED_PER_ENTRY, {"cap": money(rule.cap_per_entry, rule.currency)}))
     if rule.cap_per_partner_period:
         key = (rule.id, entry.partner_id, cap_period_key(rule, entry.earned_on))
         room = max(rule.cap_per_partner_period - used[key], Decimal("0.00"))
         if amount > room:
             amount = room
             notes.append(f"capped at {rule.cap_per_partner_period} per {rule.cap_period}")
+            per_month = rule.cap_period == CapPeriod.MONTH
+            cap = money(rule.cap_per_partner_period, rule.currency)
+            caps.append(nested(CAPPED_PER_MONTH if per_month else CAPPED_PER_QUARTER, {"cap": cap}))
         if amount <= 0:
             return False
         used[key] += amount
     entry.amount = to_money(amount)
     if notes:
         entry.description = f"{entry.description} ({'; '.join(notes)})"[:255]
+        if entry.description_key:
+            described = nested(entry.description_key, entry.description_params)
+            two = len(caps) > 1
+            values = {"description": described, "cap": caps[0], **({"other": caps[1]} if two else {})}
+            entry.description_key = key_of(CAPPED_TWICE if two else CAPPED)
+            entry.description_params = params_of(values)
     return True

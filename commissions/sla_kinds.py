@@ -18,7 +18,7 @@ register(
         open_filter=Q(status=BatchStatus.DRAFT),
         # Earnings are the partner admins' and finance's (the API doc); channel managers do not see payout batches.
         audience=access.is_finance | access.is_program_admin | access.is_partner_admin,
-        describe=amount_title(gettext_lazy("Payout batch %(id)s (%(amount)s %(currency)s)"), "total"),
+        describe=amount_title(gettext_lazy("Payout batch %(id)s (%(amount)s)"), "total"),
         sla_setting="COMMISSION_PAYOUT_SLA_BUSINESS_DAYS",
         url_name="commissions:batch",
         partner_link=False,

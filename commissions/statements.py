@@ -9,6 +9,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from prm import formatting
 from prm.exports import csv_response
 
 COLUMNS = [
@@ -68,12 +69,14 @@ def statement_pdf(statement, *, portal_name: str) -> bytes:
         rows.append(
             [
                 str(line.pk),
-                line.earned_on.isoformat(),
-                Paragraph(_escape(line.deal.customer_name if line.deal_id else line.description), styles["BodyText"]),
-                line.kind,
-                f"{line.amount}",
-                line.status,
-                line.paid_at.date().isoformat() if line.paid_at else "",
+                formatting.day(line.earned_on),
+                Paragraph(
+                    _escape(line.deal.customer_name if line.deal_id else line.shown_description), styles["BodyText"]
+                ),
+                line.get_kind_display(),
+                formatting.money(line.amount, line.currency),
+                line.get_status_display(),
+                formatting.day(line.paid_at) if line.paid_at else "",
             ]
         )
     table = Table(rows, repeatRows=1, colWidths=[14 * mm, 22 * mm, 60 * mm, 22 * mm, 24 * mm, 18 * mm, 22 * mm])
@@ -93,7 +96,7 @@ def statement_pdf(statement, *, portal_name: str) -> bytes:
     story.append(
         Table(
             [
-                [str(TOTAL_LABELS.get(label, label.capitalize())), f"{totals[label]} {statement.currency}"]
+                [str(TOTAL_LABELS.get(label, label.capitalize())), formatting.money(totals[label], statement.currency)]
                 for label in totals
             ],
             colWidths=[40 * mm, 40 * mm],

@@ -19,6 +19,7 @@ from commissions.filters import BatchFilter, EntryFilter
 from commissions.forms import AdjustmentForm, BatchForm, ContestForm, RuleRateForm, SpiffForm
 from commissions.models import CommissionPlan, CommissionRule, Contest, ContestStatus, PayoutBatch, Spiff
 from partners.models import Partner
+from prm import formatting
 from prm.periods import parse_period, quarter_of
 from prm.redirects import safe_next
 from prm.tenancy import get_visible_or_404
@@ -86,8 +87,8 @@ class AdjustmentView(PermissionRequiredMixin, View):
             if entry is not None:
                 messages.success(
                     request,
-                    _("Adjustment %(amount)s %(currency)s recorded; it awaits approval.")
-                    % {"amount": entry.amount, "currency": entry.currency},
+                    _("Adjustment %(amount)s recorded; it awaits approval.")
+                    % {"amount": formatting.money(entry.amount, entry.currency)},
                 )
                 return redirect("commissions:entries")
         return render(request, "commissions/adjustment.html", {"form": form}, status=400)

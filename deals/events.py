@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from accounts.audiences import any_of, channel_manager, partner_admins_and, partner_users, payload_user
 from deals.services import end_protection_of_partner
 from prm.events import on_event, register_event_type
-from prm.notifications import NoticeKind, either, link, notices, optional, payload_text
+from prm.notifications import NoticeKind, either, link, notices, optional, payload_money, payload_text
 
 register_event_type("deal.submitted", category="deals", description="A partner registered a deal.")
 register_event_type("deal.approved", category="deals", description="A deal registration was approved.")
@@ -87,7 +87,8 @@ notices.register(
     deal_notice(
         event="deal.won",
         audience=any_of(partner_people, channel_manager),
-        title=gettext_lazy("Deal won: %(customer)s (%(amount)s %(currency)s)"),
+        title=gettext_lazy("Deal won: %(customer)s (%(amount)s)"),
+        values={**DEAL, "amount": payload_money("amount")},
         url=deal_url,
     ),
     deal_notice(

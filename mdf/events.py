@@ -6,7 +6,7 @@ from accounts.audiences import channel_manager_of_partner, finance_users
 from accounts.models import PartnerFunction, Role, User
 from mdf import services
 from prm.events import on_event, register_event_type
-from prm.notifications import NoticeKind, link, notices, payload_text
+from prm.notifications import NoticeKind, link, notices, payload_money, payload_text
 
 register_event_type(
     "mdf.request.approved", category="mdf", description="An MDF request was approved (funds committed)."
@@ -62,16 +62,16 @@ notices.register(
         event="mdf.request.submitted",
         audience=channel_manager_of_partner,
         title=gettext_lazy("MDF request to review: %(title)s"),
-        body=gettext_lazy("%(partner)s asks for %(amount)s %(currency)s."),
-        values={"partner": _partner_name, "amount": "requested_amount"},
+        body=gettext_lazy("%(partner)s asks for %(amount)s."),
+        values={"partner": _partner_name, "amount": payload_money("requested_amount")},
         url=request_url,
     ),
     NoticeKind(
         event="mdf.request.approved",
         audience=marketing_people,
         title=gettext_lazy("MDF approved: %(title)s"),
-        body=gettext_lazy("%(amount)s %(currency)s committed. Claim after the activity, by the deadline."),
-        values={"amount": "approved_amount"},
+        body=gettext_lazy("%(amount)s committed. Claim after the activity, by the deadline."),
+        values={"amount": payload_money("approved_amount")},
         url=request_url,
     ),
     NoticeKind(
@@ -85,15 +85,15 @@ notices.register(
         event="mdf.claim.submitted",
         audience=finance_users,
         title=gettext_lazy("MDF claim to review: %(partner)s"),
-        body=gettext_lazy("%(amount)s %(currency)s claimed."),
-        values={"partner": _partner_name, "amount": "claimed_amount"},
+        body=gettext_lazy("%(amount)s claimed."),
+        values={"partner": _partner_name, "amount": payload_money("claimed_amount")},
         url=claim_url,
     ),
     NoticeKind(
         event="mdf.claim.approved",
         audience=marketing_people,
-        title=gettext_lazy("MDF claim approved: %(amount)s %(currency)s"),
-        values={"amount": "approved_amount"},
+        title=gettext_lazy("MDF claim approved: %(amount)s"),
+        values={"amount": payload_money("approved_amount")},
         url=claim_url,
     ),
     NoticeKind(
@@ -113,33 +113,34 @@ notices.register(
     NoticeKind(
         event="mdf.claim.paid",
         audience=marketing_people,
-        title=gettext_lazy("MDF claim paid: %(amount)s %(currency)s"),
+        title=gettext_lazy("MDF claim paid: %(amount)s"),
         body=gettext_lazy("Payment reference %(reference)s."),
-        values={"amount": "approved_amount", "reference": "payment_reference"},
+        values={"amount": payload_money("approved_amount"), "reference": "payment_reference"},
         url=claim_url,
     ),
     NoticeKind(
         event="mdf.funds.allocated",
         audience=marketing_people,
-        title=gettext_lazy("MDF added: %(amount)s %(currency)s"),
+        title=gettext_lazy("MDF added: %(amount)s"),
+        values={"amount": payload_money("amount")},
         url=overview_url,
     ),
     NoticeKind(
         event="mdf.fund.expiring",
         audience=marketing_people,
-        title=gettext_lazy("%(amount)s %(currency)s of MDF expires on %(date)s"),
+        title=gettext_lazy("%(amount)s of MDF expires on %(date)s"),
         body=gettext_lazy("Unspent funds of %(period)s expire then: request and get approval before that date."),
-        values={"amount": "available", "date": "expires_at"},
+        values={"amount": payload_money("available"), "date": "expires_at"},
         url=overview_url,
     ),
     NoticeKind(
         event="mdf.accrual.shortfall",
         audience=finance_users,
-        title=gettext_lazy("MDF reversal short by %(amount)s %(currency)s"),
+        title=gettext_lazy("MDF reversal short by %(amount)s"),
         body=gettext_lazy(
             "Deal %(deal)s was reopened after its MDF had been committed or spent: the fund shows the "
             "amount as a recovery owed, taken back from money released or added to it later."
         ),
-        values={"amount": "unrecovered", "deal": "deal_id"},
+        values={"amount": payload_money("unrecovered"), "deal": "deal_id"},
     ),
 )

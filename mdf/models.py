@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from prm import badges
+from prm import badges, messages
 from prm.models import StoredFile, private_upload_to
 from prm.money import CurrencyField, MoneyField, RateField
 from prm.tenancy import TenantManager
@@ -181,6 +181,39 @@ class FundEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} {self.currency}"
+
+    def line_key(self) -> tuple[dict | None, dict]:
+        """What this movement refers to, as a message key and its values (prm/messages.py): the `reference`
+        column is a machine key ("request:9", "deal.won:12", "claim:4 paid") or a payment reference typed by
+        finance; the page shows a sentence in the reader's language instead."""
+        reference = self.reference or ""
+        if reference.startswith("claim:") and self.request_id:
+            claim = reference.split(":", 1)[1].split(" ", 1)[0]
+            return messages.key_of(LINE_RELEASED_ON_PAYMENT), {"claim": claim, "request": str(self.request_id)}
+        if self.kind == EntryKind.PAYMENT and self.claim_id:
+            return messages.key_of(LINE_PAYMENT), {
+                "claim": str(self.claim_id),
+                "reference": messages.verbatim(reference),
+            }
+        if self.request_id:
+            return messages.key_of(LINE_REQUEST), {"request": str(self.request_id)}
+        if self.deal_id:
+            return messages.key_of(LINE_DEAL), {"number": str(self.deal_id)}
+        if reference in LINE_WORDS:
+            return messages.key_of(LINE_WORDS[reference]), {}
+        return None, {}
+
+    @property
+    def shown_reference(self) -> str:
+        key, params = self.line_key()
+        return messages.render(key, params) if key else self.reference
+
+
+LINE_REQUEST = _("MDF request %(request)s")
+LINE_DEAL = _("Deal %(number)s")
+LINE_PAYMENT = _("Claim %(claim)s paid, reference %(reference)s")
+LINE_RELEASED_ON_PAYMENT = _("Released when claim %(claim)s was paid (request %(request)s)")
+LINE_WORDS = {"allocation": _("Allocation"), "expiry": _("Expired funds")}
 
 
 class MdfRequesters(models.TextChoices):

@@ -7,11 +7,10 @@ from django.conf import settings
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from deals.models import DealRegistration, DealStatus
-from fx.selectors import program_sum
+from fx.selectors import program_currency, program_sum
 from mdf.models import (
     AWAITING_PAYMENT,
     ClaimStatus,
@@ -27,6 +26,7 @@ from mdf.models import (
 )
 from partners.models import Tier
 from partners.selectors import tier_held_on
+from prm import formatting
 from prm.tenancy import get_visible_or_404
 
 ZERO = Decimal("0.00")
@@ -195,8 +195,8 @@ def partner_overview(user) -> dict:
     deadlines = [
         {
             "date": f.expires_at,
-            "what": gettext("%(amount)s %(currency)s of %(period)s MDF expires")
-            % {"amount": number_format(f.available), "currency": f.currency, "period": f.period},
+            "what": gettext("%(amount)s of %(period)s MDF expires")
+            % {"amount": formatting.money(f.available, f.currency), "period": f.period},
             "url": "",
         }
         for f in open_funds
@@ -307,6 +307,7 @@ def _tier_row(tier, figures: dict, deals: dict) -> dict:
     )
     return {
         "tier": tier.name,
+        "currency": program_currency(),
         "earned": earned,
         "committed": figures.get("committed", ZERO),
         "paid": spent,

@@ -17,7 +17,7 @@ register(
         # Waiting for finance; a claim with a question back to the partner ("info_requested") waits on the partner.
         open_filter=Q(status=ClaimStatus.SUBMITTED),
         audience=access.is_internal | access.is_partner_user,
-        describe=amount_title(gettext_lazy("MDF claim %(id)s (%(amount)s %(currency)s)"), "claimed_amount"),
+        describe=amount_title(gettext_lazy("MDF claim %(id)s (%(amount)s)"), "claimed_amount"),
         sla_setting="MDF_CLAIM_SLA_BUSINESS_DAYS",
         url_name="mdf:claim_detail",
         values=("claimed_amount", "currency"),

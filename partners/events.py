@@ -2,12 +2,12 @@
 
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.audiences import channel_manager, partner_admins, recruiters
 from partners.models import RequirementMetric
+from prm import formatting
 from prm.events import register_event_type
 from prm.inputs import parse_iso_date
 from prm.notifications import NoticeKind, either, link, notices, optional
@@ -80,8 +80,8 @@ def _at_risk_body(event) -> str:
                     _("%(requirement)s %(actual)s of %(required)s")
                     % {
                         "requirement": RequirementMetric(row["metric"]).label,
-                        "actual": number_format(Decimal(row["actual"]), 0, force_grouping=True),
-                        "required": number_format(Decimal(row["required"]), 0, force_grouping=True),
+                        "actual": formatting.number(Decimal(row["actual"])),
+                        "required": formatting.number(Decimal(row["required"])),
                     }
                     for row in unmet
                     if row.get("metric") in RequirementMetric.values
@@ -91,7 +91,7 @@ def _at_risk_body(event) -> str:
     if payload.get("next_review_on"):
         lines.append(
             _("If you are still short at the next review on %(date)s, you move down one tier.")
-            % {"date": date_format(parse_iso_date(payload["next_review_on"]), "DATE_FORMAT")}
+            % {"date": formatting.day(parse_iso_date(payload["next_review_on"]))}
         )
     else:
         lines.append(_("If you are still short at the next review, your tier moves down."))

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,7 @@ from accounts.services import set_preferred_language
 from partners import program_terms
 from partners.models import Tier
 from portal import selectors
-from prm import inputs
+from prm import inputs, labels
 from prm.models import AuditEntry
 
 
@@ -86,6 +87,11 @@ class AuditFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["actor", "action", "object", "content_type", "partner", "since", "until"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A kind reads as its model's name, not as "app | model" in English (docs/i18n.md).
+        self.form.fields["content_type"].label_from_instance = lambda kind: capfirst(labels.model_label(kind))
 
 
 class AuditLogView(FilteredListView):

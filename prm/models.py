@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from prm import messages
 from prm.tenancy import TenantManager
 
 
@@ -125,6 +126,10 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
+    # {"title": key, "body": key} (prm/messages.py) and the values of their placeholders: the text is rendered in
+    # the reader's language when shown; `title` and `body` keep the text as written, for rows without a key.
+    message_key = models.JSONField(null=True, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -145,6 +150,25 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    def render(self, language: str | None = None) -> tuple[str, str]:
+        """(title, body) in `language` (the active one when None); a row written before keys: its stored text."""
+        key = self.message_key or {}
+        title, body = key.get("title"), key.get("body")
+        if not title or "msgid" not in title:
+            return self.title, self.body
+        shown_body = (body or {}).get("text", "") if not body or "msgid" not in body else None
+        if shown_body is None:
+            shown_body = messages.render(body, self.params, language)
+        return messages.render(title, self.params, language)[:200], shown_body
+
+    @property
+    def shown_title(self) -> str:
+        return self.render()[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self.render()[1]
 
 
 class NotificationPreference(models.Model):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
+from prm import messages
 from prm.events import EVENT_TYPES, on_event
 from prm.models import (
     DomainEvent,
@@ -36,6 +37,8 @@ class Notice:
     body: str = ""
     url: str = ""
     email: bool = True  # e-mailed unless the user switched the category's e-mail off
+    key: dict | None = None  # {"title": msgid key, "body": msgid key or verbatim text}: rendered per reader
+    params: dict = field(default_factory=dict)
 
 
 log = logging.getLogger(__name__)
@@ -68,6 +71,11 @@ def optional(key: str, default=""):
 def payload_text(key: str):
     """Text people typed, carried in the payload (a reason, a note): shown as it is, never used as a template."""
     return lambda event: (event.payload or {}).get(key) or ""
+
+
+def payload_money(amount: str, currency: str = "currency"):
+    """A money amount of the payload with its currency, shown per the reader's locale (`$1,200.00`)."""
+    return lambda event: messages.money((event.payload or {}).get(amount), (event.payload or {}).get(currency))
 
 
 def link(view: str, arg=None, *, optional: bool = False):
@@ -123,23 +131,42 @@ class NoticeKind:
         if self.when is not None and not self.when(event):
             return []
         values = _Values(event, self.values)
+        title, body = message_of(self.title, event), message_of(self.body, event)
+        for key in (title, body):  # resolve the placeholders each template uses (and a plural's number)
+            for template in (key.get("msgid"), key.get("plural")):
+                if template:
+                    _ = template % values
+            if isinstance(key.get("number"), str):
+                _ = values[key["number"]]
+        params = messages.params_of(values)
         return [
             Notice(
                 users=self.audience(event),
-                title=render(self.title, event, values),
-                body=render(self.body, event, values),
+                title=show(title, params),
+                body=show(body, params),
                 url=self.url(event) if callable(self.url) else self.url,
                 email=self.email,
+                key={"title": title, "body": body},
+                params=params,
             )
         ]
 
 
-def render(text, event, values) -> str:
+def message_of(text, event) -> dict:
+    """A kind's title or body for this event as a message key, or {"text": ...} when it is finished text."""
     if isinstance(text, Either):
-        return render(text.pick(event), event, values)
+        return message_of(text.pick(event), event)
     if callable(text) and not isinstance(text, Promise):
-        return str(text(event))
-    return str(text % values) if text else ""
+        return messages.verbatim(text(event))
+    return dict(messages.key_of(text) or messages.verbatim(text or ""))
+
+
+def show(key: dict | None, params: dict, language: str | None = None) -> str:
+    if not key:
+        return ""
+    if "msgid" not in key:
+        return key.get("text", "")
+    return messages.render(key, params, language)
 
 
 class NoticeTable:
@@ -207,6 +234,8 @@ def _write(event, category, built, language, wanted) -> None:
                         "title": str(notice.title)[:200],
                         "body": str(notice.body),
                         "url": notice.url,
+                        "message_key": notice.key,
+                        "params": notice.params,
                     },
                 )
                 if created and wants_email(user, category, default=notice.email):
@@ -282,7 +311,8 @@ def email_notification(*, notification_id: int) -> bool:
     try:
         with translation.override(notification.user.language or settings.LANGUAGE_CODE):
             message = render_to_string("prm/email/notification.txt", context)
-        send_email(subject=f"[{settings.PORTAL_NAME}] {notification.title}", body=message, to=[notification.user.email])
+            title = notification.shown_title
+        send_email(subject=f"[{settings.PORTAL_NAME}] {title}", body=message, to=[notification.user.email])
     except Exception:
         # Not sent: release the claim so the task's retry (or a later run) can send it.
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)

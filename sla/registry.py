@@ -13,9 +13,9 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Model, Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats
 
 from policy.models import PolicyStatus, RoePolicy
+from prm import formatting
 from sla.models import SlaKind
 
 
@@ -75,14 +75,14 @@ class Kind:
 
 
 def amount_title(template, amount_field: str) -> Callable[[dict], str]:
-    """A kind's `describe` naming the item's id and amount: `template` (gettext_lazy) uses %(id)s, %(amount)s
-    and %(currency)s; the kind's `values` must hold `amount_field` and "currency"."""
+    """A kind's `describe` naming the item's id and amount: `template` (gettext_lazy) uses %(id)s and %(amount)s
+    (the money with its currency, per the reader's locale); the kind's `values` must hold `amount_field` and
+    "currency"."""
 
     def describe(row: dict) -> str:
         return str(template) % {
             "id": row["pk"],
-            "amount": formats.number_format(row[amount_field], 2),
-            "currency": row["currency"],
+            "amount": formatting.money(row[amount_field], row["currency"]),
         }
 
     return describe

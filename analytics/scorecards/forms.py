@@ -48,6 +48,10 @@ class ScorecardFilter(PartnerFilters):
             "score": _("Score"),
             "previous": _("Previous"),
             "delta": _("Change"),
+            "-name": _("Name (descending)"),
+            "-score": _("Score (descending)"),
+            "-previous": _("Previous (descending)"),
+            "-change": _("Change (descending)"),
         },
         label=_("Sort"),
     )

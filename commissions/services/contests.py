@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from accounts import access
 from commissions.models import (
@@ -21,10 +22,16 @@ from commissions.models import (
 from deals.models import DealRegistration, DealStatus
 from fx.selectors import converted, missing_rates, unconverted
 from fx.services import report_missing_rates
+from prm import messages
 from prm.audit import record_audit
 from prm.exceptions import Conflict
 from prm.money import CURRENCY_MESSAGE, is_currency, to_money
 from prm.periods import parse_period
+
+# Descriptions, rendered in the reader's language (prm/messages.py); `description` keeps the English text.
+CONTEST_WON = ngettext_lazy(
+    "Contest %(contest)s: winner with %(deals)s deal", "Contest %(contest)s: winner with %(deals)s deals", "deals"
+)
 
 
 def _contest_deals(contest: Contest, period):
@@ -123,6 +130,8 @@ def resolve_contest(*, contest_id: int, today=None) -> Contest:
                     "amount": to_money(base * contest.bonus_rate),
                     "currency": contest.currency,
                     "description": f"Contest {contest.name}: winner with {top} deals",
+                    "description_key": messages.key_of(CONTEST_WON),
+                    "description_params": {"contest": messages.verbatim(contest.name), "deals": top},
                 },
             )
         contest.status, contest.resolved_at = ContestStatus.RESOLVED, timezone.now()

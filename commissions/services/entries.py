@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import access
 from commissions.models import (
@@ -24,9 +25,14 @@ from commissions.models import (
 from commissions.rules import compute_entries_for_deals
 from deals.models import DealRegistration, DealStatus
 from partners.models import Partner
+from prm import messages
 from prm.audit import record_audit
 from prm.models import AuditEntry
 from prm.money import CURRENCY_MESSAGE, is_currency, to_money
+
+# Descriptions, rendered in the reader's language (prm/messages.py); `description` keeps the English text.
+CLAWBACK = gettext_lazy("Clawback of entry %(entry)s: the deal was reopened")
+ADJUSTMENT = gettext_lazy("Adjustment by finance")
 
 
 def record_won_deal(*, deal_id: int) -> int:
@@ -90,6 +96,8 @@ def claw_back_deal(*, deal_id: int, reason: str = "", actor=None) -> int:
                 amount=-entry.amount,
                 currency=entry.currency,
                 description=f"Clawback of entry {entry.pk}: the deal was reopened",
+                description_key=messages.key_of(CLAWBACK),
+                description_params={"entry": str(entry.pk)},
                 reason=reason,
                 created_by=actor if actor is not None and actor.is_authenticated else None,
             )
@@ -130,6 +138,7 @@ def add_adjustment(*, actor, partner: Partner, amount, reason: str, currency: st
             amount=value,
             currency=currency,
             description="Adjustment by finance",
+            description_key=messages.key_of(ADJUSTMENT),
             reason=reason.strip(),
             created_by=actor,
         )

@@ -31,6 +31,7 @@ from mdf.services.ledger import (
 )
 from mdf.services.requesters import require_requester
 from mdf.services.requests import REQUEST_WORKFLOW, release_all
+from prm import formatting
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict
@@ -119,8 +120,8 @@ def submit_claim(
         share = to_money(actual_cost * mdf_request.activity_type.reimbursement_rate)
         if claimed_amount > committed:
             errors["claimed_amount"] = [
-                gettext("Claim at most the committed %(amount)s %(currency)s.")
-                % {"amount": number_format(committed), "currency": mdf_request.currency}
+                gettext("Claim at most the committed %(amount)s.")
+                % {"amount": formatting.money(committed, mdf_request.currency)}
             ]
         elif claimed_amount > share:
             errors["claimed_amount"] = [
@@ -188,22 +189,21 @@ def approve_claim(*, claim, actor, amount=None) -> MdfClaim:
         if amount is not None:
             if amount > committed:
                 errors["approved_amount"] = [
-                    gettext("At most the committed %(amount)s %(currency)s.")
-                    % {"amount": number_format(committed), "currency": claim.currency}
+                    gettext("At most the committed %(amount)s.")
+                    % {"amount": formatting.money(committed, claim.currency)}
                 ]
             elif amount > share:
                 errors["approved_amount"] = [
-                    gettext("At most %(share)s %(currency)s: the reimbursable share (%(rate)s %%) of the actual cost.")
+                    gettext("At most %(share)s: the reimbursable share (%(rate)s %%) of the actual cost.")
                     % {
-                        "share": number_format(share),
-                        "currency": claim.currency,
+                        "share": formatting.money(share, claim.currency),
                         "rate": f"{mdf_request.activity_type.reimbursement_rate * 100:.0f}",
                     }
                 ]
             elif amount > claim.claimed_amount:
                 errors["approved_amount"] = [
-                    gettext("At most the claimed %(amount)s %(currency)s.")
-                    % {"amount": number_format(claim.claimed_amount), "currency": claim.currency}
+                    gettext("At most the claimed %(amount)s.")
+                    % {"amount": formatting.money(claim.claimed_amount, claim.currency)}
                 ]
         if errors:
             raise ValidationError(errors)

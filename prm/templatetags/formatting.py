@@ -6,7 +6,7 @@
 
 from django import template
 
-from prm import formatting
+from prm import formatting, labels
 
 register = template.Library()
 
@@ -34,3 +34,26 @@ def day(value):
 @register.filter
 def moment(value):
     return formatting.moment(value)
+
+
+@register.filter
+def action_label(code):
+    return labels.action_label(code)
+
+
+@register.filter
+def state_label(code):
+    return labels.state_label(code)
+
+
+@register.filter
+def model_label(content_type):
+    return labels.model_label(content_type)
+
+
+@register.filter
+def code_label(code):
+    """One code (or each of a list of codes, joined by ", ") as its label."""
+    if isinstance(code, list | tuple):
+        return ", ".join(labels.code_label(item) for item in code)
+    return labels.code_label(code)

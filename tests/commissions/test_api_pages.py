@@ -111,7 +111,7 @@ def test_statement_page_csv_and_pdf_for_the_partner_admin(client_for, partner_ad
     client = client_for(partner_admin)
     period = f"{entry.earned_on.year}-Q{(entry.earned_on.month - 1) // 3 + 1}"
     page = client.get(f"/commissions/statements/?period={period}")
-    assert page.status_code == 200 and b"3000.00" in page.content
+    assert page.status_code == 200 and b"$3,000.00" in page.content
     csv = client.get(f"/commissions/statements/?period={period}&format=csv")
     assert b"".join(csv.streaming_content).count(b"3000.00") == 1
     pdf = client.get(f"/commissions/statements/?period={period}&format=pdf")

@@ -106,7 +106,7 @@ def test_paying_marks_every_entry_paid_once_makes_the_csv_and_tells_the_partner(
     lines = batch.payout_file.strip().splitlines()
     assert lines[0].startswith("batch,partner_id") and len(lines) == 6
     assert DomainEvent.objects.filter(name="commission.payout.paid", object_id=batch.pk).count() == 1
-    assert Notification.objects.filter(user=partner_admin, title__contains="5.05 USD").exists()
+    assert Notification.objects.filter(user=partner_admin, title__contains="$5.05").exists()
     with pytest.raises(TransitionNotAllowed):
         services.pay_batch(batch=batch, actor=finance_user)
 

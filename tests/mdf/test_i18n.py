@@ -30,7 +30,7 @@ def test_partner_mdf_pages_render_in_spanish_and_german(client_for, partner_admi
     client = client_for(partner_admin)
     overview = get(client, reverse("mdf:overview"), lang)
     assert all(word in overview for word in words)
-    assert "3000,00" in overview  # available, with the decimal comma of both languages
+    assert "3.000,00" in overview  # available, grouped, with the decimal comma of both languages
     assert "Recent requests" not in overview and "Ledger" not in overview
     for url in [
         reverse("mdf:requests"),
@@ -49,7 +49,7 @@ def test_internal_mdf_pages_keep_form_values_unlocalised(
     client_for, finance_user, channel_manager, program_admin, partner, claim, catalogues, lang
 ):
     decide = get(client_for(finance_user), reverse("mdf:claim_detail", args=[claim.pk]), lang)
-    assert 'name="approved_amount" value="2000.00"' in decide and "2000,00" in decide
+    assert 'name="approved_amount" value="2000.00"' in decide and "2.000,00" in decide
     assert "Approve" not in decide.replace("approve", "")
     pending = services.submit_request(user=claim.request.requested_by, **request_data())
     review = get(client_for(channel_manager), reverse("mdf:request_detail", args=[pending.pk]), lang)

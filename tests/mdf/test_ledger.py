@@ -89,7 +89,7 @@ def test_reversal_never_overdraws_committed_money_and_tells_finance(
     fund = Fund.objects.get(partner=partner)
     assert fund.available == 0 and fund.committed == Decimal("250.00")
     assert fund.entries.get(kind=EntryKind.ACCRUAL_REVERSAL).amount == Decimal("50.00")
-    assert Notification.objects.filter(user=finance_user, title__contains="short by 250.00").exists()
+    assert Notification.objects.filter(user=finance_user, title__contains="short by $250.00").exists()
     assert_ledger_matches(fund)
 
 

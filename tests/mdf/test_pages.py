@@ -24,7 +24,7 @@ def test_partner_mdf_page_shows_balances_ledger_and_deadlines(client_for, partne
     allocate(partner, "5000")
     mdf_request = approved_request(partner)
     body = client_for(partner_admin).get("/mdf/").content.decode()
-    assert "3000.00" in body and "2000.00" in body  # available, committed
+    assert "$3,000.00" in body and "$2,000.00" in body  # available, committed
     assert "Commitment" in body and "Discretionary allocation" in body
     assert f"Claim “{mdf_request.title}”" in body
     assert 'data-source="chart-mdf-balance"' in body and "style=" not in body

@@ -107,7 +107,7 @@ def test_claim_caps_commitment_and_reimbursable_share(partner, finance_user):
     mdf_request = approved_request(partner, amount="1000")
     with pytest.raises(ValidationError) as error:
         submitted_claim(mdf_request, actual="4000.00", claimed="1000.01")
-    assert "committed 1000.00" in error.value.message_dict["claimed_amount"][0]
+    assert "committed $1,000.00" in error.value.message_dict["claimed_amount"][0]
     with pytest.raises(ValidationError) as error:
         submitted_claim(mdf_request, actual="1500.00", claimed="800.00")
     assert "At most 750.00" in error.value.message_dict["claimed_amount"][0]
