@@ -20,6 +20,17 @@ from prm.money import CurrencySerializerField
 MONEY = {"max_digits": 14, "decimal_places": 2}
 # A fund's figures (mdf/models.py), in the order the API and the organisation export show them.
 FUND_FIGURES = ("accrued", "allocated", "committed", "claimed", "paid", "expired", "available")
+# The figures of a request and of a claim, in the order the API and the organisation export list them.
+REQUEST_FIGURES = (
+    "start_date",
+    "end_date",
+    "total_cost",
+    "requested_amount",
+    "approved_amount",
+    "currency",
+    "expected_leads",
+)
+CLAIM_FIGURES = ("actual_cost", "claimed_amount", "approved_amount", "currency", "results", "leads", "attendees")
 
 
 class MdfFundSerializer(serializers.ModelSerializer):
@@ -73,13 +84,7 @@ class MdfRequestSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "status",
-            "start_date",
-            "end_date",
-            "total_cost",
-            "requested_amount",
-            "approved_amount",
-            "currency",
-            "expected_leads",
+            *REQUEST_FIGURES,
             "decision_reason",
             "claim_deadline",
             "sourced_deals",
@@ -134,13 +139,7 @@ class MdfClaimSerializer(serializers.ModelSerializer):
             "request",
             "partner",
             "status",
-            "actual_cost",
-            "claimed_amount",
-            "approved_amount",
-            "currency",
-            "results",
-            "leads",
-            "attendees",
+            *CLAIM_FIGURES,
             "decision_reason",
             "payment_reference",
             "paid_at",

@@ -102,13 +102,15 @@ def _won_figures(deal, actor, amount, close_date, currency, close_date_reason):
 
 def mark_lost(*, deal: DealRegistration, actor, reason: str) -> DealRegistration:
     access.require(actor, "deals.mark_lost", deal)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Say why the deal was lost.")]})
     with transaction.atomic():
-        deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
-        deal.lost_reason = reason.strip()
-        DEAL_WORKFLOW.apply(
-            deal, DealStatus.LOST, actor=actor, action="mark_lost", reason=reason, extra_fields=["lost_reason"]
+        deal = DEAL_WORKFLOW.apply_with_reason(
+            deal,
+            DealStatus.LOST,
+            actor=actor,
+            action="mark_lost",
+            reason=reason,
+            reason_field="lost_reason",
+            missing=_("Say why the deal was lost."),
         )
         record_event(
             "deal.lost", actor=actor, partner=deal.partner, subject=deal, payload=deal_payload(deal, reason=reason)
