@@ -16,6 +16,7 @@ from accounts import access
 from commissions.models import BatchStatus, CommissionEntry, CommissionPlan, EntryStatus, PayoutBatch, RuleKind
 from commissions.rules import rule_covers
 from partners.models import Partner, Tier
+from prm.ageing import ageing
 from prm.periods import Period, parse_period, quarter_of
 from prm.tenancy import get_visible_or_404
 
@@ -274,3 +275,12 @@ def partner_ids_with_currency(currency: str) -> set[int]:
     """Partners with a commission entry in `currency` (their KPIs convert it)."""
     rows = CommissionEntry.objects.filter(currency=currency, partner_id__isnull=False).order_by()
     return set(rows.values_list("partner_id", flat=True).distinct())
+
+
+def approval_queues() -> dict:
+    """The finance home's queues, aged per currency (prm/ageing.py): commission entries pending approval and
+    draft payout batches awaiting a second approval."""
+    return {
+        "entries": ageing(CommissionEntry.objects.filter(status=EntryStatus.PENDING), amount="amount"),
+        "batches": ageing(PayoutBatch.objects.filter(status=BatchStatus.DRAFT), amount="total"),
+    }

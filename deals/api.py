@@ -23,9 +23,8 @@ from prm.money import CurrencySerializerField, to_money
 from prm.tenancy import get_visible_or_404
 
 
+# The outcome fields a registration's answers share: its reason, duplicate and message.
 class OutcomeFieldsSerializer(serializers.ModelSerializer):
-    """The outcome fields a registration's answers share: its reason, duplicate and message."""
-
     reason = serializers.SerializerMethodField()
     duplicate_of = serializers.IntegerField(source="duplicate_of_id", read_only=True, allow_null=True)
     message = serializers.SerializerMethodField()
@@ -139,6 +138,9 @@ class WonSerializer(serializers.Serializer):
         default="",
         help_text="Channel managers: why the close date is before the registration date (audited)",
     )
+
+    def validate_amount(self, value):
+        return to_money(value)
 
 
 class InfluenceSerializer(serializers.Serializer):

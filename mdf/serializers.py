@@ -15,7 +15,7 @@ from mdf.models import (
 )
 from mdf.validation import validate_positive_amount
 from prm import inputs
-from prm.money import CurrencySerializerField
+from prm.money import CurrencySerializerField, to_money
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 # A fund's figures (mdf/models.py), in the order the API and the organisation export show them.
@@ -163,8 +163,14 @@ class MdfClaimUploadSerializer(MdfClaimInSerializer):
     proof = serializers.ListField(child=serializers.FileField(), help_text="One or more proof files (PDF, images).")
 
 
+# Left out or null: the amount asked for (the service's default); otherwise above zero.
 class MdfAmountSerializer(serializers.Serializer):
-    approved_amount = serializers.DecimalField(**MONEY, min_value=0, required=False, allow_null=True, default=None)
+    approved_amount = serializers.DecimalField(
+        **MONEY, min_value=0, required=False, allow_null=True, default=None, validators=[validate_positive_amount]
+    )
+
+    def validate_approved_amount(self, value):
+        return None if value is None else to_money(value)
 
 
 class MdfReasonSerializer(serializers.Serializer):

@@ -1,11 +1,9 @@
-"""Template helpers of analytics: KPI formatting and the finance home's queue ageing."""
+"""Template helpers of analytics: KPI formatting."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import formats
-
-from analytics import selectors
 
 register = template.Library()
 
@@ -22,13 +20,3 @@ def percent(value) -> str:
 @register.filter
 def dash(value):
     return "—" if value is None else value
-
-
-@register.simple_tag
-def finance_mdf_queue():
-    return selectors.mdf_claim_queue()
-
-
-@register.simple_tag
-def finance_commission_queues():
-    return selectors.commission_queues()
