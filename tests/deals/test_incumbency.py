@@ -34,7 +34,7 @@ def won_by(partner_user, *, days_ago=0, **overrides):
         deal=deal,
         actor=partner_user,
         amount=Decimal("40000.00"),
-        close_date=(timezone.localdate() - timedelta(days=days_ago)).isoformat(),
+        close_date=timezone.localdate() - timedelta(days=days_ago),
     )
     deal.refresh_from_db()
     assert deal.status == DealStatus.WON
