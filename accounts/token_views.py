@@ -10,6 +10,7 @@ from django.views import View
 from accounts import services
 from accounts.mixins import FilteredListView, PermissionRequiredMixin
 from accounts.models import ApiToken, TokenScope
+from prm import inputs
 from prm.forms import BootstrapFormMixin
 from prm.views import run_form_service, run_service
 
@@ -28,12 +29,10 @@ class ApiTokenForm(BootstrapFormMixin, forms.Form):
 
 
 class ApiTokenFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(
-        choices=[
-            ("active", pgettext_lazy("state of a user, token or webhook", "Active")),
-            ("revoked", gettext_lazy("Revoked")),
-        ],
-        method="filter_state",
+    state = inputs.TimestampStateFilter(
+        timestamp="revoked_at",
+        unset=("active", pgettext_lazy("state of a user, token or webhook", "Active")),
+        done=("revoked", gettext_lazy("Revoked")),
         label=gettext_lazy("Show"),
     )
     scope = django_filters.ChoiceFilter(choices=TokenScope.choices, label=gettext_lazy("Scope"))
@@ -41,9 +40,6 @@ class ApiTokenFilter(django_filters.FilterSet):
     class Meta:
         model = ApiToken
         fields = ["state", "scope"]
-
-    def filter_state(self, queryset, name, value):
-        return queryset.filter(revoked_at__isnull=(value == "active"))
 
 
 class ApiTokenListView(FilteredListView):

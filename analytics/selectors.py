@@ -6,14 +6,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, CharField, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, IntegerField, Sum, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from analytics import kpis
 from analytics.models import KpiSnapshot, RollupRun
-from commissions.models import BatchStatus, CommissionEntry, EntryStatus, PayoutBatch
-from mdf.models import ClaimStatus, MdfClaim
 from partners.models import PartnerType, Region
 from prm.periods import Period, quarter_of
 
@@ -192,47 +189,3 @@ def partner_kpis(*, partner_id: int, period: Period) -> dict:
 
 def default_quarter() -> Period:
     return quarter_of(timezone.localdate())
-
-
-# --- Finance home: approval queues with ageing -----------------------------------------------------
-
-AGEING_BUCKETS = (
-    (gettext_lazy("0-7 days"), 0, 7),
-    (gettext_lazy("8-30 days"), 8, 30),
-    (gettext_lazy("31-60 days"), 31, 60),
-    (gettext_lazy("over 60 days"), 61, None),
-)
-
-
-def _ageing(queryset, *, amount: str, since: str = "created_at") -> list[dict]:
-    """Per currency: count and total, and count and total per ageing bucket; one grouped query."""
-    now = timezone.now()
-    aggregates = {"waiting": Count("id"), "amount_total": Sum(amount)}
-    for index, (_label, low, high) in enumerate(AGEING_BUCKETS):
-        condition = Q(**{f"{since}__lte": now - timedelta(days=low)})
-        if high is not None:
-            condition &= Q(**{f"{since}__gt": now - timedelta(days=high + 1)})
-        aggregates[f"n{index}"] = Count("id", filter=condition)
-        aggregates[f"t{index}"] = Sum(amount, filter=condition)
-    rows = []
-    for row in queryset.values("currency").annotate(**aggregates).order_by("currency"):
-        row["count"], row["total"] = row.pop("waiting"), Decimal(row.pop("amount_total") or 0).quantize(kpis.CENT)
-        row["buckets"] = [
-            {"label": label, "count": row[f"n{i}"], "total": Decimal(row[f"t{i}"] or 0).quantize(kpis.CENT)}
-            for i, (label, _low, _high) in enumerate(AGEING_BUCKETS)
-        ]
-        rows.append(row)
-    return rows
-
-
-def mdf_claim_queue() -> list[dict]:
-    """MDF claims awaiting finance's decision (submitted), aged from their filing."""
-    return _ageing(MdfClaim.objects.filter(status=ClaimStatus.SUBMITTED), amount="claimed_amount")
-
-
-def commission_queues() -> dict:
-    """Commission entries pending approval and draft payout batches awaiting a second approval."""
-    return {
-        "entries": _ageing(CommissionEntry.objects.filter(status=EntryStatus.PENDING), amount="amount"),
-        "batches": _ageing(PayoutBatch.objects.filter(status=BatchStatus.DRAFT), amount="total"),
-    }

@@ -78,17 +78,7 @@ class CommissionRuleAdmin(admin.ModelAdmin):
 
 @admin.register(Spiff)
 class SpiffAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "kind",
-        "rate",
-        "flat_amount",
-        "currency",
-        "starts_on",
-        "ends_on",
-        "min_deal_amount",
-        "active",
-    ]
+    list_display = [*Spiff.TERMS, "min_deal_amount", "active"]
     list_filter = ["active", "kind", "currency"]
     search_fields = ["name"]
     date_hierarchy = "starts_on"

@@ -47,13 +47,7 @@ class SpiffForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Spiff
         fields = [
-            "name",
-            "kind",
-            "rate",
-            "flat_amount",
-            "currency",
-            "starts_on",
-            "ends_on",
+            *Spiff.TERMS,
             "min_tier",
             "partner_types",
             "products",

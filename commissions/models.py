@@ -119,6 +119,9 @@ class SpiffKind(models.TextChoices):
 class Spiff(models.Model):
     """A time-boxed bonus on won deals closed between starts_on and ends_on (inclusive)."""
 
+    # What a spiff pays and when, in the order its form and the admin list show them.
+    TERMS = ("name", "kind", "rate", "flat_amount", "currency", "starts_on", "ends_on")
+
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=SpiffKind.choices)
     rate = RateField(null=True, blank=True, validators=[MinValueValidator(0)])

@@ -16,6 +16,7 @@ from accounts import access
 from commissions.models import BatchStatus, CommissionEntry, CommissionPlan, EntryStatus, PayoutBatch, RuleKind
 from commissions.rules import rule_covers
 from partners.models import Partner, Tier
+from prm.ageing import ageing
 from prm.periods import Period, parse_period, quarter_of
 from prm.tenancy import get_visible_or_404
 
@@ -76,6 +77,16 @@ def statement(user, *, partner_id=None, period_key: str, currency: str = "") -> 
     return Statement(partner=partner, period=period, currency=currency.upper(), lines=lines, currencies=currencies)
 
 
+def _add_to_totals(totals: dict[str, dict], status: str, currency: str, total) -> None:
+    """Adds one (status, currency) sum to its currency's row: pending, approved (approved or batched) or paid."""
+    row = totals.setdefault(currency, {"currency": currency, "pending": ZERO, "approved": ZERO, "paid": ZERO})
+    key = {EntryStatus.PENDING: "pending", EntryStatus.PAID: "paid"}.get(status)
+    if key is None and status in (EntryStatus.APPROVED, EntryStatus.BATCHED):
+        key = "approved"
+    if key is not None:
+        row[key] += total or ZERO
+
+
 def totals_by_currency(user, partner_id: int) -> list[dict]:
     """A partner's commission totals by status, one row per currency (currency order), never summed
     across currencies: pending, approved (approved or batched, to be paid) and paid (one query)."""
@@ -89,12 +100,7 @@ def totals_by_currency(user, partner_id: int) -> list[dict]:
         .values_list("status", "currency", "total")
     )
     for status, currency, total in rows:
-        row = totals.setdefault(currency, {"currency": currency, "pending": ZERO, "approved": ZERO, "paid": ZERO})
-        key = {EntryStatus.PENDING: "pending", EntryStatus.PAID: "paid"}.get(status)
-        if key is None and status in (EntryStatus.APPROVED, EntryStatus.BATCHED):
-            key = "approved"
-        if key is not None:
-            row[key] += total or ZERO
+        _add_to_totals(totals, status, currency, total)
     for row in totals.values():
         for key in ("pending", "approved", "paid"):
             row[key] = row[key].quantize(Decimal("0.01"))
@@ -113,12 +119,7 @@ def earnings(user) -> dict:
         .annotate(total=Sum("amount"))
         .values_list("status", "currency", "total")
     ):
-        row = totals.setdefault(currency, {"currency": currency, "pending": ZERO, "approved": ZERO, "paid": ZERO})
-        key = {EntryStatus.PENDING: "pending", EntryStatus.PAID: "paid"}.get(status)
-        if key is None and status in (EntryStatus.APPROVED, EntryStatus.BATCHED):
-            key = "approved"
-        if key is not None:
-            row[key] += total or ZERO
+        _add_to_totals(totals, status, currency, total)
     mine = totals.get(program, {"pending": ZERO, "approved": ZERO, "paid": ZERO})
     months = (
         entries.filter(currency=program)
@@ -274,3 +275,12 @@ def partner_ids_with_currency(currency: str) -> set[int]:
     """Partners with a commission entry in `currency` (their KPIs convert it)."""
     rows = CommissionEntry.objects.filter(currency=currency, partner_id__isnull=False).order_by()
     return set(rows.values_list("partner_id", flat=True).distinct())
+
+
+def approval_queues() -> dict:
+    """The finance home's queues, aged per currency (prm/ageing.py): commission entries pending approval and
+    draft payout batches awaiting a second approval."""
+    return {
+        "entries": ageing(CommissionEntry.objects.filter(status=EntryStatus.PENDING), amount="amount"),
+        "batches": ageing(PayoutBatch.objects.filter(status=BatchStatus.DRAFT), amount="total"),
+    }

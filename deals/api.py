@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from accounts import access
 from deals import selectors, services, validation
-from deals.models import DealRegistration, DealSource, DealStatus, InfluenceKind, Lead, LeadStatus
+from deals.models import CUSTOMER_FIELDS, DealRegistration, DealSource, DealStatus, InfluenceKind, Lead, LeadStatus
 from partners.models import Partner
 from prm import inputs
 from prm.api import IsoDateTimeFilter
@@ -23,11 +23,21 @@ from prm.money import CurrencySerializerField, to_money
 from prm.tenancy import get_visible_or_404
 
 
-class DealSerializer(serializers.ModelSerializer):
-    partner = serializers.IntegerField(source="partner_id", read_only=True, allow_null=True)
+# The outcome fields a registration's answers share: its reason, duplicate and message.
+class OutcomeFieldsSerializer(serializers.ModelSerializer):
     reason = serializers.SerializerMethodField()
     duplicate_of = serializers.IntegerField(source="duplicate_of_id", read_only=True, allow_null=True)
     message = serializers.SerializerMethodField()
+
+    def get_reason(self, deal) -> str | None:
+        return deal.reason or None
+
+    def get_message(self, deal) -> str:
+        return services.outcome_message(deal)
+
+
+class DealSerializer(OutcomeFieldsSerializer):
+    partner = serializers.IntegerField(source="partner_id", read_only=True, allow_null=True)
 
     class Meta:
         model = DealRegistration
@@ -35,12 +45,7 @@ class DealSerializer(serializers.ModelSerializer):
             "id",
             "partner",
             "source",
-            "customer_name",
-            "customer_domain",
-            "customer_country",
-            "contact_name",
-            "contact_email",
-            "product",
+            *CUSTOMER_FIELDS,
             "deal_type",
             "status",
             "reason",
@@ -54,12 +59,6 @@ class DealSerializer(serializers.ModelSerializer):
             "extension_status",
             "created_at",
         ]
-
-    def get_reason(self, deal) -> str | None:
-        return deal.reason or None
-
-    def get_message(self, deal) -> str:
-        return services.outcome_message(deal)
 
 
 class InternalDealSerializer(DealSerializer):
@@ -114,20 +113,10 @@ class RegistrationSerializer(CustomerFieldsMixin, serializers.Serializer):
     )
 
 
-class RegistrationOutcomeSerializer(serializers.ModelSerializer):
-    reason = serializers.SerializerMethodField()
-    duplicate_of = serializers.IntegerField(source="duplicate_of_id", read_only=True, allow_null=True)
-    message = serializers.SerializerMethodField()
-
+class RegistrationOutcomeSerializer(OutcomeFieldsSerializer):
     class Meta:
         model = DealRegistration
         fields = ["id", "status", "reason", "protected_until", "duplicate_of", "message"]
-
-    def get_reason(self, deal) -> str | None:
-        return deal.reason or None
-
-    def get_message(self, deal) -> str:
-        return services.outcome_message(deal)
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -149,6 +138,9 @@ class WonSerializer(serializers.Serializer):
         default="",
         help_text="Channel managers: why the close date is before the registration date (audited)",
     )
+
+    def validate_amount(self, value):
+        return to_money(value)
 
 
 class InfluenceSerializer(serializers.Serializer):
@@ -241,6 +233,12 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         deal.refresh_from_db()
         return Response(self.get_serializer_class()(deal).data)
 
+    def _with_reason(self, request, service, permission, *, per_deal=False):
+        """An action whose body is a reason: the permission is checked first (403 before the body's 400)."""
+        deal = self._deal()
+        access.require(request.user, permission, *((deal,) if per_deal else ()))
+        return self._out(service(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"]))
+
     @extend_schema(request=RegistrationSerializer, responses={201: RegistrationOutcomeSerializer})
     def create(self, request):
         access.require(request.user, "deals.register", standing=False)  # 403 before the body's 400
@@ -259,11 +257,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=ReasonSerializer, responses=InternalDealSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        deal = self._deal()
-        access.require(request.user, "deals.reject")  # 403 before the body's 400
-        return self._out(
-            services.reject_deal(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
-        )
+        return self._with_reason(request, services.reject_deal, "deals.reject")
 
     @extend_schema(request=NoteSerializer, responses=InternalDealSerializer)
     @action(detail=True, methods=["post"], url_path="accept-influence")
@@ -291,11 +285,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=ReasonSerializer, responses=DealSerializer)
     @action(detail=True, methods=["post"])
     def lost(self, request, pk=None):
-        deal = self._deal()
-        access.require(request.user, "deals.mark_lost", deal)  # 403 before the body's 400
-        return self._out(
-            services.mark_lost(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
-        )
+        return self._with_reason(request, services.mark_lost, "deals.mark_lost", per_deal=True)
 
     @extend_schema(request=None, responses=ExtensionRequestedSerializer, summary="Ask for the one 30-day extension")
     @action(detail=True, methods=["post"])
@@ -320,11 +310,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=ReasonSerializer, responses=InternalDealSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        deal = self._deal()
-        access.require(request.user, "deals.reopen")  # 403 before the body's 400
-        return self._out(
-            services.reopen_deal(deal=deal, actor=request.user, reason=_body(ReasonSerializer, request)["reason"])
-        )
+        return self._with_reason(request, services.reopen_deal, "deals.reopen")
 
     @extend_schema(request=InfluenceSerializer, responses={201: InfluenceOutSerializer})
     @action(detail=True, methods=["post"])
@@ -350,12 +336,7 @@ class LeadSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "partner",
-            "customer_name",
-            "customer_domain",
-            "customer_country",
-            "contact_name",
-            "contact_email",
-            "product",
+            *CUSTOMER_FIELDS,
             "amount",
             "currency",
             "status",

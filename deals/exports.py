@@ -1,7 +1,7 @@
 """Deals' sections of the organisation export (partners/data_export.py): deals, leads, influences,
 returned leads and the deals' timelines."""
 
-from deals.models import DealRegistration, Influence, Lead, LeadReturn
+from deals.models import CUSTOMER_FIELDS, DealRegistration, Influence, Lead, LeadReturn
 from partners.data_export import DataSet, Export, data_sets_section, register_section
 from prm.models import AuditEntry
 
@@ -13,12 +13,7 @@ DEAL_DATA_SETS = (
             "id",
             "source",
             "registered_by__email",
-            "customer_name",
-            "customer_domain",
-            "customer_country",
-            "contact_name",
-            "contact_email",
-            "product",
+            *CUSTOMER_FIELDS,
             "deal_type",
             "amount",
             "currency",
@@ -44,12 +39,7 @@ DEAL_DATA_SETS = (
         Lead,
         (
             "id",
-            "customer_name",
-            "customer_domain",
-            "customer_country",
-            "contact_name",
-            "contact_email",
-            "product",
+            *CUSTOMER_FIELDS,
             "amount",
             "currency",
             "notes",

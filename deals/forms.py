@@ -9,7 +9,7 @@ from deals.models import DealType, InfluenceKind
 from partners.models import Partner
 from prm import inputs
 from prm.forms import BootstrapFormMixin
-from prm.money import CurrencyFormField
+from prm.money import CurrencyFormField, to_money
 
 
 class RegistrationForm(BootstrapFormMixin, forms.Form):
@@ -64,7 +64,9 @@ class NoteForm(BootstrapFormMixin, forms.Form):
 
 
 class WonForm(BootstrapFormMixin, forms.Form):
-    amount = forms.DecimalField(max_digits=14, decimal_places=2, label=_("Amount"))
+    amount = forms.DecimalField(
+        max_digits=14, decimal_places=2, validators=[validation.validate_amount], label=_("Amount")
+    )
     close_date = inputs.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Close date"))
     close_date_reason = forms.CharField(
         max_length=2000,
@@ -72,6 +74,9 @@ class WonForm(BootstrapFormMixin, forms.Form):
         label=_("Reason for a close date before the registration"),
         help_text=_("Channel managers only; recorded in the deal's history."),
     )
+
+    def clean_amount(self):
+        return to_money(self.cleaned_data["amount"])
 
 
 class InfluenceForm(BootstrapFormMixin, forms.Form):

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -29,7 +28,7 @@ from deals import matching, validation
 from deals.customers import create_account
 from deals.models import Account, DealRegistration, DealSource, DealStatus, DealType
 from deals.registration import decision as engine
-from partners.imports import choice_lookup, country_code
+from partners.imports import choice_lookup, country_cell, lazy_format
 from partners.models import Partner
 from policy.selectors import policy_at
 from prm import inputs
@@ -52,11 +51,6 @@ def on_history_imported(listener: Callable[[int], None]) -> Callable[[int], None
 HISTORY_STATUSES = (DealStatus.WON, DealStatus.LOST, DealStatus.APPROVED, DealStatus.EXPIRED)
 THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 DATE_ERROR = {"invalid": gettext_lazy("Write the date as YYYY-MM-DD, e.g. 2024-03-31.")}
-
-
-def _lazy_format(message: str, **values):
-    """`message` (marked with gettext_noop) translated when shown, with %(name)s placeholders filled in."""
-    return lazy(lambda: _(message) % values, str)()
 
 
 class DealHistoryRowForm(ImportRowForm):
@@ -86,13 +80,7 @@ class DealHistoryRowForm(ImportRowForm):
         return matching.normalise_domain(value)
 
     def clean_country(self):
-        value = self.cleaned_data["country"]
-        code = country_code(value)
-        if code is None:
-            raise ValidationError(
-                _("Unknown country %(value)r. Use a two-letter ISO code such as DE or US.") % {"value": value}
-            )
-        return code
+        return country_cell(self.cleaned_data["country"])
 
     def clean_amount(self):
         value = self.cleaned_data["amount"].replace(" ", "")
@@ -342,20 +330,18 @@ DEAL_HISTORY_IMPORT = register_import(
             Column("amount", gettext_lazy("e.g. 12500.00"), ("value", "deal_amount"), True),
             Column(
                 "currency",
-                _lazy_format(gettext_noop("ISO 4217 code; blank: %(currency)s."), currency=settings.DEFAULT_CURRENCY),
+                lazy_format(gettext_noop("ISO 4217 code; blank: %(currency)s."), currency=settings.DEFAULT_CURRENCY),
                 ("currency_code",),
             ),
             Column(
                 "status",
-                _lazy_format(gettext_noop("One of %(values)s."), values=", ".join(HISTORY_STATUSES)),
+                lazy_format(gettext_noop("One of %(values)s."), values=", ".join(HISTORY_STATUSES)),
                 ("stage", "deal_status"),
                 True,
             ),
             Column(
                 "deal_type",
-                _lazy_format(
-                    gettext_noop("One of %(values)s; blank: new_business."), values=", ".join(DealType.values)
-                ),
+                lazy_format(gettext_noop("One of %(values)s; blank: new_business."), values=", ".join(DealType.values)),
                 ("type",),
             ),
             Column("product", "", ("products",)),

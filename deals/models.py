@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policy.selectors import protection_days
 from prm import badges
+from prm.models import ImportProgress
 from prm.money import CurrencyField, MoneyField
 from prm.tenancy import TenantManager, TenantQuerySet
 from prm.workflow import Workflow
@@ -35,6 +36,8 @@ class AccountKind(models.TextChoices):
 
 
 DIRECT_KINDS = (AccountKind.DIRECT_CUSTOMER, AccountKind.DIRECT_OPPORTUNITY)
+# The customer fields a registration and a lead share, in the order the API and the export list them.
+CUSTOMER_FIELDS = ("customer_name", "customer_domain", "customer_country", "contact_name", "contact_email", "product")
 
 
 class Account(models.Model):
@@ -437,30 +440,13 @@ class Influence(models.Model):
         return f"{self.get_kind_display()} on deal {self.deal_id}"
 
 
-class AccountImport(models.Model):
+class AccountImport(ImportProgress):
     """One CSV import of direct accounts, with its progress and row-by-row errors."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    file_name = models.CharField(max_length=255, blank=True)
-    content = models.TextField()
-    dry_run = models.BooleanField(default=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(ImportProgress.Meta):
+        pass
 
     def __str__(self):
         return f"Import {self.pk} ({self.file_name})"

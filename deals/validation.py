@@ -1,11 +1,10 @@
 """The field rules of a registration's or a lead's input, shared by the page forms (deals/forms.py), the API
-serializers (deals/api.py) and the history import, and the figures of a won deal: every problem becomes a
-field error (HTTP 400). Amounts, currencies (prm.money, ISO 4217) and dates (prm.inputs) follow one rule each.
-The services take the converted values and check only their invariants."""
+serializers (deals/api.py) and the history import: every problem becomes a field error (HTTP 400). Amounts,
+currencies (prm.money, ISO 4217) and dates (prm.inputs) follow one rule each. The services take the converted
+values and check only their invariants."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,37 +12,6 @@ from django_countries import countries
 
 from deals import matching
 from deals.models import DealType
-from prm import inputs
-from prm.money import is_currency, to_money
-
-
-def money(value, field: str, errors: dict):
-    if value in (None, ""):
-        errors[field] = [_("This field is required.")]
-        return None
-    try:
-        amount = to_money(value if not isinstance(value, float) else str(value))
-    except (TypeError, ValueError, InvalidOperation):
-        errors[field] = [_("Enter an amount, e.g. 1250.00.")]
-        return None
-    if amount < 0:
-        errors[field] = [_("The amount cannot be negative.")]
-    elif amount >= Decimal("1e12"):
-        errors[field] = [_("The amount is too large.")]
-    return amount
-
-
-def date(value, field: str, errors: dict):
-    """A bounded date (2000-01-01 to today + 10 years) or a field error: one rule for every date input
-    (docs/inputs.md)."""
-    return inputs.clean_date(value, field, errors)
-
-
-def currency(value, errors: dict, field: str = "currency") -> str:
-    code = (value or settings.DEFAULT_CURRENCY).strip().upper() if isinstance(value, str | None) else ""
-    if not is_currency(code):
-        errors[field] = [_("Use a three-letter ISO 4217 currency code, e.g. USD.")]
-    return code
 
 
 def country_code(value) -> str:

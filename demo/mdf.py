@@ -172,7 +172,7 @@ def _full_partner(rng, partner, requester, manager, finance, admin):
     questioned = claim(approved("Healthcare summit booth"), "3000.00", "6000.00")
     services.request_claim_info(claim=questioned, actor=finance, reason="Please add booth photos.")
     ok = claim(approved("Paid search sprint", cost="4000", amount="2000"), "2000.00", "4000.00")
-    services.approve_claim(claim=ok, actor=finance, amount="1800.00")
+    services.approve_claim(claim=ok, actor=finance, amount=Decimal("1800.00"))
     rejected = claim(approved("Content syndication", cost="3000", amount="1500"), "1500.00", "3000.00")
     services.reject_claim(claim=rejected, actor=finance, reason="Leads were outside the territory.")
     paid_request = approved("Partner certification fees", days_ago=30, cost="2400", amount="1200")

@@ -194,4 +194,5 @@ class DisputeFileView(APIView):
         summary="Download a dispute's file (the partner's users and internal users only)",
     )
     def get(self, request, pk):
-        return attachment_response(selectors.file_for(request.user, pk))
+        stored = selectors.file_for(request.user, pk)
+        return attachment_response(stored.file, stored.name, stored.content_type)

@@ -154,4 +154,5 @@ def file_download(request, pk):
     """Dispute files go only to the partner's users and internal users (anyone else: 404), as attachments."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={request.path}")
-    return attachment_response(selectors.file_for(request.user, pk))
+    stored = selectors.file_for(request.user, pk)
+    return attachment_response(stored.file, stored.name, stored.content_type)

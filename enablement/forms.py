@@ -130,14 +130,7 @@ class QuizForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Quiz
-        fields = [
-            "title",
-            "pass_mark",
-            "attempt_limit",
-            "cooldown_minutes",
-            "time_limit_minutes",
-            "questions_per_attempt",
-        ]
+        fields = list(Quiz.TERMS)
         labels = {
             "title": _("Title"),
             "pass_mark": _("Pass mark"),

@@ -7,7 +7,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import access
 from accounts.permissions import IsPortalUser
@@ -217,14 +216,12 @@ class WebhookViewSet(
         return Response(WebhookSerializer(subscription).data)
 
 
-class RedeliverView(APIView):
-    """Send a delivery's body again, as a new delivery (202; its outcome shows in the delivery log)."""
+class DeliveryViewSet(viewsets.GenericViewSet):
+    # Actions on one delivery of a webhook (POST /webhooks/deliveries/{id}/redeliver/).
 
-    permission_classes = [
-        IsPortalUser,
-        access.PermissionRequired("integrations.redeliver_webhooks", object_level=False),
-    ]
+    queryset = WebhookDelivery.objects.none()  # names the model of the URL's object; the action scopes its read
     tenancy_model = WebhookDelivery  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
+    lookup_value_converter = "int"
 
     @extend_schema(
         operation_id="webhooks_deliveries_redeliver",
@@ -234,7 +231,16 @@ class RedeliverView(APIView):
             409: OpenApiResponse(description="The webhook is paused: resume it first"),
         },
     )
-    def post(self, request, pk):
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[
+            IsPortalUser,
+            access.PermissionRequired("integrations.redeliver_webhooks", object_level=False),
+        ],
+    )
+    def redeliver(self, request, pk=None):
+        """Send a delivery's body again, as a new delivery (202; its outcome shows in the delivery log)."""
         delivery = get_visible_or_404(WebhookDelivery, request.user, pk=pk)
         copy = services.redeliver(user=request.user, delivery=delivery)
         body = {"id": copy.pk, "status": copy.status, "redelivery_of": copy.redelivery_of_id}

@@ -190,11 +190,14 @@ class ActivityTypeViewSet(
         return super().get_permissions()
 
     def perform_create(self, serializer):
-        serializer.instance = services.save_activity_type(actor=self.request.user, data=serializer.validated_data)
+        serializer.instance = services.save_activity_type(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
+        """PUT and PATCH: the fields left out keep their values."""
+        instance = serializer.instance
+        terms = {field: getattr(instance, field) for field in serializer.Meta.fields if field != "id"}
         serializer.instance = services.save_activity_type(
-            actor=self.request.user, data=serializer.validated_data, activity_type=serializer.instance
+            actor=self.request.user, activity_type=instance, **(terms | serializer.validated_data)
         )
 
 
@@ -320,13 +323,16 @@ class ProofDownloadView(APIView):
         summary="Download a claim's proof file (the partner's users and internal users only)",
     )
     def get(self, request, pk):
-        return attachment_response(selectors.proof_for(request.user, pk))
+        proof = selectors.proof_for(request.user, pk)
+        return attachment_response(proof.file, proof.name, proof.content_type)
 
 
-class MdfAccessView(APIView):
+class MdfAccessViewSet(viewsets.GenericViewSet):
     """Who of a partner's users request and claim MDF (the API doc: MDF access): read by the partner's users and
     internal users, changed by the partner's admins; another partner's is a 404."""
 
+    queryset = Partner.objects.none()  # names the model of the URL's object; each method scopes its own read
+    lookup_url_kwarg = "partner_id"
     tenancy_model = Partner  # the URL's object: a refusal outside the tenancy is a 404 (prm.tenancy)
     tenancy_url_kwarg = "partner_id"
 
@@ -341,16 +347,16 @@ class MdfAccessView(APIView):
         return Response(MdfAccessSerializer(body).data)
 
     @extend_schema(responses=MdfAccessSerializer, summary="Who of a partner's users request and claim MDF")
-    def get(self, request, partner_id):
+    def retrieve(self, request, partner_id):
         return self._out(get_visible_or_404(Partner, request.user, pk=partner_id))
 
     @extend_schema(
         request=MdfAccessSerializer, responses=MdfAccessSerializer, summary="Change it (the partner's admins)"
     )
-    def patch(self, request, partner_id):
+    def partial_update(self, request, partner_id):
         partner = get_visible_or_404(Partner, request.user, pk=partner_id)
         requesters = _body(MdfAccessSerializer, request)["requesters"]
         services.set_mdf_requesters(partner=partner, actor=request.user, requesters=requesters)
         return self._out(partner)
 
-    put = patch
+    update = partial_update

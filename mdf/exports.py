@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from mdf.models import Fund, FundEntry, MdfClaim, MdfRequest, ProofFile
-from mdf.serializers import FUND_FIGURES
+from mdf.serializers import CLAIM_FIGURES, FUND_FIGURES, REQUEST_FIGURES
 from partners.data_export import DataSet, Export, data_sets_section, register_section
 
 DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -53,13 +53,7 @@ MDF_DATA_SETS = (
             "activity_type__name",
             "title",
             "description",
-            "start_date",
-            "end_date",
-            "total_cost",
-            "requested_amount",
-            "approved_amount",
-            "currency",
-            "expected_leads",
+            *REQUEST_FIGURES,
             "status",
             "decision_reason",
             "requested_by__email",
@@ -73,13 +67,7 @@ MDF_DATA_SETS = (
         (
             "id",
             "request_id",
-            "actual_cost",
-            "claimed_amount",
-            "approved_amount",
-            "currency",
-            "results",
-            "leads",
-            "attendees",
+            *CLAIM_FIGURES,
             "status",
             "decision_reason",
             "payment_reference",

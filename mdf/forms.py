@@ -8,6 +8,7 @@ from mdf.models import MDF_ACCESS_SETTING_LABEL, ActivityType, MdfRequesters
 from mdf.validation import validate_positive_amount
 from prm import inputs
 from prm.forms import BootstrapFormMixin, MultipleFileField
+from prm.money import to_money
 
 PROOF_ACCEPT = ",".join(sorted(ALLOWED_PROOF))
 
@@ -43,7 +44,13 @@ class ClaimForm(BootstrapFormMixin, forms.Form):
 
 
 class ApproveForm(BootstrapFormMixin, forms.Form):
-    approved_amount = forms.DecimalField(**MONEY, required=False, label=_("Amount to approve"))
+    """Empty: the amount asked for (the service's default); otherwise above zero, converted to money."""
+
+    approved_amount = forms.DecimalField(**ASKED, required=False, label=_("Amount to approve"))
+
+    def clean_approved_amount(self):
+        amount = self.cleaned_data["approved_amount"]
+        return None if amount is None else to_money(amount)
 
 
 class PayForm(BootstrapFormMixin, forms.Form):

@@ -27,6 +27,7 @@ from mdf.models import (
 from partners.models import Tier
 from partners.selectors import tier_held_on
 from prm import formatting
+from prm.ageing import ageing
 from prm.tenancy import get_visible_or_404
 
 ZERO = Decimal("0.00")
@@ -370,3 +371,9 @@ def partner_ids_with_currency(currency: str) -> set[int]:
         rows = model.objects.filter(currency=currency, partner_id__isnull=False).order_by()
         ids |= set(rows.values_list("partner_id", flat=True).distinct())
     return ids
+
+
+def claim_queue() -> list[dict]:
+    """The finance home's queue: MDF claims awaiting finance's decision (submitted), aged from their filing,
+    per currency (prm/ageing.py)."""
+    return ageing(MdfClaim.objects.filter(status=ClaimStatus.SUBMITTED), amount="claimed_amount")

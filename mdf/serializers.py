@@ -15,11 +15,22 @@ from mdf.models import (
 )
 from mdf.validation import validate_positive_amount
 from prm import inputs
-from prm.money import CurrencySerializerField
+from prm.money import CurrencySerializerField, to_money
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 # A fund's figures (mdf/models.py), in the order the API and the organisation export show them.
 FUND_FIGURES = ("accrued", "allocated", "committed", "claimed", "paid", "expired", "available")
+# The figures of a request and of a claim, in the order the API and the organisation export list them.
+REQUEST_FIGURES = (
+    "start_date",
+    "end_date",
+    "total_cost",
+    "requested_amount",
+    "approved_amount",
+    "currency",
+    "expected_leads",
+)
+CLAIM_FIGURES = ("actual_cost", "claimed_amount", "approved_amount", "currency", "results", "leads", "attendees")
 
 
 class MdfFundSerializer(serializers.ModelSerializer):
@@ -73,13 +84,7 @@ class MdfRequestSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "status",
-            "start_date",
-            "end_date",
-            "total_cost",
-            "requested_amount",
-            "approved_amount",
-            "currency",
-            "expected_leads",
+            *REQUEST_FIGURES,
             "decision_reason",
             "claim_deadline",
             "sourced_deals",
@@ -134,13 +139,7 @@ class MdfClaimSerializer(serializers.ModelSerializer):
             "request",
             "partner",
             "status",
-            "actual_cost",
-            "claimed_amount",
-            "approved_amount",
-            "currency",
-            "results",
-            "leads",
-            "attendees",
+            *CLAIM_FIGURES,
             "decision_reason",
             "payment_reference",
             "paid_at",
@@ -164,8 +163,14 @@ class MdfClaimUploadSerializer(MdfClaimInSerializer):
     proof = serializers.ListField(child=serializers.FileField(), help_text="One or more proof files (PDF, images).")
 
 
+# Left out or null: the amount asked for (the service's default); otherwise above zero.
 class MdfAmountSerializer(serializers.Serializer):
-    approved_amount = serializers.DecimalField(**MONEY, min_value=0, required=False, allow_null=True, default=None)
+    approved_amount = serializers.DecimalField(
+        **MONEY, min_value=0, required=False, allow_null=True, default=None, validators=[validate_positive_amount]
+    )
+
+    def validate_approved_amount(self, value):
+        return None if value is None else to_money(value)
 
 
 class MdfReasonSerializer(serializers.Serializer):

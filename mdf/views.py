@@ -163,6 +163,12 @@ class RequestDetailView(PermissionRequiredMixin, View):
         return render(request, "mdf/request_detail.html", context)
 
 
+def _form_errors(request, form):
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 class RequestActionView(PermissionRequiredMixin, View):
     def post(self, request, pk, verb):
         obj = get_visible_or_404(MdfRequest, request.user, pk=pk)
@@ -178,6 +184,8 @@ class RequestActionView(PermissionRequiredMixin, View):
                     amount=amount,
                     success=gettext("Approved: the funds are committed."),
                 )
+            else:
+                _form_errors(request, form)
         elif verb == "link-deal":
             deal = get_visible_or_404(DealRegistration, request.user, pk=request.POST.get("deal") or 0)
             run_service(
@@ -302,6 +310,8 @@ class ClaimActionView(PermissionRequiredMixin, View):
                     amount=form.cleaned_data["approved_amount"],
                     success=gettext("Claim approved."),
                 )
+            else:
+                _form_errors(request, form)
         elif verb in ("reject", "request-info"):
             form = ReasonForm(request.POST)
             service = services.reject_claim if verb == "reject" else services.request_claim_info
@@ -352,7 +362,8 @@ def proof_download(request, pk):
     """Proof files go only to the partner's users and internal users (anyone else: 404), as attachments."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={request.path}")
-    return attachment_response(selectors.proof_for(request.user, pk))
+    proof = selectors.proof_for(request.user, pk)
+    return attachment_response(proof.file, proof.name, proof.content_type)
 
 
 class ProgramView(PermissionRequiredMixin, View):
@@ -411,7 +422,7 @@ class ActivityTypeEditView(PermissionRequiredMixin, View):
         form = ActivityTypeForm(request.POST, instance=instance)
         if form.is_valid():
             saved = run_form_service(
-                form, services.save_activity_type, actor=request.user, data=form.cleaned_data, activity_type=instance
+                form, services.save_activity_type, actor=request.user, activity_type=instance, **form.cleaned_data
             )
             if saved is not None:
                 messages.success(request, gettext("Saved %(name)s.") % {"name": saved.name})

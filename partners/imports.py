@@ -31,7 +31,7 @@ IMPORT_REASON = "Imported from the CRM (CSV import)"
 TYPE_ALIASES = {"var": PartnerType.RESELLER, "si": PartnerType.SYSTEMS_INTEGRATOR, "technology": PartnerType.ISV}
 
 
-def _lazy_format(message: str, **values):
+def lazy_format(message: str, **values):
     """`message` (marked with gettext_noop) translated when shown, with %(name)s placeholders filled in."""
     return lazy(lambda: _(message) % values, str)()
 
@@ -52,6 +52,16 @@ def country_code(value: str) -> str | None:
     if len(value) == 2 and value.upper() in dict(countries):
         return value.upper()
     return countries.by_name(value) or None
+
+
+def country_cell(value: str) -> str:
+    """The ISO code of a country cell (a code or an English name), or the row's error."""
+    code = country_code(value)
+    if code is None:
+        raise ValidationError(
+            _("Unknown country %(value)r. Use a two-letter ISO code such as DE or US.") % {"value": value}
+        )
+    return code
 
 
 class PartnerRowForm(ImportRowForm):
@@ -104,14 +114,7 @@ class PartnerRowForm(ImportRowForm):
 
     def clean_country(self):
         value = self.cleaned_data["country"]
-        if not value:
-            return ""
-        code = country_code(value)
-        if code is None:
-            raise ValidationError(
-                _("Unknown country %(value)r. Use a two-letter ISO code such as DE or US.") % {"value": value}
-            )
-        return code
+        return country_cell(value) if value else ""
 
     def clean_region(self):
         value = self.cleaned_data["region"]
@@ -344,7 +347,7 @@ PARTNER_IMPORT = register_import(
             ),
             Column(
                 "partner_type",
-                _lazy_format(
+                lazy_format(
                     gettext_noop("One of %(values)s; required for new partners."), values=", ".join(PartnerType.values)
                 ),
                 ("type",),
@@ -357,7 +360,7 @@ PARTNER_IMPORT = register_import(
             ),
             Column(
                 "region",
-                _lazy_format(
+                lazy_format(
                     gettext_noop("One of %(values)s; blank: derived from the country."), values=", ".join(Region.values)
                 ),
             ),
@@ -374,7 +377,7 @@ PARTNER_IMPORT = register_import(
             Column("verticals", gettext_lazy("Separated by ';', e.g. healthcare;retail."), ("vertical", "industries")),
             Column(
                 "status",
-                _lazy_format(
+                lazy_format(
                     gettext_noop("One of %(values)s; blank: onboarding."), values=", ".join(PartnerStatus.values)
                 ),
                 ("partner_status",),

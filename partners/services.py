@@ -170,17 +170,19 @@ def change_partner_tier(*, actor: User | None, partner: Partner, tier: Tier, rea
             actor=actor,
             partner=partner,
             subject=partner,
-            payload={
-                "partner_id": partner.pk,
-                "partner_name": partner.name,
-                "from_tier": previous.name,
-                "to_tier": tier.name,
-                "kind": kind,
-                "reason": reason,
-                "channel_manager_id": partner.channel_manager_id,
-            },
+            payload=_partner_payload(partner, from_tier=previous.name, to_tier=tier.name, kind=kind, reason=reason),
         )
     return partner
+
+
+def _partner_payload(partner: Partner, **change) -> dict:
+    """The payload of a change to a partner (tier, status): who, what changed, and its channel manager."""
+    return {
+        "partner_id": partner.pk,
+        "partner_name": partner.name,
+        **change,
+        "channel_manager_id": partner.channel_manager_id,
+    }
 
 
 def require_status_changer(actor: User) -> None:
@@ -205,14 +207,7 @@ def change_partner_status(*, actor: User, partner: Partner, status: str, reason:
             actor=actor,
             partner=partner,
             subject=partner,
-            payload={
-                "partner_id": partner.pk,
-                "partner_name": partner.name,
-                "from_status": previous,
-                "to_status": status,
-                "reason": reason,
-                "channel_manager_id": partner.channel_manager_id,
-            },
+            payload=_partner_payload(partner, from_status=previous, to_status=status, reason=reason),
         )
     return partner
 

@@ -91,19 +91,24 @@ class RoePolicy(models.Model):
         days = (self.protection_days_by_tier or {}).get(str(tier_id)) if tier_id is not None else None
         return int(days) if days is not None else int(self.default_protection_days)
 
+    # The rules besides the protection days per tier, in the order the API and the diff list them.
+    RULE_FIELDS = (
+        "default_protection_days",
+        "extension_days",
+        "match_threshold",
+        "possible_match_threshold",
+        "direct_account_handling",
+        "approval_sla_business_days",
+        "incumbency_days",
+    )
+
     def rules(self) -> dict:
         """The comparable rules of this version (diffs, the simulation's staleness check, the API)."""
         return {
             "protection_days_by_tier": {
                 str(k): int(v) for k, v in sorted((self.protection_days_by_tier or {}).items())
             },
-            "default_protection_days": self.default_protection_days,
-            "extension_days": self.extension_days,
-            "match_threshold": self.match_threshold,
-            "possible_match_threshold": self.possible_match_threshold,
-            "direct_account_handling": self.direct_account_handling,
-            "approval_sla_business_days": self.approval_sla_business_days,
-            "incumbency_days": self.incumbency_days,
+            **{name: getattr(self, name) for name in self.RULE_FIELDS},
         }
 
     def fingerprint(self) -> str:

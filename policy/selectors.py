@@ -104,15 +104,7 @@ def diff(policy, base) -> list[dict]:
         a, b = policy.protection_days_for(tier.pk), base.protection_days_for(tier.pk)
         if a != b:
             rows.append({"key": f"protection_days_{tier.pk}", "rule": tier.name, "base": b, "value": a})
-    for key in (
-        "default_protection_days",
-        "extension_days",
-        "match_threshold",
-        "possible_match_threshold",
-        "direct_account_handling",
-        "approval_sla_business_days",
-        "incumbency_days",
-    ):
+    for key in policy.RULE_FIELDS:
         if mine[key] != theirs[key]:
             rows.append({"key": key, "rule": key, "base": theirs[key], "value": mine[key]})
     return rows

@@ -4,7 +4,8 @@ vocabulary; `{% load badges %}{% status_badge obj %}` renders the badge of any r
     badges.register(MdfRequest, MdfClaim, colours={"approved": "text-bg-success", ...}, testid="mdf-status")
 
 `field` names the status attribute (default "status"); the label is `get_<field>_display()` unless
-`label` names another method. A status missing from `colours` gets `default`.
+`label` names another method. A status missing from `colours` gets `default`. `testid` is the badge's
+data-testid, or a dict of one per status (a status missing from it gets none).
 """
 
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from django.utils.html import format_html
 class StatusBadge:
     colours: dict[str, str]
     default: str = "text-bg-info"
-    testid: str = ""
+    testid: str | dict[str, str] = ""
     field: str = "status"
     label: str = ""
 
@@ -24,8 +25,9 @@ class StatusBadge:
         value = getattr(obj, self.field)
         label = getattr(obj, self.label or f"get_{self.field}_display")()
         css = self.colours.get(value, self.default)
-        if self.testid:
-            return format_html('<span class="badge {}" data-testid="{}">{}</span>', css, self.testid, label)
+        testid = self.testid.get(value, "") if isinstance(self.testid, dict) else self.testid
+        if testid:
+            return format_html('<span class="badge {}" data-testid="{}">{}</span>', css, testid, label)
         return format_html('<span class="badge {}">{}</span>', css, label)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext
 
 ZIP = b"PK\x03\x04"
@@ -76,16 +77,38 @@ def check_upload(upload, *, allowed: dict, allowed_label, max_mb: int, default_n
     return content_type
 
 
-def attachment_response(stored):
-    """A stored upload (`file`, `name`, `content_type`) sent as an attachment that browsers neither sniff nor
-    cache; callers check who may have it first."""
-    from django.http import FileResponse
-
-    response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
-    response["Content-Type"] = stored.content_type
+def attachment_response(field_file, name: str, content_type: str | None = None):
+    """A private file (a FileField's file) sent as an attachment named `name` that browsers neither sniff nor
+    cache; callers check who may have it first. `content_type`: the type checked at upload; None: guessed from
+    the name. A type a browser would run as a page or script (HTML, SVG, XML, JS) goes out as opaque bytes,
+    never with its own type from the portal's origin. A file missing from storage is a 404."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    if content_type:
+        response["Content-Type"] = content_type
+    if response["Content-Type"].split(";")[0].strip().lower() in ACTIVE_CONTENT_TYPES:
+        response["Content-Type"] = "application/octet-stream"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+ACTIVE_CONTENT_TYPES = frozenset(
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "image/svg+xml",
+        "text/xml",
+        "application/xml",
+        "text/javascript",
+        "application/javascript",
+        "application/x-javascript",
+        "text/xsl",
+    }
+)
 
 
 # --- request body limits (docs/hardening.md) ---------------------------------------------------------------

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from rest_framework import serializers
 
 NUL = "\x00"
@@ -265,3 +266,18 @@ def has_nul(value) -> bool:
 
 def nul_message() -> str:
     return str(_("This value contains a NUL character (U+0000), which is not allowed."))
+
+
+class TimestampStateFilter(django_filters.ChoiceFilter):
+    """A list filter on whether a timestamp is set: `unset` is the (value, label) of "not yet" (the
+    timestamp is null), `done` the (value, label) of "happened" (read, revoked, decided, ...)."""
+
+    def __init__(self, *, timestamp: str, unset: tuple, done: tuple, **kwargs):
+        super().__init__(choices=[unset, done], **kwargs)
+        self.timestamp = timestamp
+        self.unset_value = unset[0]
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(**{f"{self.timestamp}__isnull": value == self.unset_value})

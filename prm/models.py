@@ -221,12 +221,8 @@ class IdempotencyRecord(models.Model):
         return f"{self.user_id}:{self.key} {self.method} {self.path} -> {self.status_code or 'running'}"
 
 
-class ImportJob(models.Model):
-    """One CSV import (partners, historical deals, ...) run by prm.imports: queued -> running -> done | failed.
-
-    Keeps the uploaded text so the job can run in a Celery worker and the error report can quote each
-    bad row. `errors` is a list of {"row", "field", "message"}; `row` is the spreadsheet row (header = 1).
-    """
+class ImportProgress(models.Model):
+    """The upload, progress and row errors every CSV import job keeps (ImportJob, deals' AccountImport)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -234,7 +230,6 @@ class ImportJob(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    kind = models.CharField(max_length=40, db_index=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=255, blank=True)
     content = models.TextField()
@@ -244,14 +239,27 @@ class ImportJob(models.Model):
     processed_rows = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    failure = models.TextField(blank=True, help_text=_("Why the whole job failed, if it did."))
-    created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
+
+
+class ImportJob(ImportProgress):
+    """One CSV import (partners, historical deals, ...) run by prm.imports: queued -> running -> done | failed.
+
+    Keeps the uploaded text so the job can run in a Celery worker and the error report can quote each
+    bad row. `errors` is a list of {"row", "field", "message"}; `row` is the spreadsheet row (header = 1).
+    """
+
+    kind = models.CharField(max_length=40, db_index=True)
+    skipped = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True, help_text=_("Why the whole job failed, if it did."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(ImportProgress.Meta):
         indexes = [models.Index(fields=["uploaded_by", "kind", "created_at"], name="importjob_user_kind_idx")]
 
     def __str__(self):

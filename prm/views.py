@@ -15,7 +15,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from prm import lists, notifications
+from prm import inputs, lists, notifications
 from prm.exceptions import DomainError
 from prm.exports import export_response, wants_export
 from prm.models import Notification, NotificationCategory
@@ -157,9 +157,10 @@ def healthz(request):
 
 
 class NotificationFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(
-        choices=[("unread", gettext_lazy("Unread")), ("read", gettext_lazy("Read"))],
-        method="filter_state",
+    state = inputs.TimestampStateFilter(
+        timestamp="read_at",
+        unset=("unread", gettext_lazy("Unread")),
+        done=("read", gettext_lazy("Read")),
         label=gettext_lazy("Show"),
     )
     category = django_filters.ChoiceFilter(choices=NotificationCategory.choices, label=gettext_lazy("Category"))
@@ -167,9 +168,6 @@ class NotificationFilter(django_filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["state", "category"]
-
-    def filter_state(self, queryset, name, value):
-        return queryset.filter(read_at__isnull=(value == "unread"))
 
 
 class NotificationListView(FilteredListView):

@@ -1,6 +1,6 @@
 """Explicit transition tables for stateful objects (docs/architecture.md: Cross-cutting controls)."""
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -57,4 +57,15 @@ class Workflow:
             to_state=to_state,
             reason=reason,
         )
+        return obj
+
+    def apply_with_reason(self, obj, to_state: str, *, actor, action: str, reason: str, reason_field: str, missing):
+        """A transition that needs a reason (declined, lost, ...): refuses a blank one with `missing`, locks
+        the row, keeps the stripped reason in `reason_field` and applies the transition. Call it inside the
+        service's transaction; it answers the locked row."""
+        if not (reason or "").strip():
+            raise ValidationError({"reason": [missing]})
+        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+        setattr(obj, reason_field, reason.strip())
+        self.apply(obj, to_state, actor=actor, action=action, reason=reason, extra_fields=[reason_field])
         return obj

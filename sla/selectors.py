@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
+from prm import badges
 from prm.periods import quarter_of
 from sla import clock
 from sla.models import SlaEscalation, SlaKind
@@ -56,6 +57,25 @@ class SlaItem:
     @property
     def days_left(self) -> int:
         return self.sla_days - self.waited_days
+
+    @property
+    def sla_state(self) -> str:
+        """Where the item stands against its SLA: breached, due (today or past the last day) or on time."""
+        if self.breached:
+            return "breached"
+        return "due" if self.days_left <= 0 else "on_time"
+
+    def get_sla_state_display(self) -> str:
+        return {"breached": _("Breached"), "due": _("Due today"), "on_time": _("On time")}[self.sla_state]
+
+
+# The SLA status badge of an item goes through the one status badge tag (`{% status_badge item %}`).
+badges.register(
+    SlaItem,
+    field="sla_state",
+    colours={"breached": "text-bg-danger", "due": "text-bg-warning", "on_time": "text-bg-success"},
+    testid={"breached": "sla-breached"},
+)
 
 
 def _scoped(kind: Kind, user):

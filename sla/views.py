@@ -111,9 +111,10 @@ def _escalations_for(user):
 class EscalationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=SlaKind.choices, label=gettext_lazy("Kind"))
     partner = django_filters.ModelChoiceFilter(queryset=Partner.objects.none(), label=gettext_lazy("Partner"))
-    state = django_filters.ChoiceFilter(
-        choices=[("open", gettext_lazy("Still open")), ("decided", gettext_lazy("Decided"))],
-        method="filter_state",
+    state = inputs.TimestampStateFilter(
+        timestamp="resolved_at",
+        unset=("open", gettext_lazy("Still open")),
+        done=("decided", gettext_lazy("Decided")),
         label=gettext_lazy("State"),
     )
     since = inputs.DateFilter(field_name="escalated_at", lookup_expr="date__gte", label=gettext_lazy("From"))
@@ -127,9 +128,6 @@ class EscalationFilter(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         if request is not None:
             self.filters["partner"].queryset = partners_for(request.user)
-
-    def filter_state(self, queryset, name, value):
-        return queryset.filter(resolved_at__isnull=(value == "open"))
 
 
 class BreachHistoryView(SlaPagesMixin, FilteredListView):

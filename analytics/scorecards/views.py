@@ -125,38 +125,30 @@ class RatingGridView(PermissionRequiredMixin, View):
                 if request.POST.get("page", "").isdigit():
                     query += f"&page={request.POST['page']}"
                 return redirect(reverse("analytics:scorecard_rate") + query)
-        return render(
-            request,
-            "analytics/scorecard_rate.html",
-            {
-                "period_form": period_form,
-                "period": period,
-                "form": form,
-                "grid": grid,
-                "page_number": request.POST.get("page", ""),
-            },
-            status=400,
+        return self.render_page(
+            request, period_form, period, form, grid, status=400, page_number=request.POST.get("page", "")
         )
 
     def render_grid(self, request, period_form, period, page, partners):
         grid = selectors.rating_grid(partners, period)
         form = RatingGridForm(partners=partners, criteria=grid["criteria"], initial_ratings=grid["current"])
-        return render(
+        return self.render_page(
             request,
-            "analytics/scorecard_rate.html",
-            {
-                "period_form": period_form,
-                "period": period,
-                "form": form,
-                "grid": grid,
-                "page_obj": page,
-                "paginator": page.paginator,
-                "is_paginated": page.has_other_pages(),
-                "querystring": f"period={period}",
-                "page_number": page.number,
-                "quarters": recent_quarters(),
-            },
+            period_form,
+            period,
+            form,
+            grid,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            querystring=f"period={period}",
+            page_number=page.number,
+            quarters=recent_quarters(),
         )
+
+    def render_page(self, request, period_form, period, form, grid, *, status=200, **context):
+        context.update(period_form=period_form, period=period, form=form, grid=grid)
+        return render(request, "analytics/scorecard_rate.html", context, status=status)
 
 
 class WeightsView(PermissionRequiredMixin, View):

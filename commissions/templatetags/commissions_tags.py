@@ -16,3 +16,8 @@ def commission_finance_panel(context):
 def commission_partner_panel(context):
     data = selectors.earnings(context["request"].user)
     return {key: data[key] for key in ("pending", "approved", "paid", "currency", "next_payout")}
+
+
+@register.simple_tag
+def finance_commission_queues():
+    return selectors.approval_queues()

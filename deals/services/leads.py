@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -222,13 +221,15 @@ def accept_lead(*, lead: Lead, actor) -> DealRegistration:
 
 def decline_lead(*, lead: Lead, actor, reason: str) -> Lead:
     access.require(actor, "deals.decline_lead", lead)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Say why you decline the lead.")]})
     with transaction.atomic():
-        lead = Lead.objects.select_for_update().get(pk=lead.pk)
-        lead.decline_reason = reason.strip()
-        LEAD_WORKFLOW.apply(
-            lead, LeadStatus.DECLINED, actor=actor, action="decline", reason=reason, extra_fields=["decline_reason"]
+        lead = LEAD_WORKFLOW.apply_with_reason(
+            lead,
+            LeadStatus.DECLINED,
+            actor=actor,
+            action="decline",
+            reason=reason,
+            reason_field="decline_reason",
+            missing=_("Say why you decline the lead."),
         )
         record_event(
             "lead.declined",

@@ -1,6 +1,7 @@
 """A deal's life after the decision (rule 6): won, lost, reopened, extended, expired, reminded."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from deals import validation
 from deals.models import DEAL_WORKFLOW, DealRegistration, DealReminder, DealStatus, ExtensionStatus
 from deals.payloads import deal_payload
 from deals.registration.protection import expire
@@ -26,11 +26,18 @@ def registered_on(deal: DealRegistration):
 
 
 def mark_won(
-    *, deal: DealRegistration, actor, amount, close_date, currency=None, close_date_reason: str = ""
+    *,
+    deal: DealRegistration,
+    actor,
+    amount: Decimal,
+    close_date: date,
+    currency: str | None = None,
+    close_date_reason: str = "",
 ) -> DealRegistration:
-    """Won: amount (2 places, not negative), currency and a close date between the registration and today;
-    only a channel manager sets an earlier one, with a reason that is audited (docs/commissions-rules.md:
-    spiffs, contests, plan versions and bookings key on the close date). Emits deal.won."""
+    """Won: amount (Decimal, not negative), currency (ISO 4217; None keeps the deal's) and a close date between
+    the registration and today, as WonForm / WonSerializer convert them; only a channel manager sets an
+    earlier one, with a reason that is audited (docs/commissions-rules.md: spiffs, contests, plan versions and
+    bookings key on the close date). Emits deal.won."""
     access.require(actor, "deals.mark_won", deal)
     amount, when, code, reason = _won_figures(deal, actor, amount, close_date, currency, close_date_reason)
     earliest = registered_on(deal)
@@ -72,43 +79,39 @@ def mark_won(
 
 
 def _won_figures(deal, actor, amount, close_date, currency, close_date_reason):
-    """The won deal's amount, close date, currency and backdating reason, or the field errors (HTTP 400)."""
+    """The won deal's invariants over the converted figures: the close date between the registration (earlier
+    only with the permission and a reason) and today; the amount not negative. Field errors are HTTP 400."""
     errors: dict = {}
-    amount = validation.money(amount, "amount", errors)
-    when = validation.date(close_date, "close_date", errors)
+    if amount < 0:
+        errors["amount"] = [_("The amount cannot be negative.")]
     reason = (close_date_reason or "").strip()
-    if len(reason) > 2000:
-        errors["close_date_reason"] = [_("Keep the reason under 2000 characters.")]
     earliest = registered_on(deal)
-    if "close_date" not in errors:
-        if when is None:
-            errors["close_date"] = [_("This field is required.")]
-        elif when > timezone.localdate():
-            errors["close_date"] = [_("A won deal's close date cannot be in the future.")]
-        elif when < earliest and not access.can(actor, "deals.backdate_close", deal):
-            errors["close_date"] = [
-                _("A won deal's close date cannot be before its registration (%(date)s).")
-                % {"date": earliest.isoformat()}
-            ]
-        elif when < earliest and not reason:
-            errors["close_date_reason"] = [
-                _("Say why the deal closed before its registration (%(date)s).") % {"date": earliest.isoformat()}
-            ]
-    code = validation.currency(currency or deal.currency, errors)
+    if close_date > timezone.localdate():
+        errors["close_date"] = [_("A won deal's close date cannot be in the future.")]
+    elif close_date < earliest and not access.can(actor, "deals.backdate_close", deal):
+        errors["close_date"] = [
+            _("A won deal's close date cannot be before its registration (%(date)s).") % {"date": earliest.isoformat()}
+        ]
+    elif close_date < earliest and not reason:
+        errors["close_date_reason"] = [
+            _("Say why the deal closed before its registration (%(date)s).") % {"date": earliest.isoformat()}
+        ]
     if errors:
         raise ValidationError(errors)
-    return amount, when, code, reason
+    return amount, close_date, currency or deal.currency, reason
 
 
 def mark_lost(*, deal: DealRegistration, actor, reason: str) -> DealRegistration:
     access.require(actor, "deals.mark_lost", deal)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Say why the deal was lost.")]})
     with transaction.atomic():
-        deal = DealRegistration.objects.select_for_update().get(pk=deal.pk)
-        deal.lost_reason = reason.strip()
-        DEAL_WORKFLOW.apply(
-            deal, DealStatus.LOST, actor=actor, action="mark_lost", reason=reason, extra_fields=["lost_reason"]
+        deal = DEAL_WORKFLOW.apply_with_reason(
+            deal,
+            DealStatus.LOST,
+            actor=actor,
+            action="mark_lost",
+            reason=reason,
+            reason_field="lost_reason",
+            missing=_("Say why the deal was lost."),
         )
         record_event(
             "deal.lost", actor=actor, partner=deal.partner, subject=deal, payload=deal_payload(deal, reason=reason)

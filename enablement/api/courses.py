@@ -6,7 +6,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import access
 from enablement import selectors, services
@@ -94,11 +93,17 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(s.EnrolmentSerializer(body).data, status=code)
 
 
-class LessonCompleteView(APIView):
+class LessonViewSet(viewsets.GenericViewSet):
+    # Actions on one lesson (POST /lessons/{id}/complete/); lessons are read through their course.
+
+    queryset = Lesson.objects.none()  # names the model of the URL's object; each action scopes its own read
+    lookup_value_converter = "int"
+
     @extend_schema(
         request=None, responses=s.LessonCompletedSerializer, summary="Mark a lesson complete (enrolled user)"
     )
-    def post(self, request, pk):
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
         lesson = get_visible_or_404(Lesson.objects.select_related("course"), request.user, pk=pk)
         enrolment = services.complete_lesson(user=request.user, lesson=lesson)
         progress = selectors.course_page(request.user, lesson.course)

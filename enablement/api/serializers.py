@@ -34,16 +34,7 @@ class QuizSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Quiz
-        fields = [
-            "id",
-            "title",
-            "pass_mark",
-            "attempt_limit",
-            "cooldown_minutes",
-            "time_limit_minutes",
-            "questions_per_attempt",
-            "question_count",
-        ]
+        fields = ["id", *Quiz.TERMS, "question_count"]
 
 
 class CourseSerializer(serializers.ModelSerializer):

@@ -68,6 +68,9 @@ class Lesson(models.Model):
 
 
 class Quiz(models.Model):
+    # A quiz's terms, in the order its form, the API and the authoring service list them.
+    TERMS = ("title", "pass_mark", "attempt_limit", "cooldown_minutes", "time_limit_minutes", "questions_per_attempt")
+
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
     title = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField(default=0)

@@ -118,15 +118,7 @@ def validate_questions(questions: list[dict]) -> None:
         raise ValidationError({"questions": errors})
 
 
-QUIZ_FIELDS = (
-    "title",
-    "pass_mark",
-    "attempt_limit",
-    "cooldown_minutes",
-    "time_limit_minutes",
-    "questions_per_attempt",
-    "position",
-)
+QUIZ_FIELDS = (*Quiz.TERMS, "position")
 
 
 def save_quiz(*, actor, course: Course, quiz: Quiz | None = None, data: dict, questions: list[dict] | None) -> Quiz:

@@ -14,8 +14,9 @@ from enablement import selectors, services
 from enablement.filters import CourseFilter
 from enablement.forms import AttemptForm
 from enablement.models import Certificate, Course, LearningPath, Lesson, Quiz, QuizAttempt
-from enablement.views.base import login_required, private_file
+from enablement.views.base import login_required
 from prm.exceptions import Conflict
+from prm.files import attachment_response
 from prm.tenancy import get_visible_or_404
 from prm.views import run_service
 
@@ -94,7 +95,7 @@ def lesson_attachment(request, pk):
     lesson = get_visible_or_404(Lesson, request.user, pk=pk)
     if not lesson.attachment:
         raise Http404
-    return private_file(lesson.attachment, lesson.attachment_name)
+    return attachment_response(lesson.attachment, lesson.attachment_name)
 
 
 class QuizView(PermissionRequiredMixin, View):

@@ -6,7 +6,8 @@ from accounts.mixins import FilteredListView
 from enablement import selectors, services
 from enablement.filters import LibraryFilter
 from enablement.models import LibraryAsset
-from enablement.views.base import login_required, private_file
+from enablement.views.base import login_required
+from prm.files import attachment_response
 from prm.tenancy import get_visible_or_404
 
 
@@ -36,6 +37,6 @@ def library_download(request, pk, number=None):
     version = versions.filter(number=number).first() if number else versions.first()
     if version is None:
         raise Http404
-    response = private_file(version.file, version.original_name)
+    response = attachment_response(version.file, version.original_name)
     services.record_download(asset=asset)
     return response

@@ -22,7 +22,6 @@ from mdf.services.decisions import decider
 from mdf.services.ledger import (
     ZERO,
     claim_hold,
-    clean_amount,
     clean_reason,
     lock_holding_funds,
     move_claimed,
@@ -175,36 +174,36 @@ def _locked_claim(claim):
     return claim, mdf_request
 
 
-def approve_claim(*, claim, actor, amount=None) -> MdfClaim:
+def approve_claim(*, claim, actor, amount: Decimal | None = None) -> MdfClaim:
     """Finance approves, by default the claimed amount; never above it, the commitment, or the reimbursable share."""
     access.require(actor, "mdf.approve_claim")
     with transaction.atomic():
         claim, mdf_request = _locked_claim(claim)
         CLAIM_WORKFLOW.check(claim, ClaimStatus.APPROVED)
         errors: dict = {}
-        amount = claim.claimed_amount if amount in (None, "") else clean_amount(amount, "approved_amount", errors)
+        amount = claim.claimed_amount if amount is None else amount
         held = lock_holding_funds(mdf_request)
         committed = sum((a for _, a in held), ZERO)
         share = to_money(claim.actual_cost * mdf_request.activity_type.reimbursement_rate)
-        if amount is not None:
-            if amount > committed:
-                errors["approved_amount"] = [
-                    gettext("At most the committed %(amount)s.")
-                    % {"amount": formatting.money(committed, claim.currency)}
-                ]
-            elif amount > share:
-                errors["approved_amount"] = [
-                    gettext("At most %(share)s: the reimbursable share (%(rate)s %%) of the actual cost.")
-                    % {
-                        "share": formatting.money(share, claim.currency),
-                        "rate": f"{mdf_request.activity_type.reimbursement_rate * 100:.0f}",
-                    }
-                ]
-            elif amount > claim.claimed_amount:
-                errors["approved_amount"] = [
-                    gettext("At most the claimed %(amount)s.")
-                    % {"amount": formatting.money(claim.claimed_amount, claim.currency)}
-                ]
+        if amount <= 0:
+            errors["approved_amount"] = [gettext("Enter an amount above zero.")]
+        elif amount > committed:
+            errors["approved_amount"] = [
+                gettext("At most the committed %(amount)s.") % {"amount": formatting.money(committed, claim.currency)}
+            ]
+        elif amount > share:
+            errors["approved_amount"] = [
+                gettext("At most %(share)s: the reimbursable share (%(rate)s %%) of the actual cost.")
+                % {
+                    "share": formatting.money(share, claim.currency),
+                    "rate": f"{mdf_request.activity_type.reimbursement_rate * 100:.0f}",
+                }
+            ]
+        elif amount > claim.claimed_amount:
+            errors["approved_amount"] = [
+                gettext("At most the claimed %(amount)s.")
+                % {"amount": formatting.money(claim.claimed_amount, claim.currency)}
+            ]
         if errors:
             raise ValidationError(errors)
         move_claimed(held, claim.claimed_amount, amount)

@@ -1,6 +1,7 @@
 """Discretionary allocations, the activity menu, and the expiry of unspent funds."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from mdf.models import (
     Fund,
     FundEntry,
     FundStatus,
+    default_reimbursement_rate,
 )
 from mdf.services.ledger import clean_amount, fund_for, post_entry
 from prm.audit import record_audit
@@ -65,12 +67,27 @@ def allocate_funds(
 # --- activity menu -----------------------------------------------------------------------------------
 
 
-def save_activity_type(*, actor, data: dict, activity_type: ActivityType | None = None) -> ActivityType:
+def save_activity_type(
+    *,
+    actor,
+    name: str,
+    reimbursement_rate: Decimal | None = None,
+    description: str = "",
+    proof_required: str = "",
+    preapproval_required: bool = True,
+    active: bool = True,
+    activity_type: ActivityType | None = None,
+) -> ActivityType:
+    """Creates (or, given `activity_type`, replaces the terms of) an entry of the activity menu, with the values
+    ActivityTypeForm / MdfActivityTypeSerializer converted; a rate of None is the program's default. The
+    invariants (a unique name, a rate between 0 and 1) are the model's own checks."""
     access.require(actor, "mdf.manage_activities")
     activity_type = activity_type or ActivityType()
-    for field in ("name", "description", "reimbursement_rate", "proof_required", "preapproval_required", "active"):
-        if field in data:
-            setattr(activity_type, field, data[field])
+    activity_type.name, activity_type.description, activity_type.proof_required = name, description, proof_required
+    activity_type.reimbursement_rate = (
+        default_reimbursement_rate() if reimbursement_rate is None else reimbursement_rate
+    )
+    activity_type.preapproval_required, activity_type.active = preapproval_required, active
     activity_type.full_clean()
     with transaction.atomic():
         created = activity_type.pk is None

@@ -21,7 +21,7 @@ from mdf.models import (
     RequestStatus,
 )
 from mdf.services.decisions import decider
-from mdf.services.ledger import ZERO, clean_amount, clean_reason, lock_holding_funds, lock_open_funds, post_entry
+from mdf.services.ledger import ZERO, clean_reason, lock_holding_funds, lock_open_funds, post_entry
 from mdf.services.requesters import require_requester
 from prm import inputs
 from prm.audit import record_audit
@@ -136,7 +136,7 @@ def _request_payload(mdf_request, **extra) -> dict:
 _decide = decider(REQUEST_WORKFLOW, "request", _request_payload)
 
 
-def approve_request(*, mdf_request, actor, amount=None) -> MdfRequest:
+def approve_request(*, mdf_request, actor, amount: Decimal | None = None) -> MdfRequest:
     """Approve in full or in part, committing funds across the partner's open funds (first expiring first).
 
     409 `insufficient_funds` when the open funds cannot cover it; checked under the fund row locks.
@@ -145,18 +145,19 @@ def approve_request(*, mdf_request, actor, amount=None) -> MdfRequest:
     with transaction.atomic():
         mdf_request = MdfRequest.objects.select_for_update().get(pk=mdf_request.pk)
         REQUEST_WORKFLOW.check(mdf_request, RequestStatus.APPROVED)
-        errors: dict = {}
-        if amount in (None, ""):
+        if amount is None:
             amount = mdf_request.requested_amount
-        else:
-            amount = clean_amount(amount, "approved_amount", errors)
-            if amount is not None and amount > mdf_request.requested_amount:
-                errors["approved_amount"] = [
-                    gettext("Approve at most the requested %(amount)s.")
-                    % {"amount": number_format(mdf_request.requested_amount)}
-                ]
-        if errors:
-            raise ValidationError(errors)
+        elif amount <= 0:
+            raise ValidationError({"approved_amount": [gettext("Enter an amount above zero.")]})
+        elif amount > mdf_request.requested_amount:
+            raise ValidationError(
+                {
+                    "approved_amount": [
+                        gettext("Approve at most the requested %(amount)s.")
+                        % {"amount": number_format(mdf_request.requested_amount)}
+                    ]
+                }
+            )
         funds = lock_open_funds(mdf_request.partner_id, mdf_request.currency)
         available = sum((fund.available for fund in funds), ZERO)
         if available < amount:

@@ -36,3 +36,8 @@ def mdf_access_setting(context, partner):
         "can_change": access.can(user, "mdf.set_requesters", partner),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def finance_mdf_queue():
+    return selectors.claim_queue()

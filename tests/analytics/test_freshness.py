@@ -30,7 +30,7 @@ def sourced(partner) -> Decimal | None:
 
 def win(target, actor, capture):
     with capture(execute=True):  # commit: the event is dispatched (eager) and its handler queues the rollup
-        deal_services.mark_won(deal=target, actor=actor, amount=str(target.amount), close_date=timezone.localdate())
+        deal_services.mark_won(deal=target, actor=actor, amount=target.amount, close_date=timezone.localdate())
 
 
 class Recorder:

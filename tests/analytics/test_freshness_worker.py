@@ -39,7 +39,7 @@ def test_a_won_deal_is_in_the_partners_kpis_within_30_seconds_without_beat(partn
 
     started = time.monotonic()
     for target in targets:  # no surrounding transaction: each service call commits and queues its event
-        deal_services.mark_won(deal=target, actor=channel_manager, amount=str(target.amount), close_date=today)
+        deal_services.mark_won(deal=target, actor=channel_manager, amount=target.amount, close_date=today)
 
     def fresh():
         return KpiSnapshot.objects.filter(partner=partner, period=period, sourced_bookings=Decimal("12000.00")).exists()

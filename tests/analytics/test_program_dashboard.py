@@ -167,13 +167,13 @@ def test_finance_home_shows_queues_with_ageing(finance_user, client_for, partner
 
 
 def test_finance_queue_ageing_buckets_counts_and_totals(partner):
-    from analytics.selectors import commission_queues
+    from commissions.selectors import approval_queues
 
     for days, amount in ((1, "10.00"), (10, "20.00"), (40, "30.00"), (90, "40.00"), (91, "5.00")):
         entry = EntryFactory(partner=partner, status=EntryStatus.PENDING, amount=Decimal(amount))
         type(entry).objects.filter(pk=entry.pk).update(created_at=timezone.now() - timedelta(days=days))
     EntryFactory(partner=partner, status=EntryStatus.PENDING, amount=Decimal("7.00"), currency="EUR")
-    rows = {row["currency"]: row for row in commission_queues()["entries"]}
+    rows = {row["currency"]: row for row in approval_queues()["entries"]}
     usd = rows["USD"]
     assert usd["count"] == 5 and usd["total"] == Decimal("105.00")
     assert [(b["count"], b["total"]) for b in usd["buckets"]] == [

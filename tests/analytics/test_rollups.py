@@ -97,7 +97,7 @@ def test_a_won_deal_marks_its_partner_and_influencers_dirty_and_the_incremental_
 ):
     target = deal(other_partner, status=DealStatus.APPROVED, amount="12000", submitted=timezone.localdate())
     Influence.objects.create(deal=target, partner=partner, kind="endorsement")
-    deal_services.mark_won(deal=target, actor=channel_manager, amount="12000", close_date=timezone.localdate())
+    deal_services.mark_won(deal=target, actor=channel_manager, amount=Decimal("12000"), close_date=timezone.localdate())
     event = DomainEvent.objects.get(name="deal.won")
     dispatch(event.pk)
     assert set(DirtyPartner.objects.values_list("partner_id", flat=True)) == {partner.pk, other_partner.pk}

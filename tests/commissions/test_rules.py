@@ -236,7 +236,7 @@ def test_deal_won_event_creates_entries_and_reopen_claws_them_back(
     )
     with django_capture_on_commit_callbacks(execute=True):
         deal_services.mark_won(
-            deal=deal, actor=partner_user, amount="40000.00", close_date=date.today() - timedelta(days=2)
+            deal=deal, actor=partner_user, amount=Decimal("40000.00"), close_date=date.today() - timedelta(days=2)
         )
     entries = CommissionEntry.objects.filter(deal=deal)
     assert sorted(entries.values_list("kind", "amount")) == [("commission", D("12000.00")), ("spiff", D("400.00"))]
@@ -249,7 +249,7 @@ def test_deal_won_event_creates_entries_and_reopen_claws_them_back(
     assert services.claw_back_deal(deal_id=deal.pk) == 0  # once per original entry
     # won again: a new cycle earns again, once
     with django_capture_on_commit_callbacks(execute=True):
-        deal_services.mark_won(deal=deal, actor=partner_user, amount="10000.00", close_date=date.today())
+        deal_services.mark_won(deal=deal, actor=partner_user, amount=Decimal("10000.00"), close_date=date.today())
     assert compute_entries_for_deals([deal.pk]) == 0
     assert sum(CommissionEntry.objects.filter(deal=deal).values_list("amount", flat=True)) == D("3100.00")
 

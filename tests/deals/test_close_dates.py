@@ -31,7 +31,7 @@ def three_weeks_ago():
 
 def test_a_partner_cannot_close_a_deal_before_it_was_registered(fresh, partner_user):
     with pytest.raises(ValidationError) as refused:
-        services.mark_won(deal=fresh, actor=partner_user, amount="48000", close_date=three_weeks_ago())
+        services.mark_won(deal=fresh, actor=partner_user, amount=Decimal("48000"), close_date=three_weeks_ago())
     assert "close_date" in refused.value.message_dict
     fresh.refresh_from_db()
     assert fresh.status == DealStatus.APPROVED and fresh.close_date is None
@@ -39,26 +39,38 @@ def test_a_partner_cannot_close_a_deal_before_it_was_registered(fresh, partner_u
     # Even with a reason: only channel managers may backdate.
     with pytest.raises(ValidationError):
         services.mark_won(
-            deal=fresh, actor=partner_user, amount="48000", close_date=three_weeks_ago(), close_date_reason="Trust me"
+            deal=fresh,
+            actor=partner_user,
+            amount=Decimal("48000"),
+            close_date=three_weeks_ago(),
+            close_date_reason="Trust me",
         )
 
 
 def test_the_registration_day_and_today_are_both_allowed(partner, partner_user):
     registered = timezone.now() - timedelta(days=30)
     older = DealFactory(partner=partner, submitted_at=registered)
-    won = services.mark_won(deal=older, actor=partner_user, amount="10", close_date=timezone.localdate(registered))
+    won = services.mark_won(
+        deal=older, actor=partner_user, amount=Decimal("10"), close_date=timezone.localdate(registered)
+    )
     assert won.close_date == timezone.localdate(registered)
     today = DealFactory(partner=partner, submitted_at=timezone.now())
-    assert services.mark_won(deal=today, actor=partner_user, amount="10", close_date=timezone.localdate()).close_date
+    assert services.mark_won(
+        deal=today, actor=partner_user, amount=Decimal("10"), close_date=timezone.localdate()
+    ).close_date
 
 
 def test_a_channel_manager_backdates_with_a_reason_that_is_audited(fresh, channel_manager):
     with pytest.raises(ValidationError) as refused:
-        services.mark_won(deal=fresh, actor=channel_manager, amount="48000", close_date=three_weeks_ago())
+        services.mark_won(deal=fresh, actor=channel_manager, amount=Decimal("48000"), close_date=three_weeks_ago())
     assert "close_date_reason" in refused.value.message_dict
     reason = "Signed at the customer's offsite; the partner registered it late."
     won = services.mark_won(
-        deal=fresh, actor=channel_manager, amount="48000", close_date=three_weeks_ago(), close_date_reason=reason
+        deal=fresh,
+        actor=channel_manager,
+        amount=Decimal("48000"),
+        close_date=three_weeks_ago(),
+        close_date_reason=reason,
     )
     assert won.status == DealStatus.WON and won.close_date == three_weeks_ago()
     rows = history_of(fresh)

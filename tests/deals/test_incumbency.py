@@ -3,6 +3,7 @@ customer, another partner's registration of it goes to review as `incumbent`, is
 never tells the registering partner who the incumbent is."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -32,8 +33,8 @@ def won_by(partner_user, *, days_ago=0, **overrides):
     services.mark_won(
         deal=deal,
         actor=partner_user,
-        amount="40000.00",
-        close_date=(timezone.localdate() - timedelta(days=days_ago)).isoformat(),
+        amount=Decimal("40000.00"),
+        close_date=timezone.localdate() - timedelta(days=days_ago),
     )
     deal.refresh_from_db()
     assert deal.status == DealStatus.WON

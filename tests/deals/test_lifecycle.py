@@ -213,7 +213,7 @@ def test_expiry_runs_once_at_the_end_of_protection(approved):
 
 
 def test_a_won_deal_does_not_expire(approved, partner_user):
-    services.mark_won(deal=approved, actor=partner_user, amount="10", close_date=timezone.localdate())
+    services.mark_won(deal=approved, actor=partner_user, amount=Decimal("10"), close_date=timezone.localdate())
     DealRegistration.objects.filter(pk=approved.pk).update(protected_until=timezone.localdate() - timedelta(days=1))
     assert tasks.expire_deals() == 0
 
@@ -246,7 +246,7 @@ def test_the_three_day_reminder_follows_the_fourteen_day_one(approved):
 def test_tier_providers_measure_sourced_bookings_and_registered_deals(approved, partner_user, partner):
     from partners.tier_engine import measure
 
-    services.mark_won(deal=approved, actor=partner_user, amount="5000", close_date=timezone.localdate())
+    services.mark_won(deal=approved, actor=partner_user, amount=Decimal("5000"), close_date=timezone.localdate())
     since, until = timezone.localdate() - timedelta(days=365), timezone.localdate() + timedelta(days=1)
     assert measure("sourced_bookings", [partner.pk], since, until)[partner.pk] == Decimal("5000.00")
     assert measure("registered_deals", [partner.pk], since, until)[partner.pk] == Decimal("1")

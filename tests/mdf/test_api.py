@@ -239,7 +239,7 @@ def test_deals_name_the_mdf_activity_that_sourced_them_for_the_program_view(
     from tests.deals.factories import DealFactory
 
     allocate(partner, "5000")
-    mdf_request = approved_request(partner, amount="1000")
+    mdf_request = approved_request(partner, amount=Decimal("1000"))
     won = DealFactory(partner=partner, status=DealStatus.WON, amount=Decimal("30000"))
     open_deal = DealFactory(partner=partner, amount=Decimal("50000"))
     foreign = DealFactory(partner=other_partner)

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def win(deal, manager, amount, capture):
     with capture(execute=True):
-        deal_services.mark_won(deal=deal, actor=manager, amount=amount, close_date=timezone.localdate())
+        deal_services.mark_won(deal=deal, actor=manager, amount=Decimal(amount), close_date=timezone.localdate())
     deal.refresh_from_db()
     return deal
 

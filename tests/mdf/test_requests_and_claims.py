@@ -48,7 +48,7 @@ def test_approval_commits_across_funds_the_one_expiring_first_first(partner, cha
     Fund.objects.filter(pk=older.pk).update(expires_at=timezone.localdate() + timedelta(days=5))
     newer = allocate(partner, "3000")
     mdf_request = submitted_request(partner)
-    services.approve_request(mdf_request=mdf_request, actor=channel_manager, amount="1800")
+    services.approve_request(mdf_request=mdf_request, actor=channel_manager, amount=Decimal("1800"))
     older.refresh_from_db()
     newer.refresh_from_db()
     assert (older.committed, older.available) == (Decimal("500.00"), 0)
@@ -73,7 +73,7 @@ def test_partner_cannot_approve_and_approval_is_not_above_the_request(partner, p
     with pytest.raises(PermissionDenied):
         services.approve_request(mdf_request=mdf_request, actor=partner_admin)
     with pytest.raises(ValidationError):
-        services.approve_request(mdf_request=mdf_request, actor=channel_manager, amount="2000.01")
+        services.approve_request(mdf_request=mdf_request, actor=channel_manager, amount=Decimal("2000.01"))
     services.reject_request(mdf_request=mdf_request, actor=channel_manager, reason="Not our audience")
     with pytest.raises(TransitionNotAllowed):
         services.approve_request(mdf_request=mdf_request, actor=channel_manager)
@@ -85,7 +85,7 @@ def test_full_claim_flow_pays_and_releases_the_unclaimed_rest(partner, finance_u
     claim = submitted_claim(mdf_request, actual="3000.00", claimed="1500.00")
     fund.refresh_from_db()
     assert (fund.committed, fund.claimed) == (Decimal("2000.00"), Decimal("1500.00"))
-    services.approve_claim(claim=claim, actor=finance_user, amount="1200")
+    services.approve_claim(claim=claim, actor=finance_user, amount=Decimal("1200"))
     fund.refresh_from_db()
     assert fund.claimed == Decimal("1200.00")
     services.pay_claim(claim=claim, actor=finance_user, payment_reference="WIRE-778")
@@ -104,7 +104,7 @@ def test_full_claim_flow_pays_and_releases_the_unclaimed_rest(partner, finance_u
 
 def test_claim_caps_commitment_and_reimbursable_share(partner, finance_user):
     allocate(partner, "5000")
-    mdf_request = approved_request(partner, amount="1000")
+    mdf_request = approved_request(partner, amount=Decimal("1000"))
     with pytest.raises(ValidationError) as error:
         submitted_claim(mdf_request, actual="4000.00", claimed="1000.01")
     assert "committed $1,000.00" in error.value.message_dict["claimed_amount"][0]
@@ -113,7 +113,7 @@ def test_claim_caps_commitment_and_reimbursable_share(partner, finance_user):
     assert "At most 750.00" in error.value.message_dict["claimed_amount"][0]
     claim = submitted_claim(mdf_request, actual="1500.00", claimed="750.00")
     with pytest.raises(ValidationError) as error:
-        services.approve_claim(claim=claim, actor=finance_user, amount="750.01")
+        services.approve_claim(claim=claim, actor=finance_user, amount=Decimal("750.01"))
     assert "approved_amount" in error.value.message_dict
     services.approve_claim(claim=claim, actor=finance_user)  # omitted: the claimed amount
     claim.refresh_from_db()

@@ -117,7 +117,9 @@ def test_tier_cards_show_the_mdf_rate_the_accrual_service_applies(
     assert "MDF: 4 % of won deals" in html(client_for(partner_user).get("/"))
     deal = DealFactory(partner=partner_user.partner)
     with django_capture_on_commit_callbacks(execute=True):
-        deal_services.mark_won(deal=deal, actor=channel_manager, amount="10000", close_date=timezone.localdate())
+        deal_services.mark_won(
+            deal=deal, actor=channel_manager, amount=Decimal("10000"), close_date=timezone.localdate()
+        )
     assert FundEntry.objects.get(kind=FundEntryKind.ACCRUAL, deal=deal).amount == Decimal("400.00")
 
 
@@ -172,7 +174,9 @@ def test_shown_commission_and_mdf_equal_what_a_won_deal_earns(
         shown = api_for(user).get(f"/api/v1/partners/{partner.pk}/tier-progress/").json()["benefits"]
         deal = DealFactory(partner=partner)
         with django_capture_on_commit_callbacks(execute=True):
-            deal_services.mark_won(deal=deal, actor=channel_manager, amount="10000", close_date=timezone.localdate())
+            deal_services.mark_won(
+                deal=deal, actor=channel_manager, amount=Decimal("10000"), close_date=timezone.localdate()
+            )
         entries = list(CommissionEntry.objects.filter(deal=deal, kind=EntryKind.COMMISSION))
         applied = sum((e.rate for e in entries), Decimal("0"))
         assert Decimal(shown["commission_rate"]) == applied, (partner_type, t.name)

@@ -333,7 +333,7 @@ def test_the_simulation_counts_incumbent_decisions(
     RoePolicy.objects.filter(pk=current_policy().pk).update(incumbency_days=0)
     won = deals.register_deal(user=partner_user, **registration_kwargs())
     won = deals.approve_deal(deal=won, actor=channel_manager)
-    deals.mark_won(deal=won, actor=partner_user, amount="1000.00", close_date=timezone.localdate().isoformat())
+    deals.mark_won(deal=won, actor=partner_user, amount=Decimal("1000.00"), close_date=timezone.localdate())
     later = deals.register_deal(user=other_partner_user, **registration_kwargs())
     assert (later.status, later.reason) == ("submitted", "")
 

@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import rfc8785
@@ -100,7 +101,7 @@ def test_an_incumbent_registration_gets_a_signed_receipt_of_its_review(
     names no one but the registering partner."""
     with django_capture_on_commit_callbacks(execute=True):
         deal_services.mark_won(
-            deal=approved, actor=partner_user, amount="1000.00", close_date=timezone.localdate().isoformat()
+            deal=approved, actor=partner_user, amount=Decimal("1000.00"), close_date=timezone.localdate()
         )
         incumbent = deal_services.register_deal(user=other_partner_user, **registration_kwargs(customer_name="INITECH"))
     assert incumbent.reason == "incumbent"
