@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "sla",
     "disputes",
     "portal",
+    "directory",
     "demo",
 ]
 

@@ -29,6 +29,7 @@ from partners.models.organisation import (  # noqa: F401
     TierQuerySet,
     TierRequirement,
     Vertical,
+    Specialisation,
 )
 from partners.models.plans import (  # noqa: F401
     BusinessPlanStatus,
