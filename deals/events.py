@@ -28,7 +28,9 @@ register_event_type("lead.assigned", category="deals", description="A lead was p
 register_event_type("lead.accepted", category="deals", description="A partner accepted a lead.")
 register_event_type("lead.declined", category="deals", description="A partner declined a lead.")
 register_event_type("lead.returned", category="deals", description="A lead was not accepted in time and came back.")
-register_event_type("lead.routed", category="deals", description="A routing rule offered a lead to a partner (one hop).")
+register_event_type(
+    "lead.routed", category="deals", description="A routing rule offered a lead to a partner (one hop)."
+)
 register_event_type(
     "routing.rule_changed", category="deals", description="A program admin saved or activated a lead routing rule."
 )

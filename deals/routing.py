@@ -305,7 +305,9 @@ def save_rule(*, actor, rule: RoutingRule | None = None, data: dict) -> RoutingR
         rule.full_clean()
         rule.save()
         record_audit(actor=actor, obj=rule, action="create" if created else "update", to_state=rule.status)
-        record_event("routing.rule_changed", actor=actor, subject=rule, payload={"rule_id": rule.pk, "status": rule.status})
+        record_event(
+            "routing.rule_changed", actor=actor, subject=rule, payload={"rule_id": rule.pk, "status": rule.status}
+        )
     return rule
 
 

@@ -46,7 +46,7 @@ class SearchForm(BootstrapFormMixin, forms.Form):
 
 
 class RequestForm(BootstrapFormMixin, forms.Form):
-    """"Contact a partner" / "Find me a partner": `website_url` is a honeypot people never see or fill."""
+    """The "Contact a partner" and "Find me a partner" forms: `website_url` is a honeypot people never see or fill."""
 
     name = forms.CharField(max_length=200, label=_("Your name"))
     email = forms.EmailField(max_length=254, label=_("Your work e-mail"))

@@ -30,7 +30,9 @@ class ListingEditView(PermissionRequiredMixin, View):
 
     def get(self, request):
         partner = request.user.partner
-        return self.render_page(request, ListingForm(initial=ListingForm.initial_of(services.listing_of(partner), partner)))
+        return self.render_page(
+            request, ListingForm(initial=ListingForm.initial_of(services.listing_of(partner), partner))
+        )
 
     def post(self, request):
         form = ListingForm(request.POST)

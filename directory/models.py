@@ -14,9 +14,7 @@ from prm.tenancy import TenantManager, TenantQuerySet
 class ListingQuerySet(TenantQuerySet):
     def listed(self):
         """Listings the public sees: published by the partner, the partner active, its tier's benefits list it."""
-        return self.filter(
-            published=True, partner__status=PartnerStatus.ACTIVE, partner__tier__directory_listing=True
-        )
+        return self.filter(published=True, partner__status=PartnerStatus.ACTIVE, partner__tier__directory_listing=True)
 
 
 class Listing(models.Model):

@@ -46,9 +46,7 @@ def search(filters: dict):
         value = filters.get(name)
         if value:
             value = str(getattr(value, "pk", value))
-            listings = listings.filter(
-                Q(pk__in=ListingTag.objects.filter(kind=kind, value=value).values("listing_id"))
-            )
+            listings = listings.filter(Q(pk__in=ListingTag.objects.filter(kind=kind, value=value).values("listing_id")))
     paginator = Paginator(listings.order_by(*ORDERING), PAGE_SIZE)
     return paginator.get_page(filters.get("page") or 1)
 

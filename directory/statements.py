@@ -59,7 +59,7 @@ def issue(listing: Listing, now=None) -> dict:
 
 
 def check(envelope, now=None) -> str:
-    """"valid", "expired" (signed by the portal but past its date), "tampered" (anything else)."""
+    """Answers "valid", "expired" (signed by the portal but past its date), "tampered" (anything else)."""
     if not verify_envelope(envelope):
         return "tampered"
     document = envelope["receipt"]

@@ -68,9 +68,12 @@ class ProfileView(View):
 
     def post(self, request, slug):
         listing = self.listing(slug)
-        return _submit(request, RequestForm(request.POST), listing, lambda f, s, **e: self.render_page(
-            request, listing, f, status=s, **e
-        ))
+        return _submit(
+            request,
+            RequestForm(request.POST),
+            listing,
+            lambda f, s, **e: self.render_page(request, listing, f, status=s, **e),
+        )
 
 
 def _submit(request, form, listing, render_page):
@@ -89,7 +92,7 @@ def _submit(request, form, listing, render_page):
 
 
 class MatchView(View):
-    """"Find me a partner": the routing rules choose."""
+    """The "Find me a partner" form: the routing rules choose."""
 
     def render_page(self, request, form, status=200, **extra):
         return render(request, "directory/match.html", {"form": form, **extra}, status=status)

@@ -287,9 +287,7 @@ def customer_satisfaction(partner_ids, *, quarters: int = 4) -> dict[int, Decima
     window (the directory shows it as evidence: docs/directory.md). Unrated partners are absent."""
     keys = [period.key for period in quarters_ending(current_quarter().key, quarters)]
     rows = (
-        Rating.objects.filter(
-            partner_id__in=list(partner_ids), criterion__key="customer_satisfaction", period__in=keys
-        )
+        Rating.objects.filter(partner_id__in=list(partner_ids), criterion__key="customer_satisfaction", period__in=keys)
         .values("partner_id")
         .annotate(average=Avg("rating"))
         .order_by()

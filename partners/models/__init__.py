@@ -24,12 +24,12 @@ from partners.models.organisation import (  # noqa: F401
     PartnerType,
     Region,
     RequirementMetric,
+    Specialisation,
     Tier,
     TierChange,
     TierQuerySet,
     TierRequirement,
     Vertical,
-    Specialisation,
 )
 from partners.models.plans import (  # noqa: F401
     BusinessPlanStatus,
