@@ -58,6 +58,7 @@ class RuleEditView(PermissionRequiredMixin, View):
     """A new rule (pk None) or one rule with the preview of the last 100 leads under it."""
 
     permission_required = "deals.manage_routing"
+    tenancy_model = RoutingRule  # internal: a partner role gets 404, never 403 (prm.tenancy)
 
     def render_page(self, request, form, rule, status=200):
         rows = routing.preview(rule) if rule is not None else []
@@ -87,6 +88,7 @@ class RuleEditView(PermissionRequiredMixin, View):
 
 class RuleStatusView(PermissionRequiredMixin, View):
     permission_required = "deals.manage_routing"
+    tenancy_model = RoutingRule
 
     def post(self, request, pk, status):
         rule = get_object_or_404(RoutingRule, pk=pk)
