@@ -348,22 +348,11 @@ class LeadSerializer(serializers.ModelSerializer):
     class Meta:
         model = Lead
         fields = [
-            "id",
-            "partner",
-            "customer_name",
-            "customer_domain",
-            "customer_country",
-            "contact_name",
-            "contact_email",
-            "product",
-            "amount",
-            "currency",
-            "status",
-            "accept_by",
-            "decline_reason",
-            "deal",
-            "created_at",
-        ]
+            "id", "partner", "customer_name", "customer_domain", "customer_country", "contact_name", "contact_email",
+            "product", "amount", "currency", "status", "accept_by", "decline_reason", "deal", "created_at",
+            "source", "routed",
+        ]  # fmt: skip
+        read_only_fields = ["source", "routed"]
 
 
 class LeadWarningsSerializer(LeadSerializer):

@@ -155,16 +155,21 @@ class Decision:
 
 
 def decide(lead: Lead, *, rules=None, pool=None, excluded=()) -> Decision:
-    """Which rule and partner the lead goes to now (nothing written)."""
+    """Which rule and partner the lead goes to now (nothing written): the first matching rule, by priority, under
+    which a partner qualifies."""
     rules = active_rules() if rules is None else rules
+    first = None
     for rule in rules:
         if not rule_matches(rule, lead):
             continue
         candidates = pool
         if candidates is None:
             candidates = candidate_pool(countries=[lead.customer_country.upper()] if rule.same_country else None)
-        return Decision(rule=rule, partner=pick(rule, lead, candidates, excluded), excluded=list(excluded))
-    return Decision(rule=None, partner=None)
+        chosen = pick(rule, lead, candidates, excluded)
+        if chosen is not None:
+            return Decision(rule=rule, partner=chosen, excluded=list(excluded))
+        first = first or rule  # matched, but no partner qualifies: the next matching rule may have one
+    return Decision(rule=first, partner=None, excluded=list(excluded))
 
 
 def route_lead(*, lead: Lead, actor=None, rules=None) -> LeadHop | None:

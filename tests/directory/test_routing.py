@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from deals import routing
 from deals.models import HopOutcome, Lead, LeadHop, LeadReturn, LeadSource, LeadStatus, RoutingStrategy
@@ -152,3 +153,21 @@ def test_lapsed_lead_without_rules_goes_to_the_manager():
     lead = lapse(lead)
     assert lead.status == LeadStatus.RETURNED
     assert LeadHop.objects.get(lead=lead).outcome == HopOutcome.LAPSED
+
+
+def test_directory_leads_are_attributed_in_the_kpis():
+    from analytics.models import KpiSnapshot
+    from analytics.services import rebuild_kpis
+    from prm.periods import month_of
+
+    active_rule()
+    partner = listed_partner("Gold Co").partner
+    admin = PartnerAdminFactory(partner=partner)
+    accepted = services.request_partner(data=REQUEST)
+    accept_lead(lead=accepted, actor=admin)
+    services.request_partner(data=REQUEST)
+    Lead.objects.create(customer_name="Vendor lead", customer_country="US", partner=partner,
+                        status=LeadStatus.ASSIGNED, assigned_at=timezone.now())  # fmt: skip
+    rebuild_kpis()
+    row = KpiSnapshot.objects.get(partner=partner, period=month_of(timezone.localdate()).key)
+    assert (row.leads_assigned, row.directory_leads_assigned, row.directory_leads_accepted) == (3, 2, 1)

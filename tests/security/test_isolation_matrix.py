@@ -549,6 +549,9 @@ ROUTES.update(
         "directory:rules": _r(PROGRAM_ADMIN),
         "directory:rule_new": _r(PROGRAM_ADMIN),
         "directory:rule": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("routing_rule")),
+        "directory-partners": _api(PUBLIC),
+        # Routing a lead by the rules is assigning it: the channel manager (partners: 403 own, 404 another's).
+        "lead-route": _api_post("login 403 403 403 ok 403 403", "login 404 404 404 ok 403 403", pk("lead")),
         "directory:rule_status": _post(
             HIDDEN_PROGRAM_ADMIN, kwargs=lambda w, r, o: {"pk": w.shared["routing_rule"].pk, "status": "active"}
         ),

@@ -22,6 +22,7 @@ from django.db.models import Count
 
 from accounts.models import Role, User
 from demo import analytics, commissions, disputes, fx, mdf, policy, receipts, sla
+from demo import directory as directory_demo
 from demo.deals import registrations
 from demo.enablement import catalogue
 from demo.partners import recruiting
@@ -45,6 +46,7 @@ STEPS = (
     ("receipts", receipts.seed),
     ("sla", sla.seed),
     ("disputes", disputes.seed),
+    ("directory", directory_demo.seed),
 )
 
 
