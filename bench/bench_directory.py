@@ -187,14 +187,12 @@ def main(argv=None) -> int:
     search = bench_search(args, rng, tiers)
     route = bench_routing(args, rng)
     search_p95, route_p95 = p95(search), p95(route)
-    print(
-        f"search: {len(search)} combined-filter searches, p50 {statistics.median(search):.1f} ms, p95 {search_p95:.1f} ms"
-    )
+    median = statistics.median(search)
+    print(f"search: {len(search)} combined-filter searches, p50 {median:.1f} ms, p95 {search_p95:.1f} ms")
     print(f"routing: {len(route)} leads routed, p50 {statistics.median(route):.1f} ms, p95 {route_p95:.1f} ms")
     ok = search_p95 < TARGET_SEARCH_P95_MS and route_p95 < TARGET_ROUTE_P95_MS
-    print(
-        f"targets: search p95 < {TARGET_SEARCH_P95_MS:.0f} ms, routing p95 < {TARGET_ROUTE_P95_MS:.0f} ms: {'met' if ok else 'MISSED'}"
-    )
+    verdict = "met" if ok else "MISSED"
+    print(f"targets: search p95 < {TARGET_SEARCH_P95_MS:.0f} ms, routing p95 < {TARGET_ROUTE_P95_MS:.0f} ms: {verdict}")
     return 0 if ok else 1
 
 
