@@ -165,7 +165,7 @@ def test_directory_leads_are_attributed_in_the_kpis():
     admin = PartnerAdminFactory(partner=partner)
     accepted = services.request_partner(data=REQUEST)
     accept_lead(lead=accepted, actor=admin)
-    services.request_partner(data=REQUEST)
+    services.request_partner(data={**REQUEST, "company": "Another Customer"})  # not protected by the first
     Lead.objects.create(customer_name="Vendor lead", customer_country="US", partner=partner,
                         status=LeadStatus.ASSIGNED, assigned_at=timezone.now())  # fmt: skip
     rebuild_kpis()
