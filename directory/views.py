@@ -22,6 +22,8 @@ PUBLIC_MAX_AGE = 60
 
 
 def _public(response):
+    """Shared caches may keep what is the same for everyone: the sitemap and the signed statements. HTML pages
+    carry the visitor's CSRF token (and a signed-in user's menu), so they are never publicly cached."""
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
 
@@ -41,7 +43,7 @@ def search(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "ranking": RANKING, "query": query.urlencode(), "filtered": bool(filters)}
-    return _public(render(request, "directory/search.html", context, status=200 if not form.errors else 400))
+    return render(request, "directory/search.html", context, status=200 if not form.errors else 400)
 
 
 class ProfileView(View):
@@ -64,7 +66,7 @@ class ProfileView(View):
         return render(request, "directory/profile.html", context, status=status)
 
     def get(self, request, slug):
-        return _public(self.render_page(request, self.listing(slug), RequestForm()))
+        return self.render_page(request, self.listing(slug), RequestForm())
 
     def post(self, request, slug):
         listing = self.listing(slug)
@@ -98,7 +100,7 @@ class MatchView(View):
         return render(request, "directory/match.html", {"form": form, **extra}, status=status)
 
     def get(self, request):
-        return _public(self.render_page(request, RequestForm()))
+        return self.render_page(request, RequestForm())
 
     def post(self, request):
         return _submit(

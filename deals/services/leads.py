@@ -291,6 +291,10 @@ def return_lead_if_overdue(*, lead_id: int, now: datetime | None = None) -> bool
             assigned_at=lead.assigned_at,
             defaults={"partner_id": lead.partner_id, "returned_at": now, "excused": excused},
         )
+        # A routed lead is reclaimed and offered to the next partner by the same rules (docs/directory.md,
+        # "Hops"); only when none is left does it come back to the manager.
+        if lead.routed and _routing().reclaim(lead=lead, outcome="lapsed", now=now) is not None:
+            return True
         record_event(
             "lead.returned",
             partner=lead.partner,
@@ -302,9 +306,6 @@ def return_lead_if_overdue(*, lead_id: int, now: datetime | None = None) -> bool
                 "channel_manager_id": lead.partner.channel_manager_id,
             },
         )
-        if lead.routed:
-            # Reclaimed and offered to the next partner by the same rules (docs/directory.md, "Hops").
-            _routing().reclaim(lead=lead, outcome="lapsed", now=now)
     return True
 
 

@@ -54,6 +54,7 @@ def test_find_me_a_partner_routes_by_tier_weight_and_reroutes_after_lapse():
     assert lead.status == LeadStatus.RETURNED
     names = list(DomainEvent.objects.filter(object_id=lead.pk).values_list("name", flat=True))
     assert names.count("lead.routed") == 2 and names.count("lead.reclaimed") == 2
+    assert names.count("lead.returned") == 1  # only when it came back to the manager
 
 
 def test_the_routed_partner_accepts():
