@@ -1,5 +1,6 @@
 """GET /api/v1/directory/partners/: the public directory as JSON (no login; the API doc: Partner directory)."""
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
@@ -8,7 +9,6 @@ from rest_framework.views import APIView
 
 from directory import selectors
 from directory.forms import SearchForm
-from prm.api import AnonymousFormThrottle
 
 
 class ListingSerializer(serializers.Serializer):
@@ -35,8 +35,6 @@ class ListingSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(listing.get_absolute_url())
 
     def get_statement_url(self, listing) -> str:
-        from django.urls import reverse
-
         return self.context["request"].build_absolute_uri(reverse("receipts:listing_statement", args=[listing.slug]))
 
 
@@ -64,8 +62,7 @@ FILTERS = [
 class DirectoryPartnersView(APIView):
     """Listed partners ranked by measured facts (docs/directory.md, "Ranking"), 20 a page."""
 
-    permission_classes = [permissions.AllowAny]
-    throttle_classes = [AnonymousFormThrottle]
+    permission_classes = [permissions.AllowAny]  # the API's default throttle counts anonymous callers by address
 
     def get_authenticators(self):
         return []  # public: no credentials read
