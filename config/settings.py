@@ -284,6 +284,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DealStatusEnum": "deals.models.DealStatus",
         "LeadStatusEnum": "deals.models.LeadStatus",
+        "LeadSourceEnum": "deals.models.LeadSource",
         "InfluenceKindEnum": "deals.models.InfluenceKind",
         "PartnerTypeEnum": "partners.models.PartnerType",
         "CourseKindEnum": "enablement.models.CourseKind",
