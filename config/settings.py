@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "DealStatusEnum": "deals.models.DealStatus",
         "LeadStatusEnum": "deals.models.LeadStatus",
         "LeadSourceEnum": "deals.models.LeadSource",
+        "DealSourceEnum": "deals.models.DealSource",
         "InfluenceKindEnum": "deals.models.InfluenceKind",
         "PartnerTypeEnum": "partners.models.PartnerType",
         "CourseKindEnum": "enablement.models.CourseKind",
