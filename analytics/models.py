@@ -106,6 +106,9 @@ class KpiSnapshot(models.Model):
     leads_assigned = models.PositiveIntegerField(default=0)
     leads_accepted = models.PositiveIntegerField(default=0)
     leads_expired = models.PositiveIntegerField(default=0)
+    # Of those, the leads visitors sent through the public directory (source attribution: docs/directory.md).
+    directory_leads_assigned = models.PositiveIntegerField(default=0, db_default=0)
+    directory_leads_accepted = models.PositiveIntegerField(default=0, db_default=0)
     lead_acceptance_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     other_currency_records = models.PositiveIntegerField(
         default=0, help_text=_("Deals, funds or entries in another currency, left out of the sums above.")

@@ -26,6 +26,8 @@ def beat_schedule(env) -> dict:
         ("deals-expire-protection", "deals.tasks.expire_deals", every(hours=1)),
         ("deals-expiry-reminders", "deals.tasks.send_expiry_reminders", every(hours=1)),
         ("deals-return-overdue-leads", "deals.tasks.return_overdue_leads", every(minutes=15)),
+        # Partner directory (docs/directory.md): the measured facts of every listing, nightly.
+        ("directory-refresh-listing-facts", "directory.tasks.refresh_listing_facts", daily(2, 40)),
         # SLAs (docs/sla.md): open items past their due moment are escalated once.
         ("sla-escalate-breaches", "sla.tasks.escalate_breaches", every(minutes=15)),
         # Partner lifecycle (docs/tiers.md): the quarterly tier review on the first day of each fiscal quarter's

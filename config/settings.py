@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "sla",
     "disputes",
     "portal",
+    "directory",
     "demo",
 ]
 
@@ -285,6 +286,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DealStatusEnum": "deals.models.DealStatus",
         "LeadStatusEnum": "deals.models.LeadStatus",
+        "LeadSourceEnum": "deals.models.LeadSource",
+        "DealSourceEnum": "deals.models.DealSource",
         "InfluenceKindEnum": "deals.models.InfluenceKind",
         "PartnerTypeEnum": "partners.models.PartnerType",
         "CourseKindEnum": "enablement.models.CourseKind",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # analytics first: its partners/<id>/dashboard/ must win over partners' <id>/<action>/ (POST-only) route.
     path("", include("analytics.urls")),
+    path("", include("directory.urls")),  # before partners/: /partners/find/ is the public directory
     path("partners/", include("partners.urls")),
     path("", include("partners.public_urls")),
     path("", include("deals.urls")),

@@ -8,6 +8,7 @@ from accounts.access import (
     is_internal,
     is_manager_or_admin,
     is_partner_user,
+    is_program_admin,
     of_own_partner,
     permission,
 )
@@ -50,6 +51,9 @@ permission(
     is_channel_manager,
     _("Only a channel manager may set a close date before the registration."),
 )
+
+# Lead routing rules (docs/directory.md): the program admin edits them and previews who would get leads.
+permission("deals.manage_routing", is_program_admin, _("Only a program admin may edit lead routing rules."))
 
 # Imports.
 permission(

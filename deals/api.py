@@ -344,7 +344,10 @@ class LeadSerializer(serializers.ModelSerializer):
             "decline_reason",
             "deal",
             "created_at",
+            "source",
+            "routed",
         ]
+        read_only_fields = ["source", "routed"]
 
 
 class LeadWarningsSerializer(LeadSerializer):

@@ -28,6 +28,17 @@ register_event_type("lead.assigned", category="deals", description="A lead was p
 register_event_type("lead.accepted", category="deals", description="A partner accepted a lead.")
 register_event_type("lead.declined", category="deals", description="A partner declined a lead.")
 register_event_type("lead.returned", category="deals", description="A lead was not accepted in time and came back.")
+register_event_type(
+    "lead.routed", category="deals", description="A routing rule offered a lead to a partner (one hop)."
+)
+register_event_type(
+    "routing.rule_changed", category="deals", description="A program admin saved or activated a lead routing rule."
+)
+register_event_type(
+    "lead.reclaimed",
+    category="deals",
+    description="A routed lead lapsed or was declined and was taken back (offered to the next partner or the manager).",
+)
 
 
 partner_people = partner_admins_and("registered_by_id")  # the partner's admins and who registered the deal
@@ -148,8 +159,15 @@ notices.register(
         url=leads_url,
     ),
     deal_notice(
+        event="lead.reclaimed",
+        audience=partner_users,
+        title=gettext_lazy("Lead reclaimed: %(customer)s"),
+        body=gettext_lazy("It was not accepted in time or was declined, so it was offered to another partner."),
+        url=leads_url,
+    ),
+    deal_notice(
         event="lead.returned",
-        audience=lead_creator,
+        audience=any_of(lead_creator, channel_manager),
         title=gettext_lazy("Lead returned: %(customer)s"),
         body=gettext_lazy("The partner did not accept it in time; assign it again."),
         url=leads_url,

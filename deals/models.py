@@ -338,6 +338,13 @@ LEAD_WORKFLOW = Workflow(
 )
 
 
+class LeadSource(models.TextChoices):
+    """Where a lead came from (analytics attributes pipeline by it: docs/directory.md)."""
+
+    VENDOR = "vendor", _("Vendor-passed")
+    DIRECTORY = "directory", _("Partner directory")
+
+
 class Lead(models.Model):
     """A customer opportunity a channel manager passes to a partner (accepted within the SLA or returned)."""
 
@@ -346,10 +353,17 @@ class Lead(models.Model):
     partner = models.ForeignKey(
         "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None for a lead a visitor sent through the public directory.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     customer_name = models.CharField(max_length=200)
     customer_domain = models.CharField(max_length=253, blank=True)
     customer_country = models.CharField(max_length=2)
+    source = models.CharField(max_length=10, choices=LeadSource.choices, default=LeadSource.VENDOR, db_index=True)
+    # Routed by the routing rules (deals/routing.py): a lapse offers it to the next partner, up to the rule's hops.
+    routed = models.BooleanField(default=False, db_default=False)
+    specialisation = models.CharField(max_length=60, blank=True)
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     product = models.CharField(max_length=200, blank=True)
@@ -469,3 +483,6 @@ badges.register(
     default="text-bg-info",
     testid="deal-status",
 )
+
+
+from deals.models_routing import HopOutcome, LeadHop, RoutingRule, RoutingStrategy  # noqa: E402, F401 - one models module

@@ -1,6 +1,8 @@
 """Reads about deals, accounts and leads, scoped to the user (docs/architecture.md: selectors)."""
 
+import statistics
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
@@ -257,3 +259,24 @@ def partner_ids_with_currency(currency: str) -> set[int]:
     return set(deals.values_list("partner_id", flat=True).distinct()) | set(
         influences.values_list("partner_id", flat=True).distinct()
     )
+
+
+def median_lead_response_hours(partner_ids, *, days: int = 365) -> dict[int, Decimal]:
+    """Median hours from a lead's assignment to its acceptance, per partner, over accepted leads of the last
+    `days` (the directory shows it as evidence: docs/directory.md). A partner without accepted leads is absent."""
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        Lead.objects.filter(
+            partner_id__in=list(partner_ids),
+            status=LeadStatus.ACCEPTED,
+            assigned_at__gte=since,
+            deal__isnull=False,
+        )
+        .values_list("partner_id", "assigned_at", "deal__decided_at")
+        .order_by("partner_id")
+    )
+    spans: dict[int, list[float]] = {}
+    for partner_id, assigned_at, decided_at in rows:
+        if decided_at is not None and decided_at >= assigned_at:
+            spans.setdefault(partner_id, []).append((decided_at - assigned_at).total_seconds() / 3600)
+    return {pid: Decimal(str(round(statistics.median(values), 1))) for pid, values in spans.items()}

@@ -224,3 +224,14 @@ def certificates_expiring(user, partner_id: int, *, days: int = 30, limit: int =
         valid.filter(expires_at__lte=soon).select_related("user", "certification").order_by("expires_at")[:limit]
     )
     return counts, expiring
+
+
+def public_certificates(partner_ids, at=None) -> list[dict]:
+    """The certificates of these partners that count now (`valid_at`), for the public directory: each with its
+    certification and the verification code of its public /verify/<code>/ page (docs/directory.md). No names."""
+    at = at or timezone.now()
+    return list(
+        Certificate.objects.filter(valid_at(at), partner_id__in=list(partner_ids))
+        .order_by("partner_id", "certification__name", "verification_code")
+        .values("partner_id", "user_id", "certification_id", "certification__name", "verification_code")
+    )

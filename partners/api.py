@@ -94,6 +94,8 @@ class TierBenefitsSerializer(serializers.Serializer):
     protection_days = serializers.IntegerField()
     content_access = serializers.CharField()
     advisory_board_eligible = serializers.BooleanField()
+    directory_listing = serializers.BooleanField(help_text="Listed in the public partner directory.")
+    lead_routing_weight = serializers.IntegerField(help_text="Weight in automatic lead routing; 0 receives none.")
     extra = serializers.ListField(child=serializers.CharField())
 
 

@@ -142,6 +142,8 @@ class TierTerms:
             "protection_days": self.protection_days,
             "content_access": f"{self.tier.name} and below",
             "advisory_board_eligible": self.tier.advisory_board_eligible,
+            "directory_listing": self.tier.directory_listing,
+            "lead_routing_weight": self.tier.lead_routing_weight,
             "extra": list(self.tier.extra_benefits),
         }
 

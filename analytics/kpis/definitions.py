@@ -69,6 +69,9 @@ mirrors another app's selector in SQL, a test proves the two equal (tests/analyt
   lead_acceptance_rate = accepted / assigned (None when none). A lead whose customer a partner's
   registration protected (it could not be accepted) is left out of all three while it waits and once
   it lapsed (docs/policy.md, "Leads for protected customers").
+- directory_leads_assigned / directory_leads_accepted: of leads_assigned and leads_accepted, the ones with
+  source "directory" (a visitor's request through the public directory; docs/directory.md). The rest are
+  vendor-passed; partner-sourced deals are the registrations counted above.
 
 The history horizon is settings.ANALYTICS_HISTORY_MONTHS (default 24) months before the current one,
 widened to the start of that quarter, plus the running month and quarter.
@@ -114,6 +117,8 @@ COUNT_FIELDS = (
     "leads_assigned",
     "leads_accepted",
     "leads_expired",
+    "directory_leads_assigned",
+    "directory_leads_accepted",
     "other_currency_records",
 )
 # Point-in-time figures: a quarter takes its last month's value.

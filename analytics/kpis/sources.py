@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from analytics.kpis.definitions import Horizon, _aware
 from commissions.models import CommissionEntry, EntryStatus
-from deals.models import DealRegistration, DealStatus, DealType, Influence, Lead, LeadReturn, LeadStatus
+from deals.models import DealRegistration, DealStatus, DealType, Influence, Lead, LeadReturn, LeadSource, LeadStatus
 from enablement.models import Certificate, CertificationKind
 from enablement.selectors import valid_at
 from fx.selectors import converted, convertible
@@ -192,8 +192,16 @@ def _lead_sources(horizon: Horizon, partner_ids):
             k_assigned=Count("id"),
             k_accepted=Count("id", filter=Q(status=LeadStatus.ACCEPTED)),
             k_expired=Count("id", filter=Q(status=LeadStatus.RETURNED)),
+            k_directory=Count("id", filter=Q(source=LeadSource.DIRECTORY)),
+            k_directory_accepted=Count("id", filter=Q(source=LeadSource.DIRECTORY, status=LeadStatus.ACCEPTED)),
         ),
-        {"leads_assigned": "k_assigned", "leads_accepted": "k_accepted", "leads_expired": "k_expired"},
+        {
+            "leads_assigned": "k_assigned",
+            "leads_accepted": "k_accepted",
+            "leads_expired": "k_expired",
+            "directory_leads_assigned": "k_directory",
+            "directory_leads_accepted": "k_directory_accepted",
+        },
     )
     # Misses of leads that have since been assigned to someone else (deals.LeadReturn): the lead row now
     # describes its new assignment, so the earlier partner's miss would otherwise vanish.

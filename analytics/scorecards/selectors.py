@@ -7,7 +7,7 @@ pages that call them stay bounded (tests assert it with django_assert_max_num_qu
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext
 
 from accounts import access
@@ -280,3 +280,16 @@ def at_risk_partners(user):
         )
         .order_by("-alert_count", "name", "pk")
     )
+
+
+def customer_satisfaction(partner_ids, *, quarters: int = 4) -> dict[int, Decimal]:
+    """The average 1-5 "customer_satisfaction" rating of each partner over its last `quarters` rated quarters'
+    window (the directory shows it as evidence: docs/directory.md). Unrated partners are absent."""
+    keys = [period.key for period in quarters_ending(current_quarter().key, quarters)]
+    rows = (
+        Rating.objects.filter(partner_id__in=list(partner_ids), criterion__key="customer_satisfaction", period__in=keys)
+        .values("partner_id")
+        .annotate(average=Avg("rating"))
+        .order_by()
+    )
+    return {row["partner_id"]: Decimal(str(row["average"])).quantize(Decimal("0.01")) for row in rows}

@@ -33,6 +33,13 @@ from prm.events import record_event
 from prm.exceptions import Conflict, TransitionNotAllowed
 
 
+def _routing():
+    """deals.routing places leads through this module, so it is imported when first needed."""
+    from deals import routing
+
+    return routing
+
+
 def _lead_customer(lead: Lead) -> ev.Customer:
     return ev.customer(name=lead.customer_name, domain=lead.customer_domain, country=lead.customer_country)
 
@@ -119,12 +126,19 @@ def assign_lead(*, lead: Lead, actor, partner) -> Lead:
     """Pass the lead to a partner. When a partner's registration protects the customer, the lead is marked
     `customer_protected` and `lead.warnings` says so: the manager is warned, the partner is not blamed."""
     access.require(actor, "deals.assign_lead")
+    return place_lead(lead=lead, actor=actor, partner=partner)
+
+
+def place_lead(*, lead: Lead, actor, partner, sla_hours: int | None = None) -> Lead:
+    """The assignment itself, for `assign_lead` (the manager's permission checked) and the routing rules
+    (deals/routing.py, which decide the partner and the SLA hours themselves)."""
+    hours = sla_hours or settings.LEAD_ACCEPT_SLA_HOURS
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
         holder = lead_customer_holder(lead)
         lead.partner = partner
         lead.assigned_at = timezone.now()
-        lead.accept_by = lead.assigned_at + timedelta(hours=settings.LEAD_ACCEPT_SLA_HOURS)
+        lead.accept_by = lead.assigned_at + timedelta(hours=hours)
         lead.decline_reason = ""
         lead.customer_protected, lead.lapse_excused = holder is not None, False
         LEAD_WORKFLOW.apply(
@@ -204,6 +218,7 @@ def accept_lead(*, lead: Lead, actor) -> DealRegistration:
         record_event(
             "deal.approved", actor=actor, partner=partner, subject=deal, payload=deal_payload(deal, lead_id=lead.pk)
         )
+        _routing().end_hop(lead, "accepted")
         record_event(
             "lead.accepted",
             actor=actor,
@@ -243,6 +258,8 @@ def decline_lead(*, lead: Lead, actor, reason: str) -> Lead:
                 "created_by_id": lead.created_by_id,
             },
         )
+        if lead.routed:
+            _routing().reclaim(lead=lead, outcome="declined")
     return lead
 
 
@@ -275,11 +292,20 @@ def return_lead_if_overdue(*, lead_id: int, now: datetime | None = None) -> bool
             assigned_at=lead.assigned_at,
             defaults={"partner_id": lead.partner_id, "returned_at": now, "excused": excused},
         )
+        # A routed lead is reclaimed and offered to the next partner by the same rules (docs/directory.md,
+        # "Hops"); only when none is left does it come back to the manager.
+        if lead.routed and _routing().reclaim(lead=lead, outcome="lapsed", now=now) is not None:
+            return True
         record_event(
             "lead.returned",
             partner=lead.partner,
             subject=lead,
-            payload={"lead_id": lead.pk, "customer_name": lead.customer_name, "created_by_id": lead.created_by_id},
+            payload={
+                "lead_id": lead.pk,
+                "customer_name": lead.customer_name,
+                "created_by_id": lead.created_by_id,
+                "channel_manager_id": lead.partner.channel_manager_id,
+            },
         )
     return True
 

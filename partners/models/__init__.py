@@ -24,6 +24,7 @@ from partners.models.organisation import (  # noqa: F401
     PartnerType,
     Region,
     RequirementMetric,
+    Specialisation,
     Tier,
     TierChange,
     TierQuerySet,

@@ -50,6 +50,19 @@ class Vertical(models.TextChoices):
     PROFESSIONAL_SERVICES = "professional_services", _("Professional services")
 
 
+class Specialisation(models.TextChoices):
+    """What a partner says it is good at (its directory listing; lead routing matches leads on it)."""
+
+    CLOUD_MIGRATION = "cloud_migration", _("Cloud migration")
+    SECURITY = "security", _("Security")
+    DATA_ANALYTICS = "data_analytics", _("Data and analytics")
+    INTEGRATION = "integration", _("Integration")
+    MANAGED_SERVICES = "managed_services", _("Managed services")
+    TRAINING = "training", _("Training")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    SUPPORT = "support", _("Support")
+
+
 class TierQuerySet(models.QuerySet):
     def ranked(self):
         return self.order_by("rank")
@@ -64,6 +77,10 @@ class Tier(models.Model):
     # Benefits (docs/program-terms.md). The tier holds no copies of commission, MDF or protection: those are
     # derived from the rules that apply them (partners/program_terms.py, docs/program-terms.md).
     advisory_board_eligible = models.BooleanField(default=False)
+    # The directory and lead routing read these two (docs/directory.md): listed in the public partner locator,
+    # and the weight of the partner in automatic lead routing (0: receives no routed leads).
+    directory_listing = models.BooleanField(default=False, db_default=False)
+    lead_routing_weight = models.PositiveSmallIntegerField(default=0, db_default=0)
     extra_benefits = models.JSONField(default=list, blank=True, help_text=_("Further benefits as short phrases."))
 
     objects = TierQuerySet.as_manager()
@@ -118,6 +135,9 @@ class Partner(models.Model):
     country = CountryField()
     region = models.CharField(max_length=10, choices=Region.choices)
     verticals = models.JSONField(default=list, blank=True)
+    # What the partner says it does and speaks (its directory listing and lead routing match on these).
+    specialisations = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
     channel_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -548,6 +548,27 @@ ROUTES.update(
         "fx-rate-list": _api(INTERNAL),
         # --- issue 12: i18n ----------------------------------------------------------------------------
         "set_language": _post(PUBLIC),
+        # --- the partner directory (docs/directory.md) ---------------------------------------------------
+        # Public, no login: search, profiles of listed partners, the request forms, the signed statement.
+        "directory:search": _r(PUBLIC),
+        "directory:match": _r(PUBLIC),
+        "directory:thanks": _r(PUBLIC),
+        "directory:verify": _r(PUBLIC),
+        "directory:sitemap": _r(PUBLIC),
+        "directory:profile": _r(PUBLIC, PUBLIC, lambda w, r, o: {"slug": w.of("listing", r, o).slug}),
+        "receipts:listing_statement": _r(PUBLIC, PUBLIC, lambda w, r, o: {"slug": w.of("listing", r, o).slug}),
+        # A partner's admins edit their own listing (no object in the URL: their own partner's).
+        "directory:listing": _r("login ok 403 ok 403 403 403"),
+        # Routing rules: the program admin; a rule is internal, outside every partner's tenancy (404).
+        "directory:rules": _r(PROGRAM_ADMIN),
+        "directory:rule_new": _r(PROGRAM_ADMIN),
+        "directory:rule": _r(HIDDEN_PROGRAM_ADMIN, kwargs=shared("routing_rule")),
+        "directory-partners": _api(PUBLIC),
+        # Routing a lead by the rules is assigning it: the channel manager (partners: 403 own, 404 another's).
+        "lead-route": _api_post("login 403 403 403 ok 403 403", "login 404 404 404 ok 403 403", pk("lead")),
+        "directory:rule_status": _post(
+            HIDDEN_PROGRAM_ADMIN, kwargs=lambda w, r, o: {"pk": w.shared["routing_rule"].pk, "status": "active"}
+        ),
     }
 )
 

@@ -48,6 +48,9 @@ PERSONAL = {
     "receipts:verify": "checking a receipt is public and writes nothing",
     "partners_public:partner_with_us": "the public application form, open to anyone",
     "application-list": "the public application form (API), open to anyone",
+    "directory:match": "the public directory's request form, open to anyone (docs/directory.md)",
+    "directory:profile": "the public directory's contact form, open to anyone (docs/directory.md)",
+    "directory:verify": "checking a listing statement is public and writes nothing",
     "accounts:accept_invitation": "needs an invitation token; joining a suspended partner is refused by the service",
 }
 

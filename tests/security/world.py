@@ -246,4 +246,13 @@ def build_world() -> World:
         w.objects.setdefault("dispute", {})[key] = dispute
         w.objects.setdefault("dispute_file", {})[key] = dispute.files.get()
     # --- issue 12: fx objects ------------------------------------------------------------------------
+    # --- the partner directory: each partner's published listing, one routing rule -------------------
+    from deals.models import RoutingRule
+    from directory.models import Listing
+
+    for key, partner in w.partner.items():
+        w.objects.setdefault("listing", {})[key] = Listing.objects.create(
+            partner=partner, slug=f"{key}-listing", published=True
+        )
+    w.shared["routing_rule"] = RoutingRule.objects.create(name="Everywhere")
     return w

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from demo import analytics, commissions, disputes, fx, mdf, policy, receipts, sla
+from demo import directory as directory_demo
 from demo.deals import registrations
 from demo.enablement import catalogue
 from demo.partners import recruiting
@@ -86,6 +87,7 @@ STEPS = (
     ("receipts", receipts.seed),
     ("sla", sla.seed),
     ("disputes", disputes.seed),
+    ("directory", directory_demo.seed),
 )
 
 

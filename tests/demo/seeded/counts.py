@@ -63,6 +63,13 @@ def sla():
     return (SlaEscalation.objects.count(), len(sla_selectors.open_items(admin)))
 
 
+def directory():
+    from deals.models import LeadHop, RoutingRule
+    from directory.models import Listing
+
+    return (Listing.objects.count(), RoutingRule.objects.count(), LeadHop.objects.count())
+
+
 AGGREGATES = {
     "partners": partners,
     "deals": deals,
@@ -71,6 +78,7 @@ AGGREGATES = {
     "mdf": mdf,
     "commissions": commissions,
     "sla": sla,
+    "directory": directory,
 }
 
 
