@@ -16,8 +16,8 @@
     return text.replace(/%\((\w+)\)s/g, function (_m, k) { return values[k]; });
   }
   function csrf() {
-    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return m ? decodeURIComponent(m[1]) : "";
+    var field = form.querySelector("[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
   }
   function status(text) { $("psi-status").textContent = text; }
   function progress(pct) {

@@ -24,7 +24,9 @@ EXPECTED = {  # registration outcome -> the check's answer
 
 
 def _name(rng, i):
-    return f"{rng.choice(WORDS).title()} {i:03d}{rng.choice(WORDS)} Systems"
+    """Names far apart from each other (no two within the fuzzy thresholds): exact keys decide alone."""
+    letters = "bcdfghjklmnpqrstvwxz"
+    return f"{rng.choice(WORDS).title()}{''.join(rng.choice(letters) for _ in range(10))} {WORDS[i % len(WORDS)]}"
 
 
 def test_generated_prospects_get_registrations_answer(portal_for, partner_user, psi_policy):
