@@ -76,7 +76,7 @@ class PsiSetup(models.Model):
     """A precomputed PSI setup message of one answer set (one bucket of protection ends when dates are shown)."""
 
     category = models.CharField(max_length=20, choices=SetupCategory.choices)
-    bucket = models.CharField(max_length=20, blank=True, help_text=_("Protection ends within N days; '' all."))
+    bucket = models.CharField(max_length=20, blank=True, help_text=_("Protection ends within this many days; empty: all."))
     until = models.DateField(null=True, blank=True, help_text=_("The latest protection end in this bucket."))
     data = models.BinaryField()
     items = models.PositiveIntegerField(default=0)

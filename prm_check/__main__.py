@@ -19,6 +19,7 @@ def main(argv=None) -> int:
     parser.add_argument("csv", help="CSV of prospects: name, domain, country (header row optional)")
     parser.add_argument("--token", default=os.environ.get("PRM_TOKEN", ""), help="API token (or PRM_TOKEN)")
     parser.add_argument("--url", default=os.environ.get("PRM_URL", "http://localhost:8000"), help="Portal URL")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="Parallel processes (default: CPUs)")
     parser.add_argument("--output", help="Write the answers as CSV here (default: standard output)")
     args = parser.parse_args(argv)
     if not args.token:
@@ -30,7 +31,7 @@ def main(argv=None) -> int:
         return 1
     started = time.monotonic()
     try:
-        result = check(prospects, portal=Portal(args.url, args.token))
+        result = check(prospects, portal=Portal(args.url, args.token), processes=args.processes)
     except CheckError as exc:
         print(f"The portal refused the check: {exc}", file=sys.stderr)
         return 2

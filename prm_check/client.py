@@ -73,6 +73,61 @@ def items_of(prospects, spec_free_mail) -> list[str]:
     return items
 
 
+def _blind(args) -> bytes:
+    key, reveal, items = args
+    return psi.client.CreateFromKey(key, reveal).CreateRequest(items).SerializeToString()
+
+
+def _intersect_part(args) -> list[int]:
+    """Indices (in the whole request) of one slice of the response found in one setup."""
+    key, reveal, setup_b64, elements, offset, size_only = args
+    client = psi.client.CreateFromKey(key, reveal)
+    response = psi.Response()
+    response.encrypted_elements.extend(elements)
+    setup = _setup(setup_b64)
+    if size_only:
+        return [client.GetIntersectionSize(setup, response)]
+    return [offset + i for i in client.GetIntersection(setup, response)]
+
+
+def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
+    step = -(-n // parts) if n else 1
+    return [(i, min(n, i + step)) for i in range(0, n, step)] or [(0, 0)]
+
+
+class Workers:
+    """Blinding and intersecting split over `processes` processes (the same client key in each: the slices
+    of one request are one request). One process: everything in this one."""
+
+    def __init__(self, processes: int = 1):
+        self.processes = max(1, processes)
+        self.pool = None
+        if self.processes > 1:
+            import multiprocessing  # noqa: PLC0415 - only when asked for
+
+            self.pool = multiprocessing.get_context("fork").Pool(self.processes)
+
+    def map(self, func, jobs):
+        return self.pool.map(func, jobs) if self.pool else [func(j) for j in jobs]
+
+    def close(self):
+        if self.pool:
+            self.pool.close()
+            self.pool.join()
+
+
+def blind(key: bytes, reveal: bool, items: list[str], workers: Workers):
+    """One PSI request of `items`, blinded in slices in parallel."""
+    parts = workers.map(_blind, [(key, reveal, items[a:b]) for a, b in _chunks(len(items), workers.processes)])
+    request = psi.Request()
+    request.reveal_intersection = reveal
+    for part in parts:
+        piece = psi.Request()
+        piece.ParseFromString(part)
+        request.encrypted_elements.extend(piece.encrypted_elements)
+    return request
+
+
 def _setup(data: str):
     setup = psi.ServerSetup()
     setup.ParseFromString(base64.b64decode(data))
@@ -96,26 +151,33 @@ def answer_rows(n: int, hits: dict, untils: dict) -> list:
     return out
 
 
-def intersect(client, spec: dict, reply: dict, n: int) -> Result:
-    """Intersect the one response with every setup: the partner's own, then the precomputed ones."""
+def intersect(key: bytes, spec: dict, reply: dict, n: int, workers: Workers | None = None) -> Result:
+    """Intersect the one response with every setup (the partner's own, then the precomputed ones), each setup
+    and each slice of the response a job of its own."""
+    workers = workers or Workers(1)
     response = psi.Response()
     response.ParseFromString(base64.b64decode(reply["response"]))
+    elements = list(response.encrypted_elements)
     result = Result(counts_only=reply["counts_only"], remaining_today=reply["remaining_today"])
+    reveal = not result.counts_only
     setups = [(YOURS, None, reply["yours"])] + [(s["answer"], s["until"], s["setup"]) for s in spec["setups"]]
+    slices = _chunks(len(elements), workers.processes) if reveal else [(0, len(elements))]
+    jobs = [(key, reveal, data, elements[a:b], a, not reveal) for _answer, _until, data in setups for a, b in slices]
+    found = workers.map(_intersect_part, jobs)
+    per_setup = [sum((found[k * len(slices) + j] for j in range(len(slices))), []) for k in range(len(setups))]
     if result.counts_only:
         sizes = {}
-        for answer, _until, data in setups:
-            sizes[answer] = sizes.get(answer, 0) + client.GetIntersectionSize(_setup(data), response)
+        for (answer, _until, _data), part in zip(setups, per_setup, strict=True):
+            sizes[answer] = sizes.get(answer, 0) + sum(part)
         # The protected set holds the partner's own registrations too (the same accounts), so subtract them.
         sizes[PROTECTED] = max(0, sizes.get(PROTECTED, 0) - sizes.get(YOURS, 0))
         result.counts = {a: sizes.get(a, 0) for a in (YOURS, PROTECTED, DIRECT)}
         return result
     hits, untils = {}, {}
-    for answer, until, data in setups:
-        found = set(client.GetIntersection(_setup(data), response))
-        hits.setdefault(answer, set()).update(found)
+    for (answer, until, _data), part in zip(setups, per_setup, strict=True):
+        hits.setdefault(answer, set()).update(part)
         if until:
-            for j in found:
+            for j in part:
                 untils[j] = max(untils.get(j) or until, until)
     result.answers = answer_rows(n, hits, untils)
     return result
@@ -155,18 +217,22 @@ class Portal:
         return json.loads(raw)
 
 
-def check(prospects: list[Prospect], *, portal: Portal, spec: dict | None = None) -> Result:
+def check(prospects: list[Prospect], *, portal: Portal, spec: dict | None = None, processes: int = 1) -> Result:
     """Run one check of `prospects` against the portal; raises CheckError when refused."""
     spec = spec or portal.call("/api/v1/availability/")
-    counts_only = spec["policy"]["counts_only"]
-    client = psi.client.CreateWithNewKey(not counts_only)
-    request = client.CreateRequest(items_of(prospects, spec["free_mail"]))
-    body = {
-        "prospects": len(prospects),
-        "request": base64.b64encode(request.SerializeToString()).decode("ascii"),
-        "channel": "cli",
-    }
-    reply = portal.call("/api/v1/availability/checks/", body)
-    result = intersect(client, spec, reply, len(prospects))
+    reveal = not spec["policy"]["counts_only"]
+    key = psi.client.CreateWithNewKey(reveal).GetPrivateKeyBytes()
+    workers = Workers(processes)
+    try:
+        request = blind(key, reveal, items_of(prospects, spec["free_mail"]), workers)
+        body = {
+            "prospects": len(prospects),
+            "request": base64.b64encode(request.SerializeToString()).decode("ascii"),
+            "channel": "cli",
+        }
+        reply = portal.call("/api/v1/availability/checks/", body)
+        result = intersect(key, spec, reply, len(prospects), workers)
+    finally:
+        workers.close()
     result.bytes_sent, result.bytes_received = portal.sent, portal.received
     return result
