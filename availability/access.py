@@ -18,22 +18,10 @@ def checks_allowed(user) -> bool:
     return policy.who == WhoMayCheck.PARTNER_USERS or access.is_partner_admin(user)
 
 
-@rules.predicate
-def mapping_allowed(user) -> bool:
-    from availability.selectors import policy_in_force  # noqa: PLC0415
-
-    return bool(policy_in_force().mapping_enabled)
-
-
 access.permission(
     "availability.check",
     access.is_partner_user & checks_allowed,
     _("Private availability checks are switched off or not open to your role."),
-)
-access.permission(
-    "availability.map",
-    access.is_partner_admin & mapping_allowed,
-    _("Only partner admins map shared customers, when the program allows it."),
 )
 access.permission(
     "availability.manage",

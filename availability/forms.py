@@ -11,9 +11,7 @@ class AvailabilityPolicyForm(forms.Form):
     who = forms.ChoiceField(
         label=_("Who may run them"), choices=WhoMayCheck.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
-    show_dates = forms.BooleanField(
-        label=_("Say until when another registration protects a customer"), required=False
-    )
+    show_dates = forms.BooleanField(label=_("Say until when another registration protects a customer"), required=False)
     counts_only = forms.BooleanField(
         label=_("Counts only: how many prospects in each answer, never which"), required=False
     )
@@ -24,4 +22,3 @@ class AvailabilityPolicyForm(forms.Form):
         initial=DEFAULT_DAILY_LIMIT,
         widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
     )
-    mapping_enabled = forms.BooleanField(label=_("Partners may map shared customers (counts only)"), required=False)

@@ -1,4 +1,4 @@
-"""Private availability checks and counts-only account mapping (docs/private-check.md).
+"""Private availability checks (docs/private-check.md).
 
 The vendor's policy of the checks is versioned like the rules of engagement: a change is a new
 AvailabilityPolicy row that takes effect at its `effective_from`, never an edit. The server's PSI key and the
@@ -30,7 +30,6 @@ class AvailabilityPolicy(models.Model):
         default=False, help_text=_("Partners learn only how many prospects are in each answer, never which.")
     )
     daily_limit = models.PositiveIntegerField(default=DEFAULT_DAILY_LIMIT)
-    mapping_enabled = models.BooleanField(default=False, help_text=_("Partners may map shared customers."))
     effective_from = models.DateTimeField(default=timezone.now, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -53,7 +52,6 @@ class AvailabilityPolicy(models.Model):
             "show_dates": self.show_dates,
             "counts_only": self.counts_only,
             "daily_limit": self.daily_limit,
-            "mapping_enabled": self.mapping_enabled,
         }
 
 
@@ -76,7 +74,9 @@ class PsiSetup(models.Model):
     """A precomputed PSI setup message of one answer set (one bucket of protection ends when dates are shown)."""
 
     category = models.CharField(max_length=20, choices=SetupCategory.choices)
-    bucket = models.CharField(max_length=20, blank=True, help_text=_("Protection ends within this many days; empty: all."))
+    bucket = models.CharField(
+        max_length=20, blank=True, help_text=_("Protection ends within this many days; empty: all.")
+    )
     until = models.DateField(null=True, blank=True, help_text=_("The latest protection end in this bucket."))
     data = models.BinaryField()
     items = models.PositiveIntegerField(default=0)

@@ -80,7 +80,6 @@ def publish_policy(*, actor, data: dict, effective_from=None) -> AvailabilityPol
             show_dates=bool(data.get("show_dates")),
             counts_only=bool(data.get("counts_only")),
             daily_limit=limit,
-            mapping_enabled=bool(data.get("mapping_enabled")),
             effective_from=effective_from or timezone.now(),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )

@@ -52,7 +52,9 @@ def test_cli_client_gets_registrations_answers(live_server, world, psi_policy, t
 
 def test_dates_hidden_when_the_policy_says_so(live_server, world, psi_policy, token_portal, partner_user):
     psi_policy(show_dates=False)
-    result = cli.check(prospects(("Theirs GmbH", "theirs.example", "DE")), portal=token_portal(partner_user, live_server.url))
+    result = cli.check(
+        prospects(("Theirs GmbH", "theirs.example", "DE")), portal=token_portal(partner_user, live_server.url)
+    )
     assert result.answers == [("protected", None)]
 
 

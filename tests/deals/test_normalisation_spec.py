@@ -45,7 +45,5 @@ def test_javascript_gives_identical_keys():
         [node, str(HERE / "normalisation_check.js")], capture_output=True, text=True, timeout=60, check=True
     )
     got = json.loads(completed.stdout)
-    expected = [
-        {k: c[k] for k in ("normalised_name", "normalised_domain", "keys")} for c in VECTORS["vectors"]
-    ]
+    expected = [{k: c[k] for k in ("normalised_name", "normalised_domain", "keys")} for c in VECTORS["vectors"]]
     assert got == expected

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from accounts.models import Role, User
-from demo import analytics, commissions, disputes, fx, mdf, policy, receipts, sla
+from demo import analytics, availability, commissions, disputes, fx, mdf, policy, receipts, sla
 from demo.deals import registrations
 from demo.enablement import catalogue
 from demo.partners import recruiting
@@ -45,6 +45,7 @@ STEPS = (
     ("receipts", receipts.seed),
     ("sla", sla.seed),
     ("disputes", disputes.seed),
+    ("availability", availability.seed),
 )
 
 
