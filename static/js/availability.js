@@ -171,7 +171,69 @@
     link.remove();
   }
 
-  function setupOf(psi, b64) { return psi.serverSetup.deserializeBinary(fromB64(b64)); }
+  // Two workers (static/js/psi-worker.js), each with the same client key: slices of one request are one request.
+  var WORKERS = Math.max(1, Math.min(2, navigator.hardwareConcurrency || 2));
+  function Pool(url) {
+    this.workers = [];
+    this.waiting = {};
+    this.next = 0;
+    var self = this;
+    for (var i = 0; i < WORKERS; i++) {
+      var w = new Worker(url);
+      w.onmessage = function (e) {
+        var job = self.waiting[e.data.id];
+        delete self.waiting[e.data.id];
+        if (e.data.error) job.reject(new Error(e.data.error)); else job.resolve(e.data);
+      };
+      w.onerror = function (e) {
+        Object.keys(self.waiting).forEach(function (id) { self.waiting[id].reject(new Error(e.message || texts.failed)); });
+        self.waiting = {};
+      };
+      this.workers.push(w);
+    }
+  }
+  Pool.prototype.run = function (message) {
+    var self = this, id = ++this.next;
+    message.id = id;
+    return new Promise(function (resolve, reject) {
+      self.waiting[id] = { resolve: resolve, reject: reject };
+      self.workers[id % self.workers.length].postMessage(message);
+    });
+  };
+  Pool.prototype.close = function () { this.workers.forEach(function (w) { w.terminate(); }); };
+
+  function slices(n) {
+    var step = Math.max(1, Math.ceil(n / WORKERS)), out = [];
+    for (var a = 0; a < n; a += step) out.push([a, Math.min(n, a + step)]);
+    return out.length ? out : [[0, 0]];
+  }
+
+  function blindParallel(psi, pool, key, reveal, items) {
+    return Promise.all(slices(items.length).map(function (s) {
+      return pool.run({ cmd: "blind", key: key, reveal: reveal, items: items.slice(s[0], s[1]) });
+    })).then(function (parts) {
+      var request = new psi.request();
+      request.setRevealIntersection(reveal);
+      var elements = [];
+      parts.forEach(function (p) { elements = elements.concat(psi.request.deserializeBinary(p.bytes).getEncryptedElementsList_asU8()); });
+      request.setEncryptedElementsList(elements);
+      return request;
+    });
+  }
+
+  function intersectParallel(psi, pool, key, reveal, response, setups) {
+    var elements = response.getEncryptedElementsList_asU8();
+    var parts = reveal ? slices(elements.length) : [[0, elements.length]];
+    var jobs = [];
+    setups.forEach(function (s, k) {
+      var setup = fromB64(s.setup);
+      parts.forEach(function (p) {
+        jobs.push(pool.run({ cmd: "intersect", key: key, reveal: reveal, setup: setup, elements: elements.slice(p[0], p[1]), offset: p[0] })
+          .then(function (r) { return { k: k, r: r }; }));
+      });
+    });
+    return Promise.all(jobs);
+  }
 
   function run(file) {
     var started = performance.now();
@@ -186,29 +248,33 @@
       rows.forEach(function (p) {
         norm.checkKeys(p.name, p.domain, p.country).forEach(function (k) { items.push(k || dummy()); });
       });
-      var countsOnly = spec.policy.counts_only;
-      var client = psi.client.createWithNewKey(!countsOnly);
-      var request = client.createRequest(items);
-      progress(35);
-      status(texts.sending);
-      return api(config.checkUrl, { prospects: rows.length, request: toB64(request.serializeBinary()), channel: "web" })
-        .then(function (reply) {
-          progress(60);
-          status(texts.intersecting);
-          var response = psi.response.deserializeBinary(fromB64(reply.response));
-          var setups = [{ answer: "yours", until: null, setup: reply.yours }].concat(spec.setups);
-          var bucketed = spec.setups.some(function (s) { return s.answer === "protected" && s.until; });
+      var reveal = !spec.policy.counts_only;
+      var key = psi.client.createWithNewKey(reveal);
+      var keyBytes = key.getPrivateKeyBytes();
+      key.delete();
+      var pool = new Pool(config.workerUrl);
+      return blindParallel(psi, pool, keyBytes, reveal, items).then(function (request) {
+        progress(35);
+        status(texts.sending);
+        return api(config.checkUrl, { prospects: rows.length, request: toB64(request.serializeBinary()), channel: "web" });
+      }).then(function (reply) {
+        progress(60);
+        status(texts.intersecting);
+        var response = psi.response.deserializeBinary(fromB64(reply.response));
+        var setups = [{ answer: "yours", until: null, setup: reply.yours }].concat(spec.setups);
+        var bucketed = spec.setups.some(function (s) { return s.answer === "protected" && s.until; });
+        return intersectParallel(psi, pool, keyBytes, !reply.counts_only, response, setups).then(function (results) {
           if (reply.counts_only) {
             var sizes = {};
-            setups.forEach(function (s) { sizes[s.answer] = (sizes[s.answer] || 0) + client.getIntersectionSize(setupOf(psi, s.setup), response); });
+            results.forEach(function (x) { var a = setups[x.k].answer; sizes[a] = (sizes[a] || 0) + x.r.size; });
             sizes.protected = Math.max(0, (sizes.protected || 0) - (sizes.yours || 0));
             renderCounts(sizes);
           } else {
             var hits = {}, untils = {};
-            setups.forEach(function (s) {
-              var found = client.getIntersection(setupOf(psi, s.setup), response);
+            results.forEach(function (x) {
+              var s = setups[x.k];
               hits[s.answer] = hits[s.answer] || new Set();
-              found.forEach(function (j) {
+              x.r.found.forEach(function (j) {
                 hits[s.answer].add(j);
                 if (s.until && (!untils[j] || s.until > untils[j])) untils[j] = s.until;
               });
@@ -218,10 +284,10 @@
             state.page = 0;
             render();
           }
-          client.delete && client.delete();
           progress(100);
           status(fmt(texts.done, { n: rows.length, s: ((performance.now() - started) / 1000).toFixed(1) }));
         });
+      }).finally(function () { pool.close(); });
     });
   }
 
