@@ -534,6 +534,12 @@ ROUTES.update(
         "fx-rate-list": _api(INTERNAL),
         # --- issue 12: i18n ----------------------------------------------------------------------------
         "set_language": _post(PUBLIC),
+        # --- private availability checks (docs/private-check.md) ---------------------------------------------
+        # The world's availability policy lets every partner user check; the policy page is the program admin's.
+        "availability:check": _r(PARTNER_ONLY),
+        "availability:policy": _r(PROGRAM_ADMIN),
+        "availability-spec": _api(PARTNER_ONLY),
+        "availability-check": _api_post(PARTNER_ONLY),
     }
 )
 
