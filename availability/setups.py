@@ -7,6 +7,7 @@ registration decision (availability.handlers). A check processes the client's bl
 """
 
 import hashlib
+import secrets
 import time
 from datetime import date, timedelta
 
@@ -32,8 +33,10 @@ def server_key() -> ServerKey:
 
 
 def build_setup_bytes(key: bytes, items, client_inputs: int) -> bytes:
+    """A GCS setup of `items`; an empty set holds one random item no key can equal (the library refuses none)."""
+    items = list(items) or [f"x:{secrets.token_hex(16)}"]
     server = psi.server.CreateFromKey(bytes(key), True)
-    setup = server.CreateSetupMessage(FALSE_POSITIVE_RATE, max(1, client_inputs), list(items), psi.DataStructure.GCS)
+    setup = server.CreateSetupMessage(FALSE_POSITIVE_RATE, max(1, client_inputs), items, psi.DataStructure.GCS)
     return setup.SerializeToString()
 
 

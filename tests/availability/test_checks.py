@@ -150,3 +150,9 @@ def test_two_checks_at_once_cannot_both_pass_the_limit(psi_policy):
         thread.join(timeout=60)
     assert sorted(outcomes) == ["ValidationError", "ok"]
     assert DailyUsage.objects.get(partner=partner).prospects == 6
+
+
+def test_a_partner_without_registrations_and_an_empty_program(portal_for, partner_user, psi_policy):
+    psi_policy()  # no account, no registration: every set is empty
+    result = cli.check(prospects(("Anyone", "anyone.example", "US")), portal=portal_for(partner_user))
+    assert result.answers == [("open", None)]
