@@ -36,7 +36,11 @@ def build_setup_bytes(key: bytes, items, client_inputs: int) -> bytes:
     """A GCS setup of `items`; an empty set holds one random item no key can equal (the library refuses none)."""
     items = list(items) or [f"x:{secrets.token_hex(16)}"]
     server = psi.server.CreateFromKey(bytes(key), True)
-    setup = server.CreateSetupMessage(FALSE_POSITIVE_RATE, max(1, client_inputs), items, psi.DataStructure.GCS)
+    inputs = max(1, client_inputs)
+    try:  # GCS is the smallest, but the library cannot build one for a few items at a tiny per-item rate
+        setup = server.CreateSetupMessage(FALSE_POSITIVE_RATE, inputs, items, psi.DataStructure.GCS)
+    except ValueError:
+        setup = server.CreateSetupMessage(FALSE_POSITIVE_RATE, inputs, items, psi.DataStructure.BLOOM_FILTER)
     return setup.SerializeToString()
 
 

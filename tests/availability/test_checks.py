@@ -5,6 +5,7 @@ import json
 import threading
 from datetime import timedelta
 
+import private_set_intersection.python as psi_lib
 import pytest
 from django.db import connections, transaction
 from django.utils import timezone
@@ -156,3 +157,17 @@ def test_a_partner_without_registrations_and_an_empty_program(portal_for, partne
     psi_policy()  # no account, no registration: every set is empty
     result = cli.check(prospects(("Anyone", "anyone.example", "US")), portal=portal_for(partner_user))
     assert result.answers == [("open", None)]
+
+
+@pytest.mark.parametrize("items", [0, 1, 4, 300])
+def test_setups_of_any_size_at_the_default_limit(items):
+    from availability.setups import build_setup_bytes  # noqa: PLC0415
+
+    key = psi_lib.server.CreateWithNewKey(True).GetPrivateKeyBytes()
+    keys = [f"d:k{i}.example" for i in range(items)]
+    setup = psi_lib.ServerSetup()
+    setup.ParseFromString(build_setup_bytes(key, keys, 2 * 5000))
+    client = psi_lib.client.CreateWithNewKey(True)
+    request = client.CreateRequest(["d:k0.example", "d:none.example"])
+    response = psi_lib.server.CreateFromKey(key, True).ProcessRequest(request)
+    assert client.GetIntersection(setup, response) == ([0] if items else [])
