@@ -35,7 +35,9 @@ class PolicyViewSerializer(serializers.Serializer):
 
 class SetupSerializer(serializers.Serializer):
     answer = serializers.CharField(help_text="`protected` or `direct`.")
-    until = serializers.DateField(allow_null=True, help_text="Protected: the latest end in this bucket (dates on).")
+    until = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Protected: the latest end in this bucket (dates on)."
+    )
     setup = serializers.CharField(help_text="base64 of the PSI ServerSetup protobuf.")
 
 

@@ -11,7 +11,7 @@ from availability.models import AvailabilityPolicy
 from availability.selectors import policy_in_force
 from deals.customers import create_account
 from deals.models import Account, AccountKind, DealRegistration
-from deals.registration import register_deal
+from deals.services import register_deal
 
 KNOWN = (  # name, domain, country, who holds it ("" for a vendor direct account)
     ("Fabrikam Check Foods", "fabrikam-check.example", "US", "alice@acme.example"),
