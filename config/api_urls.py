@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("disputes.api_urls")),
     path("", include("fx.api_urls")),
     path("", include("directory.api_urls")),
+    path("", include("availability.api_urls")),
     # Last: any other path under /api/v1/ is a JSON 404 (the API doc: JSON in and out), not Django's HTML page.
     re_path(r"^.*$", api_not_found, name="api-not-found"),
 ]

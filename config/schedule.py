@@ -63,5 +63,7 @@ def beat_schedule(env) -> dict:
         ("analytics-evaluate-alerts", "analytics.tasks.evaluate_alerts", daily(6, 30)),
         # Integrations (docs/webhooks.md): webhook deliveries due for a retry.
         ("integrations-retry-webhooks", "integrations.tasks.retry_due_deliveries", every(minutes=1)),
+        # Private availability checks (docs/private-check.md): rebuild the PSI setups whose items changed.
+        ("availability-rebuild-setups", "availability.tasks.rebuild_setups", daily(0, 40)),
     ]
     return {name: {"task": task, "schedule": schedule} for name, task, schedule in jobs}

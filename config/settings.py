@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "receipts",
     "sla",
     "disputes",
+    "availability",
     "portal",
     "directory",
     "demo",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("sla.urls")),
     path("", include("disputes.urls")),
     path("", include("fx.urls")),
+    path("", include("availability.urls")),
     # One way to log in (docs/login.md): the admin's own login would skip the second factor and allauth's
     # throttles, so it hands over to allauth's, keeping ?next=.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),

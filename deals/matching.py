@@ -8,37 +8,17 @@ explainable-matches issue) can see why two accounts matched.
 """
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-# Legal forms of the main jurisdictions, as single tokens once dots are gone ("S.A.S." -> "sas").
-LEGAL_SUFFIXES = frozenset(
-    """
-    inc incorporated corp corporation co company cos llc llp lp ltd limited plc pllc pc
-    gmbh mbh ag kg kgaa ohg ug ev
-    sa sas sasu sarl sca snc eurl
-    bv nv vof
-    srl spa sapa snc
-    sl slu sau
-    pty pte pvt
-    kk gk yk
-    oy oyj ab aps as asa
-    sro spolka zoo
-    lda ltda
-    se ulc plc
-    """.split()
-)
-# Multi-token suffixes that survive dot removal as separate tokens ("S. A." -> "s a").
-_SPLIT_SUFFIXES = (("s", "a", "s"), ("s", "a"), ("b", "v"), ("n", "v"), ("k", "k"), ("s", "l"), ("a", "g"))
-_LETTER_DOTS = re.compile(r"\b[a-z](?:\.[a-z])+\.?")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_DOMAIN_OK = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,}$")
+from deals import normalisation
+
+# The constants live in one specification shared with the browser (deals/normalisation.json).
+LEGAL_SUFFIXES = normalisation.LEGAL_SUFFIXES
+SPLIT_SUFFIXES = _SPLIT_SUFFIXES = normalisation.SPLIT_SUFFIXES
 MIN_DELETION_TOKEN = 4  # shorter first tokens would make their one-letter deletions block far too widely
 
 
@@ -48,27 +28,7 @@ def free_mail_domains() -> frozenset[str]:
 
 def normalise_domain(value: str | None) -> str:
     """`https://WWW.Acme.com/about` -> `acme.com`; an e-mail gives its domain; free-mail domains give ''."""
-    text = (value or "").strip().lower()
-    if not text:
-        return ""
-    if "@" in text and "/" not in text:
-        text = text.rsplit("@", 1)[1]
-    if "//" not in text:
-        text = "//" + text
-    try:
-        host = urlsplit(text).hostname or ""
-    except ValueError:
-        return ""
-    host = host.strip(".")
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return ""
-    while host.startswith("www.") or re.match(r"^www\d\.", host):
-        host = host.split(".", 1)[1]
-    if not _DOMAIN_OK.match(host) or host in free_mail_domains():
-        return ""
-    return host
+    return normalisation.domain(value, free_mail_domains())
 
 
 @dataclass(frozen=True)
@@ -77,10 +37,7 @@ class NormalisedName:
     applied: tuple[str, ...] = field(default_factory=tuple)
 
 
-def fold(text: str) -> str:
-    """Case-fold and strip accents (`Société` -> `societe`); `ß` becomes `ss`."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+fold = normalisation.fold
 
 
 def normalise_company_name(name: str | None) -> NormalisedName:
@@ -88,43 +45,8 @@ def normalise_company_name(name: str | None) -> NormalisedName:
 
     Returns the normalised name and which of those normalisations changed something, for the evidence.
     """
-    raw = (name or "").strip()
-    applied = []
-    text = raw.casefold()
-    if text != raw:
-        applied.append("case")
-    folded = fold(text)
-    if folded != text:
-        applied.append("accents")
-    text = folded
-    if "&" in text or re.search(r"\band\b", text):
-        text = text.replace("&", " and ")
-        applied.append("ampersand")
-    text = _LETTER_DOTS.sub(lambda m: m.group(0).replace(".", ""), text)
-    stripped = _NON_ALNUM.sub(" ", text)
-    tokens = stripped.split()
-    if " ".join(tokens) != text.strip():
-        applied.append("punctuation")
-    tokens = [t for t in tokens if t != "and"] if "ampersand" in applied else tokens
-    if len(tokens) > 1 and tokens[0] == "the":
-        tokens = tokens[1:]
-        applied.append("article")
-    removed_suffix = False
-    while len(tokens) > 1:
-        for split in _SPLIT_SUFFIXES:
-            if len(tokens) > len(split) and tuple(tokens[-len(split) :]) == split:
-                tokens = tokens[: -len(split)]
-                removed_suffix = True
-                break
-        else:
-            if tokens[-1] in LEGAL_SUFFIXES:
-                tokens = tokens[:-1]
-                removed_suffix = True
-                continue
-            break
-    if removed_suffix:
-        applied.append("legal_suffix")
-    return NormalisedName(" ".join(tokens), tuple(applied))
+    value, applied = normalisation.company_name(name)
+    return NormalisedName(value, applied)
 
 
 def sorted_token_key(normalised: str) -> str:

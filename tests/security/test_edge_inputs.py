@@ -234,6 +234,8 @@ WRITES: dict[str, Edge | Blind] = {
 # Endpoints without date, period, money, currency or one-line text input: edge values are still sent.
 _BLIND = {
     "set_language": "anonymous",
+    "availability-check": "partner_user",  # a count and base64 PSI bytes: no date, money or text field
+    "availability:policy": "program_admin",
     "notifications_read_all": "partner_admin",
     "notification_settings": "partner_admin",
     "accounts:staff": "program_admin",

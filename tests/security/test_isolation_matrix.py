@@ -569,6 +569,12 @@ ROUTES.update(
         "directory:rule_status": _post(
             HIDDEN_PROGRAM_ADMIN, kwargs=lambda w, r, o: {"pk": w.shared["routing_rule"].pk, "status": "active"}
         ),
+        # --- private availability checks (docs/private-check.md) ---------------------------------------------
+        # The world's availability policy lets every partner user check; the policy page is the program admin's.
+        "availability:check": _r(PARTNER_ONLY),
+        "availability:policy": _r(PROGRAM_ADMIN),
+        "availability-spec": _api(PARTNER_ONLY),
+        "availability-check": _api_post(PARTNER_ONLY),
     }
 )
 

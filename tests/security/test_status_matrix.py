@@ -110,7 +110,18 @@ def _claim(w, r, api):
     return {"data": data | ({"request": w.of("mdf_request", r, True).pk} if api else {}), "format": "multipart"}
 
 
+def _psi_check() -> dict:
+    """A valid private availability check of one prospect (two blinded keys, docs/private-check.md)."""
+    import base64  # noqa: PLC0415
+
+    import private_set_intersection.python as psi  # noqa: PLC0415
+
+    request = psi.client.CreateWithNewKey(True).CreateRequest(["d:status.example", "n:US:status"])
+    return {"data": {"prospects": 1, "request": base64.b64encode(request.SerializeToString()).decode()}}
+
+
 BODIES = {
+    "availability-check": lambda w, r: _psi_check(),
     "deals:register": lambda w, r: {"data": _registration()},
     "deal-list": lambda w, r: {"data": _registration()},
     "deal-won": lambda w, r: {"data": {"amount": "1000.00", "close_date": _today()}},

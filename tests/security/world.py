@@ -206,11 +206,13 @@ def build_world() -> World:
         per_user["account_import"][role] = AccountImport.objects.create(uploaded_by=user, content="x")
     w.per_user = per_user
     # --- issue 12: policy objects --------------------------------------------------------------------
+    from availability.models import AvailabilityPolicy
     from policy.models import PolicySimulation
     from policy.services import create_draft
 
     w.shared["policy_draft"] = create_draft(actor=w.users["program_admin"])
     w.shared["policy_simulation"] = PolicySimulation.objects.create(policy=w.shared["policy_draft"])
+    AvailabilityPolicy.objects.create(version=1, enabled=True, who="partner_users")  # docs/private-check.md
     # --- issue 12: receipts objects ------------------------------------------------------------------
     from receipts.services import issue_receipt
 

@@ -26,7 +26,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Role, User
-from demo import analytics, commissions, disputes, fx, mdf, policy, receipts, sla
+from demo import analytics, availability, commissions, disputes, fx, mdf, policy, receipts, sla
 from demo import directory as directory_demo
 from demo.deals import registrations
 from demo.enablement import catalogue
@@ -88,6 +88,7 @@ STEPS = (
     ("sla", sla.seed),
     ("disputes", disputes.seed),
     ("directory", directory_demo.seed),
+    ("availability", availability.seed),
 )
 
 
