@@ -88,6 +88,9 @@ def rendered_pages(world) -> dict[str, dict[str, bytes]]:
         pages = rendered[role] = {}
         for url in stable_urls(world, role):
             response = client.get(url)
+            if response.streaming:  # downloads
+                response.close()
+                continue
             if response.status_code != 200 or b"<html" not in response.content[:500]:
                 continue  # redirects, downloads and htmx fragments (checked inside their pages)
             pages[url] = response.content
