@@ -33,4 +33,5 @@ def has_chart_data(data) -> bool:
     """True when some dataset of the chart has a non-zero value."""
     if not isinstance(data, dict):
         return False
-    return any(_non_zero(_value(point)) for dataset in data.get("datasets") or () for point in dataset.get("data") or ())
+    datasets = data.get("datasets") or ()
+    return any(_non_zero(_value(point)) for dataset in datasets for point in dataset.get("data") or ())
