@@ -47,7 +47,14 @@ PAGES = {
         "commissions:plans",
         "notifications",
     ],
-    "partner_admin": ["home", "deals:list", "deals:register", "mdf:requests", "commissions:earnings", "enablement:catalogue"],
+    "partner_admin": [
+        "home",
+        "deals:list",
+        "deals:register",
+        "mdf:requests",
+        "commissions:earnings",
+        "enablement:catalogue",
+    ],
 }
 
 
@@ -67,7 +74,6 @@ def test_no_page_repeats_an_id(role, name, client_for, program_admin, partner_ad
     response = client_for(user).get(reverse(name))
     assert response.status_code == 200
     assert duplicate_ids(response.content.decode()) == []
-
 
 
 def test_program_settings_after_a_refused_row_repeats_no_id(client_for, program_admin, settings_rows):
