@@ -33,7 +33,7 @@ class DisputeListView(FilteredListView):
         "partner": "partner__name",
         "status": "status",
         "opened": "opened_at",
-        "due": "due_date",
+        "due": "due_at",
         "decided": "decided_at",
     }
     export_filename = "disputes.csv"
