@@ -263,7 +263,7 @@ class ClaimCreateView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         obj = self._request(request, pk)
-        form = ClaimForm(request.POST, request.FILES)
+        form = ClaimForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             data = dict(form.cleaned_data)
             files = data.pop("proof")
@@ -273,6 +273,7 @@ class ClaimCreateView(PermissionRequiredMixin, View):
             if claim is not None:
                 messages.success(request, gettext("Your claim is with finance."))
                 return redirect(claim)
+        form.keep_uploads()  # the proofs that passed their check come back as "Kept: name"
         return render(request, "mdf/claim_form.html", {"form": form, "obj": obj}, status=400)
 
 
