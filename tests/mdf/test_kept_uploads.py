@@ -81,3 +81,6 @@ def test_stale_kept_files_are_cleaned_idempotently(refused):
     later = time.time() + files.STASH_MAX_AGE + 60
     assert files.clean_upload_stash(later) >= 1
     assert files.clean_upload_stash(later) == 0
+    from prm.tasks import clean_upload_stash  # the hourly beat job (config/schedule.py)
+
+    assert clean_upload_stash() == 0
