@@ -45,6 +45,7 @@ class ApiTokenFilter(django_filters.FilterSet):
 class ApiTokenListView(FilteredListView):
     template_name = "accounts/tokens.html"
     filterset_class = ApiTokenFilter
+    sort_fields = {"name": "name", "scope": "scope", "created": "created_at", "used": "last_used_at"}
     export_filename = "api-tokens.csv"
     export_columns = [
         ("Name", "name"),

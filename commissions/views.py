@@ -98,6 +98,7 @@ class BatchListView(FilteredListView):
     permission_required = "commissions.view_payouts"
     template_name = "commissions/batches.html"
     filterset_class = BatchFilter
+    sort_fields = {"id": "pk", "partner": "partner__name", "status": "status", "total": "total", "paid": "paid_at"}
     export_filename = "payout-batches.csv"
     export_columns = [
         ("Batch", "pk"),

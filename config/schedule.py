@@ -21,6 +21,7 @@ def beat_schedule(env) -> dict:
     payout_day = env.int("COMMISSION_PAYOUT_DAY", default=1)
     jobs = [  # (name, task, schedule)
         ("purge-idempotency-keys", "prm.tasks.purge_idempotency_keys", every(hours=1)),
+        ("clean-upload-stash", "prm.tasks.clean_upload_stash", every(hours=1)),
         ("dispatch-pending-events", "prm.tasks.dispatch_pending_events", every(minutes=1)),
         # Deal registration: expiry, reminders and the lead acceptance SLA.
         ("deals-expire-protection", "deals.tasks.expire_deals", every(hours=1)),

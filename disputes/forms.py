@@ -3,15 +3,17 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from disputes.files import ACCEPT, MAX_FILES
-from prm.forms import BootstrapFormMixin, MultipleFileField
+from disputes.files import ACCEPT, MAX_FILES, check_file
+from prm.forms import BootstrapFormMixin, KeepUploadsMixin, MultipleFileField
 
 
 def _files_help() -> str:
     return gettext("Up to %(count)s files: PDF, PNG, JPEG, TXT, CSV, DOCX or XLSX.") % {"count": MAX_FILES}
 
 
-class DisputeForm(BootstrapFormMixin, forms.Form):
+class DisputeForm(KeepUploadsMixin, BootstrapFormMixin, forms.Form):
+    upload_checks = {"files": check_file}
+
     reason = forms.CharField(
         label=_("Why should the decision be reviewed?"),
         max_length=5000,

@@ -33,7 +33,7 @@ class DisputeListView(FilteredListView):
         "partner": "partner__name",
         "status": "status",
         "opened": "opened_at",
-        "due": "due_date",
+        "due": "due_at",
         "decided": "decided_at",
     }
     export_filename = "disputes.csv"
@@ -104,7 +104,7 @@ class OpenDisputeView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         deal = self._deal(request, pk)
-        form = DisputeForm(request.POST, request.FILES)
+        form = DisputeForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             dispute = run_form_service(
                 form,
@@ -117,6 +117,7 @@ class OpenDisputeView(PermissionRequiredMixin, View):
             if dispute is not None:
                 messages.success(request, _("Your dispute is with your channel manager."))
                 return redirect(dispute)
+        form.keep_uploads()  # the files that passed their check come back as "Kept: name"
         return render(request, "disputes/open.html", {"deal": deal, "form": form}, status=400)
 
 

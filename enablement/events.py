@@ -1,10 +1,13 @@
 """Enablement's domain events and the notifications people get from them."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.audiences import payload_user
+from prm import messages
 from prm.events import register_event_type
-from prm.notifications import Notice, NoticeKind, either, link, notices, optional
+from prm.notifications import NoticeKind, either, link, notices, optional
 
 register_event_type(
     "course.completed",
@@ -80,20 +83,35 @@ notices.register(
 )
 
 
-@notices.builder("learning_path.step_completed")
-def path_step_notice(event):
-    """The title names the next step and the body the finished one: two meanings of one placeholder."""
-    payload = event.payload or {}
-    if payload.get("next_step"):
-        title = gettext("Well done! Next on %(path)s: %(step)s") % {
-            "path": payload.get("path"),
-            "step": payload["next_step"],
-        }
-        body = gettext("You finished %(step)s. Your path is %(percent)s %% done.") % {
-            "step": payload.get("step"),
-            "percent": payload.get("percent", 0),
-        }
-    else:
-        title = gettext("Well done! You finished the %(path)s learning path") % {"path": payload.get("path")}
-        body = gettext("You finished %(step)s, the last step.") % {"step": payload.get("step")}
-    yield Notice(users=holder(event), title=title, body=body, url=payload.get("next_url", ""))
+def _has_next_step(event) -> bool:
+    return bool((event.payload or {}).get("next_step"))
+
+
+def _typed(key: str):
+    """A name people typed (a path's or step's title), shown as it is in every language."""
+    return lambda event: messages.verbatim((event.payload or {}).get(key) or "")
+
+
+def _path_done(event):
+    return messages.rate_param(Decimal(str((event.payload or {}).get("percent") or 0)) / 100)
+
+
+# The title names the next step and the body the finished one.
+notices.register(
+    NoticeKind(
+        event="learning_path.step_completed",
+        audience=holder,
+        title=either(
+            _has_next_step,
+            gettext_lazy("Well done! Next on %(path)s: %(next_step)s"),
+            gettext_lazy("Well done! You finished the %(path)s learning path"),
+        ),
+        body=either(
+            _has_next_step,
+            gettext_lazy("You finished %(step)s. Your path is %(done)s done."),
+            gettext_lazy("You finished %(step)s, the last step."),
+        ),
+        values={"path": _typed("path"), "step": _typed("step"), "next_step": _typed("next_step"), "done": _path_done},
+        url=optional("next_url"),
+    ),
+)

@@ -45,6 +45,7 @@ class RateListView(FilteredListView):
     permission_required = "fx.view_rates"
     template_name = "fx/rates.html"
     filterset_class = RateFilter
+    sort_fields = {"currency": "currency", "effective": "effective_from", "recorded": "created_at"}
     paginate_by = 50
     export_filename = "exchange-rates.csv"
     export_columns = [

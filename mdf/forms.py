@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mdf.files import ALLOWED as ALLOWED_PROOF
+from mdf.files import check_proof_file
 from mdf.models import MDF_ACCESS_SETTING_LABEL, ActivityType, MdfRequesters
 from mdf.validation import validate_positive_amount
 from prm import inputs
-from prm.forms import BootstrapFormMixin, MultipleFileField
+from prm.forms import BootstrapFormMixin, KeepUploadsMixin, MultipleFileField
 from prm.money import to_money
 
 PROOF_ACCEPT = ",".join(sorted(ALLOWED_PROOF))
@@ -32,7 +33,9 @@ class RequestForm(BootstrapFormMixin, forms.Form):
     expected_leads = forms.IntegerField(min_value=0, max_value=10**9, required=False, label=_("Expected leads"))
 
 
-class ClaimForm(BootstrapFormMixin, forms.Form):
+class ClaimForm(KeepUploadsMixin, BootstrapFormMixin, forms.Form):
+    upload_checks = {"proof": check_proof_file}
+
     actual_cost = forms.DecimalField(**ASKED, label=_("Actual cost"))
     claimed_amount = forms.DecimalField(**ASKED, label=_("Amount claimed"))
     leads = forms.IntegerField(min_value=0, max_value=10**9, required=False, label=_("Leads"))

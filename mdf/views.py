@@ -1,10 +1,10 @@
 """MDF pages: the partner's MDF page, requests, claims (the finance queue), proofs, program view, menu."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.views import View
 
@@ -25,6 +25,7 @@ from mdf.forms import (
 )
 from mdf.models import ActivityType, MdfClaim, MdfRequest
 from partners.models import Partner
+from prm import formatting
 from prm.audit import history_of
 from prm.exports import wants_export
 from prm.files import attachment_response
@@ -262,7 +263,7 @@ class ClaimCreateView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         obj = self._request(request, pk)
-        form = ClaimForm(request.POST, request.FILES)
+        form = ClaimForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             data = dict(form.cleaned_data)
             files = data.pop("proof")
@@ -272,6 +273,7 @@ class ClaimCreateView(PermissionRequiredMixin, View):
             if claim is not None:
                 messages.success(request, gettext("Your claim is with finance."))
                 return redirect(claim)
+        form.keep_uploads()  # the proofs that passed their check come back as "Kept: name"
         return render(request, "mdf/claim_form.html", {"form": form, "obj": obj}, status=400)
 
 
@@ -389,7 +391,10 @@ class AllocateView(PermissionRequiredMixin, View):
                 amount=form.cleaned_data["amount"],
                 reason=form.cleaned_data["reason"],
                 success=gettext("Allocated %(amount)s to %(partner)s.")
-                % {"amount": number_format(form.cleaned_data["amount"]), "partner": partner.name},
+                % {
+                    "amount": formatting.money(form.cleaned_data["amount"], settings.DEFAULT_CURRENCY),
+                    "partner": partner.name,
+                },
             )
             return redirect("mdf:program")
         # Bad input: the program page again, with each message beside its field (400).

@@ -98,6 +98,7 @@ class AuditLogView(FilteredListView):
     permission_required = "portal.read_audit_log"
     template_name = "portal/audit_log.html"
     filterset_class = AuditFilter
+    sort_fields = {"time": "created_at", "action": "action"}
     paginate_by = 50
     export_filename = "audit-log.csv"
     export_columns = [

@@ -7,10 +7,15 @@ No python-magic (it needs libmagic): the accepted formats are few and have well-
 
 import os
 import re
+import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext
 
@@ -158,3 +163,65 @@ def request_body_limit(url_name: str | None) -> int:
     if upload is None:
         return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return upload + FORM_OVERHEAD_BYTES
+
+
+# --- uploads kept across a refused form (docs/pages.md) ------------------------------------------------------
+
+STASH_DIR = "upload-stash"
+STASH_SALT = "prm.files.kept-upload"
+STASH_MAX_AGE = 2 * 60 * 60  # seconds a kept file waits for the form to be sent again
+
+
+def keep_upload(upload, *, user) -> str:
+    """Store a checked upload of a form that was refused for another reason, privately (the default storage is
+    never served from a URL); returns a signed token naming it, valid for STASH_MAX_AGE and for `user` only."""
+    name = safe_name(getattr(upload, "name", ""))
+    upload.seek(0)
+    path = default_storage.save(f"{STASH_DIR}/{uuid.uuid4().hex}/{name}", upload)
+    upload.seek(0)
+    return signing.dumps({"user": user.pk, "path": path, "name": name}, salt=STASH_SALT, compress=True)
+
+
+def kept_upload(token: str, *, user):
+    """The file a token names, as an upload again; None when the token is forged, expired, another user's, or
+    its file is gone. The kept copy is removed: a token serves one successful read."""
+    try:
+        data = signing.loads(token or "", salt=STASH_SALT, max_age=STASH_MAX_AGE)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    if not isinstance(data, dict) or data.get("user") != getattr(user, "pk", None):
+        return None
+    path = str(data.get("path", ""))
+    if not path.startswith(f"{STASH_DIR}/") or ".." in path or not default_storage.exists(path):
+        return None
+    with default_storage.open(path, "rb") as handle:
+        content = handle.read()
+    default_storage.delete(path)
+    return SimpleUploadedFile(data.get("name") or "file", content)
+
+
+def kept_name(token: str, *, user) -> str:
+    """The file name a valid token of `user` names ("" otherwise), to show "Kept: name"."""
+    try:
+        data = signing.loads(token or "", salt=STASH_SALT, max_age=STASH_MAX_AGE)
+    except signing.BadSignature:
+        return ""
+    return str(data.get("name", "")) if isinstance(data, dict) and data.get("user") == getattr(user, "pk", None) else ""
+
+
+def clean_upload_stash(now: float | None = None) -> int:
+    """Delete kept files older than STASH_MAX_AGE (a periodic task; safe to run again). Returns how many."""
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        folders, _ = default_storage.listdir(STASH_DIR)
+    except FileNotFoundError:
+        return 0
+    for folder in folders:
+        _, names = default_storage.listdir(f"{STASH_DIR}/{folder}")
+        for name in names:
+            path = f"{STASH_DIR}/{folder}/{name}"
+            if now - default_storage.get_modified_time(path).timestamp() > STASH_MAX_AGE:
+                default_storage.delete(path)
+                removed += 1
+    return removed

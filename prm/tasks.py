@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone, translation
 
-from prm import events, imports
+from prm import events, files, imports
 from prm.idempotency import purge_expired_keys
 from prm.models import DomainEvent
 from prm.notifications import email_notification
@@ -58,6 +58,12 @@ def ping() -> str:
 def purge_idempotency_keys() -> int:
     """Forget Idempotency-Keys older than 24 hours (the API doc)."""
     return purge_expired_keys()
+
+
+@shared_task(ignore_result=True)
+def clean_upload_stash() -> int:
+    """Delete files kept for refused forms that nobody sent again in time (prm/files.py); idempotent."""
+    return files.clean_upload_stash()
 
 
 @shared_task

@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from enablement import scoring
@@ -21,6 +20,7 @@ from enablement.models import (
 )
 from enablement.services.certificates import issue_if_eligible
 from enablement.services.learning import complete_course_if_done, enrolment_of
+from prm import formatting
 from prm.audit import record_audit
 from prm.exceptions import Conflict, DomainError
 from prm.guards import require_standing
@@ -59,7 +59,7 @@ def _check_may_attempt(standing: dict) -> None:
     if standing["attempts_left"] == 0:
         raise Conflict(gettext("You have used every attempt at this quiz."), code="attempt_limit_reached")
     if standing["available_at"] is not None:
-        when = date_format(timezone.localtime(standing["available_at"]), "SHORT_DATETIME_FORMAT")
+        when = formatting.moment(standing["available_at"])
         raise Conflict(gettext("You can try again after %(when)s.") % {"when": when}, code="cooldown")
 
 

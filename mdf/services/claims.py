@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 
 from accounts import access
@@ -103,13 +102,12 @@ def submit_claim(
         if today < mdf_request.start_date:
             raise Conflict(
                 gettext("Claims open when the activity starts, on %(date)s.")
-                % {"date": date_format(mdf_request.start_date, "DATE_FORMAT")},
+                % {"date": formatting.day(mdf_request.start_date)},
                 code="claim_too_early",
             )
         if today > mdf_request.claim_deadline:
             raise Conflict(
-                gettext("The claim deadline was %(date)s.")
-                % {"date": date_format(mdf_request.claim_deadline, "DATE_FORMAT")},
+                gettext("The claim deadline was %(date)s.") % {"date": formatting.day(mdf_request.claim_deadline)},
                 code="claim_window_closed",
             )
         if mdf_request.claims.exclude(status=ClaimStatus.REJECTED).exists():
@@ -124,8 +122,11 @@ def submit_claim(
             ]
         elif claimed_amount > share:
             errors["claimed_amount"] = [
-                gettext("At most %(share)s: %(rate)s %% of the actual cost.")
-                % {"share": number_format(share), "rate": f"{mdf_request.activity_type.reimbursement_rate * 100:.0f}"}
+                gettext("At most %(share)s: %(rate)s of the actual cost.")
+                % {
+                    "share": formatting.money(share, mdf_request.currency),
+                    "rate": formatting.rate(mdf_request.activity_type.reimbursement_rate),
+                }
             ]
         if errors:
             raise ValidationError(errors)
@@ -193,10 +194,10 @@ def approve_claim(*, claim, actor, amount: Decimal | None = None) -> MdfClaim:
             ]
         elif amount > share:
             errors["approved_amount"] = [
-                gettext("At most %(share)s: the reimbursable share (%(rate)s %%) of the actual cost.")
+                gettext("At most %(share)s: the reimbursable share (%(rate)s) of the actual cost.")
                 % {
                     "share": formatting.money(share, claim.currency),
-                    "rate": f"{mdf_request.activity_type.reimbursement_rate * 100:.0f}",
+                    "rate": formatting.rate(mdf_request.activity_type.reimbursement_rate),
                 }
             ]
         elif amount > claim.claimed_amount:

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, Q, Sum, When
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from mdf.models import (
@@ -24,6 +23,7 @@ from mdf.models import (
     FundEntry,
     FundStatus,
 )
+from prm import formatting
 from prm.money import to_money
 from prm.periods import month_of, quarter_of
 
@@ -148,7 +148,7 @@ def clean_amount(value, field: str, errors: dict, *, required=True):
         amount = to_money(value if isinstance(value, Decimal) else str(value))
     except (TypeError, ValueError):
         errors[field] = [
-            gettext("Enter an amount such as %(example)s.") % {"example": number_format(Decimal("1250.00"))}
+            gettext("Enter an amount such as %(example)s.") % {"example": formatting.money(Decimal("1250.00"))}
         ]
         return None
     if amount <= 0:

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from accounts import access
@@ -23,7 +22,7 @@ from mdf.models import (
 from mdf.services.decisions import decider
 from mdf.services.ledger import ZERO, clean_reason, lock_holding_funds, lock_open_funds, post_entry
 from mdf.services.requesters import require_requester
-from prm import inputs
+from prm import formatting, inputs
 from prm.audit import record_audit
 from prm.events import record_event
 from prm.exceptions import Conflict
@@ -73,15 +72,15 @@ def submit_request(
     share = to_money(total_cost * activity_type.reimbursement_rate)
     if requested_amount > share:
         message = gettext(
-            "%(activity)s is reimbursed at %(rate)s %% of its cost: at most %(share)s for a total cost of %(total)s."
+            "%(activity)s is reimbursed at %(rate)s of its cost: at most %(share)s for a total cost of %(total)s."
         )
         errors["requested_amount"] = [
             message
             % {
                 "activity": activity_type.name,
-                "rate": f"{activity_type.reimbursement_rate * 100:.0f}",
-                "share": number_format(share),
-                "total": number_format(total_cost),
+                "rate": formatting.rate(activity_type.reimbursement_rate),
+                "share": formatting.money(share, currency),
+                "total": formatting.money(total_cost, currency),
             }
         ]
     if errors:
@@ -154,7 +153,7 @@ def approve_request(*, mdf_request, actor, amount: Decimal | None = None) -> Mdf
                 {
                     "approved_amount": [
                         gettext("Approve at most the requested %(amount)s.")
-                        % {"amount": number_format(mdf_request.requested_amount)}
+                        % {"amount": formatting.money(mdf_request.requested_amount, mdf_request.currency)}
                     ]
                 }
             )
@@ -162,14 +161,10 @@ def approve_request(*, mdf_request, actor, amount: Decimal | None = None) -> Mdf
         available = sum((fund.available for fund in funds), ZERO)
         if available < amount:
             raise Conflict(
-                gettext(
-                    "The partner's open funds have %(available)s %(currency)s available; "
-                    "%(amount)s cannot be committed."
-                )
+                gettext("The partner's open funds have %(available)s available; %(amount)s cannot be committed.")
                 % {
-                    "available": number_format(available),
-                    "currency": mdf_request.currency,
-                    "amount": number_format(amount),
+                    "available": formatting.money(available, mdf_request.currency),
+                    "amount": formatting.money(amount, mdf_request.currency),
                 },
                 code="insufficient_funds",
             )

@@ -62,30 +62,14 @@
       }
     };
   }
-  // A chart without a single non-zero value is replaced by a sentence (docs/pages.md): an empty frame of
-  // axes tells the reader nothing.
-  function hasData(data) {
-    return (data.datasets || []).some(function (set) {
-      return (set.data || []).some(function (point) {
-        var value = point !== null && typeof point === "object" ? (point.y !== undefined ? point.y : point.x) : point;
-        return value !== null && value !== undefined && Number(value) !== 0;
-      });
-    });
-  }
-  function showEmpty(canvas) {
-    var note = document.createElement("p");
-    note.className = "text-secondary chart-empty mb-0";
-    note.setAttribute("data-testid", "chart-empty");
-    note.textContent = document.body.dataset.chartEmpty || "";
-    canvas.parentNode.replaceWith(note);
-  }
+  // A chart with nothing to draw never reaches the page: the server renders "No data to chart yet." in its
+  // place (prm/templatetags/charts.py).
   function drawCharts(root) {
     (root || document).querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       if (canvas.dataset.drawn) { return; }
       var source = document.getElementById(canvas.dataset.source);
       if (!source) { return; }
       var data = JSON.parse(source.textContent);
-      if (!hasData(data)) { showEmpty(canvas); return; }
       if (typeof window.Chart === "undefined") { return; }
       var kind = canvas.dataset.chart;
       data.datasets.forEach(function (set, i) {

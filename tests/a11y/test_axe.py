@@ -5,6 +5,7 @@ The stable pages are the isolation matrix's GET routes (tests/security/test_isol
 may open, with that matrix's fixture world. One Chromium serves every role; its requests are answered by the
 Django test client of that role (no live server, so the world lives in the test's transaction)."""
 
+import functools
 import os
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
-from tests.e2e.conftest import CHROMIUM_ARGS, SCREENSHOTS
+from tests.e2e.conftest import CHROMIUM_ARGS
 from tests.security.test_isolation_matrix import OK, ROUTES
 from tests.security.world import ROLES, build_world
 
@@ -58,6 +59,11 @@ def stable_urls(world, role: str) -> list[str]:
     return urls
 
 
+@functools.cache
+def _static(path: str) -> str | None:
+    return finders.find(path)
+
+
 def _answer(pages: dict):
     """A Playwright route handler: static files from the finders, the page from `pages` (rendered beforehand by
     the test client: Django's connection must not be used from Playwright's greenlet), nothing else."""
@@ -67,7 +73,7 @@ def _answer(pages: dict):
         if parts.hostname != "testserver":
             return route.abort()
         if parts.path.startswith("/static/"):
-            found = finders.find(parts.path.removeprefix("/static/"))
+            found = _static(parts.path.removeprefix("/static/"))
             return route.fulfill(path=found) if found else route.fulfill(status=404, body="")
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         if path in pages:
@@ -77,34 +83,45 @@ def _answer(pages: dict):
     return handle
 
 
+def rendered_pages(world) -> dict[str, dict[str, bytes]]:
+    """role -> URL -> the page's HTML, rendered by the role's test client before any browser starts: inside
+    sync_playwright the test runs in another greenlet, whose context would open a second database connection
+    (on SQLite: "database table is locked" against the test's open transaction)."""
+    rendered = {}
+    for role in CHECKED_ROLES:
+        client = Client()
+        client.force_login(world.users[role])
+        pages = rendered[role] = {}
+        for url in stable_urls(world, role):
+            response = client.get(url)
+            if response.streaming:  # downloads; read to the end, so the test client closes them (never .close():
+                b"".join(response.streaming_content)  # its request_finished would close the test's DB connection)
+                continue
+            if response.status_code != 200 or b"<html" not in response.content[:500]:
+                continue  # redirects, downloads and htmx fragments (checked inside their pages)
+            pages[url] = response.content
+    return rendered
+
+
+@pytest.mark.timeout(600)  # about 300 pages: 2-3 minutes on an idle machine, more on a shared one
 def test_no_serious_or_critical_violation_on_any_stable_page(axe_source):
     from playwright.sync_api import sync_playwright
 
     from tests.conftest import CHROMIUM
 
-    world = build_world()
-    clients = {role: Client() for role in CHECKED_ROLES}
-    for role, client in clients.items():
-        client.force_login(world.users[role])
+    rendered = rendered_pages(build_world())
     failures = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        for role in CHECKED_ROLES:
-            client = clients[role]
-            pages = {}
+        for role, pages in rendered.items():
             context = browser.new_context(base_url="http://testserver", bypass_csp=True)
             context.route("**/*", _answer(pages))
-            page = context.new_page()
-            for url in stable_urls(world, role):
-                response = client.get(url)
-                if response.status_code != 200 or b"<html" not in response.content[:500]:
-                    continue  # redirects, downloads and htmx fragments (checked inside their pages)
-                pages[url] = response.content
+            context.add_init_script(script=axe_source)  # in every page before its own scripts: no extra round trip
+            page = context.new_page()  # one tab per role, navigated from page to page
+            for url in pages:
                 page.goto(url, wait_until="load")
-                page.add_script_tag(content=axe_source)
                 blocking = [v for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING]
                 if blocking:
-                    SCREENSHOTS.mkdir(exist_ok=True)
                     failures.append((role, url, blocking))
             context.close()
         browser.close()

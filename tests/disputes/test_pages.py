@@ -70,6 +70,19 @@ def test_dispute_form_needs_a_reason(client_for, partner_admin, rejected):
     assert not Dispute.objects.exists()
 
 
+def test_evidence_attached_to_a_refused_dispute_is_kept(client_for, partner_admin, rejected):
+    import re
+
+    client = client_for(partner_admin)
+    url = reverse("disputes:open", args=[rejected.pk])
+    response = client.post(url, {"reason": "", "files": [pdf()]})
+    body = response.content.decode()
+    assert response.status_code == 400 and 'data-testid="kept-upload"' in body
+    token = re.search(r'name="files_kept" value="([^"]+)"', body)[1]
+    response = client.post(url, {"reason": "We met them first.", "files_kept": token})
+    assert response.status_code == 302 and Dispute.objects.get().files.count() == 1
+
+
 def test_open_page_roles_and_tenancy(client_for, rejected, partner_user, other_partner_user, channel_manager):
     url = reverse("disputes:open", args=[rejected.pk])
     assert client_for(partner_user).get(url).status_code == 403  # not the registrant, not the admin

@@ -112,6 +112,11 @@ def test_finishing_a_path_step_sends_the_next_step_message(partner_user, course,
     notification = Notification.objects.get(user=partner_user, event__name="learning_path.step_completed")
     assert "Selling Northwind to data teams" in notification.title
     assert notification.url == reverse("enablement:course", args=[second.pk])
+    # Stored as message keys with parameters, rendered in the reader's language (prm/messages.py).
+    assert notification.message_key["title"] == {"msgid": "Well done! Next on %(path)s: %(next_step)s"}
+    assert notification.params["next_step"] == {"text": "Selling Northwind to data teams"}
+    assert notification.params["done"] == {"rate": "0.5"}
+    assert notification.body == f"You finished {course.title}. Your path is 50% done."
 
 
 # --- Verification ----------------------------------------------------------------------------------

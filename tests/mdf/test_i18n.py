@@ -71,7 +71,7 @@ def test_service_errors_follow_the_active_language(partner_admin, partner, catal
         services.submit_request(
             user=partner_admin, **request_data(total_cost=Decimal("1000.00"), requested_amount=Decimal("900.00"))
         )
-    assert "como máximo 500,00" in error.value.message_dict["requested_amount"][0]
+    assert "como máximo 500,00\xa0US$" in error.value.message_dict["requested_amount"][0]
     with translation.override("de"):  # the form converts and checks the fields before the service runs
         form = RequestForm(data={"title": ""})
         assert form.errors["title"] == ["Dieses Feld ist erforderlich."]

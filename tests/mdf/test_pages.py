@@ -66,7 +66,7 @@ def test_partner_requests_and_claims_through_the_forms(client_for, partner, part
             "requested_amount": "1600",
         },
     )
-    assert response.status_code == 400 and "at most 1500.00" in response.content.decode()
+    assert response.status_code == 400 and "at most $1,500.00" in response.content.decode()
     response = client.post(
         "/mdf/requests/new/",
         {
@@ -139,7 +139,7 @@ def test_program_view_and_roles(client, partner, program_admin, partner_admin, f
     allocate(partner, "5000")
     client.force_login(program_admin)
     body = client.get("/mdf/program/").content.decode()
-    assert "Utilisation by tier" in body and 'data-source="chart-mdf-return"' in body
+    assert "Utilisation by tier" in body and "No data to chart yet." in body  # no deal sourced by MDF yet
     client.force_login(partner_admin)
     assert client.get("/mdf/program/").status_code == 403
     assert client.get(f"/mdf/claims/{1}/approve/").status_code in (404, 405)

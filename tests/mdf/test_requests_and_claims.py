@@ -39,7 +39,7 @@ def test_a_sales_user_may_request_until_the_admin_restricts_it_to_marketing(part
 def test_request_is_capped_at_the_reimbursable_share_of_its_cost(partner, partner_admin):
     with pytest.raises(ValidationError) as error:
         services.submit_request(user=partner_admin, **request_data(requested_amount=Decimal("2000.01")))
-    assert "at most 2000.00" in error.value.message_dict["requested_amount"][0]
+    assert "at most $2,000.00" in error.value.message_dict["requested_amount"][0]
 
 
 def test_approval_commits_across_funds_the_one_expiring_first_first(partner, channel_manager):
@@ -110,7 +110,7 @@ def test_claim_caps_commitment_and_reimbursable_share(partner, finance_user):
     assert "committed $1,000.00" in error.value.message_dict["claimed_amount"][0]
     with pytest.raises(ValidationError) as error:
         submitted_claim(mdf_request, actual="1500.00", claimed="800.00")
-    assert "At most 750.00" in error.value.message_dict["claimed_amount"][0]
+    assert "At most $750.00: 50% of the actual cost" in error.value.message_dict["claimed_amount"][0]
     claim = submitted_claim(mdf_request, actual="1500.00", claimed="750.00")
     with pytest.raises(ValidationError) as error:
         services.approve_claim(claim=claim, actor=finance_user, amount=Decimal("750.01"))
