@@ -330,7 +330,7 @@ class CommissionEntry(models.Model):
     description = models.CharField(max_length=255, blank=True)  # English, as written (the API's `description`)
     # The description as a message key and its values (prm/messages.py), rendered in the reader's language.
     description_key = models.JSONField(null=True, blank=True)
-    description_params = models.JSONField(default=dict, blank=True)
+    description_params = models.JSONField(default=dict, db_default={}, blank=True)
     reason = models.TextField(blank=True)
     batch = models.ForeignKey(PayoutBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
     created_by = models.ForeignKey(

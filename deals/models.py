@@ -360,10 +360,12 @@ class Lead(models.Model):
     customer_name = models.CharField(max_length=200)
     customer_domain = models.CharField(max_length=253, blank=True)
     customer_country = models.CharField(max_length=2)
-    source = models.CharField(max_length=10, choices=LeadSource.choices, default=LeadSource.VENDOR, db_index=True)
+    source = models.CharField(
+        max_length=10, choices=LeadSource.choices, default=LeadSource.VENDOR, db_default="vendor", db_index=True
+    )
     # Routed by the routing rules (deals/routing.py): a lapse offers it to the next partner, up to the rule's hops.
     routed = models.BooleanField(default=False, db_default=False)
-    specialisation = models.CharField(max_length=60, blank=True)
+    specialisation = models.CharField(max_length=60, blank=True, db_default="")
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     product = models.CharField(max_length=200, blank=True)

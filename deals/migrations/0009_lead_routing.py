@@ -25,12 +25,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='lead',
             name='source',
-            field=models.CharField(choices=[('vendor', 'Vendor-passed'), ('directory', 'Partner directory')], db_index=True, default='vendor', max_length=10),
+            field=models.CharField(choices=[('vendor', 'Vendor-passed'), ('directory', 'Partner directory')], db_default='vendor', db_index=True, default='vendor', max_length=10),
         ),
         migrations.AddField(
             model_name='lead',
             name='specialisation',
-            field=models.CharField(blank=True, max_length=60),
+            field=models.CharField(blank=True, db_default='', max_length=60),
         ),
         migrations.AlterField(
             model_name='lead',

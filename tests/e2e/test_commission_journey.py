@@ -62,7 +62,7 @@ def test_won_deal_entry_is_approved_batched_approved_by_a_second_user_paid_and_o
     page.get_by_test_id("create-batch").click()
     page.wait_for_selector("[data-testid=batch-status]")
     assert page.get_by_test_id("batch-status").inner_text() == "Draft"
-    assert "3000.00 USD" in page.get_by_test_id("batch-total").inner_text()
+    assert "$3,000.00" in page.get_by_test_id("batch-total").inner_text()
     assert page.get_by_test_id("approve-batch").count() == 0  # the creator submitted it: may not approve it
     assert page.get_by_test_id("submit-batch").count() == 0
     batch_url = page.url
@@ -93,7 +93,7 @@ def test_won_deal_entry_is_approved_batched_approved_by_a_second_user_paid_and_o
     row = lines.locator("tbody tr", has_text="Initech Corporation")
     assert row.count() == 1
     text = row.inner_text()
-    assert "3000.00" in text and "Paid" in text
+    assert "$3,000.00" in text and "Paid" in text
     assert page.csp_violations == [], page.csp_violations
 
 

@@ -39,7 +39,7 @@ def test_request_approval_claim_with_a_file_finance_approval_and_payment(
     page.on("dialog", lambda dialog: dialog.accept())
     page.context.add_cookies([session_cookie_for(partner_user, live_server.url)])
     page.goto("/mdf/")
-    assert page.get_by_test_id("mdf-available").inner_text() == "5000.00"
+    assert page.get_by_test_id("mdf-available").inner_text() == "$5,000.00"
     page.get_by_test_id("new-mdf-request").click()
     page.select_option("#id_activity_type", str(activity.pk))
     page.fill("#id_title", "Cloud security webinar")
@@ -59,7 +59,7 @@ def test_request_approval_claim_with_a_file_finance_approval_and_payment(
     manager_context.close()
 
     page.goto(request_url)
-    assert page.get_by_test_id("approved-amount").inner_text() == "1800.00"
+    assert page.get_by_test_id("approved-amount").inner_text() == "$1,800.00"
     page.get_by_test_id("new-claim").click()
     invoice = tmp_path / "invoice.pdf"
     invoice.write_bytes(PDF)
@@ -85,6 +85,6 @@ def test_request_approval_claim_with_a_file_finance_approval_and_payment(
     finance_context.close()
 
     page.goto("/mdf/")
-    assert page.get_by_test_id("mdf-paid").inner_text() == "1800.00"
-    assert page.get_by_test_id("mdf-available").inner_text() == "3200.00"
+    assert page.get_by_test_id("mdf-paid").inner_text() == "$1,800.00"
+    assert page.get_by_test_id("mdf-available").inner_text() == "$3,200.00"
     assert page.csp_violations == [], page.csp_violations

@@ -29,7 +29,7 @@ def test_the_program_dashboard_names_the_rates_used_and_counts_what_was_left_out
     assert 'data-testid="fx-note"' in page and "at finance's rates" in page
     assert "1 EUR = 1.1000 USD" in page and "1 EUR = 1.2000 USD" in page
     assert "1 record in other currencies not included" in page
-    assert "1200.00 USD" in page  # sourced bookings of the quarter: the EUR deal at 1.20
+    assert "$1,200.00" in page  # sourced bookings of the quarter: the EUR deal at 1.20
     assert 'href="/fx/rates/"' in page
 
 
@@ -43,7 +43,7 @@ def test_finance_sees_commissions_owed_per_currency(partner, client_for, finance
     EntryFactory(partner=partner, status=EntryStatus.APPROVED, amount=Decimal("40.00"), currency="EUR")
     EntryFactory(partner=partner, status=EntryStatus.PENDING, amount=Decimal("60.00"), currency="USD")
     page = client_for(finance_user).get("/commissions/").content.decode()
-    assert "40.00 EUR + 160.00 USD" in page and "200.00" not in page
+    assert "€40.00 + $160.00" in page and "200.00" not in page
 
 
 def test_a_partner_admins_earnings_keep_other_currencies_apart(partner, client_for, partner_admin):

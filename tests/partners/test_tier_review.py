@@ -354,12 +354,12 @@ def _flag_acme(partner, fake_metrics, django_capture_on_commit_callbacks):
 def test_the_partner_home_shows_at_risk_with_the_tiers_unmet_requirements_and_the_next_review(
     client_for, partner, partner_admin, fake_metrics, today, django_capture_on_commit_callbacks
 ):
-    from django.utils.formats import date_format
+    from prm.formatting import day
 
     today(date(2027, 1, 5))
     _flag_acme(partner, fake_metrics, django_capture_on_commit_callbacks)
     page = client_for(partner_admin).get("/").content.decode()
-    next_review = date_format(date(2027, 4, 1), "DATE_FORMAT")
+    next_review = day(date(2027, 4, 1), "en")
     assert 'data-testid="partner-at-risk"' in page and next_review in page
     unmet = page.split('data-testid="at-risk-unmet"')[1].split("</ul>")[0]
     assert "Registered deals: 5 of 15" in unmet and "Reference implementations: 0 of 1" in unmet

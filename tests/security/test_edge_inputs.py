@@ -287,6 +287,13 @@ _BLIND = {
     "webhook-list": "program_admin",
     "receipt-verify": "anonymous",
     "dispute-list": "partner_admin",
+    "accounts:notification_defaults": "program_admin",
+    "commissions:plan_new": "program_admin",
+    "partners:tier_new": "program_admin",
+    "directory:listing": "partner_admin",
+    "directory:match": "anonymous",
+    "directory:verify": "anonymous",
+    "directory:rule_new": "program_admin",
 }
 _BLIND_WITH_OBJECT = {
     # name: (role, kwargs)
@@ -377,6 +384,15 @@ _BLIND_WITH_OBJECT = {
     "policy-simulate": ("program_admin", shared("policy_draft")),
     "dispute-reverse": ("channel_manager", own("dispute")),
     "dispute-uphold": ("channel_manager", own("dispute")),
+    "accounts:staff_edit": ("program_admin", shared("staff_member")),
+    "commissions:plan_edit": ("program_admin", shared("plan")),
+    "commissions:rule_new": ("program_admin", shared("plan", "plan_pk")),
+    "commissions:rule_end": ("program_admin", shared("rule")),
+    "partners:tier_edit": ("program_admin", shared("tier")),
+    "directory:profile": ("anonymous", lambda w: {"slug": w.of("listing", "partner_admin", True).slug}),
+    "directory:rule": ("program_admin", shared("routing_rule")),
+    "directory:rule_status": ("program_admin", lambda w: {"pk": w.shared["routing_rule"].pk, "status": "active"}),
+    "lead-route": ("channel_manager", own("lead")),
 }
 WRITES.update({name: Blind(role) for name, role in _BLIND.items()})
 WRITES.update({name: Blind(role, kwargs) for name, (role, kwargs) in _BLIND_WITH_OBJECT.items()})
@@ -570,6 +586,10 @@ ALLOWED_PARSERS = {
     "disputes/events.py": "reads timestamps from the portal's own event payloads",
     "receipts/handlers.py": "reads dates from the portal's own event payloads",
     "deals/history_import.py": "none: uses prm.inputs.DateField",
+    "analytics/events.py": "reads the act-by date from the portal's own at-risk event payload",
+    "prm/messages.py": "renders dates the portal stored as a stored message's parameters",
+    "receipts/documents.py": "reads dates from the portal's own signed receipt payload",
+    "directory/statements.py": "reads the expiry of a listing statement only after its signature verified",
 }
 
 
