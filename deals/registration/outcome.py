@@ -99,7 +99,7 @@ def partner_message(deal: DealRegistration) -> str:
             "decide; you will be notified."
         )
     if status == DealStatus.REJECTED and reason == DealReason.CONFLICT:
-        # ISO: the API's `message` carries this sentence and its clients read the date (docs/api.md)
+        # ISO: the API's `message` carries this sentence and its clients read the date (the API doc: Deals and leads)
         until = deal.customer_protected_until.isoformat() if deal.customer_protected_until else _("a later date")
         return _(
             "This customer is already registered and protected until %(until)s. Your registration is recorded "
