@@ -1,5 +1,7 @@
-"""Private availability check API (the API doc: Private availability checks; docs/private-check.md). PSI messages travel as
-base64 strings of their protobuf bytes; a check's body carries only blinded keys, never a name or domain."""
+"""Private availability check API (the API doc: Private availability checks; docs/private-check.md).
+
+PSI messages travel as base64 strings of their protobuf bytes; a check's body carries only blinded keys, never a
+name or domain."""
 
 import base64
 import binascii
