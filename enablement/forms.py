@@ -17,7 +17,7 @@ from enablement.models import (
 from enablement.services import validate_questions
 from enablement.uploads import validate_upload
 from partners.models import PartnerType
-from prm.forms import BootstrapFormMixin
+from prm.forms import BootstrapFormMixin, KeepUploadsMixin
 
 AUDIENCE_LABELS = {"min_tier": _("Minimum tier"), "published": _("Published")}
 
@@ -64,7 +64,9 @@ def _checked_file(file, field="attachment"):
     return file
 
 
-class LessonForm(BootstrapFormMixin, forms.Form):
+class LessonForm(KeepUploadsMixin, BootstrapFormMixin, forms.Form):
+    upload_checks = {"attachment": lambda upload: _checked_file(upload)}
+
     title = forms.CharField(max_length=200, label=_("Title"))
     position = forms.IntegerField(min_value=0, max_value=1000, required=False, label=_("Position"))
     body = forms.CharField(
@@ -215,7 +217,8 @@ def resolve_step(value: str):
     return model.objects.filter(pk=pk).first() if model and pk.isdigit() else None
 
 
-class LibraryAssetForm(AudienceFieldMixin, BootstrapFormMixin, forms.ModelForm):
+class LibraryAssetForm(KeepUploadsMixin, AudienceFieldMixin, BootstrapFormMixin, forms.ModelForm):
+    upload_checks = {"file": lambda upload: _checked_file(upload, field="file")}
     file = forms.FileField(required=False, label=_("File"), help_text=_("A new file becomes the next version."))
     notes = forms.CharField(max_length=300, required=False, label=_("Version notes"))
 

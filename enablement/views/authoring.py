@@ -88,7 +88,7 @@ class LessonEditView(AuthorRequiredMixin, View):
             services.delete_lesson(actor=request.user, lesson=lesson)
             messages.success(request, gettext("Lesson deleted."))
             return redirect("enablement:manage_course", pk=course.pk)
-        form = LessonForm(request.POST, request.FILES)
+        form = LessonForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if v is not None or k == "position"}
             if data.get("position") is None:
@@ -99,6 +99,7 @@ class LessonEditView(AuthorRequiredMixin, View):
             if saved:
                 messages.success(request, gettext("Saved the lesson %(title)s.") % {"title": saved.title})
                 return redirect("enablement:manage_course", pk=course.pk)
+        form.keep_uploads()  # a file that passed its check comes back as "Kept: name"
         return self._render(request, form, course, lesson)
 
     def _render(self, request, form, course, lesson):
@@ -205,7 +206,7 @@ class LibraryAssetEditView(AuthorRequiredMixin, View):
 
     def post(self, request, pk=None):
         asset = get_object_or_404(LibraryAsset, pk=pk) if pk else None
-        form = LibraryAssetForm(request.POST, request.FILES, instance=asset)
+        form = LibraryAssetForm(request.POST, request.FILES, instance=asset, user=request.user)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("file", "notes")}
             saved = run_form_service(
@@ -220,6 +221,7 @@ class LibraryAssetEditView(AuthorRequiredMixin, View):
             if saved:
                 messages.success(request, gettext("Saved %(name)s.") % {"name": saved.title})
                 return redirect("enablement:library")
+        form.keep_uploads()  # a file that passed its check comes back as "Kept: name"
         return self._render(request, form, asset)
 
     def _render(self, request, form, asset):
