@@ -60,7 +60,9 @@ class PayForm(BootstrapFormMixin, forms.Form):
     payment_reference = forms.CharField(max_length=120, label=_("Payment reference"))
 
 
-class AnswerForm(BootstrapFormMixin, forms.Form):
+class AnswerForm(KeepUploadsMixin, BootstrapFormMixin, forms.Form):
+    upload_checks = {"proof": check_proof_file}
+
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("Your answer"))
     proof = MultipleFileField(label=_("More files"), required=False, accept=PROOF_ACCEPT)
 

@@ -277,24 +277,29 @@ class ClaimCreateView(PermissionRequiredMixin, View):
         return render(request, "mdf/claim_form.html", {"form": form, "obj": obj}, status=400)
 
 
+def _claim_detail(request, pk, *, answer_form=None, status=200):
+    """The claim page; `answer_form`: the partner's refused answer, shown again with its errors and kept files."""
+    claim = get_visible_or_404(
+        MdfClaim.objects.select_related("partner", "request", "request__activity_type"), request.user, pk=pk
+    )
+    share = claim.actual_cost * claim.request.activity_type.reimbursement_rate
+    context = {
+        "claim": claim,
+        "proofs": claim.proofs.all(),
+        "history": history_of(claim)[:50],
+        "reimbursable": share.quantize(claim.actual_cost),
+        "approve_form": ApproveForm(initial={"approved_amount": claim.claimed_amount}),
+        "reason_form": ReasonForm(),
+        "pay_form": PayForm(),
+        "answer_form": answer_form or AnswerForm(),
+        "may_answer": services.may_request_funds(request.user),
+    }
+    return render(request, "mdf/claim_detail.html", context, status=status)
+
+
 class ClaimDetailView(PermissionRequiredMixin, View):
     def get(self, request, pk):
-        claim = get_visible_or_404(
-            MdfClaim.objects.select_related("partner", "request", "request__activity_type"), request.user, pk=pk
-        )
-        share = claim.actual_cost * claim.request.activity_type.reimbursement_rate
-        context = {
-            "claim": claim,
-            "proofs": claim.proofs.all(),
-            "history": history_of(claim)[:50],
-            "reimbursable": share.quantize(claim.actual_cost),
-            "approve_form": ApproveForm(initial={"approved_amount": claim.claimed_amount}),
-            "reason_form": ReasonForm(),
-            "pay_form": PayForm(),
-            "answer_form": AnswerForm(),
-            "may_answer": services.may_request_funds(request.user),
-        }
-        return render(request, "mdf/claim_detail.html", context)
+        return _claim_detail(request, pk)
 
 
 class ClaimActionView(PermissionRequiredMixin, View):
@@ -344,19 +349,20 @@ class ClaimActionView(PermissionRequiredMixin, View):
             else:
                 messages.error(request, gettext("Enter the payment reference."))
         elif verb == "answer":
-            form = AnswerForm(request.POST, request.FILES)
-            if form.is_valid():
-                run_service(
-                    request,
-                    services.answer_claim_info,
-                    claim=claim,
-                    user=user,
-                    note=form.cleaned_data["note"],
-                    files=form.cleaned_data["proof"],
-                    success=gettext("Your answer is with finance."),
-                )
-            else:
+            form = AnswerForm(request.POST, request.FILES, user=user)
+            if not form.is_valid():
+                form.keep_uploads()  # the files that passed their check come back as "Kept: name"
                 messages.error(request, gettext("Write your answer."))
+                return _claim_detail(request, pk, answer_form=form, status=400)
+            run_service(
+                request,
+                services.answer_claim_info,
+                claim=claim,
+                user=user,
+                note=form.cleaned_data["note"],
+                files=form.cleaned_data["proof"],
+                success=gettext("Your answer is with finance."),
+            )
         return redirect(claim)
 
 

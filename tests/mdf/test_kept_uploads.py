@@ -8,10 +8,11 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from mdf import services
 from mdf.models import MdfClaim
 from prm import files
 from tests.factories import PartnerAdminFactory
-from tests.mdf.factories import PDF, allocate, approved_request
+from tests.mdf.factories import PDF, allocate, approved_request, pdf, submitted_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,18 @@ def test_stale_kept_files_are_cleaned_idempotently(refused):
     from prm.tasks import clean_upload_stash  # the hourly beat job (config/schedule.py)
 
     assert clean_upload_stash() == 0
+
+
+def test_a_refused_answer_to_finance_keeps_its_file(client_for, partner, finance_user):
+    allocate(partner, "5000")
+    claim = submitted_claim(approved_request(partner))
+    services.request_claim_info(claim=claim, actor=finance_user, reason="Invoice is unreadable")
+    client = client_for(claim.submitted_by)
+    url = f"/mdf/claims/{claim.pk}/answer/"
+    response = client.post(url, {"note": "", "proof": [pdf("scan.pdf")]})
+    body = response.content.decode()
+    assert response.status_code == 400 and "Kept: scan.pdf" in body
+    response = client.post(url, {"note": "New scan attached", "proof_kept": _token(body)})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == "submitted" and claim.proofs.filter(name="scan.pdf").get().file.read() == PDF
