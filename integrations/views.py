@@ -43,6 +43,7 @@ class WebhookFilter(django_filters.FilterSet):
 class WebhookListView(WebhookPagesMixin, FilteredListView):
     template_name = "integrations/webhook_list.html"
     filterset_class = WebhookFilter
+    sort_fields = {"url": "url", "status": "status", "created": "created_at"}
     export_filename = "webhooks.csv"
     export_columns = [
         ("Id", "id"),

@@ -73,6 +73,16 @@ class ApplicationQueueView(FilteredListView):
     permission_required = "partners.view_as_staff"
     template_name = "partners/application_queue.html"
     filterset_class = ApplicationFilter
+    sort_fields = {
+        "company": "company_name",
+        "type": "partner_type",
+        "country": "country",
+        "status": "status",
+        "fit": "fit_score",
+        "willingness": "willingness_score",
+        "quadrant": "quadrant",
+        "submitted": "created_at",
+    }
     export_filename = "applications.csv"
     export_columns = [
         ("Id", "pk"),

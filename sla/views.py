@@ -135,6 +135,14 @@ class BreachHistoryView(SlaPagesMixin, FilteredListView):
 
     template_name = "sla/breaches.html"
     filterset_class = EscalationFilter
+    sort_fields = {
+        "item": "title",
+        "kind": "kind",
+        "partner": "partner__name",
+        "due": "due_at",
+        "escalated": "escalated_at",
+        "decided": "resolved_at",
+    }
     export_filename = "sla-breaches.csv"
 
     @property

@@ -27,12 +27,22 @@ CERTIFICATE_COLUMNS = [
     ("Status", "current_status"),
     ("Verification code", "verification_code"),
 ]
+# Sortable columns of the certificate table (both pages share it).
+CERTIFICATE_SORT = {
+    "certification": "certification__name",
+    "person": "user__email",
+    "partner": "partner__name",
+    "issued": "issued_at",
+    "expires": "expires_at",
+    "status": "status",
+}
 
 
 class CertificateListView(FilteredListView):
     permission_required = "enablement.learn"
     template_name = "enablement/certificates.html"
     filterset_class = CertificateFilter
+    sort_fields = CERTIFICATE_SORT
     export_filename = "certificates.csv"
     export_columns = CERTIFICATE_COLUMNS
 
@@ -46,6 +56,7 @@ class CertifiedView(FilteredListView):
 
     permission_required = "enablement.see_people"
     template_name = "enablement/certified.html"
+    sort_fields = CERTIFICATE_SORT
     export_filename = "certified-people.csv"
     export_columns = CERTIFICATE_COLUMNS
 

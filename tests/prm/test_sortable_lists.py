@@ -39,8 +39,52 @@ def _review_queue(world, user):
         DealFactory(partner=world.partner["acme"], customer_name=name, status=DealStatus.PENDING_REVIEW)
 
 
+def _webhooks(world, user):
+    from integrations.models import WebhookSubscription
+
+    WebhookSubscription.objects.create(url="https://alpha.example/prm", secret="s" * 32, created_by=user)
+
+
+def _applications(world, user):
+    from tests.partners.factories import ApplicationFactory
+
+    ApplicationFactory(company_name="Zulu Systems", website_domain="zulu.example")
+    ApplicationFactory(company_name="Alpha Systems", website_domain="alpha.example")
+
+
+def _breaches(world, user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sla.models import SlaEscalation
+    from sla.registry import kinds_for
+
+    kind = kinds_for(user)[0].key
+    now = timezone.now()
+    for number, (title, partner) in enumerate((("Zulu deal", "acme"), ("Alpha deal", "globex")), start=1):
+        started = now - timedelta(days=10 + number)
+        SlaEscalation.objects.create(
+            kind=kind,
+            object_id=900000 + number,
+            partner=world.partner[partner],
+            title=title,
+            started_at=started,
+            due_at=started + timedelta(days=3),
+            sla_days=3,
+            escalated_at=now - timedelta(days=number),
+        )
+
+
 # Pages whose world has fewer than two rows for the role: more rows, so that a sort has something to order.
-MORE_ROWS = {"accounts:tokens": _tokens, "fx:rates": _rates, "deals:review": _review_queue}
+MORE_ROWS = {
+    "accounts:tokens": _tokens,
+    "fx:rates": _rates,
+    "deals:review": _review_queue,
+    "integrations:webhooks": _webhooks,
+    "partners_public:applications": _applications,
+    "sla:breaches": _breaches,
+}
 
 
 def _patterns(resolver, prefix=""):
@@ -70,6 +114,10 @@ def test_the_pages_asked_for_declare_sortable_columns():
         "audit_log",
         "disputes:list",
         "partners:directory",
+        "partners_public:applications",
+        "enablement:certificates",
+        "integrations:webhooks",
+        "sla:breaches",
     } <= set(sortable_pages())
 
 
