@@ -82,6 +82,7 @@ class StaffView(FilteredListView):
 
     permission_required = "accounts.view_staff"
     template_name = "accounts/staff.html"
+    sort_fields = {"name": "first_name", "email": "email", "role": "role", "status": "is_active", "login": "last_login"}
     export_filename = "staff.csv"
     export_columns = [
         ("E-mail", "email"),

@@ -40,6 +40,13 @@ class PolicyListView(FilteredListView):
     permission_required = "policy.view_pages"
     template_name = "policy/list.html"
     filterset_class = PolicyFilter
+    sort_fields = {
+        "version": "version",
+        "status": "status",
+        "effective": "effective_from",
+        "created_by": "created_by__email",
+        "published_by": "published_by__email",
+    }
     export_filename = "rules-of-engagement.csv"
     export_columns = [
         ("Version", "version"),

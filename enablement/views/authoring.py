@@ -32,6 +32,13 @@ class AuthorRequiredMixin(PermissionRequiredMixin):
 class ManageCoursesView(AuthorRequiredMixin, FilteredListView):
     template_name = "enablement/manage/courses.html"
     filterset_class = ManageCourseFilter
+    sort_fields = {
+        "course": "title",
+        "kind": "kind",
+        "lessons": "lesson_count",
+        "enrolments": "enrolment_count",
+        "state": "published",
+    }
     export_filename = "courses.csv"
     export_columns = CatalogueView.export_columns + [("Published", "published"), ("Enrolments", "enrolment_count")]
 

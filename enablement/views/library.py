@@ -15,6 +15,7 @@ class LibraryView(FilteredListView):
     permission_required = "enablement.learn"
     template_name = "enablement/library.html"
     filterset_class = LibraryFilter
+    sort_fields = {"asset": "title", "category": "category", "version": "version_count", "downloads": "download_count"}
     export_filename = "library.csv"
     export_columns = [
         ("Title", "title"),

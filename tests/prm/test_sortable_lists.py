@@ -76,6 +76,20 @@ def _breaches(world, user):
         )
 
 
+def _library(world, user):
+    from tests.enablement.factories import LibraryAssetFactory
+
+    for title in ("Zulu deck", "Alpha deck"):
+        LibraryAssetFactory(title=title)
+
+
+def _courses(world, user):
+    from tests.enablement.factories import CourseFactory
+
+    for title in ("Zulu course", "Alpha course"):
+        CourseFactory(title=title)
+
+
 # Pages whose world has fewer than two rows for the role: more rows, so that a sort has something to order.
 MORE_ROWS = {
     "accounts:tokens": _tokens,
@@ -84,6 +98,8 @@ MORE_ROWS = {
     "integrations:webhooks": _webhooks,
     "partners_public:applications": _applications,
     "sla:breaches": _breaches,
+    "enablement:library": _library,
+    "enablement:manage_courses": _courses,
 }
 
 
