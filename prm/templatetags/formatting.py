@@ -26,29 +26,19 @@ def count(value, places=0):
     return formatting.number(value, int(places))
 
 
-@register.filter
-def day(value):
-    return formatting.day(value)
+register.filter("day", formatting.day)
 
 
-@register.filter
-def moment(value):
-    return formatting.moment(value)
+register.filter("moment", formatting.moment)
 
 
-@register.filter
-def action_label(code):
-    return labels.action_label(code)
+register.filter("action_label", labels.action_label)
 
 
-@register.filter
-def state_label(code):
-    return labels.state_label(code)
+register.filter("state_label", labels.state_label)
 
 
-@register.filter
-def model_label(content_type):
-    return labels.model_label(content_type)
+register.filter("model_label", labels.model_label)
 
 
 @register.filter
